@@ -1,0 +1,218 @@
+/**
+ * Activation functions σ with their derivatives, and a registry users can extend.
+ * @packageDocumentation
+ */
+import { KineticError } from "./errors.js";
+import { invalidArgument, requireFinite } from "./validate.js";
+
+/** Qualitative properties used by the steady-state analysis (MODEL.md §4) and by solvers. */
+export interface ActivationProperties {
+  /** σ(0) = 0 (identity, tanh, ReLU, leaky ReLU). */
+  readonly zeroAtZero: boolean;
+  /** σ(z) > 0 for all z (sigmoid, softplus): no steady states among probability measures. */
+  readonly positive: boolean;
+  /** σ is non-decreasing. */
+  readonly monotone: boolean;
+  /** sup |σ| < ∞ (tanh, sigmoid): velocities are bounded, so no blow-up in finite time. */
+  readonly bounded: boolean;
+  /** Lipschitz constant of σ (sup |σ'|). */
+  readonly lipschitz: number;
+  /** σ' is continuous (false for ReLU and leaky ReLU). */
+  readonly smooth: boolean;
+}
+
+/** An activation σ with σ', σ'' and in-place vector forms. */
+export interface Activation {
+  /** Registry name, e.g. `"tanh"`. */
+  readonly name: string;
+  /** Human-readable formula, e.g. `"tanh(z)"`. */
+  readonly formula: string;
+  /** σ(z). */
+  readonly sigma: (z: number) => number;
+  /** σ'(z) (for ReLU at 0: 0, the one-sided derivative from the left). */
+  readonly dsigma: (z: number) => number;
+  /** σ''(z) (0 where it is a Dirac mass, i.e. for ReLU at 0). */
+  readonly d2sigma: (z: number) => number;
+  /** Qualitative properties. */
+  readonly properties: ActivationProperties;
+  /** Parameters of a parameterised family (e.g. `{ alpha: 0.01 }` for leaky ReLU). */
+  readonly params?: Readonly<Record<string, number>>;
+}
+
+
+function softplus(z: number): number {
+  // log(1 + e^z) without overflow: max(z, 0) + log1p(e^{-|z|})
+  return (z > 0 ? z : 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+function logistic(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** σ(z) = z. */
+export const identity: Activation = Object.freeze({
+  name: "identity",
+  formula: "z",
+  sigma: (z: number) => z,
+  dsigma: (_z: number) => 1,
+  d2sigma: (_z: number) => 0,
+  properties: { zeroAtZero: true, positive: false, monotone: true, bounded: false, lipschitz: 1, smooth: true },
+});
+
+/** σ(z) = tanh z. */
+export const tanh: Activation = Object.freeze({
+  name: "tanh",
+  formula: "tanh(z)",
+  sigma: Math.tanh,
+  dsigma: (z: number) => {
+    const t = Math.tanh(z);
+    return 1 - t * t;
+  },
+  d2sigma: (z: number) => {
+    const t = Math.tanh(z);
+    return -2 * t * (1 - t * t);
+  },
+  properties: { zeroAtZero: true, positive: false, monotone: true, bounded: true, lipschitz: 1, smooth: true },
+});
+
+/** σ(z) = 1 / (1 + e^{-z}). */
+export const sigmoid: Activation = Object.freeze({
+  name: "sigmoid",
+  formula: "1/(1+exp(-z))",
+  sigma: logistic,
+  dsigma: (z: number) => {
+    const s = logistic(z);
+    return s * (1 - s);
+  },
+  d2sigma: (z: number) => {
+    const s = logistic(z);
+    return s * (1 - s) * (1 - 2 * s);
+  },
+  properties: { zeroAtZero: false, positive: true, monotone: true, bounded: true, lipschitz: 0.25, smooth: true },
+});
+
+/** σ(z) = max(z, 0). */
+export const relu: Activation = Object.freeze({
+  name: "relu",
+  formula: "max(z,0)",
+  sigma: (z: number) => (z > 0 ? z : 0),
+  dsigma: (z: number) => (z > 0 ? 1 : 0),
+  d2sigma: (_z: number) => 0,
+  properties: { zeroAtZero: true, positive: false, monotone: true, bounded: false, lipschitz: 1, smooth: false },
+});
+
+/**
+ * Leaky ReLU σ(z) = z for z > 0, αz otherwise.
+ * @param alpha - slope for z ≤ 0, in [0, 1)
+ * @returns the activation, named `leaky-relu` (α = 0.01) or `leaky-relu(α)`
+ * @throws KineticError INVALID_ARGUMENT when α is not in [0, 1)
+ */
+export function createLeakyRelu(alpha: number): Activation {
+  requireFinite("alpha", alpha);
+  if (alpha < 0 || alpha >= 1) throw invalidArgument("alpha", "a number in [0, 1)", alpha);
+  return Object.freeze({
+    name: alpha === 0.01 ? "leaky-relu" : `leaky-relu(${alpha})`,
+    formula: `z>0 ? z : ${alpha}z`,
+    sigma: (z: number) => (z > 0 ? z : alpha * z),
+    dsigma: (z: number) => (z > 0 ? 1 : alpha),
+    d2sigma: (_z: number) => 0,
+    properties: { zeroAtZero: true, positive: false, monotone: true, bounded: false, lipschitz: 1, smooth: false },
+    params: { alpha },
+  });
+}
+
+/** Leaky ReLU with α = 0.01. */
+export const leakyRelu: Activation = createLeakyRelu(0.01);
+
+/** σ(z) = log(1 + e^z). */
+export const softplusActivation: Activation = Object.freeze({
+  name: "softplus",
+  formula: "log(1+exp(z))",
+  sigma: softplus,
+  dsigma: logistic,
+  d2sigma: (z: number) => {
+    const s = logistic(z);
+    return s * (1 - s);
+  },
+  properties: { zeroAtZero: false, positive: true, monotone: true, bounded: false, lipschitz: 1, smooth: true },
+});
+
+const registry = new Map<string, Activation>();
+for (const a of [identity, tanh, sigmoid, relu, leakyRelu, softplusActivation]) registry.set(a.name, a);
+
+/** Names of the built-in activations. */
+export const BUILTIN_ACTIVATIONS = ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] as const;
+
+/** Name of a built-in activation. */
+export type BuiltinActivationName = (typeof BUILTIN_ACTIVATIONS)[number];
+
+/**
+ * Register a user-defined activation so it can be referred to by name everywhere
+ * (network parameters, configuration files, the CLI).
+ * @param activation - the activation; `sigma`, `dsigma` and `d2sigma` must be functions
+ * @param options - `replace: true` to overwrite an existing name (built-ins cannot be replaced)
+ * @returns the registered activation
+ * @throws KineticError INVALID_ARGUMENT for a bad definition or an existing name
+ * @example
+ * ```ts
+ * registerActivation({ name: "cube", formula: "z^3", sigma: (z) => z ** 3, dsigma: (z) => 3 * z * z,
+ *   d2sigma: (z) => 6 * z, properties: { zeroAtZero: true, positive: false, monotone: true,
+ *   bounded: false, lipschitz: Infinity, smooth: true } });
+ * ```
+ */
+export function registerActivation(activation: Activation, options: { readonly replace?: boolean } = {}): Activation {
+  if (typeof activation !== "object" || activation === null) throw invalidArgument("activation", "an object", activation);
+  if (typeof activation.name !== "string" || !/^[a-z][a-z0-9().-]*$/i.test(activation.name)) {
+    throw invalidArgument("activation.name", "a name of letters, digits, '-', '.', '(' and ')'", activation.name);
+  }
+  for (const key of ["sigma", "dsigma", "d2sigma"] as const) {
+    if (typeof activation[key] !== "function") throw invalidArgument(`activation.${key}`, "a function", activation[key]);
+  }
+  if ((BUILTIN_ACTIVATIONS as readonly string[]).includes(activation.name)) {
+    throw invalidArgument("activation.name", "not the name of a built-in activation", activation.name);
+  }
+  if (registry.has(activation.name) && options.replace !== true) {
+    throw invalidArgument("activation.name", "a name not yet registered (pass { replace: true } to overwrite)", activation.name);
+  }
+  const frozen = Object.freeze({ ...activation });
+  registry.set(activation.name, frozen);
+  return frozen;
+}
+
+/**
+ * Look up an activation by name. `leaky-relu(α)` creates a leaky ReLU with slope α.
+ * @param name - a registered name
+ * @returns the activation
+ * @throws KineticError NOT_FOUND for an unknown name
+ */
+export function getActivation(name: string): Activation {
+  const found = registry.get(name);
+  if (found) return found;
+  const m = /^leaky-relu\(([0-9.eE+-]+)\)$/.exec(name);
+  if (m) return createLeakyRelu(Number(m[1]));
+  throw new KineticError("NOT_FOUND", `unknown activation ${JSON.stringify(name)}; known: ${[...registry.keys()].join(", ")}`, {
+    details: { name, known: [...registry.keys()] },
+  });
+}
+
+/**
+ * Resolve an activation given by name or object.
+ * @param sigma - a name or an {@link Activation}
+ * @returns the activation object
+ * @throws KineticError NOT_FOUND / INVALID_ARGUMENT
+ */
+export function resolveActivation(sigma: string | Activation): Activation {
+  if (typeof sigma === "string") return getActivation(sigma);
+  if (typeof sigma === "object" && sigma !== null && typeof sigma.sigma === "function") return sigma;
+  throw invalidArgument("sigma", "an activation name or an Activation object", sigma);
+}
+
+/**
+ * All registered activations (built-ins first).
+ * @returns the activations in registration order
+ */
+export function listActivations(): Activation[] {
+  return [...registry.values()];
+}

@@ -1,0 +1,114 @@
+/**
+ * Numerical comparison helpers for tests and for users checking results.
+ * @packageDocumentation
+ */
+
+/** Tolerances of {@link allClose}: |a - e| ≤ atol + rtol·|e| elementwise. */
+export interface AllCloseOptions {
+  /** Relative tolerance (default 1e-12). */
+  readonly rtol?: number;
+  /** Absolute tolerance (default 0). */
+  readonly atol?: number;
+  /** Label used in the failure message. */
+  readonly label?: string;
+}
+
+/** The worst element of a comparison. */
+export interface AllCloseReport {
+  /** True when every element is within tolerance. */
+  readonly ok: boolean;
+  /** Index of the worst element (largest error / allowed error). */
+  readonly index: number;
+  /** Actual value there. */
+  readonly actual: number;
+  /** Expected value there. */
+  readonly expected: number;
+  /** |actual - expected| there. */
+  readonly error: number;
+  /** Allowed error there. */
+  readonly allowed: number;
+  /** A one-line description. */
+  readonly message: string;
+}
+
+/**
+ * Compare two arrays (or numbers) elementwise with |a - e| ≤ atol + rtol·|e|.
+ * NaN never compares close; equal infinities do.
+ * @param actual - computed values
+ * @param expected - reference values (same length)
+ * @param options - `rtol` (default 1e-12), `atol` (default 0)
+ * @returns a report on the worst element
+ */
+export function allClose(
+  actual: ArrayLike<number> | number,
+  expected: ArrayLike<number> | number,
+  options: AllCloseOptions = {},
+): AllCloseReport {
+  const rtol = options.rtol ?? 1e-12;
+  const atol = options.atol ?? 0;
+  const a = typeof actual === "number" ? [actual] : actual;
+  const e = typeof expected === "number" ? [expected] : expected;
+  const label = options.label ? `${options.label}: ` : "";
+  if (a.length !== e.length) {
+    return { ok: false, index: -1, actual: NaN, expected: NaN, error: NaN, allowed: 0, message: `${label}length ${a.length} != expected length ${e.length}` };
+  }
+  let worst = -1;
+  let worstRatio = -1;
+  let ok = true;
+  for (let i = 0; i < a.length; i++) {
+    const ai = a[i]!;
+    const ei = e[i]!;
+    const err = ai === ei ? 0 : Math.abs(ai - ei);
+    const allowed = atol + rtol * Math.abs(ei);
+    const ratio = Number.isNaN(err) ? Infinity : allowed > 0 ? err / allowed : err > 0 ? Infinity : 0;
+    if (!(err <= allowed)) ok = false;
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worst = i;
+    }
+  }
+  if (worst < 0) worst = 0;
+  const ai = a[worst] ?? NaN;
+  const ei = e[worst] ?? NaN;
+  const error = ai === ei ? 0 : Math.abs(ai - ei);
+  const allowed = atol + rtol * Math.abs(ei);
+  const message = `${label}${ok ? "all close" : "not close"} at index ${worst}: actual ${ai}, expected ${ei}, error ${error.toExponential(3)}, allowed ${allowed.toExponential(3)} (rtol ${rtol}, atol ${atol})`;
+  return { ok, index: worst, actual: ai, expected: ei, error, allowed, message };
+}
+
+/**
+ * Throw when {@link allClose} fails; the message reports the index, both values and the allowed error.
+ * @param actual - computed values
+ * @param expected - reference values
+ * @param options - tolerances and a label
+ * @throws Error naming the worst index when not all close
+ * @example
+ * ```ts
+ * expectAllClose(result.x, exact, { rtol: 1e-10, atol: 1e-14 });
+ * ```
+ */
+export function expectAllClose(
+  actual: ArrayLike<number> | number,
+  expected: ArrayLike<number> | number,
+  options: AllCloseOptions = {},
+): void {
+  const r = allClose(actual, expected, options);
+  if (!r.ok) throw new Error(r.message);
+}
+
+/**
+ * Least-squares slope of log(error) against log(h): the observed order of convergence.
+ * @param h - step sizes (or 1/N)
+ * @param errors - errors at those steps (positive)
+ * @returns the slope
+ */
+export function observedOrder(h: ArrayLike<number>, errors: ArrayLike<number>): number {
+  const n = h.length;
+  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const x = Math.log(h[i]!);
+    const y = Math.log(errors[i]!);
+    sx += x; sy += y; sxx += x * x; sxy += x * y;
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}

@@ -1,0 +1,153 @@
+/**
+ * Validation helpers used at every entry point. They throw {@link KineticError} with messages of
+ * the form ``invalid argument: `dt` must be a positive finite number; got -0.1``.
+ * @packageDocumentation
+ */
+import { KineticError } from "./errors.js";
+
+/**
+ * Format a value for an error message (short, unambiguous).
+ * @param value - any value
+ * @returns a compact printable form
+ */
+export function formatValue(value: unknown): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === undefined) return "undefined";
+  if (value === null) return "null";
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
+  if (Array.isArray(value)) return `array(${value.length})`;
+  if (typeof value === "function") return "a function";
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Create an INVALID_ARGUMENT error naming the argument, the rule and the value.
+ * @param name - argument name as the user wrote it (e.g. `"options.dt"`)
+ * @param rule - what it must be (e.g. `"a positive finite number"`)
+ * @param value - what was given
+ * @returns the error (to be thrown by the caller)
+ */
+export function invalidArgument(name: string, rule: string, value: unknown): KineticError {
+  return new KineticError("INVALID_ARGUMENT", `invalid argument: \`${name}\` must be ${rule}; got ${formatValue(value)}`, {
+    details: { argument: name, rule, value },
+  });
+}
+
+/**
+ * Create a SHAPE_MISMATCH error.
+ * @param name - argument name
+ * @param expected - expected length/shape, in words
+ * @param got - actual length/shape, in words
+ * @returns the error
+ */
+export function shapeMismatch(name: string, expected: string, got: string | number): KineticError {
+  return new KineticError("SHAPE_MISMATCH", `shape mismatch: \`${name}\` must have ${expected}; got ${got}`, {
+    details: { argument: name, expected, got },
+  });
+}
+
+/**
+ * Require a finite number.
+ * @param name - argument name
+ * @param value - the value
+ * @returns the value
+ * @throws KineticError INVALID_ARGUMENT
+ */
+export function requireFinite(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw invalidArgument(name, "a finite number", value);
+  return value;
+}
+
+/**
+ * Require a positive finite number.
+ * @param name - argument name
+ * @param value - the value
+ * @returns the value
+ * @throws KineticError INVALID_ARGUMENT
+ */
+export function requirePositive(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw invalidArgument(name, "a positive finite number", value);
+  }
+  return value;
+}
+
+/**
+ * Require a non-negative finite number.
+ * @param name - argument name
+ * @param value - the value
+ * @returns the value
+ * @throws KineticError INVALID_ARGUMENT
+ */
+export function requireNonNegative(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw invalidArgument(name, "a non-negative finite number", value);
+  }
+  return value;
+}
+
+/**
+ * Require an integer in `[min, max]`.
+ * @param name - argument name
+ * @param value - the value
+ * @param min - smallest allowed (default 1)
+ * @param max - largest allowed (default `Number.MAX_SAFE_INTEGER`)
+ * @returns the value
+ * @throws KineticError INVALID_ARGUMENT
+ */
+export function requireInteger(name: string, value: unknown, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    const rule =
+      max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+    throw invalidArgument(name, rule, value);
+  }
+  return value;
+}
+
+/**
+ * Require an array-like of finite numbers, optionally of a given length; copies into a fresh
+ * Float64Array so the caller's input is never aliased or mutated.
+ * @param name - argument name
+ * @param value - a number array or typed array
+ * @param length - required length, if any
+ * @returns a fresh Float64Array copy
+ * @throws KineticError INVALID_ARGUMENT (non-finite entry, empty) or SHAPE_MISMATCH (length)
+ */
+export function requireFiniteArray(name: string, value: unknown, length?: number): Float64Array {
+  if (!(Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView)))) {
+    throw invalidArgument(name, "an array of finite numbers", value);
+  }
+  const arr = value as ArrayLike<number>;
+  if (arr.length === 0) throw invalidArgument(name, "a non-empty array of finite numbers", value);
+  if (length !== undefined && arr.length !== length) throw shapeMismatch(name, `length ${length}`, arr.length);
+  const out = new Float64Array(arr.length);
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw invalidArgument(`${name}[${i}]`, "a finite number", v);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * Require one of a fixed set of strings.
+ * @param name - argument name
+ * @param value - the value
+ * @param allowed - allowed values
+ * @returns the value
+ * @throws KineticError INVALID_ARGUMENT
+ */
+export function requireOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw invalidArgument(name, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`, value);
+  }
+  return value as T;
+}

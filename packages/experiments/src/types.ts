@@ -1,0 +1,133 @@
+/**
+ * The contract between experiment definitions and the two apps that run them (CLI and docs site).
+ * An experiment is a pure function of a validated config, a seed and a progress callback; it
+ * returns data series, summary numbers, self-checks and figure descriptions — never files or DOM.
+ * @packageDocumentation
+ */
+import type { z } from "zod";
+
+/** A column-oriented table of numbers: every column has the same length. */
+export interface DataTable {
+  /** Column names in order, e.g. `["t", "m1_exact", "m1_pde"]`. */
+  readonly columns: readonly string[];
+  /** Column values by name. */
+  readonly data: Readonly<Record<string, ArrayLike<number>>>;
+  /** Optional units or symbols per column, e.g. `{ t: "time t" }`. */
+  readonly units?: Readonly<Record<string, string>>;
+  /** One-line description. */
+  readonly description?: string;
+}
+
+/** A 2-D field on a regular grid (for heatmaps), row-major `values[iy * nx + ix]`. */
+export interface GridField {
+  readonly x: ArrayLike<number>;
+  readonly y: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+  readonly description?: string;
+}
+
+/** One self-check of a claim, so a reproduction is evidence and not only pictures. */
+export interface Check {
+  /** Short identifier, e.g. `"variance-rate"`. */
+  readonly name: string;
+  /** The claim in words, e.g. "variance decays like e^{2wt}". */
+  readonly claim: string;
+  /** The observed value. */
+  readonly observed: number;
+  /** The expected value. */
+  readonly expected: number;
+  /** Allowed |observed - expected| (absolute). */
+  readonly tolerance: number;
+  /** Whether |observed - expected| ≤ tolerance. */
+  readonly passed: boolean;
+  /** A printable sentence: "variance decays like e^{2wt}: observed rate -1.998 vs -2 (tol 0.01)". */
+  readonly message: string;
+}
+
+/** A line/scatter layer of a figure, referring to columns of a series. */
+export interface FigureLayer {
+  readonly kind: "line" | "scatter" | "area" | "step";
+  /** Key in {@link ExperimentResult.series}. */
+  readonly series: string;
+  readonly x: string;
+  readonly y: string;
+  /** Legend label. */
+  readonly label: string;
+  /** Optional dash pattern for reference curves (e.g. exact solutions). */
+  readonly dashed?: boolean;
+}
+
+/** A figure description, rendered by the CLI (SVG/PNG) and the docs site (Observable Plot). */
+export interface FigureSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** Line/scatter layers, or a heatmap of a grid field. */
+  readonly layers?: readonly FigureLayer[];
+  /** Key in {@link ExperimentResult.fields} for a heatmap figure. */
+  readonly heatmap?: string;
+  readonly logX?: boolean;
+  readonly logY?: boolean;
+  /** A caption a reader understands without the code. */
+  readonly caption?: string;
+}
+
+/** Progress report of a running experiment. */
+export interface Progress {
+  /** Completed fraction in [0, 1]. */
+  readonly fraction: number;
+  /** What is being done now. */
+  readonly message: string;
+}
+
+/** Context passed to {@link ExperimentDefinition.run}. */
+export interface RunContext {
+  /** Seed of every random draw of the run. */
+  readonly seed: number;
+  /** Called with progress now and then (cheap; may be omitted). */
+  readonly onProgress?: (p: Progress) => void;
+  /** Aborts the run cooperatively (checked between stages). */
+  readonly signal?: AbortSignal;
+}
+
+/** What an experiment returns. */
+export interface ExperimentResult {
+  readonly id: string;
+  /** The resolved config (defaults applied). */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly series: Readonly<Record<string, DataTable>>;
+  readonly fields?: Readonly<Record<string, GridField>>;
+  readonly summary: Readonly<Record<string, number | string | boolean>>;
+  readonly checks: readonly Check[];
+  readonly figures: readonly FigureSpec[];
+}
+
+/** A user control for the docs site's live page (derived from the config schema). */
+export interface ControlSpec {
+  /** Config key. */
+  readonly key: string;
+  readonly label: string;
+  readonly kind: "range" | "select" | "number";
+  readonly min?: number;
+  readonly max?: number;
+  readonly step?: number;
+  readonly options?: readonly string[];
+}
+
+/** An experiment of the catalogue, defined once and run by both apps. */
+export interface ExperimentDefinition<C extends Record<string, unknown> = Record<string, unknown>> {
+  readonly id: string;
+  readonly title: string;
+  /** One paragraph: what it shows. */
+  readonly summary: string;
+  /** Config schema with defaults (zod); `schema.parse({})` gives the default config. */
+  readonly schema: z.ZodType<C>;
+  /** Overrides that make the run fast enough for CI (`--quick`) and for live pages. */
+  readonly quick: Partial<C>;
+  /** Controls for the live docs page. */
+  readonly controls: readonly ControlSpec[];
+  /** Run the experiment. */
+  run(config: C, ctx: RunContext): Promise<ExperimentResult>;
+}

@@ -1,0 +1,22 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+// Tests run on the TypeScript sources of every workspace package: no build step is needed.
+export default defineConfig({
+  resolve: {
+    alias: [
+      {
+        find: /^@kinetic-nde\/(core|datasets|mean-field|fokker-planck|moments|experiments)$/,
+        replacement: `${root}packages/$1/src/index.ts`,
+      },
+    ],
+  },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/cli/test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
