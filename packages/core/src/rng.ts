@@ -9,9 +9,13 @@
  *   same sequence whichever object draws it, so particle `i` sees the same noise for any batch size,
  *   worker count or ordering.
  * - Uniforms: 53 random bits from two outputs, `(a >>> 5) * 2^26 + (b >>> 6)` divided by 2^53, in [0, 1).
- * - Normals: Marsaglia's polar method; the second variate of each pair is kept for the next call.
+ * - Normals: the ziggurat method (Marsaglia & Tsang, 256 layers, Doornik's fix): each draw takes two
+ *   outputs (8 bits pick the layer, 1 bit the sign, 53 bits the uniform); about 0.7% of draws take
+ *   more (wedge or tail test, or a redraw). No state besides the xoshiro words, so `normal()` calls may
+ *   be freely interleaved with the other draws. (Earlier versions used the polar method.)
  * @packageDocumentation
  */
+import { normalAt } from "./internal/ziggurat.js";
 import { invalidArgument } from "./validate.js";
 
 /** A seeded stream of random numbers. */
@@ -113,8 +117,6 @@ class Xoshiro implements Rng {
   readonly seed: number;
   readonly stream: number;
   private readonly s = new Uint32Array(4);
-  private spare = 0;
-  private hasSpare = false;
 
   constructor(seed: number, stream: number) {
     this.seed = seed;
@@ -133,25 +135,12 @@ class Xoshiro implements Rng {
   }
 
   normal(): number {
-    if (this.hasSpare) {
-      this.hasSpare = false;
-      return this.spare;
-    }
-    for (;;) {
-      const u = 2 * this.uniform() - 1;
-      const v = 2 * this.uniform() - 1;
-      const s = u * u + v * v;
-      if (s > 0 && s < 1) {
-        const f = Math.sqrt((-2 * Math.log(s)) / s);
-        this.spare = v * f;
-        this.hasSpare = true;
-        return u * f;
-      }
-    }
+    return normalAt(this.s, 0);
   }
 
   normalInto(out: Float64Array): Float64Array {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal();
+    const s = this.s;
+    for (let i = 0; i < out.length; i++) out[i] = normalAt(s, 0);
     return out;
   }
 
@@ -206,8 +195,6 @@ export class RngStreams {
   readonly count: number;
   /** xoshiro128** states, 4 words per stream. */
   private readonly state: Uint32Array;
-  private readonly spare: Float64Array;
-  private readonly hasSpare: Uint8Array;
 
   /**
    * @param seed - integer in [0, 2^53 - 1]
@@ -221,8 +208,6 @@ export class RngStreams {
     this.firstStream = checkSeed("firstStream", firstStream);
     this.count = count;
     this.state = new Uint32Array(4 * count);
-    this.spare = new Float64Array(count);
-    this.hasSpare = new Uint8Array(count);
     for (let i = 0; i < count; i++) seedStateInto(seed, firstStream + i, this.state, 4 * i);
   }
 
@@ -235,20 +220,6 @@ export class RngStreams {
 
   /** Next standard normal of stream `i` (0-based within this block). */
   normal(i: number): number {
-    if (this.hasSpare[i] === 1) {
-      this.hasSpare[i] = 0;
-      return this.spare[i]!;
-    }
-    for (;;) {
-      const u = 2 * this.uniform(i) - 1;
-      const v = 2 * this.uniform(i) - 1;
-      const s = u * u + v * v;
-      if (s > 0 && s < 1) {
-        const f = Math.sqrt((-2 * Math.log(s)) / s);
-        this.spare[i] = v * f;
-        this.hasSpare[i] = 1;
-        return u * f;
-      }
-    }
+    return normalAt(this.state, 4 * i);
   }
 }

@@ -2,6 +2,7 @@
  * Numerical comparison helpers for tests and for users checking results.
  * @packageDocumentation
  */
+import { isKineticError, type KineticErrorCode } from "./errors.js";
 
 /** Tolerances of {@link allClose}: |a - e| ≤ atol + rtol·|e| elementwise. */
 export interface AllCloseOptions {
@@ -111,4 +112,38 @@ export function observedOrder(h: ArrayLike<number>, errors: ArrayLike<number>): 
     sx += x; sy += y; sxx += x * x; sxy += x * y;
   }
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+/**
+ * Check that a call throws a `KineticError` with the given code (and, optionally, a message
+ * matching a pattern). Test-framework independent: it throws a plain `Error` describing what
+ * happened instead, so any runner reports it as a failure.
+ * @param fn - the call expected to throw (called once, with no arguments)
+ * @param code - the expected error code, e.g. `"INVALID_ARGUMENT"`
+ * @param messagePattern - optional RegExp tested against the message, or a string it must contain
+ * @returns nothing; returns normally when the expectation holds
+ * @throws Error when `fn` returns normally, throws something other than a KineticError, or throws
+ *   one with another code or a message not matching `messagePattern`
+ * @remarks Cost: one call of `fn`.
+ * @example
+ * ```ts
+ * expectKineticError(() => createRng(NaN), "INVALID_ARGUMENT", /seed/);
+ * ```
+ */
+export function expectKineticError(fn: () => unknown, code: KineticErrorCode, messagePattern?: RegExp | string): void {
+  let thrown: unknown;
+  let threw = false;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+    threw = true;
+  }
+  if (!threw) throw new Error(`expected a KineticError ${code}, but the call returned normally`);
+  if (!isKineticError(thrown)) throw new Error(`expected a KineticError ${code}, but the call threw ${String(thrown)}`);
+  if (thrown.code !== code) throw new Error(`expected a KineticError ${code}, but got ${thrown.code}: ${thrown.message}`);
+  if (messagePattern !== undefined) {
+    const ok = typeof messagePattern === "string" ? thrown.message.includes(messagePattern) : messagePattern.test(thrown.message);
+    if (!ok) throw new Error(`KineticError ${code} message ${JSON.stringify(thrown.message)} does not match ${String(messagePattern)}`);
+  }
 }

@@ -1,1 +1,5 @@
 export * from "./types.js";
+export * from "./checks.js";
+export * from "./config.js";
+export * from "./serialize.js";
+export * from "./registry.js";

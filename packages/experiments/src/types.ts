@@ -55,6 +55,8 @@ export interface FigureLayer {
   readonly label: string;
   /** Optional dash pattern for reference curves (e.g. exact solutions). */
   readonly dashed?: boolean;
+  /** Optional CSS colour (e.g. `"#1f77b4"`), so related layers (exact/PDE/particles of one quantity) share a colour. */
+  readonly color?: string;
 }
 
 /** A figure description, rendered by the CLI (SVG/PNG) and the docs site (Observable Plot). */

@@ -1,1 +1,65 @@
-export {};
+/**
+ * Fokker–Planck solvers for the stochastic ResNet and fitting distributions with their steady
+ * states (MODEL.md §2, §6, §7).
+ * @packageDocumentation
+ */
+export {
+  BOUNDARIES,
+  bernoulli,
+  ccDelta,
+  changCooperCoefficients,
+  type Boundary,
+  type ChangCooperCoefficients,
+  type Diffusion1D,
+} from "./chang-cooper.js";
+export {
+  cellAverages,
+  histogramOnGrid,
+  klDivergence,
+  l1Distance,
+  l2Distance,
+  wasserstein1,
+} from "./densities.js";
+export { diffusionFromNetwork } from "./problem.js";
+export {
+  FOKKER_PLANCK_METHODS,
+  solveFokkerPlanck,
+  type FokkerPlanckMethod,
+  type FokkerPlanckMethodInfo,
+  type FokkerPlanckOptions,
+  type FokkerPlanckProblem,
+  type FokkerPlanckResult,
+  type FokkerPlanckStats,
+} from "./solve-1d.js";
+export {
+  solveSteadyState,
+  stationaryDensity,
+  steadyStateExists,
+  type StationaryDensity,
+  type SteadyStateExistence,
+  type SteadyStateMethod,
+  type SteadyStateOptions,
+  type SteadyStateProblem,
+  type SteadyStateResult,
+} from "./steady-state.js";
+export {
+  solveFokkerPlanck2D,
+  type FokkerPlanckOptions2D,
+  type FokkerPlanckProblem2D,
+  type FokkerPlanckResult2D,
+} from "./solve-2d.js";
+export {
+  fitFiniteHorizon,
+  fitSteadyState,
+  type FitFamily,
+  type FitLoss,
+  type FitOptions,
+  type FitResult,
+  type FitTarget,
+  type FittedParameters,
+} from "./fit.js";
+export {
+  compareWithParticles,
+  type CompareWithParticlesOptions,
+  type CompareWithParticlesResult,
+} from "./particles.js";

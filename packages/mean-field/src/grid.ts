@@ -60,6 +60,10 @@ export function createGrid1D(xMin: number, xMax: number, n: number): Grid1D {
  * @param ny - cells in y (≥ 2, default nx)
  * @returns the grid
  * @throws KineticError INVALID_ARGUMENT
+ * @example
+ * ```ts
+ * const g = createGrid2D([-4, 4], [-3, 3], 128, 96); // dx = 1/16, dy = 1/16
+ * ```
  */
 export function createGrid2D(x: readonly [number, number], y: readonly [number, number], nx: number, ny: number = nx): Grid2D {
   const gx = createGrid1D(x[0], x[1], nx);
@@ -76,6 +80,10 @@ export function createGrid2D(x: readonly [number, number], y: readonly [number, 
  * Cell centres of a 1-D grid.
  * @param g - grid
  * @returns n centres xMin + (i + 1/2)Δx
+ * @example
+ * ```ts
+ * cellCenters(createGrid1D(0, 1, 4)); // [0.125, 0.375, 0.625, 0.875]
+ * ```
  */
 export function cellCenters(g: Grid1D): Float64Array {
   const c = new Float64Array(g.n);
@@ -87,6 +95,10 @@ export function cellCenters(g: Grid1D): Float64Array {
  * Cell faces of a 1-D grid.
  * @param g - grid
  * @returns n + 1 faces xMin + iΔx
+ * @example
+ * ```ts
+ * cellFaces(createGrid1D(0, 1, 4)); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
  */
 export function cellFaces(g: Grid1D): Float64Array {
   const c = new Float64Array(g.n + 1);
@@ -96,10 +108,14 @@ export function cellFaces(g: Grid1D): Float64Array {
 }
 
 /**
- * Total mass Σ f_i Δx (Kahan-compensated) of a 1-D cell-average density.
- * @param g - grid
- * @param f - n cell averages
+ * Total mass Σ f_i Δx (Δx Δy in 2-D), Kahan-compensated, of a cell-average density.
+ * @param g - grid (1-D or 2-D)
+ * @param f - cell averages
  * @returns the mass
+ * @example
+ * ```ts
+ * massOf(createGrid1D(0, 1, 4), new Float64Array([1, 1, 1, 1])); // 1
+ * ```
  */
 export function massOf(g: Grid1D | Grid2D, f: Float64Array): number {
   let s = 0, c = 0;

@@ -1,0 +1,143 @@
+/** `kinetic-nde reproduce [ids…] | --all [--quick]` — run the experiment catalogue and write a report. */
+import { join } from "node:path";
+import { EXPERIMENTS, allChecksPassed, getExperiment, resolveConfig, runExperiment } from "@kinetic-nde/experiments";
+import type { Command } from "commander";
+import { EXIT, CliError } from "../exit-codes.js";
+import { VERSION, collectSet, parseSeed } from "../common.js";
+import { jsonText, prepareOutDir, readConfigFile, writeOut } from "../io.js";
+import { createProgress } from "../progress.js";
+import { reportHtml, reportMarkdown, type ReportEntry } from "../report.js";
+import { writeResult } from "../results.js";
+
+interface ReproduceOptions {
+  all?: boolean;
+  quick?: boolean;
+  seed: number;
+  out?: string;
+  force?: boolean;
+  set?: Record<string, unknown>;
+  config?: string;
+  png: boolean;
+  quiet?: boolean;
+}
+
+/** Register the command. */
+export function registerReproduce(program: Command): void {
+  program
+    .command("reproduce")
+    .description("run experiments of the catalogue and write data, figures and a report")
+    .argument("[ids...]", "experiment ids (see `kinetic-nde list experiments`)")
+    .option("--all", "run every experiment of the catalogue")
+    .option("--quick", "use each experiment's quick preset (seconds instead of minutes)")
+    .option("--seed <n>", "seed of every random draw", parseSeed, 1)
+    .option("--out <dir>", "output directory (default ./out/reproduce-<id> or ./out/reproduce-all)")
+    .option("--force", "write into an existing non-empty output directory")
+    .option("--set <key=value>", "override a config field of the selected experiment (repeatable)", collectSet)
+    .option("--config <file>", "JSON/YAML file: { <id>: { field: value } } overrides per experiment")
+    .option("--no-png", "write SVG figures only (skip PNG rasterisation)")
+    .option("--quiet", "no progress output")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ kinetic-nde reproduce moments-linear
+  $ kinetic-nde reproduce --all --quick --out out/ci
+  $ kinetic-nde reproduce steady-states --set T=6 --seed 7 --force
+  $ kinetic-nde reproduce --all --config overrides.yaml
+
+Outputs (in --out): <id>/data/*.csv, <id>/result.json, <id>/summary.json, <id>/figures/*.svg|png,
+config.json (resolved configs and seed), report.md and report.html.
+Ctrl-C stops after the current experiment and writes a partial report (exit 130).`,
+    )
+    .action(async (ids: string[], opts: ReproduceOptions) => {
+      process.exitCode = await reproduce(ids, opts);
+    });
+}
+
+async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number> {
+  if (opts.all && ids.length > 0) throw new CliError(EXIT.USAGE, "error: give experiment ids or --all, not both");
+  if (!opts.all && ids.length === 0) throw new CliError(EXIT.USAGE, "error: give experiment ids or --all (see `kinetic-nde list experiments`)");
+  const selected = opts.all ? EXPERIMENTS.map((e) => e.id) : ids;
+  for (const id of selected) getExperiment(id); // NOT_FOUND → exit 2 before anything runs
+  if (opts.set !== undefined && selected.length !== 1) throw new CliError(EXIT.USAGE, "error: --set applies to a single experiment; use --config { <id>: {...} } for several");
+  const fileOverrides = opts.config !== undefined ? readConfigFile(opts.config) : {};
+  for (const k of Object.keys(fileOverrides)) {
+    if (!EXPERIMENTS.some((e) => e.id === k)) throw new CliError(EXIT.USAGE, `invalid argument: \`${opts.config}\` key \`${k}\` must be an experiment id; got ${JSON.stringify(k)}`);
+  }
+  const overrides = new Map<string, Record<string, unknown>>();
+  for (const id of selected) {
+    const o = { ...((fileOverrides[id] as Record<string, unknown> | undefined) ?? {}), ...(opts.set ?? {}) };
+    overrides.set(id, o);
+    resolveConfig(id, o, opts.quick ?? false); // validate every config before running anything
+  }
+  const outDir = prepareOutDir(opts.out ?? join("out", opts.all ? "reproduce-all" : `reproduce-${selected.join("+")}`), opts.force ?? false);
+  const quick = opts.quick ?? false;
+
+  let interrupted = false;
+  const controller = new AbortController();
+  let current = "";
+  const onSigint = () => {
+    if (!interrupted) {
+      interrupted = true;
+      process.stderr.write(`\ninterrupt: finishing ${current || "the current experiment"}, then writing a partial report (Ctrl-C again to stop now)\n`);
+    } else controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+
+  const entries: ReportEntry[] = [];
+  const configs: Record<string, unknown> = {};
+  const notRun: string[] = [];
+  try {
+    for (const [i, id] of selected.entries()) {
+      if (interrupted) {
+        notRun.push(id);
+        continue;
+      }
+      current = id;
+      const def = getExperiment(id);
+      const label = `[${i + 1}/${selected.length}] ${id}`;
+      const progress = createProgress(label, opts.quiet ?? false);
+      const t0 = performance.now();
+      try {
+        const result = await runExperiment(id, overrides.get(id)!, {
+          seed: opts.seed,
+          quick,
+          onProgress: (p) => progress.update(p.fraction, p.message),
+          signal: controller.signal,
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        progress.finish();
+        const files = writeResult(join(outDir, id), result, opts.png);
+        configs[id] = result.config;
+        entries.push({ id, title: def.title, description: def.summary, result, files, seconds });
+        const failed = result.checks.filter((c) => !c.passed);
+        if (!opts.quiet) {
+          progress.log(`${label} done in ${seconds.toFixed(1)} s: ${result.checks.length - failed.length}/${result.checks.length} checks passed`);
+          for (const c of failed) progress.log(`  FAIL ${c.message}`);
+        }
+      } catch (e) {
+        progress.finish();
+        if (e instanceof Error && e.name === "AbortError") {
+          notRun.push(id);
+          interrupted = true;
+          continue;
+        }
+        const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        entries.push({ id, title: def.title, description: def.summary, error: msg, seconds: (performance.now() - t0) / 1000 });
+        progress.log(`${label} raised an error: ${msg}`);
+      }
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  writeOut(outDir, "config.json", jsonText({ seed: opts.seed, quick, experiments: configs }));
+  const input = { entries, seed: opts.seed, quick, notRun, interrupted, version: VERSION };
+  writeOut(outDir, "report.md", reportMarkdown(input));
+  writeOut(outDir, "report.html", reportHtml(input, outDir));
+  const ok = entries.every((e) => e.error === undefined && e.result !== undefined && allChecksPassed(e.result.checks));
+  const nChecks = entries.reduce((s, e) => s + (e.result?.checks.length ?? 0), 0);
+  const nPassed = entries.reduce((s, e) => s + (e.result?.checks.filter((c) => c.passed).length ?? 0), 0);
+  process.stderr.write(`${interrupted ? "interrupted: " : ""}${entries.length} experiment(s), ${nPassed}/${nChecks} checks passed; report: ${join(outDir, "report.html")}\n`);
+  if (interrupted) return EXIT.INTERRUPTED;
+  return ok ? EXIT.OK : EXIT.CHECK_FAILED;
+}

@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type DefaultTheme } from "vitepress";
+import { CATALOGUE } from "./catalogue";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** The TypeDoc sidebar (written by `docs:api`); an empty list until the reference has been generated. */
+function apiSidebar(): DefaultTheme.SidebarItem[] {
+  const file = new URL("../api/typedoc-sidebar.json", import.meta.url);
+  if (!existsSync(file)) return [];
+  const items = JSON.parse(readFileSync(file, "utf8")) as DefaultTheme.SidebarItem[];
+  // TypeDoc writes links with a `.md` suffix; VitePress resolves clean links.
+  return items.map((item) => ({ ...item, ...(item.link !== undefined ? { link: item.link.replace(/\.md$/, "") } : {}) }));
+}
+
+/** Drops Rollup's notice about comment positions inside a dependency (zod); keeps every other warning. */
+// (Vite hands the worker bundle's warnings to this handler too.)
+function quietWarnings(warning: { code?: string | undefined; message: string }, warn: (w: typeof warning) => void): void {
+  if (warning.code === "INVALID_ANNOTATION" && /node_modules/.test(warning.message)) return;
+  warn(warning);
+}
+
+const guideSidebar: DefaultTheme.SidebarItem[] = [
+  {
+    text: "Introduction",
+    items: [
+      { text: "Getting started", link: "/guide/getting-started" },
+      { text: "ResNets as neural ODEs", link: "/guide/resnet-neural-ode" },
+    ],
+  },
+  {
+    text: "Kinetic theory",
+    items: [
+      { text: "The mean-field limit", link: "/guide/mean-field" },
+      { text: "Steady states and sensitivity", link: "/guide/steady-states" },
+      { text: "Moments", link: "/guide/moments" },
+      { text: "Stochastic network and Fokker–Planck", link: "/guide/fokker-planck" },
+      { text: "Fitting distributions", link: "/guide/fitting-distributions" },
+    ],
+  },
+  {
+    text: "Numerics",
+    items: [
+      { text: "Schemes and guarantees", link: "/guide/numerical-schemes" },
+      { text: "How we know it is right", link: "/guide/verification" },
+      { text: "Performance against peers", link: "/guide/performance" },
+    ],
+  },
+];
+
+const experimentSidebar: DefaultTheme.SidebarItem[] = [
+  {
+    text: "Live experiments",
+    items: [
+      { text: "Overview", link: "/experiments/" },
+      ...CATALOGUE.map((e) => ({ text: e.title, link: `/experiments/${e.id}` })),
+    ],
+  },
+];
+
+export default defineConfig({
+  title: "kinetic-nde",
+  description: "Mean-field and kinetic theory of residual neural networks, in TypeScript.",
+  lang: "en-GB",
+  cleanUrls: true,
+  lastUpdated: false,
+  appearance: true,
+  srcExclude: ["scripts/**", "test/**", "README.md"],
+  markdown: {
+    math: true,
+  },
+  head: [["link", { rel: "icon", href: "data:," }]],
+  themeConfig: {
+    nav: [
+      { text: "Guide", link: "/guide/getting-started", activeMatch: "^/guide/" },
+      { text: "Experiments", link: "/experiments/", activeMatch: "^/experiments/" },
+      { text: "API", link: "/api/", activeMatch: "^/api/" },
+    ],
+    sidebar: {
+      "/guide/": guideSidebar,
+      "/experiments/": experimentSidebar,
+      "/api/": [{ text: "API reference", items: [{ text: "Overview", link: "/api/" }, ...apiSidebar()] }],
+    },
+    outline: { level: [2, 3] },
+    search: { provider: "local" },
+    footer: { message: "Released under the MIT licence." },
+  },
+  vite: {
+    resolve: {
+      alias: [
+        {
+          // Workspace packages resolve to their TypeScript source: no package build is needed.
+          find: /^@kinetic-nde\/(core|datasets|mean-field|fokker-planck|moments|experiments)$/,
+          replacement: `${repoRoot}packages/$1/src/index.ts`,
+        },
+      ],
+    },
+    worker: {
+      // Experiments are split into chunks; only ES-module workers support that.
+      format: "es",
+    },
+    build: {
+      chunkSizeWarningLimit: 2000,
+      rollupOptions: { onwarn: quietWarnings },
+    },
+    server: {
+      fs: { allow: [repoRoot] },
+    },
+  },
+});

@@ -1,0 +1,151 @@
+/// <reference lib="webworker" />
+/**
+ * Runs experiments of the catalogue off the main thread, so a live page never freezes.
+ *
+ * Protocol (all messages are plain objects):
+ * - `{ type: "describe", id }` → `{ type: "describe", id, available, title, summary, controls, config }`
+ * - `{ type: "run", runId, id, overrides, seed, quick }` → `progress`* then `result` or `error`
+ * - `{ type: "export", requestId, format: "json" | "csv", key?, result? }` → `{ type: "export", requestId, text }`
+ */
+import * as experimentsModule from "@kinetic-nde/experiments";
+import type { ExperimentDefinition, ExperimentResult } from "@kinetic-nde/experiments";
+
+// Read the registry through a plain record: the catalogue may still be incomplete, and a missing
+// export must become "not available" on the page rather than a failed build.
+const api = experimentsModule as unknown as Record<string, unknown>;
+
+type AnyFn = (...args: never[]) => unknown;
+function fn<T extends AnyFn>(name: string): T | undefined {
+  const f = api[name];
+  return typeof f === "function" ? (f as T) : undefined;
+}
+
+const getExperiment = fn<(id: string) => ExperimentDefinition>("getExperiment");
+const runExperiment = fn<
+  (
+    id: string,
+    overrides: Record<string, unknown>,
+    options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void },
+  ) => Promise<ExperimentResult>
+>("runExperiment");
+const resolveConfig = fn<(id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>>("resolveConfig");
+const toPlainJson = fn<(r: unknown) => unknown>("toPlainJson");
+const tableToCsv = fn<(t: unknown) => string>("tableToCsv");
+const fieldToCsv = fn<(f: unknown) => string>("fieldToCsv");
+
+let lastResult: ExperimentResult | undefined;
+
+function lookup(id: string): ExperimentDefinition | undefined {
+  if (getExperiment === undefined) return undefined;
+  try {
+    return getExperiment(id);
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(id: string): Record<string, unknown> {
+  const def = lookup(id);
+  if (def === undefined || (runExperiment === undefined && typeof def.run !== "function")) {
+    return { type: "describe", id, available: false };
+  }
+  let config: Record<string, unknown> = {};
+  try {
+    config = resolveConfig !== undefined ? resolveConfig(id, {}, true) : (def.schema.parse({ ...def.quick }) as Record<string, unknown>);
+  } catch {
+    config = {};
+  }
+  return {
+    type: "describe",
+    id,
+    available: true,
+    title: def.title,
+    summary: def.summary,
+    controls: JSON.parse(JSON.stringify(def.controls ?? [])),
+    config: JSON.parse(JSON.stringify(config)),
+  };
+}
+
+async function run(id: string, overrides: Record<string, unknown>, seed: number, quick: boolean, runId: number): Promise<void> {
+  const onProgress = (p: { fraction: number; message: string }): void => {
+    postMessage({ type: "progress", runId, fraction: p.fraction, message: p.message });
+  };
+  try {
+    let result: ExperimentResult;
+    if (runExperiment !== undefined) {
+      result = await runExperiment(id, overrides, { seed, quick, onProgress });
+    } else {
+      const def = lookup(id);
+      if (def === undefined) throw new Error(`experiment ${id} is not available`);
+      const config = def.schema.parse({ ...(quick ? def.quick : {}), ...overrides });
+      result = await def.run(config, { seed, onProgress });
+    }
+    lastResult = result;
+    try {
+      postMessage({ type: "result", runId, result });
+    } catch {
+      // Not structured-cloneable (e.g. a function slipped into the config): send a plain copy.
+      postMessage({ type: "result", runId, result: JSON.parse(exportText("json", undefined)) });
+    }
+  } catch (e) {
+    const err = e as { message?: string; code?: string };
+    postMessage({ type: "error", runId, message: String(err?.message ?? e), code: err?.code ?? null });
+  }
+}
+
+function csvOfColumns(columns: readonly string[], data: Readonly<Record<string, ArrayLike<number>>>): string {
+  const n = columns.length > 0 ? (data[columns[0]!]?.length ?? 0) : 0;
+  const lines = [columns.join(",")];
+  for (let i = 0; i < n; i++) lines.push(columns.map((c) => String(data[c]?.[i] ?? "")).join(","));
+  return lines.join("\n") + "\n";
+}
+
+function exportText(format: "json" | "csv", key: string | undefined, given?: ExperimentResult): string {
+  const last = given ?? lastResult;
+  if (last === undefined) return "";
+  if (format === "json") {
+    const plain = toPlainJson !== undefined ? toPlainJson(last) : last;
+    return JSON.stringify(plain, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v), 2);
+  }
+  if (key !== undefined && key.startsWith("field:")) {
+    const field = last.fields?.[key.slice(6)];
+    if (field === undefined) return "";
+    if (fieldToCsv !== undefined) return fieldToCsv(field);
+    const rows = ["x,y,value"];
+    const nx = field.x.length;
+    for (let iy = 0; iy < field.y.length; iy++) {
+      for (let ix = 0; ix < nx; ix++) rows.push(`${field.x[ix]},${field.y[iy]},${field.values[iy * nx + ix]}`);
+    }
+    return rows.join("\n") + "\n";
+  }
+  const table = key !== undefined ? last.series[key] : undefined;
+  if (table === undefined) return "";
+  return tableToCsv !== undefined ? tableToCsv(table) : csvOfColumns(table.columns, table.data);
+}
+
+self.onmessage = (ev: MessageEvent): void => {
+  const msg = ev.data as { type: string; [k: string]: unknown };
+  switch (msg.type) {
+    case "describe":
+      postMessage(describe(String(msg["id"])));
+      break;
+    case "run":
+      void run(
+        String(msg["id"]),
+        (msg["overrides"] as Record<string, unknown>) ?? {},
+        Number(msg["seed"] ?? 1),
+        msg["quick"] !== false,
+        Number(msg["runId"]),
+      );
+      break;
+    case "export":
+      postMessage({
+        type: "export",
+        requestId: msg["requestId"],
+        text: exportText(msg["format"] === "csv" ? "csv" : "json", msg["key"] as string | undefined, msg["result"] as ExperimentResult | undefined),
+      });
+      break;
+    default:
+      break;
+  }
+};

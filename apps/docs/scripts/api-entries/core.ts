@@ -1,0 +1,4 @@
+/**
+ * @module @kinetic-nde/core
+ */
+export * from "@kinetic-nde/core";

@@ -1,0 +1,4 @@
+/**
+ * @module @kinetic-nde/datasets
+ */
+export * from "@kinetic-nde/datasets";

@@ -1,0 +1,4 @@
+/**
+ * @module @kinetic-nde/experiments
+ */
+export * from "@kinetic-nde/experiments";

@@ -1,0 +1,4 @@
+/**
+ * @module @kinetic-nde/fokker-planck
+ */
+export * from "@kinetic-nde/fokker-planck";

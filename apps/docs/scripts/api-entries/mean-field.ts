@@ -1,0 +1,4 @@
+/**
+ * @module @kinetic-nde/mean-field
+ */
+export * from "@kinetic-nde/mean-field";

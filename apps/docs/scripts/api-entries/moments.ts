@@ -1,0 +1,4 @@
+/**
+ * @module @kinetic-nde/moments
+ */
+export * from "@kinetic-nde/moments";

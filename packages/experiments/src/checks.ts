@@ -1,0 +1,94 @@
+/**
+ * Self-checks: every experiment states its claims as numbers with a tolerance, so a reproduction
+ * is evidence and not only pictures.
+ * @packageDocumentation
+ */
+import { requireFinite, requireNonNegative } from "@kinetic-nde/core";
+import type { Check } from "./types.js";
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(3);
+  return Number(v.toPrecision(4)).toString();
+}
+
+/**
+ * Build a {@link Check}: passes when |observed - expected| ≤ tolerance (a non-finite observed value
+ * always fails).
+ * @param name - short identifier, e.g. `"variance-rate"`
+ * @param claim - the claim in words, e.g. `"variance decays like e^{2wt}"`
+ * @param observed - the observed value (any number; NaN/Infinity fail the check)
+ * @param expected - the expected value (finite)
+ * @param tolerance - the allowed absolute deviation (finite, ≥ 0)
+ * @returns a frozen check with a printable `message`
+ * @throws KineticError INVALID_ARGUMENT when `expected` or `tolerance` is not a valid number
+ * @remarks Relative claims are expressed by choosing `tolerance = rtol · |expected|`; one-sided
+ *   claims ("at most x") by {@link makeBoundCheck}.
+ * @example
+ * ```ts
+ * const c = makeCheck("variance-rate", "variance decays like e^{2wt}", -1.998, -2, 0.01);
+ * c.passed; // true
+ * c.message; // "variance decays like e^{2wt}: observed -1.998 vs expected -2 (tol 0.01) — pass"
+ * ```
+ */
+export function makeCheck(name: string, claim: string, observed: number, expected: number, tolerance: number): Check {
+  requireFinite("expected", expected);
+  requireNonNegative("tolerance", tolerance);
+  const passed = Number.isFinite(observed) && Math.abs(observed - expected) <= tolerance;
+  const message = `${claim}: observed ${fmt(observed)} vs expected ${fmt(expected)} (tol ${fmt(tolerance)}) — ${passed ? "pass" : "FAIL"}`;
+  return Object.freeze({ name, claim, observed, expected, tolerance, passed, message });
+}
+
+/**
+ * A one-sided check "observed ≤ bound" expressed as a {@link Check}: expected = bound/2 and
+ * tolerance = bound/2 for a non-negative observed quantity such as an error norm (so any value in
+ * [0, bound] passes).
+ * @param name - short identifier
+ * @param claim - the claim in words, e.g. `"L1 error of the PDE below 1e-2"`
+ * @param observed - a non-negative observed quantity (error, distance, mass defect)
+ * @param bound - the upper bound (finite, ≥ 0)
+ * @returns the check
+ * @throws KineticError INVALID_ARGUMENT for an invalid bound
+ * @example
+ * ```ts
+ * makeBoundCheck("mass", "mass defect below 1e-12", 3e-15, 1e-12).passed; // true
+ * ```
+ */
+export function makeBoundCheck(name: string, claim: string, observed: number, bound: number): Check {
+  requireNonNegative("bound", bound);
+  const c = makeCheck(name, claim, observed, bound / 2, bound / 2);
+  const passed = Number.isFinite(observed) && observed <= bound;
+  const message = `${claim}: observed ${fmt(observed)} ≤ ${fmt(bound)} — ${passed ? "pass" : "FAIL"}`;
+  return Object.freeze({ ...c, passed, message });
+}
+
+/**
+ * A boolean claim as a {@link Check} (observed 1 for true, expected 1, tolerance 0).
+ * @param name - short identifier
+ * @param claim - the claim in words
+ * @param holds - whether the claim holds
+ * @returns the check
+ * @example
+ * ```ts
+ * makeTrueCheck("no-steady-state", "sigmoid has no steady state", true).passed; // true
+ * ```
+ */
+export function makeTrueCheck(name: string, claim: string, holds: boolean): Check {
+  const c = makeCheck(name, claim, holds ? 1 : 0, 1, 0);
+  return Object.freeze({ ...c, message: `${claim} — ${holds ? "pass" : "FAIL"}` });
+}
+
+/**
+ * Did every check pass?
+ * @param checks - checks of one or more results
+ * @returns true when every check passed (also for an empty list)
+ * @example
+ * ```ts
+ * allChecksPassed(result.checks);
+ * ```
+ */
+export function allChecksPassed(checks: readonly Check[]): boolean {
+  return checks.every((c) => c.passed);
+}

@@ -1,0 +1,18 @@
+import type { z } from "zod";
+import type { ControlSpec, ExperimentDefinition, ExperimentResult, RunContext } from "../types.js";
+
+/** Typed helper: the config type of `run` is the output type of the schema. */
+export function defineExperiment<S extends z.ZodType<Record<string, unknown>>>(def: {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly schema: S;
+  readonly quick: Partial<z.output<S>>;
+  readonly controls: readonly ControlSpec[];
+  run(config: z.output<S>, ctx: RunContext): Promise<ExperimentResult>;
+}): ExperimentDefinition<z.output<S>> {
+  return Object.freeze(def) as unknown as ExperimentDefinition<z.output<S>>;
+}
+
+/** A categorical palette (Okabe–Ito, colour-blind safe). */
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"] as const;

@@ -1,0 +1,84 @@
+import { createRng, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createGrid1D } from "@kinetic-nde/mean-field";
+import { describe, expect, it } from "vitest";
+import { fitFiniteHorizon, fitSteadyState } from "./fit.js";
+import { solveFokkerPlanck } from "./solve-1d.js";
+import { stationaryDensity } from "./steady-state.js";
+
+const grid = createGrid1D(-6, 6, 400);
+
+describe("fitSteadyState recovers known parameters from their own steady states", () => {
+  it("Gaussian (closed form): b = -wμ, D = s²|w| to 1e-9", () => {
+    const g = stationaryDensity("identity", -1, 0.3, 0.5);
+    const fit = fitSteadyState(g.pdf, { family: "gaussian", grid });
+    expect(fit.params.w).toBe(-1);
+    expectAllClose(fit.params.b, 0.3, { rtol: 1e-9 });
+    expectAllClose(fit.params.D as number, 0.5, { rtol: 1e-6 });
+    expect(fit.loss).toBeLessThan(1e-8);
+  });
+
+  it("identity with the Wasserstein-1 loss", () => {
+    const g = stationaryDensity("identity", -1, -0.4, 0.2);
+    const fit = fitSteadyState(g.pdf, { family: "identity", loss: "w1", grid });
+    expectAllClose(fit.params.b, -0.4, { rtol: 1e-3 });
+    expectAllClose(fit.params.D as number, 0.2, { rtol: 1e-3 });
+  });
+
+  it("tanh-type (sech power): (w, b, D) to 1e-2 relative", () => {
+    const g = stationaryDensity("tanh", -1.5, 0.6, 0.4);
+    const fit = fitSteadyState(g.pdf, { family: "tanh", grid });
+    expectAllClose([fit.params.w, fit.params.b, fit.params.D as number], [-1.5, 0.6, 0.4], { rtol: 1e-2 });
+    expect(fit.status).toBe("success");
+  });
+
+  it("Beta-type, D(x) = κ(1 - x²) on (-1, 1): (b, κ) to 1e-2 relative", () => {
+    // w = -1, b = 0.3, κ = 0.2 → α = (1 - b)/(2κ) = 1.75, β = (1 + b)/(2κ) = 3.25
+    const target = (x: number) => Math.pow(1 - x, 0.75) * Math.pow(1 + x, 2.25);
+    const fit = fitSteadyState(target, { family: "beta" });
+    expectAllClose([fit.params.b, fit.params.kappa!], [0.3, 0.2], { rtol: 1e-2 });
+    expect(fit.loss).toBeLessThan(1e-4);
+  });
+
+  it("bimodal target: the D(x)-basis family beats the best Gaussian", () => {
+    const g = createGrid1D(-3, 3, 300);
+    const target = (x: number) => Math.exp(-((x - 1.2) ** 2) / 0.18) + Math.exp(-((x + 1.2) ** 2) / 0.18);
+    const gauss = fitSteadyState(target, { family: "gaussian", grid: g });
+    const bim = fitSteadyState(target, { family: "bimodal", grid: g });
+    expect(bim.losses.kl).toBeLessThan(0.25 * gauss.losses.kl);
+    // the fitted density is bimodal: it dips in the middle
+    expect(bim.fitted[150]!).toBeLessThan(0.5 * Math.max(...bim.fitted));
+  });
+
+  it("samples (e.g. labels of a data set): Gaussian fit recovers mean and variance within 5 standard errors", () => {
+    const rng = createRng(7);
+    const M = 20000;
+    const x = new Float64Array(M);
+    for (let i = 0; i < M; i++) x[i] = 1.5 + 0.7 * rng.normal();
+    const fit = fitSteadyState({ samples: x }, { family: "gaussian" });
+    const mu = -fit.params.b / fit.params.w;
+    expect(Math.abs(mu - 1.5)).toBeLessThan((5 * 0.7) / Math.sqrt(M));
+    expect(Math.abs((fit.params.D as number) - 0.49)).toBeLessThan(5 * 0.49 * Math.sqrt(2 / M) + 1e-3);
+  });
+
+  it("bad input", () => {
+    expectKineticError(() => fitSteadyState((x) => Math.exp(-x * x)), "INVALID_ARGUMENT"); // grid required
+    expectKineticError(() => fitSteadyState({ samples: [] }), "INVALID_ARGUMENT");
+    expectKineticError(() => fitSteadyState({ samples: [1, NaN] }), "INVALID_ARGUMENT");
+    expectKineticError(() => fitSteadyState({ density: [1, 2, 3], grid }), "SHAPE_MISMATCH");
+    expectKineticError(() => fitSteadyState({ samples: [1, 2] }, { family: "cubic" as never }), "INVALID_ARGUMENT");
+    expectKineticError(() => fitSteadyState({ samples: [1, 2] }, { loss: "hellinger" as never }), "INVALID_ARGUMENT");
+    expectKineticError(() => fitSteadyState((x) => 1 - x * x, { family: "beta", grid }), "INVALID_ARGUMENT");
+    expectKineticError(() => fitFiniteHorizon((x) => Math.exp(-x * x), (x) => Math.exp(-x * x), -1, { grid }), "INVALID_ARGUMENT");
+  });
+});
+
+describe("fitFiniteHorizon", () => {
+  it("recovers tanh (w, b, D) from its own f(T) (1e-2 relative)", () => {
+    const g = createGrid1D(-4, 4, 160);
+    const f0 = (x: number) => (Math.abs(x) < 1.5 ? 1 / 3 : 0);
+    const network = createScalarNetwork({ sigma: "tanh", w: -0.8, b: 0.3, T: 1 });
+    const target = solveFokkerPlanck({ network, grid: g, f0, D: 0.2 }, { dt: 1 / 50 }).f;
+    const fit = fitFiniteHorizon(f0, { density: target, grid: g }, 1, { family: "tanh" });
+    expectAllClose([fit.params.w, fit.params.b, fit.params.D as number], [-0.8, 0.3, 0.2], { rtol: 1e-2 });
+  });
+});

@@ -1,0 +1,426 @@
+/**
+ * The 1-D Fokker–Planck solver for the stochastic ResNet:
+ * ∂_t f + ∂_x(σ(w(t) x + b(t)) f) = ∂_xx(D(x) f) on a bounded interval, finite volumes with
+ * Chang–Cooper fluxes (see `chang-cooper.ts`), layered parameters w(t), b(t).
+ * @packageDocumentation
+ */
+import {
+  invalidArgument,
+  KineticError,
+  layerAt,
+  type NetworkParams,
+  requireFinite,
+  requireOneOf,
+  requirePositive,
+  type SolveStatus,
+} from "@kinetic-nde/core";
+import type { Grid1D } from "@kinetic-nde/mean-field";
+import {
+  BOUNDARIES,
+  type Boundary,
+  changCooperCoefficients,
+  type ChangCooperCoefficients,
+  type Diffusion1D,
+} from "./chang-cooper.js";
+import { compensatedSum, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";
+import { diffusionFromNetwork, requireGrid1D, requireNetwork1D, resolveInitialDensity, validateDiffusion } from "./problem.js";
+
+/** Time integrators of {@link solveFokkerPlanck}. */
+export type FokkerPlanckMethod = "implicit-euler" | "crank-nicolson" | "explicit-euler";
+
+/** Metadata of a time integrator. */
+export interface FokkerPlanckMethodInfo {
+  readonly name: FokkerPlanckMethod;
+  /** Order in time (space is second order for smooth solutions). */
+  readonly order: number;
+  readonly adaptive: false;
+  readonly stochastic: false;
+  /** When the scheme keeps f ≥ 0. */
+  readonly positivity: "unconditional" | "step-bound";
+  /** One-line description. */
+  readonly description: string;
+}
+
+/**
+ * Registry of the 1-D time integrators (tests loop over it).
+ * @example
+ * ```ts
+ * FOKKER_PLANCK_METHODS.map((m) => `${m.name}: order ${m.order}, positive ${m.positivity}`);
+ * ```
+ */
+export const FOKKER_PLANCK_METHODS: readonly FokkerPlanckMethodInfo[] = Object.freeze([
+  {
+    name: "implicit-euler",
+    order: 1,
+    adaptive: false,
+    stochastic: false,
+    positivity: "unconditional",
+    description: "implicit Euler, one tridiagonal (Thomas) solve per step; positive and mass-exact for every Δt",
+  },
+  {
+    name: "crank-nicolson",
+    order: 2,
+    adaptive: false,
+    stochastic: false,
+    positivity: "step-bound",
+    description: "Crank–Nicolson (trapezoidal); mass-exact, positive only for Δt·max|A_ii| ≤ 2",
+  },
+  {
+    name: "explicit-euler",
+    order: 1,
+    adaptive: false,
+    stochastic: false,
+    positivity: "step-bound",
+    description: "explicit Euler; positive and stable only for Δt ≤ Δx² / max(α_{i+1/2} + β_{i-1/2}), enforced",
+  },
+] as const);
+
+/** The 1-D problem: network (σ, w(t), b(t), optionally K), grid, initial density. */
+export interface FokkerPlanckProblem {
+  /** 1-D network parameters; layer k acts on [kΔt, (k+1)Δt); after network.T the last layer continues. */
+  readonly network: NetworkParams;
+  /** Computational domain with n cells. */
+  readonly grid: Grid1D;
+  /** Initial density: n cell averages ≥ 0, or a function x ↦ f0(x) (averaged per cell). */
+  readonly f0: ArrayLike<number> | ((x: number) => number);
+  /** Diffusion D (constant > 0 or D(x) > 0). Default: K(x)²/2 from `network.noise`. */
+  readonly D?: Diffusion1D;
+  /** Final time (default `network.T`). */
+  readonly T?: number;
+}
+
+/** Options of {@link solveFokkerPlanck}. */
+export interface FokkerPlanckOptions {
+  /** Time integrator (default `"implicit-euler"`). */
+  readonly method?: FokkerPlanckMethod;
+  /**
+   * Largest time step. Steps are shortened to land on layer boundaries, `saveAt` times and T.
+   * Default: min(network.dt, T/100) for the implicit methods; 0.9 × the stability bound for
+   * explicit Euler. Explicit Euler throws UNSTABLE when a given dt exceeds its bound.
+   */
+  readonly dt?: number;
+  /** Boundary at both ends, or [left, right] (default `"zero-flux"`). */
+  readonly boundary?: Boundary | readonly [Boundary, Boundary];
+  /** Times in [0, T] at which to store copies of f (default none). */
+  readonly saveAt?: readonly number[];
+  /** Fraction of the stability bound used when explicit Euler chooses dt (default 0.9). */
+  readonly safety?: number;
+  /** Relative mass loss above which the status is `"mass-lost"` (default 1e-10). */
+  readonly massTolerance?: number;
+}
+
+/** Counters of a solve. */
+export interface FokkerPlanckStats {
+  /** Time steps taken. */
+  readonly steps: number;
+  /** Rejected steps (always 0: fixed steps). */
+  readonly rejected: number;
+  /** Applications of the operator (one per step: a tridiagonal solve and/or an explicit product). */
+  readonly rhsEvaluations: number;
+  /** Operator assemblies (one per layer and step length). */
+  readonly assemblies: number;
+  /** Tridiagonal factorisations. */
+  readonly factorizations: number;
+  /** Largest Δt·max_i|A_ii| used (≤ 1 means explicit Euler would be positive). */
+  readonly maxCfl: number;
+  /** Mass at t = 0 (Σ f Δx). */
+  readonly massInitial: number;
+  /** Mass at T. */
+  readonly massFinal: number;
+  /** Mass that left through the boundary (integrated boundary flux). */
+  readonly massLost: number;
+  /** Smallest value of f at T. */
+  readonly minValue: number;
+}
+
+/** Result of {@link solveFokkerPlanck}. */
+export interface FokkerPlanckResult {
+  /** Density at T: n cell averages. */
+  readonly f: Float64Array;
+  /** Copies of f at `times` (the requested saveAt times, sorted). */
+  readonly saved: readonly Float64Array[];
+  /** Times of `saved`. */
+  readonly times: readonly number[];
+  /** The grid. */
+  readonly grid: Grid1D;
+  /** `"success"`, `"non-finite"` (blow-up), or `"mass-lost"` (outflow above `massTolerance`). */
+  readonly status: SolveStatus;
+  readonly stats: FokkerPlanckStats;
+}
+
+/** @internal Resolved boundary pair. */
+export function resolveBoundaries(b: unknown): [Boundary, Boundary] {
+  if (b === undefined) return ["zero-flux", "zero-flux"];
+  if (Array.isArray(b)) {
+    if (b.length !== 2) throw invalidArgument("boundary", "a boundary or a pair [left, right]", b);
+    return [requireOneOf("boundary[0]", b[0], BOUNDARIES), requireOneOf("boundary[1]", b[1], BOUNDARIES)];
+  }
+  const one = requireOneOf("boundary", b, BOUNDARIES);
+  return [one, one];
+}
+
+/** @internal Sorted, validated save times. */
+export function resolveSaveAt(saveAt: unknown, T: number): number[] {
+  if (saveAt === undefined) return [];
+  if (!Array.isArray(saveAt)) throw invalidArgument("saveAt", "an array of times in [0, T]", saveAt);
+  const out = saveAt.map((t, i) => {
+    const v = requireFinite(`saveAt[${i}]`, t);
+    if (v < 0 || v > T * (1 + 1e-12)) throw invalidArgument(`saveAt[${i}]`, `a time in [0, T = ${T}]`, v);
+    return Math.min(v, T);
+  });
+  return out.sort((a, b) => a - b);
+}
+
+/** @internal Segment end points: layer boundaries, save times and T (sorted, unique). */
+export function breakpoints(network: NetworkParams, T: number, saves: readonly number[]): number[] {
+  const pts = new Set<number>();
+  for (let k = 1; k < network.nLayers; k++) {
+    const t = k * network.dt;
+    if (t < T) pts.add(t);
+  }
+  for (const t of saves) if (t > 0) pts.add(t);
+  pts.add(T);
+  const sorted = [...pts].sort((a, b) => a - b);
+  // merge points closer than round-off (e.g. 3·0.1 and 0.3), so no step of length ~1e-17 is taken
+  const out: number[] = [];
+  const eps = 1e-12 * T;
+  for (const t of sorted) {
+    if (out.length > 0 && t - out[out.length - 1]! <= eps) out[out.length - 1] = t;
+    else out.push(t);
+  }
+  return out;
+}
+
+/** The velocity field of layer k of a 1-D network, a(x) = σ(w_k x + b_k). @internal */
+export function layerVelocity(network: NetworkParams, k: number): (x: number) => number {
+  const w = network.W[k]!;
+  const b = network.b[k]!;
+  const s = network.sigma.sigma;
+  return (x: number) => s(w * x + b);
+}
+
+/** Largest Σ of outgoing weights per cell, max_i (α_{i+1} + β_i) (so |A_ii| = that / Δx²). @internal */
+export function maxOutgoing(c: ChangCooperCoefficients, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = c.alpha[i + 1]! + c.beta[i]!;
+    if (v > m) m = v;
+  }
+  return m;
+}
+
+/**
+ * Fill the tridiagonal matrix I - θ h A of the Chang–Cooper operator A (rows: lower, diag, upper).
+ * @internal
+ */
+export function fillImplicitMatrix(
+  c: ChangCooperCoefficients,
+  n: number,
+  r: number,
+  lower: Float64Array,
+  diag: Float64Array,
+  upper: Float64Array,
+): void {
+  const { alpha, beta } = c;
+  for (let i = 0; i < n; i++) {
+    lower[i] = -r * alpha[i]!;
+    diag[i] = 1 + r * (alpha[i + 1]! + beta[i]!);
+    upper[i] = -r * beta[i + 1]!;
+  }
+  lower[0] = 0;
+  upper[n - 1] = 0;
+}
+
+/**
+ * y = f + r·Δx²·A f (explicit part), allocation-free. A f_i = (α_i f_{i-1} - (α_{i+1}+β_i) f_i + β_{i+1} f_{i+1})/Δx².
+ * @internal
+ */
+export function applyExplicit(c: ChangCooperCoefficients, n: number, r: number, f: Float64Array, y: Float64Array): number {
+  const { alpha, beta } = c;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    let v = -(alpha[i + 1]! + beta[i]!) * f[i]!;
+    if (i > 0) v += alpha[i]! * f[i - 1]!;
+    if (i < n - 1) v += beta[i + 1]! * f[i + 1]!;
+    const yi = f[i]! + r * v;
+    y[i] = yi;
+    s += yi;
+  }
+  return s;
+}
+
+/** Boundary outflow rate (mass per unit time) of state f: (α_n f_{n-1} + β_0 f_0)/Δx. @internal */
+export function outflowRate(c: ChangCooperCoefficients, n: number, dx: number, f: Float64Array): number {
+  return (c.alpha[n]! * f[n - 1]! + c.beta[0]! * f[0]!) / dx;
+}
+
+/**
+ * Solve the 1-D Fokker–Planck equation of the stochastic ResNet,
+ * ∂_t f + ∂_x(σ(w(t)x + b(t)) f) = ∂_xx(D(x) f), f(0) = f0, on the grid's interval.
+ *
+ * @param problem - `{ network, grid, f0, D?, T? }`; network with d = 1, layer k active on
+ *   [kΔt, (k+1)Δt); D constant or D(x) (default K(x)²/2 from the network's noise model);
+ *   f0 as n cell averages (1/length units) or a density function
+ * @param options - `method` (default implicit Euler), `dt`, `boundary` (default zero-flux),
+ *   `saveAt`, `safety`, `massTolerance`
+ * @returns `{ f, saved, times, grid, status, stats }`: fresh cell averages at T and at the saveAt
+ *   times; status `"success"`, `"mass-lost"` (outflow/absorbing boundary lost more than
+ *   massTolerance of the mass; `stats.massLost` has the amount) or `"non-finite"`
+ * @throws KineticError INVALID_ARGUMENT (bad grid, f0, D, dt, T, saveAt, boundary, method),
+ *   SHAPE_MISMATCH (network.d ≠ 1, f0 length), UNSTABLE (explicit Euler with dt above its
+ *   positivity/stability bound Δx² / max_i(α_{i+1/2}+β_{i-1/2}); the message gives the bound)
+ * @remarks
+ * Space: Chang–Cooper fluxes, second order for smooth solutions; the discrete steady state (zero
+ * flux walls, constant parameters) is reproduced to round-off. Time: implicit Euler (order 1,
+ * unconditionally positive and mass-exact), Crank–Nicolson (order 2, mass-exact, positive only when
+ * Δt·max|A_ii| ≤ 2 — `stats.maxCfl` reports Δt·max|A_ii|), explicit Euler (order 1, bound enforced).
+ * Cost: O(n) per step; the matrix is assembled and factorised once per layer and step length, each
+ * step is one allocation-free forward/backward substitution.
+ * @example
+ * ```ts
+ * const network = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 5, K: 0.6 });
+ * const grid = createGrid1D(-5, 5, 400);
+ * const r = solveFokkerPlanck({ network, grid, f0: (x) => (Math.abs(x) < 1 ? 0.5 : 0) }, { saveAt: [1, 2] });
+ * r.stats.massFinal; // 1 to round-off
+ * ```
+ */
+export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerPlanckOptions = {}): FokkerPlanckResult {
+  if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
+  const network = requireNetwork1D(problem.network);
+  const grid = requireGrid1D(problem.grid);
+  const D = problem.D !== undefined ? validateDiffusion(problem.D) : diffusionFromNetwork(network);
+  const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
+  const method = requireOneOf("method", options.method ?? "implicit-euler", ["implicit-euler", "crank-nicolson", "explicit-euler"] as const);
+  const [left, right] = resolveBoundaries(options.boundary);
+  const saves = resolveSaveAt(options.saveAt, T);
+  const safety = options.safety !== undefined ? requirePositive("safety", options.safety) : 0.9;
+  if (safety > 1) throw invalidArgument("safety", "in (0, 1]", safety);
+  const massTol = options.massTolerance !== undefined ? requirePositive("massTolerance", options.massTolerance) : 1e-10;
+  const f = resolveInitialDensity(grid, problem.f0);
+  const n = grid.n;
+  const dx = grid.dx;
+
+  const coef: ChangCooperCoefficients = { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
+  const layersUsed: number[] = [];
+  const lastLayer = layerAt(network, T * (1 - 1e-14));
+  for (let k = 0; k <= lastLayer; k++) layersUsed.push(k);
+
+  let dt: number;
+  if (method === "explicit-euler") {
+    let worst = 0;
+    for (const k of layersUsed) {
+      changCooperCoefficients(grid, layerVelocity(network, k), D, left, right, coef);
+      worst = Math.max(worst, maxOutgoing(coef, n));
+    }
+    const bound = worst > 0 ? (dx * dx) / worst : Infinity;
+    if (options.dt !== undefined) {
+      dt = requirePositive("dt", options.dt);
+      if (dt > bound * (1 + 1e-12)) {
+        throw new KineticError(
+          "UNSTABLE",
+          `unstable: explicit Euler needs dt <= ${bound.toPrecision(6)} (= dx^2 / max_i(alpha_{i+1/2} + beta_{i-1/2}) on this grid, ` +
+            `for positivity and stability); got dt = ${dt}. Use a smaller dt, omit dt to have it chosen, or method "implicit-euler".`,
+          { details: { dt, bound } },
+        );
+      }
+    } else {
+      dt = Math.min(safety * bound, T);
+    }
+  } else {
+    dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
+  }
+
+  // Preallocated work arrays: nothing is allocated inside the time loop.
+  const lower = new Float64Array(n);
+  const diag = new Float64Array(n);
+  const upper = new Float64Array(n);
+  const cp = new Float64Array(n);
+  const inv = new Float64Array(n);
+  const work = new Float64Array(n);
+
+  const massInitial = compensatedSum(f) * dx;
+  const saved: Float64Array[] = [];
+  const times: number[] = [];
+  let si = 0;
+  while (si < saves.length && saves[si]! <= 0) {
+    saved.push(f.slice());
+    times.push(saves[si]!);
+    si++;
+  }
+  const stops = breakpoints(network, T, saves);
+  let t = 0;
+  let steps = 0;
+  let assemblies = 0;
+  let factorizations = 0;
+  let maxCfl = 0;
+  let massLost = 0;
+  let status: SolveStatus = "success";
+  let curLayer = -1;
+  let curH = NaN;
+  let outMax = 0;
+
+  outer: for (const stop of stops) {
+    const span = stop - t;
+    if (!(span > 0)) continue;
+    const nSub = Math.max(1, Math.ceil(span / dt - 1e-9));
+    const h = span / nSub;
+    const k = layerAt(network, t + 0.5 * span);
+    if (k !== curLayer) {
+      changCooperCoefficients(grid, layerVelocity(network, k), D, left, right, coef);
+      assemblies++;
+      outMax = maxOutgoing(coef, n);
+      curLayer = k;
+      curH = NaN;
+    }
+    maxCfl = Math.max(maxCfl, (h * outMax) / (dx * dx));
+    if (method !== "explicit-euler" && h !== curH) {
+      const r = (method === "crank-nicolson" ? 0.5 * h : h) / (dx * dx);
+      fillImplicitMatrix(coef, n, r, lower, diag, upper);
+      thomasFactor(n, lower, diag, upper, cp, inv);
+      factorizations++;
+      curH = h;
+    }
+    const rE = h / (dx * dx);
+    for (let s = 0; s < nSub; s++) {
+      let sum: number;
+      if (method === "implicit-euler") {
+        sum = thomasSolveInPlace(n, lower, cp, inv, f);
+        massLost += h * outflowRate(coef, n, dx, f);
+      } else if (method === "crank-nicolson") {
+        const before = outflowRate(coef, n, dx, f);
+        applyExplicit(coef, n, 0.5 * rE, f, work);
+        f.set(work);
+        sum = thomasSolveInPlace(n, lower, cp, inv, f);
+        massLost += 0.5 * h * (before + outflowRate(coef, n, dx, f));
+      } else {
+        massLost += h * outflowRate(coef, n, dx, f);
+        sum = applyExplicit(coef, n, rE, f, work);
+        f.set(work);
+      }
+      steps++;
+      if (!Number.isFinite(sum)) {
+        status = "non-finite";
+        t = stop;
+        break outer;
+      }
+    }
+    t = stop;
+    while (si < saves.length && saves[si]! <= t * (1 + 1e-14)) {
+      saved.push(f.slice());
+      times.push(saves[si]!);
+      si++;
+    }
+  }
+  const massFinal = compensatedSum(f) * dx;
+  if (status === "success" && massLost > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
+  let minValue = Infinity;
+  for (let i = 0; i < n; i++) if (f[i]! < minValue) minValue = f[i]!;
+  return {
+    f,
+    saved,
+    times,
+    grid,
+    status,
+    stats: { steps, rejected: 0, rhsEvaluations: method === "crank-nicolson" ? 2 * steps : steps, assemblies, factorizations, maxCfl, massInitial, massFinal, massLost, minValue },
+  };
+}
