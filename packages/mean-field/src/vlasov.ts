@@ -99,7 +99,8 @@ export interface VlasovOptions {
   readonly timeStepper?: TimeStepper;
   /**
    * CFL number Δt · max_cell(outflow rate), default 0.9 (upwind) / 0.45 (MUSCL). Densities stay
-   * non-negative for CFL ≤ 1 (upwind) and ≤ 0.5 (MUSCL), with every time stepper.
+   * non-negative for CFL ≤ 1 (upwind) and ≤ 0.5 (MUSCL), with every time stepper (values negative only by
+   * round-off, |f| ≤ 1e-14 max f, are returned as 0).
    */
   readonly cfl?: number;
   /** A fixed time step instead of the CFL rule (still shortened to land on layer boundaries and saveAt). */
@@ -311,7 +312,7 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
   let saveIdx = 0;
   const saveNow = (t: number) => {
     while (saveIdx < opt.saveAt.length && opt.saveAt[saveIdx] === t) {
-      saved.push(u.map((f) => Float64Array.from(f)));
+      saved.push(u.map((f) => dropRoundoffNegatives(Float64Array.from(f))));
       times.push(t);
       saveIdx++;
     }
@@ -454,11 +455,28 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
     for (const U of u) for (let i = 0; i < U.length; i++) if (!Number.isFinite(U[i]!)) status = "non-finite";
   }
   return {
-    f: u.map((f) => f),
+    f: u.map((f) => dropRoundoffNegatives(f)),
     saved,
     times: Float64Array.from(times),
     t,
     status,
     stats: { steps, maxCfl, massLost, rhsEvals, mass0 },
   };
+}
+
+/**
+ * Set to 0 the values that are negative only by round-off (|v| ≤ 1e-14 · max f). Limited MUSCL
+ * reconstructions can leave such values (e.g. -1e-89) where the density underflows; downstream tools
+ * that require a density (Wasserstein distances, sampling) would reject them. Larger negatives — a
+ * genuine positivity failure — are left as they are. Returns `f`, changed in place.
+ */
+function dropRoundoffNegatives(f: Float64Array): Float64Array {
+  let max = 0;
+  for (let i = 0; i < f.length; i++) if (f[i]! > max) max = f[i]!;
+  const floor = -1e-14 * max;
+  for (let i = 0; i < f.length; i++) {
+    const v = f[i]!;
+    if (v < 0 && v >= floor) f[i] = 0;
+  }
+  return f;
 }
