@@ -5,46 +5,9 @@
  */
 import { type Activation, identity, leakyRelu, relu, sigmoid, softplusActivation, tanh } from "../activations.js";
 import type { CompiledData, LossHead } from "./losses.js";
-
-/*
- * fastTanh: an inlinable, accurate tanh for the kernels. It lives in this module (not imported)
- * so that the hot loops reference it directly.
- * tanh z = e / (e + 2) with e = expm1(2z), z clamped to [-20, 20] (tanh(20) rounds to 1).
- * expm1 by table-driven range reduction: 2z = k·h + r with h = ln2/64, |r| ≤ h/2, and
- * expm1(2z) = E_k + (1 + E_k)·expm1(r), E_k = expm1(k·h) tabulated, expm1(r) a degree-6 Taylor
- * polynomial in Estrin form. Rounding to k uses the 1.5·2^52 trick, so no float-to-int
- * conversion sits on the critical path. Measured error against Math.tanh: below 7e-16 relative
- * for |z| in [1e-6, 1e2]. Math.tanh is a call into the runtime that costs two to three times as
- * much as this inlined form, and the gradient kernels are dominated by tanh.
- */
-const H = Math.LN2 / 64;
-const INVH = 1 / H;
-const KM = 3700; // 40 / h ≈ 3693
-const MAGIC = 6755399441055744; // 1.5 · 2^52
-const EM1 = new Float64Array(2 * KM + 1);
-const EP = new Float64Array(2 * KM + 1);
-for (let j = 0; j <= 2 * KM; j++) {
-  EM1[j] = Math.expm1((j - KM) * H);
-  EP[j] = 1 + EM1[j]!;
-}
-
-/**
- * tanh(z) to about one ulp, allocation-free and small enough for V8 to inline.
- * @param z - argument
- * @returns tanh(z); NaN for NaN
- * @internal
- */
-export function fastTanh(z: number): number {
-  const zc = z > 20 ? 20 : z < -20 ? -20 : z;
-  const x = zc + zc;
-  const kf = x * INVH + MAGIC - MAGIC;
-  const r = x - kf * H;
-  const j = (kf + KM) | 0;
-  const r2 = r * r;
-  const q = r * (1 + 0.5 * r + r2 * (1 / 6 + r * (1 / 24) + r2 * (1 / 120 + r * (1 / 720))));
-  const em1 = EM1[j]! + EP[j]! * q;
-  return em1 / (em1 + 2);
-}
+// The one inlinable tanh of the package (within 3 ulp of Math.tanh, exactly odd), shared with the
+// particle solvers and the built-in activation.
+import { tanhFast as fastTanh } from "../internal/tanh.js";
 
 /** Fixed-step schemes of the training forward pass (each layer is one step of the scheme). */
 export type TrainingScheme = "euler" | "heun" | "rk4";
