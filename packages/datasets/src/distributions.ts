@@ -47,7 +47,7 @@ export interface NormalParams {
  * @throws KineticError INVALID_ARGUMENT for a non-finite mean or a non-positive std
  * @remarks The CDF uses erfc (relative accuracy in both tails via `sf`); the quantile is
  * Acklam's approximation refined by Halley steps (about 1e-15 relative). Sampling uses the
- * generator's polar-method normals: one variate per draw.
+ * generator's ziggurat normals (`rng.normal()`): one variate per draw.
  * @example
  * ```ts
  * const f0 = createNormal({ mean: 0, std: 0.5 });
