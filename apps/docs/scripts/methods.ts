@@ -4,20 +4,9 @@
  * `{ name, order, adaptive, stochastic }`). Used at build time by `guide/methods.data.ts`; run with
  * `node --conditions=source --import tsx scripts/methods.ts`.
  */
-export {};
+import type { MethodRow } from "../guide/methods.data.js";
 
 const PACKAGES = ["core", "datasets", "mean-field", "fokker-planck", "moments"] as const;
-
-interface MethodRow {
-  pkg: string;
-  registry: string;
-  name: string;
-  order: number;
-  adaptive?: boolean;
-  stochastic?: boolean;
-  description?: string;
-  extra: Record<string, string | number | boolean>;
-}
 
 function isMethod(v: unknown): v is { name: string; order: number } & Record<string, unknown> {
   return typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string" && typeof (v as { order?: unknown }).order === "number";
