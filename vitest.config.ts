@@ -8,6 +8,10 @@ export default defineConfig({
   resolve: {
     alias: [
       {
+        find: /^@kinetic-nde\/core\/(wasm|node)$/,
+        replacement: `${root}packages/core/src/$1/index.ts`,
+      },
+      {
         find: /^@kinetic-nde\/(core|datasets|mean-field|fokker-planck|moments|experiments)$/,
         replacement: `${root}packages/$1/src/index.ts`,
       },

@@ -4,6 +4,10 @@
  * plain JavaScript), alternating runs, and prints per workload our rate, each peer's rate, the ratio
  * ours/peer and the checksums side by side. A checksum mismatch is an error (exit code 1).
  *
+ * A workload of ours may return several records: the first is kinetic-nde on one thread (the code path
+ * browsers run), further ones are variants such as the Node worker pool ("kinetic-nde-2t"); each peer's
+ * ratio is given for every variant.
+ *
  * Usage: pnpm bench [--size-scale S] [--repeats R] [--only W1,W5] [--peers DIR] [--no-peers] [--out DIR]
  * Writes DIR/bench.json, DIR/bench.md and DIR/ours.jsonl (peer format, for the peers' compare.py).
  */
@@ -14,7 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 type Rec = Record<string, unknown> & { workload: string; impl: string; seconds: number; rate: number; rate_unit?: string };
-type WorkloadFn = (opts: { sizeScale: number }) => Rec | Promise<Rec>;
+type WorkloadFn = (opts: { sizeScale: number }) => Rec | Rec[] | Promise<Rec | Rec[]>;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -24,7 +28,7 @@ function opt(name: string): string | undefined {
 }
 const sizeScale = Number(opt("--size-scale") ?? "1");
 const repeats = Math.max(1, Number(opt("--repeats") ?? "3") | 0);
-const only = opt("--only")?.split(",").map((s) => s.trim().toUpperCase());
+const only = opt("--only")?.split(",").map((s) => s.trim().toLowerCase());
 const outDir = resolve(root, opt("--out") ?? "bench-results");
 const peersDir = args.includes("--no-peers") ? undefined : resolve(root, opt("--peers") ?? process.env.KINETIC_NDE_PEERS ?? "../shared/peers");
 const python = process.env.PEERS_PYTHON ?? "/usr/bin/python3";
@@ -161,7 +165,7 @@ async function main(): Promise<void> {
   const ours = await loadOurWorkloads();
   const peers = discoverPeers();
   const wls = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", ...[...ours.keys()].filter((k) => !/^W[1-7]$/.test(k))].filter(
-    (w) => (!only || only.includes(w)) && (ours.has(w) || peers.some((p) => p.workloads.includes(w))),
+    (w) => (!only || only.includes(w.toLowerCase())) && (ours.has(w) || peers.some((p) => p.workloads.includes(w))),
   );
   mkdirSync(outDir, { recursive: true });
   const rows: unknown[] = [];
@@ -169,13 +173,13 @@ async function main(): Promise<void> {
   let mismatches = 0;
   let peakRss = process.memoryUsage().rss;
   for (const wl of wls) {
-    const ourRuns: Rec[] = [];
+    const ourRuns = new Map<string, Rec[]>();
     const peerRuns = new Map<string, Rec[]>();
     for (let r = 0; r < repeats; r++) {
       const fn = ours.get(wl);
       if (fn) {
-        const rec = await fn({ sizeScale });
-        ourRuns.push(rec);
+        const out = await fn({ sizeScale });
+        for (const rec of Array.isArray(out) ? out : [out]) ourRuns.set(rec.impl, [...(ourRuns.get(rec.impl) ?? []), rec]);
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
       }
       for (const p of peers.filter((q) => q.workloads.includes(wl))) {
@@ -191,47 +195,60 @@ async function main(): Promise<void> {
       const work = last.rate * last.seconds;
       return { ...last, seconds: sec, rate: work / sec, runs: secs };
     };
-    const our = summarise(ourRuns);
+    const variants = [...ourRuns.entries()].map(([impl, runs]) => ({ impl, rec: summarise(runs)! }));
+    const our = variants[0]?.rec;
     const peerSummaries = [...peerRuns.entries()].map(([impl, runs]) => ({ impl, rec: summarise(runs)! }));
-    if (our) lines.push(JSON.stringify({ ...our, impl: our.impl ?? "kinetic-nde" }));
+    for (const v of variants) lines.push(JSON.stringify(v.rec));
+    const checks = (rec: Rec) => Object.fromEntries((CHECKS[wl]?.fields ?? []).map((f) => [f, rec[f]]));
     const peerRows = peerSummaries.map(({ impl, rec }) => {
-      const a = our ? agree(wl, our, rec) : { ok: true, detail: "" };
-      if (!a.ok) {
-        mismatches++;
-        console.error(`CHECKSUM MISMATCH ${wl} ours vs ${impl}: ${a.detail}`);
+      let ok = true;
+      const details: string[] = [];
+      for (const v of variants) {
+        const a = agree(wl, v.rec, rec);
+        if (!a.ok) {
+          ok = false;
+          mismatches++;
+          details.push(`${v.impl}: ${a.detail}`);
+          console.error(`CHECKSUM MISMATCH ${wl} ${v.impl} vs ${impl}: ${a.detail}`);
+        }
       }
-      return { impl, rate: rec.rate, seconds: rec.seconds, ratio: our ? our.rate / rec.rate : null, agrees: a.ok, mismatch: a.detail || undefined, checksums: Object.fromEntries((CHECKS[wl]?.fields ?? []).map((f) => [f, rec[f]])) };
+      const ratios = Object.fromEntries(variants.map((v) => [v.impl, v.rec.rate / rec.rate]));
+      return { impl, rate: rec.rate, seconds: rec.seconds, ratio: our ? our.rate / rec.rate : null, ratios, agrees: ok, mismatch: details.join("; ") || undefined, checksums: checks(rec) };
     });
     const row = {
       workload: wl,
       rate_unit: our?.rate_unit ?? peerSummaries[0]?.rec.rate_unit,
-      ours: our ? { rate: our.rate, seconds: our.seconds, runs: our.runs, checksums: Object.fromEntries((CHECKS[wl]?.fields ?? []).map((f) => [f, our[f]])), extra: our } : null,
+      ours: our ? { rate: our.rate, seconds: our.seconds, runs: our.runs, checksums: checks(our), extra: our } : null,
+      variants: variants.slice(1).map((v) => ({ impl: v.impl, rate: v.rec.rate, seconds: v.rec.seconds, runs: v.rec.runs, checksums: checks(v.rec) })),
       peers: peerRows,
     };
     rows.push(row);
     const fmt = (x: number) => x.toExponential(2);
     console.log(
-      `${wl.padEnd(10)} ours ${our ? fmt(our.rate) : "   —    "} ${row.rate_unit ?? ""}` +
-        peerRows.map((p) => `  | ${p.impl} ${fmt(p.rate)} (ours/peer ${p.ratio === null ? "—" : p.ratio.toFixed(2)}${p.agrees ? "" : ", MISMATCH"})`).join(""),
+      `${wl.padEnd(10)} ours ${variants.length ? variants.map((v) => `${v.impl === "kinetic-nde" ? "" : `${v.impl} `}${fmt(v.rec.rate)}`).join(" / ") : "   —    "} ${row.rate_unit ?? ""}` +
+        peerRows.map((p) => `  | ${p.impl} ${fmt(p.rate)} (ours/peer ${Object.values(p.ratios).map((r) => r.toFixed(2)).join(" / ") || "—"}${p.agrees ? "" : ", MISMATCH"})`).join(""),
     );
   }
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
   const report = { date: new Date().toISOString(), machine, sizeScale, repeats, peakRssMiB: +(peakRss / 2 ** 20).toFixed(0), rows };
   writeFileSync(join(outDir, "bench.json"), JSON.stringify(report, null, 2) + "\n");
   writeFileSync(join(outDir, "ours.jsonl"), lines.join("\n") + "\n");
-  const md = [
-    `| workload | unit | kinetic-nde | ${["numpy", "numpy-adjoint", "numpy-gtsv", "torch-2t", "c", "c-fastmath", "js-plain"].join(" | ")} |`,
-  ];
   const cols = ["numpy", "numpy-adjoint", "numpy-gtsv", "torch-2t", "c", "c-fastmath", "js-plain"];
-  md.push(`|${" --- |".repeat(3 + cols.length)}`);
-  for (const r of rows as { workload: string; rate_unit?: string; ours: { rate: number } | null; peers: { impl: string; rate: number; ratio: number | null; agrees: boolean }[] }[]) {
+  const md = [`| workload | unit | kinetic-nde | kinetic-nde workers | ${cols.join(" | ")} |`, `|${" --- |".repeat(4 + cols.length)}`];
+  type Row = { workload: string; rate_unit?: string; ours: { rate: number } | null; variants: { impl: string; rate: number }[]; peers: { impl: string; rate: number; ratios: Record<string, number>; agrees: boolean }[] };
+  for (const r of rows as Row[]) {
     const cell = (impl: string) => {
       const p = r.peers.find((q) => q.impl === impl || (impl === "torch-2t" && q.impl.startsWith("torch")));
-      return p ? `${p.rate.toExponential(2)} (×${p.ratio === null ? "—" : p.ratio.toFixed(2)})${p.agrees ? "" : " ⚠"}` : "—";
+      const ratios = p ? Object.values(p.ratios).map((x) => `×${x.toFixed(2)}`).join(" · ") : "";
+      return p ? `${p.rate.toExponential(2)} (${ratios || "—"})${p.agrees ? "" : " ⚠"}` : "—";
     };
-    md.push(`| ${r.workload} | ${r.rate_unit ?? ""} | ${r.ours ? r.ours.rate.toExponential(2) : "—"} | ${cols.map(cell).join(" | ")} |`);
+    const mt = r.variants.map((v) => `${v.rate.toExponential(2)} (${v.impl.replace("kinetic-nde-", "")})`).join(", ") || "—";
+    md.push(`| ${r.workload} | ${r.rate_unit ?? ""} | ${r.ours ? r.ours.rate.toExponential(2) : "—"} | ${mt} | ${cols.map(cell).join(" | ")} |`);
   }
-  md.push("", `Rates are medians of ${repeats} alternating runs at size scale ${sizeScale}; (×r) is ours / peer (above 1: we are faster). ${machine.cpus} × ${machine.cpu}, Node ${machine.node}. Peak RSS of the kinetic-nde process: ${report.peakRssMiB} MiB.`);
+  md.push(
+    "",
+    `Rates are medians of ${repeats} alternating runs at size scale ${sizeScale}; (×r) is ours / peer (above 1: we are faster); where two ratios are given, the first is kinetic-nde on one thread (the code path browsers run) and the second the Node worker pool. ${machine.cpus} × ${machine.cpu}, Node ${machine.node}. Peak RSS of the kinetic-nde process: ${report.peakRssMiB} MiB.`,
+  );
   writeFileSync(join(outDir, "bench.md"), md.join("\n") + "\n");
   console.log(`\nwrote ${join(outDir, "bench.json")}, bench.md, ours.jsonl; peak RSS ${report.peakRssMiB} MiB`);
   if (mismatches > 0) {

@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNetwork, forwardResnet } from "../packages/core/src/index.js";
+import { createWorkerPool } from "../packages/core/src/node/index.js";
 import { createGrid1D, createGrid2D, solveVlasov } from "../packages/mean-field/src/index.js";
 
 interface Case {
@@ -21,10 +22,12 @@ interface Case {
   readonly d?: number;
   readonly L?: number;
   readonly n?: number;
+  /** Threads of a worker pool (particles only; absent: the single-thread solver). */
+  readonly threads?: number;
 }
 
 /** Run one case in this process; returns seconds, work units and the unit. */
-function runCase(c: Case): { seconds: number; work: number; unit: string } {
+async function runCase(c: Case): Promise<{ seconds: number; work: number; unit: string }> {
   if (c.kind === "particles") {
     const { M = 1, d = 1, L = 1 } = c;
     const W: number[] = [];
@@ -37,6 +40,15 @@ function runCase(c: Case): { seconds: number; work: number; unit: string } {
     const x = new Float64Array(M * d);
     for (let i = 0; i < M * d; i++) x[i] = -3 + (6 * (i + 0.5)) / (M * d);
     forwardResnet(net, x.subarray(0, Math.min(x.length, 1000 * d))); // warm-up
+    if (c.threads !== undefined) {
+      const pool = createWorkerPool({ threads: c.threads });
+      await pool.ready(); // start-up of the workers is set-up, not timed
+      const t0 = performance.now();
+      await pool.solveOde(net, x, { method: "euler" });
+      const seconds = (performance.now() - t0) / 1000;
+      await pool.close();
+      return { seconds, work: M * L, unit: "particle-steps" };
+    }
     const t0 = performance.now();
     forwardResnet(net, x);
     return { seconds: (performance.now() - t0) / 1000, work: M * L, unit: "particle-steps" };
@@ -63,7 +75,7 @@ function runCase(c: Case): { seconds: number; work: number; unit: string } {
 const self = fileURLToPath(import.meta.url);
 if (process.argv[2] === "--case") {
   const c = JSON.parse(process.argv[3]!) as Case;
-  const r = runCase(c);
+  const r = await runCase(c);
   const peak = process.resourceUsage().maxRSS / 1024; // KiB → MiB
   process.stdout.write(JSON.stringify({ ...c, ...r, rate: r.work / r.seconds, peakRssMiB: Math.round(peak) }) + "\n");
 } else {
@@ -74,6 +86,7 @@ if (process.argv[2] === "--case") {
     { title: "particles vs M (d = 1, L = 100)", vary: "M", cases: [1e4, 1e5, 1e6].map((M) => ({ kind: "particles", M, d: 1, L: 100 })) },
     { title: "particles vs d (M = 10⁵, L = 20)", vary: "d", cases: [1, 2, 4, 8].map((d) => ({ kind: "particles", M: 1e5, d, L: 20 })) },
     { title: "particles vs L (M = 10⁵, d = 1)", vary: "L", cases: [25, 50, 100, 200].map((L) => ({ kind: "particles", M: 1e5, d: 1, L })) },
+    { title: "particles vs threads (worker pool; M = 10⁶, d = 1, L = 100)", vary: "threads", cases: [1, 2, 4].map((threads) => ({ kind: "particles", M: 1e6, d: 1, L: 100, threads })) },
     { title: "10⁶ particles in d = 2 (L = 20)", vary: "M", cases: [{ kind: "particles", M: 1e6, d: 2, L: 20 }] },
     { title: "Vlasov 1-D upwind vs cells N (T = 2)", vary: "n", cases: [1000, 2000, 4000, 8000].map((n) => ({ kind: "vlasov-1d", n })) },
     { title: "Vlasov 2-D upwind vs cells per side (T = 0.5)", vary: "n", cases: [128, 256, 512, 1024].map((n) => ({ kind: "vlasov-2d", n })) },
@@ -89,7 +102,7 @@ if (process.argv[2] === "--case") {
       }
       const rec = JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; rate: number; unit: string; peakRssMiB: number } & Case;
       results.push({ group: g.title, ...rec });
-      const size = g.vary === "n" ? (rec.kind === "vlasov-2d" ? `${rec.n}²` : String(rec.n)) : `M=${rec.M}, d=${rec.d}, L=${rec.L}`;
+      const size = g.vary === "n" ? (rec.kind === "vlasov-2d" ? `${rec.n}²` : String(rec.n)) : `M=${rec.M}, d=${rec.d}, L=${rec.L}${rec.threads !== undefined ? `, ${rec.threads} thread${rec.threads > 1 ? "s" : ""}` : ""}`;
       const line = `| ${g.title} | ${size} | ${rec.seconds.toFixed(3)} | ${rec.rate.toExponential(2)} ${rec.unit}/s | ${rec.peakRssMiB} |`;
       md.push(line);
       console.log(line);

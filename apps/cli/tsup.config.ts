@@ -4,7 +4,9 @@ import { defineConfig } from "tsup";
 // source (the "source" export condition), so the CLI runs without building the libraries first;
 // npm dependencies (commander, yaml, zod, resvg) stay external.
 export default defineConfig({
-  entry: { cli: "src/cli.ts" },
+  // worker.js: the worker-thread entry of `@kinetic-nde/core/node`, which looks for it next to the
+  // module that starts the workers (here the bundled cli.js).
+  entry: { cli: "src/cli.ts", worker: "../../packages/core/src/node/worker.ts" },
   format: ["esm"],
   platform: "node",
   target: "node20",

@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", "wasm/index": "src/wasm/index.ts", "node/index": "src/node/index.ts", "node/worker": "src/node/worker.ts" },
   format: ["esm"],
   dts: true,
   sourcemap: true,

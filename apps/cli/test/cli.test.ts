@@ -145,6 +145,19 @@ describe("simulate", () => {
     expect(readFileSync(join(dir, "c", "data", "final.csv"))).not.toEqual(readFileSync(join(dir, "a", "data", "final.csv")));
   });
 
+  it("--threads: worker threads give the same files bit for bit (ODE and SDE); a bad count is a usage error", () => {
+    const dir = tmp();
+    for (const [name, extra] of [["ode", []], ["sde", ["--K", "0.3"]]] as const) {
+      const args = ["simulate", "--sigma", "tanh", "--w", "-1", "--b", "0.5", "--T", "1", "--layers", "10", "--particles", "9000", "--no-png", ...extra];
+      expect(run([...args, "--threads", "1", "--out", `${name}1`], dir).code).toBe(0);
+      expect(run([...args, "--threads", "3", "--out", `${name}3`], dir).code).toBe(0);
+      for (const f of ["data/final.csv", "data/moments.csv"]) expect(readFileSync(join(dir, `${name}3`, f)), f).toEqual(readFileSync(join(dir, `${name}1`, f)));
+    }
+    const bad = run(["simulate", "--threads", "0", "--out", "x"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("`--threads` must be an integer");
+  });
+
   it("a blow-up ends with solver status non-finite and exit 1", () => {
     const dir = tmp();
     const r = run(["simulate", "--sigma", "identity", "--w", "1", "--b", "0", "--T", "1000", "--layers", "1000", "--particles", "10", "--out", "x"], dir);

@@ -9,12 +9,18 @@ import { fileURLToPath } from "node:url";
 export interface PeerRow {
   impl: string;
   rate: number;
+  /** Ours (one thread) / peer. */
   ratio: number;
+  /** Ours / peer for every kinetic-nde configuration, keyed by its impl name. */
+  ratios?: Record<string, number>;
   [k: string]: unknown;
 }
 export interface BenchRow {
   workload: string;
+  rate_unit?: string;
   ours: { rate: number; rate_unit: string; [k: string]: unknown };
+  /** Further kinetic-nde configurations (e.g. the Node worker pool "kinetic-nde-2t"). */
+  variants?: { impl: string; rate: number; [k: string]: unknown }[];
   peers: PeerRow[];
 }
 export interface BenchData {

@@ -24,7 +24,7 @@ const dist = join(appDir, ".vitepress", "dist");
 const shots = join(appDir, "test", "screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const EXPERIMENT_TIMEOUT = Number(process.env.KN_EXPERIMENT_TIMEOUT ?? 120) * 1000;
-const PACKAGES = ["core", "datasets", "mean-field", "fokker-planck", "moments", "experiments"];
+const PACKAGES = ["core", "core/node", "core/wasm", "datasets", "mean-field", "fokker-planck", "moments", "experiments"];
 
 let passed = 0;
 let failed = 0;
@@ -118,7 +118,8 @@ function internalNames(pkg) {
       }
     }
   };
-  walk(join(appDir, "..", "..", "packages", pkg, "src"));
+  const [name, sub] = pkg.split("/"); // "core/node" is the subpath entry packages/core/src/node
+  walk(join(appDir, "..", "..", "packages", name, "src", ...(sub ? [sub] : [])));
   return names;
 }
 

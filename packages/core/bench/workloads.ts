@@ -3,7 +3,28 @@
  * Each call builds its inputs (untimed), times one run of the workload's loop with
  * `performance.now()` and returns one record with the same field names as the NumPy peer.
  */
-import { createNetwork, createScalarNetwork, forwardResnetInto, solveSde } from "../src/index.js";
+import { createNetwork, createScalarNetwork, forwardResnetInto, solveSde, type NetworkParams } from "../src/index.js";
+import { createWorkerPool, type WorkerPool } from "../src/node/index.js";
+
+/** The Node worker pool (one thread per core), created and warmed up outside the timed region. */
+let pool: WorkerPool | undefined;
+async function workerPool(): Promise<WorkerPool> {
+  pool ??= createWorkerPool();
+  await pool.ready();
+  return pool;
+}
+/** Impl name of the worker-pool variant, e.g. "kinetic-nde-2t". */
+const mtName = (p: WorkerPool): string => `kinetic-nde-${p.threads}t`;
+
+/** Time `pool.solveOdeInto(net, x, x, euler)` (an in-place forward pass on every core, like `forwardResnetInto`). */
+async function timedParallelForward(net: NetworkParams, x: Float64Array): Promise<{ seconds: number; x: Float64Array; threads: WorkerPool }> {
+  const p = await workerPool();
+  const t0 = performance.now();
+  const r = await p.solveOdeInto(net, x, x, { method: "euler" });
+  const seconds = (performance.now() - t0) / 1e3;
+  if (r.status !== "success") throw new Error(`parallel forward: ${r.status}`);
+  return { seconds, x: r.x, threads: p };
+}
 
 /** Neumaier-compensated sum of f(a[i]) (checksums only, never timed). */
 function csum(a: Float64Array, f: (v: number) => number = (v) => v, start = 0, stride = 1): number {
@@ -45,8 +66,8 @@ function meanVar(x: Float64Array): { mean: number; var: number } {
   return { mean, var: csum(x, (u) => (u - mean) * (u - mean)) / x.length };
 }
 
-/** W1 particles-1d: d = 1, tanh, M = 10^6, L = 100, Δt = 1/L. */
-function w1({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
+/** W1 particles-1d: d = 1, tanh, M = 10^6, L = 100, Δt = 1/L. One thread, then the worker pool. */
+async function w1({ sizeScale }: { sizeScale: number }): Promise<Record<string, unknown>[]> {
   const M = size(1_000_000, sizeScale);
   const L = 100;
   const w = Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k));
@@ -57,11 +78,15 @@ function w1({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const r = forwardResnetInto(net, x, x);
   const seconds = (performance.now() - t0) / 1e3;
   if (r.status !== "success") throw new Error(`W1: ${r.status}`);
-  return { workload: "W1", impl: "kinetic-nde", seconds, M, L, ...meanVar(x), rate: (M * L) / seconds, rate_unit: "particle-steps/s" };
+  const mt = await timedParallelForward(net, inputs1d(M));
+  return [
+    { workload: "W1", impl: "kinetic-nde", seconds, M, L, ...meanVar(x), rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
+    { workload: "W1", impl: mtName(mt.threads), seconds: mt.seconds, M, L, ...meanVar(mt.x), rate: (M * L) / mt.seconds, rate_unit: "particle-steps/s" },
+  ];
 }
 
-/** W2 particles-2d: d = 2, tanh, M = 2·10^5 Fibonacci-disk inputs, L = 100. */
-function w2({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
+/** W2 particles-2d: d = 2, tanh, M = 2·10^5 Fibonacci-disk inputs, L = 100. One thread, then the worker pool. */
+async function w2({ sizeScale }: { sizeScale: number }): Promise<Record<string, unknown>[]> {
   const M = size(200_000, sizeScale);
   const L = 100;
   const W: number[][] = [];
@@ -76,6 +101,15 @@ function w2({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const r = forwardResnetInto(net, x, x);
   const seconds = (performance.now() - t0) / 1e3;
   if (r.status !== "success") throw new Error(`W2: ${r.status}`);
+  const mt = await timedParallelForward(net, fibonacciDisk(M));
+  return [
+    { workload: "W2", impl: "kinetic-nde", seconds, M, L, ...meanCov2(x, M), rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
+    { workload: "W2", impl: mtName(mt.threads), seconds: mt.seconds, M, L, ...meanCov2(mt.x, M), rate: (M * L) / mt.seconds, rate_unit: "particle-steps/s" },
+  ];
+}
+
+/** Mean vector and covariance of a 2-D ensemble (checksums of W2). */
+function meanCov2(x: Float64Array, M: number): { mean: number[]; cov: number[][] } {
   const m1 = csum(x, (v) => v, 0, 2) / M;
   const m2 = csum(x, (v) => v, 1, 2) / M;
   const d1 = new Float64Array(M);
@@ -88,14 +122,11 @@ function w2({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const c22 = csum(d2, (v) => v * v) / M;
   const prod = d1.map((v, i) => v * d2[i]!);
   const c12 = csum(prod) / M;
-  return {
-    workload: "W2", impl: "kinetic-nde", seconds, M, L, mean: [m1, m2], cov: [[c11, c12], [c12, c22]],
-    rate: (M * L) / seconds, rate_unit: "particle-steps/s",
-  };
+  return { mean: [m1, m2], cov: [[c11, c12], [c12, c22]] };
 }
 
-/** W3 sde-1d: Euler–Maruyama, tanh, w = -1, b = 0.5, K = 0.5, Δt = 0.01, L = 200, seed 12345. */
-function w3({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
+/** W3 sde-1d: Euler–Maruyama, tanh, w = -1, b = 0.5, K = 0.5, Δt = 0.01, L = 200, seed 12345. One thread, then the worker pool. */
+async function w3({ sizeScale }: { sizeScale: number }): Promise<Record<string, unknown>[]> {
   const M = size(1_000_000, sizeScale);
   const L = 200;
   const seed = 12345;
@@ -105,11 +136,17 @@ function w3({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const r = solveSde(net, x0, { method: "euler-maruyama", seed });
   const seconds = (performance.now() - t0) / 1e3;
   if (r.status !== "success") throw new Error(`W3: ${r.status}`);
-  return {
-    workload: "W3", impl: "kinetic-nde", seconds, M, L, ...meanVar(r.x), seed, rng: "kinetic-nde xoshiro128** ziggurat, one stream per particle",
-    rate: (M * L) / seconds, rate_unit: "particle-steps/s",
-  };
+  const p = await workerPool();
+  const t1 = performance.now();
+  const rp = await p.solveSde(net, x0, { method: "euler-maruyama", seed });
+  const secondsMt = (performance.now() - t1) / 1e3;
+  if (rp.status !== "success") throw new Error(`W3: ${rp.status}`);
+  const rng = "kinetic-nde xoshiro128** ziggurat, one stream per particle";
+  return [
+    { workload: "W3", impl: "kinetic-nde", seconds, M, L, ...meanVar(r.x), seed, rng, rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
+    { workload: "W3", impl: mtName(p), seconds: secondsMt, M, L, ...meanVar(rp.x), seed, rng, rate: (M * L) / secondsMt, rate_unit: "particle-steps/s" },
+  ];
 }
 
 /** The workloads this package owns, keyed by id. */
-export const workloads: Record<string, (opts: { sizeScale: number }) => Record<string, unknown>> = { W1: w1, W2: w2, W3: w3 };
+export const workloads: Record<string, (opts: { sizeScale: number }) => Promise<Record<string, unknown>[]>> = { W1: w1, W2: w2, W3: w3 };

@@ -54,6 +54,15 @@ describe("built-in activations", () => {
     expect(tanh.sigma(Infinity)).toBe(1);
     expect(tanh.sigma(-Infinity)).toBe(-1);
     expect(Object.is(tanh.sigma(-0), -0)).toBe(true);
+    expect(tanh.sigma(NaN)).toBeNaN();
+    // Tiny and subnormal arguments (no special branch: the formula itself): within 4 ulps.
+    let worstTiny = 0;
+    for (let i = 0; i <= 20_000; i++) {
+      const z = 10 ** (-323 + (315 * i) / 20_000);
+      const ulp = Math.max(Number.EPSILON * Math.abs(Math.tanh(z)), Number.MIN_VALUE);
+      worstTiny = Math.max(worstTiny, Math.abs(tanh.sigma(z) - Math.tanh(z)) / ulp);
+    }
+    expect(worstTiny).toBeLessThanOrEqual(4);
   });
 
   it("sigmoid and softplus do not overflow", () => {

@@ -21,7 +21,7 @@ import {
 import type { NetworkParams } from "./network.js";
 import { checkEnsemble } from "./particles.js";
 import { resolveSaveAt } from "./internal/save-at.js";
-import { isWasmBuffer, wasmEulerTanh1D, wasmEulerTanh2D, wasmWorkBuffer } from "./internal/wasm-euler.js";
+import { isWasmBuffer, WASM_BATCH_STEPS, wasmEulerTanhBatch, wasmEulerTanhStep, wasmWorkBuffer } from "./internal/wasm-euler.js";
 import {
   invalidArgument,
   requireInteger,
@@ -226,7 +226,7 @@ function fixedStep(
       c.stats.rhsEvals++;
       if (code === ACT_TANH && x === target && isWasmBuffer(x)) {
         // WebAssembly SIMD, bit-identical to the JavaScript kernels below.
-        bad = c.d === 1 ? wasmEulerTanh1D(c.W[layer], c.b[layer], h, x, n) : wasmEulerTanh2D(c.W, c.b, layer, h, x, n);
+        bad = wasmEulerTanhStep(c.d, c.W, c.b, layer, h, x, n);
       } else if (code === ACT_TANH) {
         bad = c.d === 1 ? eulerTanh1D(c.W[layer], c.b[layer], h, x, target, n) : eulerTanh2D(c.W, c.b, layer, h, x, target, n);
       } else {
@@ -300,13 +300,35 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
   const { saveAt, tEnd, spl } = o;
   const nSave = saveAt.length;
   const h = params.dt / spl;
+  // Euler with tanh in d ≤ 2 runs in a working buffer inside the WebAssembly kernels' memory when
+  // they are available (same results bit for bit); `out` receives the state at the end.
+  const work = o.method === "euler" && c.kern.code === ACT_TANH && c.d <= 2 && n >= 64 ? wasmWorkBuffer(n) : null;
   // Steps update in place (no second state buffer streamed through memory every step). A blow-up
   // is rare: the initial state is kept and, on failure, the solve is replayed deterministically up
-  // to the last finite step so that `out` holds that state.
-  const initial = Float64Array.from(out);
+  // to the last finite step so that `out` holds that state. With the working buffer, `out` itself
+  // keeps the initial state until the end (no copy: fresh pages cost as much as the arithmetic).
+  const initial = work !== null ? out : Float64Array.from(out);
 
-  /** Take at most `limit` steps from time 0; returns the step count and the failing index (or -1). */
-  const march = (x: Float64Array, limit: number, withSaves: boolean): { t: number; steps: number; bad: number } => {
+  // Batching (WebAssembly Euler/tanh only): consecutive steps between save points are queued and run
+  // by one tiled kernel call; BATCH_FAILED reports a blow-up somewhere in a batch (then the caller
+  // replays step by step, which locates it — the arithmetic is the same).
+  const BATCH_FAILED = -2;
+  const qLayers = new Int32Array(WASM_BATCH_STEPS);
+  const qH = new Float64Array(WASM_BATCH_STEPS);
+  let queued = 0;
+  const flush = (x: Float64Array): boolean => {
+    if (queued === 0) return true;
+    c.stats.rhsEvals += queued;
+    const ok = wasmEulerTanhBatch(c.d, c.W, c.b, qLayers, qH, queued, x, n) < 0;
+    queued = 0;
+    return ok;
+  };
+
+  /**
+   * Take at most `limit` steps from time 0; returns the step count and the failing index (or -1, or
+   * BATCH_FAILED when `batch` is set).
+   */
+  const march = (x: Float64Array, limit: number, withSaves: boolean, batch = false): { t: number; steps: number; bad: number } => {
     let s = 0;
     let t = 0;
     let steps = 0;
@@ -317,14 +339,18 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
       // Beyond the last layer's end the last layer continues; its sub-steps keep the same size h.
       for (let j = 0; lastLayer || j < spl; j++) {
         if (t >= tEnd) break;
-        if (steps >= limit) return { t, steps, bad: -1 };
+        if (steps >= limit) {
+          if (batch && !flush(x)) return { t, steps, bad: BATCH_FAILED };
+          return { t, steps, bad: -1 };
+        }
         const tNext0 =
           j < spl - 1 ? base + (j + 1) * h : j === spl - 1 ? (l + 1) * params.dt : (l + 1) * params.dt + (j + 1 - spl) * h;
         const tNext = tNext0 > tEnd ? tEnd : tNext0;
         // The nominal h (not tNext - t, which rounds) so that Euler with one step per layer is
         // bit-for-bit the ResNet update; only the final step to tEnd is shortened.
         const hStep = tNext0 > tEnd ? tEnd - t : h;
-        if (withSaves) {
+        if (withSaves && s < nSave && saveAt[s] < tNext) {
+          if (batch && !flush(x)) return { t, steps, bad: BATCH_FAILED };
           while (s < nSave && saveAt[s] === t) saved.set(x, (s++) * n);
           while (s < nSave && saveAt[s] < tNext) {
             // Off-grid save time: one partial step of the same method from the current grid point.
@@ -333,23 +359,34 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
             s++;
           }
         }
-        const bad = fixedStep(c, o.method, layer, hStep, x, x, k1, k2, k3, k4, tmp);
-        if (bad >= 0) return { t, steps, bad };
+        if (batch) {
+          qLayers[queued] = layer;
+          qH[queued++] = hStep;
+          if (queued === WASM_BATCH_STEPS && !flush(x)) return { t, steps, bad: BATCH_FAILED };
+        } else {
+          const bad = fixedStep(c, o.method, layer, hStep, x, x, k1, k2, k3, k4, tmp);
+          if (bad >= 0) return { t, steps, bad };
+        }
         steps++;
         t = tNext;
       }
       if (t >= tEnd) break;
     }
+    if (batch && !flush(x)) return { t, steps, bad: BATCH_FAILED };
     if (withSaves) while (s < nSave && saveAt[s] <= t) saved.set(x, (s++) * n);
     return { t, steps, bad: -1 };
   };
 
-  // Euler with tanh in d ≤ 2 runs in a working buffer inside the WebAssembly kernels' memory when
-  // they are available (same results bit for bit); `out` receives the state at the end.
-  const work = o.method === "euler" && c.kern.code === ACT_TANH && c.d <= 2 && n >= 64 ? wasmWorkBuffer(n) : null;
   const x = work ?? out;
   if (work !== null) work.set(out);
-  const r = march(x, o.maxSteps, true);
+  const evals0 = c.stats.rhsEvals;
+  let r = march(x, o.maxSteps, true, work !== null);
+  if (r.bad === BATCH_FAILED) {
+    // A blow-up inside a batch: start again step by step (same arithmetic) to find where.
+    x.set(initial);
+    c.stats.rhsEvals = evals0;
+    r = march(x, o.maxSteps, true);
+  }
   c.stats.steps += r.steps;
   if (r.bad >= 0) {
     x.set(initial);

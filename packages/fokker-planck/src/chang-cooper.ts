@@ -128,21 +128,8 @@ export function changCooperCoefficients(
   const { xMin, dx } = grid;
   const c = out ?? { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
   const { alpha, beta, z } = c;
-  let Dl = typeof D === "number" ? D : D(xMin + 0.5 * dx);
-  for (let f = 1; f < n; f++) {
-    const x0 = xMin + (f - 0.5) * dx;
-    const x1 = x0 + dx;
-    const Dr = typeof D === "number" ? D : D(x1);
-    const zf = integralADivD(a, D, x0, x1);
-    if (!Number.isFinite(zf) || !(Dl > 0) || !(Dr > 0)) {
-      throw invalidArgument("D", "positive and finite at every cell centre (with a finite ∫ a/D between centres)", { x: x1, D: Dr });
-    }
-    z[f] = zf;
-    alpha[f] = Dl * bernoulliFn(-zf);
-    beta[f] = Dr * bernoulliFn(zf);
-    Dl = Dr;
-  }
-  // left wall (face 0): only beta[0] (outgoing to the left) can be non-zero
+  // walls first (stores after the interior loop would lack type feedback when V8 compiles the loop
+  // on stack replacement); left wall (face 0): only beta[0] (outgoing to the left) can be non-zero
   alpha[0] = 0;
   z[0] = 0;
   beta[0] = 0;
@@ -168,6 +155,20 @@ export function changCooperCoefficients(
     if (!Number.isFinite(zf)) throw invalidArgument("D", "finite ∫ a/D near the absorbing wall", grid.xMax);
     z[n] = zf;
     alpha[n] = 2 * Dn * bernoulliFn(-zf);
+  }
+  let Dl = typeof D === "number" ? D : D(xMin + 0.5 * dx);
+  for (let f = 1; f < n; f++) {
+    const x0 = xMin + (f - 0.5) * dx;
+    const x1 = x0 + dx;
+    const Dr = typeof D === "number" ? D : D(x1);
+    const zf = integralADivD(a, D, x0, x1);
+    if (!Number.isFinite(zf) || !(Dl > 0) || !(Dr > 0)) {
+      throw invalidArgument("D", "positive and finite at every cell centre (with a finite ∫ a/D between centres)", { x: x1, D: Dr });
+    }
+    z[f] = zf;
+    alpha[f] = Dl * bernoulliFn(-zf);
+    beta[f] = Dr * bernoulliFn(zf);
+    Dl = Dr;
   }
   return c;
 }

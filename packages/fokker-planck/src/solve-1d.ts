@@ -22,7 +22,16 @@ import {
   type ChangCooperCoefficients,
   type Diffusion1D,
 } from "./chang-cooper.js";
-import { compensatedSum, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";
+import {
+  attachFactors,
+  compensatedSum,
+  createTridiagonalFactors,
+  factorTridiagonal,
+  implicitStepsInPlace,
+  type StepsLog,
+  thomasFactor,
+  thomasSolveInPlace,
+} from "./internal/numerics.js";
 import { diffusionFromNetwork, requireGrid1D, requireNetwork1D, resolveInitialDensity, validateDiffusion } from "./problem.js";
 
 /** Time integrators of {@link solveFokkerPlanck}. */
@@ -55,7 +64,8 @@ export const FOKKER_PLANCK_METHODS: readonly FokkerPlanckMethodInfo[] = Object.f
     adaptive: false,
     stochastic: false,
     positivity: "unconditional",
-    description: "implicit Euler, one tridiagonal (Thomas) solve per step; positive and mass-exact for every Δt",
+    description:
+      "implicit Euler, one direct tridiagonal solve per step (LU and UL factorisations alternated, consecutive sweeps fused); positive and mass-exact for every Δt",
   },
   {
     name: "crank-nicolson",
@@ -199,6 +209,44 @@ export function layerVelocity(network: NetworkParams, k: number): (x: number) =>
   return (x: number) => s(w * x + b);
 }
 
+// The velocity of the current layer as one function object shared by every solve: a fresh closure per
+// solve would make V8 deoptimise the flux assembly (inlined on the first closure) on the second solve.
+let velW = 0;
+let velB = 0;
+let velS: (z: number) => number = (z) => z;
+function sharedVelocity(x: number): number {
+  return velS(velW * x + velB);
+}
+
+/**
+ * Chang–Cooper coefficients of layer k of a 1-D network (velocity σ(w_k x + b_k)) into `coef`, through
+ * {@link sharedVelocity}; its parameters are restored afterwards, so a solve nested in a user's σ or D
+ * does not disturb the caller. @internal
+ */
+function layerCoefficients(
+  network: NetworkParams,
+  k: number,
+  grid: Grid1D,
+  D: Diffusion1D,
+  left: Boundary,
+  right: Boundary,
+  coef: ChangCooperCoefficients,
+): void {
+  const w0 = velW;
+  const b0 = velB;
+  const s0 = velS;
+  velW = network.W[k]!;
+  velB = network.b[k]!;
+  velS = network.sigma.sigma;
+  try {
+    changCooperCoefficients(grid, sharedVelocity, D, left, right, coef);
+  } finally {
+    velW = w0;
+    velB = b0;
+    velS = s0;
+  }
+}
+
 /** Largest Σ of outgoing weights per cell, max_i (α_{i+1} + β_i) (so |A_ii| = that / Δx²). @internal */
 export function maxOutgoing(c: ChangCooperCoefficients, n: number): number {
   let m = 0;
@@ -222,13 +270,21 @@ export function fillImplicitMatrix(
   upper: Float64Array,
 ): void {
   const { alpha, beta } = c;
+  // the ends inside the loop: stores after a loop have no type feedback when V8 compiles the loop
+  // on stack replacement, and would deoptimise it on exit
+  const last = n - 1;
   for (let i = 0; i < n; i++) {
-    lower[i] = -r * alpha[i]!;
+    lower[i] = i > 0 ? -r * alpha[i]! : 0;
     diag[i] = 1 + r * (alpha[i + 1]! + beta[i]!);
-    upper[i] = -r * beta[i + 1]!;
+    upper[i] = i < last ? -r * beta[i + 1]! : 0;
   }
-  lower[0] = 0;
-  upper[n - 1] = 0;
+}
+
+/** Smallest value of f (NaN-free input). @internal */
+function minOf(f: Float64Array): number {
+  let m = Infinity;
+  for (let i = 0; i < f.length; i++) if (f[i]! < m) m = f[i]!;
+  return m;
 }
 
 /**
@@ -275,7 +331,11 @@ export function outflowRate(c: ChangCooperCoefficients, n: number, dx: number, f
  * unconditionally positive and mass-exact), Crank–Nicolson (order 2, mass-exact, positive only when
  * Δt·max|A_ii| ≤ 2 — `stats.maxCfl` reports Δt·max|A_ii|), explicit Euler (order 1, bound enforced).
  * Cost: O(n) per step; the matrix is assembled and factorised once per layer and step length, each
- * step is one allocation-free forward/backward substitution.
+ * step is one allocation-free direct solve. Implicit Euler keeps both the LU and the UL factorisation
+ * and alternates them, so the substitution of one step and the elimination of the next run in the
+ * same direction and are fused into one sweep (two rows per iteration, in WebAssembly where
+ * available, with a bit-identical JavaScript fallback); the results differ from repeated Thomas
+ * solves by round-off only (≈ 1e-12 relative after 1000 steps of W7).
  * @example
  * ```ts
  * const network = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 5, K: 0.6 });
@@ -309,7 +369,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   if (method === "explicit-euler") {
     let worst = 0;
     for (const k of layersUsed) {
-      changCooperCoefficients(grid, layerVelocity(network, k), D, left, right, coef);
+      layerCoefficients(network, k, grid, D, left, right, coef);
       worst = Math.max(worst, maxOutgoing(coef, n));
     }
     const bound = worst > 0 ? (dx * dx) / worst : Infinity;
@@ -331,12 +391,16 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   }
 
   // Preallocated work arrays: nothing is allocated inside the time loop.
-  const lower = new Float64Array(n);
-  const diag = new Float64Array(n);
-  const upper = new Float64Array(n);
-  const cp = new Float64Array(n);
-  const inv = new Float64Array(n);
-  const work = new Float64Array(n);
+  // implicit Euler: LU and UL factors, alternated step by step (fused sweeps); the others: one LU
+  const fac = method === "implicit-euler" ? createTridiagonalFactors(n) : undefined;
+  const m = fac === undefined ? n : 0;
+  const lower = new Float64Array(m);
+  const diag = new Float64Array(m);
+  const upper = new Float64Array(m);
+  const cp = new Float64Array(m);
+  const inv = new Float64Array(m);
+  const work = new Float64Array(m);
+  const log: StepsLog = { wLeft: 0, wRight: 0, h: 0, dx, massLost: 0, finite: true };
 
   const massInitial = compensatedSum(f) * dx;
   const saved: Float64Array[] = [];
@@ -366,7 +430,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
     const h = span / nSub;
     const k = layerAt(network, t + 0.5 * span);
     if (k !== curLayer) {
-      changCooperCoefficients(grid, layerVelocity(network, k), D, left, right, coef);
+      layerCoefficients(network, k, grid, D, left, right, coef);
       assemblies++;
       outMax = maxOutgoing(coef, n);
       curLayer = k;
@@ -375,33 +439,51 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
     maxCfl = Math.max(maxCfl, (h * outMax) / (dx * dx));
     if (method !== "explicit-euler" && h !== curH) {
       const r = (method === "crank-nicolson" ? 0.5 * h : h) / (dx * dx);
-      fillImplicitMatrix(coef, n, r, lower, diag, upper);
-      thomasFactor(n, lower, diag, upper, cp, inv);
+      if (fac !== undefined) {
+        attachFactors(fac);
+        fillImplicitMatrix(coef, n, r, fac.lower, fac.diag, fac.upper);
+        factorTridiagonal(fac);
+      } else {
+        fillImplicitMatrix(coef, n, r, lower, diag, upper);
+        thomasFactor(n, lower, diag, upper, cp, inv);
+      }
       factorizations++;
       curH = h;
     }
     const rE = h / (dx * dx);
-    for (let s = 0; s < nSub; s++) {
-      let sum: number;
-      if (method === "implicit-euler") {
-        sum = thomasSolveInPlace(n, lower, cp, inv, f);
-        massLost += h * outflowRate(coef, n, dx, f);
-      } else if (method === "crank-nicolson") {
-        const before = outflowRate(coef, n, dx, f);
-        applyExplicit(coef, n, 0.5 * rE, f, work);
-        f.set(work);
-        sum = thomasSolveInPlace(n, lower, cp, inv, f);
-        massLost += 0.5 * h * (before + outflowRate(coef, n, dx, f));
-      } else {
-        massLost += h * outflowRate(coef, n, dx, f);
-        sum = applyExplicit(coef, n, rE, f, work);
-        f.set(work);
-      }
-      steps++;
-      if (!Number.isFinite(sum)) {
+    if (fac !== undefined) {
+      // implicit Euler: all nSub steps of this segment in one call (alternating LU/UL, fused sweeps)
+      log.wLeft = coef.beta[0]!;
+      log.wRight = coef.alpha[n]!;
+      log.h = h;
+      log.massLost = massLost;
+      steps += implicitStepsInPlace(fac, f, nSub, log);
+      massLost = log.massLost;
+      if (!log.finite) {
         status = "non-finite";
         t = stop;
-        break outer;
+        break;
+      }
+    } else {
+      for (let s = 0; s < nSub; s++) {
+        let sum: number;
+        if (method === "crank-nicolson") {
+          const before = outflowRate(coef, n, dx, f);
+          applyExplicit(coef, n, 0.5 * rE, f, work);
+          f.set(work);
+          sum = thomasSolveInPlace(n, lower, cp, inv, f);
+          massLost += 0.5 * h * (before + outflowRate(coef, n, dx, f));
+        } else {
+          massLost += h * outflowRate(coef, n, dx, f);
+          sum = applyExplicit(coef, n, rE, f, work);
+          f.set(work);
+        }
+        steps++;
+        if (!Number.isFinite(sum)) {
+          status = "non-finite";
+          t = stop;
+          break outer;
+        }
       }
     }
     t = stop;
@@ -413,8 +495,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   }
   const massFinal = compensatedSum(f) * dx;
   if (status === "success" && massLost > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
-  let minValue = Infinity;
-  for (let i = 0; i < n; i++) if (f[i]! < minValue) minValue = f[i]!;
+  const minValue = minOf(f);
   return {
     f,
     saved,

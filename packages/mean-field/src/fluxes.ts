@@ -122,9 +122,38 @@ export function networkFaceCoefficients1DInto(params: NetworkParams, k: number, 
   const s = params.sigma.sigma;
   const { ap, am } = out;
   // ap holds the raw velocity until faceCoefficients1DInto splits it (no extra buffer).
-  if (params.sigma.name === "tanh") for (let j = 0; j <= n; j++) ap[j] = Math.tanh(w * (grid.xMin + j * grid.dx) + b);
-  else for (let j = 0; j <= n; j++) ap[j] = s(w * (grid.xMin + j * grid.dx) + b);
+  for (let j = 0; j <= n; j++) ap[j] = s(w * (grid.xMin + j * grid.dx) + b);
   return faceCoefficients1DInto(grid, ap, boundary, out);
+}
+
+/**
+ * Impose a boundary condition on the boundary faces of 2-D split face velocities (x-faces
+ * `axp/axm[i*ny + j]`, i = 0..nx; y-faces `ayp/aym[i*(ny+1) + j]`, j = 0..ny): zero-flux zeroes both
+ * parts on every boundary face, outflow zeroes the inflowing part, periodic copies the first face's
+ * values to the last.
+ * @param c - the face velocities (modified in place)
+ * @param nx - cells in x
+ * @param ny - cells in y
+ * @param boundary - the boundary condition
+ * @example
+ * ```ts
+ * applyFaceBoundaries2D(createFaceCoefficients2D(g), g.nx, g.ny, "zero-flux");
+ * ```
+ */
+export function applyFaceBoundaries2D(c: Pick<FaceCoefficients2D, "axp" | "axm" | "ayp" | "aym">, nx: number, ny: number, boundary: Boundary): void {
+  const { axp, axm, ayp, aym } = c;
+  const last = nx * ny;
+  for (let j = 0; j < ny; j++) {
+    if (boundary === "zero-flux") axp[j] = axm[j] = axp[last + j] = axm[last + j] = 0;
+    else if (boundary === "outflow") (axp[j] = 0), (axm[last + j] = 0);
+    else (axp[last + j] = axp[j]!), (axm[last + j] = axm[j]!);
+  }
+  for (let i = 0; i < nx; i++) {
+    const r0 = i * (ny + 1);
+    if (boundary === "zero-flux") ayp[r0] = aym[r0] = ayp[r0 + ny] = aym[r0 + ny] = 0;
+    else if (boundary === "outflow") (ayp[r0] = 0), (aym[r0 + ny] = 0);
+    else (ayp[r0 + ny] = ayp[r0]!), (aym[r0 + ny] = aym[r0]!);
+  }
 }
 
 /**
@@ -146,13 +175,12 @@ export function networkFaceCoefficients2DInto(params: NetworkParams, k: number, 
   const W = params.W, b = params.b, o = 4 * k;
   const w11 = W[o]!, w12 = W[o + 1]!, w21 = W[o + 2]!, w22 = W[o + 3]!, b1 = b[2 * k]!, b2 = b[2 * k + 1]!;
   const s = params.sigma.sigma;
-  const isTanh = params.sigma.name === "tanh";
   const { axp, axm, ayp, aym } = out;
   for (let i = 0; i <= nx; i++) {
     const x = xMin + i * dx;
     for (let j = 0; j < ny; j++) {
       const z = w11 * x + w12 * (yMin + (j + 0.5) * dy) + b1;
-      const v = isTanh ? Math.tanh(z) : s(z);
+      const v = s(z);
       const id = i * ny + j;
       axp[id] = v > 0 ? v : 0;
       axm[id] = v < 0 ? v : 0;
@@ -162,24 +190,13 @@ export function networkFaceCoefficients2DInto(params: NetworkParams, k: number, 
     const x = xMin + (i + 0.5) * dx;
     for (let j = 0; j <= ny; j++) {
       const z = w21 * x + w22 * (yMin + j * dy) + b2;
-      const v = isTanh ? Math.tanh(z) : s(z);
+      const v = s(z);
       const id = i * (ny + 1) + j;
       ayp[id] = v > 0 ? v : 0;
       aym[id] = v < 0 ? v : 0;
     }
   }
-  const last = nx * ny;
-  for (let j = 0; j < ny; j++) {
-    if (boundary === "zero-flux") axp[j] = axm[j] = axp[last + j] = axm[last + j] = 0;
-    else if (boundary === "outflow") (axp[j] = 0), (axm[last + j] = 0);
-    else (axp[last + j] = axp[j]!), (axm[last + j] = axm[j]!);
-  }
-  for (let i = 0; i < nx; i++) {
-    const r0 = i * (ny + 1);
-    if (boundary === "zero-flux") ayp[r0] = aym[r0] = ayp[r0 + ny] = aym[r0 + ny] = 0;
-    else if (boundary === "outflow") (ayp[r0] = 0), (aym[r0 + ny] = 0);
-    else (ayp[r0 + ny] = ayp[r0]!), (aym[r0 + ny] = aym[r0]!);
-  }
+  applyFaceBoundaries2D(out, nx, ny, boundary);
   let r = 0;
   for (let i = 0; i < nx; i++)
     for (let j = 0; j < ny; j++) {

@@ -16,6 +16,7 @@ import {
   velocityInto,
 } from "@kinetic-nde/core";
 import { type Grid1D, type Grid2D, createGrid1D, createGrid2D } from "./grid.js";
+import { checkAverages, checkDensity } from "./internal/density-check.js";
 import { flowNetwork1D } from "./internal/flow.js";
 import { GL4_W, GL4_X, GL8_W, GL8_X } from "./internal/quadrature.js";
 
@@ -62,12 +63,9 @@ export function isDistribution1D(v: unknown): v is Distribution1D {
  */
 export function cellAverages1D(grid: Grid1D, f0: InitialDensity1D, name = "f0"): Float64Array {
   const { n, dx, xMin } = grid;
+  if (ArrayBuffer.isView(f0)) return checkAverages(grid, f0, name).slice();
   const out = new Float64Array(n);
-  if (ArrayBuffer.isView(f0)) {
-    if (!(f0 instanceof Float64Array)) throw invalidArgument(name, "a Float64Array of cell averages", f0);
-    if (f0.length !== n) throw shapeMismatch(name, `${n} cell averages (the grid's n)`, f0.length);
-    out.set(f0);
-  } else if (isDistribution1D(f0)) {
+  if (isDistribution1D(f0)) {
     let Fl = f0.cdf(xMin);
     for (let i = 0; i < n; i++) {
       const Fr = f0.cdf(i === n - 1 ? grid.xMax : xMin + (i + 1) * dx);
@@ -103,12 +101,9 @@ export function cellAverages1D(grid: Grid1D, f0: InitialDensity1D, name = "f0"):
  */
 export function cellAverages2D(grid: Grid2D, f0: InitialDensity2D, name = "f0"): Float64Array {
   const { nx, ny, dx, dy, xMin, yMin } = grid;
+  if (ArrayBuffer.isView(f0)) return checkAverages(grid, f0, name).slice();
   const out = new Float64Array(nx * ny);
-  if (ArrayBuffer.isView(f0)) {
-    if (!(f0 instanceof Float64Array)) throw invalidArgument(name, "a Float64Array of cell averages", f0);
-    if (f0.length !== nx * ny) throw shapeMismatch(name, `nx*ny = ${nx * ny} cell averages`, f0.length);
-    out.set(f0);
-  } else if (typeof f0 === "function") {
+  if (typeof f0 === "function") {
     for (let i = 0; i < nx; i++) {
       const cx = xMin + (i + 0.5) * dx;
       for (let j = 0; j < ny; j++) {
@@ -126,13 +121,6 @@ export function cellAverages2D(grid: Grid2D, f0: InitialDensity2D, name = "f0"):
   return out;
 }
 
-function checkDensity(name: string, f: Float64Array): void {
-  for (let i = 0; i < f.length; i++) {
-    const v = f[i]!;
-    if (!Number.isFinite(v)) throw invalidArgument(`${name}[${i}]`, "a finite number", v);
-    if (v < 0) throw invalidArgument(`${name}[${i}]`, "non-negative (a density)", v);
-  }
-}
 
 /** Where the automatic domain takes its extent from. */
 export interface AutoDomainSource {

@@ -62,7 +62,7 @@ describe("solveVlasov 1-D invariants", () => {
     expect(Array.from(b.f)).toEqual(Array.from(c.f));
   });
 
-  it("upwind + Euler (two steps per sweep internally) equals single steps of advectionStage1D bitwise", () => {
+  it("upwind + Euler (many steps per kernel call internally) equals single steps of advectionStage1D bitwise", () => {
     const params = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 0.37 });
     const dt = 0.01;
     const r = solveVlasov({ params, grid, f0: gaussian(0, 1) }, { scheme: "upwind", timeStepper: "euler", dt });

@@ -27,7 +27,9 @@ import {
   stridedSlopes,
 } from "./fluxes.js";
 import { type Grid1D, type Grid2D, massOf } from "./grid.js";
-import { upwindEulerTwoSteps1D } from "./internal/fused.js";
+import { checkAveragesShape, checkDensity, scanDensity, zeroRoundoffNegatives } from "./internal/density-check.js";
+import { jsUpwindSteps1D, jsUpwindSteps2D } from "./internal/fused.js";
+import { type UpwindArena, openUpwindArena, wasmUpwindSteps1D, wasmUpwindSteps2D } from "./internal/wasm-upwind.js";
 import {
   type InitialDensity,
   type InitialDensity1D,
@@ -211,9 +213,16 @@ function resolveOptions(o: VlasovOptions, t0: number, t1: number): Resolved {
  * Positivity: with CFL = Δt·max_cell(Σ outflow rates) ≤ 1 (upwind) or ≤ 0.5 (MUSCL, face values in
  * [0, 2f]) forward Euler keeps f ≥ 0, and SSP-RK2/3 (convex combinations of Euler steps) too.
  * 2-D is unsplit (see README). Steps land exactly on layer boundaries and saveAt times.
- * Finiteness is probed every step (three cells per density) and checked in full at the end; a
- * non-finite value ends the solve with status "non-finite" and the last state.
- * Cost per step O(cells) per stage per density; memory ~ (3 + 2·[MUSCL]) arrays per density plus 4 face arrays.
+ * First-order upwind + Euler (any boundary, 1-D and 2-D) advances many steps per call of a
+ * WebAssembly SIMD kernel where the runtime has WebAssembly SIMD (Node, current browsers, Web
+ * Workers), with the densities resident in the kernel's memory; elsewhere the same steps run in
+ * JavaScript. Both paths perform the same IEEE-754 operations in the same order: results are
+ * bit-identical. Finiteness is probed after every step (on that path after every kernel call of at most
+ * 2^18 cell-updates; three cells per density) and checked in full at the end; a non-finite value ends the
+ * solve with status "non-finite" and the last state. A mass-loss threshold is checked after every step.
+ * Cost per step O(cells) per stage per density; memory ~ (3 + 2·[MUSCL]) arrays per density plus 4 face
+ * arrays (upwind + Euler solves whose arrays fit in 32 MiB reuse one kernel memory, kept between
+ * solves; larger ones get their own, released with the solve).
  * @example
  * ```ts
  * const params = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 2 });
@@ -257,10 +266,15 @@ export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {})
   if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d")) throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
   if ((grid.kind === "1d" ? 1 : 2) !== d) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`grid\` must be ${d}-D like params (d = ${d}); got a ${grid.kind} grid`);
   const g = grid;
-  const fs = list.map((f, i) =>
-    g.kind === "1d" ? cellAverages1D(g, f as InitialDensity1D, multi ? `f0[${i}]` : "f0") : cellAverages2D(g, f as InitialDensity2D, multi ? `f0[${i}]` : "f0"),
-  );
-  const r = g.kind === "1d" ? run(params, g, null, fs, t0, t1, opt) : run(params, null, g, fs, t0, t1, opt);
+  // cell averages given by the caller: type and length checked here, values by `run` on its one copy
+  // (never mutated)
+  const names = list.map((_, i) => (multi ? `f0[${i}]` : "f0"));
+  const fs = list.map((f, i) => {
+    if (ArrayBuffer.isView(f)) return checkAveragesShape(g, f, names[i]!);
+    return g.kind === "1d" ? cellAverages1D(g, f as InitialDensity1D, names[i]!) : cellAverages2D(g, f as InitialDensity2D, names[i]!);
+  });
+  const borrowed = list.map((f, i) => (ArrayBuffer.isView(f) ? names[i]! : null));
+  const r = g.kind === "1d" ? run(params, g, null, fs, borrowed, t0, t1, opt) : run(params, null, g, fs, borrowed, t0, t1, opt);
   const method = {
     scheme: opt.scheme,
     limiter: opt.scheme === "muscl" ? opt.limiter : null,
@@ -291,16 +305,77 @@ function buildStops(params: NetworkParams, t0: number, t1: number, saveAt: reado
   return [...s].filter((t) => t > t0 || t === t1).sort((a, b) => a - b);
 }
 
-function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], t0: number, t1: number, opt: Resolved): RunOut {
+/** Cell-updates per kernel call of the first-order upwind + Euler path (about 0.1 ms per call). */
+const CHUNK_CELLS = 1 << 18;
+
+/**
+ * First-order upwind + forward Euler runs many steps per call of a multi-step kernel (WebAssembly SIMD
+ * where available, else JavaScript; bit-identical) with the densities resident in the kernel memory
+ * (an arena). At most `chunk` steps per call (2^18 cell-updates, at most 1024 steps); one step per call
+ * when a mass-loss threshold must be checked after each step.
+ */
+function fastPlan(opt: Resolved, size: number): { fast: boolean; chunk: number } {
+  const fast = opt.scheme === "upwind" && opt.stepper === "euler";
+  const chunk = opt.boundary === "outflow" && opt.threshold !== Infinity ? 1 : Math.max(1, Math.min(1024, Math.floor(CHUNK_CELLS / size)));
+  return { fast, chunk };
+}
+
+/**
+ * `fs[q]` belongs to the caller when `borrowed[q]` (its argument name): its values are checked (finite,
+ * non-negative) and it is copied before it is stepped.
+ */
+function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], borrowed: (string | null)[], t0: number, t1: number, opt: Resolved): RunOut {
+  const { fast, chunk } = fastPlan(opt, fs[0]!.length);
+  const arena = fast ? openUpwindArena(g1 ? [g1.n] : [g2!.nx, g2!.ny], fs.length, chunk) : null;
+  try {
+    if (arena === null) {
+      fs = fs.map((f, q) => {
+        const name = borrowed[q];
+        if (name == null) return f;
+        checkDensity(name, f);
+        return f.slice();
+      });
+    }
+    return runIn(arena, params, g1, g2, fs, borrowed, t0, t1, opt);
+  } finally {
+    arena?.close();
+  }
+}
+
+function runIn(
+  arena: UpwindArena | null, params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], borrowed: (string | null)[],
+  t0: number, t1: number, opt: Resolved,
+): RunOut {
   const nd = fs.length;
   const size = fs[0]!.length;
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
+  const { fast, chunk } = fastPlan(opt, size);
   const limit = muscl ? 0.5 : 1;
-  const c1d: FaceCoefficients1D | null = g1 ? createFaceCoefficients1D(g1.n) : null;
-  const c2d: FaceCoefficients2D | null = g2 ? createFaceCoefficients2D(g2) : null;
-  const u = fs;
-  const s1: Float64Array[] = fs.map(() => new Float64Array(size));
+  let c1d: FaceCoefficients1D | null = null, c2d: FaceCoefficients2D | null = null;
+  let u: Float64Array[], s1: Float64Array[];
+  if (arena !== null) {
+    const F = arena.faces;
+    if (g1) c1d = { ap: F[0]!, am: F[1]!, rate: 0 };
+    else c2d = { axp: F[0]!, axm: F[1]!, ayp: F[2]!, aym: F[3]!, rate: 0 };
+    u = fs.map((_, q) => arena.states[2 * q]!);
+    s1 = fs.map((_, q) => arena.states[2 * q + 1]!);
+    fs.forEach((f, q) => {
+      u[q]!.set(f);
+      // the caller's values, checked on the copy in one kernel pass (the JavaScript check names the first bad one)
+      const name = borrowed[q];
+      if (name != null) {
+        const sc = arena.scan(u[q]!);
+        if (!sc.finite || sc.min < 0) checkDensity(name, f);
+      }
+    });
+  } else {
+    c1d = g1 ? createFaceCoefficients1D(g1.n) : null;
+    c2d = g2 ? createFaceCoefficients2D(g2) : null;
+    u = fs;
+    s1 = fs.map(() => new Float64Array(size));
+  }
+  const lostBuf = arena !== null ? arena.lost : fast ? new Float64Array(nd * chunk) : new Float64Array(0);
   const s2: Float64Array[] | null = opt.stepper === "ssp-rk3" ? fs.map(() => new Float64Array(size)) : null;
   const slx = muscl ? new Float64Array(size) : null;
   const sly = muscl && g2 ? new Float64Array(size) : null;
@@ -312,7 +387,7 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
   let saveIdx = 0;
   const saveNow = (t: number) => {
     while (saveIdx < opt.saveAt.length && opt.saveAt[saveIdx] === t) {
-      saved.push(u.map((f) => dropRoundoffNegatives(Float64Array.from(f))));
+      saved.push(u.map((f) => dropRoundoffNegatives(f.slice())));
       times.push(t);
       saveIdx++;
     }
@@ -335,9 +410,6 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
     return (1 - a) * h * o;
   };
 
-  // 1-D first-order upwind + Euler on non-periodic grids: advance two equal steps per sweep
-  // (in 2-D the same wavefront fusion measured no gain: the 2-D loop is compute-bound)
-  const fuse = g1 !== null && !muscl && !periodic && opt.stepper === "euler" && g1.n >= 3;
   let steps = 0, rhsEvals = 0, maxCfl = 0, massLost = 0;
   let status: SolveStatus = "success";
   let t = t0;
@@ -389,6 +461,53 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
     let n = Math.ceil(span / h - 1e-9);
     if (n < 1) n = 1;
     const hLast = span - (n - 1) * h;
+    if (fast) {
+      // n - 1 steps of h, then hLast, in calls of at most `chunk` equal steps (per-step accounting as below)
+      for (let s = 0; s < n; ) {
+        if (steps >= opt.maxSteps) {
+          status = "max-steps";
+          break outer;
+        }
+        const hs = s < n - 1 ? h : hLast;
+        const m = Math.min(s < n - 1 ? n - 1 - s : 1, chunk, opt.maxSteps - steps);
+        if (hs * rate > maxCfl) maxCfl = hs * rate;
+        for (let q = 0; q < nd; q++) {
+          const U = u[q]!, A = s1[q]!;
+          let moved: boolean;
+          if (g1) {
+            const c2 = hs / g1.dx;
+            moved = arena !== null ? wasmUpwindSteps1D(arena, U, A, c2, m, periodic, q * chunk) : jsUpwindSteps1D(c1d!, U, A, c2, m, periodic, lostBuf, q * chunk);
+          } else {
+            const G = g2!, cx = hs / G.dx, cy = hs / G.dy;
+            moved = arena !== null
+              ? wasmUpwindSteps2D(arena, G.nx, G.ny, G.dx, G.dy, U, A, cx, cy, m, periodic, q * chunk)
+              : jsUpwindSteps2D(G, c2d!, U, A, cx, cy, m, periodic, lostBuf, q * chunk, rowL, rowR);
+          }
+          if (moved) {
+            u[q] = A;
+            s1[q] = U;
+          }
+        }
+        let lostChunk = 0;
+        for (let k = 0; k < m; k++) {
+          let lost = 0;
+          for (let q = 0; q < nd; q++) lost += hs * lostBuf[q * chunk + k]!;
+          massLost += lost;
+          lostChunk += lost;
+          t = s + k < n - 1 ? t + hs : stop;
+        }
+        rhsEvals += m;
+        steps += m;
+        s += m;
+        const ended = afterStep(lostChunk);
+        if (ended !== null) {
+          status = ended;
+          break outer;
+        }
+      }
+      saveNow(stop);
+      continue;
+    }
     for (let s = 0; s < n; s++) {
       if (steps >= opt.maxSteps) {
         status = "max-steps";
@@ -397,26 +516,6 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
       const hs = s < n - 1 ? h : hLast;
       if (hs * rate > maxCfl) maxCfl = hs * rate;
       let lost = 0;
-      if (fuse && s + 1 < n - 1 && steps + 2 <= opt.maxSteps) {
-        // two equal upwind Euler steps in one sweep (bitwise identical to two single steps)
-        for (let q = 0; q < nd; q++) {
-          const U = u[q]!, A = s1[q]!;
-          lost += hs * upwindEulerTwoSteps1D(c1d!, U, hs / g1!.dx, A);
-          u[q] = A;
-          s1[q] = U;
-        }
-        rhsEvals += 2;
-        steps += 2;
-        massLost += lost;
-        t = t + hs + hs;
-        s++;
-        const ended = afterStep(lost);
-        if (ended !== null) {
-          status = ended;
-          break outer;
-        }
-        continue;
-      }
       for (let q = 0; q < nd; q++) {
         const U = u[q]!, A = s1[q]!;
         if (opt.stepper === "euler") {
@@ -450,12 +549,17 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
     }
     saveNow(stop);
   }
-  if (status === "success") {
-    // a full finiteness check once at the end (per step only a cheap probe above)
-    for (const U of u) for (let i = 0; i < U.length; i++) if (!Number.isFinite(U[i]!)) status = "non-finite";
-  }
+  // a full finiteness check once at the end (per step only a cheap probe above), in the same pass as
+  // the round-off clean-up
+  const f = u.map((U) => {
+    const sc = arena !== null ? arena.scan(U) : scanDensity(U);
+    const out = arena !== null ? U.slice() : U;
+    if (sc.min < 0) zeroRoundoffNegatives(out, sc.max);
+    if (!sc.finite && status === "success") status = "non-finite";
+    return out;
+  });
   return {
-    f: u.map((f) => dropRoundoffNegatives(f)),
+    f,
     saved,
     times: Float64Array.from(times),
     t,
@@ -464,19 +568,9 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
   };
 }
 
-/**
- * Set to 0 the values that are negative only by round-off (|v| ≤ 1e-14 · max f). Limited MUSCL
- * reconstructions can leave such values (e.g. -1e-89) where the density underflows; downstream tools
- * that require a density (Wasserstein distances, sampling) would reject them. Larger negatives — a
- * genuine positivity failure — are left as they are. Returns `f`, changed in place.
- */
+/** Set to 0 the values of `f` that are negative only by round-off ({@link zeroRoundoffNegatives}); returns `f`. */
 function dropRoundoffNegatives(f: Float64Array): Float64Array {
-  let max = 0;
-  for (let i = 0; i < f.length; i++) if (f[i]! > max) max = f[i]!;
-  const floor = -1e-14 * max;
-  for (let i = 0; i < f.length; i++) {
-    const v = f[i]!;
-    if (v < 0 && v >= floor) f[i] = 0;
-  }
+  const sc = scanDensity(f);
+  if (sc.min < 0) zeroRoundoffNegatives(f, sc.max);
   return f;
 }

@@ -1,5 +1,7 @@
 /** `kinetic-nde simulate` — particles through the (stochastic) ResNet / neural ODE. */
-import { SDE_METHODS, createRng, solveOde, solveSde, type OdeMethodName, type SdeMethodName } from "@kinetic-nde/core";
+import { createRng, solveOde, solveSde, type NetworkParams, type OdeMethodName, type OdeResult, type SdeMethodName, type SdeResult } from "@kinetic-nde/core";
+import { createWorkerPool } from "@kinetic-nde/core/node";
+import { availableParallelism } from "node:os";
 import { parseCsv, parseJson } from "@kinetic-nde/datasets";
 import type { Command } from "commander";
 import type { FigureSpec } from "@kinetic-nde/experiments";
@@ -31,6 +33,7 @@ COMMAND_SCHEMAS["simulate"] = simulateSchema;
 interface Flags extends OutputFlags {
   config?: string;
   seed: number;
+  threads: number;
   [k: string]: unknown;
 }
 
@@ -64,6 +67,7 @@ export function registerSimulate(program: Command): void {
     .option("--input <file>", "CSV/JSON data set to use as initial particles")
     .option("--n-save <n>", "number of output times")
     .option("--seed <n>", "seed of the initial sample and the noise", parseSeed, 1)
+    .option("--threads <n>", "threads for the particle solve (default: one per core; the results are the same bit for bit for any count)", parseThreads, Math.max(1, availableParallelism()))
     .option("--out <dir>", "output directory (default ./out/simulate-<sigma>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
@@ -74,11 +78,32 @@ Examples:
   $ kinetic-nde simulate --d 2 --w "[-1,0.5,-0.5,-1]" --b "[0.1,0]" --method rk4 --steps-per-layer 4
   $ kinetic-nde simulate --input data.csv --config net.yaml
 ${OUTPUT_HELP}`)
-    .action((flags: Flags) => {
+    .action(async (flags: Flags) => {
       const cfg = buildConfig(simulateSchema, flags.config, fieldsFromFlags(flags, FLAG_MAP));
       const out = outDirFor(flags, "simulate", cfg.sigma);
-      process.exitCode = simulate(cfg, flags, out);
+      process.exitCode = await simulate(cfg, flags, out);
     });
+}
+
+function parseThreads(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(EXIT.USAGE, `invalid argument: \`--threads\` must be an integer in [1, 256]; got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/**
+ * Solve on `threads` threads: a worker pool (bit-identical to the single-thread solvers) when there is
+ * more than one thread and enough particles to share, otherwise the single-thread solver.
+ */
+async function solveParticles(params: NetworkParams, x0: Float64Array, threads: number, isSde: boolean, opts: Record<string, unknown>): Promise<OdeResult | SdeResult> {
+  const single = (): OdeResult | SdeResult => (isSde ? solveSde(params, x0, opts) : solveOde(params, x0, opts));
+  if (threads <= 1 || x0.length / params.d < 2 * 4096) return single();
+  const pool = createWorkerPool({ threads });
+  try {
+    return isSde ? await pool.solveSde(params, x0, opts) : await pool.solveOde(params, x0, opts);
+  } finally {
+    await pool.close();
+  }
 }
 
 function loadInput(path: string, d: number): Float64Array {
@@ -90,7 +115,7 @@ function loadInput(path: string, d: number): Float64Array {
   return ds.x;
 }
 
-function simulate(cfg: z.output<typeof simulateSchema>, flags: Flags, out: string): number {
+async function simulate(cfg: z.output<typeof simulateSchema>, flags: Flags, out: string): Promise<number> {
   const stochastic = cfg.K > 0;
   const method = cfg.method ?? (stochastic ? "euler-maruyama" : "euler");
   const isSde = (SDE as readonly string[]).includes(method);
@@ -109,10 +134,10 @@ function simulate(cfg: z.output<typeof simulateSchema>, flags: Flags, out: strin
   const M = x0.length / d;
   const L = params.nLayers;
   const saveAt = Array.from({ length: cfg.nSave }, (_, s) => (Math.round((s * L) / (cfg.nSave - 1)) * params.T) / L);
-  const r = isSde
-    ? solveSde(params, x0, { method: method as SdeMethodName, stepsPerLayer: cfg.stepsPerLayer, seed: flags.seed, saveAt })
-    : solveOde(params, x0, { method: method as OdeMethodName, stepsPerLayer: cfg.stepsPerLayer, saveAt });
-  void SDE_METHODS;
+  const opts = isSde
+    ? { method: method as SdeMethodName, stepsPerLayer: cfg.stepsPerLayer, seed: flags.seed, saveAt }
+    : { method: method as OdeMethodName, stepsPerLayer: cfg.stepsPerLayer, saveAt };
+  const r = await solveParticles(params, x0, flags.threads, isSde, opts);
   const n = saveAt.length;
   const mom: Record<string, Float64Array> = { t: Float64Array.from(saveAt) };
   for (let j = 0; j < d; j++) {
@@ -150,7 +175,12 @@ function simulate(cfg: z.output<typeof simulateSchema>, flags: Flags, out: strin
     },
   ];
   if (d === 1) {
-    const lo = Math.min(...final["x"]!, ...initial["x"]!), hi = Math.max(...final["x"]!, ...initial["x"]!);
+    // A loop, not Math.min(...xs): spreading 10⁵+ values overflows the call stack.
+    let lo = Infinity, hi = -Infinity;
+    for (const xs of [final["x"]!, initial["x"]!]) for (const v of xs) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     const nb = 60, w = (hi - lo) / nb || 1;
     const centers = Float64Array.from({ length: nb }, (_, k) => lo + (k + 0.5) * w);
     const h = (xs: Float64Array) => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createNetwork, createScalarNetwork } from "../network.js";
 import { forwardResnet, solveOde } from "../ode.js";
-import { isWasmBuffer, setWasmKernelsDisabled, wasmEulerTanh1D, wasmWorkBuffer } from "./wasm-euler.js";
+import { isWasmBuffer, setWasmKernelsDisabled, wasmEulerTanhStep, wasmWorkBuffer } from "./wasm-euler.js";
 import { eulerTanh1D } from "./kernels.js";
 
 afterEach(() => setWasmKernelsDisabled(false));
@@ -32,7 +32,7 @@ describe("WebAssembly SIMD Euler/tanh kernels", () => {
     const buf = wasmWorkBuffer(n)!;
     buf.set(x);
     for (const [w, b] of [[-1, 0.1], [0.7, -0.3], [2, 0], [-3, 0.5]] as const) {
-      const fa = wasmEulerTanh1D(w, b, 0.05, buf, n);
+      const fa = wasmEulerTanhStep(1, Float64Array.of(w), Float64Array.of(b), 0, 0.05, buf, n);
       const fb = eulerTanh1D(w, b, 0.05, js, js, n);
       expect(fa).toBe(fb);
     }
@@ -75,5 +75,46 @@ describe("WebAssembly SIMD Euler/tanh kernels", () => {
     expect(ba.failedParticle).toBe(bc.failedParticle);
     expect(ba.t).toBe(bc.t);
     expect(Array.from(ba.x)).toEqual(Array.from(bc.x));
+  });
+});
+
+describe("tiled batches of Euler/tanh steps", () => {
+  it("many tiles, more steps than one batch holds, odd sizes: bit-identical to the JavaScript path", () => {
+    const L = 2100; // more than WASM_BATCH_STEPS: two batches
+    const w = Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k));
+    const b = Array.from({ length: L }, (_, k) => 0.1 * Math.cos(k));
+    const net1 = createScalarNetwork({ sigma: "tanh", w, b, dt: 1 / L });
+    const W = Array.from({ length: L }, (_, k) => [-1 + 0.3 * Math.sin(k), 0.5 * Math.cos(k), -0.5 * Math.cos(k), -1 + 0.3 * Math.cos(2 * k)]);
+    const net2 = createNetwork({ sigma: "tanh", d: 2, W, b: W.map((r) => [r[1]! * 0.2, r[3]! * 0.1]), dt: 1 / L });
+    for (const [net, M] of [[net1, 5003], [net2, 2501]] as const) {
+      const x0 = Float64Array.from({ length: M * net.d }, (_, i) => 4 * Math.sin(0.7 * i));
+      const [a, c] = both(() => forwardResnet(net, x0));
+      expect(a.status).toBe("success");
+      expect(a.stats.rhsEvals).toBe(c.stats.rhsEvals);
+      let diff = 0;
+      for (let i = 0; i < a.x.length; i++) if (!Object.is(a.x[i], c.x[i])) diff++;
+      expect(diff).toBe(0);
+    }
+  });
+
+  it("maxSteps stops a batch at the same step and state", () => {
+    const net = createScalarNetwork({ sigma: "tanh", w: [-1, 0.5, 2, 0.3], b: [0.5, 0, -0.2, 0.1], T: 2 });
+    const x0 = Float64Array.from({ length: 1001 }, (_, i) => 3 * Math.sin(i));
+    const [a, c] = both(() => solveOde(net, x0, { method: "euler", stepsPerLayer: 5, maxSteps: 7, saveAt: [0, 0.2, 1.5] }));
+    expect(a.status).toBe("max-steps");
+    expect([a.t, a.stats.steps]).toEqual([c.t, c.stats.steps]);
+    expect(Array.from(a.x)).toEqual(Array.from(c.x));
+    expect(Array.from(a.saved)).toEqual(Array.from(c.saved));
+  });
+
+  it("a particle beyond the blow-up threshold in a later tile is reported at the first step, as step by step", () => {
+    const net = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.2, T: 1, nLayers: 50 });
+    const x0 = Float64Array.from({ length: 6000 }, (_, i) => (i === 4321 ? 1e200 : Math.cos(i)));
+    const [a, c] = both(() => forwardResnet(net, x0));
+    expect(a.status).toBe("non-finite");
+    expect(a.failedParticle).toBe(4321);
+    expect(a.failedParticle).toBe(c.failedParticle);
+    expect(a.t).toBe(c.t);
+    expect(a.stats.steps).toBe(c.stats.steps);
   });
 });

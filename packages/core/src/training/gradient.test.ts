@@ -108,6 +108,39 @@ describe("discrete adjoint against central finite differences", () => {
   });
 });
 
+describe("the d = 1 Euler tanh fast path", () => {
+  const M1 = 301; // more than two blocks, odd
+  function problem1(loss: string): TrainingProblem {
+    const rng = createRng(17, 12);
+    const x = Float64Array.from({ length: M1 }, () => 1.5 * rng.normal());
+    const network = createNetwork({ sigma: "tanh", d: 1, W: Array.from({ length: 5 }, () => rng.normal()), b: Array.from({ length: 5 }, () => 0.5 * rng.normal()), T: 2 });
+    const common = { x, network, lambda: 0.02, weights: Array.from({ length: M1 }, () => 0.5 + rng.uniform()) };
+    switch (loss) {
+      case "mse":
+        return { ...common, loss: "mse", targets: Array.from({ length: M1 }, () => rng.normal()) };
+      case "mse-projection":
+        return { ...common, loss: { kind: "mse", projection: [1, -2] }, targets: Array.from({ length: 2 * M1 }, () => rng.normal()) };
+      case "logistic":
+        return { ...common, loss: "logistic", labels: Array.from({ length: M1 }, (_, i) => i % 2) };
+      case "softmax":
+        return { ...common, loss: { kind: "softmax", nClasses: 3 }, labels: Array.from({ length: M1 }, (_, i) => i % 3) };
+      default:
+        return { ...common, loss: { kind: "class-targets", classTargets: [-1, 0.5, 2] }, labels: Array.from({ length: M1 }, (_, i) => i % 3) };
+    }
+  }
+  for (const loss of LOSSES) {
+    it(`agrees with central finite differences and with forward-mode tangents (${loss})`, () => {
+      const p = problem1(loss);
+      const { g: fd, theta, ev } = fdGradient(p, "euler");
+      const grad = new Float64Array(ev.nParams);
+      ev.evaluate(theta, grad);
+      expect(relErr(grad, fd)).toBeLessThan(1e-6);
+      const fwd = forwardSensitivityGradient(p, { scheme: "euler", seed: 3 });
+      expect(relErr(fwd.gradient, grad)).toBeLessThan(1e-12);
+    });
+  }
+});
+
 describe("forward-mode sensitivities", () => {
   for (const scheme of TRAINING_SCHEMES.map((s) => s.name)) {
     for (const loss of LOSSES) {

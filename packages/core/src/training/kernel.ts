@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import { type Activation, identity, leakyRelu, relu, sigmoid, softplusActivation, tanh } from "../activations.js";
-import type { CompiledData, LossHead } from "./losses.js";
+import { LOSS_MSE, type CompiledData, type LossHead } from "./losses.js";
 // The one inlinable tanh of the package (within 3 ulp of Math.tanh, exactly odd), shared with the
 // particle solvers and the built-in activation.
 import { tanhFast as fastTanh } from "../internal/tanh.js";
+import { GRAD_BLOCK, gradientKernels, type GradientKernels } from "./wasm-gradient.js";
 
 /** Fixed-step schemes of the training forward pass (each layer is one step of the scheme). */
 export type TrainingScheme = "euler" | "heun" | "rk4";
@@ -49,8 +50,11 @@ export function tableau(scheme: TrainingScheme): { S: number; A: Float64Array; B
   }
 }
 
-/** Samples per block of the d = 2 fast path (its workspace, about 45 KB at L = 20, stays in cache). */
-const BLOCK = 32;
+/**
+ * Samples per block of the d = 2 fast path (its workspace, about 45 KB at L = 20, stays in cache);
+ * the WebAssembly kernels use the same blocks, so their per-block gradient partial sums are the same.
+ */
+const BLOCK = GRAD_BLOCK;
 
 /** @internal */
 export const ACT_IDENTITY = 0;
@@ -191,13 +195,14 @@ export class ResNetKernel {
     this.Kd = new Float64Array(this.S * d);
     this.ud = new Float64Array(d);
     this.roGrad = new Float64Array(this.nParams);
-    const blocked = d === 2 && this.S === 1 && this.code === ACT_TANH;
+    const blocked = (d === 1 || d === 2) && this.S === 1 && this.code === ACT_TANH;
+    const two = blocked && d === 2;
     this.bU0 = new Float64Array(blocked ? (L + 1) * BLOCK : 0);
-    this.bU1 = new Float64Array(blocked ? (L + 1) * BLOCK : 0);
+    this.bU1 = new Float64Array(two ? (L + 1) * BLOCK : 0);
     this.bD0 = new Float64Array(blocked ? L * BLOCK : 0);
-    this.bD1 = new Float64Array(blocked ? L * BLOCK : 0);
+    this.bD1 = new Float64Array(two ? L * BLOCK : 0);
     this.bP0 = new Float64Array(blocked ? BLOCK : 0);
-    this.bP1 = new Float64Array(blocked ? BLOCK : 0);
+    this.bP1 = new Float64Array(two ? BLOCK : 0);
   }
 
   bind(data: CompiledData): void {
@@ -224,6 +229,7 @@ export class ResNetKernel {
     if (grad !== null) grad.fill(0);
     let J: number;
     if (this.d === 2 && this.S === 1 && this.code === ACT_TANH) J = this.evalEulerTanh2(theta, grad, idx, start, count, wsum, data);
+    else if (this.d === 1 && this.S === 1 && this.code === ACT_TANH) J = this.evalEulerTanh1(theta, grad, idx, start, count, wsum, data);
     else J = this.evalGeneric(theta, grad, idx, start, count, wsum, data);
     const lam = this.lambda;
     if (lam > 0) {
@@ -325,9 +331,17 @@ export class ResNetKernel {
   /**
    * The d = 2, forward-Euler, tanh fast path (the ResNet of MODEL.md §1; workload W4). Samples are
    * processed in blocks of `BLOCK`, layer by layer inside a block, so that the independent
-   * samples overlap in the CPU instead of waiting on one sample's chain of layers.
+   * samples overlap in the CPU instead of waiting on one sample's chain of layers; each layer's
+   * gradient is summed per block in two interleaved partial sums (even and odd samples). Runs on the
+   * WebAssembly SIMD kernels when they are available (`evalMseWasm` for the mse loss,
+   * `evalEulerTanh2Wasm` for the others), which perform the same operations in the same order.
    */
   private evalEulerTanh2(theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+    const mse = this.head.kind === LOSS_MSE;
+    const m = this.head.m;
+    // room for the mse kernel's inputs: P (m rows of 16 bytes), x (16 bytes), y (8m bytes) and w (8 bytes) per sample
+    const wk = gradientKernels(this.L, mse ? 16 * m + count * (24 + 8 * m) + 16 : 0);
+    if (wk !== null) return mse ? this.evalMseWasm(wk, theta, grad, idx, start, count, wsum, data) : this.evalEulerTanh2Wasm(wk, theta, grad, idx, start, count, wsum, data);
     const L = this.L;
     const dt = this.dt;
     const nW = this.nW;
@@ -392,13 +406,52 @@ export class ResNetKernel {
         const w10 = theta[wo + 2]!;
         const w11 = theta[wo + 3]!;
         const o = k * BLOCK;
+        // two interleaved partial sums: even samples (a, c) and odd samples (e, f); an odd block's
+        // last sample joins the even sums (the order of the WebAssembly kernel)
         let a00 = 0;
         let a01 = 0;
         let a10 = 0;
         let a11 = 0;
         let c0 = 0;
         let c1 = 0;
-        for (let r = 0; r < n; r++) {
+        let e00 = 0;
+        let e01 = 0;
+        let e10 = 0;
+        let e11 = 0;
+        let f0 = 0;
+        let f1 = 0;
+        let r = 0;
+        for (; r + 1 < n; r += 2) {
+          const p0 = P0[r]!;
+          const p1 = P1[r]!;
+          const g0 = dt * D0[o + r]! * p0;
+          const g1 = dt * D1[o + r]! * p1;
+          const u0 = U0[o + r]!;
+          const u1 = U1[o + r]!;
+          a00 += g0 * u0;
+          a01 += g0 * u1;
+          a10 += g1 * u0;
+          a11 += g1 * u1;
+          c0 += g0;
+          c1 += g1;
+          P0[r] = p0 + w00 * g0 + w10 * g1;
+          P1[r] = p1 + w01 * g0 + w11 * g1;
+          const q0 = P0[r + 1]!;
+          const q1 = P1[r + 1]!;
+          const h0 = dt * D0[o + r + 1]! * q0;
+          const h1 = dt * D1[o + r + 1]! * q1;
+          const v0 = U0[o + r + 1]!;
+          const v1 = U1[o + r + 1]!;
+          e00 += h0 * v0;
+          e01 += h0 * v1;
+          e10 += h1 * v0;
+          e11 += h1 * v1;
+          f0 += h0;
+          f1 += h1;
+          P0[r + 1] = q0 + w00 * h0 + w10 * h1;
+          P1[r + 1] = q1 + w01 * h0 + w11 * h1;
+        }
+        if (r < n) {
           const p0 = P0[r]!;
           const p1 = P1[r]!;
           const g0 = dt * D0[o + r]! * p0;
@@ -414,6 +467,12 @@ export class ResNetKernel {
           P0[r] = p0 + w00 * g0 + w10 * g1;
           P1[r] = p1 + w01 * g0 + w11 * g1;
         }
+        a00 += e00;
+        a01 += e01;
+        a10 += e10;
+        a11 += e11;
+        c0 += f0;
+        c1 += f1;
         grad[wo] += a00;
         grad[wo + 1] += a01;
         grad[wo + 2] += a10;
@@ -422,6 +481,201 @@ export class ResNetKernel {
         grad[bo + 1] += c1;
       }
     }
+    return J;
+  }
+
+  /**
+   * {@link evalEulerTanh2} on the WebAssembly SIMD kernels (bit-identical): the same blocks, the same
+   * operations per sample and layer; the loss head runs here in JavaScript between the two sweeps.
+   */
+  private evalEulerTanh2Wasm(wk: GradientKernels, theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+    const L = this.L;
+    const dt = this.dt;
+    const ro = this.ro;
+    const head = this.head;
+    const X0 = data.x;
+    const w = data.weights;
+    const xv = this.xv;
+    const pv = this.pv;
+    const { k, f64, layout } = wk;
+    const { th, gw, u, dd, pp } = layout;
+    const thE = th >> 3;
+    const gwE = gw >> 3;
+    const uE = u >> 3;
+    const oL = uE + 2 * L * BLOCK;
+    const ppE = pp >> 3;
+    for (let q = 0; q < ro; q++) f64[thE + q] = theta[q]!;
+    if (grad !== null) f64.fill(0, gwE, gwE + ro);
+    let J = 0;
+    for (let s0 = 0; s0 < count; s0 += BLOCK) {
+      const n = count - s0 < BLOCK ? count - s0 : BLOCK;
+      for (let r = 0; r < n; r++) {
+        const i = idx === null ? start + s0 + r : idx[start + s0 + r]!;
+        f64[uE + 2 * r] = X0[2 * i]!;
+        f64[uE + 2 * r + 1] = X0[2 * i + 1]!;
+      }
+      k.fwd(th, L, dt, u, dd, n);
+      for (let r = 0; r < n; r++) {
+        const i = idx === null ? start + s0 + r : idx[start + s0 + r]!;
+        const scale = (w === null ? 1 : w[i]!) / wsum;
+        xv[0] = f64[oL + 2 * r]!;
+        xv[1] = f64[oL + 2 * r + 1]!;
+        J += head.sample(i, xv, theta, ro, grad, scale, pv);
+        f64[ppE + 2 * r] = pv[0]!;
+        f64[ppE + 2 * r + 1] = pv[1]!;
+      }
+      if (grad !== null) k.bwd(th, L, dt, u, dd, pp, n, gw);
+    }
+    if (grad !== null) for (let q = 0; q < ro; q++) grad[q] = f64[gwE + q]!;
+    return J;
+  }
+
+  /**
+   * The mse loss entirely on the WebAssembly kernels (forward sweep, loss head, backward sweep, block
+   * by block; bit-identical to {@link evalEulerTanh2}): here only the samples of the batch are copied in.
+   */
+  private evalMseWasm(wk: GradientKernels, theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+    const L = this.L;
+    const ro = this.ro;
+    const head = this.head;
+    const m = head.m;
+    const P = head.P;
+    const X0 = data.x;
+    const Y0 = data.targets!;
+    const w = data.weights;
+    const { k, f64, layout } = wk;
+    const { th, gw } = layout;
+    const thE = th >> 3;
+    const gwE = gw >> 3;
+    const pb = layout.bytes;
+    const xb = pb + 16 * m;
+    const yb = xb + 16 * count;
+    const wb = (yb + 8 * m * count + 15) & ~15;
+    for (let q = 0; q < ro; q++) f64[thE + q] = theta[q]!;
+    if (grad !== null) f64.fill(0, gwE, gwE + ro);
+    if (P !== null) f64.set(P, pb >> 3);
+    if (idx === null && start === 0 && count === data.M) {
+      // the whole data set: block copies (no views allocated)
+      f64.set(X0, xb >> 3);
+      f64.set(Y0, yb >> 3);
+      if (w !== null) f64.set(w, wb >> 3);
+    } else {
+      const xE = xb >> 3;
+      const yE = yb >> 3;
+      const wE = wb >> 3;
+      for (let r = 0; r < count; r++) {
+        const i = idx === null ? start + r : idx[start + r]!;
+        f64[xE + 2 * r] = X0[2 * i]!;
+        f64[xE + 2 * r + 1] = X0[2 * i + 1]!;
+        for (let a = 0; a < m; a++) f64[yE + m * r + a] = Y0[m * i + a]!;
+        if (w !== null) f64[wE + r] = w[i]!;
+      }
+    }
+    const J = k.mse(th, L, this.dt, layout.u, layout.dd, layout.pp, gw, xb, yb, w === null ? 0 : wb, count, m, P === null ? 0 : pb, wsum, grad === null ? 0 : 1);
+    if (grad !== null) for (let q = 0; q < ro; q++) grad[q] = f64[gwE + q]!;
+    return J;
+  }
+
+  /**
+   * The d = 1, forward-Euler, tanh fast path: blocks of `BLOCK` samples, layer by layer, performing
+   * exactly the operations of {@link evalGeneric} for this case (x ← x + Δt·(0 + t); g = σ'·(Δt·p);
+   * the gradient summed in sample order; p ← p + (0 + w·g)), so its results are bit-identical to the
+   * generic kernel's. Runs on the WebAssembly kernels when they are available (bit-identical too).
+   */
+  private evalEulerTanh1(theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+    const wk = gradientKernels(this.L);
+    if (wk !== null) return this.evalEulerTanh1Wasm(wk, theta, grad, idx, start, count, wsum, data);
+    const L = this.L;
+    const dt = this.dt;
+    const nW = this.nW;
+    const ro = this.ro;
+    const head = this.head;
+    const X0 = data.x;
+    const w = data.weights;
+    const xv = this.xv;
+    const pv = this.pv;
+    const U = this.bU0;
+    const D = this.bD0;
+    const P = this.bP0;
+    let J = 0;
+    for (let s0 = 0; s0 < count; s0 += BLOCK) {
+      const n = count - s0 < BLOCK ? count - s0 : BLOCK;
+      for (let r = 0; r < n; r++) U[r] = X0[idx === null ? start + s0 + r : idx[start + s0 + r]!]!;
+      for (let k = 0; k < L; k++) {
+        const wk1 = theta[k]!;
+        const bk = theta[nW + k]!;
+        const o = k * BLOCK;
+        const o2 = o + BLOCK;
+        for (let r = 0; r < n; r++) {
+          const x = U[o + r]!;
+          const t = fastTanh(wk1 * x + bk);
+          D[o + r] = 1 - t * t;
+          U[o2 + r] = x + dt * (0 + t);
+        }
+      }
+      const oL = L * BLOCK;
+      for (let r = 0; r < n; r++) {
+        const i = idx === null ? start + s0 + r : idx[start + s0 + r]!;
+        const scale = (w === null ? 1 : w[i]!) / wsum;
+        xv[0] = U[oL + r]!;
+        J += head.sample(i, xv, theta, ro, grad, scale, pv);
+        P[r] = pv[0]!;
+      }
+      if (grad === null) continue;
+      for (let k = L - 1; k >= 0; k--) {
+        const wk1 = theta[k]!;
+        const o = k * BLOCK;
+        let aw = grad[k]!;
+        let ab = grad[nW + k]!;
+        for (let r = 0; r < n; r++) {
+          const p = P[r]!;
+          const g = D[o + r]! * (dt * p);
+          ab += g;
+          aw += g * U[o + r]!;
+          P[r] = p + (0 + wk1 * g);
+        }
+        grad[k] = aw;
+        grad[nW + k] = ab;
+      }
+    }
+    return J;
+  }
+
+  /** {@link evalEulerTanh1} on the WebAssembly kernels (bit-identical); the loss head runs here. */
+  private evalEulerTanh1Wasm(wk: GradientKernels, theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+    const L = this.L;
+    const dt = this.dt;
+    const ro = this.ro;
+    const head = this.head;
+    const X0 = data.x;
+    const w = data.weights;
+    const xv = this.xv;
+    const pv = this.pv;
+    const { k, f64, layout } = wk;
+    const { th, gw, u, dd, pp } = layout;
+    const thE = th >> 3;
+    const gwE = gw >> 3;
+    const uE = u >> 3;
+    const oL = uE + 2 * L * BLOCK; // rows are 2·BLOCK doubles
+    const ppE = pp >> 3;
+    for (let q = 0; q < ro; q++) f64[thE + q] = theta[q]!;
+    if (grad !== null) f64.fill(0, gwE, gwE + ro);
+    let J = 0;
+    for (let s0 = 0; s0 < count; s0 += BLOCK) {
+      const n = count - s0 < BLOCK ? count - s0 : BLOCK;
+      for (let r = 0; r < n; r++) f64[uE + r] = X0[idx === null ? start + s0 + r : idx[start + s0 + r]!]!;
+      if (n & 1) f64[uE + n] = 0; // the padding lane of the last pair
+      k.fwd1(th, L, dt, u, dd, n);
+      for (let r = 0; r < n; r++) {
+        const i = idx === null ? start + s0 + r : idx[start + s0 + r]!;
+        const scale = (w === null ? 1 : w[i]!) / wsum;
+        xv[0] = f64[oL + r]!;
+        J += head.sample(i, xv, theta, ro, grad, scale, pv);
+        f64[ppE + r] = pv[0]!;
+      }
+      if (grad !== null) k.bwd1(th, L, dt, u, dd, pp, n, gw);
+    }
+    if (grad !== null) for (let q = 0; q < ro; q++) grad[q] = f64[gwE + q]!;
     return J;
   }
 

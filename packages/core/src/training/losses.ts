@@ -56,7 +56,8 @@ export interface CompiledData {
   readonly weights: Float64Array | null;
 }
 
-const LOSS_MSE = 0;
+/** @internal Kind code of the mse loss in {@link LossHead.kind}. */
+export const LOSS_MSE = 0;
 const LOSS_LOGISTIC = 1;
 const LOSS_SOFTMAX = 2;
 const LOSS_TARGETS = 3;
@@ -201,7 +202,8 @@ export class LossHead {
   readonly m: number;
   readonly K: number;
   readonly nReadout: number;
-  private readonly P: Float64Array | null;
+  /** The projection of the mse loss (m×d, row-major), or null for the identity. */
+  readonly P: Float64Array | null;
   private readonly T: Float64Array | null;
   private readonly s: Float64Array;
   targets: Float64Array | null = null;

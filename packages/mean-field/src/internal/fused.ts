@@ -1,12 +1,13 @@
-import type { FaceCoefficients1D } from "../fluxes.js";
+import { advectionStage1D, advectionStage2D, type FaceCoefficients1D, type FaceCoefficients2D } from "../fluxes.js";
+import type { Grid2D } from "../grid.js";
 
 /**
- * Two forward-Euler upwind steps of equal size in one sweep (non-periodic boundaries only):
+ * Two forward-Euler upwind steps of equal size in one sweep (non-periodic boundaries only, n ≥ 3):
  * bitwise the same as two calls of advectionStage1D(c, ·, null, false, 0, ·, 1, c2, ·), with half the
- * memory traffic — the intermediate state lives in registers. Returns the sum of the two steps'
- * net boundary fluxes (F_{n+1/2} - F_{1/2}).
+ * memory traffic — the intermediate state lives in registers. Writes the two steps' net boundary
+ * fluxes F_{n+1/2} - F_{1/2} to lost[at] and lost[at + 1].
  */
-export function upwindEulerTwoSteps1D(c: FaceCoefficients1D, src: Float64Array, c2: number, dst: Float64Array): number {
+export function upwindEulerTwoSteps1D(c: FaceCoefficients1D, src: Float64Array, c2: number, dst: Float64Array, lost: Float64Array, at: number): void {
   const { ap, am } = c;
   const n = src.length;
   let s0 = src[0]!;
@@ -36,6 +37,50 @@ export function upwindEulerTwoSteps1D(c: FaceCoefficients1D, src: Float64Array, 
   dst[n - 2] = v0 - c2 * (F2 - Fl2);
   const FN2 = ap[n]! * vl + am[n]! * vl;
   dst[n - 1] = vl - c2 * (FN2 - F2);
-  return FN1 - F01 + (FN2 - F02);
+  lost[at] = FN1 - F01;
+  lost[at + 1] = FN2 - F02;
 }
 
+/**
+ * The JavaScript path of `wasmUpwindSteps1D`: `steps` first-order upwind Euler steps alternating between
+ * `src` and `dst` (two steps per sweep where the boundary allows), bit-identical to single
+ * advectionStage1D steps. Writes F_n - F_0 of step s to lost[at + s].
+ * @returns true when the final state is in `dst`
+ */
+export function jsUpwindSteps1D(c: FaceCoefficients1D, src: Float64Array, dst: Float64Array, c2: number, steps: number, periodic: boolean, lost: Float64Array, at: number): boolean {
+  let a = src, b = dst;
+  const pairs = !periodic && src.length >= 3;
+  for (let s = 0; s < steps; ) {
+    if (pairs && s + 1 < steps) {
+      upwindEulerTwoSteps1D(c, a, c2, b, lost, at + s);
+      s += 2;
+    } else {
+      lost[at + s] = advectionStage1D(c, a, null, periodic, 0, a, 1, c2, b);
+      s++;
+    }
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a === dst;
+}
+
+/**
+ * The JavaScript path of `wasmUpwindSteps2D`: `steps` unsplit first-order upwind Euler steps
+ * (advectionStage2D) alternating between `src` and `dst`; the net outward boundary flux of step s goes
+ * to lost[at + s].
+ * @returns true when the final state is in `dst`
+ */
+export function jsUpwindSteps2D(
+  grid: Grid2D, c: FaceCoefficients2D, src: Float64Array, dst: Float64Array, cx: number, cy: number, steps: number, periodic: boolean,
+  lost: Float64Array, at: number, rowL: Float64Array, rowR: Float64Array,
+): boolean {
+  let a = src, b = dst;
+  for (let s = 0; s < steps; s++) {
+    lost[at + s] = advectionStage2D(grid, c, a, null, null, periodic, 0, a, 1, cx, cy, b, rowL, rowR);
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a === dst;
+}
