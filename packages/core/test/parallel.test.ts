@@ -58,6 +58,16 @@ describe("createWorkerPool: multi-core solves are bit-identical to the single-th
     }
   });
 
+  it("concurrent calls on one pool queue up and each gets its own result", async () => {
+    const xa = Float64Array.from({ length: 12001 }, (_, i) => Math.sin(i));
+    const xb = Float64Array.from({ length: 12001 }, (_, i) => Math.cos(0.3 * i)); // same size: same scratch buffers
+    const noisy = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, dt: 0.01, nLayers: 20, K: 0.5 });
+    const [ra, rb, rc] = await Promise.all([pool2.solveOde(net1, xa, { method: "euler" }), pool2.solveOde(net1, xb, { method: "rk4" }), pool2.solveSde(noisy, xa, { seed: 4 })]);
+    expect(sameBits(ra.x, solveOde(net1, xa, { method: "euler" }).x)).toBe(0);
+    expect(sameBits(rb.x, solveOde(net1, xb, { method: "rk4" }).x)).toBe(0);
+    expect(sameBits(rc.x, solveSde(noisy, xa, { seed: 4 }).x)).toBe(0);
+  });
+
   it("solveSde: each chunk uses its particles' streams (Euler–Maruyama and Milstein, saves)", async () => {
     const noisy = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, dt: 0.01, nLayers: 40, K: 0.5 });
     const x0 = Float64Array.from({ length: 1003 }, (_, i) => -3 + (6 * (i + 0.5)) / 1003);

@@ -29,7 +29,7 @@ export interface WorkerPoolOptions {
 export interface WorkerPool {
   /** Threads in total (workers + the calling thread). */
   readonly threads: number;
-  /** Resolves when every worker has loaded the library (call before timing). */
+  /** Resolves when every worker has loaded the library (call before timing). Solves on one pool run one at a time; concurrent calls queue. */
   ready(): Promise<void>;
   /**
    * {@link solveOde} split over the pool; bit-identical to it. Adaptive `dopri5` (one step size for
@@ -176,6 +176,14 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     return { parts, bounds };
   }
 
+  // Solves run one after another (the scratch buffers are shared): concurrent calls queue up.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(f: () => Promise<T>): Promise<T> => {
+    const r = queue.then(f, f);
+    queue = r.catch(() => undefined);
+    return r;
+  };
+
   /** Chunk boundaries (particle indices) for M particles. */
   const split = (M: number): number[] => {
     const k = Math.max(1, Math.min(threads, Math.floor(M / minChunk)));
@@ -233,48 +241,56 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     return split(x0.length / d).length > 2;
   };
 
+  async function odeInto(params: NetworkParams, x0: Float64Array, out: Float64Array | null, options: OdeOptions): Promise<OdeResult> {
+    const data = paramsToData(params);
+    const method = options.method ?? "dopri5";
+    const single = (): OdeResult => (out === null ? solveOde(params, x0, options) : solveOdeInto(params, x0, out, options));
+    if (data === null || method === "dopri5" || !splittable(x0, params.d) || (out !== null && (!(out instanceof Float64Array) || out.length !== x0.length))) return single();
+    const x = out ?? new Float64Array(x0.length);
+    const r = await runOde(params, x0, x, options, data);
+    // A blow-up stops the whole ensemble at its step in the single-thread solver: redo it there
+    // (x0 is still intact).
+    if (r === null) return out === null ? solveOde(params, x0, options) : solveOdeInto(params, x0, out, options);
+    const { parts, bounds } = r;
+    const saved = mergeSaved(parts, bounds, params.d);
+    const base = parts[0]!;
+    return { x, t: base.t, saveAt: base.saveAt, saved, status: "success", stats: { ...base.stats }, failedParticle: -1 };
+  }
+
+  async function sde(params: NetworkParams, x0: Float64Array, options: SdeOptions): Promise<SdeResult> {
+    const data = paramsToData(params);
+    if (data === null || options.brownian !== undefined || !splittable(x0, params.d)) return solveSde(params, x0, options);
+    const { parts, bounds } = await run("sde", params, x0, options, data);
+    const { x, saved } = merge(parts, bounds, params.d);
+    // Earliest failing step; among equal steps the lowest particle index (the single-thread rule).
+    let fail = -1;
+    let t = parts[0]!.t;
+    parts.forEach((p, c) => {
+      if (p.failedParticle >= 0 && (fail < 0 || p.t < t)) {
+        fail = bounds[c]! + p.failedParticle;
+        t = p.t;
+      }
+    });
+    const ref = parts[0]!;
+    return {
+      x, t: fail >= 0 ? t : ref.t, h: ref.h, saveAt: ref.saveAt, saved,
+      status: fail >= 0 ? "non-finite" : "success", stats: { ...ref.stats }, failedParticle: fail,
+    };
+  }
+
   return {
     threads,
     async ready(): Promise<void> {
       await Promise.all(workers.map((w) => call(w, { kind: "ping" })));
     },
     solveOde(params, x0, options = {}) {
-      return this.solveOdeInto(params, x0, null, options);
+      return exclusive(() => odeInto(params, x0, null, options));
     },
-    async solveOdeInto(params, x0, out, options = {}) {
-      const data = paramsToData(params);
-      const method = options.method ?? "dopri5";
-      const single = (): OdeResult => (out === null ? solveOde(params, x0, options) : solveOdeInto(params, x0, out, options));
-      if (data === null || method === "dopri5" || !splittable(x0, params.d) || (out !== null && (!(out instanceof Float64Array) || out.length !== x0.length))) return single();
-      const x = out ?? new Float64Array(x0.length);
-      const r = await runOde(params, x0, x, options, data);
-      // A blow-up stops the whole ensemble at its step in the single-thread solver: redo it there
-      // (x0 is still intact).
-      if (r === null) return out === null ? solveOde(params, x0, options) : solveOdeInto(params, x0, out, options);
-      const { parts, bounds } = r;
-      const saved = mergeSaved(parts, bounds, params.d);
-      const base = parts[0]!;
-      return { x, t: base.t, saveAt: base.saveAt, saved, status: "success", stats: { ...base.stats }, failedParticle: -1 };
+    solveOdeInto(params, x0, out, options = {}) {
+      return exclusive(() => odeInto(params, x0, out, options));
     },
-    async solveSde(params, x0, options = {}) {
-      const data = paramsToData(params);
-      if (data === null || options.brownian !== undefined || !splittable(x0, params.d)) return solveSde(params, x0, options);
-      const { parts, bounds } = await run("sde", params, x0, options, data);
-      const { x, saved } = merge(parts, bounds, params.d);
-      // Earliest failing step; among equal steps the lowest particle index (the single-thread rule).
-      let fail = -1;
-      let t = parts[0]!.t;
-      parts.forEach((p, c) => {
-        if (p.failedParticle >= 0 && (fail < 0 || p.t < t)) {
-          fail = bounds[c]! + p.failedParticle;
-          t = p.t;
-        }
-      });
-      const ref = parts[0]!;
-      return {
-        x, t: fail >= 0 ? t : ref.t, h: ref.h, saveAt: ref.saveAt, saved,
-        status: fail >= 0 ? "non-finite" : "success", stats: { ...ref.stats }, failedParticle: fail,
-      };
+    solveSde(params, x0, options = {}) {
+      return exclusive(() => sde(params, x0, options));
     },
     async close(): Promise<void> {
       closed = true;
