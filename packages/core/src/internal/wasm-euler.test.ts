@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createNetwork, createScalarNetwork } from "../network.js";
 import { forwardResnet, solveOde } from "../ode.js";
+import { solveSde } from "../sde.js";
 import { isWasmBuffer, setWasmKernelsDisabled, wasmEulerTanhStep, wasmWorkBuffer } from "./wasm-euler.js";
 import { eulerTanh1D } from "./kernels.js";
 
@@ -116,5 +117,31 @@ describe("tiled batches of Euler/tanh steps", () => {
     expect(a.failedParticle).toBe(c.failedParticle);
     expect(a.t).toBe(c.t);
     expect(a.stats.steps).toBe(c.stats.steps);
+  });
+});
+
+describe("Euler–Maruyama with tanh drift in WebAssembly", () => {
+  it("solveSde is bit-identical with and without WebAssembly (odd sizes, several blocks, saves, Milstein = EM for constant K)", () => {
+    const net = createScalarNetwork({ sigma: "tanh", w: [-1, 0.4, 2], b: [0.5, -0.2, 0], T: 1.5, K: 0.7 });
+    for (const M of [1, 7, 1025, 2501]) {
+      const x0 = Float64Array.from({ length: M }, (_, i) => 3 * Math.sin(1.3 * i));
+      for (const opts of [{ method: "euler-maruyama", seed: 3, stepsPerLayer: 4, saveAt: [0, 0.5, 1.5] }, { method: "milstein", seed: 5, firstStream: 11 }] as const) {
+        const [a, c] = both(() => solveSde(net, x0, opts));
+        expect(a.status).toBe("success");
+        expect(Array.from(a.x)).toEqual(Array.from(c.x));
+        expect(Array.from(a.saved)).toEqual(Array.from(c.saved));
+      }
+    }
+  });
+
+  it("blow-ups: the same particles become NaN at the same step, and the earliest one is reported", () => {
+    const net = createScalarNetwork({ sigma: "tanh", w: 1, b: 0, T: 2, nLayers: 20, K: 1 });
+    const x0 = Float64Array.from({ length: 999 }, (_, i) => (i % 97 === 5 ? 2e150 : Math.cos(i)));
+    const [a, c] = both(() => solveSde(net, x0, { seed: 9, saveAt: [0, 1, 2] }));
+    expect(a.status).toBe("non-finite");
+    expect([a.t, a.failedParticle]).toEqual([c.t, c.failedParticle]);
+    expect(Array.from(a.x)).toEqual(Array.from(c.x));
+    expect(Array.from(a.saved)).toEqual(Array.from(c.saved));
+    expect(a.x.filter((v) => Number.isNaN(v)).length).toBeGreaterThan(0);
   });
 });

@@ -22,6 +22,7 @@
 import { assembleModule, ConstantPool, ensureMemory, F64, I32, instantiateKernels, op, unrolledLoops, V128, type Constants } from "../wasm/assembler.js";
 import { interleavedTanh, tanhLocalsAt, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
 import { eulerTanh1D, eulerTanh2D } from "./kernels.js";
+import { tanhFast } from "./tanh.js";
 
 const SCHED = 32768;
 /** Most steps one batch call takes. */
@@ -135,20 +136,57 @@ function kernel(kind: 1 | 2, batch: boolean) {
   return { name: `${batch ? "m" : "s"}${kind}`, params: [I32, I32, I32, I32], results: [F64], locals, body: [...pool.init(), ...c] };
 }
 
+/**
+ * em(x, y, xi, n, w, c, h, kS): one Euler–Maruyama step with tanh drift for n values (even):
+ * y = (x + h·tanh(w·x + c)) + kS·ξ, the operations of the JavaScript SDE kernel; returns Σ|y| (the
+ * blow-up probe). Four vectors per iteration with interleaved tanh, like the Euler kernels.
+ */
+function emKernel() {
+  const x = 0, y = 1, xi = 2, n = 3, w = 4, c = 5, h = 6, ks = 7;
+  const end = 8, acc = 9, wv = 10, cv = 11, hv = 12, kv = 13;
+  const V = (j: number): number => 14 + 11 * j;
+  const T = (j: number): TanhLocals => tanhLocalsAt(15 + 11 * j);
+  const pool = new ConstantPool(14 + 11 * UNROLL);
+  const update = (count: number): number[] => {
+    const b: number[] = [];
+    for (let j = 0; j < count; j++) {
+      b.push(...op.get(x), ...op.v128Load(16 * j), ...op.set(V(j)));
+      b.push(...op.get(wv), ...op.get(V(j)), ...op.f64x2Mul, ...op.get(cv), ...op.f64x2Add, ...op.set(T(j).z));
+    }
+    b.push(...interleavedTanh(Array.from({ length: count }, (_, j) => T(j)), 0, pool));
+    for (let j = 0; j < count; j++) {
+      b.push(...op.get(y), ...op.get(V(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add);
+      b.push(...op.get(kv), ...op.get(xi), ...op.v128Load(16 * j), ...op.f64x2Mul, ...op.f64x2Add, ...op.tee(T(j).e), ...op.v128Store(16 * j));
+      b.push(...op.get(acc), ...op.get(T(j).e), ...op.f64x2Abs, ...op.f64x2Add, ...op.set(acc));
+    }
+    return b;
+  };
+  const advance = (bytes: number): number[] => [x, y, xi].flatMap((l) => [...op.get(l), ...op.i32(bytes), ...op.i32Add, ...op.set(l)]);
+  const body = [
+    ...op.get(w), ...op.f64x2Splat, ...op.set(wv), ...op.get(c), ...op.f64x2Splat, ...op.set(cv),
+    ...op.get(h), ...op.f64x2Splat, ...op.set(hv), ...op.get(ks), ...op.f64x2Splat, ...op.set(kv),
+    ...op.get(x), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end),
+    ...unrolledLoops(x, end, 16, UNROLL, update, advance),
+    ...laneSum(acc),
+  ];
+  const locals = [I32, ...Array<number>(5 + 11 * UNROLL + pool.size).fill(V128)];
+  return { name: "em", params: [I32, I32, I32, I32, F64, F64, F64, F64], results: [F64], locals, body: [...pool.init(), ...body] };
+}
+
 interface Kernels {
   readonly mem: WebAssembly.Memory;
   readonly s1: (sched: number, nSteps: number, ptr: number, n: number) => number;
   readonly s2: (sched: number, nSteps: number, ptr: number, n: number) => number;
   readonly m1: (sched: number, nSteps: number, ptr: number, n: number) => number;
   readonly m2: (sched: number, nSteps: number, ptr: number, n: number) => number;
+  readonly em: (x: number, y: number, xi: number, n: number, w: number, c: number, h: number, kS: number) => number;
 }
 
 let kernels: Kernels | null | undefined;
 
 function load(): Kernels | null {
   if (kernels !== undefined) return kernels;
-  const pages = Math.ceil(DATA / 65536) + 1;
-  kernels = instantiateKernels<Kernels>(assembleModule(pages, [kernel(1, false), kernel(2, false), kernel(1, true), kernel(2, true)]));
+  kernels = instantiateKernels<Kernels>(wasmEulerModuleBytes());
   if (kernels !== null) writeTanhTable(kernels.mem, 0);
   return kernels;
 }
@@ -158,7 +196,7 @@ function load(): Kernels | null {
  * @returns the bytes
  */
 export function wasmEulerModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule(Math.ceil(DATA / 65536) + 1, [kernel(1, false), kernel(2, false), kernel(1, true), kernel(2, true)]);
+  return assembleModule(Math.ceil(DATA / 65536) + 1, [kernel(1, false), kernel(2, false), kernel(1, true), kernel(2, true), emKernel()]);
 }
 
 let disabled = false;
@@ -241,4 +279,36 @@ export function wasmEulerTanhBatch(d: number, W: Float64Array, b: Float64Array, 
     }
   }
   return acc <= 1e150 ? -1 : 0;
+}
+
+/** Most particles per call of {@link wasmEulerMaruyamaTanh} (three buffers of this size fit the schedule region). */
+export const WASM_SDE_BLOCK = 4096;
+
+/**
+ * Three buffers of m ≤ {@link WASM_SDE_BLOCK} doubles in the kernels' memory for
+ * {@link wasmEulerMaruyamaTanh} (in the schedule region: SDE and ODE solves never interleave), or null
+ * when the WebAssembly kernels are unavailable or disabled.
+ */
+export function wasmSdeBuffers(m: number): [Float64Array, Float64Array, Float64Array] | null {
+  if (disabled || m > WASM_SDE_BLOCK) return null;
+  const k = load();
+  if (k === null) return null;
+  return [0, 1, 2].map((i) => new Float64Array(k.mem.buffer, SCHED + 8 * WASM_SDE_BLOCK * i, m)) as [Float64Array, Float64Array, Float64Array];
+}
+
+/**
+ * One Euler–Maruyama step with tanh drift on buffers from {@link wasmSdeBuffers}:
+ * y = x + h·tanh(w·x + c) + kS·ξ (exactly the JavaScript kernel's operations) for m values.
+ * @returns Σ|y| (NaN or > 1e150 when some value blew up)
+ */
+export function wasmEulerMaruyamaTanh(x: Float64Array, y: Float64Array, xi: Float64Array, m: number, w: number, c: number, h: number, kS: number): number {
+  const main = m - (m & 1);
+  let acc = main > 0 ? kernels!.em(x.byteOffset, y.byteOffset, xi.byteOffset, main, w, c, h, kS) : 0;
+  if (main < m) {
+    const v = x[main]!;
+    const r = v + h * tanhFast(w * v + c) + kS * xi[main]!;
+    y[main] = r;
+    acc += Math.abs(r);
+  }
+  return acc;
 }
