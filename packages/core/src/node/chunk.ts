@@ -8,8 +8,8 @@
 import { createLeakyRelu, identity, relu, sigmoid, softplusActivation, tanh, type Activation } from "../activations.js";
 import { ACT_IDENTITY, ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_USER, activationKernel } from "../internal/kernels.js";
 import type { NetworkParams, NoiseModel } from "../network.js";
-import { solveOde, solveOdeInto, type OdeOptions } from "../ode.js";
-import { solveSde, type SdeOptions, type SdeResult } from "../sde.js";
+import { solveOdeInto, type OdeOptions } from "../ode.js";
+import { solveSde, type SdeOptions } from "../sde.js";
 
 /** Network parameters as structured-cloneable data. */
 export interface ParamsData {
@@ -25,13 +25,13 @@ export interface ParamsData {
   readonly noiseK: Float64Array | null;
 }
 
-/** One chunk of work. */
+/** One SDE chunk (its result travels back in a message). */
 export interface ChunkRequest {
   readonly id: number;
-  readonly kind: "ode" | "sde";
+  readonly kind: "sde";
   readonly params: ParamsData;
   readonly x0: Float64Array;
-  readonly options: OdeOptions | SdeOptions;
+  readonly options: SdeOptions;
 }
 
 /**
@@ -90,12 +90,10 @@ export function paramsFromData(q: ParamsData): NetworkParams {
   return { d: q.d, nLayers: q.nLayers, dt: q.dt, T: q.T, constant: q.constant, W: q.W, b: q.b, sigma, ...(noise !== undefined ? { noise } : {}) };
 }
 
-/** Solve one chunk with the single-thread solver. */
+/** Solve one SDE chunk with the single-thread solver. */
 export function solveChunk(req: ChunkRequest): ChunkResult {
-  const params = paramsFromData(req.params);
-  const r = req.kind === "ode" ? solveOde(params, req.x0, req.options as OdeOptions) : solveSde(params, req.x0, req.options as SdeOptions);
-  const h = req.kind === "sde" ? (r as SdeResult).h : 0;
-  return { x: r.x, saved: r.saved, t: r.t, h, saveAt: r.saveAt, status: r.status, failedParticle: r.failedParticle, stats: { ...r.stats } };
+  const r = solveSde(paramsFromData(req.params), req.x0, req.options);
+  return { x: r.x, saved: r.saved, t: r.t, h: r.h, saveAt: r.saveAt, status: r.status, failedParticle: r.failedParticle, stats: { ...r.stats } };
 }
 
 /** Solve a {@link SharedChunkRequest} in place; the returned `x` is empty (the result is in the buffer). */

@@ -15,7 +15,7 @@ import type { NetworkParams } from "../network.js";
 import { solveOde, solveOdeInto, type OdeOptions, type OdeResult } from "../ode.js";
 import { solveSde, type SdeOptions, type SdeResult } from "../sde.js";
 import { requireInteger } from "../validate.js";
-import { paramsToData, solveChunk, type ChunkRequest, type ChunkResult, type ParamsData } from "./chunk.js";
+import { paramsToData, solveChunk, type ChunkResult, type ParamsData } from "./chunk.js";
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -190,7 +190,8 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     return Array.from({ length: k + 1 }, (_, i) => Math.round((i * M) / k));
   };
 
-  async function run(kind: "ode" | "sde", params: NetworkParams, x0: Float64Array, options: OdeOptions | SdeOptions, data: ParamsData): Promise<{ parts: ChunkResult[]; bounds: number[] }> {
+  /** SDE over the pool: chunk c (its particles' streams) by worker c - 1, chunk 0 on the calling thread. */
+  async function runSde(params: NetworkParams, x0: Float64Array, options: SdeOptions, data: ParamsData): Promise<{ parts: ChunkResult[]; bounds: number[] }> {
     const d = params.d;
     const M = Math.floor(x0.length / d);
     const bounds = split(M);
@@ -198,13 +199,13 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     const jobs: Promise<ChunkResult | undefined>[] = [];
     for (let c = 1; c < k; c++) {
       const chunk = x0.slice(bounds[c]! * d, bounds[c + 1]! * d);
-      const opts = kind === "sde" ? { ...options, firstStream: ((options as SdeOptions).firstStream ?? 0) + bounds[c]! } : options;
-      jobs.push(call(workers[c - 1]!, { kind, params: data, x0: chunk, options: opts }, [chunk.buffer]));
+      const opts = { ...options, firstStream: (options.firstStream ?? 0) + bounds[c]! };
+      jobs.push(call(workers[c - 1]!, { kind: "sde", params: data, x0: chunk, options: opts }, [chunk.buffer]));
     }
     // The calling thread solves chunk 0 meanwhile.
     let own: ChunkResult;
     try {
-      own = solveChunk({ id: 0, kind, params: data, x0: x0.subarray(0, bounds[1]! * d), options } as ChunkRequest);
+      own = solveChunk({ id: 0, kind: "sde", params: data, x0: x0.subarray(0, bounds[1]! * d), options });
     } catch (e) {
       await Promise.allSettled(jobs); // the workers fail the same way; wait for them, report once
       throw e;
@@ -260,7 +261,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   async function sde(params: NetworkParams, x0: Float64Array, options: SdeOptions): Promise<SdeResult> {
     const data = paramsToData(params);
     if (data === null || options.brownian !== undefined || !splittable(x0, params.d)) return solveSde(params, x0, options);
-    const { parts, bounds } = await run("sde", params, x0, options, data);
+    const { parts, bounds } = await runSde(params, x0, options, data);
     const { x, saved } = merge(parts, bounds, params.d);
     // Earliest failing step; among equal steps the lowest particle index (the single-thread rule).
     let fail = -1;
