@@ -19,7 +19,18 @@ describe("KineticError", () => {
     expect(isKineticError(new Error("x"))).toBe(false);
     expect(isKineticError("UNSTABLE")).toBe(false);
   });
+  it("recognises an error thrown by a second copy of the package (brand, not instanceof)", () => {
+    class OtherCopy extends Error {
+      readonly code = "INVALID_ARGUMENT";
+      constructor() {
+        super("from another copy");
+        Object.defineProperty(this, Symbol.for("@kinetic-nde/core.KineticError"), { value: true });
+      }
+    }
+    expect(isKineticError(new OtherCopy(), "INVALID_ARGUMENT")).toBe(true);
+    expect(isKineticError({ code: "INVALID_ARGUMENT" })).toBe(false);
+  });
   it("lists every solve status", () => {
-    expect(SOLVE_STATUSES).toEqual(["success", "max-steps", "step-too-small", "non-finite", "mass-lost"]);
+    expect(SOLVE_STATUSES).toEqual(["success", "max-steps", "step-too-small", "non-finite", "mass-lost", "unstable"]);
   });
 });

@@ -20,7 +20,15 @@ export type KineticErrorCode =
   /** Text input (CSV, JSON, configuration) could not be parsed. */
   | "PARSE_ERROR"
   /** The requested object does not exist mathematically (e.g. no integrable steady state). */
-  | "NO_SOLUTION";
+  | "NO_SOLUTION"
+  /**
+   * A size or a work estimate the machine cannot hold or finish (memory, steps, cell-updates); refused
+   * before any work, with the largest size that fits in the message and in `details.largest`.
+   */
+  | "TOO_LARGE";
+
+/** Brand shared by every copy of core (an application may hold two installed copies). */
+const KINETIC_ERROR_BRAND = Symbol.for("@kinetic-nde/core.KineticError");
 
 /** Options of {@link KineticError}. */
 export interface KineticErrorOptions {
@@ -58,6 +66,7 @@ export class KineticError extends Error {
     this.name = "KineticError";
     this.code = code;
     this.details = options.details;
+    Object.defineProperty(this, KINETIC_ERROR_BRAND, { value: true, enumerable: false });
   }
 }
 
@@ -68,11 +77,20 @@ export class KineticError extends Error {
  * @returns true when `e` is a KineticError (with `code`)
  */
 export function isKineticError(e: unknown, code?: KineticErrorCode): e is KineticError {
-  return e instanceof KineticError && (code === undefined || e.code === code);
+  // A brand, not `instanceof`: errors thrown by a second installed copy of core are recognised too.
+  if (typeof e !== "object" || e === null || (e as Record<symbol, unknown>)[KINETIC_ERROR_BRAND] !== true) return false;
+  return code === undefined || (e as KineticError).code === code;
 }
 
 /** Outcome of a solve that has started: solvers report these instead of throwing. */
-export type SolveStatus = "success" | "max-steps" | "step-too-small" | "non-finite" | "mass-lost";
+export type SolveStatus =
+  | "success"
+  | "max-steps"
+  | "step-too-small"
+  | "non-finite"
+  | "mass-lost"
+  /** A fixed-step method ran outside its stability region: its numbers are not to be trusted. */
+  | "unstable";
 
 /** Every {@link SolveStatus}, for iteration and validation. */
 export const SOLVE_STATUSES: readonly SolveStatus[] = [
@@ -81,4 +99,5 @@ export const SOLVE_STATUSES: readonly SolveStatus[] = [
   "step-too-small",
   "non-finite",
   "mass-lost",
+  "unstable",
 ];

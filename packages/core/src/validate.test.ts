@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { expectKineticError } from "./testing.js";
+import { isKineticError, KineticError } from "./errors.js";
 import {
+  formatBytes,
   formatValue,
+  requireFits,
+  requireOptions,
   invalidArgument,
   requireFinite,
   requireFiniteArray,
@@ -49,5 +53,43 @@ describe("validation helpers", () => {
     expect(Array.from(copy)).toEqual([1, 2]);
     expectKineticError(() => requireFiniteArray("a", [1, 2], 3), "SHAPE_MISMATCH");
     expect(requireOneOf("a", "b", ["a", "b"])).toBe("b");
+  });
+});
+
+describe("requireOptions", () => {
+  it("returns known keys, renames aliases and drops undefined", () => {
+    expect(requireOptions("options", { a: 1, b: undefined }, ["a", "b"])).toEqual({ a: 1 });
+    expect(requireOptions("options", { n_samples: 5 }, ["nSamples"], { n_samples: "nSamples" })).toEqual({ nSamples: 5 });
+    expect(requireOptions("options", undefined, ["a"])).toEqual({});
+  });
+  it("rejects unknown keys naming the key and listing the known ones", () => {
+    expect(() => requireOptions("options", { nSample: 1 }, ["nSamples", "seed"])).toThrow(/`options.nSample` must be a known option \(one of `nSamples`, `seed`\)/);
+    expect(() => requireOptions("options", { n_samples: 1, nSamples: 2 }, ["nSamples"], { n_samples: "nSamples" })).toThrow(/alias/);
+  });
+  it("rejects non-objects", () => {
+    for (const bad of [null, 3, "x", [1], new Float64Array(1)]) {
+      expect(() => requireOptions("opts", bad, ["a"])).toThrow(KineticError);
+    }
+  });
+});
+
+describe("requireFits", () => {
+  it("passes sizes within the budget and refuses larger ones with the largest that fits", () => {
+    expect(requireFits("particles", 1000, 8)).toBe(1000);
+    try {
+      requireFits("--particles", 1e12, 8, 2 ** 30);
+      expect.unreachable();
+    } catch (e) {
+      expect(isKineticError(e, "TOO_LARGE")).toBe(true);
+      const k = e as KineticError;
+      expect(k.details?.largest).toBe(2 ** 27);
+      expect(k.message).toMatch(/`--particles` = 1000000000000 needs about 7\.28 TiB .*largest that fits is 134217728/);
+    }
+    expect(() => requireFits("n", 1e13, 1, 1e12, "cell-updates")).toThrow(/cell-updates/);
+    expect(() => requireFits("n", NaN, 1)).toThrow(/too large/);
+  });
+  it("formats bytes", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(3 * 2 ** 29)).toBe("1.50 GiB");
   });
 });

@@ -151,3 +151,95 @@ export function requireOneOf<T extends string>(name: string, value: unknown, all
   }
   return value as T;
 }
+
+/**
+ * Require a plain options object whose keys are all known; unknown keys are an error, never ignored.
+ * Documented aliases (e.g. scikit-learn's `n_samples` for `nSamples`) are renamed to their canonical key.
+ * @param name - argument name (e.g. `"options"`)
+ * @param value - the object given (`undefined` means "all defaults" and gives `{}`)
+ * @param known - the canonical keys
+ * @param aliases - optional map alias → canonical key
+ * @returns a shallow copy with aliases renamed
+ * @throws KineticError INVALID_ARGUMENT naming the first unknown key and listing the known ones, or when an
+ * alias and its canonical key are both given
+ * @example
+ * ```ts
+ * const o = requireOptions("options", { n_samples: 100 }, ["nSamples", "seed"], { n_samples: "nSamples" });
+ * // o = { nSamples: 100 }; requireOptions("options", { nSample: 1 }, ["nSamples"]) throws
+ * ```
+ */
+export function requireOptions<T extends object = Record<string, unknown>>(
+  name: string,
+  value: unknown,
+  known: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== "object" || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    throw invalidArgument(name, "an options object", value);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const canonical = Object.hasOwn(aliases, key) ? aliases[key]! : key;
+    if (!known.includes(canonical)) {
+      const list = known.map((k) => `\`${k}\``).join(", ");
+      throw invalidArgument(`${name}.${key}`, `a known option (one of ${list})`, v);
+    }
+    if (canonical !== key && Object.hasOwn(value, canonical)) {
+      throw invalidArgument(`${name}.${key}`, `given once: it is an alias of \`${canonical}\`, which is also given`, v);
+    }
+    if (v !== undefined) out[canonical] = v;
+  }
+  return out as T;
+}
+
+/** Default memory budget for one result (bytes) used by {@link requireFits}: 1 GiB. */
+export const DEFAULT_MEMORY_BUDGET = 2 ** 30;
+
+/**
+ * Refuse, before any work, a size whose memory (or work) estimate exceeds a budget. The message names
+ * the argument, the estimate and the largest size that fits.
+ * @param name - the user's argument or flag (e.g. `"particles"`, `"--n-save"`)
+ * @param size - the requested count
+ * @param costPerItem - estimated cost of one item (bytes, or cell-updates for a work limit)
+ * @param budget - the budget in the same unit (default {@link DEFAULT_MEMORY_BUDGET} bytes)
+ * @param unit - `"bytes"` (formatted as MiB/GiB) or the name of a work unit (e.g. `"cell-updates"`)
+ * @returns `size`
+ * @throws KineticError TOO_LARGE with `details.largest`, the largest size within the budget
+ * @example
+ * ```ts
+ * requireFits("particles", 1e6, 8 * 2);            // 16 MB: fine
+ * // requireFits("particles", 1e12, 8) throws TOO_LARGE: "... about 7.3 TiB ...; the largest that fits is 134217728"
+ * ```
+ */
+export function requireFits(name: string, size: number, costPerItem: number, budget = DEFAULT_MEMORY_BUDGET, unit = "bytes"): number {
+  const estimate = size * costPerItem;
+  if (!(estimate <= budget)) {
+    const largest = costPerItem > 0 ? Math.floor(budget / costPerItem) : 0;
+    const what = unit === "bytes" ? `about ${formatBytes(estimate)} of memory (budget ${formatBytes(budget)})` : `about ${estimate.toExponential(2)} ${unit} (limit ${budget.toExponential(2)})`;
+    throw new KineticError("TOO_LARGE", `too large: \`${name}\` = ${formatValue(size)} needs ${what}; the largest that fits is ${largest}`, {
+      details: { argument: name, value: size, estimate, budget, largest, unit },
+    });
+  }
+  return size;
+}
+
+/**
+ * Format a byte count for messages (B, KiB, MiB, GiB, TiB).
+ * @param bytes - a count of bytes
+ * @returns e.g. `"1.5 GiB"`
+ * @example
+ * ```ts
+ * formatBytes(3 * 2 ** 29); // "1.5 GiB"
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toPrecision(3)} ${units[i]}`;
+}
