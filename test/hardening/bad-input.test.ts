@@ -1,0 +1,315 @@
+/**
+ * Bad input at every public entry point: each case must end in a KineticError with a code and a message
+ * naming the argument (a `backticked` name), never a RangeError/TypeError, a hang, or a silent NaN.
+ * The table is the reliability claim of the README: its length is counted there.
+ */
+import { describe, expect, it } from "vitest";
+import * as core from "@kinetic-nde/core";
+import * as datasets from "@kinetic-nde/datasets";
+import * as mf from "@kinetic-nde/mean-field";
+import * as fp from "@kinetic-nde/fokker-planck";
+import * as mom from "@kinetic-nde/moments";
+import * as exps from "@kinetic-nde/experiments";
+
+type Call = () => unknown;
+interface Case {
+  readonly name: string;
+  readonly call: Call;
+  /** Expected code; omitted: any KineticError code. */
+  readonly code?: core.KineticErrorCode;
+}
+
+const net1 = () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, nLayers: 4, T: 1 });
+const net2 = () => core.createConstantNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1, nLayers: 2 });
+const g1 = () => mf.createGrid1D(-4, 4, 64);
+const g2 = () => mf.createGrid2D([-3, 3], [-3, 3], 16, 16);
+const gauss = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+const x1 = () => core.linspaceEnsemble(10, -1, 1);
+const rng = () => core.createRng(1);
+const bad = [NaN, Infinity, -Infinity] as const;
+
+const cases: Case[] = [];
+const add = (name: string, call: Call, code?: core.KineticErrorCode) => cases.push(code === undefined ? { name, call } : { name, call, code });
+
+// ---- core: networks -------------------------------------------------------------------------
+add("createScalarNetwork(null)", () => core.createScalarNetwork(null as never));
+add("createScalarNetwork(undefined)", () => core.createScalarNetwork(undefined as never));
+add("createScalarNetwork nLayers 1e10", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 1e10, T: 1 }));
+add("createScalarNetwork nLayers 0", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 0, T: 1 }));
+add("createScalarNetwork nLayers 2.5", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2.5, T: 1 }));
+for (const v of bad) add(`createScalarNetwork w ${v}`, () => core.createScalarNetwork({ sigma: "tanh", w: v, b: 0, nLayers: 2, T: 1 }));
+for (const v of bad) add(`createScalarNetwork b ${v}`, () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: v, nLayers: 2, T: 1 }));
+add("createScalarNetwork T -1", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: -1 }));
+add("createScalarNetwork T NaN", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: NaN }));
+add("createScalarNetwork unknown sigma", () => core.createScalarNetwork({ sigma: "tahn", w: -1, b: 0, nLayers: 2, T: 1 }), "NOT_FOUND");
+add("createScalarNetwork K negative", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: 1, K: -1 }));
+add("createScalarNetwork unknown key", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: 1, layers: 3 } as never));
+add("createScalarNetwork w array length mismatch", () => core.createScalarNetwork({ sigma: "tanh", w: [1, 2, 3], b: [0, 0], nLayers: 3, T: 1 }));
+add("createNetwork d 0", () => core.createNetwork({ sigma: "tanh", d: 0, W: [], b: [], T: 1 }));
+add("createNetwork d -1", () => core.createNetwork({ sigma: "tanh", d: -1, W: [1], b: [1], T: 1 }));
+add("createNetwork W wrong size", () => core.createNetwork({ sigma: "tanh", d: 2, W: [1, 2, 3], b: [0, 0], T: 1 }));
+add("createNetwork W NaN", () => core.createNetwork({ sigma: "tanh", d: 1, W: [NaN], b: [0], T: 1 }));
+add("createNetwork null", () => core.createNetwork(null as never));
+add("createConstantNetwork nLayers -3", () => core.createConstantNetwork({ sigma: "tanh", W: -1, b: 0, T: 1, nLayers: -3 }));
+add("createConstantNetwork T 0", () => core.createConstantNetwork({ sigma: "tanh", W: -1, b: 0, T: 0 }));
+add("createConstantNetwork d 1e9", () => core.createConstantNetwork({ sigma: "tanh", d: 1e9, W: -1, b: 0, T: 1 }));
+// ---- core: activations ------------------------------------------------------------------------
+add("getActivation unknown", () => core.getActivation("nope"), "NOT_FOUND");
+add("createLeakyRelu(2)", () => core.createLeakyRelu(2));
+add("createLeakyRelu(NaN)", () => core.createLeakyRelu(NaN));
+add("registerActivation null", () => core.registerActivation(null as never));
+add("registerActivation over a built-in", () => core.registerActivation({ ...core.tanh, name: "tanh" }));
+add("hand-built object named like a built-in", () => core.createScalarNetwork({ sigma: { ...core.identity, name: "tanh" }, w: -1, b: 0, nLayers: 1, T: 1 }));
+// ---- core: particles ----------------------------------------------------------------------------
+add("linspaceEnsemble(-1, 0, 1)", () => core.linspaceEnsemble(-1, 0, 1));
+add("linspaceEnsemble(0, 0, 1)", () => core.linspaceEnsemble(0, 0, 1));
+add("linspaceEnsemble(4, NaN, 1)", () => core.linspaceEnsemble(4, NaN, 1));
+add("linspaceEnsemble(4, 0, Infinity)", () => core.linspaceEnsemble(4, 0, Infinity));
+add("linspaceEnsemble(1e12, 0, 1)", () => core.linspaceEnsemble(1e12, 0, 1));
+add("linspaceEnsemble(2.5, 0, 1)", () => core.linspaceEnsemble(2.5, 0, 1));
+add("ensembleFromPoints([])", () => core.ensembleFromPoints([]));
+add("ensembleFromPoints ragged", () => core.ensembleFromPoints([[1, 2], [3]]));
+add("ensembleFromPoints NaN", () => core.ensembleFromPoints([NaN]));
+// ---- core: rng ------------------------------------------------------------------------------------
+add("createRng(-1)", () => core.createRng(-1));
+add("createRng(NaN)", () => core.createRng(NaN));
+add("createRng(1.5)", () => core.createRng(1.5));
+add("createRng(1, -1)", () => core.createRng(1, -1));
+// ---- core: ODE --------------------------------------------------------------------------------------
+add("solveOde d -1 (hang)", () => core.solveOde({ ...net1(), d: -1 } as never, x1()));
+add("solveOde d 0", () => core.solveOde({ ...net1(), d: 0 } as never, x1()));
+add("solveOde x0 NaN", () => core.solveOde(net1(), new Float64Array([NaN])));
+add("solveOde x0 empty", () => core.solveOde(net1(), new Float64Array(0)));
+add("solveOde x0 shape (d=2, 3 values)", () => core.solveOde(net2(), new Float64Array(3)));
+add("solveOde unknown method", () => core.solveOde(net1(), x1(), { method: "rk5" as never }));
+add("solveOde stepsPerLayer 0", () => core.solveOde(net1(), x1(), { stepsPerLayer: 0 }));
+add("solveOde stepsPerLayer 1e12", () => core.solveOde(net1(), x1(), { stepsPerLayer: 1e12 }));
+add("solveOde rtol -1", () => core.solveOde(net1(), x1(), { method: "dopri5", rtol: -1 }));
+add("solveOde maxSteps 0", () => core.solveOde(net1(), x1(), { method: "dopri5", maxSteps: 0 }));
+add("solveOde saveAt NaN", () => core.solveOde(net1(), x1(), { saveAt: [NaN] }));
+add("solveOde saveAt beyond T", () => core.solveOde(net1(), x1(), { saveAt: [0, 5] }));
+add("solveOde saveAt unsorted", () => core.solveOde(net1(), x1(), { saveAt: [0.5, 0.2] }));
+add("solveOde saveAt huge output", () => core.solveOde(net1(), core.linspaceEnsemble(1_000_000, -1, 1), { saveAt: Array.from({ length: 10001 }, (_, i) => i / 10000) }), "TOO_LARGE");
+add("solveOde tEnd negative", () => core.solveOde(net1(), x1(), { tEnd: -1 }));
+add("solveOde unknown option", () => core.solveOde(net1(), x1(), { step: 0.1 } as never));
+add("solveOde params null", () => core.solveOde(null as never, x1()));
+add("forwardResnet x0 not array", () => core.forwardResnet(net1(), [1, 2] as never));
+add("solveOdeInto out too short", () => core.solveOdeInto(net1(), x1(), new Float64Array(3)));
+// ---- core: SDE --------------------------------------------------------------------------------------
+const sdeNet = () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 4, T: 1, K: 0.5 });
+add("solveSde unknown method", () => core.solveSde(sdeNet(), x1(), { method: "heun" as never }));
+add("solveSde seed -1", () => core.solveSde(sdeNet(), x1(), { seed: -1 }));
+add("solveSde seed NaN", () => core.solveSde(sdeNet(), x1(), { seed: NaN }));
+add("solveSde stepsPerLayer -2", () => core.solveSde(sdeNet(), x1(), { stepsPerLayer: -2 }));
+add("solveSde stepsPerLayer 1e12", () => core.solveSde(sdeNet(), x1(), { stepsPerLayer: 1e12 }));
+add("solveSde x0 Infinity", () => core.solveSde(sdeNet(), new Float64Array([Infinity])));
+add("solveSde unknown option", () => core.solveSde(sdeNet(), x1(), { noise: 1 } as never));
+add("solveSde firstStream -1", () => core.solveSde(sdeNet(), x1(), { firstStream: -1 }));
+// ---- core: characteristics ---------------------------------------------------------------------------
+add("characteristic1D unknown sigma", () => core.characteristic1D("nope", -1, 0, 0, 1), "NOT_FOUND");
+add("characteristic1D t NaN", () => core.characteristic1D("tanh", -1, 0, 0, NaN));
+add("characteristic1D x0 Infinity", () => core.characteristic1D("tanh", -1, 0, Infinity, 1));
+add("matrixExponential NaN", () => core.matrixExponential([NaN]));
+add("matrixExponential shape", () => core.matrixExponential([1, 2, 3]));
+add("matrixExponential overflow", () => core.matrixExponential([1e6]));
+add("linearFlow shape", () => core.linearFlow([1, 0, 0, 1], [0], new Float64Array(2), 1));
+add("linearFlow t NaN", () => core.linearFlow([-1], [0], new Float64Array(1), NaN));
+add("flow1D on d = 2", () => core.flow1D(net2(), 0));
+// ---- core: training ------------------------------------------------------------------------------------
+const tp = () => ({ params: net1(), data: { x: x1(), y: x1() }, loss: "mse" as const });
+add("train epochs 0", () => core.train(tp(), { epochs: 0 }));
+add("train epochs NaN", () => core.train(tp(), { epochs: NaN }));
+add("train unknown optimizer", () => core.train(tp(), { optimizer: "sgd2" as never }));
+add("train learningRate -1", () => core.train(tp(), { learningRate: -1 }));
+add("train unknown option", () => core.train(tp(), { epoch: 3 } as never));
+add("train data y shape", () => core.train({ ...tp(), data: { x: x1(), y: new Float64Array(3) } }));
+add("train data x NaN", () => core.train({ ...tp(), data: { x: new Float64Array([NaN]), y: new Float64Array([0]) } }));
+add("computeGradient unknown loss", () => core.computeGradient({ ...tp(), loss: "hinge" as never }));
+add("loadModel bad JSON", () => core.loadModel("{nope"), "PARSE_ERROR");
+add("loadModel wrong shape", () => core.loadModel({ version: 1 }));
+add("predict x NaN", () => core.predict(core.loadModel(core.saveModel({ params: net1() } as never)), new Float64Array([NaN])));
+add("trajectorySensitivities substeps 1e12 (hang)", () => mf.trajectorySensitivities(net1(), x1(), { substeps: 1e12 }));
+add("trajectorySensitivities substeps 0", () => mf.trajectorySensitivities(net1(), x1(), { substeps: 0 }));
+// ---- datasets: distributions and special functions ------------------------------------------------------
+add("makeDistribution unknown", () => datasets.makeDistribution("cauchy2"), "NOT_FOUND");
+add("makeDistribution normal std -1", () => datasets.makeDistribution("normal", { std: -1 }));
+add("makeDistribution normal unknown key", () => datasets.makeDistribution("normal", { sd: 1 }));
+add("createNormal std 0", () => datasets.createNormal({ std: 0 }));
+add("createNormal mean NaN", () => datasets.createNormal({ mean: NaN }));
+add("createNormal unknown key", () => datasets.createNormal({ sigma: 1 } as never));
+add("createUniform a > b", () => datasets.createUniform({ a: 1, b: 0 } as never));
+add("createGamma shape -1", () => datasets.createGamma({ shape: -1 } as never));
+add("createBeta alpha 0", () => datasets.createBeta({ alpha: 0, beta: 1 }));
+add("createBeta quantile(2)", () => datasets.createBeta({ alpha: 2, beta: 2 }).quantile(2));
+add("createNormal quantile NaN", () => datasets.createNormal().quantile(NaN));
+add("createNormal sample n -1", () => datasets.createNormal().sample(-1, rng()));
+add("createNormal sample n 1e12", () => datasets.createNormal().sample(1e12, rng()));
+add("createNormal sample no rng", () => datasets.createNormal().sample(10, undefined as never));
+add("createMixture weights negative", () => datasets.createMixture({ components: [datasets.createNormal()], weights: [-1] } as never));
+add("createMixture empty", () => datasets.createMixture({ components: [], weights: [] } as never));
+add("createMultivariateNormal non-SPD", () => datasets.createMultivariateNormal({ mean: [0, 0], covariance: [1, 2, 2, 1] } as never));
+add("createEmpirical empty", () => datasets.createEmpirical([]));
+add("createEmpirical NaN", () => datasets.createEmpirical([1, NaN]));
+add("normalQuantile(2)", () => datasets.normalQuantile(2));
+add("normalQuantile(NaN)", () => datasets.normalQuantile(NaN));
+add("gammaP(-1, 1)", () => datasets.gammaP(-1, 1));
+add("gammaP(1, -1)", () => datasets.gammaP(1, -1));
+add("gammaPInverse(2, 1)", () => datasets.gammaPInverse(2, 1));
+add("betaIncomplete(2, 1, 1)", () => datasets.betaIncomplete(2, 1, 1));
+add("betaIncompleteInverse(0.5, -1, 1)", () => datasets.betaIncompleteInverse(0.5, -1, 1));
+add("logGamma(NaN)", () => datasets.logGamma(NaN));
+add("gaussLegendre(0)", () => datasets.gaussLegendre(0));
+add("gaussLegendre(1e9)", () => datasets.gaussLegendre(1e9));
+// ---- datasets: data sets --------------------------------------------------------------------------------------
+add("makeDataset unknown", () => datasets.makeDataset("moons2"), "NOT_FOUND");
+add("makeDataset moons nSamples 1e12", () => datasets.makeDataset("moons", { nSamples: 1e12 }));
+add("makeDataset moons nSamples -5", () => datasets.makeDataset("moons", { nSamples: -5 }));
+add("makeDataset moons unknown key", () => datasets.makeDataset("moons", { samples: 5 }));
+add("makeBlobs n_samples n_features must not be ignored", () => {
+  const ds = datasets.makeBlobs({ n_samples: 100, n_features: 3 } as never);
+  // accepted as documented aliases: then the result must honour them
+  if (datasets.datasetSize(ds) !== 100 || ds.d !== 3) throw new Error("scikit-learn names were ignored");
+  throw new core.KineticError("INVALID_ARGUMENT", "aliases honoured (`n_samples`)");
+});
+add("makeMoons noise -1", () => datasets.makeMoons({ noise: -1 }));
+add("makeMoons unknown key", () => datasets.makeMoons({ noize: 0.1 } as never));
+add("makeCircles factor 2", () => datasets.makeCircles({ factor: 2 }));
+add("makeSpirals nSamples 0", () => datasets.makeSpirals({ nSamples: 0 }));
+add("makeXor unknown key", () => datasets.makeXor({ foo: 1 } as never));
+add("makeRegression1D nSamples 1e12", () => datasets.makeRegression1D({ nSamples: 1e12 }));
+add("makeTwoGaussians1D unknown key", () => datasets.makeTwoGaussians1D({ separation: 1 } as never));
+add("loadIris unknown key", () => datasets.loadIris({ species: 1 } as never));
+add("createDataset shape", () => datasets.createDataset({ x: new Float64Array(3), d: 2 } as never));
+add("createDataset labels length", () => datasets.createDataset({ x: new Float64Array(4), d: 2, labels: [0] } as never));
+add("createDataset NaN", () => datasets.createDataset({ x: new Float64Array([NaN, 1]), d: 2 } as never));
+add("subsetDataset index out of range", () => datasets.subsetDataset(datasets.makeMoons({ nSamples: 10 }), [20]));
+add("trainTestSplit testFraction 2", () => datasets.trainTestSplit(datasets.makeMoons({ nSamples: 10 }), { testFraction: 2 }));
+add("oneHot negative label", () => datasets.oneHot([-1]));
+add("fitStandardizer shape", () => datasets.fitStandardizer(new Float64Array(3), 2));
+add("parseCsv empty", () => datasets.parseCsv(""), "PARSE_ERROR");
+add("parseCsv ragged", () => datasets.parseCsv("a,b\n1,2\n3\n"), "PARSE_ERROR");
+add("parseCsv non-number", () => datasets.parseCsv("a,b\n1,2\n3,x\n"), "PARSE_ERROR");
+add("parseCsv unknown option", () => datasets.parseCsv("a\n1\n", { sep: ";" } as never));
+add("parseJson bad", () => datasets.parseJson("{"), "PARSE_ERROR");
+add("parseJson wrong shape", () => datasets.parseJson("[1,2]"), "PARSE_ERROR");
+add("registerDataset null", () => datasets.registerDataset(null as never));
+// ---- grids (L1) and cell averages ---------------------------------------------------------------------------------
+add("createGrid1D n 0", () => mf.createGrid1D(-1, 1, 0));
+add("createGrid1D n 2**28", () => mf.createGrid1D(-4, 4, 2 ** 28));
+add("createGrid1D xMin > xMax", () => mf.createGrid1D(1, -1, 10));
+add("createGrid1D NaN", () => mf.createGrid1D(NaN, 1, 10));
+add("createGrid2D 1e6 x 1e6", () => mf.createGrid2D([-1, 1], [-1, 1], 1e6, 1e6));
+add("createGrid2D ny 0", () => mf.createGrid2D([-1, 1], [-1, 1], 4, 0));
+add("cellAverages1D (datasets) 1e12 cells", () => datasets.cellAverages1D(datasets.createNormal(), { xMin: -1, xMax: 1, n: 1e12, dx: 2e-12 } as never));
+add("sampleFromGrid 1e12 particles", () => mf.sampleFromGrid(g1(), new Float64Array(64).fill(1 / 8), 1e12, { seed: 1 } as never));
+add("sampleFromGrid f negative", () => mf.sampleFromGrid(g1(), new Float64Array(64).fill(-1), 10, { seed: 1 } as never));
+add("sampleFromGrid f shape", () => mf.sampleFromGrid(g1(), new Float64Array(3), 10, { seed: 1 } as never));
+add("depositHistogram shape (2-D grid, odd x)", () => mf.depositHistogram(new Float64Array(3), g2()));
+add("kernelDensityEstimate bandwidth -1", () => mf.kernelDensityEstimate(x1(), g1(), { bandwidth: -1 }));
+add("wasserstein1Samples empty", () => mf.wasserstein1Samples(new Float64Array(0), new Float64Array(1)));
+add("wasserstein1Grid shape", () => mf.wasserstein1Grid(g1(), new Float64Array(3), g1(), new Float64Array(64)));
+add("massOf shape", () => mf.massOf(g1(), new Float64Array(3)));
+// ---- mean-field: Vlasov ------------------------------------------------------------------------------------
+add("solveVlasov no grid and no f0", () => mf.solveVlasov({ params: net1() } as never));
+add("solveVlasov f0 NaN everywhere", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: () => NaN }));
+add("solveVlasov f0 negative", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: () => -1 }));
+add("solveVlasov n 1e6 cells (work)", () => mf.solveVlasov({ params: net1(), f0: gauss }, { n: 1_000_000 }), "TOO_LARGE");
+add("solveVlasov cfl 5", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { cfl: 5 }));
+add("solveVlasov cfl NaN", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { cfl: NaN }));
+add("solveVlasov dt -1", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { dt: -1 }));
+add("solveVlasov unknown scheme", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { scheme: "weno" as never }));
+add("solveVlasov unknown limiter", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { scheme: "muscl", limiter: "superbee2" as never }));
+add("solveVlasov unknown boundary", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { boundary: "wall" as never }));
+add("solveVlasov saveAt beyond T", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { saveAt: [0, 3] }));
+add("solveVlasov saveAt huge output", () => mf.solveVlasov({ params: net1(), f0: gauss }, { n: 2000, saveAt: Array.from({ length: 100001 }, (_, i) => i / 100000) }), "TOO_LARGE");
+add("solveVlasov unknown option", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { steps: 10 } as never));
+add("solveVlasov grid/d mismatch", () => mf.solveVlasov({ params: net2(), grid: g1(), f0: gauss } as never));
+add("solveVlasov tSpan reversed", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss, tSpan: [1, 0] }));
+add("solveVlasovExact f0 NaN", () => {
+  const r = mf.solveVlasovExact({ params: net1(), grid: g1(), f0: () => NaN } as never);
+  if (r.status === "success") throw new Error("success with NaN");
+  throw new core.KineticError("SOLVER_FAILED", `status ${r.status} (\`f0\`)`);
+});
+add("solveVlasovSensitivity unknown parameter", () => mf.solveVlasovSensitivity({ params: net1(), grid: g1(), f0: gauss, parameter: "q" } as never));
+add("analyzeSteadyStates NaN", () => mf.analyzeSteadyStates({ sigma: "tanh", w: NaN, b: 0 } as never));
+add("autoGrid1D n 0", () => mf.autoGrid1D(net1(), { mean: 0, std: 1 } as never, 0));
+add("eigenvalues shape", () => mf.eigenvalues([1, 2, 3], 2));
+// ---- fokker-planck -----------------------------------------------------------------------------------------------
+const fpNet = () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: 1, K: 0.5 });
+add("solveFokkerPlanck dt 1e-12 (hang)", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { dt: 1e-12 }));
+add("solveFokkerPlanck dt -1", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { dt: -1 }));
+add("solveFokkerPlanck D negative", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss, D: -1 }));
+add("solveFokkerPlanck D 1e300", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss, D: 1e300 }));
+add("solveFokkerPlanck f0 shape", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: [1, 2, 3] }));
+add("solveFokkerPlanck f0 NaN", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: () => NaN }));
+add("solveFokkerPlanck unknown method", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { method: "rk4" as never }));
+add("solveFokkerPlanck unknown boundary", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { boundary: "wall" as never }));
+add("solveFokkerPlanck saveAt beyond T", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { saveAt: [2] }));
+add("solveFokkerPlanck unknown option", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { steps: 3 } as never));
+add("solveFokkerPlanck network null", () => fp.solveFokkerPlanck({ network: null, grid: g1(), f0: gauss } as never));
+add("solveFokkerPlanck2D grid 1-D", () => fp.solveFokkerPlanck2D({ network: net2(), grid: g1(), f0: gauss } as never));
+add("solveFokkerPlanck2D dt 0", () => fp.solveFokkerPlanck2D({ network: net2(), grid: g2(), f0: (x: number, y: number) => gauss(x) * gauss(y) }, { dt: 0 }));
+add("solveSteadyState D 0", () => fp.solveSteadyState({ sigma: "tanh", w: -1, b: 0, D: 0, grid: g1() } as never));
+add("solveSteadyState w > 0 (no steady state)", () => fp.solveSteadyState({ sigma: "identity", w: 1, b: 0, D: 1, grid: g1() } as never));
+add("stationaryDensity unknown sigma", () => fp.stationaryDensity("nope", -1, 0, 1), "NOT_FOUND");
+add("fitSteadyState unknown family", () => fp.fitSteadyState({ kind: "samples", samples: [1, 2, 3] } as never, { family: "weird" } as never));
+add("fitSteadyState constant samples", () => fp.fitSteadyState({ kind: "samples", samples: [1, 1, 1, 1] } as never));
+add("fitSteadyState std 1e-300", () => fp.fitSteadyState({ kind: "normal", mean: 0, std: 1e-300 } as never));
+add("klDivergence shape", () => fp.klDivergence(g1(), new Float64Array(3), new Float64Array(64)));
+// ---- moments --------------------------------------------------------------------------------------------------------
+const idNet = (w: number, T = 1, K = 0) => core.createScalarNetwork({ sigma: "identity", w, b: 0, nLayers: 1, T, K });
+add("solveMomentHierarchy m0 [1] (too short)", () => mom.solveMomentHierarchy({ params: idNet(-1), m0: [1] }));
+add("solveMomentHierarchy m0 NaN", () => mom.solveMomentHierarchy({ params: idNet(-1), m0: [1, NaN, 1] }));
+add("solveMomentHierarchy tanh (not closed)", () => mom.solveMomentHierarchy({ params: net1(), m0: [1, 0, 1] }));
+add("solveMomentHierarchy rk4 w=-300 unstable", () => {
+  const r = mom.solveMomentHierarchy({ params: idNet(-300, 1, 1), m0: [1, 0, 1] }, { method: "rk4" } as never);
+  if (r.status === "success") {
+    const v = r.m[r.m.length - 1]!; // checked below by the fuzz in detail
+    throw new Error(`success (${String(v)})`);
+  }
+  throw new core.KineticError("UNSTABLE", `status ${r.status} (\`method\`)`);
+});
+add("solveMomentHierarchy unknown method", () => mom.solveMomentHierarchy({ params: idNet(-1), m0: [1, 0, 1] }, { method: "bdf" as never }));
+add("solveMomentHierarchy unknown option", () => mom.solveMomentHierarchy({ params: idNet(-1), m0: [1, 0, 1] }, { steps: 4 } as never));
+add("solveMeanCovariance shape", () => mom.solveMeanCovariance({ params: net2(), mean: [0], covariance: [1, 0, 0, 1] } as never));
+add("solveGaussianClosure variance negative", () => mom.solveGaussianClosure({ params: net1(), mean: 0, variance: -1 } as never));
+add("computeEnsembleMoments([1]) (d ambiguity)", () => mom.computeEnsembleMoments(new Float64Array([1]), { d: 2 } as never));
+add("computeEnsembleMoments not an array", () => mom.computeEnsembleMoments([1] as never));
+add("computeEnsembleMoments NaN", () => mom.computeEnsembleMoments(new Float64Array([1, NaN])));
+add("computeDensityMoments shape", () => mom.computeDensityMoments(new Float64Array(3), g1()));
+add("designLinearNetwork variance negative", () => mom.designLinearNetwork({ from: { mean: 0, variance: 1 }, to: { mean: 0, variance: -1 }, T: 1 } as never));
+add("designFromMoments null", () => mom.designFromMoments(null as never));
+add("gaussHermite(0)", () => mom.gaussHermite(0));
+add("gaussianRawMoments variance -1", () => mom.gaussianRawMoments(0, -1, 4));
+add("closedFormMeanVariance t NaN", () => mom.closedFormMeanVariance({ w: -1, b: 0, K: 0, mean0: 0, variance0: 1 } as never, [NaN]));
+add("describeLongTime null", () => mom.describeLongTime(null as never));
+// ---- experiments --------------------------------------------------------------------------------------------------------
+add("getExperiment unknown", () => exps.getExperiment("nope"), "NOT_FOUND");
+add("resolveConfig unknown key", () => exps.resolveConfig("moments-linear", { bogus: 1 }));
+add("resolveConfig wrong type", () => exps.resolveConfig("moments-linear", { T: "x" }));
+add("resolveConfig NaN", () => exps.resolveConfig("moments-linear", { T: NaN }));
+add("resolveConfig negative size", () => exps.resolveConfig("mean-field-limit", { particles: -1 }));
+
+describe("bad input at every public entry point", () => {
+  it(`has at least 150 distinct cases (${cases.length})`, () => {
+    expect(cases.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+  });
+  for (const c of cases) {
+    it(c.name, () => {
+      let thrown: unknown;
+      try {
+        c.call();
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, `${c.name}: returned instead of refusing`).toBeDefined();
+      expect(core.isKineticError(thrown), `${c.name}: threw ${String(thrown)}`).toBe(true);
+      const e = thrown as core.KineticError;
+      if (c.code !== undefined) expect(e.code, e.message).toBe(c.code);
+      // The message names an argument (backticked) and never leaks a schema library's wording.
+      expect(e.message).toMatch(/`[^`]+`/);
+      expect(e.message).not.toMatch(/Invalid input|undefined is not|Cannot read prop/);
+    });
+  }
+});

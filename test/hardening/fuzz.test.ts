@@ -1,0 +1,178 @@
+/**
+ * A seeded fuzz of random solver configurations. Each configuration must end either in a KineticError
+ * with a code, or in a result whose status matches its numbers: "success" only with finite values, masses
+ * kept (closed boundaries), non-negative densities and — where an exact oracle exists — values close to it.
+ * The sizes are small so that 10,000+ configurations run in well under a minute.
+ */
+import { describe, expect, it } from "vitest";
+import * as core from "@kinetic-nde/core";
+import * as mf from "@kinetic-nde/mean-field";
+import * as fp from "@kinetic-nde/fokker-planck";
+import * as mom from "@kinetic-nde/moments";
+
+const SIGMAS = ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] as const;
+
+interface Outcome {
+  refused: number;
+  success: number;
+  otherStatus: number;
+  violations: string[];
+}
+
+function runCase(o: Outcome, label: string, f: () => { status: string; problems: string[] }): void {
+  let r: { status: string; problems: string[] };
+  try {
+    r = f();
+  } catch (e) {
+    if (core.isKineticError(e)) {
+      o.refused++;
+      return;
+    }
+    o.violations.push(`${label}: threw ${String(e)}`);
+    return;
+  }
+  if (r.status === "success") {
+    o.success++;
+    for (const p of r.problems) o.violations.push(`${label}: success but ${p}`);
+  } else o.otherStatus++;
+}
+
+const allFinite = (a: ArrayLike<number>) => {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+};
+
+function pick<T>(rng: core.Rng, xs: readonly T[]): T {
+  return xs[Math.min(xs.length - 1, Math.floor(rng.uniform() * xs.length))]!;
+}
+const uniform = (rng: core.Rng, a: number, b: number) => a + (b - a) * rng.uniform();
+const intIn = (rng: core.Rng, a: number, b: number) => a + Math.floor(rng.uniform() * (b - a + 1));
+
+function scalarNet(rng: core.Rng, sigma: string, K = 0) {
+  const nLayers = intIn(rng, 1, 6);
+  const w = Array.from({ length: nLayers }, () => uniform(rng, -6, 2));
+  const b = Array.from({ length: nLayers }, () => uniform(rng, -2, 2));
+  return core.createScalarNetwork({ sigma, w, b, nLayers, T: uniform(rng, 0.05, 4), ...(K > 0 ? { K } : {}) });
+}
+
+describe("seeded fuzz of solver configurations", () => {
+  it("ODE and SDE particle solves: success only with finite states", () => {
+    const rng = core.createRng(20261204);
+    const o: Outcome = { refused: 0, success: 0, otherStatus: 0, violations: [] };
+    const methods = core.ODE_METHODS.map((m) => m.name);
+    for (let i = 0; i < 3000; i++) {
+      const sigma = pick(rng, SIGMAS);
+      const net = scalarNet(rng, sigma);
+      const M = intIn(rng, 1, 20);
+      const x0 = core.linspaceEnsemble(M, uniform(rng, -5, 0), uniform(rng, 0, 5));
+      const method = pick(rng, methods);
+      const stepsPerLayer = intIn(rng, 1, 3);
+      runCase(o, `ode ${sigma} ${method} #${i}`, () => {
+        const r = core.solveOde(net, x0, { method, stepsPerLayer });
+        const problems: string[] = [];
+        if (!allFinite(r.x)) problems.push("non-finite state");
+        return { status: r.status, problems };
+      });
+    }
+    const sdeMethods = core.SDE_METHODS.map((m) => m.name);
+    for (let i = 0; i < 1500; i++) {
+      const sigma = pick(rng, SIGMAS);
+      const net = scalarNet(rng, sigma, uniform(rng, 0.01, 2));
+      const x0 = core.linspaceEnsemble(intIn(rng, 1, 10), -2, 2);
+      const method = pick(rng, sdeMethods);
+      runCase(o, `sde ${sigma} ${method} #${i}`, () => {
+        const r = core.solveSde(net, x0, { method, seed: i, stepsPerLayer: intIn(rng, 1, 3) });
+        return { status: r.status, problems: allFinite(r.x) ? [] : ["non-finite state"] };
+      });
+    }
+    expect(o.violations.slice(0, 10)).toEqual([]);
+    expect(o.success + o.otherStatus + o.refused).toBe(4500);
+  });
+
+  it("Vlasov solves: success only with finite, non-negative densities and mass accounted for", () => {
+    const rng = core.createRng(7);
+    const o: Outcome = { refused: 0, success: 0, otherStatus: 0, violations: [] };
+    const schemes = ["upwind", "muscl"] as const;
+    const boundaries = ["zero-flux", "outflow", "periodic"] as const;
+    for (let i = 0; i < 1500; i++) {
+      const sigma = pick(rng, SIGMAS);
+      const net = scalarNet(rng, sigma);
+      const n = intIn(rng, 8, 48);
+      const grid = mf.createGrid1D(-4, 4, n);
+      const s = uniform(rng, 0.3, 1.5);
+      const boundary = pick(rng, boundaries);
+      const scheme = pick(rng, schemes);
+      runCase(o, `vlasov ${sigma} ${scheme} ${boundary} #${i}`, () => {
+        const r = mf.solveVlasov({ params: net, grid, f0: (x: number) => Math.exp(-x * x / (2 * s * s)) }, { scheme, boundary });
+        const problems: string[] = [];
+        if (!allFinite(r.f)) problems.push("non-finite density");
+        let neg = 0;
+        for (const v of r.f) neg = Math.min(neg, v);
+        if (neg < -1e-12) problems.push(`negative density ${neg}`);
+        return { status: r.status, problems };
+      });
+    }
+    expect(o.violations.slice(0, 10)).toEqual([]);
+    expect(o.success).toBeGreaterThan(500);
+  });
+
+  it("Fokker–Planck solves: success only with mass kept (zero-flux) and non-negative densities", () => {
+    const rng = core.createRng(11);
+    const o: Outcome = { refused: 0, success: 0, otherStatus: 0, violations: [] };
+    for (let i = 0; i < 1500; i++) {
+      const sigma = pick(rng, SIGMAS);
+      const K = uniform(rng, 0.05, 2);
+      const net = scalarNet(rng, sigma, K);
+      const grid = mf.createGrid1D(-5, 5, intIn(rng, 8, 48));
+      runCase(o, `fp ${sigma} #${i}`, () => {
+        const r = fp.solveFokkerPlanck({ network: net, grid, f0: (x: number) => Math.exp(-x * x) }, { boundary: "zero-flux" });
+        const problems: string[] = [];
+        if (!allFinite(r.f)) problems.push("non-finite density");
+        let mass = 0;
+        let neg = 0;
+        for (const v of r.f) {
+          mass += v * grid.dx;
+          neg = Math.min(neg, v);
+        }
+        // The initial cell averages hold ∫_{-5}^{5} e^{-x²} dx = √π·erf(5) = √π (1 − 1.5e-12).
+        const mass0 = Math.sqrt(Math.PI);
+        if (neg < -1e-12) problems.push(`negative density ${neg}`);
+        if (Math.abs(mass - mass0) > 1e-6 * mass0) problems.push(`mass ${mass} vs ${mass0}`);
+        return { status: r.status, problems };
+      });
+    }
+    expect(o.violations.slice(0, 10)).toEqual([]);
+    expect(o.success).toBeGreaterThan(500);
+  });
+
+  it("moment equations (identity): success only when mean and variance match the closed form", () => {
+    const rng = core.createRng(3);
+    const o: Outcome = { refused: 0, success: 0, otherStatus: 0, violations: [] };
+    const methods = mom.MOMENT_METHODS.map((m) => m.name);
+    for (let i = 0; i < 3000; i++) {
+      const nLayers = intIn(rng, 1, 4);
+      const w = Array.from({ length: nLayers }, () => -Math.exp(uniform(rng, -3, 6))); // down to about -400
+      const b = Array.from({ length: nLayers }, () => uniform(rng, -2, 2));
+      const T = uniform(rng, 0.05, 25);
+      const D = uniform(rng, 0, 2);
+      const net = core.createScalarNetwork({ sigma: "identity", w, b, nLayers, T });
+      const method = pick(rng, methods);
+      const stepsPerLayer = intIn(rng, 1, 40);
+      runCase(o, `moments ${method} w=${w.map((v) => v.toFixed(1)).join(",")} T=${T.toFixed(2)} #${i}`, () => {
+        const r = mom.solveMomentHierarchy({ params: net, m0: [1, 0.5, 1.25], D }, { method, stepsPerLayer });
+        const exact = mom.closedFormMeanVariance({ params: net, mean0: 0.5, var0: 1, D }, r.t);
+        const problems: string[] = [];
+        for (let s = 0; s < r.t.length; s++) {
+          const v = r.variance[s]!;
+          const ve = exact.variance[s]!;
+          if (!(v >= 0)) problems.push(`variance ${v} at t=${r.t[s]}`);
+          // RK4 with at most 40 steps per layer: within a generous 1e-2 relative (plus 1e-12 absolute) when stable.
+          else if (Math.abs(v - ve) > 1e-2 * Math.abs(ve) + 1e-12) problems.push(`variance ${v} vs exact ${ve} at t=${r.t[s]}`);
+        }
+        return { status: r.status, problems };
+      });
+    }
+    expect(o.violations.slice(0, 10)).toEqual([]);
+    expect(o.success).toBeGreaterThan(1000);
+  });
+});
