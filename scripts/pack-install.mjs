@@ -13,12 +13,13 @@
 //   4. a KineticError thrown by mean-field recognised by a second, separately loaded copy of core;
 //   5. an example bundled by esbuild for the browser and run in Chromium;
 //   6. the worker pool inside an application bundled by `esbuild --bundle --platform=node`;
-//   7. `npx @kinetic-nde/cli reproduce --quick` from a project that installed only the CLI tarball.
+//   7. `npx @kinetic-nde/cli reproduce --quick` and `simulate --threads` (the same files for 1 and 3
+//      threads) from a project that installed only the CLI tarball.
 //
 // Usage: node scripts/pack-install.mjs [--skip-build] [--keep]   (npm may fetch third-party
 // dependencies such as zod from the registry; our own packages come only from the tarballs)
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -243,12 +244,19 @@ try {
     assert(out.includes("pool: ok"), `the bundled worker-pool example printed:\n${out}`);
   });
 
-  await step("npx @kinetic-nde/cli reproduce --quick (only the CLI tarball installed)", async () => {
+  await step("npx @kinetic-nde/cli reproduce --quick, simulate --threads (only the CLI tarball installed)", async () => {
     const out = join(work, "reproduce");
     await sh("npx", ["--no", "@kinetic-nde/cli", "reproduce", "moments-linear", "fit-distribution", "--quick", "--out", out], { cwd: cliApp });
     assert(existsSync(join(out, "report.md")), "reproduce wrote no report.md");
     const report = readFileSync(join(out, "report.md"), "utf8");
     assert(/moments-linear/.test(report) && /fit-distribution/.test(report), "report.md does not list both experiments");
+    // The CLI's own worker threads (dist/worker.js beside the bundle): same files for 1 and 3 threads.
+    const sim = (threads) => sh("npx", ["--no", "kinetic-nde", "simulate", "--sigma", "tanh", "--w", "-1", "--b", "0.5", "--T", "2", "--layers", "20", "--particles", "30000", "--threads", String(threads), "--no-png", "--out", join(work, `simulate-${threads}`)], { cwd: cliApp });
+    await sim(1);
+    await sim(3);
+    const data = readdirSync(join(work, "simulate-1", "data"));
+    assert(data.length > 0, "simulate wrote no data files");
+    for (const f of data) assert(readFileSync(join(work, "simulate-1", "data", f)).equals(readFileSync(join(work, "simulate-3", "data", f))), `simulate --threads 3 differs from --threads 1 in data/${f}`);
   });
 
   console.log(`pack-install: all checks passed in ${seconds(started)} s`);
