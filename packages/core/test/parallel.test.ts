@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createNetwork, createScalarNetwork, forwardResnetInto, solveOde, solveSde, isKineticError, type Activation } from "../src/index.js";
+import { createNetwork, createScalarNetwork, expectKineticError, forwardResnetInto, solveOde, solveSde, isKineticError, type Activation } from "../src/index.js";
 import { createWorkerPool } from "../src/node/index.js";
 
 const pool2 = createWorkerPool({ threads: 2, minChunk: 100 });
@@ -117,5 +117,41 @@ describe("createWorkerPool: multi-core solves are bit-identical to the single-th
     const closed = createWorkerPool({ threads: 2, minChunk: 1 });
     await closed.close();
     await expect(closed.solveOde(net1, x0, { method: "euler" })).rejects.toThrow(/closed/);
+  });
+});
+
+describe("createWorkerPool({ workerFile }): the worker script of a bundled application", () => {
+  it("runs a worker bundled into one file by esbuild, bit-identical to solveOde", async () => {
+    const { build } = await import("esbuild");
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "kinetic-worker-"));
+    try {
+      const file = join(dir, "kinetic-worker.mjs");
+      await build({ entryPoints: [new URL("../src/node/worker.ts", import.meta.url).pathname], bundle: true, platform: "node", format: "esm", outfile: file, logLevel: "error" });
+      for (const workerFile of [file, new URL(`file://${file}`)]) {
+        const pool = createWorkerPool({ threads: 3, minChunk: 100, workerFile });
+        try {
+          const x0 = Float64Array.from({ length: 2000 }, (_, i) => 3 * Math.sin(0.37 * i));
+          const r = await pool.solveOde(net1, x0, { method: "rk4" });
+          expect(sameBits(r.x, solveOde(net1, x0, { method: "rk4" }).x)).toBe(0);
+        } finally {
+          await pool.close();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a missing worker file fails the solve with SOLVER_FAILED; a bad value is INVALID_ARGUMENT", async () => {
+    const pool = createWorkerPool({ threads: 2, minChunk: 1, workerFile: "/nonexistent/kinetic-worker.js" });
+    const x0 = Float64Array.from({ length: 500 }, (_, i) => Math.cos(i));
+    await expect(pool.ready().then(() => pool.solveOde(net1, x0, { method: "euler" }))).rejects.toSatisfy((e: unknown) => isKineticError(e, "SOLVER_FAILED"));
+    await pool.close();
+    for (const workerFile of ["", 42 as unknown as string]) {
+      expectKineticError(() => createWorkerPool({ threads: 2, workerFile }), "INVALID_ARGUMENT", /options\.workerFile/);
+    }
   });
 });

@@ -23,6 +23,13 @@ export interface WorkerPoolOptions {
   readonly threads?: number;
   /** Fewest particles per chunk; smaller ensembles use fewer threads [4096]. */
   readonly minChunk?: number;
+  /**
+   * The worker script, for applications bundled into one file, where the library's `worker.js` no
+   * longer lies next to the code that starts the workers: a file URL or an absolute path of
+   * `@kinetic-nde/core/node/worker`, bundled or copied beside the application (see the README)
+   * [the `worker.js` next to this module].
+   */
+  readonly workerFile?: URL | string;
 }
 
 /** A pool of worker threads for particle solves; see {@link createWorkerPool}. */
@@ -56,8 +63,9 @@ interface Pending {
   reject(e: unknown): void;
 }
 
-/** The worker script: the built `worker.js` next to this file, or in a TypeScript checkout the source through tsx. */
-function spawnWorker(): Worker {
+/** The worker script: the given file, else the built `worker.js` next to this file, or in a TypeScript checkout the source through tsx. */
+function spawnWorker(workerFile: URL | string | undefined): Worker {
+  if (workerFile !== undefined) return new Worker(workerFile);
   const here = import.meta.url;
   if (here.endsWith(".ts")) {
     // Development and tests run on the sources: load the TypeScript worker through tsx's loader.
@@ -74,9 +82,11 @@ function spawnWorker(): Worker {
  * Create a pool of worker threads for multi-core particle solves (Node only; import from
  * `@kinetic-nde/core/node`). The workers are unreferenced while idle, so an open pool does not keep
  * the process alive.
- * @param options - thread count (default: the machine's available parallelism) and smallest chunk
+ * @param options - thread count (default: the machine's available parallelism), smallest chunk and,
+ *   in a bundled application, the worker script
  * @returns the pool
- * @throws KineticError INVALID_ARGUMENT for a thread count that is not an integer in [1, 256]
+ * @throws KineticError INVALID_ARGUMENT for a thread count that is not an integer in [1, 256], or a
+ *   `workerFile` that is neither a URL nor a non-empty string
  * @remarks Cost: one chunk per thread, copied to and from its worker (about 1 ms per 10⁶ values);
  *   worth it from about 10⁵ particle-steps per thread. Results do not depend on the thread count.
  * @example
@@ -89,6 +99,10 @@ function spawnWorker(): Worker {
 export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   const threads = options.threads === undefined ? Math.max(1, availableParallelism()) : requireInteger("options.threads", options.threads, 1, 256);
   const minChunk = options.minChunk === undefined ? 4096 : requireInteger("options.minChunk", options.minChunk, 1);
+  const workerFile = options.workerFile;
+  if (workerFile !== undefined && !(workerFile instanceof URL) && !(typeof workerFile === "string" && workerFile !== "")) {
+    throw new KineticError("INVALID_ARGUMENT", `invalid argument: \`options.workerFile\` must be a URL or a non-empty path; got ${String(workerFile)}`);
+  }
   const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -112,7 +126,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     pending.clear();
   };
   for (let i = 0; i < threads - 1; i++) {
-    const w = spawnWorker();
+    const w = spawnWorker(workerFile);
     w.on("message", onMessage);
     w.on("error", onError);
     w.unref();
