@@ -43,7 +43,7 @@ export const fitSchema = z
     target: z
       .object({
         ...fitTargetFields,
-        samples: z.instanceof(Float64Array).optional().describe("samples: the sample values"),
+        samples: z.custom<Float64Array>((v) => v instanceof Float64Array, "a Float64Array").optional().describe("samples: the sample values"),
         label: z.string().max(200).optional().describe("samples: a name for captions (e.g. the column)"),
       })
       .strict()

@@ -49,7 +49,7 @@ export const simulateSchema = z
     stepsPerLayer: z.number().int().min(1).max(100_000).default(1).describe("integrator steps per layer"),
     particles: z.number().int().min(1).max(SIMULATE_MAX_PARTICLES).default(10_000).describe("number of particles M (ignored with x0); refused when the ensembles do not fit in 1 GiB"),
     initial: initialSchema.default(DEFAULT_INITIAL).describe("initial distribution of the particles (drawn from the named stream \"initial\" of the seed)"),
-    x0: z.instanceof(Float64Array).optional().describe("given initial particles, M·d values row-major (overrides particles and initial)"),
+    x0: z.custom<Float64Array>((v) => v instanceof Float64Array, "a Float64Array").optional().describe("given initial particles, M·d values row-major (overrides particles and initial)"),
     nSave: z.number().int().min(2).max(10_001).default(11).describe("number of output times (at layer boundaries)"),
   })
   .strict();
