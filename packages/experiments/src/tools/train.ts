@@ -58,7 +58,7 @@ export const trainTool = defineExperiment({
   title: "Training a ResNet",
   summary: "Trains a residual network (exact discrete adjoint gradients) on a generated or given data set and reports the loss history and the held-out accuracy or error.",
   schema: trainSchema,
-  quick: { epochs: 100, datasetParams: { nSamples: 200, noise: 0.1 } },
+  quick: { epochs: 100 },
   controls: [
     { key: "dataset", label: "data set", kind: "select", options: ["moons", "blobs", "two-gaussians-1d"] },
     { key: "sigma", label: "activation σ", kind: "select", options: ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] },
