@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, run, tmp } from "./helpers.js";
+import { CLI, buildCli, run, spawn, tmp } from "./helpers.js";
 
 beforeAll(() => buildCli());
 
@@ -43,5 +43,25 @@ describe("commands run the tools of @kinetic-nde/experiments", () => {
     expect(props).not.toHaveProperty("x0");
     const f = JSON.parse(run(["schema", "fit"]).stdout) as { properties: { target: { properties: Record<string, unknown> } } };
     expect(f.properties.target.properties).toHaveProperty("file");
+  });
+
+  it("Ctrl-C during simulate stops between chunks of particles and exits 130", async () => {
+    const dir = tmp();
+    const child = spawn(process.execPath, [CLI, "simulate", "--particles", "3000000", "--layers", "200", "--threads", "1", "--no-png", "--out", "s"], { cwd: dir });
+    let stderr = "";
+    let sent = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on("data", (b: Buffer) => {
+        stderr += b.toString();
+        if (!sent && stderr.includes("simulate ")) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      });
+      child.on("exit", (c) => resolve(c));
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain("interrupted");
+    expect(existsSync(join(dir, "s", "data", "final.csv"))).toBe(false);
   });
 });

@@ -110,8 +110,17 @@ export async function runExperiment(
 }
 
 /**
- * Validate a definition's config (quick preset, then overrides) and the seed, then call its `run`.
- * @internal shared by {@link runExperiment} and `runTool`
+ * Validate a definition's config (quick preset, then overrides) and the seed, then call its `run`
+ * (shared by {@link runExperiment} and `runTool`).
+ * @param def - an experiment or tool definition
+ * @param overrides - config fields; unknown fields are errors
+ * @param options - seed, quick preset, progress callback, abort signal, particle solver
+ * @returns the result of `def.run`
+ * @throws KineticError INVALID_ARGUMENT (config or seed); rejects with the abort reason when cancelled
+ * @example
+ * ```ts
+ * const r = await runDefinition(getExperiment("moments-linear"), { b: 0.5 }, { seed: 7, quick: true });
+ * ```
  */
 export async function runDefinition(def: ExperimentDefinition, overrides: Readonly<Record<string, unknown>>, options: RunExperimentOptions): Promise<ExperimentResult> {
   const seed = requireInteger("seed", options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
