@@ -95,6 +95,22 @@ describe("simulate", () => {
     expect(r.ensembles!["final"]!.x).toEqual(whole.x);
   });
 
+  it("a worker pool as particle solver gives the same numbers across chunks (ODE and SDE)", async () => {
+    const { createWorkerPool } = await import("@kinetic-nde/core/node");
+    const pool = createWorkerPool({ threads: 2 });
+    try {
+      for (const K of [0, 0.4]) {
+        const cfg = { particles: 40_000, layers: 3, K, nSave: 3 };
+        const a = await runTool("simulate", cfg, { seed: 3 });
+        const b = await runTool("simulate", cfg, { seed: 3, particleSolver: pool });
+        expect(b.ensembles!["final"]!.x).toEqual(a.ensembles!["final"]!.x);
+        expect(b.series["moments"]!.data["variance"]).toEqual(a.series["moments"]!.data["variance"]);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("refuses sizes that cannot fit before any work, naming the field and the largest that fits", async () => {
     let progressed = false;
     const e = (await expectCode(runTool("simulate", { d: 2, particles: 50_000_000 }, { onProgress: () => (progressed = true) }), "TOO_LARGE", "`particles`")) as { details: { largest: number } };
