@@ -35,6 +35,12 @@ describe("commands run the tools of @kinetic-nde/experiments", () => {
     expect(r.stderr).toContain("`nSave`");
   });
 
+  it("list tools enumerates the tools behind the commands", () => {
+    const r = run(["list", "tools", "--json"]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((t) => t.id)).toEqual(["simulate", "solve-vlasov", "solve-fokker-planck", "moments", "fit", "train"]);
+  });
+
   it("schema simulate describes the data set file input, not in-memory particles", () => {
     const r = run(["schema", "simulate"]);
     expect(r.code).toBe(0);
