@@ -57,6 +57,15 @@ const experimentSidebar: DefaultTheme.SidebarItem[] = [
       ...CATALOGUE.map((e) => ({ text: e.title, link: `/experiments/${e.id}` })),
     ],
   },
+  {
+    text: "Live tools (the CLI commands)",
+    items: [
+      { text: "Simulate particles", link: "/experiments/simulate" },
+      { text: "Solve the Vlasov equation", link: "/experiments/solve-vlasov" },
+      { text: "Solve the Fokker–Planck equation", link: "/experiments/solve-fokker-planck" },
+      { text: "Moment hierarchy", link: "/experiments/moments" },
+    ],
+  },
 ];
 
 export default defineConfig({

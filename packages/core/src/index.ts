@@ -1,6 +1,6 @@
 export * from "./errors.js";
 export * from "./validate.js";
-export { createRng, RngStreams, type Rng } from "./rng.js";
+export { createNamedRng, createRng, deriveSeed, RngStreams, type Rng } from "./rng.js";
 export * from "./activations.js";
 export * from "./network.js";
 export * from "./particles.js";

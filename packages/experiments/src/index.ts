@@ -3,3 +3,4 @@ export * from "./checks.js";
 export * from "./config.js";
 export * from "./serialize.js";
 export * from "./registry.js";
+export * from "./tools.js";

@@ -5,7 +5,7 @@
 import { KineticError, requireInteger } from "@kinetic-nde/core";
 import { CATALOGUE } from "./catalogue/index.js";
 import { parseConfig, toJsonSchema } from "./config.js";
-import type { ExperimentDefinition, ExperimentResult, Progress } from "./types.js";
+import type { ExperimentDefinition, ExperimentResult, ParticleSolver, Progress } from "./types.js";
 
 /**
  * Every experiment of the catalogue, in catalogue order.
@@ -59,6 +59,8 @@ export interface RunExperimentOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Cooperative cancellation, checked between stages (the run rejects with the signal's reason). */
   readonly signal?: AbortSignal;
+  /** Particle solver to use instead of core's single-thread one (e.g. a Node worker pool). */
+  readonly particleSolver?: ParticleSolver;
 }
 
 /**
@@ -104,9 +106,29 @@ export async function runExperiment(
   overrides: Readonly<Record<string, unknown>> = {},
   options: RunExperimentOptions = {},
 ): Promise<ExperimentResult> {
+  return runDefinition(getExperiment(id), overrides, options);
+}
+
+/**
+ * Validate a definition's config (quick preset, then overrides) and the seed, then call its `run`
+ * (shared by {@link runExperiment} and `runTool`).
+ * @param def - an experiment or tool definition
+ * @param overrides - config fields; unknown fields are errors
+ * @param options - seed, quick preset, progress callback, abort signal, particle solver
+ * @returns the result of `def.run`
+ * @throws KineticError INVALID_ARGUMENT (config or seed); rejects with the abort reason when cancelled
+ * @example
+ * ```ts
+ * const r = await runDefinition(getExperiment("moments-linear"), { b: 0.5 }, { seed: 7, quick: true });
+ * ```
+ */
+export async function runDefinition(def: ExperimentDefinition, overrides: Readonly<Record<string, unknown>>, options: RunExperimentOptions): Promise<ExperimentResult> {
   const seed = requireInteger("seed", options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
-  const def = getExperiment(id);
-  const config = resolveConfig(id, overrides, options.quick ?? false);
+  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
+    throw new KineticError("INVALID_ARGUMENT", `invalid argument: \`config\` must be a plain object; got ${typeof overrides}`);
+  }
+  const input = (options.quick ?? false) ? { ...def.quick, ...overrides } : { ...overrides };
+  const config = parseConfig(def.schema, input, "config");
   if (options.signal?.aborted) {
     const reason: unknown = options.signal.reason;
     throw reason instanceof Error ? reason : Object.assign(new Error("the experiment was aborted"), { name: "AbortError" });
@@ -115,6 +137,7 @@ export async function runExperiment(
     seed,
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.particleSolver !== undefined ? { particleSolver: options.particleSolver } : {}),
   });
 }
 

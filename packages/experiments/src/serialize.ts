@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { shapeMismatch } from "@kinetic-nde/core";
-import type { DataTable, ExperimentResult, GridField } from "./types.js";
+import type { DataTable, Ensemble, ExperimentResult, GridField } from "./types.js";
 
 function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -80,7 +80,9 @@ function plain(v: unknown): unknown {
 
 /**
  * Convert a result (typed arrays included) into plain JSON-serialisable data: typed arrays become
- * arrays, non-finite numbers become the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
+ * arrays, non-finite numbers become the strings `"NaN"`, `"Infinity"`, `"-Infinity"`. A result's
+ * particle `ensembles` (bulk data, written as CSV by {@link ensembleCsvChunks}) and `artifacts`
+ * (files of their own) are left out.
  * @param result - an experiment result (or any value)
  * @returns a plain value for `JSON.stringify`
  * @example
@@ -89,5 +91,44 @@ function plain(v: unknown): unknown {
  * ```
  */
 export function toPlainJson(result: ExperimentResult | unknown): unknown {
+  if (result !== null && typeof result === "object" && !Array.isArray(result) && ("ensembles" in result || "artifacts" in result)) {
+    // Particle ensembles are bulk data (possibly 10⁸ values) written as CSV, and artifacts are files
+    // of their own: neither goes into the JSON of a result.
+    const { ensembles: _bulk, artifacts: _files, ...rest } = result as Record<string, unknown>;
+    void _bulk;
+    void _files;
+    return plain(rest);
+  }
   return plain(result);
+}
+
+/**
+ * Serialise an {@link Ensemble} as CSV in chunks of rows, so a large ensemble can be streamed to a
+ * file without building one huge string. The header row comes first; numbers as in {@link tableToCsv}.
+ * @param ensemble - the ensemble (M·d values row-major)
+ * @param rowsPerChunk - rows per yielded string (default 65 536)
+ * @returns an iterator of CSV text pieces whose concatenation is the whole file
+ * @throws KineticError SHAPE_MISMATCH when `x.length` is not a multiple of `d` or the column count is not d
+ * @example
+ * ```ts
+ * [...ensembleCsvChunks({ x: Float64Array.of(1, 2, 3, 4), d: 2, columns: ["x1", "x2"] })].join("");
+ * // "x1,x2\n1,2\n3,4\n"
+ * ```
+ */
+export function* ensembleCsvChunks(ensemble: Ensemble, rowsPerChunk = 65536): Generator<string> {
+  const { x, d, columns } = ensemble;
+  if (columns.length !== d) throw shapeMismatch("columns", `d = ${d} names`, columns.length);
+  if (x.length % d !== 0) throw shapeMismatch("x", `a multiple of d = ${d} values`, x.length);
+  const M = x.length / d;
+  yield columns.map(csvCell).join(",") + "\n";
+  for (let start = 0; start < M; start += rowsPerChunk) {
+    const end = Math.min(M, start + rowsPerChunk);
+    let text = "";
+    for (let i = start; i < end; i++) {
+      let line = num(x[i * d]!);
+      for (let j = 1; j < d; j++) line += "," + num(x[i * d + j]!);
+      text += line + "\n";
+    }
+    yield text;
+  }
 }

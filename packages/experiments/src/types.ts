@@ -4,6 +4,7 @@
  * returns data series, summary numbers, self-checks and figure descriptions — never files or DOM.
  * @packageDocumentation
  */
+import type { NetworkParams, OdeOptions, OdeResult, SdeOptions, SdeResult } from "@kinetic-nde/core";
 import type { z } from "zod";
 
 /** A column-oriented table of numbers: every column has the same length. */
@@ -91,6 +92,32 @@ export interface RunContext {
   readonly onProgress?: (p: Progress) => void;
   /** Aborts the run cooperatively (checked between stages). */
   readonly signal?: AbortSignal;
+  /**
+   * Particle solver to use instead of the single-thread `solveOde` / `solveSde` of core, e.g. a Node
+   * worker pool (`createWorkerPool` of `@kinetic-nde/core/node`); it must give the same numbers.
+   */
+  readonly particleSolver?: ParticleSolver;
+}
+
+/** The particle solves a run may hand to another implementation (same signatures as core's). */
+export interface ParticleSolver {
+  solveOde(params: NetworkParams, x0: Float64Array, options?: OdeOptions): Promise<OdeResult> | OdeResult;
+  solveSde(params: NetworkParams, x0: Float64Array, options?: SdeOptions): Promise<SdeResult> | SdeResult;
+}
+
+/**
+ * A particle ensemble returned as bulk data: it is never serialised into JSON (see
+ * {@link toPlainJson}); the CLI streams it to CSV files and the docs site may plot a sample.
+ */
+export interface Ensemble {
+  /** M·d values, row-major: coordinate j of particle i is `x[i * d + j]`. */
+  readonly x: Float64Array;
+  /** Dimension d. */
+  readonly d: number;
+  /** One column name per coordinate, e.g. `["x"]` or `["x1", "x2"]`. */
+  readonly columns: readonly string[];
+  /** One-line description, e.g. "particles at t = T". */
+  readonly description?: string;
 }
 
 /** What an experiment returns. */
@@ -101,6 +128,13 @@ export interface ExperimentResult {
   readonly seed: number;
   readonly series: Readonly<Record<string, DataTable>>;
   readonly fields?: Readonly<Record<string, GridField>>;
+  /** Particle ensembles (bulk data, kept out of JSON), e.g. `{ initial, final }` of `simulate`. */
+  readonly ensembles?: Readonly<Record<string, Ensemble>>;
+  /**
+   * Text files a run produces besides its data, by file name (e.g. `"model.json"` of `train`,
+   * `"fit.json"` of `fit`); the CLI writes them into the output directory. Kept out of JSON.
+   */
+  readonly artifacts?: Readonly<Record<string, string>>;
   readonly summary: Readonly<Record<string, number | string | boolean>>;
   readonly checks: readonly Check[];
   readonly figures: readonly FigureSpec[];

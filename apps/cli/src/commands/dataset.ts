@@ -1,4 +1,5 @@
 /** `kinetic-nde dataset generate|inspect|convert`. */
+import { deriveSeed } from "@kinetic-nde/core";
 import { existsSync } from "node:fs";
 import { extname, join } from "node:path";
 import { listDatasets, makeDataset, parseCsv, parseJson, toCsv, toJson, type Dataset } from "@kinetic-nde/datasets";
@@ -70,7 +71,7 @@ Examples:
     .argument("<name>", `one of ${listDatasets().map((d) => d.name).join(", ")}`)
     .option("--param <key=value>", "generator parameter (repeatable), e.g. --param nSamples=400", (v: string, p?: Record<string, unknown>) => collectSet(v, p))
     .option("--format <fmt>", "csv | json", "csv")
-    .option("--seed <n>", "seed", parseSeed, 1)
+    .option("--seed <n>", "seed (the data set is drawn from its named stream \"data\")", parseSeed, 1)
     .option("--out <dir>", "output directory (default ./out/dataset-<name>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figure only")
@@ -87,7 +88,8 @@ Examples:
         throw new CliError(EXIT.USAGE, `invalid argument: \`name\` must be one of ${listDatasets().map((d) => JSON.stringify(d.name)).join(", ")}; got ${JSON.stringify(name)}`);
       }
       const isIris = name === "iris";
-      const data = makeDataset(name, isIris ? cfg.params : { seed: flags.seed, ...cfg.params });
+      // The named stream "data" of the seed: the same data set as `train --dataset <name> --seed <n>`.
+      const data = makeDataset(name, isIris ? cfg.params : { seed: deriveSeed(flags.seed, "data"), ...cfg.params });
       const out = prepareOutDir(flags.out ?? join("out", `dataset-${name}`), flags.force ?? false);
       const file = `${name}.${cfg.format}`;
       writeOut(out, file, cfg.format === "csv" ? toCsv(data) : toJson(data));

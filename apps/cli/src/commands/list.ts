@@ -1,6 +1,6 @@
 /** `kinetic-nde list experiments|activations|schemes` and `kinetic-nde schema <command>`. */
 import { listActivations } from "@kinetic-nde/core";
-import { experimentConfigSchemas, listExperiments } from "@kinetic-nde/experiments";
+import { experimentConfigSchemas, listExperiments, listTools } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { CliError, EXIT } from "../exit-codes.js";
 import { COMMAND_SCHEMAS, commandJsonSchema } from "../schemas.js";
@@ -10,8 +10,8 @@ import { listSchemes } from "../solvers.js";
 export function registerList(program: Command): void {
   program
     .command("list")
-    .description("list experiments, activations or numerical schemes")
-    .argument("<what>", "experiments | activations | schemes")
+    .description("list experiments, tools (the computations of the commands), activations or numerical schemes")
+    .argument("<what>", "experiments | tools | activations | schemes")
     .option("--json", "print JSON instead of a table")
     .addHelpText("after", `
 Examples:
@@ -21,6 +21,7 @@ Examples:
     .action((what: string, opts: { json?: boolean }) => {
       let rows: Record<string, unknown>[];
       if (what === "experiments") rows = listExperiments().map((e) => ({ id: e.id, title: e.title }));
+      else if (what === "tools") rows = listTools().map((t) => ({ id: t.id, title: t.title }));
       else if (what === "activations") {
         rows = listActivations().map((a) => ({
           name: a.name,
@@ -30,7 +31,7 @@ Examples:
           smooth: a.properties.smooth,
         }));
       } else if (what === "schemes") rows = listSchemes();
-      else throw new CliError(EXIT.USAGE, `invalid argument: \`what\` must be one of "experiments", "activations", "schemes"; got ${JSON.stringify(what)}`);
+      else throw new CliError(EXIT.USAGE, `invalid argument: \`what\` must be one of "experiments", "tools", "activations", "schemes"; got ${JSON.stringify(what)}`);
       if (opts.json) {
         process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
         return;

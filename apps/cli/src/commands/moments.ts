@@ -1,28 +1,13 @@
-/** `kinetic-nde moments` — the closed moment hierarchy of the linear network (σ = id). */
-import { createScalarNetwork } from "@kinetic-nde/core";
-import { gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
+/** `kinetic-nde moments` — the closed moment hierarchy of the linear network (σ = id; the `moments` tool). */
+import { momentsSchema as toolSchema, momentsTool } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { buildConfig, flagValue } from "../common.js";
-import { finish, outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
-import { COMMAND_SCHEMAS, z } from "../schemas.js";
+import { outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
+import { COMMAND_SCHEMAS } from "../schemas.js";
+import { runToolCommand, writeToolResult } from "./run-tool.js";
 
-const numOrList = z.union([z.number(), z.array(z.number()).min(1)]);
-
-/** Config of `moments`. */
-export const momentsSchema = z
-  .object({
-    w: numOrList.default(-1).describe("weight w, or one per layer"),
-    b: numOrList.default(0).describe("bias b, or one per layer"),
-    T: z.number().positive().max(1000).default(2).describe("final time T"),
-    layers: z.number().int().min(1).max(100000).default(1).describe("number of layers when w and b are scalars"),
-    D: z.number().min(0).default(0).describe("diffusion coefficient D = K²/2 (0: Vlasov)"),
-    mean0: z.number().default(0.5).describe("initial mean (Gaussian initial density)"),
-    var0: z.number().min(0).default(0.25).describe("initial variance"),
-    order: z.number().int().min(2).max(12).default(4).describe("highest moment order K"),
-    nTimes: z.number().int().min(2).max(100001).default(101).describe("number of output times"),
-    method: z.enum(["exact", "rk4"]).default("exact").describe("hierarchy solver"),
-  })
-  .strict();
+/** Config of `moments` (the tool's schema). */
+export const momentsSchema = toolSchema;
 COMMAND_SCHEMAS["moments"] = momentsSchema;
 
 interface Flags extends OutputFlags {
@@ -55,49 +40,14 @@ Examples:
   $ kinetic-nde moments --w -1 --D 0.125 --T 10 --order 6
   $ kinetic-nde moments --w "[-1,-0.5,-2]" --b "[0,1,0]" --T 3 --method rk4
 ${OUTPUT_HELP}`)
-    .action((flags: Flags) => {
+    .action(async (flags: Flags) => {
       const fields: Record<string, unknown> = {};
       for (const k of ["w", "b", "T", "layers", "D", "mean0", "var0", "order", "nTimes", "method"] as const) {
         if (flags[k] !== undefined) fields[k] = flagValue(flags[k]!);
       }
       const cfg = buildConfig(momentsSchema, flags.config, fields);
       const out = outDirFor(flags, "moments", "linear");
-      const params = createScalarNetwork({
-        sigma: "identity",
-        w: cfg.w,
-        b: cfg.b,
-        T: cfg.T,
-        ...(typeof cfg.w === "number" && typeof cfg.b === "number" ? { nLayers: cfg.layers } : {}),
-      });
-      const t = Array.from({ length: cfg.nTimes }, (_, i) => (cfg.T * i) / (cfg.nTimes - 1));
-      const r = solveMomentHierarchy({ params, m0: gaussianRawMoments(cfg.mean0, cfg.var0, cfg.order), D: cfg.D }, { method: cfg.method, saveAt: t });
-      const K = r.order;
-      const data: Record<string, Float64Array> = { t: r.t };
-      for (let k = 0; k <= K; k++) data[`m${k}`] = Float64Array.from({ length: r.t.length }, (_, s) => r.m[s * (K + 1) + k]!);
-      data["mean"] = r.mean;
-      data["variance"] = r.variance;
-      const last = r.t.length - 1;
-      process.exitCode = finish(out, {
-        id: "moments",
-        config: cfg,
-        seed: 0,
-        series: { moments: { columns: Object.keys(data), data, units: { t: "time t" }, description: "raw moments m_k(t), mean and variance" } },
-        summary: { status: r.status, T: cfg.T, mean_T: r.mean[last]!, variance_T: r.variance[last]!, ...(cfg.D > 0 && typeof cfg.w === "number" && cfg.w < 0 ? { stationary_variance: cfg.D / Math.abs(cfg.w) } : {}) },
-        checks: [],
-        figures: [
-          {
-            id: "moments",
-            title: `Moments, σ = id${cfg.D > 0 ? `, D = ${cfg.D}` : ""}`,
-            xLabel: "time t",
-            yLabel: "value",
-            layers: [
-              { kind: "line", series: "moments", x: "t", y: "m1", label: "m₁ (mean)" },
-              { kind: "line", series: "moments", x: "t", y: "m2", label: "m₂" },
-              { kind: "line", series: "moments", x: "t", y: "variance", label: "Var", dashed: true },
-            ],
-            caption: "Raw moments from the closed hierarchy; the variance from its own equation V' = 2wV + 2D.",
-          },
-        ],
-      }, [r.status], flags);
+      const result = await runToolCommand(momentsTool, cfg, { seed: 0, label: "moments", quiet: true });
+      process.exitCode = writeToolResult(out, result, result.config, flags);
     });
 }

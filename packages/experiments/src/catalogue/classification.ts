@@ -3,7 +3,7 @@
  * transport each class density with the trained parameters by the Vlasov PDE; accuracy from the
  * PDE vs particles.
  */
-import { createRng, initNetwork, predict, solveOde, train, type NetworkParams, type Readout } from "@kinetic-nde/core";
+import { createNamedRng, deriveSeed, initNetwork, predict, solveOde, train, type NetworkParams, type Readout } from "@kinetic-nde/core";
 import { makeBlobs, makeMoons, makeTwoGaussians1D, type Dataset } from "@kinetic-nde/datasets";
 import { cellCenters, createGrid1D, createGrid2D, kernelDensityEstimate, massOf, sampleFromGrid, solveVlasov, type Grid1D, type Grid2D } from "@kinetic-nde/mean-field";
 import { z } from "zod";
@@ -42,8 +42,8 @@ interface Part {
 }
 
 function trainModel(cfg: Config, ds: Dataset, seed: number): { params: NetworkParams; readout: Readout; loss: Float64Array; status: string } {
-  const network = initNetwork({ sigma: cfg.sigma, d: ds.d, nLayers: cfg.layers, T: cfg.T, init: "random", scale: 0.1, seed });
-  const r = train({ x: ds.x, labels: ds.labels!, loss: "logistic", network }, { optimizer: "adam", learningRate: cfg.learningRate, epochs: cfg.epochs, seed, earlyStopping: false });
+  const network = initNetwork({ sigma: cfg.sigma, d: ds.d, nLayers: cfg.layers, T: cfg.T, init: "random", scale: 0.1, seed: deriveSeed(seed, "init") });
+  const r = train({ x: ds.x, labels: ds.labels!, loss: "logistic", network }, { optimizer: "adam", learningRate: cfg.learningRate, epochs: cfg.epochs, seed: deriveSeed(seed, "batches"), earlyStopping: false });
   return { params: r.params, readout: r.readout!, loss: r.history.loss, status: r.status };
 }
 
@@ -67,8 +67,8 @@ function accuracyOf(readout: Readout, x: Float64Array, d: number, label: number)
 
 function part1D(cfg: Config, seed: number): Part {
   const means: [number, number] = [-cfg.separation, cfg.separation];
-  const ds = makeTwoGaussians1D({ nSamples: cfg.nTrain, seed, means, std: cfg.std1d });
-  const test = makeTwoGaussians1D({ nSamples: 4000, seed: seed + 1, means, std: cfg.std1d });
+  const ds = makeTwoGaussians1D({ nSamples: cfg.nTrain, seed: deriveSeed(seed, "data"), means, std: cfg.std1d });
+  const test = makeTwoGaussians1D({ nSamples: 4000, seed: deriveSeed(seed, "test-data"), means, std: cfg.std1d });
   const m = trainModel(cfg, ds, seed);
   const acc = accuracyOfPrediction(m, test);
   // Class densities transported by the PDE (the continuum limit of the trained network).
@@ -87,7 +87,7 @@ function part1D(cfg: Config, seed: number): Part {
   let accMc = 0;
   const outs: Float64Array[] = [];
   for (let c = 0; c < 2; c++) {
-    const rng = createRng(seed, 100 + c);
+    const rng = createNamedRng(seed, "initial", c);
     const x0 = new Float64Array(M);
     for (let i = 0; i < M; i++) x0[i] = means[c]! + cfg.std1d * rng.normal();
     const out = solveOde(m.params, x0, { method: "rk4", stepsPerLayer: 8 }).x;
@@ -167,8 +167,8 @@ function accuracyOfPrediction(m: { params: NetworkParams; readout: Readout }, te
 function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
   const gen = (n: number, s: number) =>
     which === "moons" ? makeMoons({ nSamples: n, seed: s, noise: cfg.noise }) : makeBlobs({ nSamples: n, seed: s, centers: [[-1, -0.5], [1, 0.5]], clusterStd: 0.6 });
-  const ds = gen(cfg.nTrain, seed);
-  const test = gen(2000, seed + 1);
+  const ds = gen(cfg.nTrain, deriveSeed(seed, "data"));
+  const test = gen(2000, deriveSeed(seed, "test-data"));
   const m = trainModel(cfg, ds, seed);
   const acc = accuracyOfPrediction(m, test);
   // Grid: the data's bounding box with room for the transport (|σ| ≤ 1 for tanh-like σ moves ≤ T).
@@ -209,7 +209,7 @@ function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
   const P = Math.min(cfg.mcParticles, 50_000);
   let accMc = 0;
   for (let c = 0; c < 2; c++) {
-    const xs = sampleFromGrid(grid, f0[c]!, P, { seed: seed + 10 + c });
+    const xs = sampleFromGrid(grid, f0[c]!, P, { rng: createNamedRng(seed, `initial-${which}`, c) });
     const out = solveOde(m.params, xs, { method: "rk4", stepsPerLayer: 4 }).x;
     accMc += prior[c]! * accuracyOf(m.readout, out, 2, c);
   }

@@ -2,7 +2,7 @@
  * regression — fit y = g(x) with a ResNet; the PDE carries the input density to the output density,
  * compared with the push-forward of the input density by the target g.
  */
-import { createRng, forwardResnet, initNetwork, solveOde, train } from "@kinetic-nde/core";
+import { createNamedRng, deriveSeed, forwardResnet, initNetwork, solveOde, train } from "@kinetic-nde/core";
 import { REGRESSION_FUNCTIONS_1D, makeRegression1D } from "@kinetic-nde/datasets";
 import { cellCenters, createGrid1D, solveVlasov, wasserstein1Grid, wasserstein1GridSamples, type Grid1D } from "@kinetic-nde/mean-field";
 import { z } from "zod";
@@ -55,9 +55,9 @@ export const regression = defineExperiment({
     const [a, bnd] = config.xRange;
     const g = REGRESSION_FUNCTIONS_1D[config.fn].g;
     await st.stage("training");
-    const ds = makeRegression1D({ nSamples: config.nTrain, seed: ctx.seed, fn: config.fn, xRange: [a, bnd], noise: config.noise });
-    const network = initNetwork({ sigma: config.sigma, d: 1, nLayers: config.layers, T: config.T, init: "random", scale: 0.1, seed: ctx.seed });
-    const tr = train({ x: ds.x, targets: ds.targets!, loss: "mse", network }, { optimizer: "adam", learningRate: config.learningRate, epochs: config.epochs, seed: ctx.seed, earlyStopping: false });
+    const ds = makeRegression1D({ nSamples: config.nTrain, seed: deriveSeed(ctx.seed, "data"), fn: config.fn, xRange: [a, bnd], noise: config.noise });
+    const network = initNetwork({ sigma: config.sigma, d: 1, nLayers: config.layers, T: config.T, init: "random", scale: 0.1, seed: deriveSeed(ctx.seed, "init") });
+    const tr = train({ x: ds.x, targets: ds.targets!, loss: "mse", network }, { optimizer: "adam", learningRate: config.learningRate, epochs: config.epochs, seed: deriveSeed(ctx.seed, "batches"), earlyStopping: false });
     const params = tr.params;
 
     await st.stage("PDE transport of the input density");
@@ -85,7 +85,7 @@ export const regression = defineExperiment({
 
     await st.stage("particles");
     const M = config.particles;
-    const rng = createRng(ctx.seed, 5);
+    const rng = createNamedRng(ctx.seed, "initial");
     const x0 = new Float64Array(M);
     for (let i = 0; i < M; i++) x0[i] = a + (bnd - a) * rng.uniform();
     const flow = solveOde(params, x0, { method: "rk4", stepsPerLayer: 8 }).x;

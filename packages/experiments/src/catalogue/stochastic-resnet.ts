@@ -2,7 +2,7 @@
  * stochastic-resnet — SDE particles (the stochastic ResNet) against the Fokker–Planck solution over
  * time, and the moments with diffusion.
  */
-import { createRng, createScalarNetwork, solveSde } from "@kinetic-nde/core";
+import { createNamedRng, createScalarNetwork, deriveSeed, solveSde } from "@kinetic-nde/core";
 import { cellAverages, histogramOnGrid, l1Distance, solveFokkerPlanck, stationaryDensity } from "@kinetic-nde/fokker-planck";
 import { cellCenters, createGrid1D, wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import { closedFormMeanVariance } from "@kinetic-nde/moments";
@@ -52,7 +52,7 @@ function network(cfg: Config, sigma: string) {
 }
 
 function sample(cfg: Config, seed: number): Float64Array {
-  const rng = createRng(seed, 1_000_003);
+  const rng = createNamedRng(seed, "initial");
   const x0 = new Float64Array(cfg.particles);
   for (let i = 0; i < x0.length; i++) x0[i] = cfg.mean0 + cfg.std0 * rng.normal();
   return x0;
@@ -67,7 +67,7 @@ function partMoments(cfg: Config, seed: number): Part {
   const exact = closedFormMeanVariance({ params, mean0: cfg.mean0, var0: cfg.std0 ** 2 }, times);
   const grid = createGrid1D(-cfg.L, cfg.L, cfg.cells);
   const fp = solveFokkerPlanck({ network: params, grid, f0: normalPdf(cfg.mean0, cfg.std0) }, { saveAt: times, dt: cfg.dt });
-  const sde = solveSde(params, sample(cfg, seed), { seed, saveAt: times });
+  const sde = solveSde(params, sample(cfg, seed), { seed: deriveSeed(seed, "noise-moments"), saveAt: times });
   const n = times.length;
   const fm = new Float64Array(n), fv = new Float64Array(n), pm = new Float64Array(n), pv = new Float64Array(n);
   for (let s = 0; s < n; s++) {
@@ -122,7 +122,7 @@ function partDensities(cfg: Config, seed: number): Part {
   const D = (cfg.K * cfg.K) / 2;
   const grid = createGrid1D(-cfg.L, cfg.L, cfg.cells);
   const fp = solveFokkerPlanck({ network: params, grid, f0: normalPdf(cfg.mean0, cfg.std0) }, { saveAt: times, dt: cfg.dt });
-  const sde = solveSde(params, sample(cfg, seed), { seed: seed + 1, saveAt: times });
+  const sde = solveSde(params, sample(cfg, seed), { seed: deriveSeed(seed, "noise-densities"), saveAt: times });
   const n = times.length;
   const w1 = new Float64Array(n);
   let w1max = 0;

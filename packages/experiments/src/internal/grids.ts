@@ -22,13 +22,17 @@ export function densityMeanVar(grid: Grid1D, f: ArrayLike<number>): { mass: numb
   return { mass: m0 * grid.dx, mean, variance: v / m0 };
 }
 
-/** Histogram (cell averages, normalised to mass 1 over all samples) of 1-D samples on a grid. */
-export function histogram(grid: Grid1D, x: ArrayLike<number>, stride = 1, offset = 0): Float64Array {
+/**
+ * Histogram (cell averages, normalised to mass 1 over all samples) of 1-D samples on a grid; with
+ * `clamp`, samples outside the grid count in the end cells instead of being dropped.
+ */
+export function histogram(grid: Grid1D, x: ArrayLike<number>, stride = 1, offset = 0, clamp = false): Float64Array {
   const h = new Float64Array(grid.n);
   let count = 0;
   for (let i = offset; i < x.length; i += stride) {
     count++;
-    const k = Math.floor((x[i]! - grid.xMin) / grid.dx);
+    let k = Math.floor((x[i]! - grid.xMin) / grid.dx);
+    if (clamp) k = Math.min(grid.n - 1, Math.max(0, k));
     if (k >= 0 && k < grid.n) h[k]! += 1;
   }
   for (let k = 0; k < grid.n; k++) h[k] = h[k]! / (count * grid.dx);

@@ -111,3 +111,42 @@ export function meanVar(x: ArrayLike<number>): { mean: number; variance: number 
   for (let i = 0; i < n; i++) v += (x[i]! - m) ** 2;
   return { mean: m, variance: v / n };
 }
+
+/**
+ * Running mean and variance of many quantities at once, merged chunk by chunk (Chan, Golub &
+ * LeVeque's pairwise update), so ensembles can be reduced without keeping every sample. Quantity q
+ * of a chunk is `values[q * stride ... ]` as laid out by the caller through `addChunk`.
+ */
+export class MomentAccumulator {
+  readonly count: Float64Array;
+  readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+
+  constructor(nQuantities: number) {
+    this.count = new Float64Array(nQuantities);
+    this.mean = new Float64Array(nQuantities);
+    this.m2 = new Float64Array(nQuantities);
+  }
+
+  /** Merge a chunk's count, mean and sum of squared deviations into quantity q. */
+  merge(q: number, n: number, mean: number, m2: number): void {
+    const na = this.count[q]!;
+    if (n === 0) return;
+    if (na === 0) {
+      this.count[q] = n;
+      this.mean[q] = mean;
+      this.m2[q] = m2;
+      return;
+    }
+    const nt = na + n;
+    const delta = mean - this.mean[q]!;
+    this.mean[q] = this.mean[q]! + (delta * n) / nt;
+    this.m2[q] = this.m2[q]! + m2 + (delta * delta * na * n) / nt;
+    this.count[q] = nt;
+  }
+
+  /** Population variance of quantity q. */
+  variance(q: number): number {
+    return this.m2[q]! / this.count[q]!;
+  }
+}

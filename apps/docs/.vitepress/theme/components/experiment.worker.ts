@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
 /**
- * Runs experiments of the catalogue off the main thread, so a live page never freezes.
+ * Runs experiments of the catalogue, and the tools behind the CLI commands (`simulate`,
+ * `solve-vlasov`, `solve-fokker-planck`, `moments`, ...), off the main thread, so a live page never
+ * freezes. An id is looked up among the experiments first, then among the tools.
  *
  * Protocol (all messages are plain objects):
  * - `{ type: "describe", id }` → `{ type: "describe", id, available, title, summary, controls, config }`
@@ -29,29 +31,48 @@ const runExperiment = fn<
   ) => Promise<ExperimentResult>
 >("runExperiment");
 const resolveConfig = fn<(id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>>("resolveConfig");
+const getTool = fn<(id: string) => ExperimentDefinition>("getTool");
+const runTool = fn<
+  (
+    id: string,
+    overrides: Record<string, unknown>,
+    options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void },
+  ) => Promise<ExperimentResult>
+>("runTool");
+const resolveToolConfig = fn<(id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>>("resolveToolConfig");
 const toPlainJson = fn<(r: unknown) => unknown>("toPlainJson");
 const tableToCsv = fn<(t: unknown) => string>("tableToCsv");
 const fieldToCsv = fn<(f: unknown) => string>("fieldToCsv");
 
 let lastResult: ExperimentResult | undefined;
 
-function lookup(id: string): ExperimentDefinition | undefined {
-  if (getExperiment === undefined) return undefined;
+function lookupIn(get: ((id: string) => ExperimentDefinition) | undefined, id: string): ExperimentDefinition | undefined {
+  if (get === undefined) return undefined;
   try {
-    return getExperiment(id);
+    return get(id);
   } catch {
     return undefined;
   }
 }
 
+/** Is `id` a tool (and not an experiment of the catalogue)? */
+function isTool(id: string): boolean {
+  return lookupIn(getExperiment, id) === undefined && lookupIn(getTool, id) !== undefined;
+}
+
+function lookup(id: string): ExperimentDefinition | undefined {
+  return lookupIn(getExperiment, id) ?? lookupIn(getTool, id);
+}
+
 function describe(id: string): Record<string, unknown> {
   const def = lookup(id);
-  if (def === undefined || (runExperiment === undefined && typeof def.run !== "function")) {
+  if (def === undefined || typeof def.run !== "function") {
     return { type: "describe", id, available: false };
   }
+  const resolve = isTool(id) ? resolveToolConfig : resolveConfig;
   let config: Record<string, unknown> = {};
   try {
-    config = resolveConfig !== undefined ? resolveConfig(id, {}, true) : (def.schema.parse({ ...def.quick }) as Record<string, unknown>);
+    config = resolve !== undefined ? resolve(id, {}, true) : (def.schema.parse({ ...def.quick }) as Record<string, unknown>);
   } catch {
     config = {};
   }
@@ -72,8 +93,9 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
   };
   try {
     let result: ExperimentResult;
-    if (runExperiment !== undefined) {
-      result = await runExperiment(id, overrides, { seed, quick, onProgress });
+    const runner = isTool(id) ? runTool : runExperiment;
+    if (runner !== undefined) {
+      result = await runner(id, overrides, { seed, quick, onProgress });
     } else {
       const def = lookup(id);
       if (def === undefined) throw new Error(`experiment ${id} is not available`);
