@@ -8,8 +8,8 @@ import { invalidArgument, requireFinite, requireFits, requireInteger } from "./v
 
 /**
  * Relative tolerance of the timeline's rounding rule, in units of the time scale max(|t0|, |tEnd|):
- * 16 ulps. A save time (or start time) that close to 0, to tEnd or to a layer boundary k·Δt is that
- * point; farther outside [t0, tEnd] it is an error.
+ * 16 ulps. A save time that close to t0 or tEnd is that point, a layer boundary that close to a save
+ * time moves onto it; farther outside [t0, tEnd] a save time is an error.
  */
 export const TIMELINE_ULPS = 16;
 
@@ -37,7 +37,10 @@ export interface Timeline {
   readonly saveAt: Float64Array;
   /** Number of save indices at t0 (0 ≤ s < initialSaves are recorded before the first step). */
   readonly initialSaves: number;
-  /** Layer boundaries k·Δt strictly inside (t0, tEnd): points every solver must step onto. */
+  /**
+   * Layer boundaries k·Δt strictly inside (t0, tEnd): points every solver must step onto (a boundary
+   * within round-off of a save time is that save time).
+   */
   readonly boundaries: Float64Array;
   /** Consecutive segments covering [t0, tEnd], each inside one layer, ending at every save time and boundary. */
   readonly segments: readonly TimelineSegment[];
@@ -98,8 +101,10 @@ function isTimeArray(v: unknown): v is ArrayLike<number> {
  * @throws KineticError INVALID_ARGUMENT naming `saveAt` (non-finite, outside [t0, tEnd] beyond the
  *   rounding rule, decreasing, not an array or count) or `tEnd`/`t0`; TOO_LARGE (nSave × stateSize
  *   values do not fit)
- * @remarks Rounding rule: with tol = 16 ulps of max(|t0|, |tEnd|), a save time within tol of t0, tEnd
- * or a layer boundary k·Δt is set to that point; a save time farther outside [t0, tEnd] is an error.
+ * @remarks Rounding rule: with tol = 16 ulps of max(|t0|, |tEnd|), a save time within tol of t0 or
+ * tEnd is set to that point (and one within tol of the previous save time to that time); a save time
+ * farther outside [t0, tEnd] is an error. A layer boundary k·Δt within tol of a save time is moved onto
+ * the save time (the save time is reported as given, e.g. 0.3 for the boundary 3 · 0.1).
  * Unsorted times are an error (never sorted silently); equal times are allowed, each index gets its own
  * copy. Segments end at every distinct save time, at every layer boundary strictly inside (t0, tEnd) and
  * at tEnd, so each lies in one layer and has positive length. Cost O(L + nSave).
@@ -152,9 +157,11 @@ export function resolveTimeline(params: NetworkParams, saveAt: ArrayLike<number>
     if (Math.abs(t - t0) <= tol) t = t0;
     else if (Math.abs(t - tEnd) <= tol) t = tEnd;
     else if (t < t0 || t > tEnd) throw invalidArgument(`${name}[${i}]`, `a time in [${t0}, ${tEnd}]`, raw[i]);
+    else if (i > 0 && Math.abs(t - out[i - 1]!) <= tol) t = out[i - 1]!;
     else {
+      // a layer boundary within round-off of a save time moves onto it (no step of ~1e-17)
       while (bi < bounds.length && bounds[bi]! < t - tol) bi++;
-      if (bi < bounds.length && Math.abs(bounds[bi]! - t) <= tol) t = bounds[bi]!;
+      if (bi < bounds.length && Math.abs(bounds[bi]! - t) <= tol) bounds[bi] = t;
     }
     if (i > 0 && t < out[i - 1]!) throw invalidArgument(`${name}[${i}]`, `non-decreasing (after ${name}[${i - 1}] = ${raw[i - 1]})`, raw[i]);
     out[i] = t;
