@@ -91,7 +91,10 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   const t0 = requireFinite("tSpan[0]", problem.tSpan?.[0] ?? 0);
   const t1 = requireFinite("tSpan[1]", problem.tSpan?.[1] ?? params.T);
   if (!(t1 >= t0)) throw invalidArgument("tSpan", "[t0, t1] with t1 ≥ t0", problem.tSpan);
-  const saveAt = Array.from(resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt" }).saveAt);
+  const gr = problem.grid as { kind?: unknown; n?: unknown; nx?: unknown; ny?: unknown } | undefined;
+  const cellsOf = gr === undefined || typeof gr !== "object" || gr === null ? 400 : gr.kind === "2d" ? Number(gr.nx) * Number(gr.ny) : Number(gr.n);
+  const cells = Number.isFinite(cellsOf) && cellsOf > 0 ? cellsOf : 1; // a bad grid is reported below
+  const saveAt = Array.from(resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt", stateSize: cells }).saveAt);
   const panels = requireInteger("panels", options.panels ?? 4, 1, 1 << 16);
   if (params.d === 1) {
     let grid = problem.grid;
