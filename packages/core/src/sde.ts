@@ -13,7 +13,7 @@ import { checkEnsemble } from "./particles.js";
 import { NormalStreams } from "./internal/normal-streams.js";
 import { eulerMaruyamaPaths1D, type FailRecord } from "./internal/sde-kernels.js";
 import { RngStreams, seedStateInto } from "./rng.js";
-import { invalidArgument, requireInteger, requireOneOf, requireOptions, requirePositive } from "./validate.js";
+import { invalidArgument, requireFits, requireInteger, requireOneOf, requireOptions, requirePositive } from "./validate.js";
 
 /** Names of the stochastic integrators. */
 export type SdeMethodName = "euler-maruyama" | "milstein" | "platen-weak2";
@@ -147,6 +147,12 @@ export interface SdeResult {
   readonly failedParticle: number;
 }
 
+/**
+ * Work limit of {@link solveSde}: 1e12 particle-coordinate steps (M·d × steps, about an hour); a larger
+ * solve is refused with TOO_LARGE naming `options.stepsPerLayer` and the largest that fits.
+ */
+export const MAX_SDE_WORK = 1e12;
+
 const SDE_OPTION_KEYS = ["method", "stepsPerLayer", "tEnd", "seed", "firstStream", "saveAt", "brownian"] as const;
 const BIG = 1e150;
 const CHUNK = 1024;
@@ -164,8 +170,9 @@ function noiseKindName(noise: NoiseModel | undefined): string {
  * @param options - method [`"euler-maruyama"`], stepsPerLayer [1], tEnd [T], seed [0],
  *   firstStream [0], saveAt, brownian (see {@link SdeOptions})
  * @returns `{ x, t, h, saveAt, saved, status, stats, failedParticle }`, fresh buffers
- * @throws KineticError INVALID_ARGUMENT (no noise model, bad option, tEnd or saveAt not on the step
- *   grid, non-finite x0), SHAPE_MISMATCH (x0 length), UNSUPPORTED (Milstein with matrix noise or
+ * @throws KineticError INVALID_ARGUMENT (no noise model, bad or unknown option, tEnd or saveAt not on the step
+ *   grid, non-finite x0), SHAPE_MISMATCH (x0 length), TOO_LARGE (more than {@link MAX_SDE_WORK}
+ *   particle-coordinate steps, or saves beyond the memory budget), UNSUPPORTED (Milstein with matrix noise or
  *   without `noise.dk`; platen-weak2 with non-constant noise)
  * @remarks
  * - Steps: h = Δt / stepsPerLayer, so layer boundaries are step boundaries; Euler–Maruyama with one
@@ -212,6 +219,8 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
   if (nSteps < 1 || Math.abs(nSteps * h - tEnd) > 1e-9 * Math.max(1, tEnd)) {
     throw invalidArgument("options.tEnd", `a positive multiple of the step h = ${h}`, tEnd);
   }
+  // work limit, refused before any work: steps × particle coordinates
+  requireFits("options.stepsPerLayer", spl, (nSteps / spl) * M * d, MAX_SDE_WORK, "particle-coordinate steps");
   const seed = options.seed ?? 0;
   const firstStream = options.firstStream ?? 0;
   // Validate seed and stream now (RngStreams checks them too, but only when a block is created).

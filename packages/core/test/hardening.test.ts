@@ -31,6 +31,11 @@ describe("inputs that used to loop, allocate without bound or return NaN", () =>
     expectKineticError(() => solveSde(noisy, x0, { steps: 4 } as never), "INVALID_ARGUMENT", /options\.steps/);
   });
 
+  it("solveSde: a step count beyond the work limit is refused up front", () => {
+    const noisy = createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1, K: 0.1 });
+    expectKineticError(() => solveSde(noisy, x0, { stepsPerLayer: 1e12 }), "TOO_LARGE", /stepsPerLayer/);
+  });
+
   it("save output sizes must fit: nSave × M·d values", () => {
     expectKineticError(() => solveOde(net, new Float64Array(1 << 20), { saveAt: 1 << 20 }), "TOO_LARGE", /saveAt/);
   });
