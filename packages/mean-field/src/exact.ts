@@ -17,7 +17,7 @@ import {
 } from "@kinetic-nde/core";
 import { type Grid1D, type Grid2D, massOf } from "./grid.js";
 import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, cellAverages2D, isDistribution1D } from "./initial.js";
-import { flowNetwork1D } from "./internal/flow.js";
+import { flow1D } from "./internal/flow.js";
 import { GL4_W, GL4_X, GL8_W, GL8_X, integrate } from "./internal/quadrature.js";
 
 /** A problem for {@link solveVlasovExact}: as for solveVlasov, one density. */
@@ -108,9 +108,18 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
     let evaluations = 0;
     const at = (t: number) => {
       const out = new Float64Array(g.n);
-      let xl = flowNetwork1D(params, g.xMin, t, t0);
+      // backward characteristics from t to t0 over the layer segments of core's one timeline
+      const segs = resolveTimeline(params, undefined, { t0, tEnd: t }).segments;
+      const back = (x: number): number => {
+        for (let q = segs.length - 1; q >= 0; q--) {
+          const seg = segs[q]!;
+          x = flow1D(params.sigma, params.W[seg.layer]!, params.b[seg.layer]!, x, seg.t0 - seg.t1);
+        }
+        return x;
+      };
+      let xl = back(g.xMin);
       for (let i = 0; i < g.n; i++) {
-        const xr = flowNetwork1D(params, i === g.n - 1 ? g.xMax : g.xMin + (i + 1) * g.dx, t, t0);
+        const xr = back(i === g.n - 1 ? g.xMax : g.xMin + (i + 1) * g.dx);
         const inc = F0.increment(xl, xr);
         out[i] = inc / g.dx;
         xl = xr;
