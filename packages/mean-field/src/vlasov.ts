@@ -10,6 +10,7 @@ import {
   checkNetwork,
   invalidArgument,
   requireFinite,
+  requireFits,
   requireInteger,
   requireNonNegative,
   requireOneOf,
@@ -323,6 +324,8 @@ interface RunOut {
  * (nx·ny)^{3/2}; with a fixed dt ∝ cells).
  */
 function requireWork(params: NetworkParams, g: Grid1D | Grid2D, tl: Timeline, opt: Resolved, nd: number, name: string): void {
+  // memory first (about 5 arrays per density and 4 face arrays, 8 bytes each), before any allocation
+  requireFits(name, g.kind === "1d" ? g.n : g.nx * g.ny, 8 * (5 * nd + 4));
   const c1 = g.kind === "1d" ? createFaceCoefficients1D(g.n) : null;
   const c2 = g.kind === "2d" ? createFaceCoefficients2D(g) : null;
   const rates = new Map<number, number>();

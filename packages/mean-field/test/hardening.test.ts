@@ -29,6 +29,10 @@ describe("Vlasov solvers: work limits and truthful statuses", () => {
     expect(DEFAULT_MAX_CELL_UPDATES).toBe(1e10);
   });
 
+  it("n = 2^28 cells (the largest grid) is refused by memory before any allocation", () => {
+    expectKineticError(() => solveVlasov({ params, f0: gaussian(0, 1) }, { n: 2 ** 28 }), "TOO_LARGE", /`n`.*memory/);
+  });
+
   it("the limit is an option: a small limit refuses a given grid (naming grid); validated", () => {
     const grid = createGrid1D(-6, 6, 400);
     expectKineticError(() => solveVlasov({ params, grid, f0: gaussian(0, 1) }, { maxCellUpdates: 1e4 }), "TOO_LARGE", /`grid`/);
