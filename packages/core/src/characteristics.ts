@@ -342,7 +342,8 @@ export function backwardFlow1D(params: NetworkParams, x: number, t?: number): Fl
  * @param n - dimension (default √(A.length))
  * @returns a fresh n·n Float64Array, row-major
  * @throws KineticError INVALID_ARGUMENT (non-finite entries), SHAPE_MISMATCH (length ≠ n²),
- *   SOLVER_FAILED (the Padé denominator is singular — only for overflowing input)
+ *   SOLVER_FAILED (the Padé denominator is singular — only for overflowing input), UNSTABLE (e^A
+ *   overflows the double range: never returned as Infinity/NaN)
  * @remarks Scaling and squaring with the [13/13] Padé approximant (Higham 2005): backward error at
  * the level of double rounding for any A; cost about (6 + ⌈log2(‖A‖₁/5.37)⌉) n³ multiplications.
  * @example
@@ -357,7 +358,23 @@ export function matrixExponential(A: ArrayLike<number>, n?: number): Float64Arra
   if (nn * nn !== a.length) throw shapeMismatch("A", `n*n = ${nn * nn} values`, a.length);
   const E = expmDense(a, nn);
   if (E === null) throw new KineticError("SOLVER_FAILED", "matrix exponential failed: the Padé denominator is singular (input too large)");
+  requireFiniteExp(E, "e^A", a);
   return E;
+}
+
+/** e^A must be representable: an overflow (entries ±Infinity or NaN) is an UNSTABLE error, never returned. */
+function requireFiniteExp(E: Float64Array, what: string, A: Float64Array): void {
+  for (let i = 0; i < E.length; i++) {
+    if (!Number.isFinite(E[i]!)) {
+      let norm = 0;
+      for (let j = 0; j < A.length; j++) norm = Math.max(norm, Math.abs(A[j]!));
+      throw new KineticError(
+        "UNSTABLE",
+        `overflow: ${what} exceeds the double range (entry ${i} is ${E[i]}; largest |entry| of the exponent ${norm.toPrecision(4)}, e^x overflows above x ≈ 709.8)`,
+        { details: { entry: i, value: E[i], maxAbsExponent: norm } },
+      );
+    }
+  }
 }
 
 /** The affine map x ↦ Φ x + c of the linear flow over time t. */
@@ -378,7 +395,7 @@ export interface LinearFlowMap {
  * @param b - d values (d is taken from its length)
  * @param t - time (any finite real; negative runs backward)
  * @returns `{ d, Phi, c }` (fresh buffers)
- * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH / SOLVER_FAILED
+ * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH / SOLVER_FAILED / UNSTABLE (the map overflows)
  * @remarks Cost one (d+1)×(d+1) matrix exponential.
  * @example
  * ```ts
@@ -398,6 +415,7 @@ export function linearFlowMap(W: ArrayLike<number>, b: ArrayLike<number>, t: num
   }
   const E = expmDense(A, n);
   if (E === null) throw new KineticError("SOLVER_FAILED", "matrix exponential failed: the Padé denominator is singular (W t too large)");
+  requireFiniteExp(E, "the flow map e^{Wt}", A);
   const Phi = new Float64Array(d * d);
   const c = new Float64Array(d);
   for (let i = 0; i < d; i++) {
@@ -416,7 +434,8 @@ export function linearFlowMap(W: ArrayLike<number>, b: ArrayLike<number>, t: num
  * @param x0 - ensemble, M·d values row-major (`x0[i*d + j]`)
  * @param t - time
  * @returns a fresh M·d Float64Array of x(t)
- * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH / SOLVER_FAILED
+ * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH / SOLVER_FAILED / UNSTABLE (the flow map
+ *   overflows)
  * @remarks Exact up to rounding (relative error a few ε times the condition of e^{Wt}).
  * @example
  * ```ts

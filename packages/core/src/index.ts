@@ -10,3 +10,4 @@ export * from "./ode.js";
 export * from "./sde.js";
 export * from "./characteristics.js";
 export * from "./training/index.js";
+export * from "./timeline.js";

@@ -5,7 +5,14 @@
  * @packageDocumentation
  */
 import { type Activation, resolveActivation } from "./activations.js";
-import { invalidArgument, requireFiniteArray, requireInteger, requirePositive, shapeMismatch } from "./validate.js";
+import { layerIndexAt } from "./timeline.js";
+import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requirePositive, shapeMismatch } from "./validate.js";
+
+/**
+ * Largest number of layers a network may have (2^24): W and b hold L·(d² + d) values, and every solver
+ * walks the layers; larger depths are refused with TOO_LARGE before any allocation.
+ */
+export const MAX_LAYERS = 2 ** 24;
 
 /**
  * Noise of the stochastic ResNet dx = σ(Wx + b) dt + K(x) dB (Itô). D(x) = K(x) K(x)^T / 2.
@@ -119,6 +126,7 @@ export function createNetwork(input: NetworkInput): NetworkParams {
   const nLayers = W.length / (d * d);
   if (b.length / d !== nLayers) throw shapeMismatch("b", `${nLayers} layers (as W) of ${d} values`, `${b.length / d} layers`);
   if (nLayers < 1) throw invalidArgument("W", "at least one layer", nLayers);
+  requireFits("W", nLayers, 1, MAX_LAYERS, "layers");
   let dt: number;
   if (input.dt !== undefined && input.T !== undefined) {
     throw invalidArgument("dt/T", "given one at a time (T = L·dt)", { dt: input.dt, T: input.T });
@@ -175,11 +183,12 @@ export interface ConstantNetworkInput {
  * ```
  */
 export function createConstantNetwork(input: ConstantNetworkInput): NetworkParams {
+  if (typeof input !== "object" || input === null) throw invalidArgument("network", "an object", input);
   const scalar = typeof input.W === "number";
   const d = input.d ?? (scalar ? 1 : Math.round(Math.sqrt((input.W as ArrayLike<number>).length)));
   const Wk = scalar ? [input.W as number] : Array.from(input.W as ArrayLike<number>);
   const bk = typeof input.b === "number" ? [input.b] : Array.from(input.b);
-  const L = requireInteger("nLayers", input.nLayers ?? 1);
+  const L = requireLayers(input.nLayers ?? 1, d);
   if (Wk.length !== d * d) throw shapeMismatch("W", `d*d = ${d * d} values`, Wk.length);
   if (bk.length !== d) throw shapeMismatch("b", `d = ${d} values`, bk.length);
   const W: number[] = [];
@@ -221,9 +230,12 @@ export interface ScalarNetworkInput {
  * ```
  */
 export function createScalarNetwork(input: ScalarNetworkInput): NetworkParams {
+  if (typeof input !== "object" || input === null) throw invalidArgument("network", "an object", input);
+  if (typeof input.w !== "number" && !isArrayLike(input.w)) throw invalidArgument("w", "a number or an array of layer weights", input.w);
+  if (typeof input.b !== "number" && !isArrayLike(input.b)) throw invalidArgument("b", "a number or an array of layer biases", input.b);
   const ws = typeof input.w === "number" ? null : Array.from(input.w);
   const bs = typeof input.b === "number" ? null : Array.from(input.b);
-  const L = ws?.length ?? bs?.length ?? requireInteger("nLayers", input.nLayers ?? 1);
+  const L = ws?.length ?? bs?.length ?? requireLayers(input.nLayers ?? 1, 1);
   if (ws && bs && ws.length !== bs.length) throw shapeMismatch("b", `${ws.length} layers (as w)`, bs.length);
   const W = ws ?? new Array<number>(L).fill(input.w as number);
   const b = bs ?? new Array<number>(L).fill(input.b as number);
@@ -245,15 +257,63 @@ export function createScalarNetwork(input: ScalarNetworkInput): NetworkParams {
 }
 
 /**
+ * Check that `params` is a consistent set of network parameters (as made by {@link createNetwork}):
+ * an integer d in [1, 4096], L ≥ 1 layers, Δt > 0, T = L·Δt, W of L·d² and b of L·d finite values, an
+ * activation. Solvers call it at their entry point, so a hand-edited copy (`{ ...net, d: -1 }`) is
+ * refused instead of looping or reading out of bounds.
+ * @param params - the value to check
+ * @param name - argument name for messages (default `"params"`)
+ * @returns `params`
+ * @throws KineticError INVALID_ARGUMENT naming the inconsistent field, or SHAPE_MISMATCH (W, b lengths)
+ * @example
+ * ```ts
+ * checkNetwork(createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1 })); // fine
+ * // checkNetwork({ ...net, d: -1 }) throws INVALID_ARGUMENT naming `params.d`
+ * ```
+ */
+export function checkNetwork(params: unknown, name = "params"): NetworkParams {
+  if (typeof params !== "object" || params === null) {
+    throw invalidArgument(name, "network parameters (createNetwork / createConstantNetwork / createScalarNetwork)", params);
+  }
+  const p = params as NetworkParams;
+  if (!(p.W instanceof Float64Array) || !(p.b instanceof Float64Array)) {
+    throw invalidArgument(name, "network parameters (createNetwork / createConstantNetwork / createScalarNetwork)", params);
+  }
+  const d = requireInteger(`${name}.d`, p.d, 1, 4096);
+  const L = requireInteger(`${name}.nLayers`, p.nLayers, 1, MAX_LAYERS);
+  requirePositive(`${name}.dt`, p.dt);
+  if (typeof p.T !== "number" || !(Math.abs(p.T - L * p.dt) <= 1e-12 * p.T)) throw invalidArgument(`${name}.T`, `nLayers · dt = ${L * p.dt}`, p.T);
+  if (p.W.length !== L * d * d) throw shapeMismatch(`${name}.W`, `nLayers·d·d = ${L * d * d} values`, p.W.length);
+  if (p.b.length !== L * d) throw shapeMismatch(`${name}.b`, `nLayers·d = ${L * d} values`, p.b.length);
+  if (typeof p.sigma !== "object" || p.sigma === null || typeof p.sigma.sigma !== "function") {
+    throw invalidArgument(`${name}.sigma`, "an activation (resolveActivation)", p.sigma);
+  }
+  return p;
+}
+
+function isArrayLike(v: unknown): v is ArrayLike<number> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+/** nLayers: an integer ≥ 1 whose L·(d² + d) parameters fit (at most {@link MAX_LAYERS}). */
+function requireLayers(value: unknown, d: number): number {
+  const L = requireInteger("nLayers", value, 1);
+  requireFits("nLayers", L, 1, MAX_LAYERS, "layers");
+  requireFits("nLayers", L, 8 * (d * d + d));
+  return L;
+}
+
+/**
  * Index of the layer active at time t: k with kΔt ≤ t < (k+1)Δt, clamped to [0, L-1]
- * (so t = T uses the last layer).
+ * (so t = T uses the last layer); a time within the timeline's rounding tolerance (16 ulps) below a
+ * boundary counts as that boundary, as in {@link resolveTimeline}.
  * @param params - network parameters
  * @param t - time
  * @returns the layer index
  */
 export function layerAt(params: NetworkParams, t: number): number {
-  const k = Math.floor(t / params.dt + 1e-12);
-  return k < 0 ? 0 : k >= params.nLayers ? params.nLayers - 1 : k;
+  // the timeline's rounding rule (one rule for every solver): see resolveTimeline
+  return layerIndexAt(params, t);
 }
 
 /**

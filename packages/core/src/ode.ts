@@ -18,15 +18,16 @@ import {
   type ActivationKernel,
   velocityEnsembleInto,
 } from "./internal/kernels.js";
-import type { NetworkParams } from "./network.js";
+import { checkNetwork, type NetworkParams } from "./network.js";
 import { checkEnsemble } from "./particles.js";
-import { resolveSaveAt } from "./internal/save-at.js";
+import { resolveTimeline } from "./timeline.js";
 import { isWasmBuffer, WASM_BATCH_STEPS, wasmEulerTanhBatch, wasmEulerTanhStep, wasmWorkBuffer } from "./internal/wasm-euler.js";
 import {
   invalidArgument,
   requireInteger,
   requireNonNegative,
   requireOneOf,
+  requireOptions,
   requirePositive,
   shapeMismatch,
 } from "./validate.js";
@@ -107,8 +108,12 @@ export interface OdeOptions {
   readonly minStep?: number;
   /** Largest number of attempted steps (accepted + rejected) [100 000]. */
   readonly maxSteps?: number;
-  /** Times in [0, tEnd], non-decreasing, at which to record the ensemble [none]. */
-  readonly saveAt?: ArrayLike<number>;
+  /**
+   * Times in [0, tEnd], non-decreasing (equal times allowed), at which to record the ensemble, or a count
+   * of evenly spaced times from 0 to tEnd [none]. Resolved by {@link resolveTimeline}: times within
+   * 16 ulps of 0, tEnd or a layer boundary are set to that point.
+   */
+  readonly saveAt?: ArrayLike<number> | number;
 }
 
 /** Counters of a solve. */
@@ -130,7 +135,7 @@ export interface OdeResult {
    * (and below 1e150 in magnitude) — `x` holds that state.
    */
   readonly t: number;
-  /** The save times (a fresh copy of `options.saveAt`). */
+  /** The save times as resolved by {@link resolveTimeline} (fresh). */
   readonly saveAt: Float64Array;
   /** nSave·M·d values: `saved[s*M*d + i*d + j]`; NaN for save times not reached. */
   readonly saved: Float64Array;
@@ -164,13 +169,13 @@ interface Resolved {
 }
 
 function checkParams(params: NetworkParams): void {
-  if (typeof params !== "object" || params === null || !(params.W instanceof Float64Array) || !(params.b instanceof Float64Array)) {
-    throw invalidArgument("params", "network parameters (createNetwork / createConstantNetwork / createScalarNetwork)", params);
-  }
+  checkNetwork(params);
 }
 
-function resolveOptions(params: NetworkParams, options: OdeOptions): Resolved {
-  if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
+const ODE_OPTION_KEYS = ["method", "tEnd", "stepsPerLayer", "rtol", "atol", "h0", "minStep", "maxSteps", "saveAt"] as const;
+
+function resolveOptions(params: NetworkParams, options: OdeOptions, n: number): Resolved {
+  options = requireOptions<OdeOptions>("options", options, ODE_OPTION_KEYS);
   const method = options.method === undefined ? "dopri5" : requireOneOf("options.method", options.method, ODE_METHOD_NAMES);
   const tEnd = options.tEnd === undefined ? params.T : requirePositive("options.tEnd", options.tEnd);
   const spl = options.stepsPerLayer === undefined ? 1 : requireInteger("options.stepsPerLayer", options.stepsPerLayer, 1);
@@ -179,7 +184,7 @@ function resolveOptions(params: NetworkParams, options: OdeOptions): Resolved {
   const h0 = options.h0 === undefined ? undefined : requirePositive("options.h0", options.h0);
   const minStep = options.minStep === undefined ? 1e-12 * Math.max(1, tEnd) : requireNonNegative("options.minStep", options.minStep);
   const maxSteps = options.maxSteps === undefined ? 100_000 : requireInteger("options.maxSteps", options.maxSteps, 1);
-  const saveAt = resolveSaveAt(options.saveAt, tEnd);
+  const saveAt = resolveTimeline(params, options.saveAt, { tEnd, name: "options.saveAt", stateSize: n }).saveAt;
   return { method, tEnd, spl, rtol, atol, h0, minStep, maxSteps, saveAt };
 }
 
@@ -577,8 +582,8 @@ export function solveOdeInto(params: NetworkParams, x0: Float64Array, out: Float
   const M = checkEnsemble(x0, d, "x0");
   if (!(out instanceof Float64Array)) throw invalidArgument("out", "a Float64Array", out);
   if (out.length !== x0.length) throw shapeMismatch("out", `length M*d = ${x0.length}`, out.length);
-  const o = resolveOptions(params, options);
   const n = M * d;
+  const o = resolveOptions(params, options, n);
   const stats: OdeStats = { steps: 0, rejected: 0, rhsEvals: 0 };
   const c: Ctx = { sigma: params.sigma, kern: activationKernel(params.sigma), W: params.W, b: params.b, d, M, n, stats };
   const saved = new Float64Array(o.saveAt.length * n);

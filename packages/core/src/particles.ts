@@ -3,7 +3,7 @@
  * particle i).
  * @packageDocumentation
  */
-import { invalidArgument, shapeMismatch } from "./validate.js";
+import { invalidArgument, requireFinite, requireFits, requireInteger, shapeMismatch } from "./validate.js";
 
 /**
  * Check that `x` is an ensemble of d-dimensional particles and return the particle count M.
@@ -58,8 +58,18 @@ export function ensembleFromPoints(points: readonly (number | ArrayLike<number>)
  * @param a - left end
  * @param b - right end
  * @returns M values
+ * @throws KineticError INVALID_ARGUMENT (M not an integer ≥ 1, a or b not finite), TOO_LARGE (M values
+ *   do not fit the memory budget)
+ * @example
+ * ```ts
+ * linspaceEnsemble(4, 0, 1); // [0.125, 0.375, 0.625, 0.875]
+ * ```
  */
 export function linspaceEnsemble(M: number, a: number, b: number): Float64Array {
+  requireInteger("M", M, 1);
+  requireFinite("a", a);
+  requireFinite("b", b);
+  requireFits("M", M, 8);
   const x = new Float64Array(M);
   for (let i = 0; i < M; i++) x[i] = a + ((b - a) * (i + 0.5)) / M;
   return x;

@@ -7,13 +7,13 @@
  */
 import { KineticError, type SolveStatus } from "./errors.js";
 import { ACT_USER, activationKernel, velocityEnsembleInto } from "./internal/kernels.js";
-import { resolveSaveAt } from "./internal/save-at.js";
-import type { NetworkParams, NoiseModel } from "./network.js";
+import { checkNetwork, type NetworkParams, type NoiseModel } from "./network.js";
+import { resolveTimeline } from "./timeline.js";
 import { checkEnsemble } from "./particles.js";
 import { NormalStreams } from "./internal/normal-streams.js";
 import { eulerMaruyamaPaths1D, type FailRecord } from "./internal/sde-kernels.js";
 import { RngStreams, seedStateInto } from "./rng.js";
-import { invalidArgument, requireInteger, requireOneOf, requirePositive } from "./validate.js";
+import { invalidArgument, requireFits, requireInteger, requireOneOf, requireOptions, requirePositive } from "./validate.js";
 
 /** Names of the stochastic integrators. */
 export type SdeMethodName = "euler-maruyama" | "milstein" | "platen-weak2";
@@ -102,8 +102,12 @@ export interface SdeOptions {
   readonly seed?: number;
   /** Stream of particle 0: particle i uses stream firstStream + i (for workers) [0]. */
   readonly firstStream?: number;
-  /** Save times, multiples of h in [0, tEnd], non-decreasing [none]. */
-  readonly saveAt?: ArrayLike<number>;
+  /**
+   * Save times, multiples of h in [0, tEnd], non-decreasing (equal times allowed), or a count of evenly
+   * spaced times from 0 to tEnd [none]; resolved by {@link resolveTimeline} (times within 16 ulps of 0,
+   * tEnd or a layer boundary are set to that point).
+   */
+  readonly saveAt?: ArrayLike<number> | number;
   /**
    * A given Brownian path instead of the random streams (strong-convergence studies: build coarse
    * increments by summing fine ones). `seed`/`firstStream` are then ignored.
@@ -119,6 +123,8 @@ export interface SdeStats {
   rejected: number;
   /** Drift evaluations of the whole ensemble. */
   rhsEvals: number;
+  /** Particles that blew up (NaN in `x` from their failing step on). */
+  blownUp: number;
 }
 
 /** Result of {@link solveSde}. */
@@ -141,6 +147,13 @@ export interface SdeResult {
   readonly failedParticle: number;
 }
 
+/**
+ * Work limit of {@link solveSde}: 1e12 particle-coordinate steps (M·d × steps, about an hour); a larger
+ * solve is refused with TOO_LARGE naming `options.stepsPerLayer` and the largest that fits.
+ */
+export const MAX_SDE_WORK = 1e12;
+
+const SDE_OPTION_KEYS = ["method", "stepsPerLayer", "tEnd", "seed", "firstStream", "saveAt", "brownian"] as const;
 const BIG = 1e150;
 const CHUNK = 1024;
 
@@ -157,8 +170,9 @@ function noiseKindName(noise: NoiseModel | undefined): string {
  * @param options - method [`"euler-maruyama"`], stepsPerLayer [1], tEnd [T], seed [0],
  *   firstStream [0], saveAt, brownian (see {@link SdeOptions})
  * @returns `{ x, t, h, saveAt, saved, status, stats, failedParticle }`, fresh buffers
- * @throws KineticError INVALID_ARGUMENT (no noise model, bad option, tEnd or saveAt not on the step
- *   grid, non-finite x0), SHAPE_MISMATCH (x0 length), UNSUPPORTED (Milstein with matrix noise or
+ * @throws KineticError INVALID_ARGUMENT (no noise model, bad or unknown option, tEnd or saveAt not on the step
+ *   grid, non-finite x0), SHAPE_MISMATCH (x0 length), TOO_LARGE (more than {@link MAX_SDE_WORK}
+ *   particle-coordinate steps, or saves beyond the memory budget), UNSUPPORTED (Milstein with matrix noise or
  *   without `noise.dk`; platen-weak2 with non-constant noise)
  * @remarks
  * - Steps: h = Δt / stepsPerLayer, so layer boundaries are step boundaries; Euler–Maruyama with one
@@ -170,7 +184,9 @@ function noiseKindName(noise: NoiseModel | undefined): string {
  *   `createRng(seed, firstStream + i)`; any split of the ensemble into blocks with matching
  *   `firstStream` gives bit-identical results.
  * - Blow-up (|x| > 1e150 or non-finite, e.g. identity with w > 0 and large noise): that particle is
- *   set to NaN and stays NaN, the others run to tEnd, status "non-finite", `t` the earliest failure.
+ *   set to NaN and stays NaN (in `x` and in later saves; its path has no meaningful last state, unlike
+ *   the deterministic `solveOde`), the others run to tEnd, status "non-finite", `t` the earliest
+ *   failure, `stats.blownUp` the number of such particles.
  * - Cost: M·d normals and (1 or 2) drift evaluations per step; particles are processed in blocks of
  *   1024 so the random states stay in cache.
  * @example
@@ -180,12 +196,10 @@ function noiseKindName(noise: NoiseModel | undefined): string {
  * ```
  */
 export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOptions = {}): SdeResult {
-  if (typeof params !== "object" || params === null || !(params.W instanceof Float64Array)) {
-    throw invalidArgument("params", "network parameters (createNetwork / createScalarNetwork)", params);
-  }
+  checkNetwork(params);
   const d = params.d;
   const M = checkEnsemble(x0, d, "x0");
-  if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
+  options = requireOptions<SdeOptions>("options", options, SDE_OPTION_KEYS);
   const noise = params.noise;
   if (noise === undefined) throw invalidArgument("params.noise", "a noise model (K) for the stochastic ResNet", undefined);
   const method = options.method === undefined ? "euler-maruyama" : requireOneOf("options.method", options.method, SDE_METHOD_NAMES);
@@ -205,11 +219,13 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
   if (nSteps < 1 || Math.abs(nSteps * h - tEnd) > 1e-9 * Math.max(1, tEnd)) {
     throw invalidArgument("options.tEnd", `a positive multiple of the step h = ${h}`, tEnd);
   }
+  // work limit, refused before any work: steps × particle coordinates
+  requireFits("options.stepsPerLayer", spl, (nSteps / spl) * M * d, MAX_SDE_WORK, "particle-coordinate steps");
   const seed = options.seed ?? 0;
   const firstStream = options.firstStream ?? 0;
   // Validate seed and stream now (RngStreams checks them too, but only when a block is created).
   new RngStreams(seed, 0, firstStream);
-  const saveAt = resolveSaveAt(options.saveAt, tEnd);
+  const saveAt = resolveTimeline(params, options.saveAt, { tEnd, name: "options.saveAt", stateSize: M * d }).saveAt;
   const saveStep = new Int32Array(saveAt.length);
   for (let s = 0; s < saveAt.length; s++) {
     const k = Math.round(saveAt[s]! / h);
@@ -224,7 +240,7 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
   const n = M * d;
   const x = Float64Array.from(x0);
   const saved = new Float64Array(saveAt.length * n);
-  const stats: SdeStats = { steps: nSteps, rejected: 0, rhsEvals: 0 };
+  const stats: SdeStats = { steps: nSteps, rejected: 0, rhsEvals: 0, blownUp: 0 };
   const kern = activationKernel(params.sigma);
   const sqrtH = Math.sqrt(h);
   const L = params.nLayers;
@@ -347,6 +363,9 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
     while (s < saveAt.length && saveStep[s] === nSteps) saved.set(xs, (s++) * n + start * d);
   }
   const failed = failParticle >= 0;
+  if (failed) {
+    for (let p = 0; p < n; p += d) if (x[p] !== x[p]) stats.blownUp++;
+  }
   return {
     x,
     t: failed ? failStep * h : nSteps * h,

@@ -8,8 +8,11 @@ import {
   invalidArgument,
   type NetworkParams,
   type NoiseModel,
+  requireFits,
   requireInteger,
   requireNonNegative,
+  requireOptions,
+  resolveTimeline,
   RngStreams,
   solveSde,
 } from "@kinetic-nde/core";
@@ -75,15 +78,16 @@ export function compareWithParticles(problem: FokkerPlanckProblem, options: Comp
   const network = requireNetwork1D(problem.network);
   const grid = requireGrid1D(problem.grid);
   const D: Diffusion1D = problem.D !== undefined ? validateDiffusion(problem.D) : diffusionFromNetwork(network);
+  options = requireOptions<CompareWithParticlesOptions>("options", options, ["M", "seed", "substeps", "dt"]);
   const M = requireInteger("M", options.M ?? 20_000);
+  requireFits("M", M, 8 * 3);
   const seed = requireNonNegative("seed", options.seed ?? 0);
   const substeps = requireInteger("substeps", options.substeps ?? 1);
   const f0 = resolveInitialDensity(grid, problem.f0);
   const T = problem.T ?? network.T;
-  const nLayersRun = Math.max(1, Math.round(T / network.dt));
   const h = network.dt / substeps;
-  const times: number[] = [];
-  for (let k = 1; k <= nLayersRun; k++) times.push(Math.min(k * network.dt, T));
+  // the layer boundaries in (0, T] and T, from core's one timeline
+  const times = Array.from(resolveTimeline(network, undefined, { tEnd: T, defaultSaveAt: "layers" }).saveAt.subarray(1));
   const pde = solveFokkerPlanck(
     { ...problem, T: times[times.length - 1]! },
     { saveAt: times, dt: options.dt ?? h },

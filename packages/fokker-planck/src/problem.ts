@@ -2,7 +2,16 @@
  * Resolving the 1-D Fokker–Planck problem: drift of a layer, diffusion from the noise model.
  * @packageDocumentation
  */
-import { invalidArgument, KineticError, type NetworkParams, requireFiniteArray } from "@kinetic-nde/core";
+import {
+  checkNetwork,
+  invalidArgument,
+  KineticError,
+  type NetworkParams,
+  requireFiniteArray,
+  requireInteger,
+  requireNonNegative,
+  type TimelineSegment,
+} from "@kinetic-nde/core";
 import type { Grid1D } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
 import { cellAverages } from "./densities.js";
@@ -93,10 +102,53 @@ export function requireGrid1D(grid: unknown, name = "grid"): Grid1D {
  * @internal
  */
 export function requireNetwork1D(network: unknown): NetworkParams {
-  const p = network as NetworkParams | null;
-  if (typeof p !== "object" || p === null || !(p.W instanceof Float64Array) || typeof p.sigma?.sigma !== "function") {
-    throw invalidArgument("network", "network parameters from createNetwork / createScalarNetwork", network);
-  }
+  const p = checkNetwork(network, "network");
   if (p.d !== 1) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 1 for the 1-D solver; got ${p.d}`);
   return p;
+}
+
+/** Default step limit of the Fokker–Planck solvers (`maxSteps`): 10 000 000 time steps. */
+export const DEFAULT_MAX_STEPS = 10_000_000;
+
+/** Sub-steps of a segment of length `span` with largest step `dt` (the solvers' one rule). @internal */
+export function subSteps(span: number, dt: number): number {
+  return Math.max(1, Math.ceil(span / dt - 1e-9));
+}
+
+/**
+ * The `maxSteps` option (integer ≥ 1, default {@link DEFAULT_MAX_STEPS}) and the planned step count of
+ * the segments with largest step `dt`; more planned steps than `maxSteps` is refused before any work
+ * (TOO_LARGE naming `dt`, with the smallest dt that fits). @internal
+ */
+export function requireStepBudget(segments: readonly TimelineSegment[], dt: number, maxStepsOption: unknown, dtName = "dt"): number {
+  const maxSteps = requireInteger("maxSteps", maxStepsOption ?? DEFAULT_MAX_STEPS, 1);
+  let steps = 0;
+  let span = 0;
+  for (const seg of segments) {
+    steps += subSteps(seg.t1 - seg.t0, dt);
+    span += seg.t1 - seg.t0;
+  }
+  if (steps > maxSteps) {
+    // each segment takes at least one step; the rest share maxSteps - segments
+    const room = maxSteps - segments.length;
+    const smallest = room > 0 ? span / room : Infinity;
+    throw new KineticError(
+      "TOO_LARGE",
+      `too large: \`${dtName}\` = ${dt} needs ${steps} time steps over [0, ${span}]; the limit \`maxSteps\` is ${maxSteps}` +
+        (Number.isFinite(smallest) ? `; the smallest ${dtName} that fits is about ${smallest.toPrecision(3)}` : "; raise maxSteps"),
+      { details: { argument: dtName, value: dt, estimate: steps, budget: maxSteps, largest: smallest, unit: "time steps" } },
+    );
+  }
+  return maxSteps;
+}
+
+/**
+ * The mass-loss rule shared with the Vlasov solver: outflow is a success and the lost mass is reported
+ * in `stats.massLost`; a relative loss above `massLossTolerance` (default Infinity) gives status
+ * "mass-lost". `massTolerance` is the former name of the option. @internal
+ */
+export function resolveMassLossTolerance(value: unknown): number {
+  if (value === undefined) return Infinity;
+  if (value === Infinity) return Infinity;
+  return requireNonNegative("massLossTolerance", value);
 }

@@ -80,10 +80,13 @@ describe("solveFokkerPlanck: invariants", () => {
     expect(r.stats.minValue).toBeGreaterThanOrEqual(0);
   });
 
-  it("outflow and absorbing boundaries report the mass lost (mass-lost status, budget closes)", () => {
+  it("outflow and absorbing boundaries report the mass lost (success; mass-lost above massLossTolerance; budget closes)", () => {
     const network = createScalarNetwork({ sigma: "identity", w: 1, b: 0, T: 1 });
     for (const boundary of ["outflow", "absorbing"] as const) {
-      const r = solveFokkerPlanck({ network, grid, f0: (x) => Math.exp(-x * x), D: 0.2 }, { boundary, dt: 0.01 });
+      const ok = solveFokkerPlanck({ network, grid, f0: (x) => Math.exp(-x * x), D: 0.2 }, { boundary, dt: 0.01 });
+      expect(ok.status).toBe("success");
+      const r = solveFokkerPlanck({ network, grid, f0: (x) => Math.exp(-x * x), D: 0.2 }, { boundary, dt: 0.01, massLossTolerance: 0.01 });
+      expect(r.stats.massLost).toBe(ok.stats.massLost);
       expect(r.status).toBe("mass-lost");
       expect(r.stats.massLost).toBeGreaterThan(0.01);
       expectAllClose(r.stats.massFinal + r.stats.massLost, r.stats.massInitial, { rtol: 1e-12, label: boundary });

@@ -7,11 +7,11 @@
 import {
   invalidArgument,
   KineticError,
-  layerAt,
   type NetworkParams,
-  requireFinite,
   requireOneOf,
+  requireOptions,
   requirePositive,
+  resolveTimeline,
   type SolveStatus,
 } from "@kinetic-nde/core";
 import type { Grid1D } from "@kinetic-nde/mean-field";
@@ -32,7 +32,16 @@ import {
   thomasFactor,
   thomasSolveInPlace,
 } from "./internal/numerics.js";
-import { diffusionFromNetwork, requireGrid1D, requireNetwork1D, resolveInitialDensity, validateDiffusion } from "./problem.js";
+import {
+  diffusionFromNetwork,
+  requireGrid1D,
+  requireNetwork1D,
+  requireStepBudget,
+  resolveInitialDensity,
+  resolveMassLossTolerance,
+  subSteps,
+  validateDiffusion,
+} from "./problem.js";
 
 /** Time integrators of {@link solveFokkerPlanck}. */
 export type FokkerPlanckMethod = "implicit-euler" | "crank-nicolson" | "explicit-euler";
@@ -111,13 +120,30 @@ export interface FokkerPlanckOptions {
   readonly dt?: number;
   /** Boundary at both ends, or [left, right] (default `"zero-flux"`). */
   readonly boundary?: Boundary | readonly [Boundary, Boundary];
-  /** Times in [0, T] at which to store copies of f (default none). */
-  readonly saveAt?: readonly number[];
+  /**
+   * Times in [0, T], non-decreasing (equal times allowed), or a count of evenly spaced times, at which to
+   * store copies of f (default none); resolved by core's `resolveTimeline`.
+   */
+  readonly saveAt?: ArrayLike<number> | number;
   /** Fraction of the stability bound used when explicit Euler chooses dt (default 0.9). */
   readonly safety?: number;
-  /** Relative mass loss above which the status is `"mass-lost"` (default 1e-10). */
+  /**
+   * Relative mass loss (of the initial mass) above which the status is `"mass-lost"` (default Infinity:
+   * mass leaving through an outflow or absorbing boundary is a success, reported in `stats.massLost`).
+   * `massTolerance` is accepted as its former name.
+   */
+  readonly massLossTolerance?: number;
+  /** @deprecated the former name of {@link FokkerPlanckOptions.massLossTolerance}. */
   readonly massTolerance?: number;
+  /**
+   * Largest number of time steps (default 10 000 000). The step count is known before the solve: more
+   * is refused up front with TOO_LARGE naming `dt` and the smallest dt that fits.
+   */
+  readonly maxSteps?: number;
 }
+
+/** Option keys of {@link solveFokkerPlanck} (unknown keys are an error). */
+const FP_OPTION_KEYS = ["method", "dt", "boundary", "saveAt", "safety", "massLossTolerance", "maxSteps"] as const;
 
 /** Counters of a solve. */
 export interface FokkerPlanckStats {
@@ -147,13 +173,13 @@ export interface FokkerPlanckStats {
 export interface FokkerPlanckResult {
   /** Density at T: n cell averages. */
   readonly f: Float64Array;
-  /** Copies of f at `times` (the requested saveAt times, sorted). */
+  /** Copies of f at `times` (the save times as resolved by core's `resolveTimeline`). */
   readonly saved: readonly Float64Array[];
   /** Times of `saved`. */
   readonly times: readonly number[];
   /** The grid. */
   readonly grid: Grid1D;
-  /** `"success"`, `"non-finite"` (blow-up), or `"mass-lost"` (outflow above `massTolerance`). */
+  /** `"success"`, `"non-finite"` (blow-up), or `"mass-lost"` (outflow above `massLossTolerance`). */
   readonly status: SolveStatus;
   readonly stats: FokkerPlanckStats;
 }
@@ -167,38 +193,6 @@ export function resolveBoundaries(b: unknown): [Boundary, Boundary] {
   }
   const one = requireOneOf("boundary", b, BOUNDARIES);
   return [one, one];
-}
-
-/** @internal Sorted, validated save times. */
-export function resolveSaveAt(saveAt: unknown, T: number): number[] {
-  if (saveAt === undefined) return [];
-  if (!Array.isArray(saveAt)) throw invalidArgument("saveAt", "an array of times in [0, T]", saveAt);
-  const out = saveAt.map((t, i) => {
-    const v = requireFinite(`saveAt[${i}]`, t);
-    if (v < 0 || v > T * (1 + 1e-12)) throw invalidArgument(`saveAt[${i}]`, `a time in [0, T = ${T}]`, v);
-    return Math.min(v, T);
-  });
-  return out.sort((a, b) => a - b);
-}
-
-/** @internal Segment end points: layer boundaries, save times and T (sorted, unique). */
-export function breakpoints(network: NetworkParams, T: number, saves: readonly number[]): number[] {
-  const pts = new Set<number>();
-  for (let k = 1; k < network.nLayers; k++) {
-    const t = k * network.dt;
-    if (t < T) pts.add(t);
-  }
-  for (const t of saves) if (t > 0) pts.add(t);
-  pts.add(T);
-  const sorted = [...pts].sort((a, b) => a - b);
-  // merge points closer than round-off (e.g. 3·0.1 and 0.3), so no step of length ~1e-17 is taken
-  const out: number[] = [];
-  const eps = 1e-12 * T;
-  for (const t of sorted) {
-    if (out.length > 0 && t - out[out.length - 1]! <= eps) out[out.length - 1] = t;
-    else out.push(t);
-  }
-  return out;
 }
 
 /** The velocity field of layer k of a 1-D network, a(x) = σ(w_k x + b_k). @internal */
@@ -318,11 +312,13 @@ export function outflowRate(c: ChangCooperCoefficients, n: number, dx: number, f
  *   [kΔt, (k+1)Δt); D constant or D(x) (default K(x)²/2 from the network's noise model);
  *   f0 as n cell averages (1/length units) or a density function
  * @param options - `method` (default implicit Euler), `dt`, `boundary` (default zero-flux),
- *   `saveAt`, `safety`, `massTolerance`
+ *   `saveAt`, `safety`, `massLossTolerance` (default Infinity), `maxSteps` (default 1e7)
  * @returns `{ f, saved, times, grid, status, stats }`: fresh cell averages at T and at the saveAt
- *   times; status `"success"`, `"mass-lost"` (outflow/absorbing boundary lost more than
- *   massTolerance of the mass; `stats.massLost` has the amount) or `"non-finite"`
- * @throws KineticError INVALID_ARGUMENT (bad grid, f0, D, dt, T, saveAt, boundary, method),
+ *   times; status `"success"` (mass that left through an outflow/absorbing boundary is in
+ *   `stats.massLost`), `"mass-lost"` (more than `massLossTolerance` of the initial mass left) or
+ *   `"non-finite"`
+ * @throws KineticError INVALID_ARGUMENT (bad grid, f0, D, dt, T, saveAt, boundary, method, unknown
+ *   option), TOO_LARGE (more than `maxSteps` time steps, or nSave·n values beyond the memory budget),
  *   SHAPE_MISMATCH (network.d ≠ 1, f0 length), UNSTABLE (explicit Euler with dt above its
  *   positivity/stability bound Δx² / max_i(α_{i+1/2}+β_{i-1/2}); the message gives the bound)
  * @remarks
@@ -350,20 +346,20 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   const grid = requireGrid1D(problem.grid);
   const D = problem.D !== undefined ? validateDiffusion(problem.D) : diffusionFromNetwork(network);
   const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
+  options = requireOptions<FokkerPlanckOptions>("options", options, FP_OPTION_KEYS, { massTolerance: "massLossTolerance" });
   const method = requireOneOf("method", options.method ?? "implicit-euler", ["implicit-euler", "crank-nicolson", "explicit-euler"] as const);
   const [left, right] = resolveBoundaries(options.boundary);
-  const saves = resolveSaveAt(options.saveAt, T);
+  const n = grid.n;
+  const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: n });
+  const saves = tl.saveAt;
   const safety = options.safety !== undefined ? requirePositive("safety", options.safety) : 0.9;
   if (safety > 1) throw invalidArgument("safety", "in (0, 1]", safety);
-  const massTol = options.massTolerance !== undefined ? requirePositive("massTolerance", options.massTolerance) : 1e-10;
+  const massTol = resolveMassLossTolerance(options.massLossTolerance);
   const f = resolveInitialDensity(grid, problem.f0);
-  const n = grid.n;
   const dx = grid.dx;
 
   const coef: ChangCooperCoefficients = { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
-  const layersUsed: number[] = [];
-  const lastLayer = layerAt(network, T * (1 - 1e-14));
-  for (let k = 0; k <= lastLayer; k++) layersUsed.push(k);
+  const layersUsed = [...new Set(tl.segments.map((seg) => seg.layer))];
 
   let dt: number;
   if (method === "explicit-euler") {
@@ -389,6 +385,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   } else {
     dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
   }
+  requireStepBudget(tl.segments, dt, options.maxSteps);
 
   // Preallocated work arrays: nothing is allocated inside the time loop.
   // implicit Euler: LU and UL factors, alternated step by step (fused sweeps); the others: one LU
@@ -405,13 +402,13 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   const massInitial = compensatedSum(f) * dx;
   const saved: Float64Array[] = [];
   const times: number[] = [];
-  let si = 0;
-  while (si < saves.length && saves[si]! <= 0) {
-    saved.push(f.slice());
-    times.push(saves[si]!);
-    si++;
-  }
-  const stops = breakpoints(network, T, saves);
+  const record = (from: number, to: number): void => {
+    for (let q = from; q < to; q++) {
+      saved.push(f.slice());
+      times.push(saves[q]!);
+    }
+  };
+  record(0, tl.initialSaves);
   let t = 0;
   let steps = 0;
   let assemblies = 0;
@@ -423,12 +420,12 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   let curH = NaN;
   let outMax = 0;
 
-  outer: for (const stop of stops) {
+  outer: for (const seg of tl.segments) {
+    const stop = seg.t1;
     const span = stop - t;
-    if (!(span > 0)) continue;
-    const nSub = Math.max(1, Math.ceil(span / dt - 1e-9));
+    const nSub = subSteps(span, dt);
     const h = span / nSub;
-    const k = layerAt(network, t + 0.5 * span);
+    const k = seg.layer;
     if (k !== curLayer) {
       layerCoefficients(network, k, grid, D, left, right, coef);
       assemblies++;
@@ -487,11 +484,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
       }
     }
     t = stop;
-    while (si < saves.length && saves[si]! <= t * (1 + 1e-14)) {
-      saved.push(f.slice());
-      times.push(saves[si]!);
-      si++;
-    }
+    record(seg.saveFrom, seg.saveTo);
   }
   const massFinal = compensatedSum(f) * dx;
   if (status === "success" && massLost > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";

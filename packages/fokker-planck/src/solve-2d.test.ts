@@ -79,10 +79,13 @@ describe("solveFokkerPlanck2D", () => {
     expectAllClose(got, [m[0]!, m[1]!, C[0]!, C[1]!, C[3]!], { atol: 1e-2, rtol: 0 });
   });
 
-  it("outflow reports the mass lost", () => {
+  it("outflow reports the mass lost (success; mass-lost above massLossTolerance)", () => {
     const network = createConstantNetwork({ sigma: "identity", W: [1, 0, 0, 1], b: [0, 0], T: 1 });
     const grid = createGrid2D([-3, 3], [-3, 3], 30);
-    const r = solveFokkerPlanck2D({ network, grid, f0: gauss2, D: [0.1, 0.1] }, { boundary: "outflow", dt: 0.02 });
+    const ok = solveFokkerPlanck2D({ network, grid, f0: gauss2, D: [0.1, 0.1] }, { boundary: "outflow", dt: 0.02 });
+    expect(ok.status).toBe("success");
+    expect(ok.stats.massLost).toBeGreaterThan(1e-3);
+    const r = solveFokkerPlanck2D({ network, grid, f0: gauss2, D: [0.1, 0.1] }, { boundary: "outflow", dt: 0.02, massLossTolerance: 1e-3 });
     expect(r.status).toBe("mass-lost");
     expectAllClose(r.stats.massFinal + r.stats.massLost, r.stats.massInitial, { rtol: 1e-12 });
   });

@@ -6,19 +6,21 @@
  * @packageDocumentation
  */
 import {
+  checkNetwork,
   invalidArgument,
   KineticError,
-  layerAt,
   type NetworkParams,
   requireFiniteArray,
+  requireOptions,
   requirePositive,
+  resolveTimeline,
   type SolveStatus,
 } from "@kinetic-nde/core";
 import { createGrid1D, type Grid2D } from "@kinetic-nde/mean-field";
 import { type Boundary, changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
 import { compensatedSum, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";
-import { validateDiffusion } from "./problem.js";
-import { breakpoints, fillImplicitMatrix, resolveBoundaries, resolveSaveAt } from "./solve-1d.js";
+import { requireStepBudget, resolveMassLossTolerance, subSteps, validateDiffusion } from "./problem.js";
+import { fillImplicitMatrix, resolveBoundaries } from "./solve-1d.js";
 
 /** The 2-D problem. Densities are nx·ny cell averages, index `i*ny + j` (x index outer). */
 export interface FokkerPlanckProblem2D {
@@ -44,10 +46,17 @@ export interface FokkerPlanckOptions2D {
   readonly dt?: number;
   /** Boundary on all four sides: `"zero-flux"` (default), `"outflow"`, `"absorbing"` (or [x-sides, y-sides]). */
   readonly boundary?: Boundary | readonly [Boundary, Boundary];
-  /** Times in [0, T] at which to store copies of f. */
-  readonly saveAt?: readonly number[];
-  /** Relative mass loss above which the status is `"mass-lost"` (default 1e-10). */
+  /** Times in [0, T] (non-decreasing) or a count of evenly spaced times at which to store copies of f; core's `resolveTimeline`. */
+  readonly saveAt?: ArrayLike<number> | number;
+  /**
+   * Relative mass loss above which the status is `"mass-lost"` (default Infinity: outflow is a success,
+   * the loss is in `stats.massLost`). `massTolerance` is accepted as its former name.
+   */
+  readonly massLossTolerance?: number;
+  /** @deprecated the former name of {@link FokkerPlanckOptions2D.massLossTolerance}. */
   readonly massTolerance?: number;
+  /** Largest number of time steps (default 10 000 000); more is refused up front (TOO_LARGE naming `dt`). */
+  readonly maxSteps?: number;
 }
 
 /** Result of {@link solveFokkerPlanck2D}. */
@@ -105,7 +114,7 @@ function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion
  * Solve the 2-D Fokker–Planck equation of the stochastic ResNet with diagonal diffusion.
  * @param problem - `{ network (d = 2), grid (Grid2D), f0, D?, T? }`; f0 as nx·ny cell averages
  *   (index i*ny + j) or a function sampled at cell centres
- * @param options - `dt`, `boundary`, `saveAt`, `massTolerance`
+ * @param options - `dt`, `boundary`, `saveAt`, `massLossTolerance` (default Infinity), `maxSteps` (default 1e7)
  * @returns `{ f, saved, times, grid, status, stats }` with fresh arrays
  * @throws KineticError INVALID_ARGUMENT (bad grid, f0, D, dt, T, saveAt), SHAPE_MISMATCH (d ≠ 2,
  *   f0 length), UNSUPPORTED (non-diagonal noise)
@@ -124,21 +133,23 @@ function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion
  */
 export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D = {}): FokkerPlanckResult2D {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
-  const network = problem.network;
-  if (typeof network !== "object" || network === null || !(network.W instanceof Float64Array)) {
-    throw invalidArgument("network", "network parameters from createNetwork", network);
-  }
+  const network = checkNetwork(problem.network, "network");
   if (network.d !== 2) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 2 for the 2-D solver; got ${network.d}`);
   const grid = problem.grid;
   if (typeof grid !== "object" || grid === null || grid.kind !== "2d") throw invalidArgument("grid", "a 2-D grid from createGrid2D", grid);
   const [Dx, Dy] = diffusion2D(network, problem.D);
   const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
+  options = requireOptions<FokkerPlanckOptions2D>("options", options, ["dt", "boundary", "saveAt", "massLossTolerance", "maxSteps"], {
+    massTolerance: "massLossTolerance",
+  });
   const [bx, by] = resolveBoundaries(options.boundary);
-  const saves = resolveSaveAt(options.saveAt, T);
-  const dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
-  const massTol = options.massTolerance !== undefined ? requirePositive("massTolerance", options.massTolerance) : 1e-10;
   const { nx, ny, dx, dy } = grid;
   const N = nx * ny;
+  const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: N });
+  const saves = tl.saveAt;
+  const dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
+  requireStepBudget(tl.segments, dt, options.maxSteps);
+  const massTol = resolveMassLossTolerance(options.massLossTolerance);
   let f: Float64Array;
   if (typeof problem.f0 === "function") {
     const g0 = problem.f0;
@@ -203,12 +214,13 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
   const massInitial = compensatedSum(f) * dx * dy;
   const saved: Float64Array[] = [];
   const times: number[] = [];
-  let si = 0;
-  while (si < saves.length && saves[si]! <= 0) {
-    saved.push(f.slice());
-    times.push(saves[si]!);
-    si++;
-  }
+  const record = (from: number, to: number): void => {
+    for (let q = from; q < to; q++) {
+      saved.push(f.slice());
+      times.push(saves[q]!);
+    }
+  };
+  record(0, tl.initialSaves);
   let t = 0;
   let steps = 0;
   let assemblies = 0;
@@ -218,12 +230,12 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
   let curH = NaN;
   const openX = bx !== "zero-flux";
   const openY = by !== "zero-flux";
-  outer: for (const stop of breakpoints(network, T, saves)) {
+  outer: for (const seg of tl.segments) {
+    const stop = seg.t1;
     const span = stop - t;
-    if (!(span > 0)) continue;
-    const nSub = Math.max(1, Math.ceil(span / dt - 1e-9));
+    const nSub = subSteps(span, dt);
     const h = span / nSub;
-    const k = layerAt(network, t + 0.5 * span);
+    const k = seg.layer;
     if (k !== curLayer || h !== curH) {
       assemble(k, h);
       assemblies++;
@@ -254,11 +266,7 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
       }
     }
     t = stop;
-    while (si < saves.length && saves[si]! <= t * (1 + 1e-14)) {
-      saved.push(f.slice());
-      times.push(saves[si]!);
-      si++;
-    }
+    record(seg.saveFrom, seg.saveTo);
   }
   const massFinal = compensatedSum(f) * dx * dy;
   if (status === "success" && massLost > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";

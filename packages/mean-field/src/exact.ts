@@ -3,10 +3,21 @@
  * (1-D: f(t, x) = f0(x0(x)) |∂x0/∂x|; 2-D identity activation: the exact affine flow).
  * @packageDocumentation
  */
-import { KineticError, type NetworkParams, type SolveStatus, invalidArgument, linearFlowMap, requireFinite, requireInteger } from "@kinetic-nde/core";
+import {
+  KineticError,
+  type NetworkParams,
+  type SolveStatus,
+  checkNetwork,
+  invalidArgument,
+  linearFlowMap,
+  requireFinite,
+  requireInteger,
+  requireOptions,
+  resolveTimeline,
+} from "@kinetic-nde/core";
 import { type Grid1D, type Grid2D, massOf } from "./grid.js";
 import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, cellAverages2D, isDistribution1D } from "./initial.js";
-import { flowNetwork1D } from "./internal/flow.js";
+import { flow1D } from "./internal/flow.js";
 import { GL4_W, GL4_X, GL8_W, GL8_X, integrate } from "./internal/quadrature.js";
 
 /** A problem for {@link solveVlasovExact}: as for solveVlasov, one density. */
@@ -20,8 +31,11 @@ export interface VlasovExactProblem {
 
 /** Options of {@link solveVlasovExact}. */
 export interface VlasovExactOptions {
-  /** Output times within tSpan (the end time is always computed). */
-  readonly saveAt?: readonly number[];
+  /**
+   * Output times within tSpan, non-decreasing (equal times allowed), or a count of evenly spaced times
+   * (the end time is always computed); resolved by core's `resolveTimeline`.
+   */
+  readonly saveAt?: ArrayLike<number> | number;
   /** 1-D density functions without cdf: Gauss–Legendre (8-point) panels per back-mapped cell, default 4. */
   readonly panels?: number;
   /** 2-D: Gauss–Legendre points per direction per cell (4 or 8; default 8). */
@@ -56,8 +70,10 @@ export interface VlasovExactResult {
  *
  * @param problem - `{ params, f0, grid?, tSpan? }`
  * @param options - saveAt, panels, points, n
- * @returns `{ f, saved, times, grid, status, stats, method }`
- * @throws KineticError INVALID_ARGUMENT, SHAPE_MISMATCH, UNSUPPORTED (2-D with σ ≠ identity, d > 2)
+ * @returns `{ f, saved, times, grid, status, stats, method }`; status "non-finite" when a cell average is
+ *   not finite (e.g. an f0 that returns NaN), else "success"
+ * @throws KineticError INVALID_ARGUMENT (bad or unknown option, unsorted saveAt), SHAPE_MISMATCH,
+ *   UNSUPPORTED (2-D with σ ≠ identity, d > 2), UNSTABLE (2-D flow map overflows)
  * @remarks For identity/tanh with w < 0 mass concentrates at x* = -b/w: the cell containing x* grows
  * like e^{|w|t} while its neighbours empty — the cell averages stay exact (no smoothing), so the exact
  * solution is the right oracle for measuring numerical diffusion. For ReLU, mass in the invariant
@@ -70,17 +86,15 @@ export interface VlasovExactResult {
  */
 export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExactOptions = {}): VlasovExactResult {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
-  const params = problem.params;
-  if (typeof params !== "object" || params === null || !(params.W instanceof Float64Array)) throw invalidArgument("params", "NetworkParams", params);
+  const params = checkNetwork(problem.params, "params");
+  options = requireOptions<VlasovExactOptions>("options", options, ["saveAt", "panels", "points", "n"]);
   const t0 = requireFinite("tSpan[0]", problem.tSpan?.[0] ?? 0);
   const t1 = requireFinite("tSpan[1]", problem.tSpan?.[1] ?? params.T);
   if (!(t1 >= t0)) throw invalidArgument("tSpan", "[t0, t1] with t1 ≥ t0", problem.tSpan);
-  const saveAt = (options.saveAt ?? []).map((t, i) => {
-    requireFinite(`saveAt[${i}]`, t);
-    if (t < t0 || t > t1) throw invalidArgument(`saveAt[${i}]`, `within tSpan [${t0}, ${t1}]`, t);
-    return t;
-  });
-  saveAt.sort((a, b) => a - b);
+  const gr = problem.grid as { kind?: unknown; n?: unknown; nx?: unknown; ny?: unknown } | undefined;
+  const cellsOf = gr === undefined || typeof gr !== "object" || gr === null ? 400 : gr.kind === "2d" ? Number(gr.nx) * Number(gr.ny) : Number(gr.n);
+  const cells = Number.isFinite(cellsOf) && cellsOf > 0 ? cellsOf : 1; // a bad grid is reported below
+  const saveAt = Array.from(resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt", stateSize: cells }).saveAt);
   const panels = requireInteger("panels", options.panels ?? 4, 1, 1 << 16);
   if (params.d === 1) {
     let grid = problem.grid;
@@ -94,9 +108,18 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
     let evaluations = 0;
     const at = (t: number) => {
       const out = new Float64Array(g.n);
-      let xl = flowNetwork1D(params, g.xMin, t, t0);
+      // backward characteristics from t to t0 over the layer segments of core's one timeline
+      const segs = resolveTimeline(params, undefined, { t0, tEnd: t }).segments;
+      const back = (x: number): number => {
+        for (let q = segs.length - 1; q >= 0; q--) {
+          const seg = segs[q]!;
+          x = flow1D(params.sigma, params.W[seg.layer]!, params.b[seg.layer]!, x, seg.t0 - seg.t1);
+        }
+        return x;
+      };
+      let xl = back(g.xMin);
       for (let i = 0; i < g.n; i++) {
-        const xr = flowNetwork1D(params, i === g.n - 1 ? g.xMax : g.xMin + (i + 1) * g.dx, t, t0);
+        const xr = back(i === g.n - 1 ? g.xMax : g.xMin + (i + 1) * g.dx);
         const inc = F0.increment(xl, xr);
         out[i] = inc / g.dx;
         xl = xr;
@@ -111,7 +134,7 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
       saved,
       times: Float64Array.from(saveAt),
       grid: g,
-      status: "success",
+      status: finiteStatus(f, saved),
       stats: { mass0: F0.total, mass: massOf(g, f), evaluations },
       method: F0.exactCdf ? "cdf" : "quadrature",
     };
@@ -132,17 +155,15 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   const at = (t: number) => {
     // backward affine map x0 = M x + c from t to t0 (composed over layers), Jacobian det M
     let M = new Float64Array([1, 0, 0, 1]), c = new Float64Array(2);
-    let tau = t;
-    while (tau > t0) {
-      let k = Math.ceil(tau / params.dt - 1e-12) - 1;
-      k = Math.min(Math.max(k, 0), params.nLayers - 1);
-      const edge = k === 0 ? t0 : Math.max(t0, k * params.dt);
+    // the layer segments of [t0, t] (core's one timeline), walked backward
+    const segs = resolveTimeline(params, undefined, { t0, tEnd: t }).segments;
+    for (let q = segs.length - 1; q >= 0; q--) {
+      const { layer: k, t0: edge, t1: tau } = segs[q]!;
       const step = linearFlowMap(params.W.subarray(4 * k, 4 * k + 4), params.b.subarray(2 * k, 2 * k + 2), edge - tau);
       // compose: x0 = step(M x + c)
       const m = step.Phi;
       M = new Float64Array([m[0]! * M[0]! + m[1]! * M[2]!, m[0]! * M[1]! + m[1]! * M[3]!, m[2]! * M[0]! + m[3]! * M[2]!, m[2]! * M[1]! + m[3]! * M[3]!]);
       c = new Float64Array([m[0]! * c[0]! + m[1]! * c[1]! + step.c[0]!, m[2]! * c[0]! + m[3]! * c[1]! + step.c[1]!]);
-      tau = edge;
     }
     const det = Math.abs(M[0]! * M[3]! - M[1]! * M[2]!);
     const out = new Float64Array(grid.nx * grid.ny);
@@ -166,7 +187,13 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   };
   const saved = saveAt.map(at);
   const f = at(t1);
-  return { f, saved, times: Float64Array.from(saveAt), grid, status: "success", stats: { mass0, mass: massOf(grid, f), evaluations }, method: "affine-quadrature" };
+  return { f, saved, times: Float64Array.from(saveAt), grid, status: finiteStatus(f, saved), stats: { mass0, mass: massOf(grid, f), evaluations }, method: "affine-quadrature" };
+}
+
+/** "success" only when every cell average is finite; otherwise "non-finite" (e.g. an f0 returning NaN). */
+function finiteStatus(f: Float64Array, saved: readonly Float64Array[]): SolveStatus {
+  for (const a of [f, ...saved]) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return "non-finite";
+  return "success";
 }
 
 interface Cdf {

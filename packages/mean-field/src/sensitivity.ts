@@ -4,7 +4,21 @@
  * per-trajectory sensitivities ∂_w x, ∂_b x.
  * @packageDocumentation
  */
-import { KineticError, type NetworkParams, type SolveStatus, checkEnsemble, invalidArgument, requireFinite, requireInteger, requireOneOf, requirePositive } from "@kinetic-nde/core";
+import {
+  KineticError,
+  type NetworkParams,
+  type SolveStatus,
+  checkEnsemble,
+  checkNetwork,
+  invalidArgument,
+  requireFinite,
+  requireFits,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+  requirePositive,
+  resolveTimeline,
+} from "@kinetic-nde/core";
 import {
   type Boundary,
   type FaceCoefficients1D,
@@ -82,12 +96,12 @@ export interface SensitivityResult {
  */
 export function solveVlasovSensitivity(problem: SensitivityProblem, options: SensitivityOptions = {}): SensitivityResult {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
-  const params = problem.params;
-  if (typeof params !== "object" || params === null || !(params.W instanceof Float64Array)) throw invalidArgument("params", "NetworkParams", params);
+  const params = checkNetwork(problem.params, "params");
   if (params.d !== 1) throw new KineticError("UNSUPPORTED", `solveVlasovSensitivity is 1-D; got d = ${params.d}`);
   const t0 = requireFinite("tSpan[0]", problem.tSpan?.[0] ?? 0);
   const t1 = requireFinite("tSpan[1]", problem.tSpan?.[1] ?? params.T);
   if (!(t1 >= t0)) throw invalidArgument("tSpan", "[t0, t1] with t1 ≥ t0", problem.tSpan);
+  options = requireOptions<SensitivityOptions>("options", options, ["scheme", "limiter", "timeStepper", "cfl", "dt", "boundary", "n"]);
   const scheme = requireOneOf("scheme", options.scheme ?? "upwind", ["upwind", "muscl"] as const);
   const limiter = requireOneOf("limiter", options.limiter ?? "van-leer", ["minmod", "mc", "van-leer"] as const);
   const muscl = scheme === "muscl";
@@ -150,14 +164,11 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
     advectionStage1D(c, bs, sg, periodic, a, bbse, 1 - a, c2, bd);
     advectionStage1D(cb, fs, sf, periodic, 1, bd, 0, c2, bd);
   };
-  const stops = new Set<number>([t1]);
-  for (let k = 1; k < params.nLayers; k++) if (k * params.dt > t0 && k * params.dt < t1) stops.add(k * params.dt);
   let t = t0, steps = 0, rhsEvals = 0, maxCfl = 0;
   let status: SolveStatus = "success";
-  for (const stop of [...stops].sort((x, y) => x - y)) {
-    if (stop <= t) continue;
-    let k = Math.floor(t / params.dt + 1e-12);
-    k = Math.min(Math.max(k, 0), params.nLayers - 1);
+  for (const seg of resolveTimeline(params, undefined, { t0, tEnd: t1 }).segments) {
+    const stop = seg.t1;
+    const k = seg.layer;
     setLayer(k);
     const span = stop - t;
     let h = fixed ?? (c.rate > 0 ? cfl / c.rate : span);
@@ -243,6 +254,9 @@ export interface TrajectorySensitivities {
   readonly dxdb: Float64Array;
 }
 
+/** Work limit of {@link trajectorySensitivities}: 1e10 particle RK4 steps (M · layers · substeps). */
+export const MAX_TRAJECTORY_STEPS = 1e10;
+
 /**
  * Per-trajectory sensitivities of the 1-D neural ODE: integrates x' = σ(wx + b),
  * (∂_w x)' = σ'(wx + b)(x + w ∂_w x), (∂_b x)' = σ'(wx + b)(1 + w ∂_b x), both from 0, by RK4 with
@@ -252,7 +266,8 @@ export interface TrajectorySensitivities {
  * @param x0 - M initial points
  * @param options - substeps per layer (default 64), tSpan (default [0, T])
  * @returns `{ x, dxdw, dxdb }` (M values each)
- * @throws KineticError INVALID_ARGUMENT, UNSUPPORTED (d ≠ 1)
+ * @throws KineticError INVALID_ARGUMENT (bad or unknown option), UNSUPPORTED (d ≠ 1), TOO_LARGE (M · layers ·
+ *   substeps above 1e10 particle RK4 steps, naming `substeps` and the largest that fits)
  * @remarks Fourth order in the substep; O(M · layers · substeps).
  * @example
  * ```ts
@@ -260,20 +275,21 @@ export interface TrajectorySensitivities {
  * ```
  */
 export function trajectorySensitivities(params: NetworkParams, x0: Float64Array, options: { readonly substeps?: number; readonly tSpan?: readonly [number, number] } = {}): TrajectorySensitivities {
+  checkNetwork(params, "params");
   if (params.d !== 1) throw new KineticError("UNSUPPORTED", `trajectorySensitivities is 1-D; got d = ${params.d}`);
   const M = checkEnsemble(x0, 1, "x0");
+  options = requireOptions<{ readonly substeps?: number; readonly tSpan?: readonly [number, number] }>("options", options, ["substeps", "tSpan"]);
   const sub = requireInteger("substeps", options.substeps ?? 64, 1);
   const t0 = requireFinite("tSpan[0]", options.tSpan?.[0] ?? 0);
   const t1 = requireFinite("tSpan[1]", options.tSpan?.[1] ?? params.T);
+  const tl = resolveTimeline(params, undefined, { t0, tEnd: t1, name: "tSpan" });
+  // work: M particles × segments × substeps RK4 steps, refused up front above MAX_TRAJECTORY_STEPS
+  requireFits("substeps", sub, M * Math.max(1, tl.segments.length), MAX_TRAJECTORY_STEPS, "particle RK4 steps");
   const s = params.sigma.sigma, ds = params.sigma.dsigma;
   const x = Float64Array.from(x0), xw = new Float64Array(M), xb = new Float64Array(M);
-  const stops = [t0];
-  for (let k = 1; k < params.nLayers; k++) if (k * params.dt > t0 && k * params.dt < t1) stops.push(k * params.dt);
-  stops.push(t1);
-  for (let q = 0; q + 1 < stops.length; q++) {
-    const ta = stops[q]!, tb = stops[q + 1]!;
-    let k = Math.floor(ta / params.dt + 1e-12);
-    k = Math.min(Math.max(k, 0), params.nLayers - 1);
+  for (const seg of tl.segments) {
+    const ta = seg.t0, tb = seg.t1;
+    const k = seg.layer;
     const w = params.W[k]!, b = params.b[k]!;
     const h = (tb - ta) / sub;
     const rhs = (X: number, Yw: number, Yb: number, out: Float64Array) => {

@@ -6,11 +6,17 @@ import {
   KineticError,
   type NetworkParams,
   type SolveStatus,
+  type Timeline,
+  checkNetwork,
   invalidArgument,
   requireFinite,
+  requireFits,
   requireInteger,
+  requireNonNegative,
   requireOneOf,
+  requireOptions,
   requirePositive,
+  resolveTimeline,
 } from "@kinetic-nde/core";
 import {
   type Boundary,
@@ -109,15 +115,37 @@ export interface VlasovOptions {
   readonly dt?: number;
   /** Boundary condition, default "zero-flux". */
   readonly boundary?: Boundary;
-  /** Output times (within tSpan); the solver lands on each exactly. */
-  readonly saveAt?: readonly number[];
-  /** With outflow: stop with status "mass-lost" once the mass that left exceeds this fraction of the initial mass. */
+  /**
+   * Output times within tSpan, non-decreasing (equal times allowed), or a count of evenly spaced times;
+   * the solver lands on each exactly. Resolved by core's `resolveTimeline` (unsorted times are an error).
+   */
+  readonly saveAt?: ArrayLike<number> | number;
+  /**
+   * Relative mass loss (of the initial mass) above which the solve stops with status "mass-lost"
+   * (default Infinity: mass leaving through an outflow boundary is a success, reported in
+   * `stats.massLost`). `massLossThreshold` is accepted as its former name.
+   */
+  readonly massLossTolerance?: number;
+  /** @deprecated the former name of {@link VlasovOptions.massLossTolerance}. */
   readonly massLossThreshold?: number;
   /** Cells of the automatic grid: n (1-D, default 400) or [nx, ny] (2-D, default 128 × 128). */
   readonly n?: number | readonly [number, number];
   /** Step limit, default 10 000 000; status "max-steps" when reached. */
   readonly maxSteps?: number;
+  /**
+   * Work limit in cell-updates (cells × time steps × stages × densities, estimated before any work from
+   * the CFL rule of every layer), default 1e10 (about 10–100 s); a larger solve is refused with
+   * TOO_LARGE naming the grid size (`n` or `grid`) and the largest that fits.
+   */
+  readonly maxCellUpdates?: number;
 }
+
+/** Default work limit of {@link solveVlasov} in cell-updates (option `maxCellUpdates`). */
+export const DEFAULT_MAX_CELL_UPDATES = 1e10;
+
+const VLASOV_OPTION_KEYS = [
+  "scheme", "limiter", "timeStepper", "cfl", "dt", "boundary", "saveAt", "massLossTolerance", "n", "maxSteps", "maxCellUpdates",
+] as const;
 
 /** Statistics of a solve. */
 export interface VlasovStats {
@@ -156,13 +184,12 @@ interface Resolved {
   cfl: number | null;
   dt: number | null;
   boundary: Boundary;
-  saveAt: number[];
   threshold: number;
   maxSteps: number;
+  maxCellUpdates: number;
 }
 
-function resolveOptions(o: VlasovOptions, t0: number, t1: number): Resolved {
-  if (typeof o !== "object" || o === null) throw invalidArgument("options", "an object", o);
+function resolveOptions(o: VlasovOptions): Resolved {
   const scheme = requireOneOf("scheme", o.scheme ?? "muscl", ["upwind", "muscl"] as const);
   const limiter = requireOneOf("limiter", o.limiter ?? "van-leer", ["minmod", "mc", "van-leer"] as const);
   const stepper = requireOneOf("timeStepper", o.timeStepper ?? (scheme === "muscl" ? "ssp-rk3" : "euler"), ["euler", "ssp-rk2", "ssp-rk3"] as const);
@@ -176,20 +203,10 @@ function resolveOptions(o: VlasovOptions, t0: number, t1: number): Resolved {
     cfl = requirePositive("cfl", o.cfl ?? (scheme === "upwind" ? 0.9 : 0.45));
     if (cfl > limit) throw invalidArgument("cfl", `at most ${limit} for the ${scheme} scheme (stability and positivity)`, cfl);
   }
-  const saveAt: number[] = [];
-  if (o.saveAt !== undefined) {
-    if (!Array.isArray(o.saveAt) && !ArrayBuffer.isView(o.saveAt)) throw invalidArgument("saveAt", "an array of times", o.saveAt);
-    for (let i = 0; i < o.saveAt.length; i++) {
-      const t = requireFinite(`saveAt[${i}]`, o.saveAt[i]);
-      if (t < Math.min(t0, t1) || t > Math.max(t0, t1)) throw invalidArgument(`saveAt[${i}]`, `within tSpan [${t0}, ${t1}]`, t);
-      saveAt.push(t);
-    }
-    saveAt.sort((a, b) => a - b);
-  }
-  let threshold = Infinity;
-  if (o.massLossThreshold !== undefined) threshold = requirePositive("massLossThreshold", o.massLossThreshold);
+  const threshold = o.massLossTolerance === undefined || o.massLossTolerance === Infinity ? Infinity : requireNonNegative("massLossTolerance", o.massLossTolerance);
   const maxSteps = requireInteger("maxSteps", o.maxSteps ?? 10_000_000, 1);
-  return { scheme, limiter, stepper, cfl, dt, boundary, saveAt, threshold, maxSteps };
+  const maxCellUpdates = requirePositive("maxCellUpdates", o.maxCellUpdates ?? DEFAULT_MAX_CELL_UPDATES);
+  return { scheme, limiter, stepper, cfl, dt, boundary, threshold, maxSteps, maxCellUpdates };
 }
 
 /**
@@ -199,17 +216,21 @@ function resolveOptions(o: VlasovOptions, t0: number, t1: number): Resolved {
  * @param problem - `{ params, f0, grid?, tSpan? }`; `f0` is cell averages on `grid`, a point-value
  *   function, a 1-D distribution with `cdf`, or an array of these (class densities, same field)
  * @param options - scheme ("upwind" | "muscl"), limiter ("minmod" | "mc" | "van-leer"), time stepper
- *   ("euler" | "ssp-rk2" | "ssp-rk3"), cfl or dt, boundary, saveAt, massLossThreshold, n, maxSteps
+ *   ("euler" | "ssp-rk2" | "ssp-rk3"), cfl or dt, boundary, saveAt, massLossTolerance (default
+ *   Infinity), n, maxSteps, maxCellUpdates (default 1e10)
  * @returns `{ f, saved, times, grid, t, status, stats: { steps, maxCfl, massLost, rhsEvals, mass0 }, method }`
  *   with fresh arrays; f is a Float64Array per density (index i (1-D) or i*ny + j (2-D))
- * @throws KineticError INVALID_ARGUMENT (bad options, negative or non-finite f0, no grid for array f0),
+ * @throws KineticError INVALID_ARGUMENT (bad or unknown options, unsorted saveAt, negative or non-finite f0, no grid for array f0),
+ *   TOO_LARGE (estimated cell-updates above `maxCellUpdates`, naming the grid size and the largest that fits),
  *   SHAPE_MISMATCH (f0 length, grid dimension ≠ params.d), UNSUPPORTED (d > 2),
  *   UNSTABLE (a fixed dt exceeding the CFL limit of the scheme)
  * @remarks
  * Velocities are evaluated at cell faces (x-component on x-faces, y-component on y-faces) once per
  * layer, since they are constant within a layer; fluxes are upwinded. Upwind is first order, MUSCL
  * with a limiter second order where the solution is smooth (first order at extrema).
- * Zero-flux and periodic boundaries conserve mass to rounding; outflow counts the mass that left.
+ * Zero-flux and periodic boundaries conserve mass to rounding; outflow counts the mass that left
+ * (`stats.massLost`; a success unless it exceeds `massLossTolerance` of the initial mass, then the solve
+ * stops with status "mass-lost").
  * Positivity: with CFL = Δt·max_cell(Σ outflow rates) ≤ 1 (upwind) or ≤ 0.5 (MUSCL, face values in
  * [0, 2f]) forward Euler keeps f ≥ 0, and SSP-RK2/3 (convex combinations of Euler steps) too.
  * 2-D is unsplit (see README). Steps land exactly on layer boundaries and saveAt times.
@@ -235,10 +256,7 @@ export function solveVlasov(problem: VlasovProblem & { readonly f0: readonly Ini
 export function solveVlasov(problem: VlasovProblem, options?: VlasovOptions): VlasovResult<Float64Array>;
 export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {}): VlasovResult<Float64Array> | VlasovResult<Float64Array[]> {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
-  const params = problem.params;
-  if (typeof params !== "object" || params === null || !(params.W instanceof Float64Array)) {
-    throw invalidArgument("params", "NetworkParams (createNetwork / createScalarNetwork)", params);
-  }
+  const params = checkNetwork(problem.params, "params");
   const d = params.d;
   if (d !== 1 && d !== 2) throw new KineticError("UNSUPPORTED", `solveVlasov supports d = 1 and d = 2; got d = ${d}`);
   const t0 = problem.tSpan?.[0] ?? 0;
@@ -249,7 +267,8 @@ export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {})
   const multi = Array.isArray(problem.f0);
   const list = (multi ? problem.f0 : [problem.f0]) as readonly InitialDensity[];
   if (list.length === 0) throw invalidArgument("f0", "a density or a non-empty array of densities", problem.f0);
-  const opt = resolveOptions(options, t0, t1);
+  options = requireOptions<VlasovOptions>("options", options, VLASOV_OPTION_KEYS, { massLossThreshold: "massLossTolerance" });
+  const opt = resolveOptions(options);
 
   let grid = problem.grid;
   if (grid === undefined) {
@@ -266,6 +285,9 @@ export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {})
   if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d")) throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
   if ((grid.kind === "1d" ? 1 : 2) !== d) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`grid\` must be ${d}-D like params (d = ${d}); got a ${grid.kind} grid`);
   const g = grid;
+  const cells = g.kind === "1d" ? g.n : g.nx * g.ny;
+  const tl = resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt", stateSize: cells * list.length });
+  requireWork(params, g, tl, opt, list.length, problem.grid === undefined ? "n" : "grid");
   // cell averages given by the caller: type and length checked here, values by `run` on its one copy
   // (never mutated)
   const names = list.map((_, i) => (multi ? `f0[${i}]` : "f0"));
@@ -274,7 +296,7 @@ export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {})
     return g.kind === "1d" ? cellAverages1D(g, f as InitialDensity1D, names[i]!) : cellAverages2D(g, f as InitialDensity2D, names[i]!);
   });
   const borrowed = list.map((f, i) => (ArrayBuffer.isView(f) ? names[i]! : null));
-  const r = g.kind === "1d" ? run(params, g, null, fs, borrowed, t0, t1, opt) : run(params, null, g, fs, borrowed, t0, t1, opt);
+  const r = g.kind === "1d" ? run(params, g, null, fs, borrowed, tl, opt) : run(params, null, g, fs, borrowed, tl, opt);
   const method = {
     scheme: opt.scheme,
     limiter: opt.scheme === "muscl" ? opt.limiter : null,
@@ -295,14 +317,49 @@ interface RunOut {
   stats: VlasovStats;
 }
 
-/** Stops: layer boundaries strictly inside (t0, t1), saveAt times, t1. */
-function buildStops(params: NetworkParams, t0: number, t1: number, saveAt: readonly number[]): number[] {
-  const s = new Set<number>([t1, ...saveAt]);
-  for (let k = 1; k < params.nLayers; k++) {
-    const tk = k * params.dt;
-    if (tk > t0 && tk < t1) s.add(tk);
+/**
+ * Refuse, before any work, a solve whose estimated cell-updates (cells × steps × stages × densities,
+ * steps from the CFL rule of each layer's outflow rate, capped by maxSteps) exceed `maxCellUpdates`.
+ * The message names the grid size and the largest that fits (1-D: work ∝ n² under a CFL rule, 2-D ∝
+ * (nx·ny)^{3/2}; with a fixed dt ∝ cells).
+ */
+function requireWork(params: NetworkParams, g: Grid1D | Grid2D, tl: Timeline, opt: Resolved, nd: number, name: string): void {
+  // memory first (about 5 arrays per density and 4 face arrays, 8 bytes each), before any allocation
+  requireFits(name, g.kind === "1d" ? g.n : g.nx * g.ny, 8 * (5 * nd + 4));
+  const c1 = g.kind === "1d" ? createFaceCoefficients1D(g.n) : null;
+  const c2 = g.kind === "2d" ? createFaceCoefficients2D(g) : null;
+  const rates = new Map<number, number>();
+  let steps = 0;
+  for (const seg of tl.segments) {
+    let rate = rates.get(seg.layer);
+    if (rate === undefined) {
+      if (g.kind === "1d") rate = networkFaceCoefficients1DInto(params, seg.layer, g, opt.boundary, c1!).rate;
+      else rate = networkFaceCoefficients2DInto(params, seg.layer, g, opt.boundary, c2!).rate;
+      rates.set(seg.layer, rate);
+    }
+    const span = seg.t1 - seg.t0;
+    const h = opt.dt !== null ? opt.dt : rate > 0 ? opt.cfl! / rate : span;
+    steps += h < span ? Math.ceil(span / h - 1e-9) : 1;
+    if (steps > opt.maxSteps) {
+      steps = opt.maxSteps;
+      break;
+    }
   }
-  return [...s].filter((t) => t > t0 || t === t1).sort((a, b) => a - b);
+  const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
+  const cells = g.kind === "1d" ? g.n : g.nx * g.ny;
+  const work = cells * steps * stages * nd;
+  if (!(work <= opt.maxCellUpdates)) {
+    const ratio = opt.maxCellUpdates / work;
+    const scale = opt.dt !== null ? ratio : g.kind === "1d" ? Math.sqrt(ratio) : Math.cbrt(ratio);
+    const largest = g.kind === "1d" ? Math.floor(g.n * scale) : `${Math.floor(g.nx * Math.sqrt(scale))} × ${Math.floor(g.ny * Math.sqrt(scale))}`;
+    const size = g.kind === "1d" ? `${g.n} cells` : `${g.nx} × ${g.ny} cells`;
+    throw new KineticError(
+      "TOO_LARGE",
+      `too large: \`${name}\` (${size}) needs about ${work.toExponential(2)} cell-updates (${steps} time steps × ${stages} stages × ${nd} densities); ` +
+        `the limit \`maxCellUpdates\` is ${opt.maxCellUpdates.toExponential(2)}; the largest grid that fits is about ${largest} cells (or raise maxCellUpdates)`,
+      { details: { argument: name, value: cells, estimate: work, budget: opt.maxCellUpdates, largest, unit: "cell-updates" } },
+    );
+  }
 }
 
 /** Cell-updates per kernel call of the first-order upwind + Euler path (about 0.1 ms per call). */
@@ -324,7 +381,7 @@ function fastPlan(opt: Resolved, size: number): { fast: boolean; chunk: number }
  * `fs[q]` belongs to the caller when `borrowed[q]` (its argument name): its values are checked (finite,
  * non-negative) and it is copied before it is stepped.
  */
-function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], borrowed: (string | null)[], t0: number, t1: number, opt: Resolved): RunOut {
+function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], borrowed: (string | null)[], tl: Timeline, opt: Resolved): RunOut {
   const { fast, chunk } = fastPlan(opt, fs[0]!.length);
   const arena = fast ? openUpwindArena(g1 ? [g1.n] : [g2!.nx, g2!.ny], fs.length, chunk) : null;
   try {
@@ -336,7 +393,7 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
         return f.slice();
       });
     }
-    return runIn(arena, params, g1, g2, fs, borrowed, t0, t1, opt);
+    return runIn(arena, params, g1, g2, fs, borrowed, tl, opt);
   } finally {
     arena?.close();
   }
@@ -344,7 +401,7 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
 
 function runIn(
   arena: UpwindArena | null, params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], borrowed: (string | null)[],
-  t0: number, t1: number, opt: Resolved,
+  tl: Timeline, opt: Resolved,
 ): RunOut {
   const nd = fs.length;
   const size = fs[0]!.length;
@@ -384,15 +441,13 @@ function runIn(
   const mass0 = fs.reduce((acc, f) => acc + (g1 ? massOf(g1, f) : massOf(g2!, f)), 0);
   const saved: Float64Array[][] = [];
   const times: number[] = [];
-  let saveIdx = 0;
-  const saveNow = (t: number) => {
-    while (saveIdx < opt.saveAt.length && opt.saveAt[saveIdx] === t) {
+  const record = (from: number, to: number) => {
+    for (let q = from; q < to; q++) {
       saved.push(u.map((f) => dropRoundoffNegatives(f.slice())));
-      times.push(t);
-      saveIdx++;
+      times.push(tl.saveAt[q]!);
     }
   };
-  saveNow(t0);
+  record(0, tl.initialSaves);
 
   // Euler-type stage: dst = a·base + (1-a)(src - h·div F(src)); returns h·(net boundary outflow) (mass units).
   const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array): number => {
@@ -412,9 +467,8 @@ function runIn(
 
   let steps = 0, rhsEvals = 0, maxCfl = 0, massLost = 0;
   let status: SolveStatus = "success";
-  let t = t0;
+  let t = tl.t0;
   let layer = -1;
-  const stops = buildStops(params, t0, t1, opt.saveAt);
   /** After each step (lost = mass lost by it): the status that ends the solve, or null to go on. */
   const afterStep = (lost: number): SolveStatus | null => {
     // cheap finiteness probe: three samples of each density and the step's outflow
@@ -427,15 +481,10 @@ function runIn(
     if (massLost > opt.threshold * mass0) return "mass-lost";
     return null;
   };
-  outer: for (const stop of stops) {
-    if (stop <= t) {
-      saveNow(stop);
-      continue;
-    }
+  outer: for (const seg of tl.segments) {
+    const stop = seg.t1;
     // the layer acting on (t, stop)
-    let k = Math.floor(t / params.dt + 1e-12);
-    if (k < 0) k = 0;
-    if (k > params.nLayers - 1) k = params.nLayers - 1;
+    const k = seg.layer;
     if (k !== layer) {
       layer = k;
       if (g1) networkFaceCoefficients1DInto(params, k, g1, opt.boundary, c1d!);
@@ -505,7 +554,7 @@ function runIn(
           break outer;
         }
       }
-      saveNow(stop);
+      record(seg.saveFrom, seg.saveTo);
       continue;
     }
     for (let s = 0; s < n; s++) {
@@ -547,7 +596,7 @@ function runIn(
         break outer;
       }
     }
-    saveNow(stop);
+    record(seg.saveFrom, seg.saveTo);
   }
   // a full finiteness check once at the end (per step only a cheap probe above), in the same pass as
   // the round-off clean-up

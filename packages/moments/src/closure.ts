@@ -12,7 +12,7 @@ import {
   requireOneOf,
 } from "@kinetic-nde/core";
 import { gaussHermite, normalCdf, normalPdf } from "./quadrature.js";
-import { buildSegments, requireParams, resolveLayerD1, resolveSaveAt, stepsFor } from "./internal/timeline.js";
+import { momentTimeline, requireParams, resolveLayerD1, stepsFor } from "./internal/timeline.js";
 
 /** Problem of {@link solveGaussianClosure}. */
 export interface GaussianClosureProblem {
@@ -28,8 +28,8 @@ export interface GaussianClosureProblem {
 
 /** Options of {@link solveGaussianClosure}. */
 export interface GaussianClosureOptions {
-  /** Output times in [0, T] (default: layer boundaries). */
-  readonly saveAt?: ArrayLike<number>;
+  /** Output times in [0, T], non-decreasing, or a count (default: layer boundaries); core's `resolveTimeline`. */
+  readonly saveAt?: ArrayLike<number> | number;
   /** RK4 steps per layer (default 32). */
   readonly stepsPerLayer?: number;
   /** Gauss–Hermite nodes, 1..100 (default 40). */
@@ -92,7 +92,8 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
   const stepsPerLayer = requireInteger("options.stepsPerLayer", options.stepsPerLayer ?? 32, 1, 1e9);
   const nNodes = requireInteger("options.nodes", options.nodes ?? 40, 1, 100);
   const mode = requireOneOf("options.expectations", options.expectations ?? "auto", ["auto", "gauss-hermite"] as const);
-  const t = resolveSaveAt(params, options.saveAt);
+  const tl = momentTimeline(params, options.saveAt, 2);
+  const t = tl.saveAt;
   const name = params.sigma.name;
   const alpha = params.sigma.params?.["alpha"];
   // 0 identity, 1 relu, 2 leaky relu, 3 tanh, 4 sigmoid, 5 softplus, 6 user (quadrature)
@@ -185,7 +186,15 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
   let steps = 0;
   let rhs = 0;
   let status: SolveStatus = "success";
-  for (const seg of buildSegments(params, t)) {
+  const record = (from: number, to: number): void => {
+    for (let q = from; q < to; q++) {
+      mean[q] = mu;
+      variance[q] = v;
+    }
+  };
+  record(0, tl.initialSaves);
+  for (const seg of tl.segments) {
+    if (seg.saveFrom >= nT) break; // every save time recorded
     const tau = seg.t1 - seg.t0;
     if (tau > 0) {
       const w = params.W[seg.layer]!;
@@ -217,10 +226,7 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
         break;
       }
     }
-    if (seg.save >= 0) {
-      mean[seg.save] = mu;
-      variance[seg.save] = v;
-    }
+    record(seg.saveFrom, seg.saveTo);
   }
   return {
     t,

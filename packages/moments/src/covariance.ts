@@ -3,10 +3,28 @@
  * mean' = W mean + b, C' = W C + C Wᵀ + 2D.
  * @packageDocumentation
  */
-import { type NetworkParams, type SolveStatus, invalidArgument, requireFiniteArray, requireInteger, requireOneOf } from "@kinetic-nde/core";
+import {
+  type NetworkParams,
+  type SolveStatus,
+  invalidArgument,
+  requireFiniteArray,
+  requireFits,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+} from "@kinetic-nde/core";
 import type { MomentMethodName } from "./methods.js";
 import { expm, isPositiveDefinite } from "./internal/linalg.js";
-import { buildSegments, requireIdentity, requireParams, resolveD, resolveSaveAt, stepsFor } from "./internal/timeline.js";
+import {
+  MAX_AUTO_STEPS,
+  momentTimeline,
+  requireIdentity,
+  requireParams,
+  resolveD,
+  rk4StableOn,
+  rk4Steps,
+  spectrumBound,
+} from "./internal/timeline.js";
 
 /** Problem of {@link solveMeanCovariance}. */
 export interface MeanCovarianceProblem {
@@ -27,9 +45,16 @@ export interface MeanCovarianceProblem {
 export interface MeanCovarianceOptions {
   /** `"exact"` (default; matrix exponentials per layer) or `"rk4"`. */
   readonly method?: MomentMethodName;
-  /** Output times in [0, T], non-decreasing (default: layer boundaries). */
-  readonly saveAt?: ArrayLike<number>;
-  /** RK4 steps per layer (default 64). */
+  /**
+   * Output times in [0, T], non-decreasing (equal times allowed), or a count of evenly spaced times
+   * (default: layer boundaries); resolved by core's `resolveTimeline`.
+   */
+  readonly saveAt?: ArrayLike<number> | number;
+  /**
+   * RK4 steps per layer. Given: used as is, and a step outside RK4's stability region for the layer's
+   * eigenvalues gives status `"unstable"`. Not given: 64, refined per layer until h·ρ ≤ 1 (ρ bounds the
+   * eigenvalues λ_i and λ_i + λ_j of the system).
+   */
   readonly stepsPerLayer?: number;
 }
 
@@ -43,7 +68,10 @@ export interface MeanCovarianceResult {
   readonly cov: Float64Array;
   /** Dimension d. */
   readonly d: number;
-  /** `"success"` or `"non-finite"` (overflow; later entries NaN). */
+  /**
+   * `"success"`, `"non-finite"` (overflow; later entries NaN) or `"unstable"` (a fixed RK4 step outside
+   * its stability region, or a negative variance: numbers not to be trusted).
+   */
   readonly status: SolveStatus;
   /** Work counters. */
   readonly stats: { readonly method: MomentMethodName; readonly steps: number; readonly rhsEvaluations: number; readonly layers: number };
@@ -56,12 +84,15 @@ export interface MeanCovarianceResult {
  * @param options - `method` (`"exact"` default or `"rk4"`), `saveAt`, `stepsPerLayer` (RK4, default 64)
  * @returns fresh `mean` (nT·d) and `cov` (nT·d·d) arrays, `status`, `stats`
  * @throws KineticError UNSUPPORTED (activation ≠ identity, state-dependent noise without `D`),
- *   INVALID_ARGUMENT (non-finite data, covariance not symmetric PSD, bad options), SHAPE_MISMATCH
+ *   INVALID_ARGUMENT (non-finite data, covariance not symmetric PSD, bad or unknown options), SHAPE_MISMATCH,
+ *   TOO_LARGE
  * @remarks
  * `exact`: on a layer piece of length τ the mean uses exp([[W, b], [0, 0]]τ) and the covariance
  * Van Loan's block exponential exp([[-W, 2D], [0, Wᵀ]]τ), giving C(τ) = e^{Wτ} C e^{Wᵀτ} +
  * ∫_0^τ e^{Ws} 2D e^{Wᵀs} ds (the Lyapunov integral) to a few ulps; cost O(d³) per piece.
- * `rk4`: fourth order, O(d³) per step.
+ * `rk4`: fourth order, O(d³) per step. Its stability check uses the eigenvalues λ_i of W (exact for
+ * d ≤ 2, Gershgorin discs for d > 2) and λ_i + λ_j of C ↦ WC + CWᵀ: decaying modes must satisfy
+ * |R(hλ)| ≤ 1 with R RK4's stability polynomial. More than 1e8 RK4 steps are refused (TOO_LARGE).
  * @example
  * ```ts
  * const params = createConstantNetwork({ sigma: "identity", W: [-1, 0.5, -0.5, -1], b: [0.2, -0.1], T: 2 });
@@ -89,11 +120,20 @@ export function solveMeanCovariance(problem: MeanCovarianceProblem, options: Mea
   for (let i = 0; i < d; i++) shifted[i * d + i] += 1e-12 * tr + Number.MIN_VALUE;
   if (!isPositiveDefinite(shifted, d)) throw invalidArgument("problem.cov0", "positive semi-definite", problem.cov0);
   const D = resolveD(params, problem.D);
+  options = requireOptions<MeanCovarianceOptions>("options", options, ["method", "saveAt", "stepsPerLayer"]);
   const method = requireOneOf("options.method", options.method ?? "exact", ["exact", "rk4"] as const);
+  const fixedSteps = options.stepsPerLayer !== undefined;
   const stepsPerLayer = requireInteger("options.stepsPerLayer", options.stepsPerLayer ?? 64, 1, 1e9);
-  const t = resolveSaveAt(params, options.saveAt);
-  const nT = t.length;
   const dd = d * d;
+  const tl = momentTimeline(params, options.saveAt, d + dd);
+  const t = tl.saveAt;
+  const nT = t.length;
+  const bounds = method === "rk4" ? Array.from({ length: params.nLayers }, (_, k) => spectrumBound(params.W, k * dd, d)) : [];
+  if (method === "rk4") {
+    let total = 0;
+    for (const seg of tl.segments) total += rk4Steps(seg.t1 - seg.t0, params.dt, stepsPerLayer, fixedSteps, bounds[seg.layer]!.rate);
+    requireFits("options.stepsPerLayer", total, 1, MAX_AUTO_STEPS, "RK4 steps");
+  }
   const meanOut = new Float64Array(nT * d).fill(NaN);
   const covOut = new Float64Array(nT * dd).fill(NaN);
   const n = d + dd;
@@ -125,7 +165,15 @@ export function solveMeanCovariance(problem: MeanCovarianceProblem, options: Mea
     }
   };
 
-  for (const seg of buildSegments(params, t)) {
+  const record = (from: number, to: number): void => {
+    for (let q = from; q < to; q++) {
+      meanOut.set(y.subarray(0, d), q * d);
+      covOut.set(y.subarray(d, n), q * dd);
+    }
+  };
+  record(0, tl.initialSaves);
+  for (const seg of tl.segments) {
+    if (seg.saveFrom >= nT) break; // every save time recorded
     const tau = seg.t1 - seg.t0;
     const Wo = seg.layer * dd;
     const bo = seg.layer * d;
@@ -185,8 +233,9 @@ export function solveMeanCovariance(problem: MeanCovarianceProblem, options: Mea
         y.set(newMean, 0);
         steps++;
       } else {
-        const ns = stepsFor(tau, params.dt / stepsPerLayer);
+        const ns = rk4Steps(tau, params.dt, stepsPerLayer, fixedSteps, bounds[seg.layer]!.rate);
         const h = tau / ns;
+        if (status === "success" && !rk4StableOn(bounds[seg.layer]!, h)) status = "unstable";
         for (let st = 0; st < ns; st++) {
           deriv(Wo, bo, y, k1);
           for (let i = 0; i < n; i++) tmp[i] = y[i]! + 0.5 * h * k1[i]!;
@@ -203,14 +252,15 @@ export function solveMeanCovariance(problem: MeanCovarianceProblem, options: Mea
       let finite = true;
       for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) finite = false;
       if (!finite) {
-        status = "non-finite";
+        if (status === "success") status = "non-finite";
         break;
       }
     }
-    if (seg.save >= 0) {
-      meanOut.set(y.subarray(0, d), seg.save * d);
-      covOut.set(y.subarray(d, n), seg.save * dd);
-    }
+    record(seg.saveFrom, seg.saveTo);
+  }
+  // a negative variance (diagonal of C) is never a success
+  if (status === "success") {
+    for (let q = 0; q < nT; q++) for (let i = 0; i < d; i++) if (covOut[q * dd + i * d + i]! < 0) status = "unstable";
   }
   return { t, mean: meanOut, cov: covOut, d, status, stats: { method, steps, rhsEvaluations: rhs, layers: params.nLayers } };
 }

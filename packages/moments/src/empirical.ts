@@ -2,7 +2,7 @@
  * Empirical moments of particle ensembles and of grid densities (compensated sums).
  * @packageDocumentation
  */
-import { checkEnsemble, invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireOneOf, shapeMismatch } from "@kinetic-nde/core";
+import { checkEnsemble, invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core";
 
 /** Moments of a (possibly weighted) measure in d dimensions. */
 export interface MomentSummary {
@@ -116,8 +116,8 @@ function finish(
  * @param options - `d` (default 1), `order` K (default 4), `weights` (M non-negative values; default 1/M)
  * @returns a {@link MomentSummary}: `raw` = Σ w_i x_ij^k (mass-weighted, unnormalised), `central`,
  *   `mean`, `covariance` per unit mass (population convention), `skewness`, `kurtosis`
- * @throws KineticError INVALID_ARGUMENT (not a Float64Array, empty, non-finite values or weights,
- *   negative weights, zero total weight, bad order) or SHAPE_MISMATCH (length not a multiple of d,
+ * @throws KineticError INVALID_ARGUMENT (not a Float64Array, empty, fewer than 2 particles with positive
+ *   weight, non-finite values or weights, negative weights, zero total weight, bad order, unknown option) or SHAPE_MISMATCH (length not a multiple of d,
  *   weights of the wrong length)
  * @remarks Two passes (mean first, then centred powers) with Neumaier-compensated sums, so central
  * moments do not suffer from cancellation; cost O(M·d·(K + d)). The result does not depend on the
@@ -129,6 +129,7 @@ function finish(
  * ```
  */
 export function computeEnsembleMoments(x: Float64Array, options: EnsembleMomentOptions = {}): MomentSummary {
+  options = requireOptions<EnsembleMomentOptions>("options", options, ["d", "order", "weights"]);
   const d = requireInteger("options.d", options.d ?? 1, 1, 4096);
   const K = requireInteger("options.order", options.order ?? 4, 0, 64);
   const M = checkEnsemble(x, d, "x");
@@ -148,6 +149,13 @@ export function computeEnsembleMoments(x: Float64Array, options: EnsembleMomentO
     }
     mass = s + c;
     if (!(mass > 0)) throw invalidArgument("options.weights", "weights with a positive sum", mass);
+  }
+  // one particle (or one with positive weight) has no spread: its central moments are 0 and its
+  // skewness and kurtosis undefined — refused instead of returned as NaN
+  let carried = 0;
+  for (let i = 0; i < M && carried < 2; i++) if (wts === null || wts[i]! > 0) carried++;
+  if (carried < 2) {
+    throw invalidArgument("x", "an ensemble of at least 2 particles with positive weight (one particle has no spread: skewness and kurtosis are undefined)", x);
   }
   const Kc = Math.max(K, 4);
   // Unweighted: sum with weight 1 and divide once by M at the end (exact for integer data).

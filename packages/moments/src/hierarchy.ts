@@ -11,11 +11,21 @@ import {
   requireFiniteArray,
   requireInteger,
   requireNonNegative,
+  requireFits,
   requireOneOf,
+  requireOptions,
 } from "@kinetic-nde/core";
 import type { MomentMethodName } from "./methods.js";
 import { phi1 } from "./internal/phi.js";
-import { buildSegments, requireIdentity, requireParams, resolveLayerD1, resolveSaveAt, stepsFor } from "./internal/timeline.js";
+import {
+  MAX_AUTO_STEPS,
+  momentTimeline,
+  requireIdentity,
+  requireParams,
+  resolveLayerD1,
+  rk4Stable,
+  rk4Steps,
+} from "./internal/timeline.js";
 
 /** Problem of {@link solveMomentHierarchy}. */
 export interface MomentHierarchyProblem {
@@ -37,9 +47,16 @@ export interface MomentHierarchyProblem {
 export interface MomentHierarchyOptions {
   /** `"exact"` (default) or `"rk4"`. */
   readonly method?: MomentMethodName;
-  /** Output times in [0, T], non-decreasing. Default: the layer boundaries 0, Δt, …, T. */
-  readonly saveAt?: ArrayLike<number>;
-  /** RK4 steps per layer (default 64); pieces of a layer get proportionally many, at least one. */
+  /**
+   * Output times in [0, T], non-decreasing (equal times allowed), or a count of evenly spaced times.
+   * Default: the layer boundaries 0, Δt, …, T. Resolved by core's `resolveTimeline`.
+   */
+  readonly saveAt?: ArrayLike<number> | number;
+  /**
+   * RK4 steps per layer; pieces of a layer get proportionally many, at least one. Given: used as is,
+   * and a step outside RK4's stability interval (h·max(K, 2)·|w| > 2.785 for w < 0) gives status
+   * `"unstable"`. Not given: 64, refined per layer until h·max(K, 2)·|w| ≤ 1.
+   */
   readonly stepsPerLayer?: number;
 }
 
@@ -61,7 +78,11 @@ export interface MomentHierarchyResult {
    * NaN when m_0 = 0 or K < 2.
    */
   readonly variance: Float64Array;
-  /** `"success"`, or `"non-finite"` when the moments overflowed (later entries are NaN). */
+  /**
+   * `"success"`; `"non-finite"` when the moments overflowed (later entries are NaN); `"unstable"` when a
+   * fixed RK4 step lay outside its stability interval or a variance came out negative (numbers not to
+   * be trusted).
+   */
   readonly status: SolveStatus;
   /** Work counters. */
   readonly stats: {
@@ -120,17 +141,23 @@ function binomialTable(K: number): Float64Array {
  *
  * @param problem - `params` (d = 1, identity, layer-wise w, b), initial raw moments `m0` (K + 1
  *   values), optional diffusion `D` (number or one per layer; default K²/2 of a constant noise model)
- * @param options - `method` (`"exact"` default, or `"rk4"`), `saveAt` (times in [0, T]; default the
- *   layer boundaries), `stepsPerLayer` (RK4, default 64)
+ * @param options - `method` (`"exact"` default, or `"rk4"`), `saveAt` (times in [0, T] or a count;
+ *   default the layer boundaries), `stepsPerLayer` (RK4; default 64, refined for stability)
  * @returns raw moments at the output times (`m`, nT·(K+1)), `mean`, `variance`, `status`, `stats`
  * @throws KineticError UNSUPPORTED (d ≠ 1, activation ≠ identity, state-dependent noise without `D`),
- *   INVALID_ARGUMENT (non-finite moments, bad options), SHAPE_MISMATCH (`D` per layer of the wrong length)
+ *   INVALID_ARGUMENT (non-finite moments, fewer than m_0, m_1, m_2, m_0 ≤ 0, m_0 m_2 < m_1², bad or
+ *   unknown options), SHAPE_MISMATCH (`D` per layer of the wrong length), TOO_LARGE (more than 1e8 RK4
+ *   steps)
  * @remarks
  * The system is lower-triangular and linear with constant coefficients on each layer. `exact` uses the
  * Gaussian transition of the layer: x(τ) = a x(0) + c + s ξ with a = e^{wτ}, c = b (e^{wτ}-1)/w,
  * s² = D (e^{2wτ}-1)/w, so m_k(τ) = Σ_j C(k,j) a^j m_j(0) μ_{k-j}(c, s²) — exact up to rounding, cost
  * O(K²) per output time. `rk4` is fourth order with error O((K|w|Δt/stepsPerLayer)⁴); cost O(K) per
- * step. Both are valid for w > 0 (spreading) until the moments overflow, reported as `"non-finite"`.
+ * step. The eigenvalues of the layer's system are k·w (k = 0..K, and 2w for the variance): with w < 0
+ * RK4 is stable only for h·max(K, 2)|w| ≤ 2.785, so without a given `stepsPerLayer` the step is refined
+ * to h·max(K, 2)|w| ≤ 1, and with a given one a step beyond the bound gives status `"unstable"` (e.g.
+ * w = -300, D = 1, stepsPerLayer 64 on T = 1). Both are valid for w > 0 (spreading) until the moments
+ * overflow, reported as `"non-finite"`.
  * @example
  * ```ts
  * const params = createScalarNetwork({ sigma: "identity", w: -1, b: 1, T: 5, nLayers: 50 });
@@ -148,10 +175,27 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
   const m0 = requireFiniteArray("problem.m0", problem.m0);
   const K = m0.length - 1;
   const Ds = resolveLayerD1(params, problem.D);
+  options = requireOptions<MomentHierarchyOptions>("options", options, ["method", "saveAt", "stepsPerLayer"]);
   const method = requireOneOf("options.method", options.method ?? "exact", ["exact", "rk4"] as const);
+  const fixedSteps = options.stepsPerLayer !== undefined;
   const stepsPerLayer = requireInteger("options.stepsPerLayer", options.stepsPerLayer ?? 64, 1, 1e9);
-  const t = resolveSaveAt(params, options.saveAt);
+  const tl = momentTimeline(params, options.saveAt, K + 3);
+  const t = tl.saveAt;
   const nT = t.length;
+  // the result reports the mean and the variance: m_0 > 0, m_1 and m_2 are needed (order K ≥ 2)
+  if (K < 2) throw invalidArgument("problem.m0", "the raw moments m_0, …, m_K of order K ≥ 2 (at least m_0, m_1, m_2)", problem.m0);
+  if (!(m0[0]! > 0)) throw invalidArgument("problem.m0[0]", "a positive mass m_0", m0[0]);
+  const var0 = m0[2]! / m0[0]! - (m0[1]! / m0[0]!) ** 2;
+  if (var0 < -1e-12 * Math.abs(m0[2]! / m0[0]!)) {
+    throw invalidArgument("problem.m0", `moments of a non-negative density (m_0 m_2 ≥ m_1²; variance ${var0})`, problem.m0);
+  }
+  // RK4: the decaying modes k·w (k ≤ max(K, 2), w < 0) bound the step
+  const rateOf = (layer: number): number => (params.W[layer]! < 0 ? Math.max(K, 2) * -params.W[layer]! : 0);
+  if (method === "rk4") {
+    let total = 0;
+    for (const seg of tl.segments) total += rk4Steps(seg.t1 - seg.t0, params.dt, stepsPerLayer, fixedSteps, rateOf(seg.layer));
+    requireFits("options.stepsPerLayer", total, 1, MAX_AUTO_STEPS, "RK4 steps");
+  }
   const m = new Float64Array(nT * (K + 1)).fill(NaN);
   const mean = new Float64Array(nT).fill(NaN);
   const variance = new Float64Array(nT).fill(NaN);
@@ -163,9 +207,7 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
   const y = new Float64Array(n);
   y.set(m0);
   y[K + 1] = haveMean ? m0[1]! / m0[0]! : 0;
-  y[K + 2] = haveVar ? m0[2]! / m0[0]! - y[K + 1]! * y[K + 1]! : 0;
-
-  const segs = buildSegments(params, t);
+  y[K + 2] = haveVar ? Math.max(0, m0[2]! / m0[0]! - y[K + 1]! * y[K + 1]!) : 0;
   let steps = 0;
   let rhs = 0;
   let status: SolveStatus = "success";
@@ -190,7 +232,16 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
     out[K + 2] = 2 * w * s[K + 2]! + 2 * D;
   };
 
-  for (const seg of segs) {
+  const record = (from: number, to: number): void => {
+    for (let q = from; q < to; q++) {
+      m.set(y.subarray(0, K + 1), q * (K + 1));
+      if (haveMean) mean[q] = y[K + 1]!;
+      if (haveVar) variance[q] = y[K + 2]!;
+    }
+  };
+  record(0, tl.initialSaves);
+  for (const seg of tl.segments) {
+    if (seg.saveFrom >= nT) break; // every save time recorded
     const w = params.W[seg.layer]!;
     const b = params.b[seg.layer]!;
     const D = Ds[seg.layer]!;
@@ -213,8 +264,10 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
         y[K + 2] = a * a * y[K + 2]! + s2;
         steps++;
       } else {
-        const ns = stepsFor(tau, params.dt / stepsPerLayer);
+        const rate = rateOf(seg.layer);
+        const ns = rk4Steps(tau, params.dt, stepsPerLayer, fixedSteps, rate);
         const h = tau / ns;
+        if (!rk4Stable(-h * rate) && status === "success") status = "unstable";
         for (let st = 0; st < ns; st++) {
           deriv(w, b, D, y, k1);
           for (let i = 0; i < n; i++) tmp[i] = y[i]! + 0.5 * h * k1[i]!;
@@ -231,16 +284,14 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
       let finite = true;
       for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) finite = false;
       if (!finite) {
-        status = "non-finite";
+        if (status === "success") status = "non-finite";
         break;
       }
     }
-    if (seg.save >= 0) {
-      m.set(y.subarray(0, K + 1), seg.save * (K + 1));
-      if (haveMean) mean[seg.save] = y[K + 1]!;
-      if (haveVar) variance[seg.save] = y[K + 2]!;
-    }
+    record(seg.saveFrom, seg.saveTo);
   }
+  // a negative variance is never a success (only an unstable step can produce one)
+  if (status === "success") for (let q = 0; q < nT; q++) if (variance[q]! < 0) status = "unstable";
   return { t, m, order: K, mean, variance, status, stats: { method, steps, rhsEvaluations: rhs, layers: params.nLayers } };
 }
 

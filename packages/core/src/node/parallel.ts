@@ -289,7 +289,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     const ref = parts[0]!;
     return {
       x, t: fail >= 0 ? t : ref.t, h: ref.h, saveAt: ref.saveAt, saved,
-      status: fail >= 0 ? "non-finite" : "success", stats: { ...ref.stats }, failedParticle: fail,
+      status: fail >= 0 ? "non-finite" : "success", stats: { ...ref.stats, blownUp: countBlownUp(x, params.d) }, failedParticle: fail,
     };
   }
 
@@ -312,4 +312,11 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+/** Particles of an SDE ensemble that blew up (NaN, as `solveSde` leaves them). */
+function countBlownUp(x: Float64Array, d: number): number {
+  let c = 0;
+  for (let p = 0; p < x.length; p += d) if (x[p] !== x[p]) c++;
+  return c;
 }

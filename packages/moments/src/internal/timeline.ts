@@ -2,28 +2,20 @@
  * Shared validation and time bookkeeping of the moment solvers. Internal.
  * @packageDocumentation
  */
-import { KineticError, type NetworkParams, invalidArgument, requireFiniteArray, requireNonNegative } from "@kinetic-nde/core";
-
-/** A piece of [0, T] inside one layer, ending at a save time or a layer boundary. */
-export interface Segment {
-  /** Layer index. */
-  readonly layer: number;
-  /** Start time. */
-  readonly t0: number;
-  /** End time. */
-  readonly t1: number;
-  /** Index into the save times reached at t1, or -1. */
-  readonly save: number;
-}
+import {
+  KineticError,
+  type NetworkParams,
+  type Timeline,
+  checkNetwork,
+  invalidArgument,
+  requireFiniteArray,
+  requireNonNegative,
+  resolveTimeline,
+} from "@kinetic-nde/core";
 
 /** Validate network parameters (structurally) and return them. */
 export function requireParams(params: unknown, name = "params"): NetworkParams {
-  if (typeof params !== "object" || params === null) throw invalidArgument(name, "network parameters (createNetwork)", params);
-  const p = params as NetworkParams;
-  if (!(p.W instanceof Float64Array) || !(p.b instanceof Float64Array) || typeof p.sigma !== "object") {
-    throw invalidArgument(name, "network parameters (createNetwork)", params);
-  }
-  return p;
+  return checkNetwork(params, name);
 }
 
 /** Require the identity activation: the moment hierarchy only closes for σ = id (MODEL.md §6). */
@@ -38,45 +30,91 @@ export function requireIdentity(params: NetworkParams, what: string, hint: strin
 }
 
 /**
- * Save times: validated, sorted copy in [0, T]; default the layer boundaries 0, Δt, …, T.
+ * The timeline of a moment solve (core's one resolver): save times default to the layer boundaries
+ * 0, Δt, …, T; `stateSize` values are stored per save time.
  */
-export function resolveSaveAt(params: NetworkParams, saveAt: ArrayLike<number> | undefined): Float64Array {
-  if (saveAt === undefined) {
-    const out = new Float64Array(params.nLayers + 1);
-    for (let k = 0; k <= params.nLayers; k++) out[k] = k === params.nLayers ? params.T : k * params.dt;
-    return out;
+export function momentTimeline(params: NetworkParams, saveAt: ArrayLike<number> | number | undefined, stateSize: number): Timeline {
+  return resolveTimeline(params, saveAt, { name: "options.saveAt", defaultSaveAt: "layers", stateSize });
+}
+
+/** RK4's stability polynomial R(z) = 1 + z + z²/2 + z³/6 + z⁴/24 at z = re + i·im: is |R(z)| ≤ 1? */
+export function rk4Stable(re: number, im = 0): boolean {
+  // Horner in complex arithmetic
+  let pr = 1 / 24, pi = 0;
+  for (const c of [1 / 6, 1 / 2, 1, 1]) {
+    const nr = pr * re - pi * im + c;
+    const ni = pr * im + pi * re;
+    pr = nr;
+    pi = ni;
   }
-  const s = requireFiniteArray("options.saveAt", saveAt);
-  const tol = 1e-12 * params.T;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i]! < -tol || s[i]! > params.T + tol) throw invalidArgument(`options.saveAt[${i}]`, `a time in [0, T = ${params.T}]`, s[i]);
-    if (i > 0 && s[i]! < s[i - 1]!) throw invalidArgument(`options.saveAt[${i}]`, "non-decreasing", s[i]);
-    s[i] = Math.min(Math.max(s[i]!, 0), params.T);
-  }
-  return s;
+  return pr * pr + pi * pi <= 1 + 1e-12;
+}
+
+/** Largest h·|λ| of RK4's stability interval on the negative real axis (|R(-2.785…)| = 1). */
+export const RK4_REAL_STABILITY = 2.785293563405282;
+
+/** Most RK4 steps a moment solve may take when it chooses its steps itself (refused above: TOO_LARGE). */
+export const MAX_AUTO_STEPS = 1e8;
+
+/**
+ * RK4 step count for a segment of length τ: with `fixed` (the user's steps per layer), h = Δt/fixed; else
+ * the default steps per layer, refined until h·rate ≤ 1 (well inside the stability interval, and
+ * accurate: |R(-1) - e^{-1}| < 0.008), where `rate` bounds |λ| of the decaying modes on the layer.
+ */
+export function rk4Steps(tau: number, dt: number, stepsPerLayer: number, fixed: boolean, rate: number): number {
+  const h0 = dt / stepsPerLayer;
+  const h = fixed || !(rate > 0) ? h0 : Math.min(h0, 1 / rate);
+  return stepsFor(tau, h);
+}
+
+/** Eigenvalue regions of the mean–covariance system of one layer: discs (centre re, im; radius r). */
+export interface SpectrumBound {
+  /** Bound on |λ| of every mode (for the automatic step h ≤ 1/rate). */
+  readonly rate: number;
+  /** Discs containing the eigenvalues λ_i of W and λ_i + λ_j of C ↦ WC + CWᵀ: [re, im, r] triples. */
+  readonly discs: readonly (readonly [number, number, number])[];
 }
 
 /**
- * Cut [0, max saveAt] into segments that lie inside one layer and end at every save time.
- * A save time at 0 yields a zero-length segment on layer 0.
+ * Where the eigenvalues of dμ/dt = Wμ + b, dC/dt = WC + CWᵀ + 2D lie for one layer's W (d×d at offset
+ * `o`): exactly for d ≤ 2 (discs of radius 0), by Gershgorin discs (conservative) for d > 2.
  */
-export function buildSegments(params: NetworkParams, saveAt: Float64Array): Segment[] {
-  const segs: Segment[] = [];
-  const { dt, nLayers } = params;
-  let t = 0;
-  let layer = 0;
-  for (let s = 0; s < saveAt.length; s++) {
-    const target = saveAt[s]!;
-    while (layer < nLayers - 1 && target > (layer + 1) * dt * (1 + 1e-14)) {
-      const end = (layer + 1) * dt;
-      if (end > t) segs.push({ layer, t0: t, t1: end, save: -1 });
-      t = end;
-      layer++;
+export function spectrumBound(W: Float64Array, o: number, d: number): SpectrumBound {
+  const eig: [number, number, number][] = [];
+  if (d === 1) eig.push([W[o]!, 0, 0]);
+  else if (d === 2) {
+    const a = W[o]!, b = W[o + 1]!, c = W[o + 2]!, e = W[o + 3]!;
+    const tr = 0.5 * (a + e), disc = 0.25 * (a - e) * (a - e) + b * c;
+    if (disc >= 0) eig.push([tr + Math.sqrt(disc), 0, 0], [tr - Math.sqrt(disc), 0, 0]);
+    else eig.push([tr, Math.sqrt(-disc), 0], [tr, -Math.sqrt(-disc), 0]);
+  } else {
+    for (let i = 0; i < d; i++) {
+      let r = 0;
+      for (let j = 0; j < d; j++) if (j !== i) r += Math.abs(W[o + i * d + j]!);
+      eig.push([W[o + i * d + i]!, 0, r]);
     }
-    segs.push({ layer, t0: t, t1: Math.max(target, t), save: s });
-    t = Math.max(target, t);
   }
-  return segs;
+  const discs: [number, number, number][] = [...eig];
+  for (const p of eig) for (const q of eig) discs.push([p[0] + q[0], p[1] + q[1], p[2] + q[2]]);
+  let rate = 0;
+  for (const [re, im, r] of discs) rate = Math.max(rate, Math.hypot(re, im) + r);
+  return { rate, discs };
+}
+
+/**
+ * Is RK4 with step h stable on every decaying mode of the discs (points with Re z < 0; growing modes
+ * are not a stability matter)? Each disc is tested at its centre and 64 boundary points.
+ */
+export function rk4StableOn(bound: SpectrumBound, h: number): boolean {
+  for (const [re, im, r] of bound.discs) {
+    const n = r > 0 ? 64 : 1;
+    for (let k = 0; k < n; k++) {
+      const zr = h * (re + r * Math.cos((2 * Math.PI * k) / n));
+      const zi = h * (im + r * Math.sin((2 * Math.PI * k) / n));
+      if (zr < 0 && !rk4Stable(zr, zi)) return false;
+    }
+  }
+  return true;
 }
 
 /**
