@@ -2,7 +2,7 @@
  * Resolving the 1-D Fokker–Planck problem: drift of a layer, diffusion from the noise model.
  * @packageDocumentation
  */
-import { invalidArgument, KineticError, type NetworkParams, requireFiniteArray } from "@kinetic-nde/core";
+import { activationInfo, invalidArgument, KineticError, type NetworkParams, requireFiniteArray } from "@kinetic-nde/core";
 import type { Grid1D } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
 import { cellAverages } from "./densities.js";
@@ -98,5 +98,6 @@ export function requireNetwork1D(network: unknown): NetworkParams {
     throw invalidArgument("network", "network parameters from createNetwork / createScalarNetwork", network);
   }
   if (p.d !== 1) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 1 for the 1-D solver; got ${p.d}`);
+  activationInfo(p.sigma); // refuses a hand-built activation that reuses a built-in name
   return p;
 }

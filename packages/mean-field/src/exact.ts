@@ -3,6 +3,7 @@
  * (1-D: f(t, x) = f0(x0(x)) |∂x0/∂x|; 2-D identity activation: the exact affine flow).
  * @packageDocumentation
  */
+import { activationInfo } from "@kinetic-nde/core";
 import { KineticError, type NetworkParams, type SolveStatus, invalidArgument, linearFlowMap, requireFinite, requireInteger } from "@kinetic-nde/core";
 import { type Grid1D, type Grid2D, massOf } from "./grid.js";
 import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, cellAverages2D, isDistribution1D } from "./initial.js";
@@ -117,7 +118,7 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
     };
   }
   if (params.d !== 2) throw new KineticError("UNSUPPORTED", `solveVlasovExact supports d = 1, and d = 2 with the identity activation; got d = ${params.d}`);
-  if (params.sigma.name !== "identity") {
+  if (activationInfo(params.sigma).kind !== "identity") {
     throw new KineticError("UNSUPPORTED", `solveVlasovExact in 2-D needs the identity activation (exact affine flow); got ${params.sigma.name}`);
   }
   const grid = problem.grid;

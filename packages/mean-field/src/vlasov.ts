@@ -2,6 +2,7 @@
  * `solveVlasov`: conservative finite volumes for ∂_t f + ∇·(σ(W(t)x + b(t)) f) = 0 in 1-D and 2-D.
  * @packageDocumentation
  */
+import { activationInfo } from "@kinetic-nde/core";
 import {
   KineticError,
   type NetworkParams,
@@ -239,6 +240,7 @@ export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {})
   if (typeof params !== "object" || params === null || !(params.W instanceof Float64Array)) {
     throw invalidArgument("params", "NetworkParams (createNetwork / createScalarNetwork)", params);
   }
+  activationInfo(params.sigma); // refuses a hand-built activation that reuses a built-in name
   const d = params.d;
   if (d !== 1 && d !== 2) throw new KineticError("UNSUPPORTED", `solveVlasov supports d = 1 and d = 2; got d = ${d}`);
   const t0 = problem.tSpan?.[0] ?? 0;

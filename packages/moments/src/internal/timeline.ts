@@ -2,6 +2,7 @@
  * Shared validation and time bookkeeping of the moment solvers. Internal.
  * @packageDocumentation
  */
+import { activationInfo } from "@kinetic-nde/core";
 import { KineticError, type NetworkParams, invalidArgument, requireFiniteArray, requireNonNegative } from "@kinetic-nde/core";
 
 /** A piece of [0, T] inside one layer, ending at a save time or a layer boundary. */
@@ -23,12 +24,13 @@ export function requireParams(params: unknown, name = "params"): NetworkParams {
   if (!(p.W instanceof Float64Array) || !(p.b instanceof Float64Array) || typeof p.sigma !== "object") {
     throw invalidArgument(name, "network parameters (createNetwork)", params);
   }
+  activationInfo(p.sigma); // refuses a hand-built activation that reuses a built-in name
   return p;
 }
 
 /** Require the identity activation: the moment hierarchy only closes for σ = id (MODEL.md §6). */
 export function requireIdentity(params: NetworkParams, what: string, hint: string): void {
-  if (params.sigma.name !== "identity") {
+  if (activationInfo(params.sigma).kind !== "identity") {
     throw new KineticError(
       "UNSUPPORTED",
       `unsupported: ${what} needs the identity activation (the moment hierarchy does not close for σ = ${params.sigma.name}); ${hint}`,
