@@ -6,16 +6,14 @@
  * @packageDocumentation
  */
 import type { Activation } from "./activations.js";
-import { resolveActivation } from "./activations.js";
+import { activationInfo, resolveActivation } from "./activations.js";
 import { KineticError } from "./errors.js";
 import { expmDense } from "./internal/dense.js";
 import {
   ACT_IDENTITY,
   ACT_LEAKY,
   ACT_RELU,
-  ACT_SIGMOID,
   ACT_TANH,
-  activationKernel,
   type ActivationKernel,
 } from "./internal/kernels.js";
 import type { NetworkParams } from "./network.js";
@@ -68,10 +66,8 @@ function lambertWExp(y: number): number {
 
 /** Which closed form applies; throws UNSUPPORTED for activations without one. */
 function kernelFor(sigma: Activation): ActivationKernel {
-  const k = activationKernel(sigma);
-  if (k.code === ACT_IDENTITY || k.code === ACT_TANH || k.code === ACT_SIGMOID || k.code === ACT_RELU || k.code === ACT_LEAKY) {
-    return k;
-  }
+  const k = activationInfo(sigma);
+  if (k.closedFormCharacteristic) return k;
   throw new KineticError(
     "UNSUPPORTED",
     `no closed-form characteristic for activation ${JSON.stringify(sigma.name)}; closed forms exist for identity, tanh, sigmoid, relu and leaky-relu (integrate numerically with solveOde instead)`,

@@ -4,7 +4,7 @@
  * σ(W(t) x + b(t)) with W(t) = W^k, b(t) = b^k on [kΔt, (k+1)Δt).
  * @packageDocumentation
  */
-import { type Activation, resolveActivation } from "./activations.js";
+import { type Activation, activationInfo, resolveActivation } from "./activations.js";
 import { layerIndexAt } from "./timeline.js";
 import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requirePositive, shapeMismatch } from "./validate.js";
 
@@ -288,6 +288,7 @@ export function checkNetwork(params: unknown, name = "params"): NetworkParams {
   if (typeof p.sigma !== "object" || p.sigma === null || typeof p.sigma.sigma !== "function") {
     throw invalidArgument(`${name}.sigma`, "an activation (resolveActivation)", p.sigma);
   }
+  activationInfo(p.sigma); // refuses a hand-built activation that reuses a built-in name
   return p;
 }
 

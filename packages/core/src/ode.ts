@@ -5,12 +5,11 @@
  * exactly onto the layer boundaries t_k = kΔt, where the field jumps, and never across them.
  * @packageDocumentation
  */
-import type { Activation } from "./activations.js";
+import { activationInfo, type Activation } from "./activations.js";
 import { KineticError, type SolveStatus } from "./errors.js";
 import {
   ACT_TANH,
   ACT_USER,
-  activationKernel,
   eulerFused1D,
   eulerFused2D,
   eulerTanh1D,
@@ -585,7 +584,7 @@ export function solveOdeInto(params: NetworkParams, x0: Float64Array, out: Float
   const n = M * d;
   const o = resolveOptions(params, options, n);
   const stats: OdeStats = { steps: 0, rejected: 0, rhsEvals: 0 };
-  const c: Ctx = { sigma: params.sigma, kern: activationKernel(params.sigma), W: params.W, b: params.b, d, M, n, stats };
+  const c: Ctx = { sigma: params.sigma, kern: activationInfo(params.sigma), W: params.W, b: params.b, d, M, n, stats };
   const saved = new Float64Array(o.saveAt.length * n);
   if (out !== x0) out.set(x0);
   let r: RunOut;

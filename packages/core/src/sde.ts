@@ -5,8 +5,9 @@
  * its noise from its own random stream, so results do not depend on batch size or chunking.
  * @packageDocumentation
  */
+import { activationInfo } from "./activations.js";
 import { KineticError, type SolveStatus } from "./errors.js";
-import { ACT_USER, activationKernel, velocityEnsembleInto } from "./internal/kernels.js";
+import { ACT_USER, velocityEnsembleInto } from "./internal/kernels.js";
 import { checkNetwork, type NetworkParams, type NoiseModel } from "./network.js";
 import { resolveTimeline } from "./timeline.js";
 import { checkEnsemble } from "./particles.js";
@@ -241,7 +242,7 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
   const x = Float64Array.from(x0);
   const saved = new Float64Array(saveAt.length * n);
   const stats: SdeStats = { steps: nSteps, rejected: 0, rhsEvals: 0, blownUp: 0 };
-  const kern = activationKernel(params.sigma);
+  const kern = activationInfo(params.sigma);
   const sqrtH = Math.sqrt(h);
   const L = params.nLayers;
   const { W, b, sigma } = params;

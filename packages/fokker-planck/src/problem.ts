@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import {
+  activationInfo,
   checkNetwork,
   invalidArgument,
   KineticError,
@@ -104,6 +105,7 @@ export function requireGrid1D(grid: unknown, name = "grid"): Grid1D {
 export function requireNetwork1D(network: unknown): NetworkParams {
   const p = checkNetwork(network, "network");
   if (p.d !== 1) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 1 for the 1-D solver; got ${p.d}`);
+  activationInfo(p.sigma); // refuses a hand-built activation that reuses a built-in name
   return p;
 }
 

@@ -7,6 +7,7 @@
  */
 import {
   type Activation,
+  activationInfo,
   invalidArgument,
   KineticError,
   requireFinite,
@@ -99,19 +100,19 @@ export function steadyStateExists(sigma: string | Activation, w: number, b: numb
   requireFinite("w", w);
   requireFinite("b", b);
   if (w === 0) return { exists: false, reason: "w = 0: constant drift σ(b), the density spreads (or drifts) to infinity" };
-  switch (act.name) {
-    case "identity":
-    case "tanh":
-    case "leaky-relu":
+  const info = activationInfo(act);
+  switch (info.steadyState) {
+    case "gaussian":
+    case "sech-power":
+    case "restoring":
       return w < 0
         ? { exists: true, reason: `w < 0: the drift σ(wx+b) is restoring towards x* = -b/w = ${-b / w}` }
         : { exists: false, reason: "w > 0: the drift pushes mass away from x* = -b/w towards ±∞" };
-    case "sigmoid":
-    case "softplus":
-      return { exists: false, reason: `σ = ${act.name} > 0: the drift never points left, so no probability density is stationary on R` };
-    case "relu":
-      return { exists: false, reason: "ReLU: zero drift on the half-line w x + b < 0, where the density diffuses away (not integrable)" };
-    default: {
+    case "none":
+      return info.kind === "relu" || info.kind === "leaky-relu"
+        ? { exists: false, reason: "ReLU: zero drift on the half-line w x + b < 0, where the density diffuses away (not integrable)" }
+        : { exists: false, reason: `σ = ${act.name} > 0: the drift never points left, so no probability density is stationary on R` };
+    case "numeric": {
       const X = (1e3 + Math.abs(b)) / Math.abs(w);
       const aR = act.sigma(w * X + b);
       const aL = act.sigma(-w * X + b);
@@ -167,12 +168,13 @@ export function stationaryDensity(sigma: string | Activation, w: number, b: numb
   const ex = steadyStateExists(act, w, b);
   if (!ex.exists) throw noSolution(act, w, b, ex.reason);
   const mu = -b / w;
-  if (act.name === "identity") {
+  const family = activationInfo(act).steadyState;
+  if (family === "gaussian") {
     const v = D / Math.abs(w);
     const c = 1 / Math.sqrt(2 * Math.PI * v);
     return { family: "gaussian", pdf: (x) => c * Math.exp(-((x - mu) ** 2) / (2 * v)), mean: mu, variance: v, params: { mean: mu, variance: v } };
   }
-  if (act.name === "tanh") {
+  if (family === "sech-power") {
     const aw = Math.abs(w);
     const p = 1 / (aw * D);
     const logC = Math.log(aw) + lgamma((p + 1) / 2) - 0.5 * Math.log(Math.PI) - lgamma(p / 2);

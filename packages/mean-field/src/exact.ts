@@ -5,6 +5,7 @@
  */
 import {
   KineticError,
+  activationInfo,
   type NetworkParams,
   type SolveStatus,
   checkNetwork,
@@ -140,7 +141,7 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
     };
   }
   if (params.d !== 2) throw new KineticError("UNSUPPORTED", `solveVlasovExact supports d = 1, and d = 2 with the identity activation; got d = ${params.d}`);
-  if (params.sigma.name !== "identity") {
+  if (activationInfo(params.sigma).kind !== "identity") {
     throw new KineticError("UNSUPPORTED", `solveVlasovExact in 2-D needs the identity activation (exact affine flow); got ${params.sigma.name}`);
   }
   const grid = problem.grid;

@@ -5,6 +5,7 @@
  * distribution object with a CDF (cell averages (F(right) - F(left)) / Δx, exact).
  * @packageDocumentation
  */
+import { activationInfo } from "@kinetic-nde/core";
 import {
   KineticError,
   type NetworkParams,
@@ -226,8 +227,8 @@ function quantileBox2D(g: (x: number, y: number) => number, tol: number): Box {
 }
 
 function supAbsSigma(p: NetworkParams): number {
-  const name = p.sigma.name;
-  if (name === "tanh" || name === "sigmoid") return 1;
+  const { kind } = activationInfo(p.sigma);
+  if (kind === "tanh" || kind === "sigmoid") return 1;
   let m = 0;
   for (let z = -60; z <= 60; z += 0.01) m = Math.max(m, Math.abs(p.sigma.sigma(z)));
   return m;

@@ -4,6 +4,7 @@
  * steady probability measures for positive activations.
  * @packageDocumentation
  */
+import { activationInfo } from "@kinetic-nde/core";
 import { type Activation, type NetworkParams, invalidArgument, requireFiniteArray, requireInteger, resolveActivation, shapeMismatch } from "@kinetic-nde/core";
 
 /** Input of {@link analyzeSteadyStates}: network parameters, or σ with one layer's W (d×d) and b (d). */
@@ -207,7 +208,8 @@ export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStat
   const name = sigma.name;
   const s0 = sigma.sigma(0), ds0 = sigma.dsigma(0);
   const positive = sigma.properties.positive;
-  const isRelu = name === "relu";
+  const { kind: actKind } = activationInfo(sigma);
+  const isRelu = actKind === "relu";
   let kind: SteadyStateKind, stability: Stability = "not-applicable", rate: number | null = null, behaviour: string;
   let invariantSet: SteadyStateAnalysis["invariantSet"] = null;
   const allZeroW = W.every((v) => v === 0);
@@ -249,7 +251,7 @@ export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStat
     } else {
       stability = sa < 0 ? "stable" : minRe > 0 ? "unstable" : sa > 0 ? "saddle" : "marginal";
       if (sa < 0) rate = ds0 * -sa;
-      const pl = name.startsWith("leaky-relu") ? " (piecewise linear: classified by W, exact in 1-D)" : "";
+      const pl = actKind === "leaky-relu" ? " (piecewise linear: classified by W, exact in 1-D)" : "";
       if (stability === "stable") behaviour = `all mass concentrates at x* = ${fmt(point)}: δ_{x*} is the stable steady state, contraction rate ${+(rate ?? 0).toPrecision(6)}${pl}`;
       else if (stability === "unstable")
         behaviour = d === 1 ? `w > 0: x* = ${fmt(point)} repels; mass splits at x* and escapes to ±∞${pl}` : `x* = ${fmt(point)} repels in every direction; mass escapes to infinity${pl}`;

@@ -1,4 +1,4 @@
-import { createScalarNetwork, expectAllClose, expectKineticError, relu } from "@kinetic-nde/core";
+import { createLeakyRelu, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
 import { describe, expect, it } from "vitest";
 import { solveGaussianClosure } from "./closure.js";
 import { closedFormMeanVariance } from "./hierarchy.js";
@@ -28,7 +28,7 @@ describe("solveGaussianClosure", () => {
 
   it("leaky ReLU with α = 0 equals ReLU", () => {
     const p1 = createScalarNetwork({ sigma: "relu", w: 0.7, b: -0.2, T: 1 });
-    const p2 = createScalarNetwork({ sigma: { ...relu, name: "leaky-relu(0)", params: { alpha: 0 } }, w: 0.7, b: -0.2, T: 1 });
+    const p2 = createScalarNetwork({ sigma: createLeakyRelu(0), w: 0.7, b: -0.2, T: 1 });
     const a = solveGaussianClosure({ params: p1, mean0: 0, var0: 1 });
     const b = solveGaussianClosure({ params: p2, mean0: 0, var0: 1 });
     expectAllClose(b.mean, a.mean, { rtol: 1e-15 });

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import {
+  activationInfo,
   type NetworkParams,
   type SolveStatus,
   invalidArgument,
@@ -94,21 +95,12 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
   const mode = requireOneOf("options.expectations", options.expectations ?? "auto", ["auto", "gauss-hermite"] as const);
   const tl = momentTimeline(params, options.saveAt, 2);
   const t = tl.saveAt;
-  const name = params.sigma.name;
-  const alpha = params.sigma.params?.["alpha"];
-  // 0 identity, 1 relu, 2 leaky relu, 3 tanh, 4 sigmoid, 5 softplus, 6 user (quadrature)
-  let kind = 6;
-  if (name === "identity") kind = 0;
-  else if (name === "relu") kind = 1;
-  else if (name.startsWith("leaky-relu") && typeof alpha === "number") kind = 2;
-  else if (name === "tanh") kind = 3;
-  else if (name === "sigmoid") kind = 4;
-  else if (name === "softplus") kind = 5;
-  const closed = mode === "auto" && kind <= 2;
+  const { kind, alpha: a } = activationInfo(params.sigma);
+  // closed forms: identity (exact), ReLU and leaky ReLU (Stein's lemma); custom: through `sigma.sigma`
+  const closed = mode === "auto" && (kind === "identity" || kind === "relu" || kind === "leaky-relu");
   const rule = gaussHermite(nNodes);
   const zs = rule.nodes;
   const ws = rule.weights;
-  const a = alpha ?? 0;
   const sig = params.sigma.sigma;
 
   const out = new Float64Array(2);
@@ -118,7 +110,7 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
     const s = Math.sqrt(vv);
     if (closed) {
       const m = w * mu + b;
-      if (kind === 0) {
+      if (kind === "identity") {
         out[0] = m;
         out[1] = w * vv;
         return;
@@ -134,7 +126,7 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
         pr = normalCdf(q);
         er = m * pr + r * normalPdf(q);
       }
-      if (kind === 1) {
+      if (kind === "relu") {
         out[0] = er;
         out[1] = w * vv * pr;
       } else {
@@ -150,22 +142,22 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
       const arg = w * (mu + s * z) + b;
       let sv: number;
       switch (kind) {
-        case 0:
+        case "identity":
           sv = arg;
           break;
-        case 1:
+        case "relu":
           sv = arg > 0 ? arg : 0;
           break;
-        case 2:
+        case "leaky-relu":
           sv = arg > 0 ? arg : a * arg;
           break;
-        case 3:
+        case "tanh":
           sv = Math.tanh(arg);
           break;
-        case 4:
+        case "sigmoid":
           sv = arg >= 0 ? 1 / (1 + Math.exp(-arg)) : Math.exp(arg) / (1 + Math.exp(arg));
           break;
-        case 5:
+        case "softplus":
           sv = (arg > 0 ? arg : 0) + Math.log1p(Math.exp(-Math.abs(arg)));
           break;
         default:

@@ -1,50 +1,19 @@
 /**
- * Activation codes for specialised kernels: hot loops switch on a small integer instead of calling
- * `sigma.sigma` per element. Not exported from the package.
+ * Specialised kernels of the particle solvers: hot loops switch on the activation's kernel code
+ * (from its record, `activationInfo`) instead of calling `sigma.sigma` per element. Not exported
+ * from the package.
  * @packageDocumentation
  */
 import { tanhFast } from "./tanh.js";
-import { identity, relu, sigmoid, softplusActivation, tanh, type Activation } from "../activations.js";
+import type { Activation } from "../activations.js";
+import { ACT_IDENTITY, ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH } from "./activation-codes.js";
 
-/** Kernel codes of the built-in activations; USER means "call `sigma.sigma`". */
-export const ACT_IDENTITY = 0;
-export const ACT_TANH = 1;
-export const ACT_SIGMOID = 2;
-export const ACT_RELU = 3;
-export const ACT_LEAKY = 4;
-export const ACT_SOFTPLUS = 5;
-export const ACT_USER = 6;
+export { ACT_IDENTITY, ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH, ACT_USER } from "./activation-codes.js";
 
-/** A resolved kernel code with the leaky-ReLU slope (0 unless leaky). */
+/** The part of an activation's record the kernels read: its code and the leaky-ReLU slope. */
 export interface ActivationKernel {
   readonly code: number;
   readonly alpha: number;
-}
-
-/**
- * Identify a built-in activation. Built-ins are recognised by their function objects (copies made
- * with object spread keep them), leaky ReLU by its `params.alpha` and a probe of σ at ±1, so an
- * unrelated user activation that merely borrows a built-in name is never mistaken for it.
- */
-export function activationKernel(a: Activation): ActivationKernel {
-  if (a.sigma === identity.sigma) return { code: ACT_IDENTITY, alpha: 0 };
-  if (a.sigma === tanh.sigma) return { code: ACT_TANH, alpha: 0 };
-  if (a.sigma === sigmoid.sigma) return { code: ACT_SIGMOID, alpha: 0 };
-  if (a.sigma === relu.sigma) return { code: ACT_RELU, alpha: 0 };
-  if (a.sigma === softplusActivation.sigma) return { code: ACT_SOFTPLUS, alpha: 0 };
-  const alpha = a.params?.["alpha"];
-  if (
-    typeof alpha === "number" &&
-    a.name.startsWith("leaky-relu") &&
-    alpha >= 0 &&
-    alpha < 1 &&
-    a.sigma(1) === 1 &&
-    a.sigma(-1) === -alpha &&
-    a.sigma(-2) === -2 * alpha
-  ) {
-    return { code: ACT_LEAKY, alpha };
-  }
-  return { code: ACT_USER, alpha: 0 };
 }
 
 /** The logistic function for z < 0, written exactly as in `activations.ts` (bit-identical results). */

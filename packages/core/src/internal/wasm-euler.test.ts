@@ -2,17 +2,18 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createNetwork, createScalarNetwork } from "../network.js";
 import { forwardResnet, solveOde } from "../ode.js";
 import { solveSde } from "../sde.js";
-import { isWasmBuffer, setWasmKernelsDisabled, wasmEulerTanhStep, wasmWorkBuffer } from "./wasm-euler.js";
+import { isWasmBuffer, wasmEulerTanhStep, wasmWorkBuffer } from "./wasm-euler.js";
 import { eulerTanh1D } from "./kernels.js";
+import { setWasmKernelsEnabled } from "../wasm/kernel.js";
 
-afterEach(() => setWasmKernelsDisabled(false));
+afterEach(() => setWasmKernelsEnabled(true));
 
 function both<T>(f: () => T): [T, T] {
-  setWasmKernelsDisabled(false);
+  setWasmKernelsEnabled(true);
   const a = f();
-  setWasmKernelsDisabled(true);
+  setWasmKernelsEnabled(false);
   const b = f();
-  setWasmKernelsDisabled(false);
+  setWasmKernelsEnabled(true);
   return [a, b];
 }
 

@@ -19,8 +19,9 @@
  * Not exported from the package.
  * @packageDocumentation
  */
-import { assembleModule, ConstantPool, ensureMemory, F64, I32, instantiateKernels, op, unrolledLoops, V128, type Constants } from "../wasm/assembler.js";
-import { interleavedTanh, tanhLocalsAt, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
+import { ConstantPool, ensureMemory, op, unrolledLoops, type Constants, type WasmFunction } from "../wasm/assembler.js";
+import { defineKernelModule, kernelFunction, type LocalDeclarations } from "../wasm/kernel.js";
+import { declareTanhLocals, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
 import { eulerTanh1D, eulerTanh2D } from "./kernels.js";
 import { tanhFast } from "./tanh.js";
 
@@ -64,6 +65,17 @@ function update(kind: 1 | 2, U: number, p: number, V: (j: number) => number, T: 
   return c;
 }
 
+/** The per-vector locals of the unrolled loops: vector j's value V(j) and its tanh set T(j). */
+function declareVectors(more: LocalDeclarations): { V: (j: number) => number; T: (j: number) => TanhLocals } {
+  const vs: number[] = [];
+  const ts: TanhLocals[] = [];
+  for (let j = 0; j < UNROLL; j++) {
+    vs.push(more.add(`v${j}`, "v128"));
+    ts.push(declareTanhLocals(more, `t${j}`));
+  }
+  return { V: (j) => vs[j]!, T: (j) => ts[j]! };
+}
+
 /** acc += |v| for the vectors from `from` to `to` (locals, byte addresses). */
 function absSum(from: number, to: number, p: number, acc: number): number[] {
   return [
@@ -82,58 +94,61 @@ const laneSum = (acc: number): number[] => [...op.get(acc), ...op.f64x2Extract(0
 /**
  * A kernel: params (sched, nSteps, ptr, n) — the schedule address, its step count (the single-step
  * kernel reads step 0), the particle address and the value count (a multiple of 2) — and the
- * locals i32 end, tEnd, p, s, sp; v128 acc, c0, c1, bv, hv, v and the tanh scratch set.
+ * locals i32 end, tEnd, p, s, sp; v128 acc, c0, c1, bv, hv, the vectors with their tanh scratch
+ * sets, and the constant pool.
  */
-function kernel(kind: 1 | 2, batch: boolean) {
-  const sched = 0, nSteps = 1, ptr = 2, n = 3;
-  const end = 4, tEnd = 5, p = 6, s = 7, sp = 8;
-  const acc = 9, c0 = 10, c1 = 11, bv = 12, hv = 13;
-  const V = (j: number): number => 14 + 11 * j;
-  const T = (j: number): TanhLocals => tanhLocalsAt(15 + 11 * j);
-  const pool = new ConstantPool(14 + 11 * UNROLL);
-  const K: Constants = pool;
-  const loadStep = (): number[] => {
-    // coefficients of the step at sp: 1-D (w, b, h) splatted; 2-D v128 loads of the stored pairs
-    if (kind === 1)
+function kernel(kind: 1 | 2, batch: boolean): WasmFunction {
+  const signature = {
+    params: { sched: "i32", nSteps: "i32", ptr: "i32", n: "i32" },
+    results: ["f64"],
+    locals: { end: "i32", tEnd: "i32", p: "i32", s: "i32", sp: "i32", acc: "v128", c0: "v128", c1: "v128", bv: "v128", hv: "v128" },
+  } as const;
+  return kernelFunction(`${batch ? "m" : "s"}${kind}`, signature, ({ sched, nSteps, ptr, n, end, tEnd, p, s, sp, acc, c0, c1, bv, hv }, more) => {
+    const { V, T } = declareVectors(more);
+    const pool = new ConstantPool(more);
+    const K: Constants = pool;
+    const loadStep = (): number[] => {
+      // coefficients of the step at sp: 1-D (w, b, h) splatted; 2-D v128 loads of the stored pairs
+      if (kind === 1)
+        return [
+          ...op.get(sp), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(c0),
+          ...op.get(sp), ...op.f64Load(8), ...op.f64x2Splat, ...op.set(bv),
+          ...op.get(sp), ...op.f64Load(16), ...op.f64x2Splat, ...op.set(hv),
+        ];
       return [
-        ...op.get(sp), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(c0),
-        ...op.get(sp), ...op.f64Load(8), ...op.f64x2Splat, ...op.set(bv),
-        ...op.get(sp), ...op.f64Load(16), ...op.f64x2Splat, ...op.set(hv),
+        ...op.get(sp), ...op.v128Load(0), ...op.set(c0), ...op.get(sp), ...op.v128Load(16), ...op.set(c1),
+        ...op.get(sp), ...op.v128Load(32), ...op.set(bv), ...op.get(sp), ...op.v128Load(48), ...op.set(hv),
       ];
-    return [
-      ...op.get(sp), ...op.v128Load(0), ...op.set(c0), ...op.get(sp), ...op.v128Load(16), ...op.set(c1),
-      ...op.get(sp), ...op.v128Load(32), ...op.set(bv), ...op.get(sp), ...op.v128Load(48), ...op.set(hv),
+    };
+    // UNROLL vectors per iteration while that many remain, then one at a time
+    const sweep = (from: number, to: number): number[] => [
+      ...op.get(from), ...op.set(p),
+      ...unrolledLoops(p, to, 16, UNROLL, (count) => update(kind, count, p, V, T, c0, c1, bv, hv, K)),
     ];
-  };
-  // UNROLL vectors per iteration while that many remain, then one at a time
-  const sweep = (from: number, to: number): number[] => [
-    ...op.get(from), ...op.set(p),
-    ...unrolledLoops(p, to, 16, UNROLL, (count) => update(kind, count, p, V, T, c0, c1, bv, hv, K)),
-  ];
-  const c: number[] = [];
-  // end = ptr + n·8
-  c.push(...op.get(ptr), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end));
-  if (!batch) {
-    c.push(...op.get(sched), ...op.set(sp), ...loadStep(), ...sweep(ptr, end), ...absSum(ptr, end, p, acc));
-  } else {
-    // for each tile [ptr, tEnd): for each step s: sweep the tile; then acc += |tile|
-    c.push(...op.block, ...op.loop);
-    c.push(...op.get(ptr), ...op.get(end), ...op.i32GeU, ...op.brIf(1));
-    c.push(...op.get(ptr), ...op.i32(TILE_BYTES), ...op.i32Add, ...op.tee(tEnd), ...op.get(end), ...op.i32GtS, ...op.if);
-    c.push(...op.get(end), ...op.set(tEnd), ...op.end);
-    c.push(...op.get(sched), ...op.set(sp), ...op.i32(0), ...op.set(s));
-    c.push(...op.block, ...op.loop);
-    c.push(...op.get(s), ...op.get(nSteps), ...op.i32GeU, ...op.brIf(1));
-    c.push(...loadStep(), ...sweep(ptr, tEnd));
-    c.push(...op.get(sp), ...op.i32(64), ...op.i32Add, ...op.set(sp), ...op.get(s), ...op.i32(1), ...op.i32Add, ...op.set(s));
-    c.push(...op.br(0), ...op.end, ...op.end);
-    c.push(...absSum(ptr, tEnd, p, acc));
-    c.push(...op.get(tEnd), ...op.set(ptr));
-    c.push(...op.br(0), ...op.end, ...op.end);
-  }
-  c.push(...laneSum(acc));
-  const locals = [I32, I32, I32, I32, I32, ...Array<number>(5 + 11 * UNROLL + pool.size).fill(V128)];
-  return { name: `${batch ? "m" : "s"}${kind}`, params: [I32, I32, I32, I32], results: [F64], locals, body: [...pool.init(), ...c] };
+    const c: number[] = [];
+    // end = ptr + n·8
+    c.push(...op.get(ptr), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end));
+    if (!batch) {
+      c.push(...op.get(sched), ...op.set(sp), ...loadStep(), ...sweep(ptr, end), ...absSum(ptr, end, p, acc));
+    } else {
+      // for each tile [ptr, tEnd): for each step s: sweep the tile; then acc += |tile|
+      c.push(...op.block, ...op.loop);
+      c.push(...op.get(ptr), ...op.get(end), ...op.i32GeU, ...op.brIf(1));
+      c.push(...op.get(ptr), ...op.i32(TILE_BYTES), ...op.i32Add, ...op.tee(tEnd), ...op.get(end), ...op.i32GtS, ...op.if);
+      c.push(...op.get(end), ...op.set(tEnd), ...op.end);
+      c.push(...op.get(sched), ...op.set(sp), ...op.i32(0), ...op.set(s));
+      c.push(...op.block, ...op.loop);
+      c.push(...op.get(s), ...op.get(nSteps), ...op.i32GeU, ...op.brIf(1));
+      c.push(...loadStep(), ...sweep(ptr, tEnd));
+      c.push(...op.get(sp), ...op.i32(64), ...op.i32Add, ...op.set(sp), ...op.get(s), ...op.i32(1), ...op.i32Add, ...op.set(s));
+      c.push(...op.br(0), ...op.end, ...op.end);
+      c.push(...absSum(ptr, tEnd, p, acc));
+      c.push(...op.get(tEnd), ...op.set(ptr));
+      c.push(...op.br(0), ...op.end, ...op.end);
+    }
+    c.push(...laneSum(acc));
+    return [...pool.init(), ...c];
+  });
 }
 
 /**
@@ -141,36 +156,39 @@ function kernel(kind: 1 | 2, batch: boolean) {
  * y = (x + h·tanh(w·x + c)) + kS·ξ, the operations of the JavaScript SDE kernel; returns Σ|y| (the
  * blow-up probe). Four vectors per iteration with interleaved tanh, like the Euler kernels.
  */
-function emKernel() {
-  const x = 0, y = 1, xi = 2, n = 3, w = 4, c = 5, h = 6, ks = 7;
-  const end = 8, acc = 9, wv = 10, cv = 11, hv = 12, kv = 13;
-  const V = (j: number): number => 14 + 11 * j;
-  const T = (j: number): TanhLocals => tanhLocalsAt(15 + 11 * j);
-  const pool = new ConstantPool(14 + 11 * UNROLL);
-  const update = (count: number): number[] => {
-    const b: number[] = [];
-    for (let j = 0; j < count; j++) {
-      b.push(...op.get(x), ...op.v128Load(16 * j), ...op.set(V(j)));
-      b.push(...op.get(wv), ...op.get(V(j)), ...op.f64x2Mul, ...op.get(cv), ...op.f64x2Add, ...op.set(T(j).z));
-    }
-    b.push(...interleavedTanh(Array.from({ length: count }, (_, j) => T(j)), 0, pool));
-    for (let j = 0; j < count; j++) {
-      b.push(...op.get(y), ...op.get(V(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add);
-      b.push(...op.get(kv), ...op.get(xi), ...op.v128Load(16 * j), ...op.f64x2Mul, ...op.f64x2Add, ...op.tee(T(j).e), ...op.v128Store(16 * j));
-      b.push(...op.get(acc), ...op.get(T(j).e), ...op.f64x2Abs, ...op.f64x2Add, ...op.set(acc));
-    }
-    return b;
-  };
-  const advance = (bytes: number): number[] => [x, y, xi].flatMap((l) => [...op.get(l), ...op.i32(bytes), ...op.i32Add, ...op.set(l)]);
-  const body = [
-    ...op.get(w), ...op.f64x2Splat, ...op.set(wv), ...op.get(c), ...op.f64x2Splat, ...op.set(cv),
-    ...op.get(h), ...op.f64x2Splat, ...op.set(hv), ...op.get(ks), ...op.f64x2Splat, ...op.set(kv),
-    ...op.get(x), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end),
-    ...unrolledLoops(x, end, 16, UNROLL, update, advance),
-    ...laneSum(acc),
-  ];
-  const locals = [I32, ...Array<number>(5 + 11 * UNROLL + pool.size).fill(V128)];
-  return { name: "em", params: [I32, I32, I32, I32, F64, F64, F64, F64], results: [F64], locals, body: [...pool.init(), ...body] };
+function emKernel(): WasmFunction {
+  const signature = {
+    params: { x: "i32", y: "i32", xi: "i32", n: "i32", w: "f64", c: "f64", h: "f64", ks: "f64" },
+    results: ["f64"],
+    locals: { end: "i32", acc: "v128", wv: "v128", cv: "v128", hv: "v128", kv: "v128" },
+  } as const;
+  return kernelFunction("em", signature, ({ x, y, xi, n, w, c, h, ks, end, acc, wv, cv, hv, kv }, more) => {
+    const { V, T } = declareVectors(more);
+    const pool = new ConstantPool(more);
+    const update = (count: number): number[] => {
+      const b: number[] = [];
+      for (let j = 0; j < count; j++) {
+        b.push(...op.get(x), ...op.v128Load(16 * j), ...op.set(V(j)));
+        b.push(...op.get(wv), ...op.get(V(j)), ...op.f64x2Mul, ...op.get(cv), ...op.f64x2Add, ...op.set(T(j).z));
+      }
+      b.push(...interleavedTanh(Array.from({ length: count }, (_, j) => T(j)), 0, pool));
+      for (let j = 0; j < count; j++) {
+        b.push(...op.get(y), ...op.get(V(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add);
+        b.push(...op.get(kv), ...op.get(xi), ...op.v128Load(16 * j), ...op.f64x2Mul, ...op.f64x2Add, ...op.tee(T(j).e), ...op.v128Store(16 * j));
+        b.push(...op.get(acc), ...op.get(T(j).e), ...op.f64x2Abs, ...op.f64x2Add, ...op.set(acc));
+      }
+      return b;
+    };
+    const advance = (bytes: number): number[] => [x, y, xi].flatMap((l) => [...op.get(l), ...op.i32(bytes), ...op.i32Add, ...op.set(l)]);
+    const body = [
+      ...op.get(w), ...op.f64x2Splat, ...op.set(wv), ...op.get(c), ...op.f64x2Splat, ...op.set(cv),
+      ...op.get(h), ...op.f64x2Splat, ...op.set(hv), ...op.get(ks), ...op.f64x2Splat, ...op.set(kv),
+      ...op.get(x), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end),
+      ...unrolledLoops(x, end, 16, UNROLL, update, advance),
+      ...laneSum(acc),
+    ];
+    return [...pool.init(), ...body];
+  });
 }
 
 interface Kernels {
@@ -182,28 +200,19 @@ interface Kernels {
   readonly em: (x: number, y: number, xi: number, n: number, w: number, c: number, h: number, kS: number) => number;
 }
 
-let kernels: Kernels | null | undefined;
-
-function load(): Kernels | null {
-  if (kernels !== undefined) return kernels;
-  kernels = instantiateKernels<Kernels>(wasmEulerModuleBytes());
-  if (kernels !== null) writeTanhTable(kernels.mem, 0);
-  return kernels;
-}
+/** The module: the tanh table written into each instance's memory. */
+const EULER = defineKernelModule<Kernels>({
+  memoryPages: Math.ceil(DATA / 65536) + 1,
+  functions: () => [kernel(1, false), kernel(2, false), kernel(1, true), kernel(2, true), emKernel()],
+  setup: (k) => writeTanhTable(k.mem, 0),
+});
 
 /**
- * The assembled module's bytes (for tests and for sharing the compiled module with workers).
+ * The assembled module's bytes (for tests).
  * @returns the bytes
  */
 export function wasmEulerModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule(Math.ceil(DATA / 65536) + 1, [kernel(1, false), kernel(2, false), kernel(1, true), kernel(2, true), emKernel()]);
-}
-
-let disabled = false;
-
-/** Disable (true) or re-enable the WebAssembly kernels; for tests comparing both paths. */
-export function setWasmKernelsDisabled(value: boolean): void {
-  disabled = value;
+  return EULER.bytes();
 }
 
 /**
@@ -211,20 +220,20 @@ export function setWasmKernelsDisabled(value: boolean): void {
  * call), or null when the WebAssembly kernels are unavailable.
  */
 export function wasmWorkBuffer(n: number): Float64Array | null {
-  if (disabled) return null;
-  const k = load();
+  const k = EULER.instance();
   if (k === null || !ensureMemory(k.mem, DATA + 8 * (n + 2))) return null;
   return new Float64Array(k.mem.buffer, DATA, n);
 }
 
 /** True when `x` is a buffer returned by {@link wasmWorkBuffer} (and still attached). */
 export function isWasmBuffer(x: Float64Array): boolean {
-  return kernels != null && x.buffer === kernels.mem.buffer && x.byteOffset === DATA;
+  const k = EULER.created();
+  return k !== null && x.buffer === k.mem.buffer && x.byteOffset === DATA;
 }
 
 /** Write step `i` of a schedule (1-D: w, b, h; 2-D: (w00, w10), (w01, w11), (b0, b1), (h, h)). */
 function writeStep(d: number, W: Float64Array, b: Float64Array, layer: number, h: number, i: number): void {
-  const m = new Float64Array(kernels!.mem.buffer, SCHED + 64 * i, 8);
+  const m = new Float64Array(EULER.created()!.mem.buffer, SCHED + 64 * i, 8);
   if (d === 1) {
     m[0] = W[layer]!;
     m[1] = b[layer]!;
@@ -244,7 +253,7 @@ function writeStep(d: number, W: Float64Array, b: Float64Array, layer: number, h
 export function wasmEulerTanhStep(d: number, W: Float64Array, b: Float64Array, layer: number, h: number, x: Float64Array, n: number): number {
   writeStep(d, W, b, layer, h, 0);
   const main = n - (n & 1); // one vector (2 values) per iteration
-  const k = kernels!;
+  const k = EULER.created()!;
   let acc = main > 0 ? (d === 1 ? k.s1 : k.s2)(SCHED, 1, DATA, main) : 0;
   if (main < n) {
     const tail = x.subarray(main, n);
@@ -264,7 +273,7 @@ export function wasmEulerTanhStep(d: number, W: Float64Array, b: Float64Array, l
 export function wasmEulerTanhBatch(d: number, W: Float64Array, b: Float64Array, layers: Int32Array, hs: Float64Array, count: number, x: Float64Array, n: number): number {
   for (let i = 0; i < count; i++) writeStep(d, W, b, layers[i]!, hs[i]!, i);
   const main = n - (n & 1);
-  const k = kernels!;
+  const k = EULER.created()!;
   const f = d === 1 ? k.m1 : k.m2;
   // Several calls of CALL_VALUES values rather than one: V8 first runs a WebAssembly function with
   // its baseline compiler and swaps in the optimised code only between calls (measured: a single call
@@ -290,8 +299,8 @@ export const WASM_SDE_BLOCK = 4096;
  * when the WebAssembly kernels are unavailable or disabled.
  */
 export function wasmSdeBuffers(m: number): [Float64Array, Float64Array, Float64Array] | null {
-  if (disabled || m > WASM_SDE_BLOCK) return null;
-  const k = load();
+  if (m > WASM_SDE_BLOCK) return null;
+  const k = EULER.instance();
   if (k === null) return null;
   return [0, 1, 2].map((i) => new Float64Array(k.mem.buffer, SCHED + 8 * WASM_SDE_BLOCK * i, m)) as [Float64Array, Float64Array, Float64Array];
 }
@@ -303,7 +312,7 @@ export function wasmSdeBuffers(m: number): [Float64Array, Float64Array, Float64A
  */
 export function wasmEulerMaruyamaTanh(x: Float64Array, y: Float64Array, xi: Float64Array, m: number, w: number, c: number, h: number, kS: number): number {
   const main = m - (m & 1);
-  let acc = main > 0 ? kernels!.em(x.byteOffset, y.byteOffset, xi.byteOffset, main, w, c, h, kS) : 0;
+  let acc = main > 0 ? EULER.created()!.em(x.byteOffset, y.byteOffset, xi.byteOffset, main, w, c, h, kS) : 0;
   if (main < m) {
     const v = x[main]!;
     const r = v + h * tanhFast(w * v + c) + kS * xi[main]!;

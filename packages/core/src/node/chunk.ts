@@ -5,8 +5,7 @@
  * Not part of the public API.
  * @packageDocumentation
  */
-import { createLeakyRelu, identity, relu, sigmoid, softplusActivation, tanh, type Activation } from "../activations.js";
-import { ACT_IDENTITY, ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_USER, activationKernel } from "../internal/kernels.js";
+import { activationInfo, createLeakyRelu, getActivation, type Activation, type ActivationKind } from "../activations.js";
 import type { NetworkParams, NoiseModel } from "../network.js";
 import { solveOdeInto, type OdeOptions } from "../ode.js";
 import { solveSde, type SdeOptions } from "../sde.js";
@@ -20,8 +19,8 @@ export interface ParamsData {
   readonly constant: boolean;
   readonly W: Float64Array;
   readonly b: Float64Array;
-  /** Kernel code of a built-in activation and the leaky-ReLU slope. */
-  readonly sigma: { readonly code: number; readonly alpha: number };
+  /** Kind of a built-in activation (from its record) and the leaky-ReLU slope. */
+  readonly sigma: { readonly kind: Exclude<ActivationKind, "custom">; readonly alpha: number };
   readonly noiseK: Float64Array | null;
 }
 
@@ -65,8 +64,8 @@ export interface ChunkResult {
  * or a noise model given by functions).
  */
 export function paramsToData(p: NetworkParams): ParamsData | null {
-  const k = activationKernel(p.sigma);
-  if (k.code === ACT_USER) return null;
+  const k = activationInfo(p.sigma);
+  if (k.kind === "custom") return null;
   if (p.noise !== undefined && p.noise.kind !== "constant") return null;
   return {
     d: p.d,
@@ -76,16 +75,14 @@ export function paramsToData(p: NetworkParams): ParamsData | null {
     constant: p.constant,
     W: p.W,
     b: p.b,
-    sigma: { code: k.code, alpha: k.alpha },
+    sigma: { kind: k.kind, alpha: k.alpha },
     noiseK: p.noise?.kind === "constant" ? p.noise.K : null,
   };
 }
 
 /** Rebuild the network in a worker. */
 export function paramsFromData(q: ParamsData): NetworkParams {
-  const c = q.sigma.code;
-  const sigma: Activation =
-    c === ACT_IDENTITY ? identity : c === ACT_TANH ? tanh : c === ACT_SIGMOID ? sigmoid : c === ACT_RELU ? relu : c === ACT_LEAKY ? createLeakyRelu(q.sigma.alpha) : softplusActivation;
+  const sigma: Activation = q.sigma.kind === "leaky-relu" ? createLeakyRelu(q.sigma.alpha) : getActivation(q.sigma.kind);
   const noise: NoiseModel | undefined = q.noiseK === null ? undefined : { kind: "constant", K: q.noiseK };
   return { d: q.d, nLayers: q.nLayers, dt: q.dt, T: q.T, constant: q.constant, W: q.W, b: q.b, sigma, ...(noise !== undefined ? { noise } : {}) };
 }

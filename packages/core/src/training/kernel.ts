@@ -3,7 +3,8 @@
  * Allocation-free after construction; the parameter vector θ = [W (L·d·d) | b (L·d) | read-out].
  * @packageDocumentation
  */
-import { type Activation, identity, leakyRelu, relu, sigmoid, softplusActivation, tanh } from "../activations.js";
+import { type Activation, activationInfo } from "../activations.js";
+import { ACT_IDENTITY, ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH } from "../internal/activation-codes.js";
 import { LOSS_MSE, type CompiledData, type LossHead } from "./losses.js";
 // The one inlinable tanh of the package (within 3 ulp of Math.tanh, exactly odd), shared with the
 // particle solvers and the built-in activation.
@@ -55,28 +56,6 @@ export function tableau(scheme: TrainingScheme): { S: number; A: Float64Array; B
  * the WebAssembly kernels use the same blocks, so their per-block gradient partial sums are the same.
  */
 const BLOCK = GRAD_BLOCK;
-
-/** @internal */
-export const ACT_IDENTITY = 0;
-/** @internal */
-export const ACT_TANH = 1;
-const ACT_SIGMOID = 2;
-const ACT_RELU = 3;
-const ACT_LEAKY = 4;
-const ACT_SOFTPLUS = 5;
-const ACT_USER = 6;
-
-/** @internal Integer code of a built-in activation (ACT_USER for user activations). */
-export function activationCode(sigma: Activation): number {
-  if (sigma === identity) return ACT_IDENTITY;
-  if (sigma === tanh) return ACT_TANH;
-  if (sigma === sigmoid) return ACT_SIGMOID;
-  if (sigma === relu) return ACT_RELU;
-  if (sigma === softplusActivation) return ACT_SOFTPLUS;
-  if (sigma === leakyRelu) return ACT_LEAKY;
-  if (/^leaky-relu(\(.*\))?$/.test(sigma.name) && typeof sigma.params?.["alpha"] === "number" && sigma.sigma(-1) === -sigma.params["alpha"]) return ACT_LEAKY;
-  return ACT_USER;
-}
 
 /**
  * @internal σ(z), writing σ'(z) into dOut[di]. Built-ins are inlined by the switch; user activations
@@ -174,8 +153,9 @@ export class ResNetKernel {
     this.sigma = sigma;
     this.head = head;
     this.lambda = lambda;
-    this.code = activationCode(sigma);
-    this.alpha = this.code === ACT_LEAKY ? (sigma.params?.["alpha"] ?? 0.01) : 0;
+    const info = activationInfo(sigma);
+    this.code = info.code;
+    this.alpha = info.alpha;
     const tb = tableau(scheme);
     this.S = tb.S;
     this.A = tb.A;

@@ -4,7 +4,8 @@
  */
 import { requireInteger } from "../validate.js";
 import { compileProblem, type GradientOptions, type GradientResult, gradientResult, type TrainingProblem } from "./gradient.js";
-import { actInto, activationCode } from "./kernel.js";
+import { activationInfo } from "../activations.js";
+import { actInto } from "./kernel.js";
 
 /**
  * Loss and gradient by forward-mode sensitivities: one tangent pass per parameter.
@@ -72,8 +73,7 @@ export function continuousAdjointGradient(problem: TrainingProblem, options: Con
   const { d, L, nW, ro } = k;
   const theta = c.theta0;
   const sigma = c.params.sigma;
-  const code = activationCode(sigma);
-  const alpha = sigma.params?.["alpha"] ?? 0.01;
+  const { code, alpha } = activationInfo(sigma);
   const h = c.params.dt / n;
   const N = L * n;
   const data = c.data;

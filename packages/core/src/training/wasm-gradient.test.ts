@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createGradientEvaluator, createNetwork, createRng, tanh, withWeights, type Activation, type NetworkParams, type TrainingProblem } from "../index.js";
 import { tanhFast } from "../internal/tanh.js";
-import { GRAD_BLOCK, gradientKernels, setGradientWasmDisabled, wasmGradientModuleBytes } from "./wasm-gradient.js";
+import { GRAD_BLOCK, gradientKernels, wasmGradientModuleBytes } from "./wasm-gradient.js";
+import { setWasmKernelsEnabled } from "../wasm/kernel.js";
 
-afterEach(() => setGradientWasmDisabled(false));
+afterEach(() => setWasmKernelsEnabled(true));
 
 /** Run f with the WebAssembly kernels, then with the JavaScript path. */
 function both<T>(f: () => T): [T, T] {
-  setGradientWasmDisabled(false);
+  setWasmKernelsEnabled(true);
   const a = f();
-  setGradientWasmDisabled(true);
+  setWasmKernelsEnabled(false);
   const b = f();
-  setGradientWasmDisabled(false);
+  setWasmKernelsEnabled(true);
   return [a, b];
 }
 

@@ -1,15 +1,16 @@
 /**
- * A minimal WebAssembly assembler for the numerical kernels of kinetic-nde: opcodes as byte arrays,
- * a module builder (one memory, functions, exports) and a safe instantiation that returns null where
- * WebAssembly SIMD is unavailable. The kernels are assembled at run time from these pieces, so no
- * binary blobs ship with the packages and no build step is needed; they run the same in Node, in
- * browsers and in Web Workers.
+ * A minimal WebAssembly assembler for the numerical kernels of kinetic-nde: opcodes as byte arrays
+ * and a module builder (one memory, functions, exports). Internal to core: the packages define their
+ * kernels through `kernel.ts` (named locals, compiled once, one switch), which uses this. The
+ * kernels are assembled at run time from these pieces, so no binary blobs ship with the packages and
+ * no build step is needed; they run the same in Node, in browsers and in Web Workers.
  *
  * WebAssembly floating-point arithmetic is IEEE-754 with round-to-nearest and no fused multiply-add,
  * so a kernel that performs the same operations in the same order as a JavaScript loop returns
  * bit-identical results; every kernel in kinetic-nde is tested that way against its JavaScript path.
  * @packageDocumentation
  */
+import type { LocalDeclarations } from "./kernel.js";
 
 /** Value type bytes. */
 export const I32 = 0x7f;
@@ -215,23 +216,6 @@ export function assembleModule(memoryPages: number, functions: readonly WasmFunc
 }
 
 /**
- * Compile and instantiate module bytes synchronously, or return null where WebAssembly (or its SIMD
- * extension) is unavailable or the module does not validate. Callers keep a JavaScript path for null.
- * @param bytes - module bytes from {@link assembleModule}
- * @returns the exports (with `mem`), or null
- * @example
- * const k = instantiateKernels<{ mem: WebAssembly.Memory; one(): number }>(bytes);
- */
-export function instantiateKernels<T extends { readonly mem: WebAssembly.Memory }>(bytes: Uint8Array<ArrayBuffer>): T | null {
-  try {
-    if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return null;
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as T;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Grow a kernel memory so that it holds at least `bytes` bytes.
  * @param mem - the memory
  * @param bytes - the required size in bytes
@@ -269,16 +253,16 @@ export const inlineConstants: Constants = { get: (v: number): number[] => op.v12
 
 /**
  * Splatted f64x2 constants held in v128 locals: {@link ConstantPool.get} returns a `local.get` of
- * the constant's local (allocated on first use from `firstLocal` on); {@link ConstantPool.init}
+ * the constant's local (declared on first use, named after the constant); {@link ConstantPool.init}
  * returns the code that sets them, to be placed at the start of the function body. Keeps 16-byte
  * immediates out of hot loops.
  */
 export class ConstantPool implements Constants {
   private readonly index = new Map<number, number>();
   /**
-   * @param firstLocal - index of the first v128 local the pool may use
+   * @param locals - where the pool declares its v128 locals
    */
-  constructor(private readonly firstLocal: number) {}
+  constructor(private readonly locals: LocalDeclarations) {}
   /**
    * `local.get` of the local holding splat(v).
    * @param v - the constant (−0 and 0 are distinct)
@@ -288,7 +272,7 @@ export class ConstantPool implements Constants {
     const key = Object.is(v, -0) ? -Infinity : v;
     let i = this.index.get(key);
     if (i === undefined) {
-      i = this.firstLocal + this.index.size;
+      i = this.locals.add(`const ${Object.is(v, -0) ? "-0" : String(v)}`, "v128");
       this.index.set(key, i);
     }
     return op.get(i);

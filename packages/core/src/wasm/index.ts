@@ -1,8 +1,23 @@
 /**
- * `@kinetic-nde/core/wasm`: the building blocks of the WebAssembly SIMD kernels of kinetic-nde (a
- * minimal assembler and a bit-exact f64x2 tanh). The solvers use them internally; they are exported
- * for the sibling packages and for users who write their own kernels. Low-level: no validation.
+ * `@kinetic-nde/core/wasm`: for kinetic-nde's own packages, not a public API (it may change in any
+ * release). The one mechanism by which every package defines its WebAssembly kernels — functions
+ * with named, typed locals (`kernelFunction`), modules compiled once on first use
+ * (`defineKernelModule`), one switch for every kernel (`setWasmKernelsEnabled`) — with the
+ * instruction encoders (`op`) and `ensureMemory` the kernel bodies need. The assembler itself stays
+ * inside core.
+ * @internal
  * @packageDocumentation
  */
-export * from "./assembler.js";
-export * from "./tanh.js";
+export { ensureMemory, op, type WasmFunction } from "./assembler.js";
+export {
+  defineKernelModule,
+  kernelFunction,
+  setWasmKernelsEnabled,
+  wasmKernelsEnabled,
+  type KernelModule,
+  type KernelModuleSpec,
+  type KernelSignature,
+  type KernelVars,
+  type LocalDeclarations,
+  type ValueType,
+} from "./kernel.js";

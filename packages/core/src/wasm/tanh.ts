@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { op, type Constants } from "./assembler.js";
+import type { LocalDeclarations } from "./kernel.js";
 
 const H = Math.LN2 / 64;
 const K_MAX = 3529;
@@ -42,9 +43,17 @@ export interface TanhLocals {
   readonly ki: number;
 }
 
-/** Ten consecutive v128 locals from `first` on, as {@link TanhLocals}. */
-export function tanhLocalsAt(first: number): TanhLocals {
-  return { z: first, a: first + 1, x: first + 2, kf: first + 3, r: first + 4, r2: first + 5, q: first + 6, em: first + 7, e: first + 8, ki: first + 9 };
+/**
+ * Declare the ten v128 scratch locals of one tanh evaluation, named `<prefix>.z`, `<prefix>.a`, ….
+ * @param locals - where to declare them
+ * @param prefix - distinguishes the sets of one function
+ * @returns the set
+ * @example
+ * const T = declareTanhLocals(more, "t0");
+ */
+export function declareTanhLocals(locals: LocalDeclarations, prefix: string): TanhLocals {
+  const at = (n: string): number => locals.add(`${prefix}.${n}`, "v128");
+  return { z: at("z"), a: at("a"), x: at("x"), kf: at("kf"), r: at("r"), r2: at("r2"), q: at("q"), em: at("em"), e: at("e"), ki: at("ki") };
 }
 
 /** The low 12 bits of each 64-bit lane (the bits of a subnormal double) for the table index. */
@@ -62,7 +71,7 @@ const LOW12 = INDEX_MASK * Number.MIN_VALUE;
  * @param k - where constants come from
  * @returns the steps (each a self-contained instruction sequence)
  * @example
- * const steps = tanhSteps(tanhLocalsAt(8), 0, inlineConstants);
+ * const steps = tanhSteps(declareTanhLocals(more, "t"), 0, inlineConstants);
  */
 export function tanhSteps(T: TanhLocals, tableOffset: number, k: Constants): number[][] {
   return [
@@ -103,7 +112,7 @@ export function tanhSteps(T: TanhLocals, tableOffset: number, k: Constants): num
  * @param k - where constants come from
  * @returns the instruction bytes (stack-neutral)
  * @example
- * body.push(...interleavedTanh([tanhLocalsAt(8), tanhLocalsAt(18)], 0, inlineConstants));
+ * body.push(...interleavedTanh([declareTanhLocals(more, "t0"), declareTanhLocals(more, "t1")], 0, inlineConstants));
  */
 export function interleavedTanh(Ts: readonly TanhLocals[], tableOffset: number, k: Constants): number[] {
   const steps = Ts.map((T) => tanhSteps(T, tableOffset, k));

@@ -16,9 +16,9 @@ import {
   ulFactor,
   ulSolveInPlace,
 } from "./numerics.js";
-import { setTridiagonalWasmDisabled } from "./wasm-tridiagonal.js";
+import { setWasmKernelsEnabled } from "@kinetic-nde/core/wasm";
 
-afterEach(() => setTridiagonalWasmDisabled(false));
+afterEach(() => setWasmKernelsEnabled(true));
 
 /** A random column- and row-diagonally dominant tridiagonal matrix (the structure of I - hA). */
 function randomSystem(n: number, seed: number): { lower: Float64Array; diag: Float64Array; upper: Float64Array; x: Float64Array } {
@@ -37,9 +37,9 @@ function randomSystem(n: number, seed: number): { lower: Float64Array; diag: Flo
 }
 
 function factorsOf(lower: Float64Array, diag: Float64Array, upper: Float64Array, wasm: boolean): TridiagonalFactors {
-  setTridiagonalWasmDisabled(!wasm);
+  setWasmKernelsEnabled(wasm);
   const fac = createTridiagonalFactors(diag.length);
-  setTridiagonalWasmDisabled(false);
+  setWasmKernelsEnabled(true);
   fac.lower.set(lower);
   fac.diag.set(diag);
   fac.upper.set(upper);
@@ -192,7 +192,7 @@ describe("alternating LU/UL tridiagonal steps", () => {
     const problem = { network, grid, f0: (x: number) => Math.exp(-x * x) };
     const options = { saveAt: [0.35, 1.7], boundary: ["outflow", "absorbing"] as const, dt: 0.05 };
     const a = solveFokkerPlanck(problem, options);
-    setTridiagonalWasmDisabled(true);
+    setWasmKernelsEnabled(false);
     const b = solveFokkerPlanck(problem, options);
     expect(Array.from(a.f)).toEqual(Array.from(b.f));
     expect(a.saved.map((s) => Array.from(s))).toEqual(b.saved.map((s) => Array.from(s)));

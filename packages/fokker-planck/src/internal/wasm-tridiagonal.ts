@@ -17,7 +17,7 @@
  * Not exported from the package.
  * @packageDocumentation
  */
-import { assembleModule, ensureMemory, F64, I32, instantiateKernels, op, type WasmFunction } from "@kinetic-nde/core/wasm";
+import { defineKernelModule, ensureMemory, kernelFunction, op, type KernelVars, type WasmFunction } from "@kinetic-nde/core/wasm";
 
 /** Doubles per table row: (c, c·c_next, pivot, w, w·w_next). */
 export const TABLE_ROW = 5;
@@ -44,16 +44,21 @@ export interface TridiagonalKernels {
   factor(n: number, pl: number, pg: number, pq: number, pd: number, pu: number): void;
 }
 
-// locals: params n, px, pt; i32 xe; f64 a, b, s, x0, x1, a0, a1, t
-const N = 0, P = 1, T = 2, XE = 3, A = 4, B = 5, S = 6, X0 = 7, X1 = 8, A0 = 9, A1 = 10, TT = 11;
-const LOCALS = [I32, F64, F64, F64, F64, F64, F64, F64, F64];
+/** Signature of the fused sweeps: n rows of the vector at px with the table at pt. */
+const SWEEP = {
+  params: { n: "i32", px: "i32", pt: "i32" },
+  results: ["f64"],
+  locals: { xe: "i32", a: "f64", b: "f64", s: "f64", x0: "f64", x1: "f64", a0: "f64", a1: "f64", t: "f64" },
+} as const;
+type SweepVars = KernelVars<(typeof SWEEP)["params"], (typeof SWEEP)["locals"]>;
 const load = (p: number, off: number): number[] => [...op.get(p), ...op.f64Load(off)];
 
 /**
  * The single row left after the paired loop, if any (P ≠ XE), in direction `dir` (+1 upward, -1
  * downward): a = x - cl·a; x ← a·inv - lw·b; s += a.
  */
-function lastRow(dir: 1 | -1): number[] {
+function lastRow(v: SweepVars, dir: 1 | -1): number[] {
+  const { px: P, pt: T, xe: XE, a: A, b: B, s: S } = v;
   const [from, to] = dir > 0 ? [XE, P] : [P, XE];
   return [
     ...op.get(from), ...op.get(to), ...op.i32Sub, ...op.if,
@@ -72,33 +77,35 @@ function lastRow(dir: 1 | -1): number[] {
  * t = a1·invU_{j+1}; x_{j+1} ← t - uw_{j+1}·b; b = (a0·invU_j - uw_j·t) + uu_j·b; x_j ← b; s += a1 + a0.
  */
 function downKernel(): WasmFunction {
-  const body: number[] = [
-    // xe = start; px, pt at row n-1
-    ...op.get(P), ...op.set(XE),
-    ...op.get(P), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(P),
-    ...op.get(T), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(RB), ...op.i32Mul, ...op.i32Add, ...op.set(T),
-    // a = x_{n-1}; b = a·invU_{n-1}; x_{n-1} ← b; s = a
-    ...load(P, 0), ...op.set(A),
-    ...op.get(P), ...op.get(A), ...load(T, 16), ...op.f64Mul, ...op.tee(B), ...op.f64Store(0),
-    ...op.get(A), ...op.set(S),
-    ...op.block, ...op.loop,
-    ...op.get(P), ...op.get(XE), ...op.i32Sub, ...op.i32(16), ...op.i32LtS, ...op.brIf(1),
-    ...op.get(P), ...op.i32(-16), ...op.i32Add, ...op.set(P),
-    ...op.get(T), ...op.i32(-2 * RB), ...op.i32Add, ...op.set(T),
-    ...load(P, 8), ...op.set(X1), ...load(P, 0), ...op.set(X0),
-    ...op.get(X1), ...load(T, RB), ...op.get(A), ...op.f64Mul, ...op.f64Sub, ...op.set(A1),
-    ...op.get(X0), ...load(T, 0), ...op.get(X1), ...op.f64Mul, ...op.f64Sub, ...load(T, 8), ...op.get(A), ...op.f64Mul, ...op.f64Add, ...op.tee(A0), ...op.set(A),
-    ...op.get(P), ...op.get(A1), ...load(T, RB + 16), ...op.f64Mul, ...op.tee(TT), ...load(T, RB + 24), ...op.get(B), ...op.f64Mul, ...op.f64Sub, ...op.f64Store(8),
-    ...op.get(A0), ...load(T, 16), ...op.f64Mul, ...load(T, 24), ...op.get(TT), ...op.f64Mul, ...op.f64Sub, ...load(T, 32), ...op.get(B), ...op.f64Mul, ...op.f64Add, ...op.set(B),
-    ...op.get(P), ...op.get(B), ...op.f64Store(0),
-    ...op.get(S), ...op.get(A1), ...op.get(A0), ...op.f64Add, ...op.f64Add, ...op.set(S),
-    ...op.br(0), ...op.end, ...op.end,
-    // one row left (row 0) when the count below row n-1 is odd
-    ...lastRow(-1),
-    ...op.i32(0), ...op.get(A), ...op.f64Store(0),
-    ...op.get(S),
-  ];
-  return { name: "down", params: [I32, I32, I32], results: [F64], locals: LOCALS, body };
+  return kernelFunction("down", SWEEP, (v) => {
+    const { n: N, px: P, pt: T, xe: XE, a: A, b: B, s: S, x0: X0, x1: X1, a0: A0, a1: A1, t: TT } = v;
+    return [
+      // xe = start; px, pt at row n-1
+      ...op.get(P), ...op.set(XE),
+      ...op.get(P), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(P),
+      ...op.get(T), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(RB), ...op.i32Mul, ...op.i32Add, ...op.set(T),
+      // a = x_{n-1}; b = a·invU_{n-1}; x_{n-1} ← b; s = a
+      ...load(P, 0), ...op.set(A),
+      ...op.get(P), ...op.get(A), ...load(T, 16), ...op.f64Mul, ...op.tee(B), ...op.f64Store(0),
+      ...op.get(A), ...op.set(S),
+      ...op.block, ...op.loop,
+      ...op.get(P), ...op.get(XE), ...op.i32Sub, ...op.i32(16), ...op.i32LtS, ...op.brIf(1),
+      ...op.get(P), ...op.i32(-16), ...op.i32Add, ...op.set(P),
+      ...op.get(T), ...op.i32(-2 * RB), ...op.i32Add, ...op.set(T),
+      ...load(P, 8), ...op.set(X1), ...load(P, 0), ...op.set(X0),
+      ...op.get(X1), ...load(T, RB), ...op.get(A), ...op.f64Mul, ...op.f64Sub, ...op.set(A1),
+      ...op.get(X0), ...load(T, 0), ...op.get(X1), ...op.f64Mul, ...op.f64Sub, ...load(T, 8), ...op.get(A), ...op.f64Mul, ...op.f64Add, ...op.tee(A0), ...op.set(A),
+      ...op.get(P), ...op.get(A1), ...load(T, RB + 16), ...op.f64Mul, ...op.tee(TT), ...load(T, RB + 24), ...op.get(B), ...op.f64Mul, ...op.f64Sub, ...op.f64Store(8),
+      ...op.get(A0), ...load(T, 16), ...op.f64Mul, ...load(T, 24), ...op.get(TT), ...op.f64Mul, ...op.f64Sub, ...load(T, 32), ...op.get(B), ...op.f64Mul, ...op.f64Add, ...op.set(B),
+      ...op.get(P), ...op.get(B), ...op.f64Store(0),
+      ...op.get(S), ...op.get(A1), ...op.get(A0), ...op.f64Add, ...op.f64Add, ...op.set(S),
+      ...op.br(0), ...op.end, ...op.end,
+      // one row left (row 0) when the count below row n-1 is odd
+      ...lastRow(v, -1),
+      ...op.i32(0), ...op.get(A), ...op.f64Store(0),
+      ...op.get(S),
+    ];
+  });
 }
 
 /**
@@ -107,30 +114,32 @@ function downKernel(): WasmFunction {
  * t = a0·inv_j; x_j ← t - lw_j·b; b = (a1·inv_{j+1} - lw_{j+1}·t) + ww_{j+1}·b; x_{j+1} ← b; s += a0 + a1.
  */
 function upKernel(): WasmFunction {
-  const body: number[] = [
-    // xe = address of row n-1
-    ...op.get(P), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(XE),
-    ...load(P, 0), ...op.set(A),
-    ...op.get(P), ...op.get(A), ...load(T, 16), ...op.f64Mul, ...op.tee(B), ...op.f64Store(0),
-    ...op.get(A), ...op.set(S),
-    ...op.block, ...op.loop,
-    ...op.get(XE), ...op.get(P), ...op.i32Sub, ...op.i32(16), ...op.i32LtS, ...op.brIf(1),
-    ...load(P, 8), ...op.set(X0), ...load(P, 16), ...op.set(X1),
-    ...op.get(X0), ...load(T, RB), ...op.get(A), ...op.f64Mul, ...op.f64Sub, ...op.set(A0),
-    ...op.get(X1), ...load(T, 2 * RB), ...op.get(X0), ...op.f64Mul, ...op.f64Sub, ...load(T, 2 * RB + 8), ...op.get(A), ...op.f64Mul, ...op.f64Add, ...op.tee(A1), ...op.set(A),
-    ...op.get(P), ...op.get(A0), ...load(T, RB + 16), ...op.f64Mul, ...op.tee(TT), ...load(T, RB + 24), ...op.get(B), ...op.f64Mul, ...op.f64Sub, ...op.f64Store(8),
-    ...op.get(A1), ...load(T, 2 * RB + 16), ...op.f64Mul, ...load(T, 2 * RB + 24), ...op.get(TT), ...op.f64Mul, ...op.f64Sub, ...load(T, 2 * RB + 32), ...op.get(B), ...op.f64Mul, ...op.f64Add, ...op.set(B),
-    ...op.get(P), ...op.get(B), ...op.f64Store(16),
-    ...op.get(S), ...op.get(A0), ...op.get(A1), ...op.f64Add, ...op.f64Add, ...op.set(S),
-    ...op.get(P), ...op.i32(16), ...op.i32Add, ...op.set(P),
-    ...op.get(T), ...op.i32(2 * RB), ...op.i32Add, ...op.set(T),
-    ...op.br(0), ...op.end, ...op.end,
-    // one row left (row n-1)
-    ...lastRow(1),
-    ...op.i32(0), ...op.get(A), ...op.f64Store(0),
-    ...op.get(S),
-  ];
-  return { name: "up", params: [I32, I32, I32], results: [F64], locals: LOCALS, body };
+  return kernelFunction("up", SWEEP, (v) => {
+    const { n: N, px: P, pt: T, xe: XE, a: A, b: B, s: S, x0: X0, x1: X1, a0: A0, a1: A1, t: TT } = v;
+    return [
+      // xe = address of row n-1
+      ...op.get(P), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(XE),
+      ...load(P, 0), ...op.set(A),
+      ...op.get(P), ...op.get(A), ...load(T, 16), ...op.f64Mul, ...op.tee(B), ...op.f64Store(0),
+      ...op.get(A), ...op.set(S),
+      ...op.block, ...op.loop,
+      ...op.get(XE), ...op.get(P), ...op.i32Sub, ...op.i32(16), ...op.i32LtS, ...op.brIf(1),
+      ...load(P, 8), ...op.set(X0), ...load(P, 16), ...op.set(X1),
+      ...op.get(X0), ...load(T, RB), ...op.get(A), ...op.f64Mul, ...op.f64Sub, ...op.set(A0),
+      ...op.get(X1), ...load(T, 2 * RB), ...op.get(X0), ...op.f64Mul, ...op.f64Sub, ...load(T, 2 * RB + 8), ...op.get(A), ...op.f64Mul, ...op.f64Add, ...op.tee(A1), ...op.set(A),
+      ...op.get(P), ...op.get(A0), ...load(T, RB + 16), ...op.f64Mul, ...op.tee(TT), ...load(T, RB + 24), ...op.get(B), ...op.f64Mul, ...op.f64Sub, ...op.f64Store(8),
+      ...op.get(A1), ...load(T, 2 * RB + 16), ...op.f64Mul, ...load(T, 2 * RB + 24), ...op.get(TT), ...op.f64Mul, ...op.f64Sub, ...load(T, 2 * RB + 32), ...op.get(B), ...op.f64Mul, ...op.f64Add, ...op.set(B),
+      ...op.get(P), ...op.get(B), ...op.f64Store(16),
+      ...op.get(S), ...op.get(A0), ...op.get(A1), ...op.f64Add, ...op.f64Add, ...op.set(S),
+      ...op.get(P), ...op.i32(16), ...op.i32Add, ...op.set(P),
+      ...op.get(T), ...op.i32(2 * RB), ...op.i32Add, ...op.set(T),
+      ...op.br(0), ...op.end, ...op.end,
+      // one row left (row n-1)
+      ...lastRow(v, 1),
+      ...op.i32(0), ...op.get(A), ...op.f64Store(0),
+      ...op.get(S),
+    ];
+  });
 }
 
 /** i32 local ← local + delta. */
@@ -151,8 +160,8 @@ const ZERO = op.f64(0);
 
 /** LU elimination: y_0 = x_0·inv_0, y_i = x_i·inv_i - lw_i·y_{i-1} (params n, px, pu; locals cnt, y). */
 function luElimKernel(): WasmFunction {
-  const CNT = 3, Y = 4;
-  const body: number[] = [
+  const signature = { params: { n: "i32", px: "i32", pu: "i32" }, locals: { cnt: "i32", y: "f64" } } as const;
+  return kernelFunction("luElim", signature, ({ n: N, px: P, pu: T, cnt: CNT, y: Y }) => [
     ...load(P, 0), ...load(T, 16), ...op.f64Mul, ...op.set(Y),
     ...storeAt(P, 0, op.get(Y)),
     ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.set(CNT),
@@ -161,8 +170,7 @@ function luElimKernel(): WasmFunction {
       ...load(P, 0), ...load(T, 16), ...op.f64Mul, ...load(T, 24), ...op.get(Y), ...op.f64Mul, ...op.f64Sub, ...op.set(Y),
       ...storeAt(P, 0, op.get(Y)),
     ]),
-  ];
-  return { name: "luElim", params: [I32, I32, I32], results: [], locals: [I32, F64], body };
+  ]);
 }
 
 /**
@@ -170,27 +178,29 @@ function luElimKernel(): WasmFunction {
  * (`subDown`, table down: cp) or upward from row 0 (`subUp`, table up: cl); returns the plain sum.
  */
 function subKernel(downward: boolean): WasmFunction {
-  const CNT = 3, Y = 4, SUM = 5;
-  const step = downward ? -1 : 1;
-  const body: number[] = [];
-  if (downward) {
+  const signature = { params: { n: "i32", px: "i32", pt: "i32" }, results: ["f64"], locals: { cnt: "i32", y: "f64", sum: "f64" } } as const;
+  return kernelFunction(downward ? "subDown" : "subUp", signature, ({ n: N, px: P, pt: T, cnt: CNT, y: Y, sum: SUM }) => {
+    const step = downward ? -1 : 1;
+    const body: number[] = [];
+    if (downward) {
+      body.push(
+        ...op.get(P), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(P),
+        ...op.get(T), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(RB), ...op.i32Mul, ...op.i32Add, ...op.set(T),
+      );
+    }
     body.push(
-      ...op.get(P), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(P),
-      ...op.get(T), ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.i32(RB), ...op.i32Mul, ...op.i32Add, ...op.set(T),
+      ...load(P, 0), ...op.tee(Y), ...op.set(SUM),
+      ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.set(CNT),
+      ...countdown(CNT, [
+        ...bump(P, 8 * step), ...bump(T, RB * step),
+        ...load(P, 0), ...load(T, 0), ...op.get(Y), ...op.f64Mul, ...op.f64Sub, ...op.set(Y),
+        ...storeAt(P, 0, op.get(Y)),
+        ...op.get(SUM), ...op.get(Y), ...op.f64Add, ...op.set(SUM),
+      ]),
+      ...op.get(SUM),
     );
-  }
-  body.push(
-    ...load(P, 0), ...op.tee(Y), ...op.set(SUM),
-    ...op.get(N), ...op.i32(1), ...op.i32Sub, ...op.set(CNT),
-    ...countdown(CNT, [
-      ...bump(P, 8 * step), ...bump(T, RB * step),
-      ...load(P, 0), ...load(T, 0), ...op.get(Y), ...op.f64Mul, ...op.f64Sub, ...op.set(Y),
-      ...storeAt(P, 0, op.get(Y)),
-      ...op.get(SUM), ...op.get(Y), ...op.f64Add, ...op.set(SUM),
-    ]),
-    ...op.get(SUM),
-  );
-  return { name: downward ? "subDown" : "subUp", params: [I32, I32, I32], results: [F64], locals: [I32, F64, F64], body };
+    return body;
+  });
 }
 
 /**
@@ -198,73 +208,75 @@ function subKernel(downward: boolean): WasmFunction {
  * pq — lower, diag, upper — and pd, pu — the tables; locals cnt, p).
  */
 function factorKernel(): WasmFunction {
-  const n = 0, pl = 1, pg = 2, pq = 3, td = 4, tu = 5, CNT = 6, PV = 7;
-  const one = op.f64(1);
-  const advance = (sign: number): number[] => [...bump(pl, 8 * sign), ...bump(pg, 8 * sign), ...bump(pq, 8 * sign), ...bump(td, RB * sign), ...bump(tu, RB * sign)];
-  const body: number[] = [
-    // LU, upward
-    ...one, ...load(pg, 0), ...op.f64Div, ...op.set(PV),
-    ...storeAt(tu, 16, op.get(PV)),
-    ...storeAt(td, 0, [...load(pq, 0), ...op.get(PV), ...op.f64Mul]),
-    ...storeAt(tu, 24, ZERO),
-    ...op.get(n), ...op.i32(1), ...op.i32Sub, ...op.set(CNT),
-    ...countdown(CNT, [
-      ...advance(1),
-      ...one, ...load(pg, 0), ...load(pl, 0), ...loadAt(td, -RB), ...op.f64Mul, ...op.f64Sub, ...op.f64Div, ...op.set(PV),
+  const signature = {
+    params: { n: "i32", pl: "i32", pg: "i32", pq: "i32", td: "i32", tu: "i32" },
+    locals: { cnt: "i32", pv: "f64" },
+  } as const;
+  return kernelFunction("factor", signature, ({ n, pl, pg, pq, td, tu, cnt: CNT, pv: PV }) => {
+    const one = op.f64(1);
+    const advance = (sign: number): number[] => [...bump(pl, 8 * sign), ...bump(pg, 8 * sign), ...bump(pq, 8 * sign), ...bump(td, RB * sign), ...bump(tu, RB * sign)];
+    const body: number[] = [
+      // LU, upward
+      ...one, ...load(pg, 0), ...op.f64Div, ...op.set(PV),
       ...storeAt(tu, 16, op.get(PV)),
       ...storeAt(td, 0, [...load(pq, 0), ...op.get(PV), ...op.f64Mul]),
-      ...storeAt(tu, 24, [...load(pl, 0), ...op.get(PV), ...op.f64Mul]),
-    ]),
-    // UL, downward from row n-1 (where the pointers are now)
-    ...one, ...load(pg, 0), ...op.f64Div, ...op.set(PV),
-    ...storeAt(td, 16, op.get(PV)),
-    ...storeAt(tu, 0, [...load(pl, 0), ...op.get(PV), ...op.f64Mul]),
-    ...storeAt(td, 24, ZERO),
-    ...op.get(n), ...op.i32(2), ...op.i32Sub, ...op.set(CNT),
-    ...countdown(CNT, [
+      ...storeAt(tu, 24, ZERO),
+      ...op.get(n), ...op.i32(1), ...op.i32Sub, ...op.set(CNT),
+      ...countdown(CNT, [
+        ...advance(1),
+        ...one, ...load(pg, 0), ...load(pl, 0), ...loadAt(td, -RB), ...op.f64Mul, ...op.f64Sub, ...op.f64Div, ...op.set(PV),
+        ...storeAt(tu, 16, op.get(PV)),
+        ...storeAt(td, 0, [...load(pq, 0), ...op.get(PV), ...op.f64Mul]),
+        ...storeAt(tu, 24, [...load(pl, 0), ...op.get(PV), ...op.f64Mul]),
+      ]),
+      // UL, downward from row n-1 (where the pointers are now)
+      ...one, ...load(pg, 0), ...op.f64Div, ...op.set(PV),
+      ...storeAt(td, 16, op.get(PV)),
+      ...storeAt(tu, 0, [...load(pl, 0), ...op.get(PV), ...op.f64Mul]),
+      ...storeAt(td, 24, ZERO),
+      ...op.get(n), ...op.i32(2), ...op.i32Sub, ...op.set(CNT),
+      ...countdown(CNT, [
+        ...advance(-1),
+        ...one, ...load(pg, 0), ...load(pq, 0), ...load(tu, RB), ...op.f64Mul, ...op.f64Sub, ...op.f64Div, ...op.set(PV),
+        ...storeAt(td, 16, op.get(PV)),
+        ...storeAt(tu, 0, [...load(pl, 0), ...op.get(PV), ...op.f64Mul]),
+        ...storeAt(td, 24, [...load(pq, 0), ...op.get(PV), ...op.f64Mul]),
+      ]),
       ...advance(-1),
       ...one, ...load(pg, 0), ...load(pq, 0), ...load(tu, RB), ...op.f64Mul, ...op.f64Sub, ...op.f64Div, ...op.set(PV),
       ...storeAt(td, 16, op.get(PV)),
-      ...storeAt(tu, 0, [...load(pl, 0), ...op.get(PV), ...op.f64Mul]),
+      ...storeAt(tu, 0, ZERO),
       ...storeAt(td, 24, [...load(pq, 0), ...op.get(PV), ...op.f64Mul]),
-    ]),
-    ...advance(-1),
-    ...one, ...load(pg, 0), ...load(pq, 0), ...load(tu, RB), ...op.f64Mul, ...op.f64Sub, ...op.f64Div, ...op.set(PV),
-    ...storeAt(td, 16, op.get(PV)),
-    ...storeAt(tu, 0, ZERO),
-    ...storeAt(td, 24, [...load(pq, 0), ...op.get(PV), ...op.f64Mul]),
-    // products (pointers at row 0)
-    ...storeAt(tu, 8, ZERO),
-    ...storeAt(tu, 32, ZERO),
-    ...op.get(n), ...op.i32(1), ...op.i32Sub, ...op.set(CNT),
-    ...countdown(CNT, [
-      ...storeAt(td, 8, [...load(td, 0), ...load(td, RB), ...op.f64Mul]),
-      ...storeAt(td, 32, [...load(td, 24), ...load(td, RB + 24), ...op.f64Mul]),
-      ...bump(td, RB),
-      ...bump(tu, RB),
-      ...storeAt(tu, 8, [...load(tu, 0), ...loadAt(tu, -RB), ...op.f64Mul]),
-      ...storeAt(tu, 32, [...load(tu, 24), ...loadAt(tu, 24 - RB), ...op.f64Mul]),
-    ]),
-    ...storeAt(td, 8, ZERO),
-    ...storeAt(td, 32, ZERO),
-  ];
-  return { name: "factor", params: [I32, I32, I32, I32, I32, I32], results: [], locals: [I32, F64], body };
+      // products (pointers at row 0)
+      ...storeAt(tu, 8, ZERO),
+      ...storeAt(tu, 32, ZERO),
+      ...op.get(n), ...op.i32(1), ...op.i32Sub, ...op.set(CNT),
+      ...countdown(CNT, [
+        ...storeAt(td, 8, [...load(td, 0), ...load(td, RB), ...op.f64Mul]),
+        ...storeAt(td, 32, [...load(td, 24), ...load(td, RB + 24), ...op.f64Mul]),
+        ...bump(td, RB),
+        ...bump(tu, RB),
+        ...storeAt(tu, 8, [...load(tu, 0), ...loadAt(tu, -RB), ...op.f64Mul]),
+        ...storeAt(tu, 32, [...load(tu, 24), ...loadAt(tu, 24 - RB), ...op.f64Mul]),
+      ]),
+      ...storeAt(td, 8, ZERO),
+      ...storeAt(td, 32, ZERO),
+    ];
+    return body;
+  });
 }
+
+const TRIDIAGONAL = defineKernelModule<TridiagonalKernels>({
+  memoryPages: 1,
+  functions: () => [downKernel(), upKernel(), luElimKernel(), subKernel(true), subKernel(false), factorKernel()],
+});
 
 /**
  * The assembled module (for tests).
  * @returns the bytes
  */
 export function tridiagonalModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule(1, [downKernel(), upKernel(), luElimKernel(), subKernel(true), subKernel(false), factorKernel()]);
-}
-
-let kernels: TridiagonalKernels | null | undefined;
-let disabled = false;
-
-/** Disable (true) or re-enable the WebAssembly path; for tests comparing it with the JavaScript path. */
-export function setTridiagonalWasmDisabled(value: boolean): void {
-  disabled = value;
+  return TRIDIAGONAL.bytes();
 }
 
 /**
@@ -288,8 +300,8 @@ export interface TridiagonalRegion {
  * above 2^20, or the memory cannot grow: the caller then uses the JavaScript path.
  */
 export function reserveTridiagonal(n: number): TridiagonalRegion | null {
-  if (disabled || n > MAX_ROWS) return null;
-  if (kernels === undefined) kernels = instantiateKernels<TridiagonalKernels>(tridiagonalModuleBytes());
+  if (n > MAX_ROWS) return null;
+  const kernels = TRIDIAGONAL.instance();
   if (kernels === null) return null;
   const pd = PX + 8 * n;
   const pu = pd + RB * n;

@@ -5,25 +5,7 @@
  * integrated here by RK4 with fine substeps. The field is autonomous within a layer, so the backward
  * characteristic is the flow with t < 0.
  */
-import { type Activation, type NetworkParams, characteristic1D, isKineticError } from "@kinetic-nde/core";
-
-/** Whether core has a closed-form characteristic for the activation (asked once per activation). */
-const closedForm = new WeakMap<Activation, boolean>();
-
-function hasClosedForm(sigma: Activation): boolean {
-  let known = closedForm.get(sigma);
-  if (known === undefined) {
-    try {
-      characteristic1D(sigma, 1, 0, 0, 0);
-      known = true;
-    } catch (e) {
-      if (!isKineticError(e, "UNSUPPORTED")) throw e;
-      known = false;
-    }
-    closedForm.set(sigma, known);
-  }
-  return known;
-}
+import { type Activation, type NetworkParams, activationInfo, characteristic1D } from "@kinetic-nde/core";
 
 /** RK4 with substeps for activations without a closed-form flow. */
 function rk4Flow(sigma: (z: number) => number, w: number, b: number, x: number, t: number): number {
@@ -46,7 +28,7 @@ function rk4Flow(sigma: (z: number) => number, w: number, b: number, x: number, 
  */
 export function flow1D(sigma: Activation, w: number, b: number, x: number, t: number): number {
   if (t === 0 || !Number.isFinite(x)) return x;
-  if (hasClosedForm(sigma)) return characteristic1D(sigma, w, b, x, t);
+  if (activationInfo(sigma).closedFormCharacteristic) return characteristic1D(sigma, w, b, x, t);
   if (w === 0) return x + sigma.sigma(b) * t;
   return rk4Flow(sigma.sigma, w, b, x, t);
 }

@@ -5,9 +5,10 @@ import { createGrid1D, createGrid2D } from "../grid.js";
 import { type VlasovOptions, type VlasovProblem, solveVlasov } from "../vlasov.js";
 import { scanDensity } from "./density-check.js";
 import { jsUpwindSteps1D, jsUpwindSteps2D } from "./fused.js";
-import { openUpwindArena, setUpwindWasmDisabled, upwindWasmAvailable, wasmUpwindSteps1D, wasmUpwindSteps2D } from "./wasm-upwind.js";
+import { openUpwindArena, upwindWasmAvailable, wasmUpwindSteps1D, wasmUpwindSteps2D } from "./wasm-upwind.js";
+import { setWasmKernelsEnabled } from "@kinetic-nde/core/wasm";
 
-afterEach(() => setUpwindWasmDisabled(false));
+afterEach(() => setWasmKernelsEnabled(true));
 
 /** Indices where two arrays differ bit for bit (Object.is, so -0 ≠ 0 and NaN = NaN). */
 function bitDiff(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
@@ -52,7 +53,7 @@ describe("WebAssembly SIMD upwind kernels", () => {
     const b = openUpwindArena([3, 4], 2, 3)!;
     expect(b.states).toHaveLength(4);
     b.close();
-    setUpwindWasmDisabled(true);
+    setWasmKernelsEnabled(false);
     expect(upwindWasmAvailable()).toBe(false);
     expect(openUpwindArena([5], 1, 1)).toBeNull();
   });
@@ -135,11 +136,11 @@ describe("WebAssembly SIMD upwind kernels", () => {
 
 /** solveVlasov with the WebAssembly kernels and with them disabled. */
 function bothPaths(problem: VlasovProblem, options: VlasovOptions) {
-  setUpwindWasmDisabled(false);
+  setWasmKernelsEnabled(true);
   const w = solveVlasov(problem, options);
-  setUpwindWasmDisabled(true);
+  setWasmKernelsEnabled(false);
   const j = solveVlasov(problem, options);
-  setUpwindWasmDisabled(false);
+  setWasmKernelsEnabled(true);
   return [w, j] as const;
 }
 
@@ -183,7 +184,7 @@ describe("the scan kernel (input check and result clean-up)", () => {
         f0[7] = bad;
         f0[9] = -1;
         const messages = [false, true].map((off) => {
-          setUpwindWasmDisabled(off);
+          setWasmKernelsEnabled(!off);
           try {
             solveVlasov({ params, grid, f0: [new Float64Array(11), f0] }, { scheme });
           } catch (e) {

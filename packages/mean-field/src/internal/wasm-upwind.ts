@@ -16,7 +16,7 @@
  * scalar remainder.
  * @packageDocumentation
  */
-import { F64, I32, V128, assembleModule, ensureMemory, op, type WasmFunction } from "@kinetic-nde/core/wasm";
+import { defineKernelModule, ensureMemory, kernelFunction, op, wasmKernelsEnabled, type WasmFunction } from "@kinetic-nde/core/wasm";
 
 // ---------------------------------------------------------------- shuffle patterns
 /** Shuffle taking lane 1 of the first operand and lane 0 of the second: (a.hi, b.lo). */
@@ -37,60 +37,64 @@ const add32 = (a: number[], b: number[]): number[] => [...a, ...b, ...op.i32Add]
  * loads it.
  */
 function up1(U = 2): WasmFunction {
-  const AP = 0, AM = 1, SRC = 2, DST = 3, N = 4, C2 = 5, STEPS = 6, PER = 7, LOST = 8;
-  const S = 9, O = 10, END = 11, T = 12, F0 = 13, FN = 14;
-  const C2V = 15, PREV = 16;
-  const Av = Array.from({ length: U }, (_, u) => 17 + 2 * u), Fv = Array.from({ length: U }, (_, u) => 18 + 2 * u);
-  const c: number[] = [];
-  c.push(...op.get(C2), ...op.f64x2Splat, ...op.set(C2V));
-  c.push(...op.get(N), ...op.i32(3), ...op.i32Shl, ...op.set(END));
-  c.push(...op.i32(0), ...op.set(S));
-  c.push(...op.block, ...op.loop);
-  c.push(...op.get(S), ...op.get(STEPS), ...op.i32GeS, ...op.brIf(1));
-  // ghosts: src[-1] = src[periodic ? n-1 : 0], src[n] = src[periodic ? 0 : n-1]
-  const last = add32(op.get(SRC), [...op.get(END), ...op.i32(8), ...op.i32Sub]);
-  c.push(...op.get(SRC), ...op.i32(8), ...op.i32Sub);
-  c.push(...last, ...op.get(SRC), ...op.get(PER), ...op.select, ...op.f64Load(), ...op.f64Store());
-  c.push(...add32(op.get(SRC), op.get(END)));
-  c.push(...op.get(SRC), ...last, ...op.get(PER), ...op.select, ...op.f64Load(), ...op.f64Store());
-  // F0 = ap[0]·src[-1] + am[0]·src[0]
-  c.push(...op.get(AP), ...op.f64Load(), ...op.get(SRC), ...op.i32(8), ...op.i32Sub, ...op.f64Load(), ...op.f64Mul);
-  c.push(...op.get(AM), ...op.f64Load(), ...op.get(SRC), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(F0));
-  // FN = ap[n]·src[n-1] + am[n]·src[n]
-  c.push(...add32(op.get(AP), op.get(END)), ...op.f64Load(), ...last, ...op.f64Load(), ...op.f64Mul);
-  c.push(...add32(op.get(AM), op.get(END)), ...op.f64Load(), ...add32(op.get(SRC), op.get(END)), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FN));
-  // lost[s] = FN - F0
-  c.push(...op.get(LOST), ...op.get(S), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.get(FN), ...op.get(F0), ...op.f64Sub, ...op.f64Store());
-  c.push(...op.get(F0), ...op.f64x2Splat, ...op.set(PREV));
-  // U vectors (2U cells from j on) per iteration, o = 8j bytes
-  c.push(...op.i32(0), ...op.set(O));
-  c.push(...op.block, ...op.loop);
-  c.push(...op.get(O), ...op.get(END), ...op.i32GeS, ...op.brIf(1));
-  for (let u = 0; u < U; u++) {
-    const a = Av[u]!, f = Fv[u]!, off = 16 * u;
-    c.push(...add32(op.get(SRC), op.get(O)), ...load(off), ...op.set(a));
-    // F = ap[j+1..j+2]·src[j..j+1] + am[j+1..j+2]·src[j+1..j+2]
-    c.push(...add32(op.get(AP), op.get(O)), ...load(off + 8), ...op.get(a), ...op.f64x2Mul);
-    c.push(...add32(op.get(AM), op.get(O)), ...load(off + 8), ...add32(op.get(SRC), op.get(O)), ...load(off + 8), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(f));
-  }
-  for (let u = 0; u < U; u++) {
-    const a = Av[u]!, f = Fv[u]!, prev = u === 0 ? PREV : Fv[u - 1]!, off = 16 * u;
-    // dst = src - c2·(F_right - F_left), F_left = (prev.hi, F.lo)
-    c.push(...add32(op.get(DST), op.get(O)), ...op.get(a), ...op.get(C2V), ...op.get(f), ...op.get(prev), ...op.get(f), ...op.shuffle(HI_LO));
-    c.push(...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub, ...store(off));
-  }
-  c.push(...op.get(Fv[U - 1]!), ...op.set(PREV));
-  c.push(...op.get(O), ...op.i32(16 * U), ...op.i32Add, ...op.set(O), ...op.br(0), ...op.end, ...op.end);
-  // swap buffers, next step
-  c.push(...op.get(SRC), ...op.set(T), ...op.get(DST), ...op.set(SRC), ...op.get(T), ...op.set(DST));
-  c.push(...op.get(S), ...op.i32(1), ...op.i32Add, ...op.set(S), ...op.br(0), ...op.end, ...op.end);
-  return {
-    name: "up1",
-    params: [I32, I32, I32, I32, I32, F64, I32, I32, I32],
-    results: [],
-    locals: [I32, I32, I32, I32, F64, F64, V128, V128, ...Array.from({ length: 2 * U }, () => V128)],
-    body: c,
-  };
+  const signature = {
+    params: { ap: "i32", am: "i32", src: "i32", dst: "i32", n: "i32", c2: "f64", steps: "i32", periodic: "i32", lost: "i32" },
+    locals: { s: "i32", o: "i32", end: "i32", t: "i32", f0: "f64", fn: "f64", c2v: "v128", prev: "v128" },
+  } as const;
+  return kernelFunction("up1", signature, (v, more) => {
+    const { ap: AP, am: AM, src: SRC, dst: DST, n: N, c2: C2, steps: STEPS, periodic: PER, lost: LOST } = v;
+    const { s: S, o: O, end: END, t: T, f0: F0, fn: FN, c2v: C2V, prev: PREV } = v;
+    // per vector u of an iteration: its cells (Av) and its right-face fluxes (Fv)
+    const Av: number[] = [], Fv: number[] = [];
+    for (let u = 0; u < U; u++) {
+      Av.push(more.add(`cells${u}`, "v128"));
+      Fv.push(more.add(`flux${u}`, "v128"));
+    }
+    const c: number[] = [];
+    c.push(...op.get(C2), ...op.f64x2Splat, ...op.set(C2V));
+    c.push(...op.get(N), ...op.i32(3), ...op.i32Shl, ...op.set(END));
+    c.push(...op.i32(0), ...op.set(S));
+    c.push(...op.block, ...op.loop);
+    c.push(...op.get(S), ...op.get(STEPS), ...op.i32GeS, ...op.brIf(1));
+    // ghosts: src[-1] = src[periodic ? n-1 : 0], src[n] = src[periodic ? 0 : n-1]
+    const last = add32(op.get(SRC), [...op.get(END), ...op.i32(8), ...op.i32Sub]);
+    c.push(...op.get(SRC), ...op.i32(8), ...op.i32Sub);
+    c.push(...last, ...op.get(SRC), ...op.get(PER), ...op.select, ...op.f64Load(), ...op.f64Store());
+    c.push(...add32(op.get(SRC), op.get(END)));
+    c.push(...op.get(SRC), ...last, ...op.get(PER), ...op.select, ...op.f64Load(), ...op.f64Store());
+    // F0 = ap[0]·src[-1] + am[0]·src[0]
+    c.push(...op.get(AP), ...op.f64Load(), ...op.get(SRC), ...op.i32(8), ...op.i32Sub, ...op.f64Load(), ...op.f64Mul);
+    c.push(...op.get(AM), ...op.f64Load(), ...op.get(SRC), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(F0));
+    // FN = ap[n]·src[n-1] + am[n]·src[n]
+    c.push(...add32(op.get(AP), op.get(END)), ...op.f64Load(), ...last, ...op.f64Load(), ...op.f64Mul);
+    c.push(...add32(op.get(AM), op.get(END)), ...op.f64Load(), ...add32(op.get(SRC), op.get(END)), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FN));
+    // lost[s] = FN - F0
+    c.push(...op.get(LOST), ...op.get(S), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.get(FN), ...op.get(F0), ...op.f64Sub, ...op.f64Store());
+    c.push(...op.get(F0), ...op.f64x2Splat, ...op.set(PREV));
+    // U vectors (2U cells from j on) per iteration, o = 8j bytes
+    c.push(...op.i32(0), ...op.set(O));
+    c.push(...op.block, ...op.loop);
+    c.push(...op.get(O), ...op.get(END), ...op.i32GeS, ...op.brIf(1));
+    for (let u = 0; u < U; u++) {
+      const a = Av[u]!, f = Fv[u]!, off = 16 * u;
+      c.push(...add32(op.get(SRC), op.get(O)), ...load(off), ...op.set(a));
+      // F = ap[j+1..j+2]·src[j..j+1] + am[j+1..j+2]·src[j+1..j+2]
+      c.push(...add32(op.get(AP), op.get(O)), ...load(off + 8), ...op.get(a), ...op.f64x2Mul);
+      c.push(...add32(op.get(AM), op.get(O)), ...load(off + 8), ...add32(op.get(SRC), op.get(O)), ...load(off + 8), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(f));
+    }
+    for (let u = 0; u < U; u++) {
+      const a = Av[u]!, f = Fv[u]!, prev = u === 0 ? PREV : Fv[u - 1]!, off = 16 * u;
+      // dst = src - c2·(F_right - F_left), F_left = (prev.hi, F.lo)
+      c.push(...add32(op.get(DST), op.get(O)), ...op.get(a), ...op.get(C2V), ...op.get(f), ...op.get(prev), ...op.get(f), ...op.shuffle(HI_LO));
+      c.push(...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub, ...store(off));
+    }
+    c.push(...op.get(Fv[U - 1]!), ...op.set(PREV));
+    c.push(...op.get(O), ...op.i32(16 * U), ...op.i32Add, ...op.set(O), ...op.br(0), ...op.end, ...op.end);
+    // swap buffers, next step
+    c.push(...op.get(SRC), ...op.set(T), ...op.get(DST), ...op.set(SRC), ...op.get(T), ...op.set(DST));
+    c.push(...op.get(S), ...op.i32(1), ...op.i32Add, ...op.set(S), ...op.br(0), ...op.end, ...op.end);
+    return c;
+  });
 }
 
 /**
@@ -101,108 +105,113 @@ function up1(U = 2): WasmFunction {
  * `advectionStage2D`.
  */
 function up2(): WasmFunction {
-  const AXP = 0, AXM = 1, AYP = 2, AYM = 3, SRC = 4, DST = 5, ROW = 6, NX = 7, NY = 8, CX = 9, CY = 10, DX = 11, DY = 12, STEPS = 13, PER = 14, LOST = 15;
-  // i32 locals (T: the swap temporary, and the dst row within a step)
-  const S = 16, I = 17, J = 18, RB = 19, RR = 20, FX = 21, YR = 22, NYB = 23, T = 24, LIM1 = 25, LIM2 = 26, JW = 27, JWR = 28;
-  // f64 locals
-  const SUM0 = 29, SUMN = 30, OUT = 31, FY0 = 32, FYL = 33, FYR = 34, FXR = 35;
-  // v128 locals
-  const CXV = 36, CYV = 37, PREV = 38, A = 39, FY = 40, FXV = 41, A2 = 42, FY2 = 43, FXV2 = 44;
-  const c: number[] = [];
-  const addr = (base: number, off: number): number[] => add32(op.get(base), op.get(off));
-  c.push(...op.get(CX), ...op.f64x2Splat, ...op.set(CXV), ...op.get(CY), ...op.f64x2Splat, ...op.set(CYV));
-  c.push(...op.get(NY), ...op.i32(3), ...op.i32Shl, ...op.set(NYB));
-  // vector loops run while the right y-face of the last cell is interior: j + 4 ≤ ny - 1, j + 2 ≤ ny - 1 (bytes)
-  c.push(...op.get(NYB), ...op.i32(40), ...op.i32Sub, ...op.set(LIM1));
-  c.push(...op.get(NYB), ...op.i32(24), ...op.i32Sub, ...op.set(LIM2));
-  // y-ghost byte offsets within a row: jw = periodic ? ny-1 : 0, jwr = periodic ? 0 : ny-1
-  c.push(...op.get(NYB), ...op.i32(8), ...op.i32Sub, ...op.i32(0), ...op.get(PER), ...op.select, ...op.set(JW));
-  c.push(...op.i32(0), ...op.get(NYB), ...op.i32(8), ...op.i32Sub, ...op.get(PER), ...op.select, ...op.set(JWR));
-  c.push(...op.i32(0), ...op.set(S));
-  c.push(...op.block, ...op.loop);
-  c.push(...op.get(S), ...op.get(STEPS), ...op.i32GeS, ...op.brIf(1));
-  // x-face 0: row[j] = axp[j]·src[iw, j] + axm[j]·src[0, j], iw = periodic ? nx-1 : 0; sum0 = Σ row (in order)
-  c.push(...op.get(NX), ...op.i32(1), ...op.i32Sub, ...op.get(NYB), ...op.i32Mul, ...op.get(SRC), ...op.i32Add);
-  c.push(...op.get(SRC), ...op.get(PER), ...op.select, ...op.set(RR)); // RR = address of row iw
-  c.push(...op.f64(0), ...op.set(SUM0), ...op.i32(0), ...op.set(J));
-  c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
-  c.push(...addr(ROW, J), ...addr(AXP, J), ...op.f64Load(), ...addr(RR, J), ...op.f64Load(), ...op.f64Mul);
-  c.push(...addr(AXM, J), ...op.f64Load(), ...addr(SRC, J), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.tee(FXR), ...op.f64Store());
-  c.push(...op.get(SUM0), ...op.get(FXR), ...op.f64Add, ...op.set(SUM0));
-  c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
-  c.push(...op.f64(0), ...op.set(OUT));
-  // rows: RB = src row i, RR = src row i+1 (or the ghost row), FX = axp/axm offset of x-face row i+1, YR = ayp/aym offset of row i
-  c.push(...op.i32(0), ...op.set(I), ...op.get(SRC), ...op.set(RB), ...op.i32(0), ...op.set(YR));
-  c.push(...op.block, ...op.loop, ...op.get(I), ...op.get(NX), ...op.i32GeS, ...op.brIf(1));
-  // RR = i < nx-1 ? RB + ny : (periodic ? src : RB)
-  c.push(...op.get(RB), ...op.get(NYB), ...op.i32Add, ...op.get(SRC), ...op.get(RB), ...op.get(PER), ...op.select);
-  c.push(...op.get(I), ...op.get(NX), ...op.i32(1), ...op.i32Sub, ...op.i32LtS, ...op.select, ...op.set(RR));
-  c.push(...op.get(RB), ...op.get(SRC), ...op.i32Sub, ...op.tee(FX), ...op.get(DST), ...op.i32Add, ...op.set(T)); // T = dst row i
-  c.push(...op.get(FX), ...op.get(NYB), ...op.i32Add, ...op.set(FX));
-  // Fy0 = ayp[yr]·src[row + jw] + aym[yr]·src[row]
-  c.push(...op.get(AYP), ...op.get(YR), ...op.i32Add, ...op.f64Load(), ...addr(RB, JW), ...op.f64Load(), ...op.f64Mul);
-  c.push(...op.get(AYM), ...op.get(YR), ...op.i32Add, ...op.f64Load(), ...op.get(RB), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.tee(FY0), ...op.f64x2Splat, ...op.set(PREV));
-  c.push(...op.i32(0), ...op.set(J));
-  // one vector (cells j, j+1 at byte offset `off` from j): x-fluxes, y-fluxes, update
-  const vec = (a: number, fy: number, fxv: number, prev: number, off: number): number[] => {
-    const v: number[] = [];
-    const fxo = [...op.get(FX), ...op.get(J), ...op.i32Add]; // x-face row i+1, column j
-    const yo = [...op.get(YR), ...op.get(J), ...op.i32Add]; // y-face row i, face j
-    v.push(...addr(RB, J), ...load(off), ...op.set(a));
-    // FxR = axp·src[i, j] + axm·src[i+1, j]
-    v.push(...op.get(AXP), ...fxo, ...op.i32Add, ...load(off), ...op.get(a), ...op.f64x2Mul);
-    v.push(...op.get(AXM), ...fxo, ...op.i32Add, ...load(off), ...addr(RR, J), ...load(off), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(fxv));
-    // FyR = ayp[yr+j+1]·src[i, j] + aym[yr+j+1]·src[i, j+1]
-    v.push(...op.get(AYP), ...yo, ...op.i32Add, ...load(off + 8), ...op.get(a), ...op.f64x2Mul);
-    v.push(...op.get(AYM), ...yo, ...op.i32Add, ...load(off + 8), ...addr(RB, J), ...load(off + 8), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(fy));
-    // dst = (src - cx·(FxR - FxL)) - cy·(FyR - FyL); row[j] = FxR
-    v.push(...addr(T, J), ...op.get(a), ...op.get(CXV), ...op.get(fxv), ...addr(ROW, J), ...load(off), ...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub);
-    v.push(...op.get(CYV), ...op.get(fy), ...op.get(prev), ...op.get(fy), ...op.shuffle(HI_LO), ...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub, ...store(off));
-    v.push(...addr(ROW, J), ...op.get(fxv), ...store(off));
-    return v;
-  };
-  // two vectors per iteration, then one, then scalar cells
-  c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(LIM1), ...op.i32GtS, ...op.brIf(1));
-  c.push(...vec(A, FY, FXV, PREV, 0), ...vec(A2, FY2, FXV2, FY, 16), ...op.get(FY2), ...op.set(PREV));
-  c.push(...op.get(J), ...op.i32(32), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
-  c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(LIM2), ...op.i32GtS, ...op.brIf(1));
-  c.push(...vec(A, FY, FXV, PREV, 0), ...op.get(FY), ...op.set(PREV));
-  c.push(...op.get(J), ...op.i32(16), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
-  c.push(...op.get(PREV), ...op.f64x2Extract(1), ...op.set(FYL));
-  // scalar cells j .. ny-1 (one or two; the last one takes the boundary y-face with its ghost)
-  c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
-  const fxo = [...op.get(FX), ...op.get(J), ...op.i32Add];
-  c.push(...op.get(AXP), ...fxo, ...op.i32Add, ...op.f64Load(), ...addr(RB, J), ...op.f64Load(), ...op.f64Mul);
-  c.push(...op.get(AXM), ...fxo, ...op.i32Add, ...op.f64Load(), ...addr(RR, J), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FXR));
-  // FyR: interior face j+1, or the boundary face ny with src[row + jwr]
-  c.push(...op.get(AYP), ...op.get(YR), ...op.i32Add, ...op.get(J), ...op.i32Add, ...op.f64Load(8), ...addr(RB, J), ...op.f64Load(), ...op.f64Mul);
-  c.push(...op.get(AYM), ...op.get(YR), ...op.i32Add, ...op.get(J), ...op.i32Add, ...op.f64Load(8));
-  c.push(...addr(RB, J), ...op.i32(8), ...op.i32Add, ...addr(RB, JWR), ...op.get(J), ...op.get(NYB), ...op.i32(8), ...op.i32Sub, ...op.i32LtS, ...op.select);
-  c.push(...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FYR));
-  c.push(...addr(T, J), ...addr(RB, J), ...op.f64Load(), ...op.get(CX), ...op.get(FXR), ...addr(ROW, J), ...op.f64Load(), ...op.f64Sub, ...op.f64Mul, ...op.f64Sub);
-  c.push(...op.get(CY), ...op.get(FYR), ...op.get(FYL), ...op.f64Sub, ...op.f64Mul, ...op.f64Sub, ...op.f64Store());
-  c.push(...addr(ROW, J), ...op.get(FXR), ...op.f64Store(), ...op.get(FYR), ...op.set(FYL));
-  c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
-  // out += dx·(FyN - Fy0)
-  c.push(...op.get(OUT), ...op.get(DX), ...op.get(FYL), ...op.get(FY0), ...op.f64Sub, ...op.f64Mul, ...op.f64Add, ...op.set(OUT));
-  c.push(...op.get(I), ...op.i32(1), ...op.i32Add, ...op.set(I), ...op.get(RB), ...op.get(NYB), ...op.i32Add, ...op.set(RB));
-  c.push(...op.get(YR), ...op.get(NYB), ...op.i32Add, ...op.i32(8), ...op.i32Add, ...op.set(YR), ...op.br(0), ...op.end, ...op.end);
-  // sumN = Σ row (the x-face nx fluxes, in order); lost[s] = out + dy·(sumN - sum0)
-  c.push(...op.f64(0), ...op.set(SUMN), ...op.i32(0), ...op.set(J));
-  c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
-  c.push(...op.get(SUMN), ...addr(ROW, J), ...op.f64Load(), ...op.f64Add, ...op.set(SUMN));
-  c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
-  c.push(...op.get(LOST), ...op.get(S), ...op.i32(3), ...op.i32Shl, ...op.i32Add);
-  c.push(...op.get(OUT), ...op.get(DY), ...op.get(SUMN), ...op.get(SUM0), ...op.f64Sub, ...op.f64Mul, ...op.f64Add, ...op.f64Store());
-  c.push(...op.get(SRC), ...op.set(T), ...op.get(DST), ...op.set(SRC), ...op.get(T), ...op.set(DST));
-  c.push(...op.get(S), ...op.i32(1), ...op.i32Add, ...op.set(S), ...op.br(0), ...op.end, ...op.end);
-  return {
-    name: "up2",
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, I32, I32, I32],
-    results: [],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128, V128],
-    body: c,
-  };
+  const signature = {
+    params: {
+      axp: "i32", axm: "i32", ayp: "i32", aym: "i32", src: "i32", dst: "i32", row: "i32", nx: "i32", ny: "i32",
+      cx: "f64", cy: "f64", dx: "f64", dy: "f64", steps: "i32", periodic: "i32", lost: "i32",
+    },
+    // t: the swap temporary, and the dst row within a step
+    locals: {
+      s: "i32", i: "i32", j: "i32", rb: "i32", rr: "i32", fx: "i32", yr: "i32", nyb: "i32", t: "i32", lim1: "i32", lim2: "i32", jw: "i32", jwr: "i32",
+      sum0: "f64", sumN: "f64", out: "f64", fy0: "f64", fyL: "f64", fyR: "f64", fxR: "f64",
+      cxv: "v128", cyv: "v128", prev: "v128", a: "v128", fy: "v128", fxv: "v128", a2: "v128", fy2: "v128", fxv2: "v128",
+    },
+  } as const;
+  return kernelFunction("up2", signature, (v) => {
+    const { axp: AXP, axm: AXM, ayp: AYP, aym: AYM, src: SRC, dst: DST, row: ROW, nx: NX, ny: NY, cx: CX, cy: CY, dx: DX, dy: DY, steps: STEPS, periodic: PER, lost: LOST } = v;
+    const { s: S, i: I, j: J, rb: RB, rr: RR, fx: FX, yr: YR, nyb: NYB, t: T, lim1: LIM1, lim2: LIM2, jw: JW, jwr: JWR } = v;
+    const { sum0: SUM0, sumN: SUMN, out: OUT, fy0: FY0, fyL: FYL, fyR: FYR, fxR: FXR } = v;
+    const { cxv: CXV, cyv: CYV, prev: PREV, a: A, fy: FY, fxv: FXV, a2: A2, fy2: FY2, fxv2: FXV2 } = v;
+    const c: number[] = [];
+    const addr = (base: number, off: number): number[] => add32(op.get(base), op.get(off));
+    c.push(...op.get(CX), ...op.f64x2Splat, ...op.set(CXV), ...op.get(CY), ...op.f64x2Splat, ...op.set(CYV));
+    c.push(...op.get(NY), ...op.i32(3), ...op.i32Shl, ...op.set(NYB));
+    // vector loops run while the right y-face of the last cell is interior: j + 4 ≤ ny - 1, j + 2 ≤ ny - 1 (bytes)
+    c.push(...op.get(NYB), ...op.i32(40), ...op.i32Sub, ...op.set(LIM1));
+    c.push(...op.get(NYB), ...op.i32(24), ...op.i32Sub, ...op.set(LIM2));
+    // y-ghost byte offsets within a row: jw = periodic ? ny-1 : 0, jwr = periodic ? 0 : ny-1
+    c.push(...op.get(NYB), ...op.i32(8), ...op.i32Sub, ...op.i32(0), ...op.get(PER), ...op.select, ...op.set(JW));
+    c.push(...op.i32(0), ...op.get(NYB), ...op.i32(8), ...op.i32Sub, ...op.get(PER), ...op.select, ...op.set(JWR));
+    c.push(...op.i32(0), ...op.set(S));
+    c.push(...op.block, ...op.loop);
+    c.push(...op.get(S), ...op.get(STEPS), ...op.i32GeS, ...op.brIf(1));
+    // x-face 0: row[j] = axp[j]·src[iw, j] + axm[j]·src[0, j], iw = periodic ? nx-1 : 0; sum0 = Σ row (in order)
+    c.push(...op.get(NX), ...op.i32(1), ...op.i32Sub, ...op.get(NYB), ...op.i32Mul, ...op.get(SRC), ...op.i32Add);
+    c.push(...op.get(SRC), ...op.get(PER), ...op.select, ...op.set(RR)); // RR = address of row iw
+    c.push(...op.f64(0), ...op.set(SUM0), ...op.i32(0), ...op.set(J));
+    c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
+    c.push(...addr(ROW, J), ...addr(AXP, J), ...op.f64Load(), ...addr(RR, J), ...op.f64Load(), ...op.f64Mul);
+    c.push(...addr(AXM, J), ...op.f64Load(), ...addr(SRC, J), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.tee(FXR), ...op.f64Store());
+    c.push(...op.get(SUM0), ...op.get(FXR), ...op.f64Add, ...op.set(SUM0));
+    c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
+    c.push(...op.f64(0), ...op.set(OUT));
+    // rows: RB = src row i, RR = src row i+1 (or the ghost row), FX = axp/axm offset of x-face row i+1, YR = ayp/aym offset of row i
+    c.push(...op.i32(0), ...op.set(I), ...op.get(SRC), ...op.set(RB), ...op.i32(0), ...op.set(YR));
+    c.push(...op.block, ...op.loop, ...op.get(I), ...op.get(NX), ...op.i32GeS, ...op.brIf(1));
+    // RR = i < nx-1 ? RB + ny : (periodic ? src : RB)
+    c.push(...op.get(RB), ...op.get(NYB), ...op.i32Add, ...op.get(SRC), ...op.get(RB), ...op.get(PER), ...op.select);
+    c.push(...op.get(I), ...op.get(NX), ...op.i32(1), ...op.i32Sub, ...op.i32LtS, ...op.select, ...op.set(RR));
+    c.push(...op.get(RB), ...op.get(SRC), ...op.i32Sub, ...op.tee(FX), ...op.get(DST), ...op.i32Add, ...op.set(T)); // T = dst row i
+    c.push(...op.get(FX), ...op.get(NYB), ...op.i32Add, ...op.set(FX));
+    // Fy0 = ayp[yr]·src[row + jw] + aym[yr]·src[row]
+    c.push(...op.get(AYP), ...op.get(YR), ...op.i32Add, ...op.f64Load(), ...addr(RB, JW), ...op.f64Load(), ...op.f64Mul);
+    c.push(...op.get(AYM), ...op.get(YR), ...op.i32Add, ...op.f64Load(), ...op.get(RB), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.tee(FY0), ...op.f64x2Splat, ...op.set(PREV));
+    c.push(...op.i32(0), ...op.set(J));
+    // one vector (cells j, j+1 at byte offset `off` from j): x-fluxes, y-fluxes, update
+    const vec = (a: number, fy: number, fxv: number, prev: number, off: number): number[] => {
+      const v: number[] = [];
+      const fxo = [...op.get(FX), ...op.get(J), ...op.i32Add]; // x-face row i+1, column j
+      const yo = [...op.get(YR), ...op.get(J), ...op.i32Add]; // y-face row i, face j
+      v.push(...addr(RB, J), ...load(off), ...op.set(a));
+      // FxR = axp·src[i, j] + axm·src[i+1, j]
+      v.push(...op.get(AXP), ...fxo, ...op.i32Add, ...load(off), ...op.get(a), ...op.f64x2Mul);
+      v.push(...op.get(AXM), ...fxo, ...op.i32Add, ...load(off), ...addr(RR, J), ...load(off), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(fxv));
+      // FyR = ayp[yr+j+1]·src[i, j] + aym[yr+j+1]·src[i, j+1]
+      v.push(...op.get(AYP), ...yo, ...op.i32Add, ...load(off + 8), ...op.get(a), ...op.f64x2Mul);
+      v.push(...op.get(AYM), ...yo, ...op.i32Add, ...load(off + 8), ...addr(RB, J), ...load(off + 8), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(fy));
+      // dst = (src - cx·(FxR - FxL)) - cy·(FyR - FyL); row[j] = FxR
+      v.push(...addr(T, J), ...op.get(a), ...op.get(CXV), ...op.get(fxv), ...addr(ROW, J), ...load(off), ...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub);
+      v.push(...op.get(CYV), ...op.get(fy), ...op.get(prev), ...op.get(fy), ...op.shuffle(HI_LO), ...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub, ...store(off));
+      v.push(...addr(ROW, J), ...op.get(fxv), ...store(off));
+      return v;
+    };
+    // two vectors per iteration, then one, then scalar cells
+    c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(LIM1), ...op.i32GtS, ...op.brIf(1));
+    c.push(...vec(A, FY, FXV, PREV, 0), ...vec(A2, FY2, FXV2, FY, 16), ...op.get(FY2), ...op.set(PREV));
+    c.push(...op.get(J), ...op.i32(32), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
+    c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(LIM2), ...op.i32GtS, ...op.brIf(1));
+    c.push(...vec(A, FY, FXV, PREV, 0), ...op.get(FY), ...op.set(PREV));
+    c.push(...op.get(J), ...op.i32(16), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
+    c.push(...op.get(PREV), ...op.f64x2Extract(1), ...op.set(FYL));
+    // scalar cells j .. ny-1 (one or two; the last one takes the boundary y-face with its ghost)
+    c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
+    const fxo = [...op.get(FX), ...op.get(J), ...op.i32Add];
+    c.push(...op.get(AXP), ...fxo, ...op.i32Add, ...op.f64Load(), ...addr(RB, J), ...op.f64Load(), ...op.f64Mul);
+    c.push(...op.get(AXM), ...fxo, ...op.i32Add, ...op.f64Load(), ...addr(RR, J), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FXR));
+    // FyR: interior face j+1, or the boundary face ny with src[row + jwr]
+    c.push(...op.get(AYP), ...op.get(YR), ...op.i32Add, ...op.get(J), ...op.i32Add, ...op.f64Load(8), ...addr(RB, J), ...op.f64Load(), ...op.f64Mul);
+    c.push(...op.get(AYM), ...op.get(YR), ...op.i32Add, ...op.get(J), ...op.i32Add, ...op.f64Load(8));
+    c.push(...addr(RB, J), ...op.i32(8), ...op.i32Add, ...addr(RB, JWR), ...op.get(J), ...op.get(NYB), ...op.i32(8), ...op.i32Sub, ...op.i32LtS, ...op.select);
+    c.push(...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FYR));
+    c.push(...addr(T, J), ...addr(RB, J), ...op.f64Load(), ...op.get(CX), ...op.get(FXR), ...addr(ROW, J), ...op.f64Load(), ...op.f64Sub, ...op.f64Mul, ...op.f64Sub);
+    c.push(...op.get(CY), ...op.get(FYR), ...op.get(FYL), ...op.f64Sub, ...op.f64Mul, ...op.f64Sub, ...op.f64Store());
+    c.push(...addr(ROW, J), ...op.get(FXR), ...op.f64Store(), ...op.get(FYR), ...op.set(FYL));
+    c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
+    // out += dx·(FyN - Fy0)
+    c.push(...op.get(OUT), ...op.get(DX), ...op.get(FYL), ...op.get(FY0), ...op.f64Sub, ...op.f64Mul, ...op.f64Add, ...op.set(OUT));
+    c.push(...op.get(I), ...op.i32(1), ...op.i32Add, ...op.set(I), ...op.get(RB), ...op.get(NYB), ...op.i32Add, ...op.set(RB));
+    c.push(...op.get(YR), ...op.get(NYB), ...op.i32Add, ...op.i32(8), ...op.i32Add, ...op.set(YR), ...op.br(0), ...op.end, ...op.end);
+    // sumN = Σ row (the x-face nx fluxes, in order); lost[s] = out + dy·(sumN - sum0)
+    c.push(...op.f64(0), ...op.set(SUMN), ...op.i32(0), ...op.set(J));
+    c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
+    c.push(...op.get(SUMN), ...addr(ROW, J), ...op.f64Load(), ...op.f64Add, ...op.set(SUMN));
+    c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
+    c.push(...op.get(LOST), ...op.get(S), ...op.i32(3), ...op.i32Shl, ...op.i32Add);
+    c.push(...op.get(OUT), ...op.get(DY), ...op.get(SUMN), ...op.get(SUM0), ...op.f64Sub, ...op.f64Mul, ...op.f64Add, ...op.f64Store());
+    c.push(...op.get(SRC), ...op.set(T), ...op.get(DST), ...op.set(SRC), ...op.get(T), ...op.set(DST));
+    c.push(...op.get(S), ...op.i32(1), ...op.i32Add, ...op.set(S), ...op.br(0), ...op.end, ...op.end);
+    return c;
+  });
 }
 
 /**
@@ -211,19 +220,21 @@ function up2(): WasmFunction {
  * which is NaN exactly when some value is ±Infinity or NaN.
  */
 function scan(): WasmFunction {
-  const PTR = 0, N = 1, OUT = 2, END = 3, MIN = 4, MAX = 5, BAD = 6, V = 7;
-  const c: number[] = [];
-  c.push(...op.get(PTR), ...op.get(N), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(END));
-  c.push(...op.f64(0), ...op.set(MIN), ...op.f64(0), ...op.set(MAX), ...op.f64(0), ...op.set(BAD));
-  c.push(...op.block, ...op.loop, ...op.get(PTR), ...op.get(END), ...op.i32GeS, ...op.brIf(1));
-  c.push(...op.get(PTR), ...op.f64Load(), ...op.set(V));
-  c.push(...op.get(V), ...op.get(MIN), ...op.get(V), ...op.get(MIN), ...op.f64Lt, ...op.select, ...op.set(MIN));
-  c.push(...op.get(V), ...op.get(MAX), ...op.get(MAX), ...op.get(V), ...op.f64Lt, ...op.select, ...op.set(MAX));
-  c.push(...op.get(BAD), ...op.get(V), ...op.get(V), ...op.f64Sub, ...op.f64Add, ...op.set(BAD));
-  c.push(...op.get(PTR), ...op.i32(8), ...op.i32Add, ...op.set(PTR), ...op.br(0), ...op.end, ...op.end);
-  c.push(...op.get(OUT), ...op.get(MIN), ...op.f64Store(0), ...op.get(OUT), ...op.get(MAX), ...op.f64Store(8));
-  c.push(...op.get(OUT), ...op.get(BAD), ...op.f64Store(16));
-  return { name: "scan", params: [I32, I32, I32], results: [], locals: [I32, F64, F64, F64, F64], body: c };
+  const signature = { params: { ptr: "i32", n: "i32", out: "i32" }, locals: { end: "i32", min: "f64", max: "f64", bad: "f64", v: "f64" } } as const;
+  return kernelFunction("scan", signature, ({ ptr: PTR, n: N, out: OUT, end: END, min: MIN, max: MAX, bad: BAD, v: V }) => {
+    const c: number[] = [];
+    c.push(...op.get(PTR), ...op.get(N), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(END));
+    c.push(...op.f64(0), ...op.set(MIN), ...op.f64(0), ...op.set(MAX), ...op.f64(0), ...op.set(BAD));
+    c.push(...op.block, ...op.loop, ...op.get(PTR), ...op.get(END), ...op.i32GeS, ...op.brIf(1));
+    c.push(...op.get(PTR), ...op.f64Load(), ...op.set(V));
+    c.push(...op.get(V), ...op.get(MIN), ...op.get(V), ...op.get(MIN), ...op.f64Lt, ...op.select, ...op.set(MIN));
+    c.push(...op.get(V), ...op.get(MAX), ...op.get(MAX), ...op.get(V), ...op.f64Lt, ...op.select, ...op.set(MAX));
+    c.push(...op.get(BAD), ...op.get(V), ...op.get(V), ...op.f64Sub, ...op.f64Add, ...op.set(BAD));
+    c.push(...op.get(PTR), ...op.i32(8), ...op.i32Add, ...op.set(PTR), ...op.br(0), ...op.end, ...op.end);
+    c.push(...op.get(OUT), ...op.get(MIN), ...op.f64Store(0), ...op.get(OUT), ...op.get(MAX), ...op.f64Store(8));
+    c.push(...op.get(OUT), ...op.get(BAD), ...op.f64Store(16));
+    return c;
+  });
 }
 
 /** The exports of one instance of the kernel module. */
@@ -237,47 +248,29 @@ export interface Kernels {
   readonly scan: (ptr: number, n: number, out: number) => void;
 }
 
-/** The compiled module (undefined: not tried yet; null: no WebAssembly SIMD here). */
-let compiled: WebAssembly.Module | null | undefined;
+/** The module; solves that fit share one instance, others get their own. */
+const UPWIND = defineKernelModule<Kernels>({ memoryPages: 1, functions: () => [up1(), up2(), scan()] });
+
+/**
+ * The assembled module (for tests).
+ * @returns the bytes
+ */
+export function upwindModuleBytes(): Uint8Array<ArrayBuffer> {
+  return UPWIND.bytes();
+}
+
 /** The instance kept for solves whose arrays fit in {@link SHARED_BYTES}; its memory is reused. */
 let shared: Kernels | null = null;
 let sharedBusy = false;
-let disabled = false;
 /**
  * Largest kernel memory kept between solves (32 MiB: a 1-D grid of up to ~10⁶ cells or a 2-D grid of
  * up to ~830² cells with one density). Larger solves get an instance of their own, released with it.
  */
 const SHARED_BYTES = 32 * 2 ** 20;
 
-function compileKernels(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      const bytes = assembleModule(1, [up1(), up2(), scan()]);
-      if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-function newInstance(module: WebAssembly.Module): Kernels | null {
-  try {
-    return new WebAssembly.Instance(module, {}).exports as unknown as Kernels;
-  } catch {
-    return null;
-  }
-}
-
-/** Disable (true) or re-enable the WebAssembly upwind kernels; for tests comparing both paths. */
-export function setUpwindWasmDisabled(value: boolean): void {
-  disabled = value;
-}
-
-/** True when the WebAssembly upwind kernels are available here (and not disabled). */
+/** True when the WebAssembly upwind kernels are available here (and switched on). */
 export function upwindWasmAvailable(): boolean {
-  return !disabled && compileKernels() !== null;
+  return UPWIND.available();
 }
 
 /**
@@ -313,9 +306,7 @@ export interface UpwindArena {
  * @param chunk - steps per kernel call (≥ 1)
  */
 export function openUpwindArena(dims: readonly [number] | readonly [number, number], nd: number, chunk: number): UpwindArena | null {
-  if (disabled) return null;
-  const module = compileKernels();
-  if (module === null) return null;
+  if (!wasmKernelsEnabled()) return null;
   const align = (b: number): number => (b + 15) & ~15;
   const sizes: number[] = []; // doubles per region, in order
   let firstState: number;
@@ -338,8 +329,8 @@ export function openUpwindArena(dims: readonly [number] | readonly [number, numb
   }
   if (bytes > 2 ** 31) return null;
   const own = sharedBusy || bytes > SHARED_BYTES;
-  if (!own && shared === null) shared = newInstance(module);
-  const k = own ? newInstance(module) : shared;
+  if (!own && shared === null) shared = UPWIND.newInstance();
+  const k = own ? UPWIND.newInstance() : shared;
   if (k === null || !ensureMemory(k.mem, bytes)) return null;
   const buf = k.mem.buffer;
   const view = (r: number, from: number, len: number): Float64Array => new Float64Array(buf, offsets[r]! + 8 * from, len);

@@ -4,6 +4,7 @@
  */
 import {
   KineticError,
+  activationInfo,
   type NetworkParams,
   type Timeline,
   checkNetwork,
@@ -20,7 +21,7 @@ export function requireParams(params: unknown, name = "params"): NetworkParams {
 
 /** Require the identity activation: the moment hierarchy only closes for σ = id (MODEL.md §6). */
 export function requireIdentity(params: NetworkParams, what: string, hint: string): void {
-  if (params.sigma.name !== "identity") {
+  if (activationInfo(params.sigma).kind !== "identity") {
     throw new KineticError(
       "UNSUPPORTED",
       `unsupported: ${what} needs the identity activation (the moment hierarchy does not close for σ = ${params.sigma.name}); ${hint}`,
