@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { KineticError, invalidArgument, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, KineticError, requireOptions, shapeMismatch } from "@kinetic-nde/core";
 import type { Distribution1D, DistributionND, Support, UnivariateBase } from "./distribution-types.js";
-import { checkSampleArgs, finiteOr, optionsObject, positiveOr } from "./internal/check.js";
+import { checkSampleArgs, finiteOr, positiveOr } from "./internal/check.js";
 import {
   betaIncomplete,
   betaIncompleteInverse,
@@ -55,7 +55,7 @@ export interface NormalParams {
  * ```
  */
 export function createNormal(params: NormalParams = {}): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<NormalParams>("params", params, ["mean", "std"]);
   const mu = finiteOr("mean", p.mean, 0);
   const s = positiveOr("std", p.std, 1);
   const lnNorm = -Math.log(s) - LN_SQRT_2PI;
@@ -111,7 +111,7 @@ export interface UniformParams {
  * ```
  */
 export function createUniform(params: UniformParams = {}): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<UniformParams>("params", params, ["lower", "upper"]);
   const a = finiteOr("lower", p.lower, 0);
   const b = finiteOr("upper", p.upper, 1);
   if (!(b > a)) throw invalidArgument("upper", `a finite number greater than lower = ${a}`, b);
@@ -191,7 +191,7 @@ export interface GammaParams {
  * ```
  */
 export function createGamma(params: GammaParams): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<GammaParams>("params", params, ["shape", "scale"]);
   if (p.shape === undefined) throw invalidArgument("shape", "a positive finite number", undefined);
   const k = positiveOr("shape", p.shape, 1);
   const theta = positiveOr("scale", p.scale, 1);
@@ -253,7 +253,7 @@ export interface BetaParams {
  * ```
  */
 export function createBeta(params: BetaParams): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<BetaParams>("params", params, ["alpha", "beta", "lower", "upper"]);
   if (p.alpha === undefined) throw invalidArgument("alpha", "a positive finite number", undefined);
   if (p.beta === undefined) throw invalidArgument("beta", "a positive finite number", undefined);
   const al = positiveOr("alpha", p.alpha, 1);
@@ -326,7 +326,7 @@ export interface LaplaceParams {
  * ```
  */
 export function createLaplace(params: LaplaceParams = {}): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<LaplaceParams>("params", params, ["mean", "scale"]);
   const mu = finiteOr("mean", p.mean, 0);
   const beta = positiveOr("scale", p.scale, 1);
   const lnNorm = -Math.log(2 * beta);
@@ -402,7 +402,7 @@ function sech2(u: number): number {
  * ```
  */
 export function createTanhSteadyState(params: TanhSteadyStateParams): Distribution1D {
-  const o = optionsObject("params", params);
+  const o = requireOptions<TanhSteadyStateParams>("params", params, ["w", "b", "D"]);
   if (typeof o.w !== "number" || !Number.isFinite(o.w) || o.w === 0) throw invalidArgument("w", "a finite non-zero number", o.w);
   if (o.D === undefined) throw invalidArgument("D", "a positive finite number", undefined);
   const w = o.w;
@@ -544,7 +544,7 @@ export function createMixture(params: MixtureParams<Distribution1D>): Distributi
 export function createMixture(params: MixtureParams<DistributionND>): DistributionND;
 export function createMixture(params: MixtureParams<Distribution1D | DistributionND>): Distribution1D | DistributionND;
 export function createMixture(params: MixtureParams<Distribution1D | DistributionND>): Distribution1D | DistributionND {
-  const p = optionsObject("params", params);
+  const p = requireOptions<MixtureParams<Distribution1D | DistributionND>>("params", params, ["components", "weights"]);
   const comps = p.components;
   if (!Array.isArray(comps) || comps.length === 0) throw invalidArgument("components", "a non-empty array of distributions", comps);
   const w = normaliseWeights(p.weights, comps.length);
@@ -695,7 +695,7 @@ function mixtureND(comps: readonly DistributionND[], w: Float64Array, d: number)
       return m + Math.log(s);
     },
     sample: (n, rng) => {
-      checkSampleArgs(n, rng);
+      checkSampleArgs(n, rng, 8 * d);
       const { which, counts } = drawComponents(n, w, rng);
       const out = new Float64Array(n * d);
       const draws = comps.map((c, i) => (counts[i]! > 0 ? c.sample(counts[i]!, rng) : new Float64Array(0)));

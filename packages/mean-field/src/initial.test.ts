@@ -1,8 +1,8 @@
 import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
 import { normalCdf } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
-import { createGrid1D, massOf } from "./grid.js";
-import { autoDomain, autoGrid1D, autoGrid2D, cellAverages1D, cellAverages2D } from "./initial.js";
+import { createGrid1D, massOf } from "@kinetic-nde/datasets";
+import { autoDomain, autoGrid1D, autoGrid2D, resolveInitialDensity1D as cellAverages1D, resolveInitialDensity2D as cellAverages2D } from "./initial.js";
 
 describe("initial densities", () => {
   const g = createGrid1D(-5, 5, 50);

@@ -1,8 +1,7 @@
 /** `kinetic-nde fit` — fit a Fokker–Planck steady state to a target distribution. */
-import { parseCsv, parseJson } from "@kinetic-nde/datasets";
+import { cellCenters, createGrid1D, type Grid1D, parseCsv, parseJson } from "@kinetic-nde/datasets";
 import type { FigureSpec } from "@kinetic-nde/experiments";
 import { fitSteadyState, stationaryDensity, type FitTarget } from "@kinetic-nde/fokker-planck";
-import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/mean-field";
 import type { Command } from "commander";
 import { extname } from "node:path";
 import { buildConfig, fieldsFromFlags } from "../common.js";

@@ -1,7 +1,8 @@
 /** `kinetic-nde solve vlasov|fokker-planck` — the mean-field PDEs on a 1-D grid. */
 import type { FigureSpec, GridField } from "@kinetic-nde/experiments";
 import { solveFokkerPlanck, solveSteadyState } from "@kinetic-nde/fokker-planck";
-import { autoGrid1D, cellAverages1D, cellCenters, createGrid1D, massOf, solveVlasov, type Grid1D } from "@kinetic-nde/mean-field";
+import { cellAverages1D, cellCenters, createGrid1D, type Grid1D, massOf } from "@kinetic-nde/datasets";
+import { autoGrid1D, solveVlasov } from "@kinetic-nde/mean-field";
 import type { Command } from "commander";
 import { buildConfig, fieldsFromFlags } from "../common.js";
 import { finish, outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
@@ -176,7 +177,7 @@ ${OUTPUT_HELP}`)
           ...(cfg.cfl !== undefined ? { cfl: cfg.cfl } : {}),
         },
       );
-      const f0avg = cellAverages1D(grid, f0);
+      const f0avg = cellAverages1D(f0, grid, { nodes: 4 });
       const o = densityOutputs(grid, times, [f0avg, ...r.saved], `Vlasov, σ = ${cfg.sigma}`, `${r.method.scheme}${r.method.limiter ? ` (${r.method.limiter})` : ""} + ${r.method.timeStepper}, ${grid.n} cells, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}.`);
       process.exitCode = finish(out, {
         id: "solve-vlasov",

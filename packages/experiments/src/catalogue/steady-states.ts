@@ -3,7 +3,8 @@
  * table of steady states and their stability checked against the PDE.
  */
 import { createScalarNetwork } from "@kinetic-nde/core";
-import { analyzeSteadyStates, cellCenters, createGrid1D, massOf, solveVlasov, type Grid1D } from "@kinetic-nde/mean-field";
+import { cellCenters, createGrid1D, type Grid1D, massOf } from "@kinetic-nde/datasets";
+import { analyzeSteadyStates, solveVlasov } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck, makeTrueCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
