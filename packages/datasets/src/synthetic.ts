@@ -31,6 +31,10 @@ export interface GeneratorOptions {
  * `cluster_std` → `clusterStd`, `center_box` → `centerBox`, `n_classes` → `nClasses`. `noise`,
  * `centers`, `factor` and `shuffle` are spelled the same. An alias is accepted only by a generator
  * that has the option (`n_features` only by {@link makeBlobs}); giving both spellings is an error.
+ * @example
+ * ```ts
+ * makeBlobs({ n_samples: 100, n_features: 3, random_state: 0 }); // = makeBlobs({ nSamples: 100, d: 3, seed: 0 })
+ * ```
  */
 export const SKLEARN_OPTION_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   n_samples: "nSamples",
