@@ -41,6 +41,23 @@ export interface NormalParams {
 }
 
 /**
+ * Refuse parameters whose distribution is not representable in double precision (a mean, variance,
+ * log-density at the mean, or CDF within 10 standard deviations of it, that is NaN or infinite, e.g.
+ * D = 1e-300 in the tanh family):
+ * INVALID_ARGUMENT at creation rather than NaN from every later evaluation.
+ */
+function representable(dist: Distribution1D): Distribution1D {
+  const m = dist.mean;
+  const probes = [m, dist.variance, dist.logPdf(m)];
+  const sd = Math.sqrt(dist.variance);
+  for (const x of [m, m - sd, m + sd, m - 10 * sd, m + 10 * sd, m - 1, m + 1]) probes.push(dist.cdf?.(x) ?? 0, dist.sf?.(x) ?? 0);
+  if (!probes.every((v) => Number.isFinite(v) || v === -Infinity)) {
+    throw invalidArgument("params", `parameters for which the ${dist.name} distribution is representable in double precision (mean, variance, log-density and CDF near the mean finite)`, dist.params);
+  }
+  return dist;
+}
+
+/**
  * The normal distribution N(μ, s²).
  * @param params - `mean` (default 0) and `std` (default 1, > 0)
  * @returns a {@link Distribution1D} with closed pdf, cdf, sf, quantile
@@ -59,7 +76,7 @@ export function createNormal(params: NormalParams = {}): Distribution1D {
   const mu = finiteOr("mean", p.mean, 0);
   const s = positiveOr("std", p.std, 1);
   const lnNorm = -Math.log(s) - LN_SQRT_2PI;
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "normal",
@@ -75,8 +92,10 @@ export function createNormal(params: NormalParams = {}): Distribution1D {
       const z = (x - mu) / s;
       return lnNorm - 0.5 * z * z;
     },
-    cdf: (x) => normalCdf((x - mu) / s),
-    sf: (x) => normalCdf((mu - x) / s),
+    // |z| > 40: Φ is 0 or 1 in double precision (Φ(-40) ≈ 4e-350), so clamping is exact and keeps
+    // the tails away from the far range of erfc
+    cdf: (x) => normalCdf(Math.min(40, Math.max(-40, (x - mu) / s))),
+    sf: (x) => normalCdf(Math.min(40, Math.max(-40, (mu - x) / s))),
     quantile: (q) => mu + s * normalQuantile(checkProbability(q)),
     sample: (n, rng) => {
       checkSampleArgs(n, rng);
@@ -84,7 +103,7 @@ export function createNormal(params: NormalParams = {}): Distribution1D {
       for (let i = 0; i < n; i++) out[i] = mu + s * rng.normal();
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +136,7 @@ export function createUniform(params: UniformParams = {}): Distribution1D {
   if (!(b > a)) throw invalidArgument("upper", `a finite number greater than lower = ${a}`, b);
   const w = b - a;
   const dens = 1 / w;
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "uniform",
@@ -136,7 +155,7 @@ export function createUniform(params: UniformParams = {}): Distribution1D {
       for (let i = 0; i < n; i++) out[i] = a + w * rng.uniform();
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +220,7 @@ export function createGamma(params: GammaParams): Distribution1D {
     if (x === 0) return k === 1 ? -Math.log(theta) : k < 1 ? Infinity : -Infinity;
     return lnNorm + (k - 1) * Math.log(x) - x / theta;
   };
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "gamma",
@@ -220,7 +239,7 @@ export function createGamma(params: GammaParams): Distribution1D {
       for (let i = 0; i < n; i++) out[i] = theta * Math.exp(logGammaVariate(k, rng));
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +291,7 @@ export function createBeta(params: BetaParams): Distribution1D {
     return lnNorm + left + right;
   };
   const s = al + be;
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "beta",
@@ -299,7 +318,7 @@ export function createBeta(params: BetaParams): Distribution1D {
       }
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,7 +349,7 @@ export function createLaplace(params: LaplaceParams = {}): Distribution1D {
   const mu = finiteOr("mean", p.mean, 0);
   const beta = positiveOr("scale", p.scale, 1);
   const lnNorm = -Math.log(2 * beta);
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "laplace",
@@ -355,7 +374,7 @@ export function createLaplace(params: LaplaceParams = {}): Distribution1D {
       }
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,6 +429,9 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
   const D = positiveOr("D", o.D, 1);
   const aw = Math.abs(w);
   const p = 1 / (aw * D);
+  // Beyond p = 1e20 (a width below 1e-10/|w|) the incomplete beta functions of the CDF are untested
+  // and lose all accuracy near p ~ 1e300: refuse rather than return NaN.
+  if (!(p <= 1e20)) throw invalidArgument("D", `at least 1e-20 / |w| = ${1e-20 / aw} (p = 1/(|w|D) ≤ 1e20; the density is then narrower than 1e-10/|w|)`, D);
   const center = -bias / w;
   const half = p / 2;
   const lnNorm = Math.log(aw) - logBeta(0.5, half);
@@ -442,7 +464,7 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
     const u = Math.log((1 + Math.sqrt(1 - s2)) / Math.sqrt(s2));
     return q < 0.5 ? -u : u;
   };
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "tanh-steady-state",
@@ -462,7 +484,7 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
       for (let i = 0; i < n; i++) out[i] = center + scale * (logGammaVariate(half, rng) - logGammaVariate(half, rng));
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

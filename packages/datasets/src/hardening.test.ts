@@ -146,3 +146,39 @@ describe("no silent NaN from finite input", () => {
     }
   });
 });
+
+describe("distributions: finite parameters give finite values or a KineticError at creation", () => {
+  it("pdf, logPdf, cdf, sf, quantile, mean and variance are never NaN (parameters 1e-300 … 1e10, x from -1e308 to 1e308)", () => {
+    const ps = [1e-300, 1e-10, 0.01, 0.5, 1, 10, 1e5, 1e10];
+    const xs = [-1e308, -1e30, -1e10, -50, -5, -1, -1e-300, 0, 1e-300, 0.5, 1, 5, 50, 1e10, 1e30, 1e308];
+    const bad: string[] = [];
+    let accepted = 0;
+    for (const a of ps)
+      for (const b of ps) {
+        const makers: [string, () => ReturnType<typeof createNormal>][] = [
+          ["normal", () => createNormal({ mean: b, std: a })],
+          ["gamma", () => createGamma({ shape: a, scale: b })],
+          ["beta", () => createBeta({ alpha: a, beta: b })],
+          ["laplace", () => createLaplace({ mean: b, scale: a })],
+          ["tanh", () => createTanhSteadyState({ w: -a, b: 0.3, D: b })],
+          ["uniform", () => createUniform({ lower: -a, upper: b })],
+        ];
+        for (const [name, make] of makers) {
+          let d: ReturnType<typeof createNormal>;
+          try {
+            d = make();
+          } catch (e) {
+            if (!isKineticError(e, "INVALID_ARGUMENT")) bad.push(`${name}(${a}, ${b}) threw ${String(e)}`);
+            continue;
+          }
+          accepted++;
+          if (Number.isNaN(d.mean) || Number.isNaN(d.variance)) bad.push(`${name}(${a}, ${b}) moments`);
+          for (const x of xs)
+            for (const v of [d.pdf(x), d.logPdf(x), d.cdf!(x), d.sf!(x)]) if (Number.isNaN(v)) bad.push(`${name}(${a}, ${b}) at ${x}`);
+          for (const q of [0, 1e-300, 1e-10, 0.5, 1 - 1e-16, 1]) if (Number.isNaN(d.quantile!(q))) bad.push(`${name}(${a}, ${b}) quantile(${q})`);
+        }
+      }
+    expect(bad.slice(0, 10)).toEqual([]);
+    expect(accepted).toBeGreaterThan(300);
+  });
+});
