@@ -2,7 +2,7 @@
  * The one labelled/regression data-set type of kinetic-nde and its validating constructor.
  * @packageDocumentation
  */
-import { invalidArgument, requireFiniteArray, requireInteger, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireInteger, requireOptions, shapeMismatch } from "@kinetic-nde/core";
 
 /** Provenance of a data set. */
 export interface DatasetMeta {
@@ -75,6 +75,7 @@ export interface DatasetInput {
  */
 export function createDataset(input: DatasetInput): Dataset {
   if (typeof input !== "object" || input === null) throw invalidArgument("dataset", "an object { x, d, ... }", input);
+  requireOptions("dataset", input, ["x", "d", "labels", "targets", "nClasses", "featureNames", "classNames", "meta"]);
   const d = requireInteger("d", input.d, 1);
   const x = requireFiniteArray("x", input.x);
   if (x.length % d !== 0) throw shapeMismatch("x", `a multiple of d = ${d} values`, x.length);

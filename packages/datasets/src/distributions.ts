@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { KineticError, invalidArgument, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, KineticError, requireOptions, shapeMismatch } from "@kinetic-nde/core";
 import type { Distribution1D, DistributionND, Support, UnivariateBase } from "./distribution-types.js";
-import { checkSampleArgs, finiteOr, optionsObject, positiveOr } from "./internal/check.js";
+import { checkSampleArgs, finiteOr, positiveOr } from "./internal/check.js";
 import {
   betaIncomplete,
   betaIncompleteInverse,
@@ -41,6 +41,23 @@ export interface NormalParams {
 }
 
 /**
+ * Refuse parameters whose distribution is not representable in double precision (a mean, variance,
+ * log-density at the mean, or CDF within 10 standard deviations of it, that is NaN or infinite, e.g.
+ * D = 1e-300 in the tanh family):
+ * INVALID_ARGUMENT at creation rather than NaN from every later evaluation.
+ */
+function representable(dist: Distribution1D): Distribution1D {
+  const m = dist.mean;
+  const probes = [m, dist.variance, dist.logPdf(m)];
+  const sd = Math.sqrt(dist.variance);
+  for (const x of [m, m - sd, m + sd, m - 10 * sd, m + 10 * sd, m - 1, m + 1]) probes.push(dist.cdf?.(x) ?? 0, dist.sf?.(x) ?? 0);
+  if (!probes.every((v) => Number.isFinite(v) || v === -Infinity)) {
+    throw invalidArgument("params", `parameters for which the ${dist.name} distribution is representable in double precision (mean, variance, log-density and CDF near the mean finite)`, dist.params);
+  }
+  return dist;
+}
+
+/**
  * The normal distribution N(μ, s²).
  * @param params - `mean` (default 0) and `std` (default 1, > 0)
  * @returns a {@link Distribution1D} with closed pdf, cdf, sf, quantile
@@ -55,11 +72,11 @@ export interface NormalParams {
  * ```
  */
 export function createNormal(params: NormalParams = {}): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<NormalParams>("params", params, ["mean", "std"]);
   const mu = finiteOr("mean", p.mean, 0);
   const s = positiveOr("std", p.std, 1);
   const lnNorm = -Math.log(s) - LN_SQRT_2PI;
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "normal",
@@ -75,8 +92,10 @@ export function createNormal(params: NormalParams = {}): Distribution1D {
       const z = (x - mu) / s;
       return lnNorm - 0.5 * z * z;
     },
-    cdf: (x) => normalCdf((x - mu) / s),
-    sf: (x) => normalCdf((mu - x) / s),
+    // |z| > 40: Φ is 0 or 1 in double precision (Φ(-40) ≈ 4e-350), so clamping is exact and keeps
+    // the tails away from the far range of erfc
+    cdf: (x) => normalCdf(Math.min(40, Math.max(-40, (x - mu) / s))),
+    sf: (x) => normalCdf(Math.min(40, Math.max(-40, (mu - x) / s))),
     quantile: (q) => mu + s * normalQuantile(checkProbability(q)),
     sample: (n, rng) => {
       checkSampleArgs(n, rng);
@@ -84,7 +103,7 @@ export function createNormal(params: NormalParams = {}): Distribution1D {
       for (let i = 0; i < n; i++) out[i] = mu + s * rng.normal();
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,13 +130,13 @@ export interface UniformParams {
  * ```
  */
 export function createUniform(params: UniformParams = {}): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<UniformParams>("params", params, ["lower", "upper"]);
   const a = finiteOr("lower", p.lower, 0);
   const b = finiteOr("upper", p.upper, 1);
   if (!(b > a)) throw invalidArgument("upper", `a finite number greater than lower = ${a}`, b);
   const w = b - a;
   const dens = 1 / w;
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "uniform",
@@ -136,7 +155,7 @@ export function createUniform(params: UniformParams = {}): Distribution1D {
       for (let i = 0; i < n; i++) out[i] = a + w * rng.uniform();
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +210,7 @@ export interface GammaParams {
  * ```
  */
 export function createGamma(params: GammaParams): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<GammaParams>("params", params, ["shape", "scale"]);
   if (p.shape === undefined) throw invalidArgument("shape", "a positive finite number", undefined);
   const k = positiveOr("shape", p.shape, 1);
   const theta = positiveOr("scale", p.scale, 1);
@@ -201,7 +220,7 @@ export function createGamma(params: GammaParams): Distribution1D {
     if (x === 0) return k === 1 ? -Math.log(theta) : k < 1 ? Infinity : -Infinity;
     return lnNorm + (k - 1) * Math.log(x) - x / theta;
   };
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "gamma",
@@ -220,7 +239,7 @@ export function createGamma(params: GammaParams): Distribution1D {
       for (let i = 0; i < n; i++) out[i] = theta * Math.exp(logGammaVariate(k, rng));
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,7 +272,7 @@ export interface BetaParams {
  * ```
  */
 export function createBeta(params: BetaParams): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<BetaParams>("params", params, ["alpha", "beta", "lower", "upper"]);
   if (p.alpha === undefined) throw invalidArgument("alpha", "a positive finite number", undefined);
   if (p.beta === undefined) throw invalidArgument("beta", "a positive finite number", undefined);
   const al = positiveOr("alpha", p.alpha, 1);
@@ -272,7 +291,7 @@ export function createBeta(params: BetaParams): Distribution1D {
     return lnNorm + left + right;
   };
   const s = al + be;
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "beta",
@@ -299,7 +318,7 @@ export function createBeta(params: BetaParams): Distribution1D {
       }
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,11 +345,11 @@ export interface LaplaceParams {
  * ```
  */
 export function createLaplace(params: LaplaceParams = {}): Distribution1D {
-  const p = optionsObject("params", params);
+  const p = requireOptions<LaplaceParams>("params", params, ["mean", "scale"]);
   const mu = finiteOr("mean", p.mean, 0);
   const beta = positiveOr("scale", p.scale, 1);
   const lnNorm = -Math.log(2 * beta);
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "laplace",
@@ -355,7 +374,7 @@ export function createLaplace(params: LaplaceParams = {}): Distribution1D {
       }
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,7 +421,7 @@ function sech2(u: number): number {
  * ```
  */
 export function createTanhSteadyState(params: TanhSteadyStateParams): Distribution1D {
-  const o = optionsObject("params", params);
+  const o = requireOptions<TanhSteadyStateParams>("params", params, ["w", "b", "D"]);
   if (typeof o.w !== "number" || !Number.isFinite(o.w) || o.w === 0) throw invalidArgument("w", "a finite non-zero number", o.w);
   if (o.D === undefined) throw invalidArgument("D", "a positive finite number", undefined);
   const w = o.w;
@@ -410,6 +429,9 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
   const D = positiveOr("D", o.D, 1);
   const aw = Math.abs(w);
   const p = 1 / (aw * D);
+  // Beyond p = 1e20 (a width below 1e-10/|w|) the incomplete beta functions of the CDF are untested
+  // and lose all accuracy near p ~ 1e300: refuse rather than return NaN.
+  if (!(p <= 1e20)) throw invalidArgument("D", `at least 1e-20 / |w| = ${1e-20 / aw} (p = 1/(|w|D) ≤ 1e20; the density is then narrower than 1e-10/|w|)`, D);
   const center = -bias / w;
   const half = p / 2;
   const lnNorm = Math.log(aw) - logBeta(0.5, half);
@@ -442,7 +464,7 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
     const u = Math.log((1 + Math.sqrt(1 - s2)) / Math.sqrt(s2));
     return q < 0.5 ? -u : u;
   };
-  return {
+  return representable({
     kind: "univariate",
     d: 1,
     name: "tanh-steady-state",
@@ -462,7 +484,7 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
       for (let i = 0; i < n; i++) out[i] = center + scale * (logGammaVariate(half, rng) - logGammaVariate(half, rng));
       return out;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,7 +566,7 @@ export function createMixture(params: MixtureParams<Distribution1D>): Distributi
 export function createMixture(params: MixtureParams<DistributionND>): DistributionND;
 export function createMixture(params: MixtureParams<Distribution1D | DistributionND>): Distribution1D | DistributionND;
 export function createMixture(params: MixtureParams<Distribution1D | DistributionND>): Distribution1D | DistributionND {
-  const p = optionsObject("params", params);
+  const p = requireOptions<MixtureParams<Distribution1D | DistributionND>>("params", params, ["components", "weights"]);
   const comps = p.components;
   if (!Array.isArray(comps) || comps.length === 0) throw invalidArgument("components", "a non-empty array of distributions", comps);
   const w = normaliseWeights(p.weights, comps.length);
@@ -695,7 +717,7 @@ function mixtureND(comps: readonly DistributionND[], w: Float64Array, d: number)
       return m + Math.log(s);
     },
     sample: (n, rng) => {
-      checkSampleArgs(n, rng);
+      checkSampleArgs(n, rng, 8 * d);
       const { which, counts } = drawComponents(n, w, rng);
       const out = new Float64Array(n * d);
       const draws = comps.map((c, i) => (counts[i]! > 0 ? c.sample(counts[i]!, rng) : new Float64Array(0)));

@@ -2,9 +2,9 @@
  * The empirical distribution of a sample: ECDF, sample quantiles, moments and bootstrap draws.
  * @packageDocumentation
  */
-import { invalidArgument, requireFiniteArray, requireOneOf } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireOneOf, requireOptions } from "@kinetic-nde/core";
 import type { EmpiricalDistribution } from "./distribution-types.js";
-import { checkSampleArgs, compensatedSum, optionsObject } from "./internal/check.js";
+import { checkSampleArgs, compensatedSum } from "./internal/check.js";
 
 /** How {@link createEmpirical} computes quantiles. */
 export type QuantileMethod = "linear" | "inverse-cdf";
@@ -48,7 +48,7 @@ function countAtMost(v: Float64Array, x: number): number {
  * ```
  */
 export function createEmpirical(samples: ArrayLike<number>, options: EmpiricalOptions = {}): EmpiricalDistribution {
-  const o = optionsObject("options", options);
+  const o = requireOptions<EmpiricalOptions>("options", options, ["quantileMethod"]);
   const method = requireOneOf("quantileMethod", o.quantileMethod ?? "linear", ["linear", "inverse-cdf"] as const);
   const values = requireFiniteArray("samples", samples).sort();
   const n = values.length;

@@ -4,6 +4,11 @@ import type { Distribution1D } from "./distribution-types.js";
 import { createBeta, createGamma, createLaplace, createMixture, createNormal, createTanhSteadyState, createUniform } from "./distributions.js";
 import { createEmpirical } from "./empirical.js";
 import { cellAverages1D, cellAverages2D, pointValues1D, pointValues2D } from "./grid-evaluation.js";
+import { createGrid1D, createGrid2D, type Grid1D, type Grid2D } from "./grid.js";
+
+/** A raw (unchecked) 1-D grid object, for the bad-input cases. */
+const raw1 = (xMin: number, xMax: number, n: number): Grid1D => ({ kind: "1d", xMin, xMax, n, dx: (xMax - xMin) / n });
+const g2 = (o: { xMin: number; xMax: number; yMin: number; yMax: number; nx: number; ny: number }): Grid2D => createGrid2D([o.xMin, o.xMax], [o.yMin, o.yMax], o.nx, o.ny);
 import { createIndependent, createMultivariateNormal } from "./multivariate.js";
 
 const mass = (f: Float64Array, cell: number): number => compensatedSum(f) * cell;
@@ -22,7 +27,7 @@ const covered: [string, Distribution1D, [number, number]][] = [
 describe("1-D cell averages", () => {
   it.each(covered)("%s: integrate to 1 on a covering grid (CDF differences)", (_n, dist, [a, b]) => {
     for (const n of [7, 100, 1001]) {
-      const f = cellAverages1D(dist, { xMin: a, xMax: b, n });
+      const f = cellAverages1D(dist, createGrid1D(a, b, n));
       expect(f.every((v) => v >= 0)).toBe(true);
       expectAllClose(mass(f, (b - a) / n), 1, { rtol: 1e-12 });
     }
@@ -30,17 +35,17 @@ describe("1-D cell averages", () => {
 
   it("CDF and quadrature paths agree for smooth densities", () => {
     const dist = createTanhSteadyState({ w: -2, b: 1, D: 0.5 });
-    const grid = { xMin: -4, xMax: 4, n: 64 };
+    const grid = createGrid1D(-4, 4, 64);
     expectAllClose(cellAverages1D(dist, grid, { method: "quadrature", nodes: 12 }), cellAverages1D(dist, grid, { method: "cdf" }), { rtol: 1e-11, atol: 1e-14 });
   });
 
   it("Gauss–Legendre cell averages converge at order 2·nodes", () => {
     const dist = createNormal({ std: 0.8 });
-    const exact = (n: number) => cellAverages1D(dist, { xMin: -4, xMax: 4, n });
+    const exact = (n: number) => cellAverages1D(dist, createGrid1D(-4, 4, n));
     const hs: number[] = [];
     const errs: number[] = [];
     for (const n of [32, 64, 128]) {
-      const q = cellAverages1D(dist, { xMin: -4, xMax: 4, n }, { method: "quadrature", nodes: 2 });
+      const q = cellAverages1D(dist, createGrid1D(-4, 4, n), { method: "quadrature", nodes: 2 });
       const e = exact(n);
       let err = 0;
       for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(q[i]! - e[i]!));
@@ -56,7 +61,7 @@ describe("1-D cell averages", () => {
     const errs: number[] = [];
     for (const n of [64, 128, 256, 512]) {
       // shift the grid so the kink at 0.1 sits on a face
-      const grid = { xMin: -5.9, xMax: 6.1, n };
+      const grid = createGrid1D(-5.9, 6.1, n);
       const avg = cellAverages1D(dist, grid);
       const pts = pointValues1D(dist, grid);
       let err = 0;
@@ -69,7 +74,7 @@ describe("1-D cell averages", () => {
 
   it("normalize rescales the mass on a truncating grid to 1; mass outside is visible otherwise", () => {
     const dist = createNormal();
-    const grid = { xMin: -1, xMax: 1, n: 50 };
+    const grid = createGrid1D(-1, 1, 50);
     const raw = cellAverages1D(dist, grid);
     expectAllClose(mass(raw, 2 / 50), 0.6826894921370859, { rtol: 1e-13 });
     const f = cellAverages1D(dist, grid, { normalize: true });
@@ -78,7 +83,7 @@ describe("1-D cell averages", () => {
 
   it("an empirical distribution gives its normalised histogram", () => {
     const e = createEmpirical([0.1, 0.2, 0.6, 0.7, 0.75, 1.5]);
-    const f = cellAverages1D(e, { xMin: 0, xMax: 2, n: 4 });
+    const f = cellAverages1D(e, createGrid1D(0, 2, 4));
     // cells are (a, b] for the ECDF: the sample at the face 1.5 counts in the cell to its left
     expectAllClose(f, [2 / 6 / 0.5, 3 / 6 / 0.5, 1 / 6 / 0.5, 0], { rtol: 1e-15 });
   });
@@ -86,17 +91,17 @@ describe("1-D cell averages", () => {
   it("bad grids and options", () => {
     const n = createNormal();
     const cases: [() => unknown, KineticErrorCode][] = [
-      [() => cellAverages1D(n, { xMin: 0, xMax: 0, n: 4 }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(n, { xMin: NaN, xMax: 1, n: 4 }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(n, { xMin: 0, xMax: Infinity, n: 4 }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(n, { xMin: 0, xMax: 1, n: 0 }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(n, { xMin: 0, xMax: 1, n: 2.5 }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(n, { xMin: 0, xMax: 1, n: 4 }, { nodes: 0 }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(n, { xMin: 0, xMax: 1, n: 4 }, { method: "simpson" as never }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(createUniform(), { xMin: 5, xMax: 6, n: 4 }, { normalize: true }), "INVALID_ARGUMENT"],
-      [() => cellAverages1D(createEmpirical([1, 2]), { xMin: 0, xMax: 3, n: 3 }, { method: "quadrature" }), "UNSUPPORTED"],
-      [() => cellAverages1D({ ...n, cdf: undefined } as never, { xMin: 0, xMax: 1, n: 3 }, { method: "cdf" }), "UNSUPPORTED"],
-      [() => pointValues1D(n, { xMin: 1, xMax: -1, n: 3 }), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(n, raw1(0, 0, 4)), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(n, raw1(NaN, 1, 4)), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(n, raw1(0, Infinity, 4)), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(n, raw1(0, 1, 0)), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(n, raw1(0, 1, 2.5)), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(n, createGrid1D(0, 1, 4), { nodes: 0 }), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(n, createGrid1D(0, 1, 4), { method: "simpson" as never }), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(createUniform(), raw1(5, 6, 4), { normalize: true }), "INVALID_ARGUMENT"],
+      [() => cellAverages1D(createEmpirical([1, 2]), raw1(0, 3, 3), { method: "quadrature" }), "UNSUPPORTED"],
+      [() => cellAverages1D({ ...n, cdf: undefined } as never, raw1(0, 1, 3), { method: "cdf" }), "UNSUPPORTED"],
+      [() => pointValues1D(n, raw1(1, -1, 3)), "INVALID_ARGUMENT"],
     ];
     for (const [f, code] of cases) {
       expectKineticError(f, code);
@@ -105,7 +110,7 @@ describe("1-D cell averages", () => {
 });
 
 describe("2-D cell averages", () => {
-  const grid = { xMin: -20, xMax: 20, yMin: -8, yMax: 10, nx: 80, ny: 36 };
+  const grid = createGrid2D([-20, 20], [-8, 10], 80, 36);
   const cell = (40 / 80) * (18 / 36);
 
   it("exact box probabilities integrate to 1 (diagonal normal, product)", () => {
@@ -126,10 +131,10 @@ describe("2-D cell averages", () => {
   it("index is i*ny + j (x outer) and point values are the density at the centres", () => {
     const g = createMultivariateNormal({ mean: [2, -1], covariance: [[0.5, 0.1], [0.1, 0.3]] });
     const small = { xMin: 0, xMax: 4, yMin: -3, yMax: 1, nx: 4, ny: 8 };
-    const pv = pointValues2D(g, small);
+    const pv = pointValues2D(g, g2(small));
     expectAllClose(pv[2 * 8 + 5]!, g.pdf([2.5, -0.25]), { rtol: 1e-15 });
-    const avg = cellAverages2D(g, { ...small, nx: 400, ny: 800 });
-    const pvFine = pointValues2D(g, { ...small, nx: 400, ny: 800 });
+    const avg = cellAverages2D(g, g2({ ...small, nx: 400, ny: 800 }));
+    const pvFine = pointValues2D(g, g2({ ...small, nx: 400, ny: 800 }));
     expectAllClose(avg, pvFine, { rtol: 1e-3, atol: 1e-6 });
   });
 
@@ -137,6 +142,6 @@ describe("2-D cell averages", () => {
     const g3 = createMultivariateNormal({ mean: [0, 0, 0] });
     expectKineticError(() => cellAverages2D(g3, grid), "SHAPE_MISMATCH");
     expectKineticError(() => cellAverages2D(createNormal() as never, grid), "INVALID_ARGUMENT");
-    expectKineticError(() => pointValues2D(createMultivariateNormal({ mean: [0, 0] }), { ...grid, ny: -1 }), "INVALID_ARGUMENT");
+    expectKineticError(() => pointValues2D(createMultivariateNormal({ mean: [0, 0] }), { ...grid, ny: -1 } as Grid2D), "INVALID_ARGUMENT");
   });
 });

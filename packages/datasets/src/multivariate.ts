@@ -3,10 +3,10 @@
  * factor) and products of independent univariate distributions.
  * @packageDocumentation
  */
-import { invalidArgument, requireFiniteArray, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireOptions, shapeMismatch } from "@kinetic-nde/core";
 import type { Distribution1D, DistributionND, Support } from "./distribution-types.js";
 import { intervalProbability } from "./distributions.js";
-import { checkSampleArgs, optionsObject } from "./internal/check.js";
+import { checkSampleArgs } from "./internal/check.js";
 import { erfc } from "./special.js";
 
 const LN_2PI = 1.8378770664093453;
@@ -78,7 +78,7 @@ function cholesky(sigma: Float64Array, d: number): Float64Array {
  * ```
  */
 export function createMultivariateNormal(params: MultivariateNormalParams): DistributionND {
-  const p = optionsObject("params", params);
+  const p = requireOptions<MultivariateNormalParams>("params", params, ["mean", "covariance"]);
   const mu = requireFiniteArray("mean", p.mean);
   const d = mu.length;
   let sigma: Float64Array;
@@ -121,7 +121,7 @@ export function createMultivariateNormal(params: MultivariateNormalParams): Dist
     pdf: (x) => Math.exp(logPdf(x)),
     logPdf,
     sample: (n, rng) => {
-      checkSampleArgs(n, rng);
+      checkSampleArgs(n, rng, 8 * d);
       const out = new Float64Array(n * d);
       const z = new Float64Array(d);
       for (let i = 0; i < n; i++) {
@@ -177,7 +177,7 @@ export interface IndependentParams {
  * ```
  */
 export function createIndependent(params: IndependentParams): DistributionND {
-  const p = optionsObject("params", params);
+  const p = requireOptions<IndependentParams>("params", params, ["components"]);
   const comps = p.components;
   if (!Array.isArray(comps) || comps.length === 0) throw invalidArgument("components", "a non-empty array of univariate distributions", comps);
   comps.forEach((c, i) => {
@@ -214,7 +214,7 @@ export function createIndependent(params: IndependentParams): DistributionND {
     },
     logPdf,
     sample: (n, rng) => {
-      checkSampleArgs(n, rng);
+      checkSampleArgs(n, rng, 8 * d);
       const out = new Float64Array(n * d);
       for (let j = 0; j < d; j++) {
         const col = comps[j]!.sample(n, rng);

@@ -3,10 +3,10 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { checkEnsemble, createRng, invalidArgument, requireInteger, shapeMismatch } from "@kinetic-nde/core";
+import { checkEnsemble, createRng, invalidArgument, requireFits, requireInteger, requireOptions, shapeMismatch } from "@kinetic-nde/core";
 import type { Dataset } from "./dataset.js";
 import { datasetSize, subsetDataset } from "./dataset.js";
-import { checkRng, compensatedSum, optionsObject } from "./internal/check.js";
+import { checkRng, compensatedSum } from "./internal/check.js";
 
 /** Options of {@link trainTestSplit}. */
 export interface SplitOptions {
@@ -63,7 +63,7 @@ function permutation(m: number, rng: Rng): Int32Array {
  * ```
  */
 export function trainTestSplit(ds: Dataset, options: SplitOptions = {}): SplitResult {
-  const o = optionsObject("options", options);
+  const o = requireOptions<SplitOptions>("options", options, ["testFraction", "seed", "rng", "stratify", "shuffle"]);
   const m = datasetSize(ds);
   const f = o.testFraction ?? 0.25;
   if (typeof f !== "number" || !(f > 0 && f < 1)) throw invalidArgument("testFraction", "a number in (0, 1)", f);
@@ -155,7 +155,9 @@ export interface Standardizer {
  * @param x - M·d values, row-major (M ≥ 1)
  * @param d - dimension
  * @returns a {@link Standardizer}; a constant coordinate gets scale 1 (it is only centred)
- * @throws KineticError INVALID_ARGUMENT (not a Float64Array, empty, non-finite) or SHAPE_MISMATCH
+ * @throws KineticError INVALID_ARGUMENT (not a Float64Array, empty, non-finite, a column whose mean
+ *   or spread overflows) or SHAPE_MISMATCH; `transform`/`inverseTransform` throw INVALID_ARGUMENT
+ *   for non-finite values
  * @remarks Two passes with compensated sums (O(M·d)); `transform` and `inverseTransform` are
  * O(M·d), allocate their result only, and are inverse to within a few ulps.
  * @example
@@ -178,12 +180,17 @@ export function fitStandardizer(x: Float64Array, d: number): Standardizer {
       col[i] = t * t;
     }
     const sd = Math.sqrt(compensatedSum(col) / m);
+    // values near ±1.8e308 overflow the mean or the variance: refuse rather than return NaN later
+    if (!Number.isFinite(mu) || !Number.isFinite(sd)) {
+      throw invalidArgument(`x (column ${j})`, "values whose mean and standard deviation are finite in double precision", { mean: mu, std: sd });
+    }
     mean[j] = mu;
     scale[j] = sd > 0 ? sd : 1;
   }
   const check = (name: string, v: Float64Array): void => {
     if (!(v instanceof Float64Array)) throw invalidArgument(name, "a Float64Array of M×d values", v);
     if (v.length % d !== 0) throw shapeMismatch(name, `a multiple of d = ${d} values`, v.length);
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) throw invalidArgument(`${name}[${i}]`, "a finite number", v[i]);
   };
   return {
     d,
@@ -209,7 +216,8 @@ export function fitStandardizer(x: Float64Array, d: number): Standardizer {
  * @param labels - M labels in [0, nClasses)
  * @param nClasses - number of classes (default max label + 1)
  * @returns a fresh Float64Array of M·nClasses values, row-major, with a single 1 per row
- * @throws KineticError INVALID_ARGUMENT for a negative, non-integer or too large label
+ * @throws KineticError INVALID_ARGUMENT for a negative, non-integer or too large label; TOO_LARGE
+ *   when the M·nClasses values cannot fit in memory
  * @remarks O(M·nClasses).
  * @example
  * ```ts
@@ -226,6 +234,7 @@ export function oneHot(labels: ArrayLike<number>, nClasses?: number): Float64Arr
   }
   const k = nClasses === undefined ? max + 1 : requireInteger("nClasses", nClasses, 1);
   if (max >= k) throw invalidArgument("labels", `labels below nClasses = ${k}`, max);
+  requireFits("nClasses", k, 8 * Math.max(m, 1));
   const out = new Float64Array(m * k);
   for (let i = 0; i < m; i++) out[i * k + labels[i]!] = 1;
   return out;

@@ -2,7 +2,7 @@
  * Data sets by name, so that the CLI and the experiments can refer to them in configuration.
  * @packageDocumentation
  */
-import { KineticError, invalidArgument } from "@kinetic-nde/core";
+import { KineticError, invalidArgument, requireOptions } from "@kinetic-nde/core";
 import type { Dataset } from "./dataset.js";
 import { loadIris } from "./iris.js";
 import {
@@ -14,6 +14,7 @@ import {
   makeSpirals,
   makeTwoGaussians1D,
   makeXor,
+  SKLEARN_OPTION_ALIASES,
 } from "./synthetic.js";
 
 /** A registered data set. */
@@ -79,10 +80,11 @@ export function listDatasets(): DatasetInfo[] {
 /**
  * Build a registered data set by name.
  * @param name - a name from {@link listDatasets}
- * @param params - parameters (a subset of the entry's `defaults` keys; others are rejected)
+ * @param params - parameters (a subset of the entry's `defaults` keys; others are rejected with the
+ *   list of known ones); the scikit-learn spellings of {@link SKLEARN_OPTION_ALIASES} are aliases
  * @returns the data set
  * @throws KineticError NOT_FOUND for an unknown name, INVALID_ARGUMENT for an unknown parameter
- * or a bad value (from the generator)
+ * or a bad value (from the generator), TOO_LARGE for a size that cannot fit in memory
  * @remarks Same name, parameters and seed ⇒ the same data.
  * @example
  * ```ts
@@ -98,11 +100,12 @@ export function makeDataset(name: string, params: Readonly<Record<string, unknow
   }
   if (typeof params !== "object" || params === null || Array.isArray(params)) throw invalidArgument("params", "a parameter object", params);
   for (const key of Object.keys(params)) {
-    if (!(key in entry.defaults)) {
+    const canonical = Object.hasOwn(SKLEARN_OPTION_ALIASES, key) ? SKLEARN_OPTION_ALIASES[key]! : key;
+    if (!(canonical in entry.defaults)) {
       throw invalidArgument(`params.${key}`, `one of the parameters of "${name}": ${Object.keys(entry.defaults).join(", ")}`, params[key]);
     }
   }
-  return entry.make(params);
+  return entry.make(requireOptions("params", params, Object.keys(entry.defaults), SKLEARN_OPTION_ALIASES));
 }
 
 /**

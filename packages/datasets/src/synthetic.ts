@@ -4,12 +4,16 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { createRng, invalidArgument, requireFiniteArray, requireInteger, requireOneOf, shapeMismatch } from "@kinetic-nde/core";
+import { createRng, invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core";
 import type { Dataset } from "./dataset.js";
 import { createDataset } from "./dataset.js";
-import { checkRng, nonNegativeOr, optionsObject, positiveOr } from "./internal/check.js";
+import { checkRng, nonNegativeOr, positiveOr } from "./internal/check.js";
 
-/** Options every generator accepts. */
+/**
+ * Options every generator accepts. Unknown keys are rejected (INVALID_ARGUMENT listing the known
+ * ones); the scikit-learn spellings of {@link SKLEARN_OPTION_ALIASES} (`n_samples`,
+ * `random_state`, `n_features`, `cluster_std`, `center_box`, `n_classes`) are accepted as aliases.
+ */
 export interface GeneratorOptions {
   /** Number of points M (integer ≥ 1; each generator documents its default). */
   readonly nSamples?: number;
@@ -21,6 +25,33 @@ export interface GeneratorOptions {
   readonly shuffle?: boolean;
 }
 
+/**
+ * scikit-learn spellings accepted by the generators (and by `makeDataset`) as aliases of this
+ * package's option names: `n_samples` → `nSamples`, `random_state` → `seed`, `n_features` → `d`,
+ * `cluster_std` → `clusterStd`, `center_box` → `centerBox`, `n_classes` → `nClasses`. `noise`,
+ * `centers`, `factor` and `shuffle` are spelled the same. An alias is accepted only by a generator
+ * that has the option (`n_features` only by {@link makeBlobs}); giving both spellings is an error.
+ * @example
+ * ```ts
+ * makeBlobs({ n_samples: 100, n_features: 3, random_state: 0 }); // = makeBlobs({ nSamples: 100, d: 3, seed: 0 })
+ * ```
+ */
+export const SKLEARN_OPTION_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  n_samples: "nSamples",
+  random_state: "seed",
+  n_features: "d",
+  cluster_std: "clusterStd",
+  center_box: "centerBox",
+  n_classes: "nClasses",
+});
+
+const GENERATOR_KEYS = ["nSamples", "seed", "rng", "shuffle"] as const;
+
+/** The options object with aliases resolved; unknown keys are INVALID_ARGUMENT naming the known ones. */
+function generatorOptions<T extends GeneratorOptions>(options: T | undefined, keys: readonly string[]): T {
+  return requireOptions<T>("options", options, [...GENERATOR_KEYS, ...keys], SKLEARN_OPTION_ALIASES);
+}
+
 interface Common {
   readonly n: number;
   readonly rng: Rng;
@@ -28,8 +59,13 @@ interface Common {
   readonly shuffle: boolean;
 }
 
-function common(o: GeneratorOptions, defaultN: number, minN = 1): Common {
+/**
+ * Resolve the options shared by every generator. `bytesPerPoint` is the memory of one point (its
+ * coordinates, label and target), so that sizes that cannot fit are refused before any work.
+ */
+function common(o: GeneratorOptions, defaultN: number, bytesPerPoint: number, minN = 1): Common {
   const n = requireInteger("nSamples", o.nSamples ?? defaultN, minN);
+  requireFits("nSamples", n, bytesPerPoint);
   const rng = o.rng !== undefined ? checkRng("rng", o.rng) : createRng(o.seed ?? 0);
   if (o.shuffle !== undefined && typeof o.shuffle !== "boolean") throw invalidArgument("shuffle", "a boolean", o.shuffle);
   return { n, rng, seed: rng.seed, shuffle: o.shuffle ?? true };
@@ -100,7 +136,8 @@ export interface TwoGaussians1DOptions extends GeneratorOptions {
  * A 1-D two-class set: class c ~ N(means[c], std[c]²), ⌊M/2⌋ points of class 0 and the rest of class 1.
  * @param options - `nSamples` (default 200), `means` (default [-1, 1]), `std` (default 0.5), `seed`/`rng`, `shuffle`
  * @returns a {@link Dataset} with d = 1, labels, nClasses = 2
- * @throws KineticError INVALID_ARGUMENT for bad sizes, means or standard deviations
+ * @throws KineticError INVALID_ARGUMENT for bad sizes, means or standard deviations, or an unknown
+ *   option; TOO_LARGE when nSamples points cannot fit in memory (the message names the largest)
  * @remarks M normal draws (+ M - 1 uniforms when shuffling).
  * @example
  * ```ts
@@ -108,8 +145,8 @@ export interface TwoGaussians1DOptions extends GeneratorOptions {
  * ```
  */
 export function makeTwoGaussians1D(options: TwoGaussians1DOptions = {}): Dataset {
-  const o = optionsObject("options", options);
-  const c = common(o, 200, 2);
+  const o = generatorOptions(options, ["means", "std"]);
+  const c = common(o, 200, 8 + 4, 2);
   const means = requireFiniteArray("means", o.means ?? [-1, 1], 2);
   const stdIn = o.std ?? 0.5;
   const std = typeof stdIn === "number" ? [stdIn, stdIn] : Array.from(requireFiniteArray("std", stdIn, 2));
@@ -140,18 +177,21 @@ export interface BlobsOptions extends GeneratorOptions {
 /**
  * Isotropic Gaussian blobs (scikit-learn `make_blobs`): M points split evenly over the clusters.
  * @param options - `nSamples` (default 300), `centers` (default 3), `clusterStd` (default 1),
- * `centerBox` (default [-10, 10]), `d` (default 2), `seed`/`rng`, `shuffle`
+ * `centerBox` (default [-10, 10]), `d` (default 2), `seed`/`rng`, `shuffle`; scikit-learn's
+ * `n_samples`, `n_features`, `cluster_std`, `center_box`, `random_state` are aliases
  * @returns a {@link Dataset} with labels = cluster index
- * @throws KineticError INVALID_ARGUMENT or SHAPE_MISMATCH for inconsistent centres and spreads
+ * @throws KineticError INVALID_ARGUMENT or SHAPE_MISMATCH for inconsistent centres and spreads or an
+ *   unknown option; TOO_LARGE when the points or centres cannot fit in memory
  * @remarks Random centres use k·d uniforms first, then M·d normals.
  * @example
  * ```ts
  * const ds = makeBlobs({ nSamples: 300, centers: [[-2, 0], [2, 0]], clusterStd: 0.5, seed: 1 });
+ * const sk = makeBlobs({ n_samples: 100, n_features: 3, random_state: 0 }); // 100 points, d = 3
  * ```
  */
 export function makeBlobs(options: BlobsOptions = {}): Dataset {
-  const o = optionsObject("options", options);
-  const c = common(o, 300);
+  const o = generatorOptions(options, ["centers", "clusterStd", "centerBox", "d"]);
+  const c = common(o, 300, 4);
   const box = requireFiniteArray("centerBox", o.centerBox ?? [-10, 10], 2);
   if (!(box[1]! > box[0]!)) throw invalidArgument("centerBox", "[lo, hi] with lo < hi", Array.from(box));
   let centers: Float64Array;
@@ -161,6 +201,7 @@ export function makeBlobs(options: BlobsOptions = {}): Dataset {
   if (typeof cin === "number") {
     k = requireInteger("centers", cin, 1);
     d = requireInteger("d", o.d ?? 2, 1);
+    requireFits("centers", k, 8 * d);
     centers = new Float64Array(k * d);
     for (let i = 0; i < k * d; i++) centers[i] = box[0]! + (box[1]! - box[0]!) * c.rng.uniform();
   } else {
@@ -174,6 +215,7 @@ export function makeBlobs(options: BlobsOptions = {}): Dataset {
   const sIn = o.clusterStd ?? 1;
   const std = typeof sIn === "number" ? new Float64Array(k).fill(sIn) : requireFiniteArray("clusterStd", sIn, k);
   std.forEach((s, i) => nonNegativeOr(`clusterStd[${i}]`, s, 1));
+  requireFits("nSamples", c.n, 8 * d + 4);
   const sizes = evenSplit(c.n, k);
   const x = new Float64Array(c.n * d);
   const labels = new Int32Array(c.n);
@@ -200,7 +242,8 @@ export interface MoonsOptions extends GeneratorOptions {
  * t evenly spaced on [0, π].
  * @param options - `nSamples` (default 200), `noise` (default 0), `seed`/`rng`, `shuffle`
  * @returns a {@link Dataset} with d = 2, nClasses = 2
- * @throws KineticError INVALID_ARGUMENT for bad sizes or negative noise
+ * @throws KineticError INVALID_ARGUMENT for bad sizes, negative noise or an unknown option;
+ *   TOO_LARGE when nSamples points cannot fit in memory
  * @remarks 2M normals when noise > 0.
  * @example
  * ```ts
@@ -208,8 +251,8 @@ export interface MoonsOptions extends GeneratorOptions {
  * ```
  */
 export function makeMoons(options: MoonsOptions = {}): Dataset {
-  const o = optionsObject("options", options);
-  const c = common(o, 200, 2);
+  const o = generatorOptions(options, ["noise"]);
+  const c = common(o, 200, 16 + 4, 2);
   const noise = nonNegativeOr("noise", o.noise, 0);
   const nOut = Math.floor(c.n / 2);
   const nIn = c.n - nOut;
@@ -244,7 +287,8 @@ export interface CirclesOptions extends GeneratorOptions {
  * 0), the rest on the circle of radius `factor` (label 1), angles evenly spaced on [0, 2π).
  * @param options - `nSamples` (default 200), `factor` (default 0.8), `noise` (default 0), `seed`/`rng`, `shuffle`
  * @returns a {@link Dataset} with d = 2, nClasses = 2
- * @throws KineticError INVALID_ARGUMENT for factor outside (0, 1) or negative noise
+ * @throws KineticError INVALID_ARGUMENT for factor outside (0, 1), negative noise or an unknown
+ *   option; TOO_LARGE when nSamples points cannot fit in memory
  * @remarks 2M normals when noise > 0.
  * @example
  * ```ts
@@ -252,8 +296,8 @@ export interface CirclesOptions extends GeneratorOptions {
  * ```
  */
 export function makeCircles(options: CirclesOptions = {}): Dataset {
-  const o = optionsObject("options", options);
-  const c = common(o, 200, 2);
+  const o = generatorOptions(options, ["factor", "noise"]);
+  const c = common(o, 200, 16 + 4, 2);
   const factor = o.factor ?? 0.8;
   if (typeof factor !== "number" || !(factor > 0 && factor < 1)) throw invalidArgument("factor", "a number in (0, 1)", factor);
   const noise = nonNegativeOr("noise", o.noise, 0);
@@ -292,7 +336,8 @@ export interface SpiralsOptions extends GeneratorOptions {
  * 2π·turns·r + 2πc/nClasses, so the arms start at the origin and end on the unit circle.
  * @param options - `nSamples` (default 200), `nClasses` (default 2), `turns` (default 1), `noise` (default 0), `seed`/`rng`, `shuffle`
  * @returns a {@link Dataset} with d = 2 and labels = arm index
- * @throws KineticError INVALID_ARGUMENT for bad sizes, turns ≤ 0 or negative noise
+ * @throws KineticError INVALID_ARGUMENT for bad sizes, turns ≤ 0, negative noise or an unknown
+ *   option; TOO_LARGE when nSamples points cannot fit in memory
  * @remarks Arms get M split evenly; 2M normals when noise > 0.
  * @example
  * ```ts
@@ -300,9 +345,9 @@ export interface SpiralsOptions extends GeneratorOptions {
  * ```
  */
 export function makeSpirals(options: SpiralsOptions = {}): Dataset {
-  const o = optionsObject("options", options);
+  const o = generatorOptions(options, ["nClasses", "turns", "noise"]);
   const k = requireInteger("nClasses", o.nClasses ?? 2, 2);
-  const c = common(o, 200, k);
+  const c = common(o, 200, 16 + 4, k);
   const turns = positiveOr("turns", o.turns, 1);
   const noise = nonNegativeOr("noise", o.noise, 0);
   const sizes = evenSplit(c.n, k);
@@ -337,7 +382,8 @@ export interface XorOptions extends GeneratorOptions {
  * coordinates before noise is added (the labels of workload W4 for nClasses = 2).
  * @param options - `nSamples` (default 200), `nClasses` 2 | 4 (default 2), `halfWidth` (default 1), `noise` (default 0), `seed`/`rng`, `shuffle`
  * @returns a {@link Dataset} with d = 2
- * @throws KineticError INVALID_ARGUMENT for bad sizes, nClasses ∉ {2, 4}, halfWidth ≤ 0, negative noise
+ * @throws KineticError INVALID_ARGUMENT for bad sizes, nClasses ∉ {2, 4}, halfWidth ≤ 0, negative
+ *   noise or an unknown option; TOO_LARGE when nSamples points cannot fit in memory
  * @remarks 2M uniforms (+ 2M normals when noise > 0). Points are generated i.i.d., so `shuffle`
  * only reorders them.
  * @example
@@ -346,8 +392,8 @@ export interface XorOptions extends GeneratorOptions {
  * ```
  */
 export function makeXor(options: XorOptions = {}): Dataset {
-  const o = optionsObject("options", options);
-  const c = common(o, 200);
+  const o = generatorOptions(options, ["nClasses", "halfWidth", "noise"]);
+  const c = common(o, 200, 16 + 4);
   const k = o.nClasses ?? 2;
   if (k !== 2 && k !== 4) throw invalidArgument("nClasses", "2 or 4", k);
   const h = positiveOr("halfWidth", o.halfWidth, 1);
@@ -446,7 +492,8 @@ function checkRange(name: string, r: unknown, fallback: readonly [number, number
  * `noise` (default 0), `sampling` (default "uniform"), `seed`/`rng`, `shuffle` (default true; a
  * grid is kept in order unless shuffle is given as true explicitly)
  * @returns a {@link Dataset} with d = 1 and `targets`
- * @throws KineticError INVALID_ARGUMENT (unknown fn name, bad range, noise < 0, non-finite g)
+ * @throws KineticError INVALID_ARGUMENT (unknown fn name, bad range, noise < 0, non-finite g, an
+ *   unknown option); TOO_LARGE when nSamples points cannot fit in memory
  * @remarks M uniforms (uniform sampling) and M normals when noise > 0. A custom `fn` is recorded
  * as `"custom"` in `meta.params`.
  * @example
@@ -455,9 +502,9 @@ function checkRange(name: string, r: unknown, fallback: readonly [number, number
  * ```
  */
 export function makeRegression1D(options: Regression1DOptions = {}): Dataset {
-  const o = optionsObject("options", options);
+  const o = generatorOptions(options, ["fn", "xRange", "noise", "sampling"]);
   const sampling = requireOneOf("sampling", o.sampling ?? "uniform", ["uniform", "grid"] as const);
-  const c = common({ ...o, shuffle: o.shuffle ?? sampling === "uniform" }, 200);
+  const c = common({ ...o, shuffle: o.shuffle ?? sampling === "uniform" }, 200, 8 + 8);
   const fnIn = o.fn ?? "tanh";
   const { g, fnName } = regressionFunction(fnIn, REGRESSION_FUNCTIONS_1D);
   const [lo, hi] = checkRange("xRange", o.xRange, [-2, 2]);
@@ -487,7 +534,8 @@ export interface Regression2DOptions extends GeneratorOptions {
  * A 2-D regression set y = g(x₁, x₂) + noise·ξ with inputs uniform in xRange².
  * @param options - `nSamples` (default 400), `fn` (default "plane"), `xRange` (default [-2, 2]), `noise` (default 0), `seed`/`rng`, `shuffle`
  * @returns a {@link Dataset} with d = 2 and `targets`
- * @throws KineticError INVALID_ARGUMENT (unknown fn name, bad range, noise < 0)
+ * @throws KineticError INVALID_ARGUMENT (unknown fn name, bad range, noise < 0, non-finite g, an
+ *   unknown option); TOO_LARGE when nSamples points cannot fit in memory
  * @remarks 2M uniforms and M normals when noise > 0.
  * @example
  * ```ts
@@ -495,8 +543,8 @@ export interface Regression2DOptions extends GeneratorOptions {
  * ```
  */
 export function makeRegression2D(options: Regression2DOptions = {}): Dataset {
-  const o = optionsObject("options", options);
-  const c = common(o, 400);
+  const o = generatorOptions(options, ["fn", "xRange", "noise"]);
+  const c = common(o, 400, 16 + 8);
   const fnIn = o.fn ?? "plane";
   const { g, fnName } = regressionFunction(fnIn, REGRESSION_FUNCTIONS_2D);
   const [lo, hi] = checkRange("xRange", o.xRange, [-2, 2]);

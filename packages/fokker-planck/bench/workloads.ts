@@ -6,7 +6,7 @@
  * f0, assembly of the fluxes, the LU and UL factorisations) is included (a few per cent of the loop).
  */
 import { compensatedSum, createScalarNetwork } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import { solveFokkerPlanck, solveSteadyState } from "../src/index.js";
 
 const D = 0.3;

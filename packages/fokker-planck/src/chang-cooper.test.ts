@@ -1,4 +1,4 @@
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import { expectAllClose } from "@kinetic-nde/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

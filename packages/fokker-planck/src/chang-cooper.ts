@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 import { invalidArgument } from "@kinetic-nde/core";
-import type { Grid1D } from "@kinetic-nde/mean-field";
+import type { Grid1D } from "@kinetic-nde/datasets";
 import { bernoulliFn, GL3_NODES, GL3_WEIGHTS } from "./internal/numerics.js";
 
 /**

@@ -1,38 +1,12 @@
 /**
- * Densities on 1-D grids: cell averages of a function, histograms of samples, and the distances
- * used to compare densities (KL, L², Wasserstein-1).
+ * Densities on 1-D grids: histograms of samples and the distances used to compare densities (KL,
+ * L², L¹). Cell averages of a function are datasets' `cellAverages1D`; the Wasserstein-1 distance
+ * is mean-field's `wasserstein1Grid`.
  * @packageDocumentation
  */
 import { invalidArgument, requireFiniteArray, shapeMismatch } from "@kinetic-nde/core";
-import type { Grid1D } from "@kinetic-nde/mean-field";
-import { compensatedSum, GL5_NODES, GL5_WEIGHTS } from "./internal/numerics.js";
-
-/**
- * Cell averages of a function on a 1-D grid by 5-point Gauss–Legendre quadrature per cell.
- * @param grid - n cells
- * @param pdf - the function (a density, say); it must be finite on the grid
- * @returns n cell averages (1/Δx) ∫_cell pdf
- * @throws KineticError INVALID_ARGUMENT when `pdf` is not a function or returns a non-finite value
- * @remarks Error O(Δx^10 · pdf^(10)) per cell: exact for practical purposes on smooth densities.
- * @example
- * ```ts
- * const f = cellAverages(createGrid1D(-5, 5, 200), (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI));
- * ```
- */
-export function cellAverages(grid: Grid1D, pdf: (x: number) => number): Float64Array {
-  if (typeof pdf !== "function") throw invalidArgument("pdf", "a function x => density", pdf);
-  const out = new Float64Array(grid.n);
-  const h = 0.5 * grid.dx;
-  for (let i = 0; i < grid.n; i++) {
-    const m = grid.xMin + (i + 0.5) * grid.dx;
-    let s = 0;
-    for (let q = 0; q < 5; q++) s += GL5_WEIGHTS[q]! * pdf(m + h * GL5_NODES[q]!);
-    const v = 0.5 * s;
-    if (!Number.isFinite(v)) throw invalidArgument("pdf", "finite on the grid", { x: m, value: v });
-    out[i] = v;
-  }
-  return out;
-}
+import type { Grid1D } from "@kinetic-nde/datasets";
+import { compensatedSum } from "./internal/numerics.js";
 
 /**
  * Normalised histogram of 1-D samples on a grid (cell averages of the empirical density). Samples
@@ -143,39 +117,4 @@ export function l1Distance(grid: Grid1D, f: ArrayLike<number>, g: ArrayLike<numb
   const d = new Float64Array(grid.n);
   for (let i = 0; i < grid.n; i++) d[i] = Math.abs(f[i]! - g[i]!);
   return compensatedSum(d) * grid.dx;
-}
-
-/**
- * Wasserstein-1 distance of two 1-D cell-average densities: ∫ |F - G| dx with the piecewise-linear
- * CDFs of the cell averages (each normalised to mass 1 first).
- * @param grid - n cells
- * @param f - n values ≥ 0, positive mass
- * @param g - n values ≥ 0, positive mass
- * @returns W1 in the units of x
- * @throws KineticError SHAPE_MISMATCH, INVALID_ARGUMENT (zero mass)
- * @remarks Exact for the piecewise-constant densities (the CDF difference is linear inside a cell;
- *   sign changes inside a cell are integrated exactly).
- * @example
- * ```ts
- * wasserstein1(grid, f, g);
- * ```
- */
-export function wasserstein1(grid: Grid1D, f: ArrayLike<number>, g: ArrayLike<number>): number {
-  checkPair(grid, f, g);
-  const mf = compensatedSum(f);
-  const mg = compensatedSum(g);
-  if (!(mf > 0) || !(mg > 0)) throw invalidArgument("f / g", "densities with positive mass", { mf, mg });
-  let F = 0;
-  let G = 0;
-  let s = 0;
-  for (let i = 0; i < grid.n; i++) {
-    const d0 = F - G;
-    F += f[i]! / mf;
-    G += g[i]! / mg;
-    const d1 = F - G;
-    // ∫ over the cell of |linear from d0 to d1|
-    if (d0 * d1 >= 0) s += 0.5 * (Math.abs(d0) + Math.abs(d1));
-    else s += 0.5 * (d0 * d0 + d1 * d1) / (Math.abs(d0) + Math.abs(d1));
-  }
-  return s * grid.dx;
 }

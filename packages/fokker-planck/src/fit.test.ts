@@ -1,5 +1,5 @@
 import { createRng, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { fitFiniteHorizon, fitSteadyState } from "./fit.js";
 import { solveFokkerPlanck } from "./solve-1d.js";

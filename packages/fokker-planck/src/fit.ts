@@ -16,9 +16,10 @@ import {
   shapeMismatch,
   type SolveStatus,
 } from "@kinetic-nde/core";
-import { createGrid1D, type Grid1D } from "@kinetic-nde/mean-field";
+import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
+import { wasserstein1Grid } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
-import { cellAverages, histogramOnGrid, klDivergence, l2Distance, wasserstein1 } from "./densities.js";
+import { histogramOnGrid, klDivergence, l2Distance } from "./densities.js";
 import { compensatedSum } from "./internal/numerics.js";
 import { nelderMead } from "./internal/nelder-mead.js";
 import { requireGrid1D, resolveInitialDensity } from "./problem.js";
@@ -123,8 +124,7 @@ export function resolveTarget(target: FitTarget, family: FitFamily, gridOpt: Gri
   if (typeof target === "function") {
     const grid = gridOpt !== undefined ? requireGrid1D(gridOpt, "options.grid") : family === "beta" ? createGrid1D(-1, 1, 400) : undefined;
     if (grid === undefined) throw invalidArgument("options.grid", "given when the target is a density function", undefined);
-    const g = cellAverages(grid, target);
-    for (let i = 0; i < g.length; i++) if (g[i]! < 0) throw invalidArgument("target", "a non-negative density", g[i]);
+    const g = cellAverages1D(target, grid);
     return { grid, g: normalise(grid, g) };
   }
   if (typeof target !== "object" || target === null) throw invalidArgument("target", "a density function, { samples } or { density, grid }", target);
@@ -163,7 +163,7 @@ function lossFn(name: FitLoss): (grid: Grid1D, g: Float64Array, f: Float64Array)
     case "l2":
       return (grid, g, f) => l2Distance(grid, g, f);
     case "w1":
-      return (grid, g, f) => wasserstein1(grid, g, f);
+      return (grid, g, f) => wasserstein1Grid(grid, g, grid, f);
   }
 }
 
@@ -276,7 +276,7 @@ function finish(
   evaluations: number,
   converged: boolean,
 ): FitResult {
-  const losses = { kl: klDivergence(grid, g, fitted), l2: l2Distance(grid, g, fitted), w1: wasserstein1(grid, g, fitted) };
+  const losses = { kl: klDivergence(grid, g, fitted), l2: l2Distance(grid, g, fitted), w1: wasserstein1Grid(grid, g, grid, fitted) };
   return {
     family,
     params,

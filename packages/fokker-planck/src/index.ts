@@ -13,12 +13,10 @@ export {
   type Diffusion1D,
 } from "./chang-cooper.js";
 export {
-  cellAverages,
   histogramOnGrid,
   klDivergence,
   l1Distance,
   l2Distance,
-  wasserstein1,
 } from "./densities.js";
 export { diffusionFromNetwork } from "./problem.js";
 export {

@@ -13,9 +13,8 @@ import {
   requireNonNegative,
   type TimelineSegment,
 } from "@kinetic-nde/core";
-import type { Grid1D } from "@kinetic-nde/mean-field";
+import { type Grid1D, cellAverages1D, requireGrid1D as requireGrid } from "@kinetic-nde/datasets";
 import type { Diffusion1D } from "./chang-cooper.js";
-import { cellAverages } from "./densities.js";
 
 /**
  * Diffusion D(x) = K(x)²/2 of a 1-D network's noise model.
@@ -78,7 +77,7 @@ export function validateDiffusion(D: unknown, name = "D"): Diffusion1D {
  */
 export function resolveInitialDensity(grid: Grid1D, f0: unknown, name = "f0"): Float64Array {
   let f: Float64Array;
-  if (typeof f0 === "function") f = cellAverages(grid, f0 as (x: number) => number);
+  if (typeof f0 === "function") f = cellAverages1D(f0 as (x: number) => number, grid);
   else f = requireFiniteArray(name, f0, grid.n);
   for (let i = 0; i < f.length; i++) {
     if (f[i]! < 0) throw invalidArgument(`${name}[${i}]`, "a non-negative density value", f[i]);
@@ -91,10 +90,8 @@ export function resolveInitialDensity(grid: Grid1D, f0: unknown, name = "f0"): F
  * @internal
  */
 export function requireGrid1D(grid: unknown, name = "grid"): Grid1D {
-  const g = grid as Grid1D | null;
-  if (typeof g !== "object" || g === null || g.kind !== "1d" || !(g.n >= 2) || !(g.dx > 0)) {
-    throw invalidArgument(name, "a 1-D grid from createGrid1D", grid);
-  }
+  const g = requireGrid(name, grid);
+  if (g.n < 2) throw invalidArgument(`${name}.n`, "at least 2 cells", g.n);
   return g;
 }
 

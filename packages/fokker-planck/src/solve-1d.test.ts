@@ -1,5 +1,5 @@
 import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FOKKER_PLANCK_METHODS, solveFokkerPlanck } from "./solve-1d.js";

@@ -14,7 +14,7 @@ import {
   resolveTimeline,
   type SolveStatus,
 } from "@kinetic-nde/core";
-import type { Grid1D } from "@kinetic-nde/mean-field";
+import type { Grid1D } from "@kinetic-nde/datasets";
 import {
   BOUNDARIES,
   type Boundary,

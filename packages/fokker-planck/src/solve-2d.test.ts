@@ -1,5 +1,5 @@
 import { createConstantNetwork, createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
-import { createGrid1D, createGrid2D } from "@kinetic-nde/mean-field";
+import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { solveFokkerPlanck2D } from "./solve-2d.js";

@@ -16,7 +16,7 @@ import {
   resolveTimeline,
   type SolveStatus,
 } from "@kinetic-nde/core";
-import { createGrid1D, type Grid2D } from "@kinetic-nde/mean-field";
+import { createGrid1D, type Grid2D } from "@kinetic-nde/datasets";
 import { type Boundary, changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
 import { compensatedSum, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";
 import { requireStepBudget, resolveMassLossTolerance, subSteps, validateDiffusion } from "./problem.js";

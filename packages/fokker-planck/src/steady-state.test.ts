@@ -1,7 +1,7 @@
 import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { cellAverages1D, createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
-import { cellAverages, l1Distance } from "./densities.js";
+import { l1Distance } from "./densities.js";
 import { solveSteadyState, stationaryDensity, steadyStateExists } from "./steady-state.js";
 
 describe("steady states", () => {
@@ -21,7 +21,7 @@ describe("steady states", () => {
     const grid = createGrid1D(-14, 14, 1400);
     for (const sigma of ["identity", "tanh"] as const) {
       const sd = stationaryDensity(sigma, -1.5, 0.6, 0.4);
-      const exact = cellAverages(grid, sd.pdf);
+      const exact = cellAverages1D(sd.pdf, grid);
       expectAllClose(exact.reduce((s, v) => s + v, 0) * grid.dx, 1, { rtol: 1e-9, label: `${sigma} mass` });
       const quad = solveSteadyState({ grid, sigma, w: -1.5, b: 0.6, D: 0.4 }, { method: "quadrature" }).f;
       expectAllClose(quad, exact, { rtol: 1e-7, atol: 1e-12, label: sigma });

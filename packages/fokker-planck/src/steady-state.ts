@@ -17,9 +17,9 @@ import {
   resolveActivation,
   type SolveStatus,
 } from "@kinetic-nde/core";
-import type { Grid1D } from "@kinetic-nde/mean-field";
+import { type Grid1D, logGamma } from "@kinetic-nde/datasets";
 import { changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
-import { compensatedSum, gl3, GL5_NODES, GL5_WEIGHTS, lgamma, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";
+import { compensatedSum, gl3, GL5_NODES, GL5_WEIGHTS, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";
 import { requireGrid1D, validateDiffusion } from "./problem.js";
 import { fillImplicitMatrix } from "./solve-1d.js";
 
@@ -177,7 +177,7 @@ export function stationaryDensity(sigma: string | Activation, w: number, b: numb
   if (family === "sech-power") {
     const aw = Math.abs(w);
     const p = 1 / (aw * D);
-    const logC = Math.log(aw) + lgamma((p + 1) / 2) - 0.5 * Math.log(Math.PI) - lgamma(p / 2);
+    const logC = Math.log(aw) + logGamma((p + 1) / 2) - 0.5 * Math.log(Math.PI) - logGamma(p / 2);
     // ln sech(u) = -|u| - ln((1 + e^{-2|u|})/2)
     const pdf = (x: number): number => {
       const u = Math.abs(w * x + b);

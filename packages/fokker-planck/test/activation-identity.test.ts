@@ -1,5 +1,5 @@
 import { activationInfo, createLeakyRelu, createScalarNetwork, expectKineticError, getActivation, listActivations, tanh, type Activation } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { solveFokkerPlanck, solveSteadyState, stationaryDensity, steadyStateExists } from "../src/index.js";
 

@@ -1,7 +1,7 @@
 import { observedOrder } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { cellAverages1D, createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
-import { cellAverages, l1Distance, solveSteadyState, stationaryDensity } from "../src/index.js";
+import { l1Distance, solveSteadyState, stationaryDensity } from "../src/index.js";
 
 describe("second order in space against exact stationary densities (N = 64..512)", () => {
   for (const [sigma, w, b, D] of [
@@ -14,7 +14,7 @@ describe("second order in space against exact stationary densities (N = 64..512)
       const errs: number[] = [];
       for (const n of [64, 128, 256, 512]) {
         const grid = createGrid1D(-6, 6, n);
-        const exact = cellAverages(grid, sd.pdf);
+        const exact = cellAverages1D(sd.pdf, grid);
         const f = solveSteadyState({ grid, sigma, w, b, D }).f;
         hs.push(grid.dx);
         errs.push(l1Distance(grid, f, exact));

@@ -1,5 +1,5 @@
 import { createScalarNetwork, expectAllClose } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, it } from "vitest";
 import { solveFokkerPlanck } from "../src/index.js";
 

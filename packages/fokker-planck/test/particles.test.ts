@@ -1,5 +1,5 @@
 import { createScalarNetwork } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { compareWithParticles } from "../src/index.js";
 

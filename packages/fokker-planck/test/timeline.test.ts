@@ -7,7 +7,8 @@ import {
   solveOde,
   solveSde,
 } from "@kinetic-nde/core";
-import { createGrid1D, createGrid2D, solveVlasov, solveVlasovExact } from "@kinetic-nde/mean-field";
+import { solveVlasov, solveVlasovExact } from "@kinetic-nde/mean-field";
+import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { solveFokkerPlanck, solveFokkerPlanck2D } from "../src/index.js";
 

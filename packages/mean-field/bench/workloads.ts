@@ -6,7 +6,8 @@
  * the run once the code is warm).
  */
 import { compensatedSum, createNetwork, createScalarNetwork } from "@kinetic-nde/core";
-import { createGrid1D, createGrid2D, solveVlasov } from "../src/index.js";
+import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
+import { solveVlasov } from "../src/index.js";
 
 function w5({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const N = Math.max(4, Math.round(10_000 * sizeScale));

@@ -2,7 +2,7 @@ import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError,
 import { normalCdf } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { solveVlasovExact } from "./exact.js";
-import { cellCenters, createGrid1D, createGrid2D, massOf } from "./grid.js";
+import { cellCenters, createGrid1D, createGrid2D, massOf } from "@kinetic-nde/datasets";
 import { flow1D } from "./internal/flow.js";
 
 function rk4(s: (z: number) => number, w: number, b: number, x: number, t: number, n = 4000): number {

@@ -16,10 +16,12 @@ import {
   requireOptions,
   resolveTimeline,
 } from "@kinetic-nde/core";
-import { type Grid1D, type Grid2D, massOf } from "./grid.js";
-import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, cellAverages2D, isDistribution1D } from "./initial.js";
+import { type Grid1D, type Grid2D, gaussLegendre, integrateGaussLegendre as integrate, isCdfDistribution1D, massOf } from "@kinetic-nde/datasets";
+import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, resolveInitialDensity2D } from "./initial.js";
 import { flow1D } from "./internal/flow.js";
-import { GL4_W, GL4_X, GL8_W, GL8_X, integrate } from "./internal/quadrature.js";
+
+const { nodes: GL4_X, weights: GL4_W } = gaussLegendre(4);
+const { nodes: GL8_X, weights: GL8_W } = gaussLegendre(8);
 
 /** A problem for {@link solveVlasovExact}: as for solveVlasov, one density. */
 export interface VlasovExactProblem {
@@ -151,7 +153,7 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   const pts = options.points ?? 8;
   if (pts !== 4 && pts !== 8) throw invalidArgument("points", "4 or 8", pts);
   const X = pts === 4 ? GL4_X : GL8_X, Wt = pts === 4 ? GL4_W : GL8_W;
-  const mass0 = massOf(grid, cellAverages2D(grid, f0));
+  const mass0 = massOf(grid, resolveInitialDensity2D(grid, f0));
   let evaluations = 0;
   const at = (t: number) => {
     // backward affine map x0 = M x + c from t to t0 (composed over layers), Jacobian det M
@@ -205,7 +207,7 @@ interface Cdf {
 }
 
 function makeCdf(g: Grid1D, f0: InitialDensity1D, panels: number): Cdf {
-  if (isDistribution1D(f0)) {
+  if (isCdfDistribution1D(f0)) {
     const F = f0.cdf;
     const lo = F(-Infinity), hi = F(Infinity);
     const ev = (x: number) => (x === -Infinity ? lo : x === Infinity ? hi : F(x));

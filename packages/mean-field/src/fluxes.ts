@@ -5,10 +5,10 @@
  * @packageDocumentation
  */
 import type { NetworkParams } from "@kinetic-nde/core";
-import type { Grid1D, Grid2D } from "./grid.js";
+import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 
 /** Boundary conditions: no flux through the walls, outflow (no inflow; mass leaving is counted), periodic. */
-export type Boundary = "zero-flux" | "outflow" | "periodic";
+export type AdvectionBoundary = "zero-flux" | "outflow" | "periodic";
 /** Slope limiters of the MUSCL reconstruction. */
 export type Limiter = "minmod" | "mc" | "van-leer";
 /** Spatial schemes. */
@@ -83,7 +83,7 @@ export function createFaceCoefficients2D(grid: Grid2D): FaceCoefficients2D {
  * const c = faceCoefficients1DInto(g, a, "zero-flux", createFaceCoefficients1D(g.n));
  * ```
  */
-export function faceCoefficients1DInto(grid: Grid1D, a: Float64Array, boundary: Boundary, out: FaceCoefficients1D): FaceCoefficients1D {
+export function faceCoefficients1DInto(grid: Grid1D, a: Float64Array, boundary: AdvectionBoundary, out: FaceCoefficients1D): FaceCoefficients1D {
   const n = grid.n;
   const { ap, am } = out;
   for (let j = 0; j <= n; j++) {
@@ -116,7 +116,7 @@ export function faceCoefficients1DInto(grid: Grid1D, a: Float64Array, boundary: 
  * const c = networkFaceCoefficients1DInto(params, 0, g, "zero-flux", createFaceCoefficients1D(g.n));
  * ```
  */
-export function networkFaceCoefficients1DInto(params: NetworkParams, k: number, grid: Grid1D, boundary: Boundary, out: FaceCoefficients1D): FaceCoefficients1D {
+export function networkFaceCoefficients1DInto(params: NetworkParams, k: number, grid: Grid1D, boundary: AdvectionBoundary, out: FaceCoefficients1D): FaceCoefficients1D {
   const n = grid.n;
   const w = params.W[k]!, b = params.b[k]!;
   const s = params.sigma.sigma;
@@ -140,7 +140,7 @@ export function networkFaceCoefficients1DInto(params: NetworkParams, k: number, 
  * applyFaceBoundaries2D(createFaceCoefficients2D(g), g.nx, g.ny, "zero-flux");
  * ```
  */
-export function applyFaceBoundaries2D(c: Pick<FaceCoefficients2D, "axp" | "axm" | "ayp" | "aym">, nx: number, ny: number, boundary: Boundary): void {
+export function applyFaceBoundaries2D(c: Pick<FaceCoefficients2D, "axp" | "axm" | "ayp" | "aym">, nx: number, ny: number, boundary: AdvectionBoundary): void {
   const { axp, axm, ayp, aym } = c;
   const last = nx * ny;
   for (let j = 0; j < ny; j++) {
@@ -170,7 +170,7 @@ export function applyFaceBoundaries2D(c: Pick<FaceCoefficients2D, "axp" | "axm" 
  * const c = networkFaceCoefficients2DInto(params, 0, g, "zero-flux", createFaceCoefficients2D(g));
  * ```
  */
-export function networkFaceCoefficients2DInto(params: NetworkParams, k: number, grid: Grid2D, boundary: Boundary, out: FaceCoefficients2D): FaceCoefficients2D {
+export function networkFaceCoefficients2DInto(params: NetworkParams, k: number, grid: Grid2D, boundary: AdvectionBoundary, out: FaceCoefficients2D): FaceCoefficients2D {
   const { nx, ny, dx, dy, xMin, yMin } = grid;
   const W = params.W, b = params.b, o = 4 * k;
   const w11 = W[o]!, w12 = W[o + 1]!, w21 = W[o + 2]!, w22 = W[o + 3]!, b1 = b[2 * k]!, b2 = b[2 * k + 1]!;

@@ -1,8 +1,8 @@
 import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
 import { normalCdf } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
-import { createGrid1D, massOf } from "./grid.js";
-import { autoDomain, autoGrid1D, autoGrid2D, cellAverages1D, cellAverages2D } from "./initial.js";
+import { createGrid1D, createGrid2D, massOf } from "@kinetic-nde/datasets";
+import { autoDomain, autoGrid1D, autoGrid2D, resolveInitialDensity1D as cellAverages1D, resolveInitialDensity2D as cellAverages2D } from "./initial.js";
 
 describe("initial densities", () => {
   const g = createGrid1D(-5, 5, 50);
@@ -19,6 +19,12 @@ describe("initial densities", () => {
     expect(() => cellAverages1D(g, new Float64Array(49))).toThrow(/shape mismatch/);
     expect(() => cellAverages1D(g, f.map(() => NaN))).toThrow(/finite/);
     expect(() => cellAverages2D({ kind: "2d", xMin: 0, xMax: 1, yMin: 0, yMax: 1, nx: 2, ny: 2, dx: 0.5, dy: 0.5 }, new Float64Array(3))).toThrow(/shape mismatch/);
+  });
+  it("a density function with NaN or negative values is INVALID_ARGUMENT naming the solver's argument", () => {
+    expectKineticError(() => cellAverages1D(g, () => NaN), "INVALID_ARGUMENT", "`f0 (cell 0");
+    expectKineticError(() => cellAverages1D(g, (x) => x, "f0[1]"), "INVALID_ARGUMENT", "`f0[1] (cell 0");
+    expectKineticError(() => cellAverages2D(createGrid2D([0, 1], [0, 1], 2), () => -1), "INVALID_ARGUMENT", "`f0 (cell 0");
+    expectKineticError(() => cellAverages1D(g, "normal" as never), "INVALID_ARGUMENT", "`f0`");
   });
 });
 

@@ -2,7 +2,8 @@
  * Initial densities and automatic domains. An initial density is given as cell averages
  * (Float64Array on the problem's grid), as point values `(x) => number` / `(x, y) => number`
  * (cell averages computed by 4-point Gauss–Legendre per cell, tensor rule in 2-D), or in 1-D as a
- * distribution object with a CDF (cell averages (F(right) - F(left)) / Δx, exact).
+ * law with a CDF (cell averages (F(right) - F(left)) / Δx, exact). The averaging is datasets'
+ * `cellAverages1D/2D`.
  * @packageDocumentation
  */
 import { activationInfo } from "@kinetic-nde/core";
@@ -11,124 +12,88 @@ import {
   type NetworkParams,
   checkEnsemble,
   invalidArgument,
+  isKineticError,
   requireInteger,
   requirePositive,
   shapeMismatch,
   velocityInto,
 } from "@kinetic-nde/core";
-import { type Grid1D, type Grid2D, createGrid1D, createGrid2D } from "./grid.js";
-import { checkAverages, checkDensity } from "./internal/density-check.js";
+import {
+  type CdfDistribution1D,
+  type Grid1D,
+  type Grid2D,
+  cellAverages1D,
+  cellAverages2D,
+  createGrid1D,
+  createGrid2D,
+  gaussLegendre,
+  isCdfDistribution1D,
+} from "@kinetic-nde/datasets";
+import { checkAverages } from "./internal/density-check.js";
 import { flowNetwork1D } from "./internal/flow.js";
-import { GL4_W, GL4_X, GL8_W, GL8_X } from "./internal/quadrature.js";
 
-/** A 1-D distribution known by its cumulative distribution function (and optionally its density). */
-export interface Distribution1D {
-  /** F(x) = ∫_{-∞}^x f0, non-decreasing, F(-∞) = 0, F(+∞) = total mass. */
-  readonly cdf: (x: number) => number;
-  /** Density f0(x) (point values), optional. */
-  readonly pdf?: (x: number) => number;
-}
+// Gauss–Legendre rules on [-1, 1] for the point-value initial data and the automatic domain.
+const { nodes: GL4_X, weights: GL4_W } = gaussLegendre(4);
+const { nodes: GL8_X, weights: GL8_W } = gaussLegendre(8);
 
-/** A 1-D initial density: cell averages, point values, or a distribution with a CDF. */
-export type InitialDensity1D = Float64Array | ((x: number) => number) | Distribution1D;
+/** A 1-D initial density: cell averages, point values, or a law with a CDF (e.g. a datasets distribution). */
+export type InitialDensity1D = Float64Array | ((x: number) => number) | CdfDistribution1D;
 /** A 2-D initial density: cell averages (index i*ny + j) or point values f0(x, y). */
 export type InitialDensity2D = Float64Array | ((x: number, y: number) => number);
 /** Any initial density accepted by the solvers. */
 export type InitialDensity = InitialDensity1D | InitialDensity2D;
 
-/**
- * True when `v` is a distribution object with a `cdf` function (not an array, not a plain function).
- * @param v - any value
- * @returns whether `v` is a {@link Distribution1D}
- * @example
- * ```ts
- * isDistribution1D({ cdf: (x: number) => x }); // true
- * ```
- */
-export function isDistribution1D(v: unknown): v is Distribution1D {
-  return typeof v === "object" && v !== null && !ArrayBuffer.isView(v) && typeof (v as { cdf?: unknown }).cdf === "function";
+/** Re-throw a datasets error about its argument `source` under the solver's argument name. */
+function renamed<T>(name: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (isKineticError(e) && e.message.includes("`source")) {
+      throw new KineticError(e.code, e.message.replaceAll("`source", `\`${name}`), { cause: e, ...(e.details === undefined ? {} : { details: e.details }) });
+    }
+    throw e;
+  }
 }
 
 /**
- * Cell averages of a 1-D initial density on a grid.
+ * Cell averages of a 1-D initial density on a grid (the solvers' entry point for `f0`).
  * @param grid - the grid
- * @param f0 - cell averages (length n, copied and checked), point values `(x) => number`
- *   (4-point Gauss–Legendre per cell, error O(Δx⁸ f⁽⁸⁾)), or a distribution with `cdf` (exact)
+ * @param f0 - cell averages (length n, checked and copied), point values `(x) => number`
+ *   (4-point Gauss–Legendre per cell, error O(Δx⁸ f⁽⁸⁾)), or a law with `cdf` (exact differences)
+ * @param name - argument name for messages (default "f0")
  * @returns n cell averages (fresh array)
  * @throws KineticError SHAPE_MISMATCH (wrong length), INVALID_ARGUMENT (non-finite or negative values)
- * @remarks Cost O(n) evaluations (4n for point values).
- * @example
- * ```ts
- * const f = cellAverages1D(createGrid1D(-4, 4, 100), (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI));
- * ```
+ * @remarks Cost O(n) evaluations (4n for point values); the averaging is datasets' `cellAverages1D`.
  */
-export function cellAverages1D(grid: Grid1D, f0: InitialDensity1D, name = "f0"): Float64Array {
-  const { n, dx, xMin } = grid;
+export function resolveInitialDensity1D(grid: Grid1D, f0: InitialDensity1D, name = "f0"): Float64Array {
   if (ArrayBuffer.isView(f0)) return checkAverages(grid, f0, name).slice();
-  const out = new Float64Array(n);
-  if (isDistribution1D(f0)) {
-    let Fl = f0.cdf(xMin);
-    for (let i = 0; i < n; i++) {
-      const Fr = f0.cdf(i === n - 1 ? grid.xMax : xMin + (i + 1) * dx);
-      out[i] = (Fr - Fl) / dx;
-      Fl = Fr;
-    }
-  } else if (typeof f0 === "function") {
-    const g = f0 as (x: number) => number;
-    for (let i = 0; i < n; i++) {
-      const c = xMin + (i + 0.5) * dx;
-      let s = 0;
-      for (let q = 0; q < 4; q++) s += GL4_W[q]! * g(c + 0.5 * dx * GL4_X[q]!);
-      out[i] = 0.5 * s;
-    }
-  } else {
+  if (typeof f0 !== "function" && !isCdfDistribution1D(f0)) {
     throw invalidArgument(name, "a Float64Array of cell averages, a function (x) => number or an object with cdf", f0);
   }
-  checkDensity(name, out);
-  return out;
+  return renamed(name, () => cellAverages1D(f0, grid, { nodes: 4 }));
 }
 
 /**
  * Cell averages of a 2-D initial density (index i*ny + j, x outer).
  * @param grid - the 2-D grid
  * @param f0 - cell averages (length nx·ny) or point values `(x, y) => number` (4×4 Gauss–Legendre per cell)
+ * @param name - argument name for messages (default "f0")
  * @returns nx·ny cell averages (fresh array)
  * @throws KineticError SHAPE_MISMATCH, INVALID_ARGUMENT
- * @remarks Cost 16·nx·ny evaluations for point values.
- * @example
- * ```ts
- * const f = cellAverages2D(createGrid2D([-4, 4], [-4, 4], 64), (x, y) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI));
- * ```
+ * @remarks Cost 16·nx·ny evaluations for point values; the averaging is datasets' `cellAverages2D`.
  */
-export function cellAverages2D(grid: Grid2D, f0: InitialDensity2D, name = "f0"): Float64Array {
-  const { nx, ny, dx, dy, xMin, yMin } = grid;
+export function resolveInitialDensity2D(grid: Grid2D, f0: InitialDensity2D, name = "f0"): Float64Array {
   if (ArrayBuffer.isView(f0)) return checkAverages(grid, f0, name).slice();
-  const out = new Float64Array(nx * ny);
-  if (typeof f0 === "function") {
-    for (let i = 0; i < nx; i++) {
-      const cx = xMin + (i + 0.5) * dx;
-      for (let j = 0; j < ny; j++) {
-        const cy = yMin + (j + 0.5) * dy;
-        let s = 0;
-        for (let p = 0; p < 4; p++)
-          for (let q = 0; q < 4; q++) s += GL4_W[p]! * GL4_W[q]! * f0(cx + 0.5 * dx * GL4_X[p]!, cy + 0.5 * dy * GL4_X[q]!);
-        out[i * ny + j] = 0.25 * s;
-      }
-    }
-  } else {
-    throw invalidArgument(name, "a Float64Array of cell averages or a function (x, y) => number", f0);
-  }
-  checkDensity(name, out);
-  return out;
+  if (typeof f0 !== "function") throw invalidArgument(name, "a Float64Array of cell averages or a function (x, y) => number", f0);
+  return renamed(name, () => cellAverages2D(f0, grid, { nodes: 4 }));
 }
-
 
 /** Where the automatic domain takes its extent from. */
 export interface AutoDomainSource {
   /** Particles (M·d values, row-major); the domain is their bounding box. */
   readonly particles?: Float64Array;
   /** A 1-D density function or distribution, or a 2-D density function; the domain holds mass ≥ 1 - tol. */
-  readonly f0?: ((x: number) => number) | Distribution1D | ((x: number, y: number) => number);
+  readonly f0?: ((x: number) => number) | CdfDistribution1D | ((x: number, y: number) => number);
 }
 
 /** Options of the automatic domain. */
@@ -149,8 +114,8 @@ export interface Box {
   readonly hi: Float64Array;
 }
 
-function quantileRange1D(f0: ((x: number) => number) | Distribution1D, tol: number): [number, number] {
-  if (isDistribution1D(f0)) {
+function quantileRange1D(f0: ((x: number) => number) | CdfDistribution1D, tol: number): [number, number] {
+  if (isCdfDistribution1D(f0)) {
     const F = f0.cdf;
     let L = 1;
     while (L < 1e8 && (F(-L) > 0.5 * tol * F(L) || 1 - F(L) / F(1e12) > 0.5 * tol)) L *= 2;

@@ -1,8 +1,8 @@
 import { createRng, expectAllClose, expectKineticError } from "@kinetic-nde/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cellCenters, createGrid1D, createGrid2D, massOf } from "./grid.js";
-import { cellAverages1D } from "./initial.js";
+import { cellCenters, createGrid1D, createGrid2D, massOf } from "@kinetic-nde/datasets";
+import { resolveInitialDensity1D as cellAverages1D } from "./initial.js";
 import { depositCloudInCell, depositHistogram, kernelDensityEstimate, sampleFromGrid, silvermanBandwidth } from "./particle-grid.js";
 import { slicedWasserstein1, wasserstein1Grid, wasserstein1GridSamples, wasserstein1Samples } from "./wasserstein.js";
 

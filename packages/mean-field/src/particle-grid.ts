@@ -3,9 +3,8 @@
  * density estimates as cell averages, and seeded sampling of particles from a grid density.
  * @packageDocumentation
  */
-import { type Rng, checkEnsemble, createRng, invalidArgument, requireInteger, requirePositive, shapeMismatch } from "@kinetic-nde/core";
-import { normalCdf } from "@kinetic-nde/datasets";
-import type { Grid1D, Grid2D } from "./grid.js";
+import { type Rng, checkEnsemble, createRng, invalidArgument, requireFits, requireInteger, requireOptions, requirePositive, shapeMismatch } from "@kinetic-nde/core";
+import { type Grid1D, type Grid2D, normalCdf, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 
 /** Options of the deposition functions. */
 export interface DepositOptions {
@@ -15,6 +14,8 @@ export interface DepositOptions {
 
 function dimOf(grid: Grid1D | Grid2D): number {
   if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d")) throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
+  if (grid.kind === "1d") requireGrid1D("grid", grid);
+  else requireGrid2D("grid", grid);
   return grid.kind === "1d" ? 1 : 2;
 }
 
@@ -243,7 +244,8 @@ export interface SampleOptions {
  * @param M - number of particles
  * @param options - seed or rng
  * @returns M·d values row-major
- * @throws KineticError INVALID_ARGUMENT (negative or non-finite f, zero mass, bad M), SHAPE_MISMATCH
+ * @throws KineticError INVALID_ARGUMENT (negative or non-finite f, zero mass, bad M, unknown option),
+ *   SHAPE_MISMATCH, TOO_LARGE (M·d values cannot fit in memory; the message names the largest M)
  * @remarks O(M log cells); 2 uniforms per particle in 1-D (3 in 2-D), so a run is reproducible from the seed.
  * @example
  * ```ts
@@ -253,6 +255,8 @@ export interface SampleOptions {
 export function sampleFromGrid(grid: Grid1D | Grid2D, f: Float64Array, M: number, options: SampleOptions = {}): Float64Array {
   const d = dimOf(grid);
   requireInteger("M", M, 1);
+  requireFits("M", M, 8 * d);
+  const o = requireOptions<SampleOptions>("options", options, ["seed", "rng"]);
   const cells = grid.kind === "1d" ? grid.n : grid.nx * grid.ny;
   if (!(f instanceof Float64Array)) throw invalidArgument("f", "a Float64Array of cell averages", f);
   if (f.length !== cells) throw shapeMismatch("f", `${cells} cell averages`, f.length);
@@ -264,7 +268,7 @@ export function sampleFromGrid(grid: Grid1D | Grid2D, f: Float64Array, M: number
   }
   const total = cum[cells]!;
   if (!(total > 0)) throw invalidArgument("f", "a density with positive mass", total);
-  const rng = options.rng ?? createRng(options.seed ?? 0);
+  const rng = o.rng ?? createRng(o.seed ?? 0);
   const out = new Float64Array(M * d);
   for (let i = 0; i < M; i++) {
     const target = rng.uniform() * total;

@@ -20,7 +20,7 @@ import {
   resolveTimeline,
 } from "@kinetic-nde/core";
 import {
-  type Boundary,
+  type AdvectionBoundary,
   type FaceCoefficients1D,
   type Limiter,
   advectionStage1D,
@@ -29,8 +29,8 @@ import {
   limitedSlopesTangentInto,
   stridedSlopes,
 } from "./fluxes.js";
-import { type Grid1D, cellCenters } from "./grid.js";
-import { type InitialDensity1D, autoGrid1D, cellAverages1D } from "./initial.js";
+import { type Grid1D, cellCenters } from "@kinetic-nde/datasets";
+import { type InitialDensity1D, autoGrid1D, resolveInitialDensity1D } from "./initial.js";
 import type { TimeStepper } from "./vlasov.js";
 
 /** A 1-D sensitivity problem (as {@link VlasovProblem} with one density). */
@@ -53,7 +53,7 @@ export interface SensitivityOptions {
   readonly cfl?: number;
   readonly dt?: number;
   /** Boundary, default "zero-flux". */
-  readonly boundary?: Boundary;
+  readonly boundary?: AdvectionBoundary;
   /** Cells of the automatic grid, default 400. */
   readonly n?: number;
 }
@@ -123,7 +123,7 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
   const g = grid;
   const n = g.n;
   const periodic = boundary === "periodic";
-  let f: Float64Array = cellAverages1D(g, problem.f0);
+  let f: Float64Array = resolveInitialDensity1D(g, problem.f0);
   let fw: Float64Array = new Float64Array(n), fb: Float64Array = new Float64Array(n);
   let F1: Float64Array = new Float64Array(n), W1: Float64Array = new Float64Array(n), B1: Float64Array = new Float64Array(n);
   const F2 = new Float64Array(n), W2 = new Float64Array(n), B2 = new Float64Array(n);

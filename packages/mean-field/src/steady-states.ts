@@ -47,7 +47,7 @@ export interface SteadyStateAnalysis {
 }
 
 /** Options of {@link analyzeSteadyStates}. */
-export interface SteadyStateOptions {
+export interface SteadyStateAnalysisOptions {
   /** Layer of a layered network to analyse, default the last one (the dynamics as t → ∞ with the last layer extended). */
   readonly layer?: number;
 }
@@ -186,7 +186,7 @@ function criticalPoint(W: Float64Array, b: Float64Array, d: number): Float64Arra
  * a.kind; // "point", a.point = [0.5], a.stability = "stable"
  * ```
  */
-export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStateOptions = {}): SteadyStateAnalysis {
+export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStateAnalysisOptions = {}): SteadyStateAnalysis {
   if (typeof input !== "object" || input === null) throw invalidArgument("input", "NetworkParams or { sigma, W, b }", input);
   let sigma: Activation, W: Float64Array, b: Float64Array, d: number, layer = 0;
   if ("nLayers" in input && input.W instanceof Float64Array) {

@@ -2,8 +2,8 @@ import { BUILTIN_ACTIVATIONS, createNetwork, createScalarNetwork, expectKineticE
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { advectionStage1D, createFaceCoefficients1D, networkFaceCoefficients1DInto } from "./fluxes.js";
-import { createGrid1D, createGrid2D, massOf } from "./grid.js";
-import { cellAverages1D } from "./initial.js";
+import { createGrid1D, createGrid2D, massOf } from "@kinetic-nde/datasets";
+import { resolveInitialDensity1D as cellAverages1D } from "./initial.js";
 import { solveVlasov } from "./vlasov.js";
 import { gaussian } from "../test/helpers.js";
 

@@ -20,7 +20,7 @@ import {
   resolveTimeline,
 } from "@kinetic-nde/core";
 import {
-  type Boundary,
+  type AdvectionBoundary as Boundary,
   type FaceCoefficients1D,
   type FaceCoefficients2D,
   type Limiter,
@@ -33,7 +33,7 @@ import {
   networkFaceCoefficients2DInto,
   stridedSlopes,
 } from "./fluxes.js";
-import { type Grid1D, type Grid2D, massOf } from "./grid.js";
+import { type Grid1D, type Grid2D, massOf } from "@kinetic-nde/datasets";
 import { checkAveragesShape, checkDensity, scanDensity, zeroRoundoffNegatives } from "./internal/density-check.js";
 import { jsUpwindSteps1D, jsUpwindSteps2D } from "./internal/fused.js";
 import { type UpwindArena, openUpwindArena, wasmUpwindSteps1D, wasmUpwindSteps2D } from "./internal/wasm-upwind.js";
@@ -43,8 +43,8 @@ import {
   type InitialDensity2D,
   autoGrid1D,
   autoGrid2D,
-  cellAverages1D,
-  cellAverages2D,
+  resolveInitialDensity1D as cellAverages1D,
+  resolveInitialDensity2D as cellAverages2D,
 } from "./initial.js";
 
 /** Explicit strong-stability-preserving time integrators (Shu–Osher form, SSP coefficient 1). */

@@ -1,6 +1,7 @@
 import { createLeakyRelu, createScalarNetwork, expectAllClose, expectKineticError, getActivation, listActivations, tanh, type Activation } from "@kinetic-nde/core";
 import { describe, expect, it } from "vitest";
-import { createGrid1D, solveVlasov, solveVlasovExact } from "../src/index.js";
+import { solveVlasov, solveVlasovExact } from "../src/index.js";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import { flow1D } from "../src/internal/flow.js";
 
 const bump = (x: number): number => Math.exp(-2 * x * x);

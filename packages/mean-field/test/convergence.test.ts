@@ -1,6 +1,7 @@
 import { createNetwork, createScalarNetwork, observedOrder } from "@kinetic-nde/core";
 import { describe, expect, it } from "vitest";
-import { type Limiter, createGrid1D, createGrid2D, solveVlasov, solveVlasovExact } from "../src/index.js";
+import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
+import { type Limiter, solveVlasov, solveVlasovExact } from "../src/index.js";
 
 // A smooth compactly supported bump (cos⁸, C⁷ at the edges), well inside the domain for all t ≤ T:
 // no mass reaches the walls, so zero-flux FV and the exact solution solve the same problem.

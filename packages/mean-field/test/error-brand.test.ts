@@ -1,6 +1,6 @@
 import * as core from "@kinetic-nde/core";
 import { describe, expect, it, vi } from "vitest";
-import { createGrid1D } from "../src/index.js";
+import { createGrid1D } from "@kinetic-nde/datasets";
 
 describe("errors of mean-field and a second loaded copy of core", () => {
   it("a separately loaded copy of core recognises mean-field's KineticError by its brand, not by instanceof", async () => {

@@ -1,7 +1,7 @@
 import { createScalarNetwork, expectAllClose, expectKineticError, isKineticError } from "@kinetic-nde/core";
 import { describe, expect, it } from "vitest";
 import { solveVlasovExact } from "../src/exact.js";
-import { createGrid1D, massOf } from "../src/grid.js";
+import { createGrid1D, massOf } from "@kinetic-nde/datasets";
 import { trajectorySensitivities } from "../src/sensitivity.js";
 import { DEFAULT_MAX_CELL_UPDATES, solveVlasov } from "../src/vlasov.js";
 import { gaussian } from "./helpers.js";

@@ -1,6 +1,7 @@
 import { createRng, createScalarNetwork } from "@kinetic-nde/core";
 import { describe, expect, it } from "vitest";
-import { createGrid1D, solveVlasov, solveVlasovExact, wasserstein1Grid, wasserstein1GridSamples } from "../src/index.js";
+import { createGrid1D } from "@kinetic-nde/datasets";
+import { solveVlasov, solveVlasovExact, wasserstein1Grid, wasserstein1GridSamples } from "../src/index.js";
 import { flowNetwork1D } from "../src/internal/flow.js";
 import { normalCdf } from "@kinetic-nde/datasets";
 

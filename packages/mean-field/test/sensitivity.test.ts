@@ -1,9 +1,11 @@
 import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError, type KineticErrorCode } from "@kinetic-nde/core";
 import { describe, expect, it } from "vitest";
-import { createGrid1D, lossSensitivity, massOf, solveVlasov, solveVlasovSensitivity, trajectorySensitivities } from "../src/index.js";
+import { createGrid1D, gaussLegendre, massOf } from "@kinetic-nde/datasets";
+import { lossSensitivity, solveVlasov, solveVlasovSensitivity, trajectorySensitivities } from "../src/index.js";
 import { flowNetwork1D } from "../src/internal/flow.js";
-import { GL8_W, GL8_X } from "../src/internal/quadrature.js";
 import { gaussian } from "./helpers.js";
+
+const { nodes: GL8_X, weights: GL8_W } = gaussLegendre(8);
 
 const gauss = gaussian(-0.5, 0.8);
 const grid = createGrid1D(-5, 5, 200);

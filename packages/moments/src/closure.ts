@@ -12,7 +12,8 @@ import {
   requireNonNegative,
   requireOneOf,
 } from "@kinetic-nde/core";
-import { gaussHermite, normalCdf, normalPdf } from "./quadrature.js";
+import { normalCdf } from "@kinetic-nde/datasets";
+import { gaussHermite, normalPdf } from "./quadrature.js";
 import { momentTimeline, requireParams, resolveLayerD1, stepsFor } from "./internal/timeline.js";
 
 /** Problem of {@link solveGaussianClosure}. */

@@ -3,6 +3,10 @@ import { normalCdf } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { computeDensityMoments, computeEnsembleMoments } from "./empirical.js";
+import { createGrid1D, createGrid2D, type Grid1D } from "@kinetic-nde/datasets";
+
+/** A raw (unchecked) 1-D grid object, for the bad-input cases. */
+const raw1 = (xMin: number, xMax: number, n: number): Grid1D => ({ kind: "1d", xMin, xMax, n, dx: (xMax - xMin) / n });
 
 describe("computeEnsembleMoments", () => {
   it("computes raw and central moments of a small sample exactly", () => {
@@ -90,7 +94,7 @@ describe("computeDensityMoments", () => {
   it("uniform density: cell-exact moments are exact, midpoint is off by Δx²/12 in the variance", () => {
     const n = 100;
     const f = new Float64Array(n).fill(0.25);
-    const grid = { xMin: -2, xMax: 2, n };
+    const grid = createGrid1D(-2, 2, n);
     const ex = computeDensityMoments(f, grid, { quadrature: "cell-exact", order: 4 });
     expectAllClose(ex.raw, [1, 0, 4 / 3, 0, 16 / 5], { rtol: 1e-14, atol: 1e-15 });
     expectAllClose(ex.kurtosis, [1.8], { rtol: 1e-13 });
@@ -110,7 +114,7 @@ describe("computeDensityMoments", () => {
         const b = a + dx;
         f[i] = (normalCdf(b) - normalCdf(a)) / dx;
       }
-      const s = computeDensityMoments(f, { xMin: -8, xMax: 8, n });
+      const s = computeDensityMoments(f, createGrid1D(-8, 8, n));
       errs.push(Math.abs(s.variance[0]! - 1));
     }
     const slope = Math.log2(errs[0]! / errs[3]!) / 3;
@@ -126,7 +130,7 @@ describe("computeDensityMoments", () => {
     const dy = 1;
     f[0 * ny + 0] = 0.5 / (dx * dy);
     f[3 * ny + 1] = 0.5 / (dx * dy);
-    const s = computeDensityMoments(f, { xMin: 0, xMax: 4, yMin: 0, yMax: 2, nx, ny }, { order: 2 });
+    const s = computeDensityMoments(f, createGrid2D([0, 4], [0, 2], nx, ny), { order: 2 });
     expect(s.d).toBe(2);
     expectAllClose(s.mean, [2, 1], { rtol: 1e-15 });
     expectAllClose(s.covariance, [2.25, 0.75, 0.75, 0.25], { rtol: 1e-15 });
@@ -135,18 +139,18 @@ describe("computeDensityMoments", () => {
 
   describe("bad input", () => {
     it("rejects a length that does not match the grid", () => {
-      expectKineticError(() => computeDensityMoments(new Float64Array(3), { xMin: 0, xMax: 1, n: 4 }), "SHAPE_MISMATCH");
+      expectKineticError(() => computeDensityMoments(new Float64Array(3), raw1(0, 1, 4)), "SHAPE_MISMATCH");
     });
     it("rejects NaN / Infinity values and a zero mass", () => {
-      expectKineticError(() => computeDensityMoments([1, NaN], { xMin: 0, xMax: 1, n: 2 }), "INVALID_ARGUMENT");
-      expectKineticError(() => computeDensityMoments([1, Infinity], { xMin: 0, xMax: 1, n: 2 }), "INVALID_ARGUMENT");
-      expectKineticError(() => computeDensityMoments([0, 0], { xMin: 0, xMax: 1, n: 2 }), "INVALID_ARGUMENT");
-      expectKineticError(() => computeDensityMoments([], { xMin: 0, xMax: 1, n: 2 }), "INVALID_ARGUMENT");
+      expectKineticError(() => computeDensityMoments([1, NaN], raw1(0, 1, 2)), "INVALID_ARGUMENT");
+      expectKineticError(() => computeDensityMoments([1, Infinity], raw1(0, 1, 2)), "INVALID_ARGUMENT");
+      expectKineticError(() => computeDensityMoments([0, 0], raw1(0, 1, 2)), "INVALID_ARGUMENT");
+      expectKineticError(() => computeDensityMoments([], raw1(0, 1, 2)), "INVALID_ARGUMENT");
     });
     it("rejects a bad grid", () => {
-      expectKineticError(() => computeDensityMoments([1, 1], { xMin: 1, xMax: 0, n: 2 }), "INVALID_ARGUMENT");
-      expectKineticError(() => computeDensityMoments([1, 1], { xMin: 0, xMax: 1, n: 0 }), "INVALID_ARGUMENT");
-      expectKineticError(() => computeDensityMoments([1, 1], { xMin: NaN, xMax: 1, n: 2 }), "INVALID_ARGUMENT");
+      expectKineticError(() => computeDensityMoments([1, 1], raw1(1, 0, 2)), "INVALID_ARGUMENT");
+      expectKineticError(() => computeDensityMoments([1, 1], raw1(0, 1, 0)), "INVALID_ARGUMENT");
+      expectKineticError(() => computeDensityMoments([1, 1], raw1(NaN, 1, 2)), "INVALID_ARGUMENT");
       expectKineticError(() => computeDensityMoments([1, 1], null as never), "INVALID_ARGUMENT");
     });
   });

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { checkEnsemble, invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 
 /** Moments of a (possibly weighted) measure in d dimensions. */
 export interface MomentSummary {
@@ -43,32 +44,6 @@ export interface EnsembleMomentOptions {
   readonly order?: number;
   /** Non-negative weights, one per particle (default 1/M each, mass 1). Their sum is the mass. */
   readonly weights?: ArrayLike<number>;
-}
-
-/** A 1-D grid given structurally: n cells on [xMin, xMax] (e.g. a `Grid1D`). */
-export interface GridShape1D {
-  /** Left end. */
-  readonly xMin: number;
-  /** Right end (> xMin). */
-  readonly xMax: number;
-  /** Number of cells. */
-  readonly n: number;
-}
-
-/** A 2-D grid given structurally: nx × ny cells, density index `i*ny + j` (e.g. a `Grid2D`). */
-export interface GridShape2D {
-  /** Left end in x. */
-  readonly xMin: number;
-  /** Right end in x (> xMin). */
-  readonly xMax: number;
-  /** Lower end in y. */
-  readonly yMin: number;
-  /** Upper end in y (> yMin). */
-  readonly yMax: number;
-  /** Cells in x. */
-  readonly nx: number;
-  /** Cells in y. */
-  readonly ny: number;
 }
 
 /** Options of {@link computeDensityMoments}. */
@@ -231,10 +206,6 @@ export function computeEnsembleMoments(x: Float64Array, options: EnsembleMomentO
   return finish(d, K, mass, M, raw, central, Kc, mean, cov);
 }
 
-function isGrid2D(g: GridShape1D | GridShape2D): g is GridShape2D {
-  return (g as GridShape2D).nx !== undefined;
-}
-
 /** ∫ over [l, r] of u^k du / (r - l) for u = x - μ, without cancellation: (1/(k+1)) Σ_i a^i b^{k-i}. */
 function cellPowerMean(a: number, b: number, k: number): number {
   if (k === 0) return 1;
@@ -253,7 +224,7 @@ function cellPowerMean(a: number, b: number, k: number): number {
  * Moments of a density given by cell averages on a uniform 1-D or 2-D grid.
  *
  * @param f - cell averages: n values (1-D) or nx·ny values with index `i*ny + j` (2-D, x outer)
- * @param grid - `{ xMin, xMax, n }` or `{ xMin, xMax, yMin, yMax, nx, ny }` (e.g. a mean-field grid)
+ * @param grid - a `Grid1D` or `Grid2D` (datasets' `createGrid1D` / `createGrid2D`)
  * @param options - `order` K (default 4), `quadrature` (`"midpoint"` default, or `"cell-exact"`)
  * @returns a {@link MomentSummary} with d = 1 or 2; `raw[j*(K+1)+k]` = Σ x_c^k f_c ΔxΔy (m_0 = mass)
  * @throws KineticError INVALID_ARGUMENT (non-finite values, bad grid, mass ≤ 0) or SHAPE_MISMATCH
@@ -265,29 +236,23 @@ function cellPowerMean(a: number, b: number, k: number): number {
  * @example
  * ```ts
  * const f = new Float64Array(100).fill(0.25); // uniform on [-2, 2]
- * computeDensityMoments(f, { xMin: -2, xMax: 2, n: 100 }).variance[0]; // ≈ 4/3
+ * computeDensityMoments(f, createGrid1D(-2, 2, 100)).variance[0]; // ≈ 4/3
  * ```
  */
-export function computeDensityMoments(f: ArrayLike<number>, grid: GridShape1D | GridShape2D, options: DensityMomentOptions = {}): MomentSummary {
-  if (typeof grid !== "object" || grid === null) throw invalidArgument("grid", "a grid { xMin, xMax, n } or { xMin, xMax, yMin, yMax, nx, ny }", grid);
+export function computeDensityMoments(f: ArrayLike<number>, grid: Grid1D | Grid2D, options: DensityMomentOptions = {}): MomentSummary {
   const K = requireInteger("options.order", options.order ?? 4, 0, 64);
   const quad = requireOneOf("options.quadrature", options.quadrature ?? "midpoint", ["midpoint", "cell-exact"] as const);
   const exact = quad === "cell-exact";
   const Kc = Math.max(K, 4);
-  const two = isGrid2D(grid);
-  const xMin = requireFinite("grid.xMin", grid.xMin);
-  const xMax = requireFinite("grid.xMax", grid.xMax);
-  if (!(xMax > xMin)) throw invalidArgument("grid.xMax", `greater than xMin = ${xMin}`, xMax);
-  const nx = requireInteger(two ? "grid.nx" : "grid.n", two ? grid.nx : (grid as GridShape1D).n, 1);
-  let ny = 1;
-  let yMin = 0;
-  let yMax = 1;
-  if (two) {
-    yMin = requireFinite("grid.yMin", grid.yMin);
-    yMax = requireFinite("grid.yMax", grid.yMax);
-    if (!(yMax > yMin)) throw invalidArgument("grid.yMax", `greater than yMin = ${yMin}`, yMax);
-    ny = requireInteger("grid.ny", grid.ny, 1);
-  }
+  const two = typeof grid === "object" && grid !== null && grid.kind === "2d";
+  const g2 = two ? requireGrid2D("grid", grid) : undefined;
+  const g1 = two ? undefined : requireGrid1D("grid", grid);
+  const xMin = g2?.xMin ?? g1!.xMin;
+  const xMax = g2?.xMax ?? g1!.xMax;
+  const nx = g2?.nx ?? g1!.n;
+  const ny = g2?.ny ?? 1;
+  const yMin = g2?.yMin ?? 0;
+  const yMax = g2?.yMax ?? 1;
   const vals = requireFiniteArray("f", f);
   if (vals.length !== nx * ny) throw shapeMismatch("f", two ? `nx·ny = ${nx * ny} values` : `n = ${nx} values`, vals.length);
   const d = two ? 2 : 1;

@@ -1,9 +1,9 @@
 /**
- * Gauss–Hermite quadrature for expectations under a normal distribution, and the normal CDF.
+ * Gauss–Hermite quadrature for expectations under a normal distribution, and the normal density
+ * (the normal CDF is datasets' `normalCdf`).
  * @packageDocumentation
  */
 import { KineticError, requireInteger } from "@kinetic-nde/core";
-import { erfc } from "@kinetic-nde/datasets";
 
 /** Nodes and weights for E[g(Z)], Z ~ N(0, 1): E[g(Z)] ≈ Σ_i weights[i] g(nodes[i]). */
 export interface GaussHermiteRule {
@@ -85,23 +85,6 @@ export function gaussHermite(n: number): GaussHermiteRule {
   const rule = Object.freeze({ n, nodes, weights });
   cache.set(n, rule);
   return rule;
-}
-
-/**
- * Standard normal CDF Φ(x), accurate to about 1e-14 relative in both tails.
- * @param x - any number
- * @returns Φ(x) in [0, 1]
- * @remarks Through the complementary error function of `@kinetic-nde/datasets` (a positive-term
- * series of erf near 0, a continued fraction in the tails), always on the tail side.
- * @example
- * ```ts
- * normalCdf(0); // 0.5
- * ```
- */
-export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const u = x / Math.SQRT2;
-  return u >= 0 ? 1 - 0.5 * erfc(u) : 0.5 * erfc(-u);
 }
 
 /**

@@ -3,11 +3,15 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { invalidArgument, requireInteger } from "@kinetic-nde/core";
+import { invalidArgument, requireFits, requireInteger } from "@kinetic-nde/core";
 
-/** Validate the arguments of a `sample(n, rng)` call. */
-export function checkSampleArgs(n: unknown, rng: unknown): number {
+/**
+ * Validate the arguments of a `sample(n, rng)` call; `bytesPerDraw` (8·d) sizes the result so that a
+ * count that cannot fit is refused (TOO_LARGE) before any work.
+ */
+export function checkSampleArgs(n: unknown, rng: unknown, bytesPerDraw = 8): number {
   requireInteger("n", n, 0);
+  requireFits("n", n as number, bytesPerDraw);
   checkRng("rng", rng);
   return n as number;
 }

@@ -4,8 +4,8 @@
  * PDE vs particles.
  */
 import { createNamedRng, deriveSeed, initNetwork, predict, solveOde, train, type NetworkParams, type Readout } from "@kinetic-nde/core";
-import { makeBlobs, makeMoons, makeTwoGaussians1D, type Dataset } from "@kinetic-nde/datasets";
-import { cellCenters, createGrid1D, createGrid2D, kernelDensityEstimate, massOf, sampleFromGrid, solveVlasov, type Grid1D, type Grid2D } from "@kinetic-nde/mean-field";
+import { cellCenters, createGrid1D, createGrid2D, type Dataset, type Grid1D, type Grid2D, makeBlobs, makeMoons, makeTwoGaussians1D, massOf } from "@kinetic-nde/datasets";
+import { kernelDensityEstimate, sampleFromGrid, solveVlasov } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";

@@ -13,8 +13,9 @@ import {
   solveSde,
   type NoiseModel,
 } from "@kinetic-nde/core";
-import { FOKKER_PLANCK_METHODS, cellAverages, l1Distance, solveFokkerPlanck, solveSteadyState, stationaryDensity } from "@kinetic-nde/fokker-planck";
-import { TIME_STEPPERS, VLASOV_SCHEMES, createGrid1D, solveVlasov, solveVlasovExact, type Grid1D } from "@kinetic-nde/mean-field";
+import { FOKKER_PLANCK_METHODS, l1Distance, solveFokkerPlanck, solveSteadyState, stationaryDensity } from "@kinetic-nde/fokker-planck";
+import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
+import { TIME_STEPPERS, VLASOV_SCHEMES, solveVlasov, solveVlasovExact } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
@@ -210,7 +211,7 @@ function fpStudies(cfg: Config): Study[] {
       const grid = createGrid1D(-6, 6, n) as Grid1D;
       const r = solveSteadyState({ grid, sigma, w: cfg.w, b: cfg.b, D });
       h.push(grid.dx);
-      err.push(l1Distance(grid, r.f, cellAverages(grid, st.pdf)));
+      err.push(l1Distance(grid, r.f, cellAverages1D(st.pdf, grid)));
     }
     out.push({ name: `chang-cooper steady state (${sigma})`, group: "fokker-planck", declared: 2, tol: 0.15, h, err, observed: logLogSlope(h, err), note: "L1 error of the discrete steady state vs the exact stationary density" });
   }

@@ -2,9 +2,8 @@
  * fit-distribution — fitting target distributions with the Fokker–Planck steady state: Gaussian
  * (closed form), tanh-type (sech power), Beta-type (D(x) = κ(1 - x²)) and a real data histogram.
  */
-import { loadIris } from "@kinetic-nde/datasets";
+import { cellCenters, createGrid1D, type Grid1D, loadIris } from "@kinetic-nde/datasets";
 import { fitSteadyState, stationaryDensity, type FitResult } from "@kinetic-nde/fokker-planck";
-import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck, makeTrueCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";

@@ -3,8 +3,8 @@
  * distance at T falls like M^{-1/2}.
  */
 import { createScalarNetwork, solveOde } from "@kinetic-nde/core";
-import { createNormal } from "@kinetic-nde/datasets";
-import { cellCenters, createGrid1D, solveVlasovExact, wasserstein1GridSamples, type Grid1D } from "@kinetic-nde/mean-field";
+import { cellCenters, createGrid1D, createNormal, type Grid1D } from "@kinetic-nde/datasets";
+import { solveVlasovExact, wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import { createRng } from "@kinetic-nde/core";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";

@@ -3,7 +3,8 @@
  * between the exact moment hierarchy, the Vlasov PDE solver and particles.
  */
 import { createRng, createScalarNetwork, solveOde } from "@kinetic-nde/core";
-import { autoGrid1D, massOf, solveVlasov, type Grid1D } from "@kinetic-nde/mean-field";
+import { type Grid1D, massOf } from "@kinetic-nde/datasets";
+import { autoGrid1D, solveVlasov } from "@kinetic-nde/mean-field";
 import { gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";

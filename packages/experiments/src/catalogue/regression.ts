@@ -3,8 +3,8 @@
  * compared with the push-forward of the input density by the target g.
  */
 import { createNamedRng, deriveSeed, forwardResnet, initNetwork, solveOde, train } from "@kinetic-nde/core";
-import { REGRESSION_FUNCTIONS_1D, makeRegression1D } from "@kinetic-nde/datasets";
-import { cellCenters, createGrid1D, solveVlasov, wasserstein1Grid, wasserstein1GridSamples, type Grid1D } from "@kinetic-nde/mean-field";
+import { cellCenters, createGrid1D, type Grid1D, makeRegression1D, REGRESSION_FUNCTIONS_1D } from "@kinetic-nde/datasets";
+import { solveVlasov, wasserstein1Grid, wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";

@@ -3,14 +3,12 @@
  * sensitivities of the moments; per-trajectory sensitivities and vanishing gradients.
  */
 import { createRng, createScalarNetwork } from "@kinetic-nde/core";
+import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import {
-  cellCenters,
-  createGrid1D,
   lossSensitivity,
   solveVlasov,
   solveVlasovSensitivity,
   trajectorySensitivities,
-  type Grid1D,
 } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";

@@ -3,7 +3,8 @@
  * table of steady states and their stability checked against the PDE.
  */
 import { createScalarNetwork } from "@kinetic-nde/core";
-import { analyzeSteadyStates, cellCenters, createGrid1D, massOf, solveVlasov, type Grid1D } from "@kinetic-nde/mean-field";
+import { cellAverages1D, cellCenters, createGrid1D, type Grid1D, massOf } from "@kinetic-nde/datasets";
+import { analyzeSteadyStates, solveVlasov } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck, makeTrueCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
@@ -73,14 +74,7 @@ function runCase(cfg: Config, act: Act, w: number): Case {
   const r = solveVlasov({ params, f0: f0fn, grid }, { saveAt: times, scheme: "muscl", boundary: "zero-flux" });
   const xc = cellCenters(grid);
   // f0 as cell averages: the solver's first snapshot is t > 0, so average the pdf here (5-point Gauss).
-  const f0 = new Float64Array(grid.n);
-  const gx = [-0.9061798459386640, -0.5384693101056831, 0, 0.5384693101056831, 0.9061798459386640];
-  const gw = [0.2369268850561891, 0.4786286704993665, 0.5688888888888889, 0.4786286704993665, 0.2369268850561891];
-  for (let i = 0; i < grid.n; i++) {
-    let s = 0;
-    for (let q = 0; q < 5; q++) s += gw[q]! * f0fn(xc[i]! + 0.5 * grid.dx * gx[q]!);
-    f0[i] = s / 2;
-  }
+  const f0 = cellAverages1D(f0fn, grid, { nodes: 5 });
   const fT = r.f;
   const mass0 = massOf(grid, f0);
   const massT = massOf(grid, fT);

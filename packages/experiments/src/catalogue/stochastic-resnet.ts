@@ -3,8 +3,9 @@
  * time, and the moments with diffusion.
  */
 import { createNamedRng, createScalarNetwork, deriveSeed, solveSde } from "@kinetic-nde/core";
-import { cellAverages, histogramOnGrid, l1Distance, solveFokkerPlanck, stationaryDensity } from "@kinetic-nde/fokker-planck";
-import { cellCenters, createGrid1D, wasserstein1GridSamples } from "@kinetic-nde/mean-field";
+import { histogramOnGrid, l1Distance, solveFokkerPlanck, stationaryDensity } from "@kinetic-nde/fokker-planck";
+import { cellAverages1D, cellCenters, createGrid1D } from "@kinetic-nde/datasets";
+import { wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import { closedFormMeanVariance } from "@kinetic-nde/moments";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
@@ -152,7 +153,7 @@ function partDensities(cfg: Config, seed: number): Part {
   let fInf: Float64Array | null = null;
   if (cfg.sigma === "tanh" || cfg.sigma === "identity") {
     const st = stationaryDensity(cfg.sigma, cfg.w, cfg.b, D);
-    fInf = cellAverages(grid, st.pdf);
+    fInf = cellAverages1D(st.pdf, grid);
     const l1 = l1Distance(grid, fp.f, fInf);
     summary[`${cfg.sigma}_l1_to_stationary`] = r6(l1);
     // Relaxation at rate ≈ |w| from the initial L1 distance (≤ 2).

@@ -1,6 +1,5 @@
 /** Helpers around grids and densities used by several experiments. */
-import { createNormal } from "@kinetic-nde/datasets";
-import { cellCenters, type Grid1D } from "@kinetic-nde/mean-field";
+import { cellCenters, createNormal, type Grid1D } from "@kinetic-nde/datasets";
 
 /** Normal pdf. */
 export function normalPdf(mean: number, std: number): (x: number) => number {

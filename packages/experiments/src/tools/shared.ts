@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 import { createNetwork, createScalarNetwork, type NetworkParams } from "@kinetic-nde/core";
-import { autoGrid1D, createGrid1D, type Grid1D } from "@kinetic-nde/mean-field";
+import { autoGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { normalPdf } from "../internal/grids.js";
 

@@ -17,7 +17,7 @@ import {
   type SdeResult,
   type SolveStatus,
 } from "@kinetic-nde/core";
-import { createGrid1D, type Grid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { histogram } from "../internal/grids.js";

@@ -4,7 +4,8 @@
  */
 import { requireFits, DEFAULT_MEMORY_BUDGET, type NetworkParams } from "@kinetic-nde/core";
 import { solveFokkerPlanck, solveSteadyState } from "@kinetic-nde/fokker-planck";
-import { cellAverages1D, cellCenters, createGrid1D, massOf, solveVlasov, type Grid1D } from "@kinetic-nde/mean-field";
+import { solveVlasov } from "@kinetic-nde/mean-field";
+import { cellAverages1D, cellCenters, createGrid1D, massOf, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { stages, table } from "../internal/util.js";
@@ -141,7 +142,7 @@ export const solveVlasovTool = defineExperiment({
       },
     );
     await st.stage("outputs");
-    const f0avg = cellAverages1D(grid, f0);
+    const f0avg = cellAverages1D(f0, grid);
     const method = `${r.method.scheme}${r.method.limiter ? ` (${r.method.limiter})` : ""} + ${r.method.timeStepper}`;
     const o = densityOutputs(grid, times, [f0avg, ...r.saved], `Vlasov, σ = ${cfg.sigma}`, `${method}, ${grid.n} cells, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}.`);
     st.done();

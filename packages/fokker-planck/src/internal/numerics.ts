@@ -2,21 +2,20 @@
  * Small numerical kernels shared by the solvers (not exported from the package).
  * @packageDocumentation
  */
+import { gaussLegendre } from "@kinetic-nde/datasets";
 import { reserveTridiagonal, type TridiagonalRegion } from "./wasm-tridiagonal.js";
 
-/** 3-point Gauss–Legendre nodes on [-1, 1] (exact for polynomials of degree ≤ 5). */
-export const GL3_NODES = [-Math.sqrt(3 / 5), 0, Math.sqrt(3 / 5)] as const;
+// Gauss–Legendre rules on [-1, 1] (datasets' gaussLegendre): 3 points (exact for degree ≤ 5), 5 points (degree ≤ 9).
+const gl3Rule = gaussLegendre(3);
+const gl5Rule = gaussLegendre(5);
+/** 3-point Gauss–Legendre nodes on [-1, 1]. */
+export const GL3_NODES = gl3Rule.nodes;
 /** 3-point Gauss–Legendre weights on [-1, 1]. */
-export const GL3_WEIGHTS = [5 / 9, 8 / 9, 5 / 9] as const;
-
-/** 5-point Gauss–Legendre nodes on [-1, 1] (exact for degree ≤ 9). */
-export const GL5_NODES = [
-  -0.906179845938664, -0.5384693101056831, 0, 0.5384693101056831, 0.906179845938664,
-] as const;
+export const GL3_WEIGHTS = gl3Rule.weights;
+/** 5-point Gauss–Legendre nodes on [-1, 1]. */
+export const GL5_NODES = gl5Rule.nodes;
 /** 5-point Gauss–Legendre weights on [-1, 1]. */
-export const GL5_WEIGHTS = [
-  0.23692688505618908, 0.47862867049936647, 0.5688888888888889, 0.47862867049936647, 0.23692688505618908,
-] as const;
+export const GL5_WEIGHTS = gl5Rule.weights;
 
 /**
  * ∫_a^b g by 3-point Gauss–Legendre.
@@ -28,25 +27,11 @@ export const GL5_WEIGHTS = [
 export function gl3(g: (x: number) => number, a: number, b: number): number {
   const m = 0.5 * (a + b);
   const r = 0.5 * (b - a);
-  return r * (GL3_WEIGHTS[0] * g(m + r * GL3_NODES[0]) + GL3_WEIGHTS[1] * g(m) + GL3_WEIGHTS[2] * g(m + r * GL3_NODES[2]));
+  return r * (GL3_WEIGHTS[0]! * g(m + r * GL3_NODES[0]!) + GL3_WEIGHTS[1]! * g(m) + GL3_WEIGHTS[2]! * g(m + r * GL3_NODES[2]!));
 }
 
 /** Kahan–Babuška (Neumaier) compensated sum of an array: the one in core. */
 export { compensatedSum } from "@kinetic-nde/core";
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15). */
-export function lgamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  const xm = x - 1;
-  let a = c[0]!;
-  const t = xm + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (xm + i);
-  return 0.5 * Math.log(2 * Math.PI) + (xm + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /**
  * Bernoulli function B(z) = z / (e^z - 1), B(0) = 1; accurate for every z (series for |z| < 0.1,

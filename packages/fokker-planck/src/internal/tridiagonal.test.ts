@@ -1,5 +1,5 @@
 import { type Activation, createScalarNetwork, createRng, expectAllClose, tanh } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { createGrid1D } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { changCooperCoefficients } from "../chang-cooper.js";

@@ -1,10 +1,10 @@
 /**
- * Validation of densities given as cell averages (shared by `cellAverages1D/2D` and `solveVlasov`,
+ * Validation of densities given as cell averages (shared by `resolveInitialDensity1D/2D` and `solveVlasov`,
  * which validates a caller's array in place and copies it once, into the solver's own memory).
  * @packageDocumentation
  */
 import { invalidArgument, shapeMismatch } from "@kinetic-nde/core";
-import type { Grid1D, Grid2D } from "../grid.js";
+import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 
 /** Throws INVALID_ARGUMENT naming the first non-finite or negative value. */
 export function checkDensity(name: string, f: Float64Array): void {

@@ -1,5 +1,5 @@
 import { advectionStage1D, advectionStage2D, type FaceCoefficients1D, type FaceCoefficients2D } from "../fluxes.js";
-import type { Grid2D } from "../grid.js";
+import type { Grid2D } from "@kinetic-nde/datasets";
 
 /**
  * Two forward-Euler upwind steps of equal size in one sweep (non-periodic boundaries only, n ≥ 3):

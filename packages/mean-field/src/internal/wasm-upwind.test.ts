@@ -1,7 +1,7 @@
 import { type Activation, createNetwork, createScalarNetwork, isKineticError, tanh } from "@kinetic-nde/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Boundary, advectionStage1D, advectionStage2D, applyFaceBoundaries2D } from "../fluxes.js";
-import { createGrid1D, createGrid2D } from "../grid.js";
+import { type AdvectionBoundary as Boundary, advectionStage1D, advectionStage2D, applyFaceBoundaries2D } from "../fluxes.js";
+import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import { type VlasovOptions, type VlasovProblem, solveVlasov } from "../vlasov.js";
 import { scanDensity } from "./density-check.js";
 import { jsUpwindSteps1D, jsUpwindSteps2D } from "./fused.js";
