@@ -51,7 +51,7 @@ describe("special functions against reference values", () => {
     expect(normalQuantile(0)).toBe(-Infinity);
     expect(normalQuantile(1)).toBe(Infinity);
     expect(normalQuantile(0.5)).toBe(0);
-    expect(Number.isNaN(normalQuantile(1.5))).toBe(true);
+    expectKineticError(() => normalQuantile(1.5), "INVALID_ARGUMENT");
   });
 
   it("regularised incomplete beta: reference values and closed forms", () => {
@@ -63,7 +63,7 @@ describe("special functions against reference values", () => {
       expectAllClose(betaIncomplete(x, 1, 3), 1 - (1 - x) ** 3, { rtol: 1e-13 });
       expectAllClose(betaIncomplete(x, 3, 3) + betaIncomplete(1 - x, 3, 3), 1, { rtol: 1e-14 });
     }
-    expect(Number.isNaN(betaIncomplete(1.2, 1, 1))).toBe(true);
+    expectKineticError(() => betaIncomplete(1.2, 1, 1), "INVALID_ARGUMENT");
   });
 
   it("regularised incomplete gamma: reference values and closed forms", () => {
