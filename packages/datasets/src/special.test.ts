@@ -281,6 +281,16 @@ describe("special functions at the edges (50-digit references)", () => {
     }
     // Far tails of the same shapes converge in a few steps and are served.
     expect(betaIncomplete(0.4, 1e12, 1e12)).toBe(0);
+    // Results bounded below half the smallest subnormal are 0 without running the fraction.
+    expect(betaIncomplete(0.9999999999, 1e300, 1e-300)).toBe(0);
+    expect(betaIncomplete(1e-10, 1e300, 1e-300)).toBe(0);
+    try {
+      betaIncompleteInverse(0.5, 1e12, 1e12);
+      expect.unreachable("betaIncompleteInverse(0.5, 1e12, 1e12) must refuse");
+    } catch (e) {
+      expect(isKineticError(e, "SOLVER_FAILED")).toBe(true);
+      expect((e as Error).message).toMatch(/^betaIncompleteInverse\(0\.5, 1000000000000, 1000000000000\): betaIncomplete\(/);
+    }
   });
 
   it("one error per bad input", () => {
