@@ -259,6 +259,20 @@ describe("special functions at the edges (50-digit references)", () => {
     expectAllClose(createGamma({ shape: 0.001 }).quantile!(0.5), 5.2442064082779784e-302, { rtol: 2.1e-11 });
   });
 
+  it("normal CDF in the far lower tail (mpmath ncdf, 50 digits)", () => {
+    const ref = [
+      [-36.32, 3.9111371049355399e-289],
+      [-20.5, 1.076467325879096e-93],
+      [-10, 7.6198530241605261e-24],
+      [-5, 2.8665157187919391e-7],
+      [-2.2, 0.013903447513498604],
+    ] as const;
+    // Measured 1.1e-15 here; computing e^{-x²} from the rounded x = -z/√2 gave 1.7e-13 at z = -36.
+    for (const [z, p] of ref) expectAllClose(normalCdf(z), p, { rtol: 3e-15, label: `Φ(${z})` });
+    // 2.885e-316 is subnormal (spacing 4.9e-324): only about 8 significant digits exist.
+    expectAllClose(normalCdf(-38), 2.8854283600687843e-316, { rtol: 1e-7 });
+  });
+
   it("normal quantile from the smallest subnormal to 1 - 1e-10", () => {
     for (const [p, z] of NORMAL_INV_REF) expectAllClose(normalQuantile(p), z, { rtol: 1e-15, label: `Φ^-1(${p})` });
   });
