@@ -282,6 +282,7 @@ describe("special functions at the edges (50-digit references)", () => {
     // x^0.01 = 1e-3 at x = 1e-300; Newton alone would overshoot below 0 from x0 = 0.5.
     expectAllClose(solveMonotone((x) => x ** 0.01 - 1e-3, (x) => 0.01 * x ** -0.99, 0, 1, 0.5), 1e-300, { rtol: 1e-13 });
     expectAllClose(solveMonotone((x) => Math.atan(x - 1e5), (x) => 1 / (1 + (x - 1e5) ** 2), -1e300, 1e300, 0), 1e5, { rtol: 1e-15 });
+    expectAllClose(solveMonotone((x) => Math.tanh(x - 3), () => 0, -Number.MAX_VALUE, Number.MAX_VALUE, 0), 3, { rtol: 1e-15 });
     expectKineticError(() => solveMonotone(() => NaN, () => 1, 0, 1, 0.5, "f(x)"), "SOLVER_FAILED");
   });
 

@@ -707,7 +707,7 @@ export function solveMonotone(
       hi = x;
       gHi = gx;
     }
-    const mid = lo + 0.5 * (hi - lo);
+    const mid = 0.5 * lo + 0.5 * hi; // hi - lo may overflow
     if (!(mid > lo && mid < hi)) {
       // Adjacent doubles: return the end with the smaller residual.
       return Math.abs(gLo) <= Math.abs(gHi) || Number.isNaN(gHi) ? (Number.isNaN(gLo) ? hi : lo) : hi;
