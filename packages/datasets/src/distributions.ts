@@ -667,7 +667,7 @@ function mixture1D(comps: readonly Distribution1D[], w: Float64Array): Distribut
       }
       if (a === b) return a;
       const g = q <= 0.5 ? (x: number) => cdf(x) - q : (x: number) => 1 - q - sf(x);
-      return solveMonotone(g, pdf, a, b, 0.5 * (a + b));
+      return solveMonotone(g, pdf, a, b, 0.5 * (a + b), `mixture quantile(${q})`);
     },
   };
 }
