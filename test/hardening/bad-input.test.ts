@@ -22,8 +22,8 @@ interface Case {
 
 const net1 = () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, nLayers: 4, T: 1 });
 const net2 = () => core.createConstantNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1, nLayers: 2 });
-const g1 = () => mf.createGrid1D(-4, 4, 64);
-const g2 = () => mf.createGrid2D([-3, 3], [-3, 3], 16, 16);
+const g1 = () => datasets.createGrid1D(-4, 4, 64);
+const g2 = () => datasets.createGrid2D([-3, 3], [-3, 3], 16, 16);
 const gauss = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
 const x1 = () => core.linspaceEnsemble(10, -1, 1);
 const rng = () => core.createRng(1);
@@ -194,12 +194,12 @@ add("parseJson bad", () => datasets.parseJson("{"), "PARSE_ERROR");
 add("parseJson wrong shape", () => datasets.parseJson("[1,2]"), "PARSE_ERROR");
 add("registerDataset null", () => datasets.registerDataset(null as never));
 // ---- grids (L1) and cell averages ---------------------------------------------------------------------------------
-add("createGrid1D n 0", () => mf.createGrid1D(-1, 1, 0));
-add("createGrid1D n 2**28", () => mf.createGrid1D(-4, 4, 2 ** 28));
-add("createGrid1D xMin > xMax", () => mf.createGrid1D(1, -1, 10));
-add("createGrid1D NaN", () => mf.createGrid1D(NaN, 1, 10));
-add("createGrid2D 1e6 x 1e6", () => mf.createGrid2D([-1, 1], [-1, 1], 1e6, 1e6));
-add("createGrid2D ny 0", () => mf.createGrid2D([-1, 1], [-1, 1], 4, 0));
+add("createGrid1D n 0", () => datasets.createGrid1D(-1, 1, 0));
+add("createGrid1D n 2**28", () => datasets.createGrid1D(-4, 4, 2 ** 28));
+add("createGrid1D xMin > xMax", () => datasets.createGrid1D(1, -1, 10));
+add("createGrid1D NaN", () => datasets.createGrid1D(NaN, 1, 10));
+add("createGrid2D 1e6 x 1e6", () => datasets.createGrid2D([-1, 1], [-1, 1], 1e6, 1e6));
+add("createGrid2D ny 0", () => datasets.createGrid2D([-1, 1], [-1, 1], 4, 0));
 add("cellAverages1D (datasets) 1e12 cells", () => datasets.cellAverages1D(datasets.createNormal(), { xMin: -1, xMax: 1, n: 1e12, dx: 2e-12 } as never));
 add("sampleFromGrid 1e12 particles", () => mf.sampleFromGrid(g1(), new Float64Array(64).fill(1 / 8), 1e12, { seed: 1 } as never));
 add("sampleFromGrid f negative", () => mf.sampleFromGrid(g1(), new Float64Array(64).fill(-1), 10, { seed: 1 } as never));
@@ -208,7 +208,7 @@ add("depositHistogram shape (2-D grid, odd x)", () => mf.depositHistogram(new Fl
 add("kernelDensityEstimate bandwidth -1", () => mf.kernelDensityEstimate(x1(), g1(), { bandwidth: -1 }));
 add("wasserstein1Samples empty", () => mf.wasserstein1Samples(new Float64Array(0), new Float64Array(1)));
 add("wasserstein1Grid shape", () => mf.wasserstein1Grid(g1(), new Float64Array(3), g1(), new Float64Array(64)));
-add("massOf shape", () => mf.massOf(g1(), new Float64Array(3)));
+add("massOf shape", () => datasets.massOf(g1(), new Float64Array(3)));
 // ---- mean-field: Vlasov ------------------------------------------------------------------------------------
 add("solveVlasov no grid and no f0", () => mf.solveVlasov({ params: net1() } as never));
 add("solveVlasov f0 NaN everywhere", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: () => NaN }));

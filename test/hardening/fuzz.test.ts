@@ -98,7 +98,7 @@ describe("seeded fuzz of solver configurations", () => {
       const sigma = pick(rng, SIGMAS);
       const net = scalarNet(rng, sigma);
       const n = intIn(rng, 8, 48);
-      const grid = mf.createGrid1D(-4, 4, n);
+      const grid = datasets.createGrid1D(-4, 4, n);
       const s = uniform(rng, 0.3, 1.5);
       const boundary = pick(rng, boundaries);
       const scheme = pick(rng, schemes);
@@ -123,7 +123,7 @@ describe("seeded fuzz of solver configurations", () => {
       const sigma = pick(rng, SIGMAS);
       const K = uniform(rng, 0.05, 2);
       const net = scalarNet(rng, sigma, K);
-      const grid = mf.createGrid1D(-5, 5, intIn(rng, 8, 48));
+      const grid = datasets.createGrid1D(-5, 5, intIn(rng, 8, 48));
       runCase(o, `fp ${sigma} #${i}`, () => {
         const r = fp.solveFokkerPlanck({ network: net, grid, f0: (x: number) => Math.exp(-x * x) }, { boundary: "zero-flux" });
         const problems: string[] = [];
