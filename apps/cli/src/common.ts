@@ -280,3 +280,52 @@ export function fieldsFromFlags(flags: Record<string, unknown>, mapping: Record<
   }
   return out;
 }
+
+/** The CSV flags of commands that read data files (see {@link addCsvOptions}). */
+export interface CsvFlags {
+  /** `--header` (true) / `--no-header` (false); undefined: detect. */
+  header?: boolean;
+  /** `--delimiter`: `,` `tab` `;` `whitespace` (or the characters themselves); undefined: detect. */
+  delimiter?: string;
+}
+
+/**
+ * Add `--header`, `--no-header` and `--delimiter <d>` to a command that reads CSV files.
+ * @param cmd - the command
+ * @returns the same command (for chaining)
+ * @example
+ * ```ts
+ * addCsvOptions(program.command("simulate")).option(...)
+ * ```
+ */
+export function addCsvOptions(cmd: Command): Command {
+  return cmd
+    .option("--header", "the first row of a CSV input is a header of column names (default: detected: a header iff a field of the first row is not a number while its column is numeric below)")
+    .option("--no-header", "a CSV input has no header row: every row is data (columns x0, x1, ...)")
+    .option("--delimiter <d>", "CSV field separator: comma, tab, semicolon, whitespace (runs of spaces, as numpy.savetxt writes), or one character (default: detected from the first row)");
+}
+
+const DELIMITER_NAMES: Readonly<Record<string, string>> = { comma: ",", ",": ",", tab: "\t", "\\t": "\t", "\t": "\t", semicolon: ";", ";": ";", whitespace: "whitespace", space: "whitespace", " ": "whitespace", auto: "auto" };
+
+/**
+ * CSV parse options from the `--header`/`--no-header`/`--delimiter` flags.
+ * @param flags - the command's flags
+ * @returns `{ header?, delimiter? }` for `parseCsv` / {@link readDataFile}
+ * @throws CliError exit 2 for a delimiter that is not a name or a single character
+ * @example
+ * ```ts
+ * const ds = parseCsv(text, { ...csvOptionsFromFlags(flags), label: "label" });
+ * ```
+ */
+export function csvOptionsFromFlags(flags: CsvFlags): { header?: boolean; delimiter?: string } {
+  const out: { header?: boolean; delimiter?: string } = {};
+  if (flags.header !== undefined) out.header = flags.header;
+  if (flags.delimiter !== undefined) {
+    const d = DELIMITER_NAMES[flags.delimiter.toLowerCase()] ?? (flags.delimiter.length === 1 && !/["\r\n]/.test(flags.delimiter) ? flags.delimiter : undefined);
+    if (d === undefined) {
+      throw new CliError(EXIT.USAGE, `invalid argument: \`--delimiter\` must be comma, tab, semicolon, whitespace or a single character; got ${JSON.stringify(flags.delimiter)}`);
+    }
+    out.delimiter = d;
+  }
+  return out;
+}

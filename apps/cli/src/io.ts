@@ -2,7 +2,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
-import { npyHeader } from "@kinetic-nde/datasets";
+import { npyHeader, parseCsvWithInfo, parseJson, type Dataset } from "@kinetic-nde/datasets";
 import { parse as parseYaml } from "yaml";
 import { CliError, EXIT } from "./exit-codes.js";
 
@@ -585,8 +585,16 @@ export function writeFileAt(path: string, content: string | Uint8Array): void {
 export function detectColumns(text: string, ext: string, label?: string, target?: string): { label?: string; target?: string } {
   if (label !== undefined || target !== undefined) return { ...(label !== undefined ? { label } : {}), ...(target !== undefined ? { target } : {}) };
   let names: string[] = [];
-  if (ext === ".csv") names = (text.split(/\r?\n/, 1)[0] ?? "").split(",").map((s) => s.trim().replace(/^"|"$/g, ""));
-  else {
+  if (ext !== ".json") {
+    try {
+      names = [...parseCsvWithInfo(text).info.columns]; // header (or none) and delimiter detected as parseCsv does
+    } catch {
+      // A text label column fails the plain parse: read the names from the first row instead.
+      const first = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#")) ?? "";
+      const delim = first.includes(",") ? "," : first.includes("\t") ? "\t" : first.includes(";") ? ";" : " ";
+      names = first.split(delim).map((s) => s.trim().replace(/^"|"$/g, "")).filter((s) => s !== "");
+    }
+  } else {
     try {
       const v = JSON.parse(text) as unknown;
       const rec = Array.isArray(v) ? v[0] : (v as { records?: unknown[]; columns?: string[] }).columns ?? (v as { records?: unknown[] }).records?.[0];
@@ -598,4 +606,49 @@ export function detectColumns(text: string, ext: string, label?: string, target?
   if (names.includes("label")) return { label: "label" };
   if (names.includes("target")) return { target: "target" };
   return {};
+}
+
+/** Options of {@link readDataFile}. */
+export interface ReadDataFileOptions {
+  /** Label column (default: a column named "label", if any). */
+  readonly label?: string;
+  /** Target column (default: a column named "target", if any). */
+  readonly target?: string;
+  /** CSV options (`header`, `delimiter`), e.g. from `csvOptionsFromFlags`. */
+  readonly csv?: { readonly header?: boolean; readonly delimiter?: string };
+  /** What the file is, for messages (default "data file"). */
+  readonly what?: string;
+  /** Print `read N rows ...` to stderr (default true). */
+  readonly log?: boolean;
+}
+
+/**
+ * Read a `.csv` (or any text table) or `.json` data set file and say how many rows were read, so no
+ * row is ever lost silently (a headerless numpy.savetxt file keeps its first row; see `parseCsv`).
+ * @param path - the file
+ * @param options - label/target columns, CSV options, wording, logging
+ * @returns the data set and the number of rows read
+ * @throws CliError exit 3 for a missing file; KineticError PARSE_ERROR for bad content
+ * @example
+ * ```ts
+ * const { dataset, rows } = readDataFile(flags.input, { csv: csvOptionsFromFlags(flags), what: "input file" });
+ * ```
+ */
+export function readDataFile(path: string, options: ReadDataFileOptions = {}): { dataset: Dataset; rows: number } {
+  const what = options.what ?? "data file";
+  const text = readText(path, what);
+  const ext = extname(path).toLowerCase();
+  let dataset: Dataset;
+  let note = "";
+  if (ext === ".json") {
+    dataset = parseJson(text, detectColumns(text, ext, options.label, options.target));
+  } else {
+    const r = parseCsvWithInfo(text, { ...(options.csv ?? {}), ...detectColumns(text, ext, options.label, options.target) });
+    dataset = r.dataset;
+    const delim = r.info.delimiter === "\t" ? "tab" : r.info.delimiter === "whitespace" ? "whitespace" : JSON.stringify(r.info.delimiter);
+    note = ` (${r.info.header ? "header row" : "no header row"}, delimiter ${delim}${r.info.indexColumnDropped ? ", index column dropped" : ""})`;
+  }
+  const rows = dataset.x.length / dataset.d;
+  if (options.log !== false) process.stderr.write(`read ${rows} rows × ${dataset.d} feature column(s) from ${path}${note}\n`);
+  return { dataset, rows };
 }
