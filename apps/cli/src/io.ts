@@ -55,6 +55,8 @@ interface StagedOutput {
   readonly target: string;
 }
 const staged: StagedOutput[] = [];
+/** Output directories created by this process (removed again by {@link discardOutputs} while they hold nothing but the marker). */
+const created: string[] = [];
 /** Temporary files of writes in progress (removed by {@link discardOutputs} on a hard stop). */
 const openTemps = new Set<string>();
 let tempSeq = 0;
@@ -106,8 +108,9 @@ export function isOutputDir(dir: string): boolean {
   return existsSync(join(dir, "config.json")) && (existsSync(join(dir, "summary.json")) || existsSync(join(dir, "report.md")));
 }
 
+/** An empty directory, or one holding only the marker (a run that failed before writing anything). */
 function isEmptyDir(p: string): boolean {
-  return statSync(p).isDirectory() && readdirSync(p).length === 0;
+  return statSync(p).isDirectory() && readdirSync(p).every((f) => f === OUTPUT_MARKER);
 }
 
 function mkdirOut(abs: string, shown: string): void {
@@ -157,6 +160,7 @@ export function prepareOutDir(out: string, force: boolean, options: PrepareOutDi
   }
   removeStaleSiblings(abs);
   if (!existsSync(abs) || isEmptyDir(abs)) {
+    if (!existsSync(abs)) created.push(abs);
     mkdirOut(abs, shown);
     return abs;
   }
@@ -233,6 +237,13 @@ export function discardOutputs(): void {
   for (const t of openTemps) rmSync(t, { force: true });
   openTemps.clear();
   for (const s of staged.splice(0)) rmSync(s.staging, { recursive: true, force: true });
+  for (const d of created.splice(0)) {
+    try {
+      if (isEmptyDir(d)) rmSync(d, { recursive: true, force: true });
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** An open file written under a temporary name and renamed over its target when committed. */

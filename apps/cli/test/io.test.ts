@@ -7,6 +7,7 @@ import { csvOptionsFromFlags, toExit } from "../src/common.js";
 import { EXIT, CliError } from "../src/exit-codes.js";
 import {
   OUTPUT_MARKER,
+  readDataFile,
   STREAM_CHUNK,
   commitOutputs,
   createCsvWriter,
@@ -162,6 +163,18 @@ describe("output directories", () => {
     expect(readFileSync(join(out, "report.md"), "utf8")).toBe("old");
   });
 
+  it("a command that fails before writing anything leaves no output directory behind", () => {
+    const dir = tmp();
+    const out = join(dir, "new");
+    prepareOutDir(out, false);
+    discardOutputs();
+    expect(readdirSync(dir)).toEqual([]);
+    // a directory holding only the marker counts as empty
+    mkdirSync(out);
+    writeFileSync(join(out, OUTPUT_MARKER), "x");
+    expect(prepareOutDir(out, false)).toBe(out);
+  });
+
   it("--force never replaces a directory kinetic-nde did not write; leftovers of killed runs are removed", () => {
     const dir = tmp();
     mkdirSync(join(dir, "mine"));
@@ -221,5 +234,30 @@ describe("error messages", () => {
     expect(makeCheck("a", "a", 1.001, 1, 0.01).message).toContain("observed 1.001 vs expected 1 (tol 0.01) — pass");
     const bound = makeBoundCheck("err", "error below 1e-3", 0.0010000001, 1e-3);
     expect(bound.message).toContain("observed 0.0010000001 > 0.001 — FAIL");
+  });
+});
+
+describe("readDataFile", () => {
+  it("reads every row of headerless, whitespace and pandas files, finds the label column and says how many rows it read", () => {
+    const dir = tmp();
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      writeFileSync(join(dir, "np.txt"), "1.0 2.0\n3.0 4.0\n5.0 6.0\n");
+      const a = readDataFile(join(dir, "np.txt"), { what: "input file" });
+      expect([a.rows, a.dataset.d]).toEqual([3, 2]);
+      writeFileSync(join(dir, "pd.csv"), ",x,label\n0,0.5,0\n1,1.5,1\n");
+      const b = readDataFile(join(dir, "pd.csv"));
+      expect([b.rows, b.dataset.d, Array.from(b.dataset.labels!)]).toEqual([2, 1, [0, 1]]);
+      writeFileSync(join(dir, "h.csv"), "x;y\n1;2\n");
+      // --no-header: the names are data, and not numbers; --header --delimiter semicolon: one row
+      expect(() => readDataFile(join(dir, "h.csv"), { csv: csvOptionsFromFlags({ header: false, delimiter: "semicolon" }) })).toThrow(/"x" is not a finite number/);
+      expect(readDataFile(join(dir, "h.csv"), { csv: csvOptionsFromFlags({ header: true, delimiter: "semicolon" }) }).rows).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines[0]).toMatch(/^read 3 rows × 2 feature column\(s\) from .*np\.txt \(no header row, delimiter whitespace\)/);
+    expect(lines[1]).toMatch(/read 2 rows × 1 feature column\(s\) .*\(header row, delimiter ",", index column dropped\)/);
   });
 });
