@@ -18,6 +18,10 @@ const flagOfPath = new Map<string, string>();
  * Remember the command whose action is about to run (called by the program's `preAction` hook), so
  * error messages can name the user's flags.
  * @param cmd - the command
+ * @example
+ * ```ts
+ * program.hook("preAction", (_root, action) => setActiveCommand(action));
+ * ```
  */
 export function setActiveCommand(cmd: Command | undefined): void {
   activeCommand = cmd;

@@ -102,7 +102,16 @@ function removeStaleTemps(dir: string): void {
   walk(dir);
 }
 
-/** Is `dir` an output directory written by kinetic-nde (marker, or the files every run writes)? */
+/**
+ * Is `dir` an output directory written by kinetic-nde (the marker file, or the `config.json` plus
+ * `summary.json`/`report.md` every run writes)? Only such directories are replaced by `--force`.
+ * @param dir - a directory path
+ * @returns true when kinetic-nde wrote it
+ * @example
+ * ```ts
+ * isOutputDir("out/reproduce-all"); // true after a run
+ * ```
+ */
 export function isOutputDir(dir: string): boolean {
   if (existsSync(join(dir, OUTPUT_MARKER))) return true;
   return existsSync(join(dir, "config.json")) && (existsSync(join(dir, "summary.json")) || existsSync(join(dir, "report.md")));

@@ -26,7 +26,14 @@ function tableColumns(name: string, t: DataTable): ArrayLike<number>[] {
 /**
  * Write a data table as `data/<name>.csv` (header row, streamed in chunks of rows) and
  * `data/<name>.npy` (a `(rows, columns)` float64 array, columns in the CSV header's order).
+ * @param dir - the result directory
+ * @param name - the series name
+ * @param table - the table
  * @returns the two relative paths
+ * @example
+ * ```ts
+ * writeTable(outDir, "final", { columns: ["x"], data: { x: particles } }); // data/final.csv, data/final.npy
+ * ```
  */
 export function writeTable(dir: string, name: string, table: DataTable): string[] {
   const cols = tableColumns(name, table);
@@ -41,7 +48,14 @@ export function writeTable(dir: string, name: string, table: DataTable): string[
  * Write a grid field as `data/<name>.field.csv` (long format `x,y,value`, y outer), and as
  * `data/<name>.field.npy` (values, shape `(ny, nx)`), `data/<name>.field-x.npy` (nx) and
  * `data/<name>.field-y.npy` (ny).
+ * @param dir - the result directory
+ * @param name - the field name
+ * @param f - the field (`values[iy * nx + ix]`)
  * @returns the relative paths
+ * @example
+ * ```ts
+ * writeField(outDir, "density", { x: centers, y: times, values: f }); // np.load(...).shape == (ny, nx)
+ * ```
  */
 export function writeField(dir: string, name: string, f: GridField): string[] {
   const nx = f.x.length, ny = f.y.length;
