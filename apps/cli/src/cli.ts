@@ -5,7 +5,7 @@
 import { Command, CommanderError, Help, type Option } from "commander";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.js";
 import { VERSION, setActiveCommand, toExit } from "./common.js";
-import { commitOutputs, discardOutputs } from "./io.js";
+import { commitOutputs, discardOutputs, setOutIsDefault } from "./io.js";
 import { installSignalHandlers } from "./signals.js";
 import { registerReproduce } from "./commands/reproduce.js";
 import { registerList } from "./commands/list.js";
@@ -122,7 +122,10 @@ Examples:
   $ kinetic-nde solve vlasov --sigma tanh --w -1 --b 0.5 --T 2
   $ kinetic-nde list experiments
 ${EXIT_CODES_HELP}`);
-  program.hook("preAction", (_root, action) => setActiveCommand(action));
+  program.hook("preAction", (_root, action) => {
+    setActiveCommand(action);
+    setOutIsDefault(action.options.some((o) => o.long === "--out") && action.getOptionValueSource("out") !== "cli");
+  });
   registerReproduce(program);
   registerSimulate(program);
   registerSolve(program);

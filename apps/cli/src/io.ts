@@ -132,11 +132,28 @@ function mkdirOut(abs: string, shown: string): void {
   }
 }
 
+/** Whether `--out` was left out on the command line (set by the program before each command runs). */
+let outIsDefault = false;
+
+/**
+ * Tell {@link prepareOutDir} whether the running command's `--out` was left out, so a default path
+ * gets a free `-2`, `-3`, ... suffix even when the command does not pass `unique` itself.
+ * @param isDefault - true when the user gave no `--out`
+ * @example
+ * ```ts
+ * setOutIsDefault(cmd.getOptionValueSource("out") !== "cli");
+ * ```
+ */
+export function setOutIsDefault(isDefault: boolean): void {
+  outIsDefault = isDefault;
+}
+
 /** Options of {@link prepareOutDir}. */
 export interface PrepareOutDirOptions {
   /**
    * The path is a default name, not one the user gave: when it exists and is not empty, use the
-   * first free `<out>-2`, `<out>-3`, ... instead (so default outputs never collide). Default false.
+   * first free `<out>-2`, `<out>-3`, ... instead (so default outputs never collide). Default: true
+   * when the running command's `--out` flag was left out (see {@link setOutIsDefault}), else false.
    */
   readonly unique?: boolean;
 }
@@ -161,7 +178,7 @@ export interface PrepareOutDirOptions {
 export function prepareOutDir(out: string, force: boolean, options: PrepareOutDirOptions = {}): string {
   let abs = resolve(out);
   let shown = out;
-  if (options.unique === true && !force) {
+  if ((options.unique ?? outIsDefault) && !force) {
     for (let k = 2; existsSync(abs) && !isEmptyDir(abs); k++) {
       abs = resolve(`${out}-${k}`);
       shown = `${out}-${k}`;

@@ -107,6 +107,18 @@ describe("output folders never collide and nothing is overwritten without --forc
     expect(b.stdout).toContain(join("out", "simulate-tanh-2"));
   });
 
+  it("the README's data set examples run in order, twice, without stopping on \"exists\"", () => {
+    const dir = tmp();
+    for (const k of [1, 2]) {
+      const g = run(["dataset", "generate", "moons", "--param", "nSamples=40", "--seed", "3", "--no-png"], dir);
+      expect(g.code, `${k}: ${g.stderr}`).toBe(0);
+    }
+    expect(readdirSync(join(dir, "out")).sort()).toEqual(["dataset-moons", "dataset-moons-2"]);
+    expect(run(["dataset", "inspect", "out/dataset-moons/moons.csv"], dir).code).toBe(0);
+    expect(run(["dataset", "convert", "out/dataset-moons/moons.csv", "moons.json"], dir).code).toBe(0);
+    expect(readFileSync(join(dir, "out", "dataset-moons", "moons.csv"))).toEqual(readFileSync(join(dir, "out", "dataset-moons-2", "moons.csv")));
+  });
+
   it("--force replaces the previous results as one unit (no stale file, no temporary left)", () => {
     const dir = tmp();
     expect(run(["simulate", "--d", "2", "--w", "-1", "--b", "0", "--particles", "20", "--layers", "2", "--no-png", "--out", "s"], dir).code).toBe(0);
