@@ -1,6 +1,7 @@
 /** Helpers shared by the commands: error → exit code mapping, flags → config objects. */
-import { isKineticError } from "@kinetic-nde/core";
-import { parseConfig } from "@kinetic-nde/experiments";
+import { formatValue, isKineticError } from "@kinetic-nde/core";
+import { describeIssues, parseConfig } from "@kinetic-nde/experiments";
+import type { Command } from "commander";
 import type { z } from "zod";
 import { CliError, EXIT } from "./exit-codes.js";
 import { readConfigFile } from "./io.js";
@@ -8,16 +9,196 @@ import { readConfigFile } from "./io.js";
 /** Version printed by `--version` and written into reports. */
 export const VERSION = "0.0.0";
 
-/** Map any thrown value to an exit code and a message for stderr. */
-export function toExit(e: unknown): { code: number; message: string } {
-  if (e instanceof CliError) return { code: e.exitCode, message: e.message };
-  if (isKineticError(e)) {
-    const code = e.code === "SOLVER_FAILED" ? EXIT.CHECK_FAILED : EXIT.USAGE;
-    const msg = e.message.startsWith("invalid argument") || e.message.startsWith("shape mismatch") ? e.message : `error (${e.code}): ${e.message}`;
-    return { code, message: msg.startsWith("error") ? msg : `error: ${msg}` };
+/** The command being run (set by the program before its action), for flag names in messages. */
+let activeCommand: Command | undefined;
+/** Config field paths (without the `config.` prefix) set from flags, mapped to the flag that set them. */
+const flagOfPath = new Map<string, string>();
+
+/**
+ * Remember the command whose action is about to run (called by the program's `preAction` hook), so
+ * error messages can name the user's flags.
+ * @param cmd - the command
+ * @example
+ * ```ts
+ * program.hook("preAction", (_root, action) => setActiveCommand(action));
+ * ```
+ */
+export function setActiveCommand(cmd: Command | undefined): void {
+  activeCommand = cmd;
+}
+
+/** `--long` name of the option whose attribute is `key` on the active command (else kebab-case of `key`). */
+function flagName(key: string): string {
+  const opt = activeCommand?.options.find((o) => o.attributeName() === key);
+  if (opt?.long !== undefined) return opt.long;
+  return `--${key.replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a}-${b.toLowerCase()}`)}`;
+}
+
+/**
+ * Record that the config field at `path` (dotted, e.g. `"initial.std"`) was set by the flag whose
+ * commander attribute is `flag`: error messages about `config.<path>` then name the flag.
+ * {@link fieldsFromFlags} calls it for every flag it maps; commands that build configs by hand call it.
+ * @param flag - commander attribute name, e.g. `"stepsPerLayer"`
+ * @param path - config path, e.g. `"stepsPerLayer"` or `"grid.n"`
+ * @example
+ * ```ts
+ * noteFlagPath("xMin", "grid.xMin");
+ * ```
+ */
+export function noteFlagPath(flag: string, path: string): void {
+  flagOfPath.set(path, flagName(flag));
+}
+
+/** Options the user gave on the command line (not defaults), as `--flag value` text. */
+function givenFlags(): string[] {
+  const cmd = activeCommand;
+  if (cmd === undefined) return [];
+  const skip = new Set(["out", "force", "png", "quiet", "json", "config", "help", "version"]);
+  const out: string[] = [];
+  for (const o of cmd.options) {
+    const key = o.attributeName();
+    if (skip.has(key) || cmd.getOptionValueSource(key) !== "cli") continue;
+    const v: unknown = cmd.getOptionValue(key);
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out.push(`${o.long ?? key} ${k}=${typeof x === "string" ? x : JSON.stringify(x)}`);
+    } else if (typeof v === "boolean") out.push(v ? (o.long ?? key) : `--no-${key}`);
+    else out.push(`${o.long ?? key} ${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
+  return out;
+}
+
+/** Display name of a config path: the flag that set it, else `config.<path>`. */
+function displayPath(path: string): string {
+  const bare = path.startsWith("config.") ? path.slice("config.".length) : path === "config" ? "" : path;
+  for (let p = bare; p.length > 0; ) {
+    const flag = flagOfPath.get(p);
+    if (flag !== undefined) return flag + bare.slice(p.length);
+    const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
+    if (cut <= 0) break;
+    p = p.slice(0, cut);
+  }
+  // Fallback: a top-level field named like an option the user gave (`--format`, `--param key=value`).
+  const cmd = activeCommand;
+  if (cmd !== undefined && bare !== "") {
+    const head = /^[^.[]+/.exec(bare)![0];
+    const rest = bare.slice(head.length);
+    for (const o of cmd.options) {
+      const key = o.attributeName();
+      if (cmd.getOptionValueSource(key) !== "cli") continue;
+      if (key === head) return (o.long ?? key) + rest;
+      if (`${key}s` === head && rest.startsWith(".")) return `${o.long ?? key} ${rest.slice(1)}`;
+    }
+  }
+  return path;
+}
+
+/** The value the user gave for the flag that `display` names (`--w`), if it was given on the command line. */
+function givenValueOf(display: string): unknown {
+  const cmd = activeCommand;
+  const o = cmd?.options.find((x) => x.long === display);
+  if (cmd === undefined || o === undefined || cmd.getOptionValueSource(o.attributeName()) !== "cli") return undefined;
+  return cmd.getOptionValue(o.attributeName());
+}
+
+/** Rule text for a zod union issue: what each alternative expects, e.g. "a number or an array". */
+function unionRule(issue: { errors?: readonly (readonly { code: string; path: readonly PropertyKey[]; expected?: string; values?: readonly unknown[] }[])[] }): string | undefined {
+  const alts: string[] = [];
+  const article = (t: string): string => (t === "int" ? "an integer" : t === "array" ? "a list (JSON array)" : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+  for (const branch of issue.errors ?? []) {
+    const top = branch.find((i) => i.path.length === 0);
+    if (top === undefined) continue;
+    if (top.code === "invalid_type" && top.expected !== undefined) alts.push(article(top.expected));
+    else if (top.code === "invalid_value" && top.values !== undefined) alts.push(`one of ${top.values.map((v) => JSON.stringify(v)).join(", ")}`);
+  }
+  const uniq = [...new Set(alts)];
+  return uniq.length > 0 ? uniq.join(" or ") : undefined;
+}
+
+interface ZodLikeError {
+  readonly issues: readonly (z.core.$ZodIssue & { errors?: unknown })[];
+}
+
+function isZodError(e: unknown): e is ZodLikeError & Error {
+  return e instanceof Error && e.name === "ZodError" && Array.isArray((e as unknown as ZodLikeError).issues);
+}
+
+/** One message per zod issue, naming flags where a flag set the field. */
+function zodMessages(issues: ZodLikeError["issues"]): string[] {
+  return describeIssues(issues).map((d, i) => {
+    const raw = issues[i]!;
+    let rule = d.rule;
+    if (raw.code === "invalid_union") rule = unionRule(raw as never) ?? "a valid value";
+    const where = displayPath(d.path);
+    const value = d.value === undefined && !("input" in raw) ? givenValueOf(where) : d.value;
+    const shown = raw.code === "unrecognized_keys" ? raw.keys.map((k) => JSON.stringify(k)).join(", ") : formatValue(value);
+    return `invalid argument: \`${where}\` must be ${rule}; got ${shown}`;
+  });
+}
+
+function joinMessages(lines: readonly string[]): string {
+  return lines.length === 1 ? `error: ${lines[0]}` : `error: ${lines.length} invalid fields:\n  ${lines.join("\n  ")}`;
+}
+
+/** Replace `` `config.<path>` `` in a message by the flag that set the field. */
+function withFlagNames(message: string): string {
+  return message.replace(/`(config(?:\.[A-Za-z0-9_]+|\[\d+\])*)`/g, (_m, p: string) => `\`${displayPath(p)}\``);
+}
+
+/** Exit codes of the KineticError codes. */
+const KINETIC_EXIT: Readonly<Record<string, number>> = {
+  SOLVER_FAILED: EXIT.CHECK_FAILED,
+  TOO_LARGE: EXIT.TOO_LARGE,
+};
+
+const ALLOCATION = /Invalid typed array length|Array buffer allocation failed|Invalid array length|Invalid string length|allocation failed|Array buffer/i;
+
+/**
+ * Map any thrown value to an exit code and a one-line (or one line per invalid field) message for
+ * stderr; never a stack trace unless `KINETIC_NDE_DEBUG=1`.
+ * - CliError: its code and message; KineticError: TOO_LARGE → 4, SOLVER_FAILED → 1, others → 2,
+ *   config field paths set by flags named by the flag (`--w`, not `config.w`);
+ * - zod errors: the field path (or flag), the rule and the value → 2;
+ * - RangeError from an allocation (a size too large) → 4, naming the flags given; other
+ *   RangeError → 2; file system errors → 3; AbortError → 130; anything else → 70 (internal error).
+ * @param e - the thrown value
+ * @returns exit code and message
+ * @example
+ * ```ts
+ * const { code, message } = toExit(e);
+ * process.stderr.write(message + "\n");
+ * process.exitCode = code;
+ * ```
+ */
+export function toExit(e: unknown): { code: number; message: string } {
+  const debug = process.env["KINETIC_NDE_DEBUG"] === "1" && e instanceof Error && e.stack !== undefined ? `\n${e.stack}` : "";
+  const given = givenFlags();
+  const context = given.length > 0 ? ` (flags given: ${given.join(" ")})` : "";
+  if (e instanceof CliError) return { code: e.exitCode, message: withFlagNames(e.message) + debug };
+  if (isKineticError(e)) {
+    const code = KINETIC_EXIT[e.code] ?? EXIT.USAGE;
+    if (isZodError(e.cause)) return { code, message: joinMessages(zodMessages(e.cause.issues)) + debug };
+    let msg = withFlagNames(e.message);
+    const known = /^(invalid argument|shape mismatch|too large|error)\b/.test(msg);
+    if (!known) msg = `error (${e.code}): ${msg}`;
+    else if (!msg.startsWith("error")) msg = `error: ${msg}`;
+    // A message about a derived quantity (not a config field, not a flag): say which flags led to it.
+    if (!/`(--|config\b)/.test(msg) && !msg.includes("--") && e.code !== "NOT_FOUND") msg += context;
+    return { code, message: msg + debug };
+  }
+  if (isZodError(e)) return { code: EXIT.USAGE, message: joinMessages(zodMessages(e.issues)) + debug };
   if (e instanceof Error && e.name === "AbortError") return { code: EXIT.INTERRUPTED, message: "interrupted" };
-  return { code: EXIT.CHECK_FAILED, message: `error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` };
+  if (e instanceof RangeError) {
+    if (ALLOCATION.test(e.message)) {
+      return { code: EXIT.TOO_LARGE, message: `error: too large: the requested sizes do not fit in memory (${e.message})${context}; reduce them` + debug };
+    }
+    return { code: EXIT.USAGE, message: `error: a value is out of range (${e.message})${context}` + debug };
+  }
+  const errno = e as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof errno.code === "string" && typeof errno.syscall === "string") {
+    return { code: errno.code === "ENOMEM" ? EXIT.TOO_LARGE : EXIT.IO, message: `error: ${errno.syscall} failed: ${e.message}` + debug };
+  }
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { code: EXIT.INTERNAL, message: `internal error: ${what.split("\n")[0]}${context} (a bug; rerun with KINETIC_NDE_DEBUG=1 for the stack trace)` + debug };
 }
 
 /** Parse a flag value: numbers stay numbers, "true"/"false" booleans, JSON arrays/objects parsed, else the string. */
@@ -98,7 +279,57 @@ export function fieldsFromFlags(flags: Record<string, unknown>, mapping: Record<
   for (const [flag, path] of Object.entries(mapping)) {
     const v = flags[flag];
     if (v === undefined) continue;
+    noteFlagPath(flag, path);
     out = collectSet(`${path}=${typeof v === "string" ? v : JSON.stringify(v)}`, out);
+  }
+  return out;
+}
+
+/** The CSV flags of commands that read data files (see {@link addCsvOptions}). */
+export interface CsvFlags {
+  /** `--header` (true) / `--no-header` (false); undefined: detect. */
+  header?: boolean;
+  /** `--delimiter`: `,` `tab` `;` `whitespace` (or the characters themselves); undefined: detect. */
+  delimiter?: string;
+}
+
+/**
+ * Add `--header`, `--no-header` and `--delimiter <d>` to a command that reads CSV files.
+ * @param cmd - the command
+ * @returns the same command (for chaining)
+ * @example
+ * ```ts
+ * addCsvOptions(program.command("simulate")).option(...)
+ * ```
+ */
+export function addCsvOptions(cmd: Command): Command {
+  return cmd
+    .option("--header", "the first row of a CSV input is a header of column names (default: detected: a header iff a field of the first row is not a number while its column is numeric below)")
+    .option("--no-header", "a CSV input has no header row: every row is data (columns x0, x1, ...)")
+    .option("--delimiter <d>", "CSV field separator: comma, tab, semicolon, whitespace (runs of spaces, as numpy.savetxt writes), or one character (default: detected from the first row)");
+}
+
+const DELIMITER_NAMES: Readonly<Record<string, string>> = { comma: ",", ",": ",", tab: "\t", "\\t": "\t", "\t": "\t", semicolon: ";", ";": ";", whitespace: "whitespace", space: "whitespace", " ": "whitespace", auto: "auto" };
+
+/**
+ * CSV parse options from the `--header`/`--no-header`/`--delimiter` flags.
+ * @param flags - the command's flags
+ * @returns `{ header?, delimiter? }` for `parseCsv` / {@link readDataFile}
+ * @throws CliError exit 2 for a delimiter that is not a name or a single character
+ * @example
+ * ```ts
+ * const ds = parseCsv(text, { ...csvOptionsFromFlags(flags), label: "label" });
+ * ```
+ */
+export function csvOptionsFromFlags(flags: CsvFlags): { header?: boolean; delimiter?: string } {
+  const out: { header?: boolean; delimiter?: string } = {};
+  if (flags.header !== undefined) out.header = flags.header;
+  if (flags.delimiter !== undefined) {
+    const d = DELIMITER_NAMES[flags.delimiter.toLowerCase()] ?? (flags.delimiter.length === 1 && !/["\r\n]/.test(flags.delimiter) ? flags.delimiter : undefined);
+    if (d === undefined) {
+      throw new CliError(EXIT.USAGE, `invalid argument: \`--delimiter\` must be comma, tab, semicolon, whitespace or a single character; got ${JSON.stringify(flags.delimiter)}`);
+    }
+    out.delimiter = d;
   }
   return out;
 }

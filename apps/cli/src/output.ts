@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { ExperimentResult } from "@kinetic-nde/experiments";
 import { EXIT } from "./exit-codes.js";
-import { jsonText, prepareOutDir, writeOut } from "./io.js";
+import { finalPath, jsonText, prepareOutDir, writeOut } from "./io.js";
 import { writeResult } from "./results.js";
 
 /** Common output flags. */
@@ -12,9 +12,14 @@ export interface OutputFlags {
   png?: boolean;
 }
 
-/** Resolve and prepare `--out` (default `./out/<command>-<id>`). */
+/**
+ * Resolve and prepare `--out`. Without `--out` the default `./out/<command>-<id>` is used, or the
+ * first free `-2`, `-3`, ... suffix when it is taken (default outputs never collide; `--force`
+ * replaces the default one instead).
+ */
 export function outDirFor(flags: OutputFlags, command: string, id: string): string {
-  return prepareOutDir(flags.out ?? join("out", `${command}-${id}`), flags.force ?? false);
+  if (flags.out !== undefined) return prepareOutDir(flags.out, flags.force ?? false);
+  return prepareOutDir(join("out", `${command}-${id}`), flags.force ?? false, { unique: true });
 }
 
 /**
@@ -26,7 +31,7 @@ export function finish(outDir: string, result: ExperimentResult, statuses: reado
   writeOut(outDir, "config.json", jsonText({ seed: result.seed, config: result.config }));
   const lines: string[] = [];
   for (const [k, v] of Object.entries(result.summary)) lines.push(`  ${k}: ${typeof v === "number" ? Number(v.toPrecision(8)) : v}`);
-  process.stdout.write(`${result.id}\n${lines.join("\n")}\noutput: ${outDir}\n`);
+  process.stdout.write(`${result.id}\n${lines.join("\n")}\noutput: ${finalPath(outDir)}\n`);
   const bad = statuses.filter((s) => s !== "success");
   const failed = result.checks.filter((c) => !c.passed);
   for (const c of failed) process.stderr.write(`FAIL ${c.message}\n`);
@@ -36,4 +41,6 @@ export function finish(outDir: string, result: ExperimentResult, statuses: reado
 
 /** Common output options text for help. */
 export const OUTPUT_HELP = `
-Outputs (in --out): data/*.csv, result.json, summary.json, figures/*.svg and *.png, config.json.`;
+Outputs (in --out): data/*.csv and data/*.npy (the same tables for numpy.load), result.json,
+summary.json, figures/*.svg and *.png, config.json. Default --out: out/<command>-<id>, or -2, -3, ...
+when taken; --force replaces a previous output directory as a whole.`;

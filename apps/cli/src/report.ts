@@ -25,6 +25,10 @@ export interface ReportInput {
   readonly notRun: readonly string[];
   readonly interrupted: boolean;
   readonly version: string;
+  /** The run has not finished (the report is rewritten after every experiment). */
+  readonly inProgress?: boolean;
+  /** The signal that interrupted the run, if any. */
+  readonly signal?: string;
 }
 
 function esc(s: string): string {
@@ -35,11 +39,35 @@ function mdCell(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
+function fmtDigits(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(digits - 1);
+  return String(Number(v.toPrecision(digits)));
+}
+
 function fmt(v: number | string | boolean): string {
   if (typeof v !== "number") return String(v);
-  if (!Number.isFinite(v)) return String(v);
-  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(4);
-  return String(Number(v.toPrecision(6)));
+  return fmtDigits(v, 6);
+}
+
+/**
+ * Observed and expected values of a check with as many significant digits as it takes for two
+ * different numbers to print differently (6 at least, 17 at most).
+ */
+function fmtPair(observed: number, expected: number): [string, string] {
+  for (let digits = 6; digits < 17; digits++) {
+    const a = fmtDigits(observed, digits), b = fmtDigits(expected, digits);
+    if (a !== b || observed === expected) return [a, b];
+  }
+  return [fmtDigits(observed, 17), fmtDigits(expected, 17)];
+}
+
+/** Banner of a report that is not complete, or undefined for a complete one. */
+function partialNote(input: ReportInput): string | undefined {
+  const by = input.signal !== undefined ? `${input.signal === "SIGINT" ? "Ctrl-C / SIGINT" : input.signal}` : "Ctrl-C";
+  if (input.inProgress === true) return `**Partial**: the run had not finished when this report was written${input.interrupted ? ` (interrupted by ${by})` : ""}; the experiments listed as not run have no results.`;
+  if (input.interrupted) return `**Interrupted** (${by}): this report is partial; the experiments listed as not run were skipped.`;
+  return undefined;
 }
 
 function counts(input: ReportInput): { passed: number; failed: number; errors: number } {
@@ -59,7 +87,8 @@ export function reportMarkdown(input: ReportInput): string {
   L.push(`- kinetic-nde ${input.version}; seed ${input.seed}; preset ${input.quick ? "quick" : "default"}`);
   L.push(`- experiments run: ${input.entries.length}${input.notRun.length > 0 ? `; not run: ${input.notRun.join(", ")}` : ""}`);
   L.push(`- checks: ${c.passed} passed, ${c.failed} failed${c.errors > 0 ? `; ${c.errors} experiment(s) raised an error` : ""}`);
-  if (input.interrupted) L.push("", `> **Interrupted** (Ctrl-C): this report is partial; the experiments listed as not run were skipped.`);
+  const note = partialNote(input);
+  if (note !== undefined) L.push("", `> ${note}`);
   L.push("", "| experiment | checks | outcome |", "|---|---|---|");
   for (const e of input.entries) {
     const n = e.result?.checks.length ?? 0;
@@ -79,7 +108,8 @@ export function reportMarkdown(input: ReportInput): string {
     for (const [k, v] of Object.entries(r.summary)) L.push(`| ${mdCell(k)} | ${mdCell(fmt(v))} |`);
     L.push("", "### Checks", "", "| check | claim | observed | expected | tolerance | outcome |", "|---|---|---|---|---|---|");
     for (const ch of r.checks) {
-      L.push(`| ${mdCell(ch.name)} | ${mdCell(ch.claim)} | ${fmt(ch.observed)} | ${fmt(ch.expected)} | ${fmt(ch.tolerance)} | ${ch.passed ? "pass" : "**FAIL**"} |`);
+      const [o, x] = fmtPair(ch.observed, ch.expected);
+      L.push(`| ${mdCell(ch.name)} | ${mdCell(ch.claim)} | ${o} | ${x} | ${fmt(ch.tolerance)} | ${ch.passed ? "pass" : "**FAIL**"} |`);
     }
     L.push("", "### Figures", "");
     for (const f of e.files?.figures ?? []) {
@@ -105,7 +135,8 @@ figcaption{font-size:.9rem;color:#555}pre{background:#f6f8fa;padding:.6rem;overf
 </style></head><body>`);
   H.push(`<h1>kinetic-nde reproduction report</h1>`);
   H.push(`<p>kinetic-nde ${esc(input.version)}; seed ${input.seed}; preset ${input.quick ? "quick" : "default"}. Checks: <span class="pass">${c.passed} passed</span>, <span class="${c.failed > 0 ? "fail" : ""}">${c.failed} failed</span>${c.errors > 0 ? `; <span class="fail">${c.errors} experiment(s) raised an error</span>` : ""}.</p>`);
-  if (input.interrupted) H.push(`<p class="banner"><strong>Interrupted</strong> (Ctrl-C): this report is partial. Not run: ${esc(input.notRun.join(", "))}.</p>`);
+  const note = partialNote(input);
+  if (note !== undefined) H.push(`<p class="banner">${esc(note).replace(/\*\*([^*]+)\*\*/, "<strong>$1</strong>")} Not run: ${esc(input.notRun.join(", ") || "none")}.</p>`);
   H.push(`<table><tr><th>experiment</th><th>checks</th><th>outcome</th></tr>`);
   for (const e of input.entries) {
     const n = e.result?.checks.length ?? 0;
@@ -126,7 +157,8 @@ figcaption{font-size:.9rem;color:#555}pre{background:#f6f8fa;padding:.6rem;overf
     for (const [k, v] of Object.entries(r.summary)) H.push(`<tr><td>${esc(k)}</td><td>${esc(fmt(v))}</td></tr>`);
     H.push(`</table><h3>Checks</h3><table><tr><th>check</th><th>claim</th><th>observed</th><th>expected</th><th>tolerance</th><th>outcome</th></tr>`);
     for (const ch of r.checks) {
-      H.push(`<tr><td>${esc(ch.name)}</td><td>${esc(ch.claim)}</td><td>${fmt(ch.observed)}</td><td>${fmt(ch.expected)}</td><td>${fmt(ch.tolerance)}</td><td class="${ch.passed ? "pass" : "fail"}">${ch.passed ? "pass" : "FAIL"}</td></tr>`);
+      const [o, x] = fmtPair(ch.observed, ch.expected);
+      H.push(`<tr><td>${esc(ch.name)}</td><td>${esc(ch.claim)}</td><td>${o}</td><td>${x}</td><td>${fmt(ch.tolerance)}</td><td class="${ch.passed ? "pass" : "fail"}">${ch.passed ? "pass" : "FAIL"}</td></tr>`);
     }
     H.push(`</table><h3>Figures</h3>`);
     for (const f of e.files?.figures ?? []) {

@@ -94,7 +94,7 @@ describe("moments", () => {
     expect(r.stderr).toContain('config file "nope.yaml" does not exist');
   });
 
-  it("refuses a non-empty output directory without --force (exit 2), accepts it with --force", () => {
+  it("refuses a non-empty output directory without --force (exit 2); --force never replaces a directory kinetic-nde did not write", () => {
     const dir = tmp();
     mkdirSync(join(dir, "o"));
     writeFileSync(join(dir, "o", "keep.txt"), "x");
@@ -102,8 +102,9 @@ describe("moments", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("exists and is not empty; use --force");
     const f = run(["moments", "--out", "o", "--force"], dir);
-    expect(f.code).toBe(0);
-    expect(readdirSync(join(dir, "o"))).toContain("keep.txt");
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain("was not written by kinetic-nde");
+    expect(readdirSync(join(dir, "o"))).toEqual(["keep.txt"]);
   });
 });
 
@@ -168,7 +169,7 @@ describe("simulate", () => {
   it("an SDE method without noise is a usage error", () => {
     const r = run(["simulate", "--method", "milstein", "--out", "x"], tmp());
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("`config.method` must be an ODE method");
+    expect(r.stderr).toContain("`--method` must be an ODE method");
   });
 });
 
@@ -194,7 +195,7 @@ describe("solve", () => {
   it("a grid with xMax ≤ xMin names the field (exit 2)", () => {
     const r = run(["solve", "vlasov", "--x-min", "1", "--x-max", "0", "--n", "10", "--out", "x"], tmp());
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("`config.grid.xMax`");
+    expect(r.stderr).toContain("`--x-max`");
   });
 });
 

@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { expectKineticError } from "@kinetic-nde/core";
 import { createDataset } from "./dataset.js";
-import { parseCsv, toCsv } from "./csv.js";
+import { parseCsv, parseCsvWithInfo, toCsv } from "./csv.js";
 import { parseJson, toJson } from "./json.js";
 import { loadIris } from "./iris.js";
 import { makeMoons, makeRegression2D } from "./synthetic.js";
@@ -137,5 +138,110 @@ describe("JSON parsing errors", () => {
   ];
   it.each(malformed)("%s → PARSE_ERROR", (_n, text, opts, re) => {
     expectKineticError(() => parseJson(text, opts), "PARSE_ERROR", re);
+  });
+});
+
+describe("CSV header detection and foreign writers (numpy, pandas)", () => {
+  // np.savetxt("a.txt", np.array([[0.5, -1.25], [0.1, 3.0], [-2.0, 1e-300]])) — no header, delimiter " ", fmt "%.18e"
+  const savetxt =
+    "5.000000000000000000e-01 -1.250000000000000000e+00\n" +
+    "1.000000000000000056e-01 3.000000000000000000e+00\n" +
+    "-2.000000000000000000e+00 1.000000000000000030e-300\n";
+  const values = [0.5, -1.25, 0.1, 3, -2, 1e-300];
+
+  it("numpy.savetxt default output: no header detected, no row lost, columns x0, x1", () => {
+    const { dataset, info } = parseCsvWithInfo(savetxt);
+    expect(info).toEqual({ rows: 3, header: false, columns: ["x0", "x1"], delimiter: "whitespace", indexColumnDropped: false });
+    expect(Array.from(dataset.x)).toEqual(values);
+    expect(dataset.featureNames).toEqual(["x0", "x1"]);
+  });
+
+  it("numpy.savetxt with delimiter=',' and with header= (a '# ' comment line naming the columns)", () => {
+    const comma = savetxt.replace(/ /g, ",");
+    expect(parseCsvWithInfo(comma).info).toMatchObject({ rows: 3, header: false, delimiter: "," });
+    expect(Array.from(parseCsv(comma).x)).toEqual(values);
+    const named = parseCsvWithInfo("# a b\n" + savetxt);
+    expect(named.info.rows).toBe(3);
+    expect(named.dataset.featureNames).toEqual(["a", "b"]);
+    expect(Array.from(named.dataset.x)).toEqual(values);
+    const tab = parseCsvWithInfo(savetxt.replace(/ /g, "\t"));
+    expect(tab.info).toMatchObject({ rows: 3, delimiter: "\t" });
+  });
+
+  it("a single-column numpy file keeps every row", () => {
+    const { dataset, info } = parseCsvWithInfo("1.000000000000000000e+00\n2.000000000000000000e+00\n3.000000000000000000e+00\n");
+    expect(info.rows).toBe(3);
+    expect(Array.from(dataset.x)).toEqual([1, 2, 3]);
+  });
+
+  it("pandas DataFrame.to_csv(): the default index column (empty name over 0, 1, 2, ...) is dropped", () => {
+    // pd.DataFrame({"x": [0.5, -1.25, 2.0], "y": [1.0, 2.0, 3.5], "label": [0, 1, 0]}).to_csv("d.csv")
+    const text = ",x,y,label\n0,0.5,1.0,0\n1,-1.25,2.0,1\n2,2.0,3.5,0\n";
+    const { dataset, info } = parseCsvWithInfo(text, { label: "label" });
+    expect(info).toEqual({ rows: 3, header: true, columns: ["x", "y", "label"], delimiter: ",", indexColumnDropped: true });
+    expect(Array.from(dataset.x)).toEqual([0.5, 1, -1.25, 2, 2, 3.5]);
+    expect(Array.from(dataset.labels!)).toEqual([0, 1, 0]);
+    // to_csv(index=False) writes a plain header
+    const plain = parseCsvWithInfo("x,y,label\n0.5,1.0,0\n-1.25,2.0,1\n2.0,3.5,0\n", { label: "label" });
+    expect(plain.info).toMatchObject({ rows: 3, header: true, indexColumnDropped: false });
+    expect(plain.dataset.x).toEqual(dataset.x);
+    // an empty first header cell over labels other than 0, 1, 2, ... is not an index: an error names it
+    expectKineticError(() => parseCsv(",x\n5,1\n6,2\n"), "PARSE_ERROR", /column 1 has an empty name/);
+  });
+
+  it("a headerless file with a text label column is not mistaken for a header", () => {
+    const { dataset, info } = parseCsvWithInfo("5.1,3.5,setosa\n4.9,3.0,setosa\n6.3,3.3,virginica\n", { label: "x2" });
+    expect(info).toMatchObject({ rows: 3, header: false });
+    expect(dataset.classNames).toEqual(["setosa", "virginica"]);
+    expect(Array.from(dataset.x)).toEqual([5.1, 3.5, 4.9, 3.0, 6.3, 3.3]);
+  });
+
+  it("explicit header: true keeps a numeric first record as names; header: false reads a text first record as data", () => {
+    const named = parseCsvWithInfo("0,1\n0.5,0.25\n", { header: true });
+    expect(named.info.rows).toBe(1);
+    expect(named.dataset.featureNames).toEqual(["0", "1"]);
+    const auto = parseCsvWithInfo("0,1\n0.5,0.25\n");
+    expect(auto.info.rows).toBe(2);
+    expectKineticError(() => parseCsv("x,y\n1,2\n", { header: false }), "PARSE_ERROR", /row 1 \(line 1\), column "x0": "x" is not a finite number/);
+  });
+
+  it("every delimiter: comma, tab, semicolon, whitespace runs", () => {
+    for (const [delimiter, text] of [
+      [",", "a,b\n1,2\n3,4\n"],
+      ["\t", "a\tb\n1\t2\n3\t4\n"],
+      [";", "a;b\n1;2\n3;4\n"],
+      ["whitespace", "a   b\n  1 \t 2\n3 4  \n"],
+    ] as const) {
+      const auto = parseCsvWithInfo(text);
+      expect(auto.info, JSON.stringify(text)).toMatchObject({ rows: 2, header: true, delimiter });
+      expect(Array.from(parseCsv(text, { delimiter }).x)).toEqual([1, 2, 3, 4]);
+    }
+    expectKineticError(() => parseCsv("x\n1\n", { header: "yes" as never }), "INVALID_ARGUMENT");
+    expectKineticError(() => toCsv(createDataset({ x: [1], d: 1 }), { delimiter: "whitespace" }), "INVALID_ARGUMENT");
+  });
+
+  it("leading comment lines keep the line numbers of messages right", () => {
+    expectKineticError(() => parseCsv("# made by hand\nx,y\n1,2\n3,abc\n"), "PARSE_ERROR", /row 2 \(line 4\), column "y"/);
+  });
+
+  const python = spawnSync("/usr/bin/python3", ["-c", "import numpy, pandas"], { stdio: "ignore" }).status === 0;
+  it.skipIf(!python)("files written by numpy.savetxt and DataFrame.to_csv read back with the same rows", () => {
+    const script = [
+      "import numpy as np, pandas as pd, sys",
+      "a = np.arange(12, dtype=float).reshape(6, 2) / 7 - 0.5",
+      "np.savetxt(sys.stdout, a)",
+      "sys.stdout.write('---\\n')",
+      "sys.stdout.write(pd.DataFrame(a, columns=['u', 'v']).to_csv())",
+    ].join("\n");
+    const r = spawnSync("/usr/bin/python3", ["-c", script], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const [np, pd] = r.stdout.split("---\n") as [string, string];
+    const expected = Array.from({ length: 12 }, (_, i) => i / 7 - 0.5);
+    const a = parseCsvWithInfo(np);
+    expect(a.info.rows).toBe(6);
+    expect(Array.from(a.dataset.x)).toEqual(expected);
+    const b = parseCsvWithInfo(pd);
+    expect(b.info).toMatchObject({ rows: 6, indexColumnDropped: true, columns: ["u", "v"] });
+    expect(Array.from(b.dataset.x)).toEqual(expected);
   });
 });

@@ -25,5 +25,6 @@ export * from "./synthetic.js";
 export * from "./iris.js";
 export * from "./preprocess.js";
 export * from "./csv.js";
+export * from "./npy.js";
 export * from "./json.js";
 export * from "./registry.js";

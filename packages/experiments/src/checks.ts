@@ -6,12 +6,24 @@
 import { requireFinite, requireNonNegative } from "@kinetic-nde/core";
 import type { Check } from "./types.js";
 
-function fmt(v: number): string {
+function fmt(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(3);
-  return Number(v.toPrecision(4)).toString();
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(digits - 1);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+/**
+ * Two numbers with the fewest significant digits (4 at least, 17 at most) that print them
+ * differently when they differ, so a failing check never reads "observed -2 vs expected -2".
+ */
+function fmtPair(a: number, b: number): [string, string] {
+  for (let digits = 4; digits < 17; digits++) {
+    const x = fmt(a, digits), y = fmt(b, digits);
+    if (x !== y || Object.is(a, b) || a === b) return [x, y];
+  }
+  return [fmt(a, 17), fmt(b, 17)];
 }
 
 /**
@@ -37,7 +49,8 @@ export function makeCheck(name: string, claim: string, observed: number, expecte
   requireFinite("expected", expected);
   requireNonNegative("tolerance", tolerance);
   const passed = Number.isFinite(observed) && Math.abs(observed - expected) <= tolerance;
-  const message = `${claim}: observed ${fmt(observed)} vs expected ${fmt(expected)} (tol ${fmt(tolerance)}) — ${passed ? "pass" : "FAIL"}`;
+  const [o, x] = fmtPair(observed, expected);
+  const message = `${claim}: observed ${o} vs expected ${x} (tol ${fmt(tolerance)}) — ${passed ? "pass" : "FAIL"}`;
   return Object.freeze({ name, claim, observed, expected, tolerance, passed, message });
 }
 
@@ -60,7 +73,8 @@ export function makeBoundCheck(name: string, claim: string, observed: number, bo
   requireNonNegative("bound", bound);
   const c = makeCheck(name, claim, observed, bound / 2, bound / 2);
   const passed = Number.isFinite(observed) && observed <= bound;
-  const message = `${claim}: observed ${fmt(observed)} ≤ ${fmt(bound)} — ${passed ? "pass" : "FAIL"}`;
+  const [o, b] = fmtPair(observed, bound);
+  const message = `${claim}: observed ${o} ${passed ? "≤" : ">"} ${b} — ${passed ? "pass" : "FAIL"}`;
   return Object.freeze({ ...c, passed, message });
 }
 

@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { EXPERIMENTS, allChecksPassed, getExperiment, resolveConfig, runExperiment } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { EXIT, CliError } from "../exit-codes.js";
-import { VERSION, collectSet, parseSeed } from "../common.js";
-import { jsonText, prepareOutDir, readConfigFile, writeOut } from "../io.js";
+import { VERSION, collectSet, parseSeed, toExit } from "../common.js";
+import { finalPath, jsonText, prepareOutDir, readConfigFile, writeOut } from "../io.js";
 import { createProgress } from "../progress.js";
-import { reportHtml, reportMarkdown, type ReportEntry } from "../report.js";
+import { reportHtml, reportMarkdown, type ReportEntry, type ReportInput } from "../report.js";
 import { writeResult } from "../results.js";
+import { commandSignal, deferFirstInterrupt, interruptRequested, interruptSignal } from "../signals.js";
 
 interface ReproduceOptions {
   all?: boolean;
@@ -30,8 +31,8 @@ export function registerReproduce(program: Command): void {
     .option("--all", "run every experiment of the catalogue")
     .option("--quick", "use each experiment's quick preset (seconds instead of minutes)")
     .option("--seed <n>", "seed of every random draw", parseSeed, 1)
-    .option("--out <dir>", "output directory (default ./out/reproduce-<id> or ./out/reproduce-all)")
-    .option("--force", "write into an existing non-empty output directory")
+    .option("--out <dir>", "output directory (default ./out/reproduce-<id> or ./out/reproduce-all, with a -2, -3, ... suffix when taken)")
+    .option("--force", "replace an existing output directory of kinetic-nde as a whole")
     .option("--set <key=value>", "override a config field of the selected experiment (repeatable)", collectSet)
     .option("--config <file>", "JSON/YAML file: { <id>: { field: value } } overrides per experiment")
     .option("--no-png", "write SVG figures only (skip PNG rasterisation)")
@@ -45,9 +46,10 @@ Examples:
   $ kinetic-nde reproduce steady-states --set T=6 --seed 7 --force
   $ kinetic-nde reproduce --all --config overrides.yaml
 
-Outputs (in --out): <id>/data/*.csv, <id>/result.json, <id>/summary.json, <id>/figures/*.svg|png,
-config.json (resolved configs and seed), report.md and report.html.
-Ctrl-C stops after the current experiment and writes a partial report (exit 130).`,
+Outputs (in --out): <id>/data/*.csv and *.npy, <id>/result.json, <id>/summary.json,
+<id>/figures/*.svg|png, config.json (resolved configs and seed), report.md and report.html.
+Ctrl-C or SIGTERM stops after the current experiment and writes a partial report (exit 130);
+a second one stops the current experiment too.`,
     )
     .action(async (ids: string[], opts: ReproduceOptions) => {
       process.exitCode = await reproduce(ids, opts);
@@ -62,34 +64,53 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
   if (opts.set !== undefined && selected.length !== 1) throw new CliError(EXIT.USAGE, "error: --set applies to a single experiment; use --config { <id>: {...} } for several");
   const fileOverrides = opts.config !== undefined ? readConfigFile(opts.config) : {};
   for (const k of Object.keys(fileOverrides)) {
-    if (!EXPERIMENTS.some((e) => e.id === k)) throw new CliError(EXIT.USAGE, `invalid argument: \`${opts.config}\` key \`${k}\` must be an experiment id; got ${JSON.stringify(k)}`);
+    if (!EXPERIMENTS.some((e) => e.id === k)) {
+      throw new CliError(EXIT.USAGE, `invalid argument: \`${opts.config}\` key \`${k}\` must be an experiment id (one of ${EXPERIMENTS.map((e) => e.id).join(", ")}); got ${JSON.stringify(k)}`);
+    }
+    const v = fileOverrides[k];
+    if (v !== null && (typeof v !== "object" || Array.isArray(v))) {
+      throw new CliError(EXIT.USAGE, `invalid argument: \`${opts.config}\` key \`${k}\` must hold an object of config fields; got ${JSON.stringify(v)}`);
+    }
   }
   const overrides = new Map<string, Record<string, unknown>>();
   for (const id of selected) {
     const o = { ...((fileOverrides[id] as Record<string, unknown> | undefined) ?? {}), ...(opts.set ?? {}) };
     overrides.set(id, o);
-    resolveConfig(id, o, opts.quick ?? false); // validate every config before running anything
+    try {
+      resolveConfig(id, o, opts.quick ?? false); // validate every config before running anything
+    } catch (e) {
+      if (selected.length === 1) throw e;
+      const { code, message } = toExit(e);
+      throw new CliError(code, `error: experiment ${id}: ${message.replace(/^error: /, "")}`, { cause: e });
+    }
   }
-  const outDir = prepareOutDir(opts.out ?? join("out", opts.all ? "reproduce-all" : `reproduce-${selected.join("+")}`), opts.force ?? false);
+  const outDir = opts.out !== undefined
+    ? prepareOutDir(opts.out, opts.force ?? false)
+    : prepareOutDir(join("out", opts.all ? "reproduce-all" : `reproduce-${selected.join("+")}`), opts.force ?? false, { unique: true });
   const quick = opts.quick ?? false;
 
-  let interrupted = false;
-  const controller = new AbortController();
   let current = "";
-  const onSigint = () => {
-    if (!interrupted) {
-      interrupted = true;
-      process.stderr.write(`\ninterrupt: finishing ${current || "the current experiment"}, then writing a partial report (Ctrl-C again to stop now)\n`);
-    } else controller.abort();
-  };
-  process.on("SIGINT", onSigint);
+  const signal = commandSignal();
+  const undo = deferFirstInterrupt((sig) => {
+    process.stderr.write(`\ninterrupt (${sig}): finishing ${current || "the current experiment"}, then writing a partial report (${sig === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop now)\n`);
+  });
 
   const entries: ReportEntry[] = [];
   const configs: Record<string, unknown> = {};
   const notRun: string[] = [];
+  // The report is rewritten after every experiment, marked in progress, so a run killed at any
+  // moment (even by SIGKILL) leaves a report that says which results are there.
+  const writeReport = (state: "running" | "done"): void => {
+    const pending = state === "running" ? selected.filter((id) => !entries.some((e) => e.id === id) && !notRun.includes(id)) : [];
+    const input: ReportInput = { entries, seed: opts.seed, quick, notRun: [...notRun, ...pending], interrupted: interruptRequested(), version: VERSION, inProgress: state === "running", ...(interruptSignal() !== undefined ? { signal: interruptSignal()! } : {}) };
+    writeOut(outDir, "config.json", jsonText({ seed: opts.seed, quick, ...(state === "running" ? { complete: false } : interruptRequested() ? { complete: false, interrupted: interruptSignal() } : {}), experiments: configs }));
+    writeOut(outDir, "report.md", reportMarkdown(input));
+    writeOut(outDir, "report.html", reportHtml(input, outDir));
+  };
   try {
+    writeReport("running");
     for (const [i, id] of selected.entries()) {
-      if (interrupted) {
+      if (interruptRequested()) {
         notRun.push(id);
         continue;
       }
@@ -103,7 +124,7 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
           seed: opts.seed,
           quick,
           onProgress: (p) => progress.update(p.fraction, p.message),
-          signal: controller.signal,
+          signal,
         });
         const seconds = (performance.now() - t0) / 1000;
         progress.finish();
@@ -119,25 +140,24 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
         progress.finish();
         if (e instanceof Error && e.name === "AbortError") {
           notRun.push(id);
-          interrupted = true;
           continue;
         }
-        const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        if (e instanceof CliError && e.exitCode === EXIT.IO) throw e;
+        const msg = toExit(e).message.replace(/^error: /, "");
         entries.push({ id, title: def.title, description: def.summary, error: msg, seconds: (performance.now() - t0) / 1000 });
         progress.log(`${label} raised an error: ${msg}`);
       }
+      writeReport("running");
     }
   } finally {
-    process.off("SIGINT", onSigint);
+    undo();
   }
-  writeOut(outDir, "config.json", jsonText({ seed: opts.seed, quick, experiments: configs }));
-  const input = { entries, seed: opts.seed, quick, notRun, interrupted, version: VERSION };
-  writeOut(outDir, "report.md", reportMarkdown(input));
-  writeOut(outDir, "report.html", reportHtml(input, outDir));
+  const interrupted = interruptRequested();
+  writeReport("done");
   const ok = entries.every((e) => e.error === undefined && e.result !== undefined && allChecksPassed(e.result.checks));
   const nChecks = entries.reduce((s, e) => s + (e.result?.checks.length ?? 0), 0);
   const nPassed = entries.reduce((s, e) => s + (e.result?.checks.filter((c) => c.passed).length ?? 0), 0);
-  process.stderr.write(`${interrupted ? "interrupted: " : ""}${entries.length} experiment(s), ${nPassed}/${nChecks} checks passed; report: ${join(outDir, "report.html")}\n`);
+  process.stderr.write(`${interrupted ? "interrupted: " : ""}${entries.length} experiment(s), ${nPassed}/${nChecks} checks passed; report: ${finalPath(join(outDir, "report.html"))}\n`);
   if (interrupted) return EXIT.INTERRUPTED;
   return ok ? EXIT.OK : EXIT.CHECK_FAILED;
 }
