@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as core from "@kinetic-nde/core";
+import * as datasets from "@kinetic-nde/datasets";
 import * as mf from "@kinetic-nde/mean-field";
 import * as fp from "@kinetic-nde/fokker-planck";
 import * as mom from "@kinetic-nde/moments";

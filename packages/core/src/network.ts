@@ -6,7 +6,7 @@
  */
 import { type Activation, activationInfo, resolveActivation } from "./activations.js";
 import { layerIndexAt } from "./timeline.js";
-import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requirePositive, shapeMismatch } from "./validate.js";
+import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOptions, requirePositive, shapeMismatch } from "./validate.js";
 
 /**
  * Largest number of layers a network may have (2^24): W and b hold L·(d² + d) values, and every solver
@@ -117,6 +117,7 @@ function validateNoise(noise: NoiseModel | undefined, d: number): NoiseModel | u
  */
 export function createNetwork(input: NetworkInput): NetworkParams {
   if (typeof input !== "object" || input === null) throw invalidArgument("network", "an object", input);
+  requireOptions("network", input, ["sigma", "d", "W", "b", "dt", "T", "noise"]);
   const sigma = resolveActivation(input.sigma);
   const d = requireInteger("d", input.d, 1, 4096);
   const W = flatten("W", input.W, d * d);
@@ -184,6 +185,7 @@ export interface ConstantNetworkInput {
  */
 export function createConstantNetwork(input: ConstantNetworkInput): NetworkParams {
   if (typeof input !== "object" || input === null) throw invalidArgument("network", "an object", input);
+  requireOptions("network", input, ["sigma", "d", "W", "b", "T", "nLayers", "noise"]);
   const scalar = typeof input.W === "number";
   const d = input.d ?? (scalar ? 1 : Math.round(Math.sqrt((input.W as ArrayLike<number>).length)));
   const Wk = scalar ? [input.W as number] : Array.from(input.W as ArrayLike<number>);
@@ -231,6 +233,7 @@ export interface ScalarNetworkInput {
  */
 export function createScalarNetwork(input: ScalarNetworkInput): NetworkParams {
   if (typeof input !== "object" || input === null) throw invalidArgument("network", "an object", input);
+  requireOptions("network", input, ["sigma", "w", "b", "dt", "T", "nLayers", "K"]);
   if (typeof input.w !== "number" && !isArrayLike(input.w)) throw invalidArgument("w", "a number or an array of layer weights", input.w);
   if (typeof input.b !== "number" && !isArrayLike(input.b)) throw invalidArgument("b", "a number or an array of layer biases", input.b);
   const ws = typeof input.w === "number" ? null : Array.from(input.w);

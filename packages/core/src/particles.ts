@@ -29,24 +29,29 @@ export function checkEnsemble(x: unknown, d: number, name = "x"): number {
  * Build an ensemble from an array of points.
  * @param points - M points of d coordinates each (or M numbers for d = 1)
  * @returns a fresh M·d Float64Array
- * @throws KineticError SHAPE_MISMATCH when points have different lengths
+ * @throws KineticError SHAPE_MISMATCH when points have different lengths; INVALID_ARGUMENT when empty or not finite
  * @example
  * ```ts
  * const x = ensembleFromPoints([[0, 1], [2, 3]]); // Float64Array [0, 1, 2, 3], d = 2
  * ```
  */
 export function ensembleFromPoints(points: readonly (number | ArrayLike<number>)[]): Float64Array {
-  if (points.length === 0) return new Float64Array(0);
+  if (!Array.isArray(points) || points.length === 0) throw invalidArgument("points", "a non-empty array of points", points);
   const first = points[0]!;
   const d = typeof first === "number" ? 1 : first.length;
   const out = new Float64Array(points.length * d);
   points.forEach((p, i) => {
     if (typeof p === "number") {
       if (d !== 1) throw shapeMismatch(`points[${i}]`, `${d} coordinates`, 1);
+      if (!Number.isFinite(p)) throw invalidArgument(`points[${i}]`, "a finite number", p);
       out[i] = p;
     } else {
       if (p.length !== d) throw shapeMismatch(`points[${i}]`, `${d} coordinates`, p.length);
-      for (let j = 0; j < d; j++) out[i * d + j] = p[j]!;
+      for (let j = 0; j < d; j++) {
+        const v = p[j]!;
+        if (!Number.isFinite(v)) throw invalidArgument(`points[${i}][${j}]`, "a finite number", v);
+        out[i * d + j] = v;
+      }
     }
   });
   return out;

@@ -2,7 +2,7 @@
  * CSV text ⇄ {@link Dataset}, from and to strings (no file system).
  * @packageDocumentation
  */
-import { invalidArgument } from "@kinetic-nde/core";
+import { invalidArgument, requireOptions } from "@kinetic-nde/core";
 import type { Dataset } from "./dataset.js";
 import { optionsObject } from "./internal/check.js";
 import type { TableRow } from "./internal/table.js";
@@ -203,6 +203,7 @@ function looksLikeHeader(records: readonly CsvRecord[]): boolean {
  */
 export function parseCsvWithInfo(text: string, options: ParseOptions = {}): { dataset: Dataset; info: CsvParseInfo } {
   const o = optionsObject("options", options);
+  requireOptions("options", o, ["label", "target", "features", "classNames", "delimiter", "header", "name"]);
   if (typeof text !== "string") throw invalidArgument("text", "a string", text);
   let delim = checkDelimiter(o.delimiter ?? "auto");
   const headerOpt = checkHeader(o.header ?? "auto");

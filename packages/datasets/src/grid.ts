@@ -5,7 +5,7 @@
  * cell (i, j).
  * @packageDocumentation
  */
-import { invalidArgument, requireFinite, requireFits, requireInteger } from "@kinetic-nde/core";
+import { formatValue, invalidArgument, requireFinite, requireFits, requireInteger, shapeMismatch } from "@kinetic-nde/core";
 
 /**
  * The largest number of cells a grid may have: 2^24 (16 777 216) in 1-D, and nx·ny ≤ 2^24 in 2-D.
@@ -186,6 +186,8 @@ export function cellFaces(g: Grid1D): Float64Array {
  * ```
  */
 export function massOf(g: Grid1D | Grid2D, f: Float64Array): number {
+  const cells = g.kind === "1d" ? g.n : g.nx * g.ny;
+  if (!(f instanceof Float64Array) || f.length !== cells) throw shapeMismatch("f", `one value per cell (${cells})`, f instanceof Float64Array ? f.length : formatValue(f));
   let s = 0, c = 0;
   for (let i = 0; i < f.length; i++) {
     const y = f[i]! - c;

@@ -96,6 +96,7 @@ export interface SensitivityResult {
  */
 export function solveVlasovSensitivity(problem: SensitivityProblem, options: SensitivityOptions = {}): SensitivityResult {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
+  requireOptions("problem", problem, ["params", "f0", "grid", "tSpan"]);
   const params = checkNetwork(problem.params, "params");
   if (params.d !== 1) throw new KineticError("UNSUPPORTED", `solveVlasovSensitivity is 1-D; got d = ${params.d}`);
   const t0 = requireFinite("tSpan[0]", problem.tSpan?.[0] ?? 0);
