@@ -335,7 +335,9 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
       }
       // Decades when wide (Plot's `nice`), the data's extent otherwise; our ticks and labels on it.
       const [a, b] = wide ? [10 ** Math.floor(Math.log10(lo) + 1e-9), 10 ** Math.ceil(Math.log10(hi) - 1e-9)] : [lo, hi];
-      return { type: "log", domain: [a, b], grid: !wide, inset: 6, ticks: logTicks(a, b), tickFormat: logTickFormat(lo, hi) };
+      // Room for a label every ~1.7 lines of text vertically, every ~3.5 ems horizontally.
+      const room = which === "x" ? (width - marginLeft - marginRight) / (size * 3.5) : (chartHeight - 60) / (size * 1.7);
+      return { type: "log", domain: [a, b], grid: !wide, inset: 6, ticks: logTicks(a, b), tickFormat: logTickFormat(lo, hi, Math.floor(room)) };
     };
     x = { ...axis, ...logScale(figure.logX, "x"), label: figure.xLabel, labelOffset: 36 };
     y = { ...axis, ...logScale(figure.logY, "y"), label: figure.yLabel, labelOffset: 54 };

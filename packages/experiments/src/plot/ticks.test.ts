@@ -30,6 +30,8 @@ describe("ticks", () => {
     expect([0.02, 0.03, 0.05, 0.1].map(narrow)).toEqual(["0.02", "", "0.05", "0.1"]);
     const huge = logTickFormat(1e-24, 1);
     expect([1e-24, 1e-23, 1e-22].map(huge)).toEqual(["10⁻²⁴", "", "10⁻²²"]);
+    const tight = logTickFormat(1e-12, 1, 4);
+    expect([1e-12, 1e-9, 1e-8, 1e-6, 1].map(tight)).toEqual(["10⁻¹²", "10⁻⁹", "", "10⁻⁶", "1"]);
     expect(powerOfTenLabel(-12)).toBe("10⁻¹²");
   });
 });

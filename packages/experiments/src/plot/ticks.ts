@@ -65,11 +65,12 @@ export function linearTickLabel(v: number, step: number): string {
 
 /**
  * The tick labels of a log axis over data in [lo, hi]: over two decades or more only powers of ten
- * are labelled (`10⁻³`; every n-th past a dozen decades), the other ticks stay as unlabelled minor
+ * are labelled (`10⁻³`; every n-th past `maxLabels` decades), the other ticks stay as unlabelled minor
  * ticks; over a narrower range the
  * 1, 2 and 5 multiples are labelled as plain numbers.
  * @param lo - smallest positive value on the axis
  * @param hi - largest value on the axis
+ * @param maxLabels - at most about this many powers of ten get a label (default 12)
  * @returns a tick formatter (empty string: unlabelled tick)
  * @example
  * ```ts
@@ -77,10 +78,10 @@ export function linearTickLabel(v: number, step: number): string {
  * logTickFormat(1e-4, 1)(2e-3); // ""
  * ```
  */
-export function logTickFormat(lo: number, hi: number): (d: number) => string {
+export function logTickFormat(lo: number, hi: number, maxLabels = 12): (d: number) => string {
   const wide = hi / lo >= 100;
-  // Past a dozen decades, every second (third, ...) power of ten so that labels never collide.
-  const stride = Math.max(1, Math.ceil((Math.log10(hi) - Math.log10(lo)) / 12));
+  // Past `maxLabels` decades, every second (third, ...) power of ten so that labels never collide.
+  const stride = Math.max(1, Math.ceil((Math.log10(hi) - Math.log10(lo)) / Math.max(1, maxLabels)));
   return (d: number): string => {
     if (!(d > 0)) return "";
     const e = Math.floor(Math.log10(d) + 1e-9);
