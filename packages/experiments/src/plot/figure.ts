@@ -304,7 +304,10 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
   let colorDomain: [number, number] = [0, 1];
   let x: Plot.ScaleOptions;
   let y: Plot.ScaleOptions;
+  // Five to eight labelled ticks on a linear axis read better in print than Plot's denser default.
   const axis = { labelAnchor: "center", labelArrow: "none", tickSize: 5 } as const;
+  const xAxis = { ...axis, tickSpacing: 90 } as const;
+  const yAxis = { ...axis, tickSpacing: 50 } as const;
   if (field !== undefined) {
     const cells = fieldCells(field);
     const ex = cellEdges(field.x);
@@ -317,8 +320,8 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
       colorDomain = [-m, m];
     } else colorDomain = hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
     color = { type: "linear", scheme: signed ? "burd" : "viridis", domain: colorDomain };
-    x = { ...axis, label: figure.xLabel, domain: [ex[0]!, ex[ex.length - 1]!], labelOffset: 36 };
-    y = { ...axis, label: figure.yLabel, domain: [ey[0]!, ey[ey.length - 1]!], labelOffset: 54 };
+    x = { ...xAxis, label: figure.xLabel, domain: [ex[0]!, ex[ex.length - 1]!], labelOffset: 36 };
+    y = { ...yAxis, label: figure.yLabel, domain: [ey[0]!, ey[ey.length - 1]!], labelOffset: 54 };
     marks.push(
       Plot.rect({ length: cells.v.length }, { x1: cells.x1, x2: cells.x2, y1: cells.y1, y2: cells.y2, fill: cells.v, shapeRendering: "crispEdges" }),
     );
@@ -339,8 +342,8 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
       const room = which === "x" ? (width - marginLeft - marginRight) / (size * 3.5) : (chartHeight - 60) / (size * 1.7);
       return { type: "log", domain: [a, b], grid: !wide, inset: 6, ticks: logTicks(a, b), tickFormat: logTickFormat(lo, hi, Math.floor(room)) };
     };
-    x = { ...axis, ...logScale(figure.logX, "x"), label: figure.xLabel, labelOffset: 36 };
-    y = { ...axis, ...logScale(figure.logY, "y"), label: figure.yLabel, labelOffset: 54 };
+    x = { ...xAxis, ...logScale(figure.logX, "x"), label: figure.xLabel, labelOffset: 36 };
+    y = { ...yAxis, ...logScale(figure.logY, "y"), label: figure.yLabel, labelOffset: 54 };
     for (const p of points) {
       if (p.x.length === 0) continue;
       const channels = { x: p.x, y: p.y };
