@@ -103,6 +103,7 @@ export default defineConfig({
           find: /^@kinetic-nde\/(core|datasets|mean-field|fokker-planck|moments|experiments)$/,
           replacement: `${repoRoot}packages/$1/src/index.ts`,
         },
+        { find: /^@kinetic-nde\/experiments\/plot$/, replacement: `${repoRoot}packages/experiments/src/plot/index.ts` },
       ],
     },
     worker: {

@@ -72,6 +72,8 @@ export interface FigureSpec {
   readonly heatmap?: string;
   readonly logX?: boolean;
   readonly logY?: boolean;
+  /** Label of a heatmap's colour legend: the field's quantity with units (default: the field's `description`). */
+  readonly colorLabel?: string;
   /** A caption a reader understands without the code. */
   readonly caption?: string;
 }

@@ -14,5 +14,5 @@ export function defineExperiment<S extends z.ZodType<Record<string, unknown>>>(d
   return Object.freeze(def) as unknown as ExperimentDefinition<z.output<S>>;
 }
 
-/** A categorical palette (Okabe–Ito, colour-blind safe). */
-export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"] as const;
+/** The categorical palette of every figure (one definition, shared with the renderer). */
+export { FIGURE_PALETTE as PALETTE } from "../plot/palette.js";
