@@ -15,6 +15,7 @@ describe("particle ensembles", () => {
     expect(Array.from(ensembleFromPoints([[0, 1], [2, 3]]))).toEqual([0, 1, 2, 3]);
     expect(Array.from(ensembleFromPoints([1, 2]))).toEqual([1, 2]);
     expect(ensembleFromPoints([]).length).toBe(0);
+    expectKineticError(() => ensembleFromPoints([1, Number.NaN]), "INVALID_ARGUMENT");
     expectKineticError(() => ensembleFromPoints([[0, 1], [2]]), "SHAPE_MISMATCH");
     expect(Array.from(linspaceEnsemble(4, -2, 2))).toEqual([-1.5, -0.5, 0.5, 1.5]);
   });

@@ -29,14 +29,15 @@ export function checkEnsemble(x: unknown, d: number, name = "x"): number {
  * Build an ensemble from an array of points.
  * @param points - M points of d coordinates each (or M numbers for d = 1)
  * @returns a fresh M·d Float64Array
- * @throws KineticError SHAPE_MISMATCH when points have different lengths; INVALID_ARGUMENT when empty or not finite
+ * @throws KineticError SHAPE_MISMATCH when points have different lengths; INVALID_ARGUMENT when not an array or a coordinate is not finite
  * @example
  * ```ts
  * const x = ensembleFromPoints([[0, 1], [2, 3]]); // Float64Array [0, 1, 2, 3], d = 2
  * ```
  */
 export function ensembleFromPoints(points: readonly (number | ArrayLike<number>)[]): Float64Array {
-  if (!Array.isArray(points) || points.length === 0) throw invalidArgument("points", "a non-empty array of points", points);
+  if (!Array.isArray(points)) throw invalidArgument("points", "an array of points", points);
+  if (points.length === 0) return new Float64Array(0);
   const first = points[0]!;
   const d = typeof first === "number" ? 1 : first.length;
   const out = new Float64Array(points.length * d);

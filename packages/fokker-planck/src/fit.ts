@@ -130,6 +130,14 @@ export function resolveTarget(target: FitTarget, family: FitFamily, gridOpt: Gri
   if (typeof target !== "object" || target === null) throw invalidArgument("target", "a density function, { samples } or { density, grid }", target);
   if ("samples" in target) {
     const x = requireFiniteArray("target.samples", target.samples);
+    let sMin = Infinity;
+    let sMax = -Infinity;
+    for (let i = 0; i < x.length; i++) {
+      sMin = Math.min(sMin, x[i]!);
+      sMax = Math.max(sMax, x[i]!);
+    }
+    // A point mass has no density to fit: every family would run off to zero width.
+    if (!(sMax > sMin)) throw invalidArgument("target.samples", "samples with a positive spread (not all equal)", `all ${x.length} equal to ${sMin}`);
     let grid: Grid1D;
     if (gridOpt !== undefined) grid = requireGrid1D(gridOpt, "options.grid");
     else if (family === "beta") grid = createGrid1D(-1, 1, 400);
