@@ -2,7 +2,7 @@
  * The `kinetic-nde` command line: reproduce the experiment catalogue, simulate networks, solve the
  * Vlasov and Fokker–Planck equations, compute moments, train, fit distributions, handle data sets.
  */
-import { Command, CommanderError, Help, type Option } from "commander";
+import { Command, CommanderError, type Help, type Option } from "commander";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.js";
 import { VERSION, setActiveCommand, toExit } from "./common.js";
 import { commitOutputs, discardOutputs, setOutIsDefault } from "./io.js";

@@ -142,7 +142,7 @@ const customRecords = new WeakMap<object, ActivationInfo>();
  */
 export function activationInfo(activation: Activation): ActivationInfo {
   if (typeof activation !== "object" || activation === null) throw invalidArgument("sigma", "an Activation object", activation);
-  if (Object.prototype.hasOwnProperty.call(activation, INFO)) return (activation as unknown as Record<typeof INFO, ActivationInfo>)[INFO];
+  if (Object.hasOwn(activation, INFO)) return (activation as unknown as Record<typeof INFO, ActivationInfo>)[INFO];
   let info = customRecords.get(activation);
   if (info === undefined) {
     if (isBuiltinName(activation.name)) {

@@ -37,7 +37,7 @@ function exactEnsemble(sigma: string, w: number, b: number, x0: Float64Array, t:
 
 /** Error at step h = 1/N of one method on dx/dt = σ(w x + b) over [0, 1] against the exact flow. */
 function errorAt(method: string, sigma: string, w: number, b: number, N: number, x0: Float64Array): number {
-  let r;
+  let r: ReturnType<typeof solveOde>;
   if (method === "dopri5") {
     // N identical layers and a loose tolerance: every step is clipped to a layer boundary, so the
     // pair runs with the fixed step 1/N and its 5th-order solution is what is measured.

@@ -8,7 +8,7 @@ import { KineticError, invalidArgument, isKineticError } from "@kinetic-nde/core
 
 const LN_SQRT_2PI = 0.9189385332046728; // ln √(2π)
 const SQRT_PI = 1.772453850905516;
-const SQRT2 = 1.4142135623730951;
+const SQRT2 = Math.SQRT2;
 const SQRT_2PI = 2.5066282746310002;
 const EPS = 2.220446049250313e-16;
 const TINY = 1e-300;

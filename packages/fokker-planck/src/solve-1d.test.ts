@@ -6,7 +6,6 @@ import { FOKKER_PLANCK_METHODS, solveFokkerPlanck } from "./solve-1d.js";
 import { solveSteadyState } from "./steady-state.js";
 
 const grid = createGrid1D(-4, 4, 80);
-const mass = (f: Float64Array, dx = grid.dx): number => f.reduce((s, v) => s + v, 0) * dx;
 
 describe("solveFokkerPlanck: invariants", () => {
   it("implicit Euler keeps mass to 1e-12 and f ≥ 0 (property, every activation)", () => {

@@ -118,9 +118,10 @@ export function faceCoefficients1DInto(grid: Grid1D, a: Float64Array, boundary: 
  */
 export function networkFaceCoefficients1DInto(params: NetworkParams, k: number, grid: Grid1D, boundary: AdvectionBoundary, out: FaceCoefficients1D): FaceCoefficients1D {
   const n = grid.n;
-  const w = params.W[k]!, b = params.b[k]!;
+  const w = params.W[k]!;
+  const b = params.b[k]!;
   const s = params.sigma.sigma;
-  const { ap, am } = out;
+  const { ap } = out;
   // ap holds the raw velocity until faceCoefficients1DInto splits it (no extra buffer).
   for (let j = 0; j <= n; j++) ap[j] = s(w * (grid.xMin + j * grid.dx) + b);
   return faceCoefficients1DInto(grid, ap, boundary, out);

@@ -15,7 +15,6 @@ import {
   isKineticError,
   requireInteger,
   requirePositive,
-  shapeMismatch,
   velocityInto,
 } from "@kinetic-nde/core";
 import {

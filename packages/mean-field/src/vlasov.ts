@@ -2,7 +2,6 @@
  * `solveVlasov`: conservative finite volumes for ∂_t f + ∇·(σ(W(t)x + b(t)) f) = 0 in 1-D and 2-D.
  * @packageDocumentation
  */
-import { activationInfo } from "@kinetic-nde/core";
 import {
   KineticError,
   type NetworkParams,

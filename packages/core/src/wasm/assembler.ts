@@ -207,7 +207,7 @@ export function assembleModule(memoryPages: number, functions: readonly WasmFunc
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [...uleb(functions.length), ...types]),
-    ...section(3, [...uleb(functions.length), ...functions.map((_, i) => uleb(i)).flat()]),
+    ...section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(i))]),
     ...section(5, [1, 0x00, ...uleb(memoryPages)]),
     ...section(7, [...uleb(functions.length + 1), ...exports]),
     ...section(10, [...uleb(functions.length), ...codes]),

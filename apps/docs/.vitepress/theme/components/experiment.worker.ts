@@ -129,7 +129,7 @@ function exportText(format: "json" | "csv", key: string | undefined, given?: Exp
     const plain = toPlainJson !== undefined ? toPlainJson(last) : last;
     return JSON.stringify(plain, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v), 2);
   }
-  if (key !== undefined && key.startsWith("field:")) {
+  if (key?.startsWith("field:")) {
     const field = last.fields?.[key.slice(6)];
     if (field === undefined) return "";
     if (fieldToCsv !== undefined) return fieldToCsv(field);
