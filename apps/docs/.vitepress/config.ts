@@ -104,6 +104,7 @@ export default defineConfig({
           replacement: `${repoRoot}packages/$1/src/index.ts`,
         },
         { find: /^@kinetic-nde\/experiments\/plot$/, replacement: `${repoRoot}packages/experiments/src/plot/index.ts` },
+        { find: /^@kinetic-nde\/core\/wasm$/, replacement: `${repoRoot}packages/core/src/wasm/index.ts` },
       ],
     },
     worker: {
