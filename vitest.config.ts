@@ -12,6 +12,14 @@ export default defineConfig({
         replacement: `${root}packages/core/src/$1/index.ts`,
       },
       {
+        find: /^@kinetic-nde\/core\/(testing|validate)$/,
+        replacement: `${root}packages/core/src/$1.ts`,
+      },
+      {
+        find: /^@kinetic-nde\/mean-field\/fluxes$/,
+        replacement: `${root}packages/mean-field/src/fluxes.ts`,
+      },
+      {
         find: /^@kinetic-nde\/(core|datasets|mean-field|fokker-planck|moments|experiments)$/,
         replacement: `${root}packages/$1/src/index.ts`,
       },

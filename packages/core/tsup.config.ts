@@ -17,7 +17,14 @@ declare global {
 `;
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "wasm/index": "src/wasm/index.ts", "node/index": "src/node/index.ts", "node/worker": "src/node/worker.ts" },
+  entry: {
+    index: "src/index.ts",
+    testing: "src/testing.ts",
+    validate: "src/validate.ts",
+    "wasm/index": "src/wasm/index.ts",
+    "node/index": "src/node/index.ts",
+    "node/worker": "src/node/worker.ts",
+  },
   format: ["esm"],
   dts: { footer: webAssemblyTypes },
   sourcemap: true,

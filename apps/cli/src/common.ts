@@ -1,5 +1,6 @@
 /** Helpers shared by the commands: error → exit code mapping, flags → config objects. */
-import { formatValue, isKineticError } from "@kinetic-nde/core";
+import { isKineticError } from "@kinetic-nde/core";
+import { formatValue } from "@kinetic-nde/core/validate";
 import { describeIssues, parseConfig } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import type { z } from "zod";

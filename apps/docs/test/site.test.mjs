@@ -24,7 +24,7 @@ const dist = join(appDir, ".vitepress", "dist");
 const shots = join(appDir, "test", "screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const EXPERIMENT_TIMEOUT = Number(process.env.KN_EXPERIMENT_TIMEOUT ?? 120) * 1000;
-const PACKAGES = ["core", "core/node", "core/wasm", "datasets", "mean-field", "fokker-planck", "moments", "experiments"];
+const PACKAGES = ["core", "core/node", "core/wasm", "core/testing", "core/validate", "datasets", "mean-field", "mean-field/fluxes", "fokker-planck", "moments", "experiments", "experiments/plot"];
 
 let passed = 0;
 let failed = 0;

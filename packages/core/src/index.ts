@@ -1,10 +1,8 @@
 export * from "./errors.js";
-export * from "./validate.js";
 export { createNamedRng, createRng, deriveSeed, RngStreams, type Rng } from "./rng.js";
 export * from "./activations.js";
 export * from "./network.js";
 export * from "./particles.js";
-export * from "./testing.js";
 export * from "./summation.js";
 export * from "./ode.js";
 export * from "./sde.js";

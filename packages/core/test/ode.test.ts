@@ -1,29 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  characteristic1D,
-  createConstantNetwork,
-  createNetwork,
-  createScalarNetwork,
-  expectAllClose,
-  expectKineticError,
-  flow1D,
-  forwardResnet,
-  forwardResnetInto,
-  getOdeMethod,
-  linearFlow,
-  linspaceEnsemble,
-  observedOrder,
-  ODE_METHODS,
-  registerActivation,
-  solveOde,
-  solveOdeInto,
-  tanh,
-  type Activation,
-  type KineticErrorCode,
-  type NetworkParams,
-  type OdeOptions,
-} from "../src/index.js";
+import { characteristic1D, createConstantNetwork, createNetwork, createScalarNetwork, flow1D, forwardResnet, forwardResnetInto, getOdeMethod, linearFlow, linspaceEnsemble, ODE_METHODS, registerActivation, solveOde, solveOdeInto, tanh, type Activation, type KineticErrorCode, type NetworkParams, type OdeOptions } from "../src/index.js";
+import { expectAllClose, expectKineticError, observedOrder } from "../src/testing.js";
 
 function maxAbsDiff(a: Float64Array, b: Float64Array): number {
   let m = 0;

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createNetwork, createScalarNetwork, expectKineticError, forwardResnetInto, solveOde, solveSde, isKineticError, type Activation } from "../src/index.js";
+import { createNetwork, createScalarNetwork, forwardResnetInto, solveOde, solveSde, isKineticError, type Activation } from "../src/index.js";
+import { expectKineticError } from "../src/testing.js";
 import { createWorkerPool } from "../src/node/index.js";
 
 const pool2 = createWorkerPool({ threads: 2, minChunk: 100 });

@@ -1,21 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  createNetwork,
-  createRng,
-  createScalarNetwork,
-  expectKineticError,
-  getSdeMethod,
-  linspaceEnsemble,
-  observedOrder,
-  RngStreams,
-  SDE_METHODS,
-  solveSde,
-  tanh,
-  type BrownianIncrements,
-  type KineticErrorCode,
-  type NetworkParams,
-  type SdeMethodName,
-} from "../src/index.js";
+import { createNetwork, createRng, createScalarNetwork, getSdeMethod, linspaceEnsemble, RngStreams, SDE_METHODS, solveSde, tanh, type BrownianIncrements, type KineticErrorCode, type NetworkParams, type SdeMethodName } from "../src/index.js";
+import { expectKineticError, observedOrder } from "../src/testing.js";
 
 function meanVar(x: ArrayLike<number>): [number, number] {
   let s = 0;

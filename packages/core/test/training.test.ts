@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  accuracy,
-  createRng,
-  expectAllClose,
-  expectKineticError,
-  initNetwork,
-  loadModel,
-  predict,
-  saveModel,
-  train,
-  trainEki,
-  type TrainProgress,
-} from "../src/index.js";
+import { accuracy, createRng, initNetwork, loadModel, predict, saveModel, train, trainEki, type TrainProgress } from "../src/index.js";
+import { expectAllClose, expectKineticError } from "../src/testing.js";
 
 /** Two interleaving half circles ("two moons"), noise σ = 0.1, balanced classes, from createRng. */
 function moons(n: number, seed: number): { x: Float64Array; labels: Int32Array } {

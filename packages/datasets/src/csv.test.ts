@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { expectKineticError } from "@kinetic-nde/core";
+import { expectKineticError } from "@kinetic-nde/core/testing";
 import { createDataset } from "./dataset.js";
 import { parseCsv, parseCsvWithInfo, toCsv } from "./csv.js";
 import { parseJson, toJson } from "./json.js";

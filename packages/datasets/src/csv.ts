@@ -2,7 +2,7 @@
  * CSV text ⇄ {@link Dataset}, from and to strings (no file system).
  * @packageDocumentation
  */
-import { invalidArgument, requireOptions } from "@kinetic-nde/core";
+import { invalidArgument, requireOptions } from "@kinetic-nde/core/validate";
 import type { Dataset } from "./dataset.js";
 import { optionsObject } from "./internal/check.js";
 import type { TableRow } from "./internal/table.js";

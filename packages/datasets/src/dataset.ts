@@ -2,7 +2,7 @@
  * The one labelled/regression data-set type of kinetic-nde and its validating constructor.
  * @packageDocumentation
  */
-import { invalidArgument, requireFiniteArray, requireInteger, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireInteger, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 
 /** Provenance of a data set. */
 export interface DatasetMeta {

@@ -3,7 +3,8 @@
  * distribution as `{ name, params }`.
  * @packageDocumentation
  */
-import { KineticError, invalidArgument } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { invalidArgument } from "@kinetic-nde/core/validate";
 import type { Distribution1D, DistributionND } from "./distribution-types.js";
 import { createBeta, createGamma, createLaplace, createNormal, createTanhSteadyState, createUniform } from "./distributions.js";
 import type { BetaParams, GammaParams, TanhSteadyStateParams } from "./distributions.js";

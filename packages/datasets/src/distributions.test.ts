@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createRng, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createRng } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import type { Distribution1D } from "./distribution-types.js";
 import {
   createBeta,

@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { invalidArgument, KineticError, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { invalidArgument, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Distribution1D, DistributionND, Support, UnivariateBase } from "./distribution-types.js";
 import { checkSampleArgs, finiteOr, positiveOr } from "./internal/check.js";
 import {

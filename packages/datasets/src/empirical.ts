@@ -2,7 +2,7 @@
  * The empirical distribution of a sample: ECDF, sample quantiles, moments and bootstrap draws.
  * @packageDocumentation
  */
-import { invalidArgument, requireFiniteArray, requireOneOf, requireOptions } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
 import type { EmpiricalDistribution } from "./distribution-types.js";
 import { checkSampleArgs, compensatedSum } from "./internal/check.js";
 

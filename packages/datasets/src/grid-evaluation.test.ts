@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compensatedSum, expectAllClose, expectKineticError, observedOrder, type KineticErrorCode } from "@kinetic-nde/core";
+import { compensatedSum, type KineticErrorCode } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError, observedOrder } from "@kinetic-nde/core/testing";
 import type { Distribution1D } from "./distribution-types.js";
 import { createBeta, createGamma, createLaplace, createMixture, createNormal, createTanhSteadyState, createUniform } from "./distributions.js";
 import { createEmpirical } from "./empirical.js";

@@ -3,7 +3,8 @@
  * PDE solvers) and point values at cell centres.
  * @packageDocumentation
  */
-import { KineticError, invalidArgument, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { invalidArgument, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Distribution1D, DistributionND, EmpiricalDistribution } from "./distribution-types.js";
 import { compensatedSum } from "./internal/check.js";
 import { type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "./grid.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectAllClose, expectKineticError, isKineticError, type KineticErrorCode } from "@kinetic-nde/core";
+import { isKineticError, type KineticErrorCode } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createNormal } from "./distributions.js";
 import { cellAverages1D, cellAverages2D, isCdfDistribution1D, pointValues1D } from "./grid-evaluation.js";
 import { MAX_GRID_CELLS, cellCenters, cellFaces, createGrid1D, createGrid2D, massOf, requireGrid1D, requireGrid2D, type Grid1D, type Grid2D } from "./grid.js";

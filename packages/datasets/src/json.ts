@@ -3,7 +3,8 @@
  * name as in CSV) or a dataset document.
  * @packageDocumentation
  */
-import { invalidArgument, isKineticError, requireOneOf, requireOptions } from "@kinetic-nde/core";
+import { isKineticError } from "@kinetic-nde/core";
+import { invalidArgument, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
 import type { ParseOptions } from "./csv.js";
 import type { Dataset, DatasetMeta } from "./dataset.js";
 import { createDataset } from "./dataset.js";

@@ -3,7 +3,7 @@
  * factor) and products of independent univariate distributions.
  * @packageDocumentation
  */
-import { invalidArgument, requireFiniteArray, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Distribution1D, DistributionND, Support } from "./distribution-types.js";
 import { intervalProbability } from "./distributions.js";
 import { checkSampleArgs } from "./internal/check.js";

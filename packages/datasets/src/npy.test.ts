@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectKineticError } from "@kinetic-nde/core";
+import { expectKineticError } from "@kinetic-nde/core/testing";
 import { decodeNpy, encodeNpy, npyHeader } from "./npy.js";
 
 /** The exact bytes numpy.save writes for np.array([1.0, 2.0, 3.0]) (header 128 bytes, then data). */

@@ -3,7 +3,8 @@
  * every array the project writes loads with `numpy.load` without parsing text (no file system).
  * @packageDocumentation
  */
-import { KineticError, invalidArgument } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { invalidArgument } from "@kinetic-nde/core/validate";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 /** numpy pads magic + length + header to a multiple of 64 bytes (since numpy 1.x, for mmap alignment). */

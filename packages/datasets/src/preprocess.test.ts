@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createDataset, datasetSize, subsetDataset } from "./dataset.js";
 import { fitStandardizer, oneHot, trainTestSplit } from "./preprocess.js";
 import { loadIris } from "./iris.js";

@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { checkEnsemble, createRng, invalidArgument, requireFits, requireInteger, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { checkEnsemble, createRng } from "@kinetic-nde/core";
+import { invalidArgument, requireFits, requireInteger, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Dataset } from "./dataset.js";
 import { datasetSize, subsetDataset } from "./dataset.js";
 import { checkRng, compensatedSum } from "./internal/check.js";

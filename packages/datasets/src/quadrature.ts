@@ -2,7 +2,7 @@
  * Gauss–Legendre quadrature rules on [-1, 1].
  * @packageDocumentation
  */
-import { requireFinite, requireInteger } from "@kinetic-nde/core";
+import { requireFinite, requireInteger } from "@kinetic-nde/core/validate";
 
 /** A quadrature rule: nodes and weights on [-1, 1] (weights sum to 2). */
 export interface QuadratureRule {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { listDistributions, makeDistribution } from "./distribution-registry.js";
 import { IRIS_FEATURES, loadIris } from "./iris.js";
 import { listDatasets, makeDataset, registerDataset } from "./registry.js";

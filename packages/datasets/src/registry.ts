@@ -2,7 +2,8 @@
  * Data sets by name, so that the CLI and the experiments can refer to them in configuration.
  * @packageDocumentation
  */
-import { KineticError, invalidArgument, requireOptions } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { invalidArgument, requireOptions } from "@kinetic-nde/core/validate";
 import type { Dataset } from "./dataset.js";
 import { loadIris } from "./iris.js";
 import {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectAllClose, expectKineticError, isKineticError } from "@kinetic-nde/core";
+import { isKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createBeta, createGamma } from "./distributions.js";
 import {
   betaIncomplete,

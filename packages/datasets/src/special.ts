@@ -4,7 +4,8 @@
  * their inverses. All are pure double-precision functions without allocation.
  * @packageDocumentation
  */
-import { KineticError, invalidArgument, isKineticError } from "@kinetic-nde/core";
+import { KineticError, isKineticError } from "@kinetic-nde/core";
+import { invalidArgument } from "@kinetic-nde/core/validate";
 
 const LN_SQRT_2PI = 0.9189385332046728; // ln √(2π)
 const SQRT_PI = 1.772453850905516;

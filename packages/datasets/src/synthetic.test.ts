@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createRng, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createRng } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import type { Dataset } from "./dataset.js";
 import { datasetSize } from "./dataset.js";
 import {

@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { createRng, invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { createRng } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Dataset } from "./dataset.js";
 import { createDataset } from "./dataset.js";
 import { checkRng, nonNegativeOr, positiveOr } from "./internal/check.js";

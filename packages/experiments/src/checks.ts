@@ -3,7 +3,7 @@
  * is evidence and not only pictures.
  * @packageDocumentation
  */
-import { requireFinite, requireNonNegative } from "@kinetic-nde/core";
+import { requireFinite, requireNonNegative } from "@kinetic-nde/core/validate";
 import type { Check } from "./types.js";
 
 function fmt(v: number, digits = 4): string {

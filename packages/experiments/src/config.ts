@@ -3,7 +3,8 @@
  * `KineticError("INVALID_ARGUMENT")`.
  * @packageDocumentation
  */
-import { KineticError, formatValue } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { formatValue } from "@kinetic-nde/core/validate";
 import { z } from "zod";
 
 /** One problem found in a config, in the project's wording. */

@@ -2,7 +2,8 @@
  * The experiment catalogue and the one way to run an experiment.
  * @packageDocumentation
  */
-import { KineticError, requireInteger } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { requireInteger } from "@kinetic-nde/core/validate";
 import { CATALOGUE } from "./catalogue/index.js";
 import { parseConfig, toJsonSchema } from "./config.js";
 import type { ExperimentDefinition, ExperimentResult, ParticleSolver, Progress } from "./types.js";

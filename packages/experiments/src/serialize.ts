@@ -3,7 +3,7 @@
  * are written with `String(x)`, which round-trips exactly.
  * @packageDocumentation
  */
-import { shapeMismatch } from "@kinetic-nde/core";
+import { shapeMismatch } from "@kinetic-nde/core/validate";
 import type { DataTable, Ensemble, ExperimentResult, GridField } from "./types.js";
 
 function csvCell(s: string): string {

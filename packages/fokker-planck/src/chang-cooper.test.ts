@@ -1,5 +1,5 @@
 import { createGrid1D } from "@kinetic-nde/datasets";
-import { expectAllClose } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bernoulli, ccDelta, changCooperCoefficients } from "./chang-cooper.js";

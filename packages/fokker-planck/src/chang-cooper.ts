@@ -16,7 +16,7 @@
  * quadrature of z), and all coefficients α, β are ≥ 0 (an M-matrix: positivity, exact mass).
  * @packageDocumentation
  */
-import { invalidArgument } from "@kinetic-nde/core";
+import { invalidArgument } from "@kinetic-nde/core/validate";
 import type { Grid1D } from "@kinetic-nde/datasets";
 import { bernoulliFn, GL3_NODES, GL3_WEIGHTS } from "./internal/numerics.js";
 

@@ -1,4 +1,4 @@
-import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { cellAverages1D, createGrid1D } from "@kinetic-nde/datasets";
 import { wasserstein1Grid } from "@kinetic-nde/mean-field";
 import { describe, expect, it } from "vitest";

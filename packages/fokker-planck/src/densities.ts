@@ -4,7 +4,7 @@
  * is mean-field's `wasserstein1Grid`.
  * @packageDocumentation
  */
-import { invalidArgument, requireFiniteArray, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Grid1D } from "@kinetic-nde/datasets";
 import { compensatedSum } from "./internal/numerics.js";
 

@@ -1,4 +1,5 @@
-import { createRng, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createRng, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { fitFiniteHorizon, fitSteadyState } from "./fit.js";

@@ -4,18 +4,8 @@
  * target density.
  * @packageDocumentation
  */
-import {
-  createScalarNetwork,
-  getActivation,
-  invalidArgument,
-  requireFinite,
-  requireFiniteArray,
-  requireInteger,
-  requireOneOf,
-  requirePositive,
-  shapeMismatch,
-  type SolveStatus,
-} from "@kinetic-nde/core";
+import { createScalarNetwork, getActivation, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireOneOf, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
 import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { wasserstein1Grid } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";

@@ -3,19 +3,8 @@
  * solution over time by the Wasserstein-1 distance.
  * @packageDocumentation
  */
-import {
-  createScalarNetwork,
-  invalidArgument,
-  type NetworkParams,
-  type NoiseModel,
-  requireFits,
-  requireInteger,
-  requireNonNegative,
-  requireOptions,
-  resolveTimeline,
-  RngStreams,
-  solveSde,
-} from "@kinetic-nde/core";
+import { createScalarNetwork, type NetworkParams, type NoiseModel, resolveTimeline, RngStreams, solveSde } from "@kinetic-nde/core";
+import { invalidArgument, requireFits, requireInteger, requireNonNegative, requireOptions } from "@kinetic-nde/core/validate";
 import { wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
 import { compensatedSum } from "./internal/numerics.js";

@@ -2,17 +2,8 @@
  * Resolving the 1-D Fokker–Planck problem: drift of a layer, diffusion from the noise model.
  * @packageDocumentation
  */
-import {
-  activationInfo,
-  checkNetwork,
-  invalidArgument,
-  KineticError,
-  type NetworkParams,
-  requireFiniteArray,
-  requireInteger,
-  requireNonNegative,
-  type TimelineSegment,
-} from "@kinetic-nde/core";
+import { activationInfo, checkNetwork, KineticError, type NetworkParams, type TimelineSegment } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireInteger, requireNonNegative } from "@kinetic-nde/core/validate";
 import { type Grid1D, cellAverages1D, requireGrid1D as requireGrid } from "@kinetic-nde/datasets";
 import type { Diffusion1D } from "./chang-cooper.js";
 

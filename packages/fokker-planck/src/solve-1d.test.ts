@@ -1,4 +1,5 @@
-import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -136,7 +137,7 @@ describe("solveFokkerPlanck: invariants", () => {
 
 describe("solveFokkerPlanck: time convergence orders", () => {
   it("implicit Euler order 1, Crank–Nicolson order 2 (least-squares slope within 0.2)", async () => {
-    const { observedOrder } = await import("@kinetic-nde/core");
+    const { observedOrder } = await import("@kinetic-nde/core/testing");
     const g = createGrid1D(-4, 4, 100);
     const network = createScalarNetwork({ sigma: "tanh", w: -1.2, b: 0.3, T: 0.5 });
     const f0 = (x: number) => Math.exp(-2 * (x - 0.5) ** 2);

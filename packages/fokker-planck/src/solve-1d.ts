@@ -4,16 +4,8 @@
  * Chang–Cooper fluxes (see `chang-cooper.ts`), layered parameters w(t), b(t).
  * @packageDocumentation
  */
-import {
-  invalidArgument,
-  KineticError,
-  type NetworkParams,
-  requireOneOf,
-  requireOptions,
-  requirePositive,
-  resolveTimeline,
-  type SolveStatus,
-} from "@kinetic-nde/core";
+import { KineticError, type NetworkParams, resolveTimeline, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireOneOf, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
 import type { Grid1D } from "@kinetic-nde/datasets";
 import {
   BOUNDARIES,
@@ -152,7 +144,7 @@ export interface FokkerPlanckStats {
   /** Rejected steps (always 0: fixed steps). */
   readonly rejected: number;
   /** Applications of the operator (one per step: a tridiagonal solve and/or an explicit product). */
-  readonly rhsEvaluations: number;
+  readonly rhsEvals: number;
   /** Operator assemblies (one per layer and step length). */
   readonly assemblies: number;
   /** Tridiagonal factorisations. */
@@ -495,6 +487,6 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
     times,
     grid,
     status,
-    stats: { steps, rejected: 0, rhsEvaluations: method === "crank-nicolson" ? 2 * steps : steps, assemblies, factorizations, maxCfl, massInitial, massFinal, massLost, minValue },
+    stats: { steps, rejected: 0, rhsEvals: method === "crank-nicolson" ? 2 * steps : steps, assemblies, factorizations, maxCfl, massInitial, massFinal, massLost, minValue },
   };
 }

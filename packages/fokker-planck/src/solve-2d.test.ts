@@ -1,4 +1,5 @@
-import { createConstantNetwork, createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createConstantNetwork, createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

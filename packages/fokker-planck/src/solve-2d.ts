@@ -5,17 +5,8 @@
  * per grid row) followed by one in y (per column).
  * @packageDocumentation
  */
-import {
-  checkNetwork,
-  invalidArgument,
-  KineticError,
-  type NetworkParams,
-  requireFiniteArray,
-  requireOptions,
-  requirePositive,
-  resolveTimeline,
-  type SolveStatus,
-} from "@kinetic-nde/core";
+import { checkNetwork, KineticError, type NetworkParams, resolveTimeline, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
 import { createGrid1D, type Grid2D } from "@kinetic-nde/datasets";
 import { type Boundary, changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
 import { compensatedSum, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";

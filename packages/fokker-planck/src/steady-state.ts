@@ -5,18 +5,8 @@
  * explicit recursion, and time marching; plus the analytic densities on R.
  * @packageDocumentation
  */
-import {
-  type Activation,
-  activationInfo,
-  invalidArgument,
-  KineticError,
-  requireFinite,
-  requireInteger,
-  requireOneOf,
-  requirePositive,
-  resolveActivation,
-  type SolveStatus,
-} from "@kinetic-nde/core";
+import { type Activation, activationInfo, KineticError, resolveActivation, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireInteger, requireOneOf, requirePositive } from "@kinetic-nde/core/validate";
 import { type Grid1D, logGamma } from "@kinetic-nde/datasets";
 import { changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
 import { compensatedSum, gl3, GL5_NODES, GL5_WEIGHTS, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";

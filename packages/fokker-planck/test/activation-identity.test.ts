@@ -1,4 +1,5 @@
-import { activationInfo, createLeakyRelu, createScalarNetwork, expectKineticError, getActivation, listActivations, tanh, type Activation } from "@kinetic-nde/core";
+import { activationInfo, createLeakyRelu, createScalarNetwork, getActivation, listActivations, tanh, type Activation } from "@kinetic-nde/core";
+import { expectKineticError } from "@kinetic-nde/core/testing";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { solveFokkerPlanck, solveSteadyState, stationaryDensity, steadyStateExists } from "../src/index.js";

@@ -1,4 +1,4 @@
-import { observedOrder } from "@kinetic-nde/core";
+import { observedOrder } from "@kinetic-nde/core/testing";
 import { cellAverages1D, createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { l1Distance, solveSteadyState, stationaryDensity } from "../src/index.js";

@@ -1,4 +1,5 @@
-import { createScalarNetwork, expectAllClose } from "@kinetic-nde/core";
+import { createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, it } from "vitest";
 import { solveFokkerPlanck } from "../src/index.js";

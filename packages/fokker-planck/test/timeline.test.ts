@@ -1,12 +1,5 @@
-import {
-  createConstantNetwork,
-  createScalarNetwork,
-  expectAllClose,
-  expectKineticError,
-  resolveTimeline,
-  solveOde,
-  solveSde,
-} from "@kinetic-nde/core";
+import { createConstantNetwork, createScalarNetwork, resolveTimeline, solveOde, solveSde } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { solveVlasov, solveVlasovExact } from "@kinetic-nde/mean-field";
 import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";

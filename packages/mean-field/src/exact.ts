@@ -3,19 +3,8 @@
  * (1-D: f(t, x) = f0(x0(x)) |∂x0/∂x|; 2-D identity activation: the exact affine flow).
  * @packageDocumentation
  */
-import {
-  KineticError,
-  activationInfo,
-  type NetworkParams,
-  type SolveStatus,
-  checkNetwork,
-  invalidArgument,
-  linearFlowMap,
-  requireFinite,
-  requireInteger,
-  requireOptions,
-  resolveTimeline,
-} from "@kinetic-nde/core";
+import { KineticError, activationInfo, type NetworkParams, type SolveStatus, checkNetwork, linearFlowMap, resolveTimeline } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireInteger, requireOptions } from "@kinetic-nde/core/validate";
 import { type Grid1D, type Grid2D, gaussLegendre, integrateGaussLegendre as integrate, isCdfDistribution1D, massOf } from "@kinetic-nde/datasets";
 import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, resolveInitialDensity2D } from "./initial.js";
 import { flow1D } from "./internal/flow.js";
@@ -54,7 +43,7 @@ export interface VlasovExactResult {
   readonly times: Float64Array;
   readonly grid: Grid1D | Grid2D;
   readonly status: SolveStatus;
-  readonly stats: { readonly mass0: number; readonly mass: number; readonly evaluations: number };
+  readonly stats: { readonly massInitial: number; readonly massFinal: number; readonly evaluations: number };
   /** "cdf" (exact cell averages through F0), "quadrature" (1-D density function) or "affine-quadrature" (2-D). */
   readonly method: "cdf" | "quadrature" | "affine-quadrature";
 }
@@ -138,7 +127,7 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
       times: Float64Array.from(saveAt),
       grid: g,
       status: finiteStatus(f, saved),
-      stats: { mass0: F0.total, mass: massOf(g, f), evaluations },
+      stats: { massInitial: F0.total, massFinal: massOf(g, f), evaluations },
       method: F0.exactCdf ? "cdf" : "quadrature",
     };
   }
@@ -190,7 +179,7 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   };
   const saved = saveAt.map(at);
   const f = at(t1);
-  return { f, saved, times: Float64Array.from(saveAt), grid, status: finiteStatus(f, saved), stats: { mass0, mass: massOf(grid, f), evaluations }, method: "affine-quadrature" };
+  return { f, saved, times: Float64Array.from(saveAt), grid, status: finiteStatus(f, saved), stats: { massInitial: mass0, massFinal: massOf(grid, f), evaluations }, method: "affine-quadrature" };
 }
 
 /** "success" only when every cell average is finite; otherwise "non-finite" (e.g. an f0 returning NaN). */

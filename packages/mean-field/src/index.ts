@@ -9,7 +9,8 @@ export {
   type InitialDensity1D,
   type InitialDensity2D,
 } from "./initial.js";
-export * from "./fluxes.js";
+// The flux kernels are the `@kinetic-nde/mean-field/fluxes` entry; the option types stay here.
+export type { AdvectionBoundary, Limiter, SpatialScheme } from "./fluxes.js";
 export * from "./vlasov.js";
 export * from "./exact.js";
 export * from "./particle-grid.js";

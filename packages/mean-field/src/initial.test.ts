@@ -1,4 +1,5 @@
-import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { normalCdf } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { createGrid1D, createGrid2D, massOf } from "@kinetic-nde/datasets";

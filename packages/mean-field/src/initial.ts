@@ -7,16 +7,8 @@
  * @packageDocumentation
  */
 import { activationInfo } from "@kinetic-nde/core";
-import {
-  KineticError,
-  type NetworkParams,
-  checkEnsemble,
-  invalidArgument,
-  isKineticError,
-  requireInteger,
-  requirePositive,
-  velocityInto,
-} from "@kinetic-nde/core";
+import { KineticError, type NetworkParams, checkEnsemble, isKineticError, velocityInto } from "@kinetic-nde/core";
+import { invalidArgument, requireInteger, requirePositive } from "@kinetic-nde/core/validate";
 import {
   type CdfDistribution1D,
   type Grid1D,

@@ -1,4 +1,5 @@
-import { createRng, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createRng } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cellCenters, createGrid1D, createGrid2D, massOf } from "@kinetic-nde/datasets";

@@ -3,7 +3,8 @@
  * density estimates as cell averages, and seeded sampling of particles from a grid density.
  * @packageDocumentation
  */
-import { type Rng, checkEnsemble, createRng, invalidArgument, requireFits, requireInteger, requireOptions, requirePositive, shapeMismatch } from "@kinetic-nde/core";
+import { type Rng, checkEnsemble, createRng } from "@kinetic-nde/core";
+import { invalidArgument, requireFits, requireInteger, requireOptions, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
 import { type Grid1D, type Grid2D, normalCdf, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 
 /** Options of the deposition functions. */

@@ -4,21 +4,8 @@
  * per-trajectory sensitivities ∂_w x, ∂_b x.
  * @packageDocumentation
  */
-import {
-  KineticError,
-  type NetworkParams,
-  type SolveStatus,
-  checkEnsemble,
-  checkNetwork,
-  invalidArgument,
-  requireFinite,
-  requireFits,
-  requireInteger,
-  requireOneOf,
-  requireOptions,
-  requirePositive,
-  resolveTimeline,
-} from "@kinetic-nde/core";
+import { KineticError, type NetworkParams, type SolveStatus, checkEnsemble, checkNetwork, resolveTimeline } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireFits, requireInteger, requireOneOf, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
 import {
   type AdvectionBoundary,
   type FaceCoefficients1D,

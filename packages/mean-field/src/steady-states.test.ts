@@ -1,4 +1,5 @@
-import { createScalarNetwork, expectAllClose } from "@kinetic-nde/core";
+import { createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { analyzeSteadyStates, eigenvalues, formatSteadyStateReport } from "./steady-states.js";
 

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import { activationInfo } from "@kinetic-nde/core";
-import { type Activation, type NetworkParams, invalidArgument, requireFiniteArray, requireInteger, resolveActivation, shapeMismatch } from "@kinetic-nde/core";
+import { type Activation, type NetworkParams, resolveActivation } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireInteger, shapeMismatch } from "@kinetic-nde/core/validate";
 
 /** Input of {@link analyzeSteadyStates}: network parameters, or σ with one layer's W (d×d) and b (d). */
 export type SteadyStateInput = NetworkParams | { readonly sigma: string | Activation; readonly W: number | ArrayLike<number>; readonly b: number | ArrayLike<number> };

@@ -2,22 +2,8 @@
  * `solveVlasov`: conservative finite volumes for ∂_t f + ∇·(σ(W(t)x + b(t)) f) = 0 in 1-D and 2-D.
  * @packageDocumentation
  */
-import {
-  KineticError,
-  type NetworkParams,
-  type SolveStatus,
-  type Timeline,
-  checkNetwork,
-  invalidArgument,
-  requireFinite,
-  requireFits,
-  requireInteger,
-  requireNonNegative,
-  requireOneOf,
-  requireOptions,
-  requirePositive,
-  resolveTimeline,
-} from "@kinetic-nde/core";
+import { KineticError, type NetworkParams, type SolveStatus, type Timeline, checkNetwork, resolveTimeline } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireFits, requireInteger, requireNonNegative, requireOneOf, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
 import {
   type AdvectionBoundary as Boundary,
   type FaceCoefficients1D,
@@ -158,7 +144,7 @@ export interface VlasovStats {
   /** Right-hand-side (stage) evaluations, counted once per stage for all densities. */
   readonly rhsEvals: number;
   /** Total initial mass (sum over densities). */
-  readonly mass0: number;
+  readonly massInitial: number;
 }
 
 /** Result of {@link solveVlasov}; `F` is Float64Array (one density) or Float64Array[] (several). */
@@ -218,7 +204,7 @@ function resolveOptions(o: VlasovOptions): Resolved {
  * @param options - scheme ("upwind" | "muscl"), limiter ("minmod" | "mc" | "van-leer"), time stepper
  *   ("euler" | "ssp-rk2" | "ssp-rk3"), cfl or dt, boundary, saveAt, massLossTolerance (default
  *   Infinity), n, maxSteps, maxCellUpdates (default 1e10)
- * @returns `{ f, saved, times, grid, t, status, stats: { steps, maxCfl, massLost, rhsEvals, mass0 }, method }`
+ * @returns `{ f, saved, times, grid, t, status, stats: { steps, maxCfl, massLost, rhsEvals, massInitial }, method }`
  *   with fresh arrays; f is a Float64Array per density (index i (1-D) or i*ny + j (2-D))
  * @throws KineticError INVALID_ARGUMENT (bad or unknown options, unsorted saveAt, negative or non-finite f0, no grid for array f0),
  *   TOO_LARGE (estimated cell-updates above `maxCellUpdates`, naming the grid size and the largest that fits),
@@ -613,7 +599,7 @@ function runIn(
     times: Float64Array.from(times),
     t,
     status,
-    stats: { steps, maxCfl, massLost, rhsEvals, mass0 },
+    stats: { steps, maxCfl, massLost, rhsEvals, massInitial: mass0 },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { cellAverages1D, createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import { sampleFromGrid } from "./particle-grid.js";
 import { wasserstein1Grid } from "./wasserstein.js";

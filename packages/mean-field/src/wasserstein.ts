@@ -6,7 +6,8 @@
  * Every input is normalised to unit mass first.
  * @packageDocumentation
  */
-import { checkEnsemble, createRng, invalidArgument, requireInteger, shapeMismatch } from "@kinetic-nde/core";
+import { checkEnsemble, createRng } from "@kinetic-nde/core";
+import { invalidArgument, requireInteger, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 
 /** A piecewise-linear CDF with jumps: knots X (ascending), left limits Fm and right limits Fp. */

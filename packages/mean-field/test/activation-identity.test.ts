@@ -1,4 +1,5 @@
-import { createLeakyRelu, createScalarNetwork, expectAllClose, expectKineticError, getActivation, listActivations, tanh, type Activation } from "@kinetic-nde/core";
+import { createLeakyRelu, createScalarNetwork, getActivation, listActivations, tanh, type Activation } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { solveVlasov, solveVlasovExact } from "../src/index.js";
 import { createGrid1D } from "@kinetic-nde/datasets";

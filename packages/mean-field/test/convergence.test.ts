@@ -1,4 +1,5 @@
-import { createNetwork, createScalarNetwork, observedOrder } from "@kinetic-nde/core";
+import { createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+import { observedOrder } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import { type Limiter, solveVlasov, solveVlasovExact } from "../src/index.js";

@@ -1,4 +1,5 @@
-import { createNetwork, createScalarNetwork, expectAllClose, expectKineticError, type KineticErrorCode } from "@kinetic-nde/core";
+import { createNetwork, createScalarNetwork, type KineticErrorCode } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { createGrid1D, gaussLegendre, massOf } from "@kinetic-nde/datasets";
 import { lossSensitivity, solveVlasov, solveVlasovSensitivity, trajectorySensitivities } from "../src/index.js";

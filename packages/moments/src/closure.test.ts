@@ -1,4 +1,5 @@
-import { createLeakyRelu, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createLeakyRelu, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { solveGaussianClosure } from "./closure.js";
 import { closedFormMeanVariance } from "./hierarchy.js";

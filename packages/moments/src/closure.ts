@@ -2,16 +2,8 @@
  * Gaussian (second-order) moment closure for nonlinear activations, 1-D.
  * @packageDocumentation
  */
-import {
-  activationInfo,
-  type NetworkParams,
-  type SolveStatus,
-  invalidArgument,
-  requireFinite,
-  requireInteger,
-  requireNonNegative,
-  requireOneOf,
-} from "@kinetic-nde/core";
+import { activationInfo, type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireInteger, requireNonNegative, requireOneOf } from "@kinetic-nde/core/validate";
 import { normalCdf } from "@kinetic-nde/datasets";
 import { gaussHermite, normalPdf } from "./quadrature.js";
 import { momentTimeline, requireParams, resolveLayerD1, stepsFor } from "./internal/timeline.js";
@@ -56,7 +48,7 @@ export interface GaussianClosureResult {
   /** Work counters. */
   readonly stats: {
     readonly steps: number;
-    readonly rhsEvaluations: number;
+    readonly rhsEvals: number;
     /** `"closed-form"` or `"gauss-hermite"`. */
     readonly expectations: "closed-form" | "gauss-hermite";
     /** Quadrature nodes (0 for closed forms). */
@@ -226,6 +218,6 @@ export function solveGaussianClosure(problem: GaussianClosureProblem, options: G
     mean,
     variance,
     status,
-    stats: { steps, rhsEvaluations: rhs, expectations: closed ? "closed-form" : "gauss-hermite", nodes: closed ? 0 : nNodes },
+    stats: { steps, rhsEvals: rhs, expectations: closed ? "closed-form" : "gauss-hermite", nodes: closed ? 0 : nNodes },
   };
 }

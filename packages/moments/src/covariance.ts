@@ -3,16 +3,8 @@
  * mean' = W mean + b, C' = W C + C Wᵀ + 2D.
  * @packageDocumentation
  */
-import {
-  type NetworkParams,
-  type SolveStatus,
-  invalidArgument,
-  requireFiniteArray,
-  requireFits,
-  requireInteger,
-  requireOneOf,
-  requireOptions,
-} from "@kinetic-nde/core";
+import { type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
 import type { MomentMethodName } from "./methods.js";
 import { expm, isPositiveDefinite } from "./internal/linalg.js";
 import {
@@ -74,7 +66,7 @@ export interface MeanCovarianceResult {
    */
   readonly status: SolveStatus;
   /** Work counters. */
-  readonly stats: { readonly method: MomentMethodName; readonly steps: number; readonly rhsEvaluations: number; readonly layers: number };
+  readonly stats: { readonly method: MomentMethodName; readonly steps: number; readonly rhsEvals: number; readonly layers: number };
 }
 
 /**
@@ -262,5 +254,5 @@ export function solveMeanCovariance(problem: MeanCovarianceProblem, options: Mea
   if (status === "success") {
     for (let q = 0; q < nT; q++) for (let i = 0; i < d; i++) if (covOut[q * dd + i * d + i]! < 0) status = "unstable";
   }
-  return { t, mean: meanOut, cov: covOut, d, status, stats: { method, steps, rhsEvaluations: rhs, layers: params.nLayers } };
+  return { t, mean: meanOut, cov: covOut, d, status, stats: { method, steps, rhsEvals: rhs, layers: params.nLayers } };
 }

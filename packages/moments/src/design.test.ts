@@ -1,4 +1,4 @@
-import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { designFromMoments, designLayerwise, designLinearNetwork } from "./design.js";
 import { closedFormMeanVariance, gaussianRawMoments, solveMomentHierarchy } from "./hierarchy.js";

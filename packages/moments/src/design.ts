@@ -3,19 +3,8 @@
  * the first two moments can be matched exactly, nothing more.
  * @packageDocumentation
  */
-import {
-  KineticError,
-  type NetworkParams,
-  createScalarNetwork,
-  invalidArgument,
-  requireFinite,
-  requireFiniteArray,
-  requireInteger,
-  requireNonNegative,
-  requireOneOf,
-  requirePositive,
-  shapeMismatch,
-} from "@kinetic-nde/core";
+import { KineticError, type NetworkParams, createScalarNetwork } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireNonNegative, requireOneOf, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
 import { solveMomentHierarchy } from "./hierarchy.js";
 import { phi1 } from "./internal/phi.js";
 

@@ -1,4 +1,4 @@
-import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { normalCdf } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -2,7 +2,8 @@
  * Empirical moments of particle ensembles and of grid densities (compensated sums).
  * @packageDocumentation
  */
-import { checkEnsemble, invalidArgument, requireFiniteArray, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core";
+import { checkEnsemble } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import { type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 
 /** Moments of a (possibly weighted) measure in d dimensions. */

@@ -1,4 +1,5 @@
-import { createScalarNetwork, expectAllClose, expectKineticError, observedOrder } from "@kinetic-nde/core";
+import { createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError, observedOrder } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { closedFormMeanVariance, gaussianRawMoments, solveMomentHierarchy } from "./hierarchy.js";
 import { MOMENT_METHODS } from "./methods.js";

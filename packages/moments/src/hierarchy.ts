@@ -3,18 +3,8 @@
  * dm_0/dt = 0, dm_k/dt = k w m_k + k b m_{k-1} + k(k-1) D m_{k-2}.
  * @packageDocumentation
  */
-import {
-  type NetworkParams,
-  type SolveStatus,
-  invalidArgument,
-  requireFinite,
-  requireFiniteArray,
-  requireInteger,
-  requireNonNegative,
-  requireFits,
-  requireOneOf,
-  requireOptions,
-} from "@kinetic-nde/core";
+import { type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireNonNegative, requireFits, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
 import type { MomentMethodName } from "./methods.js";
 import { phi1 } from "./internal/phi.js";
 import {
@@ -90,7 +80,7 @@ export interface MomentHierarchyResult {
     /** Exact propagations or RK4 steps taken. */
     readonly steps: number;
     /** Right-hand-side evaluations (4 per RK4 step, 0 for `exact`). */
-    readonly rhsEvaluations: number;
+    readonly rhsEvals: number;
     /** Number of layers of the network. */
     readonly layers: number;
   };
@@ -292,7 +282,7 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
   }
   // a negative variance is never a success (only an unstable step can produce one)
   if (status === "success") for (let q = 0; q < nT; q++) if (variance[q]! < 0) status = "unstable";
-  return { t, m, order: K, mean, variance, status, stats: { method, steps, rhsEvaluations: rhs, layers: params.nLayers } };
+  return { t, m, order: K, mean, variance, status, stats: { method, steps, rhsEvals: rhs, layers: params.nLayers } };
 }
 
 /** Input of {@link closedFormMeanVariance}. */

@@ -1,4 +1,5 @@
-import { createConstantNetwork, createNetwork, createScalarNetwork, expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { createConstantNetwork, createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { describeLongTime } from "./long-time.js";
 

@@ -1,4 +1,4 @@
-import { expectAllClose, expectKineticError } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { normalCdf } from "@kinetic-nde/datasets";
 import { gaussHermite } from "./quadrature.js";

@@ -3,7 +3,8 @@
  * (the normal CDF is datasets' `normalCdf`).
  * @packageDocumentation
  */
-import { KineticError, requireInteger } from "@kinetic-nde/core";
+import { KineticError } from "@kinetic-nde/core";
+import { requireInteger } from "@kinetic-nde/core/validate";
 
 /** Nodes and weights for E[g(Z)], Z ~ N(0, 1): E[g(Z)] ≈ Σ_i weights[i] g(nodes[i]). */
 export interface GaussHermiteRule {

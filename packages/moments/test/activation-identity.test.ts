@@ -1,4 +1,5 @@
-import { createScalarNetwork, expectKineticError, getActivation, tanh, type Activation } from "@kinetic-nde/core";
+import { createScalarNetwork, getActivation, tanh, type Activation } from "@kinetic-nde/core";
+import { expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, it } from "vitest";
 import { solveGaussianClosure, solveMomentHierarchy } from "../src/index.js";
 

@@ -3,7 +3,8 @@
  * (right), input N(0.5, 0.5²), t ∈ [0, 5]. m_0 stays 1, the mean relaxes to x* = -b/w like e^{wt},
  * the variance decays like e^{2wt}, and m_2 = Var + m_1² follows.
  */
-import { createScalarNetwork, expectAllClose, observedOrder } from "@kinetic-nde/core";
+import { createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose, observedOrder } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { describeLongTime } from "../src/long-time.js";
 import { gaussianRawMoments, solveMomentHierarchy } from "../src/hierarchy.js";

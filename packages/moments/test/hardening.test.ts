@@ -1,11 +1,5 @@
-import {
-  createNetwork,
-  createScalarNetwork,
-  expectAllClose,
-  expectKineticError,
-  resolveTimeline,
-  solveOde,
-} from "@kinetic-nde/core";
+import { createNetwork, createScalarNetwork, resolveTimeline, solveOde } from "@kinetic-nde/core";
+import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { computeEnsembleMoments } from "../src/empirical.js";
 import { closedFormMeanVariance, gaussianRawMoments, solveMomentHierarchy } from "../src/hierarchy.js";

@@ -4,7 +4,8 @@
  * Particles are advanced by a plain Euler–Maruyama loop with a small step so that its O(Δt) bias is
  * far below the statistical tolerance of 5 standard errors.
  */
-import { createRng, createScalarNetwork, expectAllClose } from "@kinetic-nde/core";
+import { createRng, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { computeEnsembleMoments } from "../src/empirical.js";
 import { gaussianRawMoments, solveMomentHierarchy } from "../src/hierarchy.js";

@@ -1,5 +1,6 @@
 /** The README example runs and prints what it claims. */
-import { createScalarNetwork, expectAllClose } from "@kinetic-nde/core";
+import { createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { describeLongTime, designLinearNetwork, gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
 import { expect, it } from "vitest";
 

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import type { Rng } from "@kinetic-nde/core";
-import { invalidArgument, requireFits, requireInteger } from "@kinetic-nde/core";
+import { invalidArgument, requireFits, requireInteger } from "@kinetic-nde/core/validate";
 
 /**
  * Validate the arguments of a `sample(n, rng)` call; `bytesPerDraw` (8·d) sizes the result so that a

@@ -70,7 +70,7 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
     q1[s] = mv.mean;
     qv[s] = mv.variance;
     q2[s] = mv.variance + mv.mean * mv.mean;
-    maxMassDefect = Math.max(maxMassDefect, Math.abs(q0[s]! - pde.stats.mass0) / pde.stats.mass0);
+    maxMassDefect = Math.max(maxMassDefect, Math.abs(q0[s]! - pde.stats.massInitial) / pde.stats.massInitial);
   }
 
   // 3. Particles: samples of N(mean0, std0²) carried by RK4 (200 steps per unit time).

@@ -82,7 +82,7 @@ function runCase(cfg: Config, act: Act, w: number): Case {
   const pred = predicted(act, w);
   const checks: Check[] = [];
   const tag = `${act}, w = ${w}`;
-  checks.push(makeBoundCheck(`${key}-mass`, `(${tag}) mass conserved (zero-flux walls): relative change`, Math.abs(massT - r.stats.mass0) / r.stats.mass0, 1e-12));
+  checks.push(makeBoundCheck(`${key}-mass`, `(${tag}) mass conserved (zero-flux walls): relative change`, Math.abs(massT - r.stats.massInitial) / r.stats.massInitial, 1e-12));
   const near = (x: number) => Math.abs(x - xs) <= 0.25;
   const summary: Record<string, number | string> = { [`${key}_predicted`]: pred.kind, [`${key}_status`]: r.status };
   // The steady-state table as implemented by the library's analysis must agree with the prediction

@@ -1,6 +1,6 @@
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { expectKineticError } from "@kinetic-nde/core";
+import { expectKineticError } from "@kinetic-nde/core/testing";
 import { PALETTE } from "../internal/define.js";
 import type { FigureSpec } from "../types.js";
 import { FIGURE_PALETTE, figurePlotOptions, renderFigure, type FigureData } from "./index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectAllClose } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { linearTickLabel, logTickFormat, logTicks, niceTicks, powerOfTenLabel } from "./ticks.js";
 
 describe("ticks", () => {

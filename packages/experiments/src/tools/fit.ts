@@ -2,7 +2,7 @@
  * Tool `fit`: fit a Fokker–Planck steady state to a target distribution.
  * @packageDocumentation
  */
-import { invalidArgument, requireFits } from "@kinetic-nde/core";
+import { invalidArgument, requireFits } from "@kinetic-nde/core/validate";
 import { fitSteadyState, stationaryDensity, type FitTarget } from "@kinetic-nde/fokker-planck";
 import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";

@@ -2,7 +2,8 @@
  * Tool `moments`: the closed moment hierarchy of the linear network (σ = id, d = 1).
  * @packageDocumentation
  */
-import { createScalarNetwork, requireFits } from "@kinetic-nde/core";
+import { createScalarNetwork } from "@kinetic-nde/core";
+import { requireFits } from "@kinetic-nde/core/validate";
 import { gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";

@@ -2,21 +2,8 @@
  * Tool `simulate`: particles through the ResNet / neural ODE, or the stochastic ResNet (K > 0).
  * @packageDocumentation
  */
-import {
-  createNamedRng,
-  deriveSeed,
-  invalidArgument,
-  requireFits,
-  shapeMismatch,
-  solveOde,
-  solveSde,
-  DEFAULT_MEMORY_BUDGET,
-  type OdeMethodName,
-  type OdeResult,
-  type SdeMethodName,
-  type SdeResult,
-  type SolveStatus,
-} from "@kinetic-nde/core";
+import { createNamedRng, deriveSeed, solveOde, solveSde, type OdeMethodName, type OdeResult, type SdeMethodName, type SdeResult, type SolveStatus } from "@kinetic-nde/core";
+import { invalidArgument, requireFits, shapeMismatch, DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
 import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";

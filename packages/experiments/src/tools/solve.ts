@@ -2,7 +2,8 @@
  * Tools `solve-vlasov` and `solve-fokker-planck`: the mean-field PDEs of the ResNet on a 1-D grid.
  * @packageDocumentation
  */
-import { requireFits, DEFAULT_MEMORY_BUDGET, type NetworkParams } from "@kinetic-nde/core";
+import { type NetworkParams } from "@kinetic-nde/core";
+import { requireFits, DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
 import { solveFokkerPlanck, solveSteadyState } from "@kinetic-nde/fokker-planck";
 import { solveVlasov } from "@kinetic-nde/mean-field";
 import { cellAverages1D, cellCenters, createGrid1D, massOf, type Grid1D } from "@kinetic-nde/datasets";
@@ -157,7 +158,7 @@ export const solveVlasovTool = defineExperiment({
         status: r.status,
         steps: r.stats.steps,
         max_cfl: r.stats.maxCfl,
-        mass_initial: r.stats.mass0,
+        mass_initial: r.stats.massInitial,
         mass_final: massOf(grid, r.f),
         mass_lost: r.stats.massLost,
         cells: grid.n,

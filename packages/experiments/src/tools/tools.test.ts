@@ -1,4 +1,5 @@
-import { createNamedRng, createRng, deriveSeed, expectAllClose, isKineticError, solveSde, createScalarNetwork } from "@kinetic-nde/core";
+import { createNamedRng, createRng, deriveSeed, isKineticError, solveSde, createScalarNetwork } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { toPlainJson } from "../serialize.js";
 import { getTool, listTools, resolveToolConfig, runTool, toolConfigSchemas, TOOLS } from "../tools.js";

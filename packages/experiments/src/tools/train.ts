@@ -2,7 +2,8 @@
  * Tool `train`: train a ResNet on a data set (a registry name, or a given data set).
  * @packageDocumentation
  */
-import { deriveSeed, initNetwork, predict, requireFits, saveModel, train, type LossSpec } from "@kinetic-nde/core";
+import { deriveSeed, initNetwork, predict, saveModel, train, type LossSpec } from "@kinetic-nde/core";
+import { requireFits } from "@kinetic-nde/core/validate";
 import { makeDataset, trainTestSplit, type Dataset } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";

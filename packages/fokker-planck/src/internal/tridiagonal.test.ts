@@ -1,4 +1,5 @@
-import { type Activation, createScalarNetwork, createRng, expectAllClose, tanh } from "@kinetic-nde/core";
+import { type Activation, createScalarNetwork, createRng, tanh } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";

@@ -3,7 +3,7 @@
  * which validates a caller's array in place and copies it once, into the solver's own memory).
  * @packageDocumentation
  */
-import { invalidArgument, shapeMismatch } from "@kinetic-nde/core";
+import { invalidArgument, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 
 /** Throws INVALID_ARGUMENT naming the first non-finite or negative value. */

@@ -2,17 +2,8 @@
  * Shared validation and time bookkeeping of the moment solvers. Internal.
  * @packageDocumentation
  */
-import {
-  KineticError,
-  activationInfo,
-  type NetworkParams,
-  type Timeline,
-  checkNetwork,
-  invalidArgument,
-  requireFiniteArray,
-  requireNonNegative,
-  resolveTimeline,
-} from "@kinetic-nde/core";
+import { KineticError, activationInfo, type NetworkParams, type Timeline, checkNetwork, resolveTimeline } from "@kinetic-nde/core";
+import { invalidArgument, requireFiniteArray, requireNonNegative } from "@kinetic-nde/core/validate";
 
 /** Validate network parameters (structurally) and return them. */
 export function requireParams(params: unknown, name = "params"): NetworkParams {
