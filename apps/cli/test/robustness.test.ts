@@ -122,11 +122,11 @@ describe("output folders never collide and nothing is overwritten without --forc
   it("--force replaces the previous results as one unit (no stale file, no temporary left)", () => {
     const dir = tmp();
     expect(run(["simulate", "--d", "2", "--w", "-1", "--b", "0", "--particles", "20", "--layers", "2", "--no-png", "--out", "s"], dir).code).toBe(0);
-    expect(readdirSync(join(dir, "s", "data"))).toContain("initial.csv"); // written for d = 2 only
+    expect(readdirSync(join(dir, "s", "data"))).toContain("particles.csv"); // written for d = 2 only
     const r = run(["simulate", "--particles", "20", "--layers", "2", "--no-png", "--out", "s", "--force"], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`output: ${join(dir, "s")}`);
-    expect(readdirSync(join(dir, "s", "data"))).not.toContain("initial.csv");
+    expect(readdirSync(join(dir, "s", "data"))).not.toContain("particles.csv");
     expect(readdirSync(dir)).toEqual(["s"]);
   });
 });
