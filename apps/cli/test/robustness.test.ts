@@ -170,6 +170,11 @@ describe("data out: NumPy-readable .npy beside every CSV", () => {
     expect(npy.shape).toEqual([300, 2]);
     expect(csv.info.rows).toBe(300);
     expect(Array.from(npy.data)).toEqual(Array.from(csv.dataset.x));
+    const npy0 = decodeNpy(new Uint8Array(readFileSync(join(dir, "s", "data", "initial.npy"))));
+    const csv0 = parseCsvWithInfo(readFileSync(join(dir, "s", "data", "initial.csv"), "utf8"));
+    expect(npy0.shape).toEqual([300, 2]);
+    expect(Array.from(npy0.data)).toEqual(Array.from(csv0.dataset.x));
+    expect(Array.from(npy0.data)).not.toEqual(Array.from(npy.data));
   });
 
   it("solve vlasov: the density field as (ny, nx) .npy with its axes", () => {

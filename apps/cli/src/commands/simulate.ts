@@ -68,7 +68,7 @@ Examples:
   $ kinetic-nde simulate --sigma identity --w -1 --b 0 --K 0.5 --T 5 --layers 500 --seed 3
   $ kinetic-nde simulate --d 2 --w "[-1,0.5,-0.5,-1]" --b "[0.1,0]" --method rk4 --steps-per-layer 4
   $ kinetic-nde simulate --input data.csv --config net.yaml
-${OUTPUT_HELP} The particles at t = 0 and t = T are data/initial.csv and data/final.csv.`)
+${OUTPUT_HELP} The particles at t = 0 and t = T are data/initial.csv and data/final.csv (and .npy, shape (M, d)).`)
     .action(async (flags: Flags) => {
       const cfg = buildConfig(simulateCliSchema, flags.config, fieldsFromFlags(flags, FLAG_MAP));
       const out = outDirFor(flags, "simulate", cfg.sigma);
