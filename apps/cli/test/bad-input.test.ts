@@ -170,6 +170,12 @@ const CASES: readonly BadCase[] = [
   { args: ["reproduce", "moments-linear", "--quick", "--config", "missing.json"], code: IO, names: "missing.json" },
   { args: ["reproduce", "moments-linear", "--seed", "1.5"], code: U, names: "--seed" },
   { args: ["list", "bogus"], code: U, names: "bogus" },
+  { args: ["schema", "bogus"], code: U, names: "bogus" },
+  // CSV flags that contradict the file
+  { args: ["train", "--dataset", "good.csv", "--no-header"], code: U, names: "good.csv" },
+  { args: ["fit", "--target", "samples", "--file", "good.csv", "--no-header"], code: U, names: "good.csv" },
+  { args: ["dataset", "inspect", "good.csv", "--header", "--delimiter", "semicolon"], code: U, names: "good.csv" },
+  { args: ["dataset", "convert", "good.csv", "out.json", "--no-header"], code: U, names: "good.csv" },
 ];
 
 const STACK = /^\s+at /m;
@@ -193,7 +199,7 @@ describe("bad input: exit code of its class, a message naming the flag or file, 
     expect(keys.size).toBe(CASES.length);
     expect(CASES.length).toBeGreaterThanOrEqual(60);
     const covered = new Set(CASES.map((c) => (["solve", "dataset"].includes(c.args[0]!) ? c.args.slice(0, 2).join(" ") : c.args[0])));
-    for (const cmd of ["simulate", "solve vlasov", "solve fokker-planck", "moments", "fit", "train", "dataset generate", "dataset inspect", "dataset convert", "reproduce", "list", "help"]) {
+    for (const cmd of ["simulate", "solve vlasov", "solve fokker-planck", "moments", "fit", "train", "dataset generate", "dataset inspect", "dataset convert", "reproduce", "list", "schema", "help"]) {
       expect(covered.has(cmd), cmd).toBe(true);
     }
   });
