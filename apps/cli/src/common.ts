@@ -59,6 +59,8 @@ function givenFlags(): string[] {
   for (const o of cmd.options) {
     const key = o.attributeName();
     if (skip.has(key) || cmd.getOptionValueSource(key) !== "cli") continue;
+    // `--header` and `--no-header` share one value: list it once.
+    if (o.negate && cmd.options.some((p) => p !== o && !p.negate && p.attributeName() === key)) continue;
     const v: unknown = cmd.getOptionValue(key);
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) out.push(`${o.long ?? key} ${k}=${typeof x === "string" ? x : JSON.stringify(x)}`);
@@ -123,15 +125,72 @@ function isZodError(e: unknown): e is ZodLikeError & Error {
   return e instanceof Error && e.name === "ZodError" && Array.isArray((e as unknown as ZodLikeError).issues);
 }
 
+/** Smallest upper bound of a config field that counts as a size limit (particles, cells, times, steps). */
+const SIZE_LIMIT = 1000;
+
+/**
+ * Is this issue a size beyond what fits (an integer above an upper bound of at least
+ * {@link SIZE_LIMIT}, e.g. `particles` above 5·10⁷)? Such requests exit 4 (too large), not 2.
+ */
+function isSizeIssue(issue: ZodLikeError["issues"][number]): boolean {
+  if (issue.code !== "too_big" || issue.origin !== "number") return false;
+  const max = Number(issue.maximum);
+  return sizeIssues.has(issue) && Number.isInteger(max) && max >= SIZE_LIMIT;
+}
+
+/** Issues of {@link buildConfig} about an integer field (a count) above its bound. */
+const sizeIssues = new WeakSet<object>();
+
+/** The field schema at a config path, stepping through defaults, optionals and pipes. */
+function fieldSchema(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  type Node = { shape?: Record<string, Node>; def?: { innerType?: Node; in?: Node } };
+  const unwrap = (n: Node | undefined): Node | undefined => {
+    for (let i = 0; i < 8 && n !== undefined && n.shape === undefined && (n.def?.innerType ?? n.def?.in) !== undefined; i++) n = n.def?.innerType ?? n.def?.in;
+    return n;
+  };
+  let node = unwrap(schema as unknown as Node);
+  for (const key of path) {
+    node = unwrap(node?.shape?.[String(key)]);
+    if (node === undefined) return undefined;
+  }
+  return node as unknown as z.ZodType | undefined;
+}
+
+/** Mark the too-big issues of integer fields (counts: particles, cells, times, ...) as sizes. */
+function markSizeIssues(schema: z.ZodType, e: unknown): void {
+  const cause = isKineticError(e) ? e.cause : e;
+  if (!isZodError(cause)) return;
+  for (const issue of cause.issues) {
+    if (issue.code !== "too_big") continue;
+    const path = issue.path[0] === "config" ? issue.path.slice(1) : issue.path;
+    const field = fieldSchema(schema, path) as unknown as { isInt?: boolean; format?: string | null } | undefined;
+    if (field?.isInt === true || field?.format === "safeint" || field?.format === "int32") sizeIssues.add(issue);
+  }
+}
+
+/** Exit code and message of a zod error: 4 when every issue is a size too large, else 2. */
+function zodExit(issues: ZodLikeError["issues"]): { code: number; message: string } {
+  const tooLarge = issues.length > 0 && issues.every(isSizeIssue);
+  return { code: tooLarge ? EXIT.TOO_LARGE : EXIT.USAGE, message: joinMessages(zodMessages(issues)) };
+}
+
 /** One message per zod issue, naming flags where a flag set the field. */
 function zodMessages(issues: ZodLikeError["issues"]): string[] {
   return describeIssues(issues).map((d, i) => {
     const raw = issues[i]!;
+    if (isSizeIssue(raw)) {
+      const where = displayPath(d.path);
+      const value = d.value === undefined && !("input" in raw) ? givenValueOf(where) : d.value;
+      return `too large: \`${where}\` must be at most ${String(raw.code === "too_big" ? raw.maximum : "")} (the largest size that fits); got ${formatValue(value)}`;
+    }
     let rule = d.rule;
     if (raw.code === "invalid_union") rule = unionRule(raw as never) ?? "a valid value";
     const where = displayPath(d.path);
     const value = d.value === undefined && !("input" in raw) ? givenValueOf(where) : d.value;
-    const shown = raw.code === "unrecognized_keys" ? raw.keys.map((k) => JSON.stringify(k)).join(", ") : formatValue(value);
+    let shown = raw.code === "unrecognized_keys" ? raw.keys.map((k) => JSON.stringify(k)).join(", ") : formatValue(value);
+    // A number printed differently from how it was typed (1e300 → 1e+300): quote the flag as given.
+    const typed = where.startsWith("--") ? givenValueOf(where) : undefined;
+    if (typeof typed === "string" && typed !== shown && JSON.stringify(typed) !== shown) shown += ` (from \`${where} ${typed}\`)`;
     return `invalid argument: \`${where}\` must be ${rule}; got ${shown}`;
   });
 }
@@ -142,7 +201,13 @@ function joinMessages(lines: readonly string[]): string {
 
 /** Replace `` `config.<path>` `` in a message by the flag that set the field. */
 function withFlagNames(message: string): string {
-  return message.replace(/`(config(?:\.[A-Za-z0-9_]+|\[\d+\])*)`/g, (_m, p: string) => `\`${displayPath(p)}\``);
+  return message
+    .replace(/`(config(?:\.[A-Za-z0-9_]+|\[\d+\])*)`/g, (_m, p: string) => `\`${displayPath(p)}\``)
+    .replace(/`([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)`/g, (m, p: string) => {
+      // A bare config field (`particles`) that a flag set: name the flag.
+      const flag = flagOfPath.get(p);
+      return flag !== undefined ? `\`${flag}\`` : m;
+    });
 }
 
 /** Exit codes of the KineticError codes. */
@@ -177,7 +242,10 @@ export function toExit(e: unknown): { code: number; message: string } {
   if (e instanceof CliError) return { code: e.exitCode, message: withFlagNames(e.message) + debug };
   if (isKineticError(e)) {
     const code = KINETIC_EXIT[e.code] ?? EXIT.USAGE;
-    if (isZodError(e.cause)) return { code, message: joinMessages(zodMessages(e.cause.issues)) + debug };
+    if (isZodError(e.cause)) {
+      const z = zodExit(e.cause.issues);
+      return { code: z.code === EXIT.TOO_LARGE ? z.code : code, message: z.message + debug };
+    }
     let msg = withFlagNames(e.message);
     const known = /^(invalid argument|shape mismatch|too large|error)\b/.test(msg);
     if (!known) msg = `error (${e.code}): ${msg}`;
@@ -186,7 +254,10 @@ export function toExit(e: unknown): { code: number; message: string } {
     if (!/`(--|config\b)/.test(msg) && !msg.includes("--") && e.code !== "NOT_FOUND") msg += context;
     return { code, message: msg + debug };
   }
-  if (isZodError(e)) return { code: EXIT.USAGE, message: joinMessages(zodMessages(e.issues)) + debug };
+  if (isZodError(e)) {
+    const z = zodExit(e.issues);
+    return { code: z.code, message: z.message + debug };
+  }
   if (e instanceof Error && e.name === "AbortError") return { code: EXIT.INTERRUPTED, message: "interrupted" };
   if (e instanceof RangeError) {
     if (ALLOCATION.test(e.message)) {
@@ -236,6 +307,23 @@ export function collectSet(v: string, prev: Record<string, unknown> = {}): Recor
   return out;
 }
 
+/**
+ * A commander parser for a repeatable `key=value` flag that names the flag in its error (see
+ * {@link collectSet}).
+ * @param flag - the flag, e.g. `"--param"`
+ * @returns the parser
+ * @example
+ * ```ts
+ * cmd.option("--param <key=value>", "generator parameter", collectPairs("--param"));
+ * ```
+ */
+export function collectPairs(flag: string): (v: string, prev?: Record<string, unknown>) => Record<string, unknown> {
+  return (v, prev) => {
+    if (v.indexOf("=") <= 0) throw new CliError(EXIT.USAGE, `invalid argument: \`${flag}\` expects key=value; got ${JSON.stringify(v)}`);
+    return collectSet(v, prev);
+  };
+}
+
 /** Parse `--seed` (a non-negative integer). */
 export function parseSeed(v: string): number {
   const n = Number(v);
@@ -268,7 +356,12 @@ export function buildConfig<T>(schema: z.ZodType<T>, configPath: string | undefi
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) clean[k] = v;
   const merged = deepMerge(fromFile, clean);
-  return parseConfig(schema, merged, "config");
+  try {
+    return parseConfig(schema, merged, "config");
+  } catch (e) {
+    markSizeIssues(schema, e);
+    throw e;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { endianness } from "node:os";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
+import { isKineticError } from "@kinetic-nde/core";
 import { npyHeader, parseCsvWithInfo, parseJson, type Dataset } from "@kinetic-nde/datasets";
 import { parse as parseYaml } from "yaml";
 import { CliError, EXIT } from "./exit-codes.js";
@@ -677,13 +678,21 @@ export function readDataFile(path: string, options: ReadDataFileOptions = {}): {
   const ext = extname(path).toLowerCase();
   let dataset: Dataset;
   let note = "";
-  if (ext === ".json") {
-    dataset = parseJson(text, detectColumns(text, ext, options.label, options.target));
-  } else {
-    const r = parseCsvWithInfo(text, { ...(options.csv ?? {}), ...detectColumns(text, ext, options.label, options.target) });
-    dataset = r.dataset;
-    const delim = r.info.delimiter === "\t" ? "tab" : r.info.delimiter === "whitespace" ? "whitespace" : JSON.stringify(r.info.delimiter);
-    note = ` (${r.info.header ? "header row" : "no header row"}, delimiter ${delim}${r.info.indexColumnDropped ? ", index column dropped" : ""})`;
+  // Without a header row there are no column names to find a "label"/"target" column by.
+  const columns = options.csv?.header === false && options.label === undefined && options.target === undefined ? {} : detectColumns(text, ext, options.label, options.target);
+  try {
+    if (ext === ".json") {
+      dataset = parseJson(text, columns);
+    } else {
+      const r = parseCsvWithInfo(text, { ...(options.csv ?? {}), ...columns });
+      dataset = r.dataset;
+      const delim = r.info.delimiter === "\t" ? "tab" : r.info.delimiter === "whitespace" ? "whitespace" : JSON.stringify(r.info.delimiter);
+      note = ` (${r.info.header ? "header row" : "no header row"}, delimiter ${delim}${r.info.indexColumnDropped ? ", index column dropped" : ""})`;
+    }
+  } catch (e) {
+    // Name the file: a parse error alone does not say which input it is about.
+    if (isKineticError(e)) throw new CliError(EXIT.USAGE, `error: ${what} ${JSON.stringify(path)}: ${e.message}`, { cause: e });
+    throw e;
   }
   const rows = dataset.x.length / dataset.d;
   if (options.log !== false) process.stderr.write(`read ${rows} rows × ${dataset.d} feature column(s) from ${path}${note}\n`);

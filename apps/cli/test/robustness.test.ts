@@ -122,11 +122,11 @@ describe("output folders never collide and nothing is overwritten without --forc
   it("--force replaces the previous results as one unit (no stale file, no temporary left)", () => {
     const dir = tmp();
     expect(run(["simulate", "--d", "2", "--w", "-1", "--b", "0", "--particles", "20", "--layers", "2", "--no-png", "--out", "s"], dir).code).toBe(0);
-    expect(readdirSync(join(dir, "s", "data"))).toContain("initial.csv"); // written for d = 2 only
+    expect(readdirSync(join(dir, "s", "data"))).toContain("particles.csv"); // written for d = 2 only
     const r = run(["simulate", "--particles", "20", "--layers", "2", "--no-png", "--out", "s", "--force"], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`output: ${join(dir, "s")}`);
-    expect(readdirSync(join(dir, "s", "data"))).not.toContain("initial.csv");
+    expect(readdirSync(join(dir, "s", "data"))).not.toContain("particles.csv");
     expect(readdirSync(dir)).toEqual(["s"]);
   });
 });
@@ -170,6 +170,11 @@ describe("data out: NumPy-readable .npy beside every CSV", () => {
     expect(npy.shape).toEqual([300, 2]);
     expect(csv.info.rows).toBe(300);
     expect(Array.from(npy.data)).toEqual(Array.from(csv.dataset.x));
+    const npy0 = decodeNpy(new Uint8Array(readFileSync(join(dir, "s", "data", "initial.npy"))));
+    const csv0 = parseCsvWithInfo(readFileSync(join(dir, "s", "data", "initial.csv"), "utf8"));
+    expect(npy0.shape).toEqual([300, 2]);
+    expect(Array.from(npy0.data)).toEqual(Array.from(csv0.dataset.x));
+    expect(Array.from(npy0.data)).not.toEqual(Array.from(npy.data));
   });
 
   it("solve vlasov: the density field as (ny, nx) .npy with its axes", () => {

@@ -22,17 +22,17 @@ describe("commands run the tools of @kinetic-nde/experiments", () => {
     expect(existsSync(join(dir, "s", "data", "final.csv.partial"))).toBe(false);
   });
 
-  it("simulate refuses an ensemble beyond 1 GiB before any work (exit 2), naming particles and the largest size", () => {
+  it("simulate refuses an ensemble beyond 1 GiB before any work (exit 4, too large), naming --particles and the largest size", () => {
     const r = run(["simulate", "--d", "2", "--particles", "50000000", "--out", "x"], tmp());
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("`particles` = 50000000");
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("`--particles` = 50000000");
     expect(r.stderr).toContain("the largest that fits is 22369621");
   });
 
-  it("solve refuses a snapshot history beyond 1 GiB, naming nSave", () => {
+  it("solve refuses a snapshot history beyond 1 GiB (exit 4, too large), naming --n-save", () => {
     const r = run(["solve", "vlasov", "--x-min", "-5", "--x-max", "5", "--n", "1000000", "--n-save", "10001", "--out", "x"], tmp());
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("`nSave`");
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("`--n-save`");
   });
 
   it("list tools enumerates the tools behind the commands", () => {

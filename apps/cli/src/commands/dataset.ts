@@ -2,12 +2,12 @@
 import { deriveSeed } from "@kinetic-nde/core";
 import { existsSync } from "node:fs";
 import { extname, join } from "node:path";
-import { listDatasets, makeDataset, parseCsv, parseJson, toCsv, toJson, type Dataset } from "@kinetic-nde/datasets";
+import { listDatasets, makeDataset, toCsv, toJson, type Dataset } from "@kinetic-nde/datasets";
 import type { FigureSpec } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
-import { collectSet, parseSeed } from "../common.js";
+import { addCsvOptions, collectPairs, csvOptionsFromFlags, parseSeed, type CsvFlags } from "../common.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { detectColumns, jsonText, prepareOutDir, readText, writeFileAt, writeOut } from "../io.js";
+import { finalPath, jsonText, prepareOutDir, readDataFile, writeFileAt, writeOut } from "../io.js";
 import { writeResult } from "../results.js";
 import { COMMAND_SCHEMAS, z } from "../schemas.js";
 
@@ -21,13 +21,15 @@ export const datasetGenerateSchema = z
   .strict();
 COMMAND_SCHEMAS["dataset-generate"] = datasetGenerateSchema;
 
-function readDataset(path: string, label?: string, target?: string): Dataset {
-  const text = readText(path, "data set file");
-  const ext = extname(path).toLowerCase();
-  const opts = detectColumns(text, ext, label, target);
-  if (ext === ".json") return parseJson(text, opts);
-  if (ext === ".csv") return parseCsv(text, opts);
-  throw new CliError(EXIT.USAGE, `invalid argument: \`file\` must end in .csv or .json; got ${JSON.stringify(path)}`);
+/** A data set file (CSV or other delimited text, or JSON); the rows read are counted on stderr. */
+function readDataset(path: string, flags: CsvFlags & { label?: string; target?: string }): Dataset {
+  const options = {
+    csv: csvOptionsFromFlags(flags),
+    what: "data set file",
+    ...(flags.label !== undefined ? { label: flags.label } : {}),
+    ...(flags.target !== undefined ? { target: flags.target } : {}),
+  };
+  return readDataFile(path, options).dataset;
 }
 
 function describe(ds: Dataset): Record<string, unknown> {
@@ -69,7 +71,7 @@ Examples:
   ds.command("generate")
     .description("generate a synthetic data set (or load iris) and write it as CSV or JSON")
     .argument("<name>", `one of ${listDatasets().map((d) => d.name).join(", ")}`)
-    .option("--param <key=value>", "generator parameter (repeatable), e.g. --param nSamples=400", (v: string, p?: Record<string, unknown>) => collectSet(v, p))
+    .option("--param <key=value>", "generator parameter (repeatable), e.g. --param nSamples=400", collectPairs("--param"))
     .option("--format <fmt>", "csv | json", "csv")
     .option("--seed <n>", "seed (the data set is drawn from its named stream \"data\")", parseSeed, 1)
     .option("--out <dir>", "output directory (default ./out/dataset-<name>)")
@@ -116,10 +118,10 @@ Examples:
       }
       const files = writeResult(out, { id: `dataset-${name}`, config: cfg, seed: flags.seed, series, summary: {}, checks: [], figures }, flags.png);
       void files;
-      process.stdout.write(JSON.stringify(describe(data), null, 2) + `\noutput: ${join(out, file)}\n`);
+      process.stdout.write(JSON.stringify(describe(data), null, 2) + `\noutput: ${finalPath(join(out, file))}\n`);
     });
 
-  ds.command("inspect")
+  addCsvOptions(ds.command("inspect"))
     .description("print a summary of a CSV/JSON data set (rows, columns, classes, mean/std/min/max)")
     .argument("<file>", "a .csv or .json data set")
     .option("--label <column>", "label column")
@@ -129,8 +131,8 @@ Examples:
 Examples:
   $ kinetic-nde dataset inspect moons.csv
   $ kinetic-nde dataset inspect data.csv --label species --json`)
-    .action((file: string, flags: { label?: string; target?: string; json?: boolean }) => {
-      const info = describe(readDataset(file, flags.label, flags.target));
+    .action((file: string, flags: CsvFlags & { label?: string; target?: string; json?: boolean }) => {
+      const info = describe(readDataset(file, flags));
       if (flags.json) {
         process.stdout.write(JSON.stringify(info, null, 2) + "\n");
         return;
@@ -143,7 +145,7 @@ Examples:
       if (info["target_mean"] !== undefined) process.stdout.write(`  target mean: ${(info["target_mean"] as number).toPrecision(6)}\n`);
     });
 
-  ds.command("convert")
+  addCsvOptions(ds.command("convert"))
     .description("convert a data set between CSV and JSON (format from the file extensions)")
     .argument("<input>", "input .csv or .json")
     .argument("<output>", "output .csv or .json")
@@ -154,11 +156,11 @@ Examples:
 Examples:
   $ kinetic-nde dataset convert moons.csv moons.json
   $ kinetic-nde dataset convert data.json data.csv --label class`)
-    .action((input: string, output: string, flags: { label?: string; target?: string; force?: boolean }) => {
-      const data = readDataset(input, flags.label, flags.target);
+    .action((input: string, output: string, flags: CsvFlags & { label?: string; target?: string; force?: boolean }) => {
       const ext = extname(output).toLowerCase();
       if (ext !== ".csv" && ext !== ".json") throw new CliError(EXIT.USAGE, `invalid argument: \`output\` must end in .csv or .json; got ${JSON.stringify(output)}`);
       if (existsSync(output) && !flags.force) throw new CliError(EXIT.USAGE, `error: output file ${JSON.stringify(output)} exists; use --force to overwrite`);
+      const data = readDataset(input, flags);
       writeFileAt(output, ext === ".csv" ? toCsv(data) : toJson(data));
       process.stdout.write(`wrote ${output} (${data.x.length / data.d} rows)\n`);
     });

@@ -1,11 +1,9 @@
 /** `kinetic-nde fit` — fit a Fokker–Planck steady state to a target distribution (the `fit` tool). */
-import { parseCsv, parseJson } from "@kinetic-nde/datasets";
-import { DEFAULT_FIT_TARGET, fitFields, fitTargetFields, fitTool } from "@kinetic-nde/experiments";
+import { DEFAULT_FIT_TARGET, fitFields, fitTargetFields, fitTool, type ExperimentResult } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
-import { extname } from "node:path";
-import { buildConfig, fieldsFromFlags } from "../common.js";
+import { addCsvOptions, buildConfig, csvOptionsFromFlags, fieldsFromFlags, type CsvFlags } from "../common.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { readText } from "../io.js";
+import { readDataFile } from "../io.js";
 import { outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
 import { COMMAND_SCHEMAS, z } from "../schemas.js";
 import { runToolCommand, writeToolResult } from "./run-tool.js";
@@ -29,24 +27,54 @@ COMMAND_SCHEMAS["fit"] = fitSchema;
 type Cfg = z.output<typeof fitSchema>;
 
 /** The samples of a `samples` target: one column of a data set file. */
-function loadSamples(t: Cfg["target"]): { samples: Float64Array; label: string } {
-  if (t.file === undefined) throw new CliError(EXIT.USAGE, "invalid argument: `config.target.file` must be given for target kind \"samples\"; got undefined");
-  const text = readText(t.file, "samples file");
-  const ds = extname(t.file).toLowerCase() === ".json" ? parseJson(text) : parseCsv(text);
-  const names = ds.featureNames ?? [];
+function loadSamples(t: Cfg["target"], csv: CsvFlags): { samples: Float64Array; label: string } {
+  if (t.file === undefined) throw new CliError(EXIT.USAGE, "invalid argument: `--file` (config field `target.file`) must name a data set file for `--target samples`; got none");
+  const { dataset: ds, rows } = readDataFile(t.file, { csv, what: "samples file" });
+  const names = ds.featureNames ?? Array.from({ length: ds.d }, (_, j) => `x${j + 1}`);
+  // A label or target column can be fitted too (e.g. `dataset generate regression-1d`'s target).
+  let values: ArrayLike<number> | undefined;
   let j = 0;
   if (t.column !== undefined) {
     j = names.indexOf(t.column);
-    if (j < 0) throw new CliError(EXIT.USAGE, `invalid argument: \`config.target.column\` must be one of ${names.map((n) => JSON.stringify(n)).join(", ")}; got ${JSON.stringify(t.column)}`);
+    if (j < 0 && t.column === "target" && ds.targets !== undefined) values = ds.targets;
+    else if (j < 0 && t.column === "label" && ds.labels !== undefined) values = ds.labels;
+    else if (j < 0) throw new CliError(EXIT.USAGE, `invalid argument: \`config.target.column\` must be one of ${[...names, ...(ds.targets ? ["target"] : []), ...(ds.labels ? ["label"] : [])].map((n) => JSON.stringify(n)).join(", ")}; got ${JSON.stringify(t.column)}`);
   }
-  const samples = Float64Array.from({ length: ds.x.length / ds.d }, (_, i) => ds.x[i * ds.d + j]!);
+  const samples = values !== undefined ? Float64Array.from(values) : Float64Array.from({ length: rows }, (_, i) => ds.x[i * ds.d + j]!);
+  // A steady state with D > 0 has a density: it cannot fit a point mass (the optimiser would only
+  // push w to -∞ and report a loss of 0).
+  let lo = Infinity, hi = -Infinity;
+  for (const v of samples) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (samples.length < 2 || !(hi > lo)) {
+    throw new CliError(EXIT.USAGE, `invalid argument: \`--file\` samples must take at least two distinct values; got ${samples.length} row(s) all equal to ${String(lo)} in column ${JSON.stringify(t.column ?? names[j] ?? "1")} of ${JSON.stringify(t.file)}`);
+  }
   return { samples, label: t.column ?? names[0] ?? "column 1" };
+}
+
+/**
+ * A fit whose losses or parameters are not finite numbers is not a success, whatever status the
+ * optimiser reported: its status becomes "non-finite" and a failed check names the values.
+ */
+function withFiniteCheck(result: ExperimentResult): ExperimentResult {
+  const bad = Object.entries(result.summary).filter(([, v]) => typeof v === "number" && !Number.isFinite(v));
+  if (bad.length === 0 || result.summary["status"] !== "success") return result;
+  const list = bad.map(([k, v]) => `${k} = ${String(v)}`).join(", ");
+  return {
+    ...result,
+    summary: { ...result.summary, status: "non-finite" },
+    checks: [
+      ...result.checks,
+      { name: "finite", claim: "the losses and parameters of the fit are finite", observed: bad.length, expected: 0, tolerance: 0, passed: false, message: `the fit is not finite: ${list}` },
+    ],
+  };
 }
 
 /** Register the command. */
 export function registerFit(program: Command): void {
-  program
-    .command("fit")
+  addCsvOptions(program.command("fit"))
     .description("fit the Fokker–Planck steady state (w, b, D or D(x)) to a target distribution")
     .option("--config <file>", "JSON/YAML config file (flags override it)")
     .option("--target <kind>", "gaussian | tanh | beta | samples")
@@ -69,7 +97,7 @@ Examples:
   $ kinetic-nde fit --target beta --alpha 2 --beta 5 --family beta
   $ kinetic-nde fit --target samples --file iris.csv --column petal-length --family bimodal --loss w1
 ${OUTPUT_HELP} Fitted parameters are also in fit.json.`)
-    .action(async (flags: Record<string, unknown> & OutputFlags & { config?: string }) => {
+    .action(async (flags: Record<string, unknown> & OutputFlags & CsvFlags & { config?: string }) => {
       const cfg = buildConfig(fitSchema, flags.config, fieldsFromFlags(flags, {
         target: "target.kind", mean: "target.mean", std: "target.std", alpha: "target.alpha", beta: "target.beta", file: "target.file", column: "target.column",
         family: "family", loss: "loss", cells: "cells", maxEvaluations: "maxEvaluations",
@@ -78,8 +106,8 @@ ${OUTPUT_HELP} Fitted parameters are also in fit.json.`)
       const { file: _file, column: _column, ...target } = cfg.target;
       void _file;
       void _column;
-      const given = cfg.target.kind === "samples" ? loadSamples(cfg.target) : undefined;
+      const given = cfg.target.kind === "samples" ? loadSamples(cfg.target, csvOptionsFromFlags(flags)) : undefined;
       const result = await runToolCommand(fitTool, { ...cfg, target: { ...target, ...(given !== undefined ? given : {}) } }, { seed: 0, label: "fit", quiet: true });
-      process.exitCode = writeToolResult(out, result, cfg, flags);
+      process.exitCode = writeToolResult(out, withFiniteCheck(result), cfg, flags);
     });
 }

@@ -1,7 +1,7 @@
 /** `kinetic-nde moments` — the closed moment hierarchy of the linear network (σ = id; the `moments` tool). */
 import { momentsSchema as toolSchema, momentsTool } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
-import { buildConfig, flagValue } from "../common.js";
+import { buildConfig, fieldsFromFlags } from "../common.js";
 import { outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
 import { COMMAND_SCHEMAS } from "../schemas.js";
 import { runToolCommand, writeToolResult } from "./run-tool.js";
@@ -41,10 +41,9 @@ Examples:
   $ kinetic-nde moments --w "[-1,-0.5,-2]" --b "[0,1,0]" --T 3 --method rk4
 ${OUTPUT_HELP}`)
     .action(async (flags: Flags) => {
-      const fields: Record<string, unknown> = {};
-      for (const k of ["w", "b", "T", "layers", "D", "mean0", "var0", "order", "nTimes", "method"] as const) {
-        if (flags[k] !== undefined) fields[k] = flagValue(flags[k]!);
-      }
+      // Every flag sets the config field of its name; messages about a field name the flag.
+      const names = ["w", "b", "T", "layers", "D", "mean0", "var0", "order", "nTimes", "method"] as const;
+      const fields = fieldsFromFlags(flags as Record<string, unknown>, Object.fromEntries(names.map((k) => [k, k])));
       const cfg = buildConfig(momentsSchema, flags.config, fields);
       const out = outDirFor(flags, "moments", "linear");
       const result = await runToolCommand(momentsTool, cfg, { seed: 0, label: "moments", quiet: true });

@@ -3,13 +3,12 @@
  * abort signal, and the result written like an experiment's (plus streamed particle ensembles and
  * the tool's artifacts).
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ensembleCsvChunks, type Ensemble, type ExperimentDefinition, type ExperimentResult, type ParticleSolver } from "@kinetic-nde/experiments";
-import { CliError, EXIT } from "../exit-codes.js";
-import { writeOut } from "../io.js";
+import { createNpyWriter, openAtomicFile, STREAM_CHUNK, writeOut } from "../io.js";
 import { finish, type OutputFlags } from "../output.js";
 import { createProgress } from "../progress.js";
+import { commandSignal, throwIfInterrupted } from "../signals.js";
 
 /** Options of {@link runToolCommand}. */
 export interface ToolRunOptions {
@@ -22,7 +21,8 @@ export interface ToolRunOptions {
 }
 
 /**
- * Run a tool with a validated config; Ctrl-C aborts it (the run rejects with an AbortError, exit 130).
+ * Run a tool with a validated config; SIGINT or SIGTERM aborts it through {@link commandSignal}
+ * (the run rejects with an AbortError, the program exits 130 and discards the half-made output).
  * @param def - the tool
  * @param config - its config (validated by the tool's schema)
  * @param options - seed, progress label, quiet, particle solver
@@ -30,43 +30,51 @@ export interface ToolRunOptions {
  */
 export async function runToolCommand<C extends Record<string, unknown>>(def: ExperimentDefinition<C>, config: C, options: ToolRunOptions): Promise<ExperimentResult> {
   const progress = createProgress(options.label, options.quiet ?? false);
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once("SIGINT", onSigint);
+  const signal = commandSignal();
   try {
-    return await def.run(config, {
+    const result = await def.run(config, {
       seed: options.seed,
       onProgress: (p) => progress.update(p.fraction, p.message),
-      signal: controller.signal,
+      signal,
       ...(options.particleSolver !== undefined ? { particleSolver: options.particleSolver } : {}),
     });
+    // A tool that finished its last step while the signal arrived still stops here: nothing is written.
+    throwIfInterrupted();
+    return result;
   } finally {
-    process.removeListener("SIGINT", onSigint);
     progress.finish();
   }
 }
 
-/** Stream an ensemble to `dir/name` as CSV (written to a temporary name, then renamed). */
-function writeEnsembleCsv(dir: string, name: string, ensemble: Ensemble): void {
-  const path = join(dir, name);
-  const tmp = `${path}.partial`;
+/**
+ * Stream an ensemble as `data/<name>.csv` (header row, chunks of rows) and `data/<name>.npy` (shape
+ * `[M, d]`, float64), each written under a temporary name and renamed.
+ */
+function writeEnsemble(dir: string, name: string, ensemble: Ensemble): string[] {
+  const csv = openAtomicFile(join(dir, "data", `${name}.csv`));
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(tmp, "w");
-    try {
-      for (const chunk of ensembleCsvChunks(ensemble)) writeSync(fd, chunk);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    for (const chunk of ensembleCsvChunks(ensemble)) csv.write(chunk);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new CliError(EXIT.IO, `error: cannot write ${JSON.stringify(path)}: ${(e as Error).message}`, { cause: e });
+    csv.abort();
+    throw e;
   }
+  csv.commit();
+  const { x, d } = ensemble;
+  const npy = createNpyWriter(join(dir, "data", `${name}.npy`), [x.length / d, d]);
+  try {
+    const step = STREAM_CHUNK * d;
+    for (let off = 0; off < x.length; off += step) npy.write(x.subarray(off, off + step));
+  } catch (e) {
+    npy.abort();
+    throw e;
+  }
+  npy.close();
+  return [`data/${name}.csv`, `data/${name}.npy`];
 }
 
 /**
- * Write a tool's result: the particle ensembles as `data/<name>.csv` (streamed), the artifacts by
+ * Write a tool's result: the particle ensembles as `data/<name>.csv` and `data/<name>.npy` (shape
+ * `[M, d]`; streamed), the artifacts by
  * file name, then data, figures, `config.json` (the command's config, file inputs by name) and the
  * summary as for every command.
  * @param out - output directory (prepared)
@@ -77,7 +85,7 @@ function writeEnsembleCsv(dir: string, name: string, ensemble: Ensemble): void {
  */
 export function writeToolResult(out: string, result: ExperimentResult, config: Readonly<Record<string, unknown>>, flags: OutputFlags): number {
   const { ensembles, artifacts, ...rest } = result;
-  for (const [name, ens] of Object.entries(ensembles ?? {})) writeEnsembleCsv(out, `data/${name}.csv`, ens);
+  for (const [name, ens] of Object.entries(ensembles ?? {})) writeEnsemble(out, name, ens);
   for (const [name, text] of Object.entries(artifacts ?? {})) writeOut(out, name, text);
   const statuses = Object.entries(result.summary)
     .filter(([k, v]) => (k === "status" || k.endsWith("_status")) && typeof v === "string")

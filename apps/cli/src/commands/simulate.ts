@@ -1,13 +1,11 @@
 /** `kinetic-nde simulate` — particles through the (stochastic) ResNet / neural ODE (the `simulate` tool). */
 import { createWorkerPool, type WorkerPool } from "@kinetic-nde/core/node";
-import { parseCsv, parseJson } from "@kinetic-nde/datasets";
 import { SIMULATE_ODE_METHODS, SIMULATE_SDE_METHODS, simulateSchema, simulateTool } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
-import { extname } from "node:path";
-import { buildConfig, fieldsFromFlags, parseSeed } from "../common.js";
+import { addCsvOptions, buildConfig, csvOptionsFromFlags, fieldsFromFlags, parseSeed, type CsvFlags } from "../common.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { detectColumns, readText } from "../io.js";
+import { readDataFile } from "../io.js";
 import { outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
 import { COMMAND_SCHEMAS, z } from "../schemas.js";
 import { runToolCommand, writeToolResult } from "./run-tool.js";
@@ -19,7 +17,7 @@ export const simulateCliSchema = simulateSchema
   .strict();
 COMMAND_SCHEMAS["simulate"] = simulateCliSchema;
 
-interface Flags extends OutputFlags {
+interface Flags extends OutputFlags, CsvFlags {
   config?: string;
   seed: number;
   threads: number;
@@ -38,8 +36,7 @@ const POOL_MIN_PARTICLES = 2 * 4096;
 
 /** Register the command. */
 export function registerSimulate(program: Command): void {
-  program
-    .command("simulate")
+  addCsvOptions(program.command("simulate"))
     .description("move particles through the ResNet (ODE) or the stochastic ResNet (SDE, K > 0)")
     .option("--config <file>", "JSON/YAML config file (flags override it)")
     .option("--sigma <name>", "activation: identity, tanh, sigmoid, relu, leaky-relu, softplus")
@@ -71,12 +68,12 @@ Examples:
   $ kinetic-nde simulate --sigma identity --w -1 --b 0 --K 0.5 --T 5 --layers 500 --seed 3
   $ kinetic-nde simulate --d 2 --w "[-1,0.5,-0.5,-1]" --b "[0.1,0]" --method rk4 --steps-per-layer 4
   $ kinetic-nde simulate --input data.csv --config net.yaml
-${OUTPUT_HELP} The particles at t = 0 and t = T are data/initial.csv and data/final.csv.`)
+${OUTPUT_HELP} The particles at t = 0 and t = T are data/initial.csv and data/final.csv (and .npy, shape (M, d)).`)
     .action(async (flags: Flags) => {
       const cfg = buildConfig(simulateCliSchema, flags.config, fieldsFromFlags(flags, FLAG_MAP));
       const out = outDirFor(flags, "simulate", cfg.sigma);
       const { input, ...rest } = cfg;
-      const x0 = input !== undefined ? loadInput(input, cfg.d) : undefined;
+      const x0 = input !== undefined ? loadInput(input, cfg.d, csvOptionsFromFlags(flags)) : undefined;
       const M = x0 !== undefined ? x0.length / cfg.d : cfg.particles;
       const pool: WorkerPool | undefined = flags.threads > 1 && M >= POOL_MIN_PARTICLES ? createWorkerPool({ threads: flags.threads }) : undefined;
       try {
@@ -99,11 +96,9 @@ function parseThreads(v: string): number {
   return n;
 }
 
-function loadInput(path: string, d: number): Float64Array {
-  const text = readText(path, "input file");
-  const ext = extname(path).toLowerCase();
-  const opts = detectColumns(text, ext);
-  const ds = ext === ".json" ? parseJson(text, opts) : parseCsv(text, opts);
-  if (ds.d !== d) throw new CliError(EXIT.USAGE, `invalid argument: \`config.input\` must have d = ${d} feature columns; got ${ds.d} in ${JSON.stringify(path)}`);
-  return ds.x;
+/** The initial particles of `--input`: every feature column of a data set file (every row, counted on stderr). */
+function loadInput(path: string, d: number, csv: CsvFlags): Float64Array {
+  const { dataset } = readDataFile(path, { csv, what: "input file" });
+  if (dataset.d !== d) throw new CliError(EXIT.USAGE, `invalid argument: \`--input\` must have d = ${d} feature columns (set --d); got ${dataset.d} in ${JSON.stringify(path)}`);
+  return dataset.x;
 }

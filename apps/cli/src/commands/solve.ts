@@ -1,7 +1,7 @@
 /** `kinetic-nde solve vlasov|fokker-planck` — the mean-field PDEs on a 1-D grid (the `solve-*` tools). */
 import { solveFokkerPlanckSchema, solveFokkerPlanckTool, solveVlasovSchema, solveVlasovTool } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
-import { buildConfig, fieldsFromFlags } from "../common.js";
+import { buildConfig, fieldsFromFlags, noteFlagPath } from "../common.js";
 import { outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
 import { COMMAND_SCHEMAS } from "../schemas.js";
 import { runToolCommand, writeToolResult } from "./run-tool.js";
@@ -92,7 +92,10 @@ Examples:
 ${OUTPUT_HELP}`)
     .action(async (flags: Flags & { steadyState?: boolean }) => {
       const mapped = fieldsFromFlags(flags, { ...COMMON_FLAGS, D: "D", method: "method", dt: "dt" });
-      if (flags.steadyState === false) mapped["steadyState"] = false;
+      if (flags.steadyState === false) {
+        mapped["steadyState"] = false;
+        noteFlagPath("steadyState", "steadyState");
+      }
       const cfg = buildConfig(fokkerPlanckSchema, flags.config, mapped);
       const out = outDirFor(flags, "solve", `fokker-planck-${cfg.sigma}`);
       const result = await runToolCommand(solveFokkerPlanckTool, cfg, { seed: 0, label: "solve fokker-planck", quiet: flags.quiet ?? false });
