@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectAllClose } from "@kinetic-nde/core";
+import { expectAllClose } from "@kinetic-nde/core/testing";
 import { EXIT } from "../src/exit-codes.js";
 import { CLI, buildCli, tmp } from "./helpers.js";
 
