@@ -83,3 +83,19 @@ describe("fitFiniteHorizon", () => {
     expectAllClose([fit.params.w, fit.params.b, fit.params.D as number], [-0.8, 0.3, 0.2], { rtol: 1e-2 });
   });
 });
+
+describe("fitSteadyState: abort and options", () => {
+  const grid = createGrid1D(-4, 4, 200);
+  const target = (x: number) => Math.exp(-Math.abs(x)) / 2;
+  it("an aborted signal stops the search with its reason", () => {
+    const controller = new AbortController();
+    controller.abort(new Error("stop now"));
+    expect(() => fitSteadyState(target, { family: "tanh", grid, signal: controller.signal })).toThrow("stop now");
+  });
+  it("unknown option keys are refused", () => {
+    expectKineticError(() => fitSteadyState(target, { family: "tanh", grid, maxEvals: 10 } as never), "INVALID_ARGUMENT", /maxEvals/);
+  });
+  it("a target without spread is refused", () => {
+    expectKineticError(() => fitSteadyState({ samples: [0.5, 0.5, 0.5, 0.5] }, { family: "tanh" }), "INVALID_ARGUMENT", /spread/);
+  });
+});

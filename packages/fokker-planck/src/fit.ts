@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { createScalarNetwork, getActivation, type SolveStatus } from "@kinetic-nde/core";
-import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireOneOf, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
+import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireOneOf, requireOptions, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
 import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { wasserstein1Grid } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
@@ -67,7 +67,11 @@ export interface FitOptions {
   readonly maxEvaluations?: number;
   /** Finite horizon only: implicit Euler steps over [0, T] (default 50). */
   readonly steps?: number;
+  /** Aborts the fit, checked before every loss evaluation; the call then throws the signal's reason. */
+  readonly signal?: AbortSignal;
 }
+
+const FIT_OPTION_KEYS = ["family", "loss", "grid", "w", "initial", "basisCentres", "restarts", "maxEvaluations", "steps", "signal"];
 
 /** Fitted parameters. */
 export interface FittedParameters {
@@ -264,6 +268,10 @@ function steadyOf(grid: Grid1D, p: FittedParameters, out: Float64Array): Float64
   return recursionSteadyStateInto(grid, c.z, p.D, out);
 }
 
+function allFinite(...v: number[]): boolean {
+  return v.every(Number.isFinite);
+}
+
 function finish(
   family: FitFamily,
   lossName: FitLoss,
@@ -284,7 +292,8 @@ function finish(
     grid,
     target: g,
     fitted,
-    status: converged ? "success" : "max-steps",
+    // A loss or parameter that overflowed is never a success (e.g. a target narrower than a cell).
+    status: !allFinite(losses.kl, losses.l2, losses.w1, params.w, params.b, typeof params.D === "number" ? params.D : 0) ? "non-finite" : converged ? "success" : "max-steps",
     stats: { evaluations },
   };
 }
@@ -309,6 +318,7 @@ function finish(
  * ```
  */
 export function fitSteadyState(target: FitTarget, options: FitOptions = {}): FitResult {
+  options = requireOptions<FitOptions>("options", options, FIT_OPTION_KEYS);
   const family = requireOneOf("options.family", options.family ?? "tanh", ["gaussian", "identity", "tanh", "beta", "bimodal"] as const);
   const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
   const { grid, g } = resolveTarget(target, family, options.grid);
@@ -328,7 +338,7 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
       return Infinity;
     }
   };
-  const r = nelderMead(objective, model.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9 });
+  const r = nelderMead(objective, model.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9, signal: options.signal });
   const p = model.decode(r.x);
   return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), r.evaluations, r.converged);
 }
@@ -352,6 +362,7 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
  * ```
  */
 export function fitFiniteHorizon(f0: ArrayLike<number> | ((x: number) => number), target: FitTarget, T: number, options: FitOptions = {}): FitResult {
+  options = requireOptions<FitOptions>("options", options, FIT_OPTION_KEYS);
   requirePositive("T", T);
   const family = requireOneOf("options.family", options.family ?? "tanh", ["identity", "tanh"] as const);
   const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
@@ -373,7 +384,7 @@ export function fitFiniteHorizon(f0: ArrayLike<number> | ((x: number) => number)
       return Infinity;
     }
   };
-  const r = nelderMead(objective, model.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9 });
+  const r = nelderMead(objective, model.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9, signal: options.signal });
   const p = model.decode(r.x);
   return finish(family, lossName, grid, g, p, evolve(p), r.evaluations, r.converged);
 }

@@ -112,7 +112,7 @@ export const fitTool = defineExperiment({
     const { target, grid, label } = targetOf(cfg);
     const family = cfg.family ?? (cfg.target.kind === "samples" ? "tanh" : cfg.target.kind);
     await st.stage(`fitting the ${family} family`);
-    const r = fitSteadyState(target, { family, loss: cfg.loss, grid, maxEvaluations: cfg.maxEvaluations, restarts: cfg.restarts });
+    const r = fitSteadyState(target, { family, loss: cfg.loss, grid, maxEvaluations: cfg.maxEvaluations, restarts: cfg.restarts, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
     await st.stage("outputs");
     const p = r.params;
     const samples = cfg.target.kind === "samples";

@@ -15,6 +15,8 @@ export interface NelderMeadOptions {
   readonly maxEvaluations?: number;
   /** Restarts from the best point with a fresh simplex (default 2). */
   readonly restarts?: number;
+  /** Checked before every evaluation: once aborted, the search throws the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface NelderMeadResult {
@@ -32,7 +34,9 @@ export function nelderMead(fn: (x: Float64Array) => number, x0: ArrayLike<number
   const maxEval = options.maxEvaluations ?? 2000;
   const restarts = options.restarts ?? 2;
   let evals = 0;
+  const signal = options.signal;
   const safe = (x: Float64Array): number => {
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
     evals++;
     const v = fn(x);
     return Number.isFinite(v) ? v : Infinity;
