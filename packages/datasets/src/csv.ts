@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { invalidArgument, requireOptions } from "@kinetic-nde/core/validate";
-import type { Dataset } from "./dataset.js";
+import { type Dataset, datasetFeatureNames } from "./dataset.js";
 import { optionsObject } from "./internal/check.js";
 import type { TableRow } from "./internal/table.js";
 import { datasetFromTable, formatNumber, parseError } from "./internal/table.js";
@@ -331,7 +331,7 @@ export function toCsv(ds: Dataset, options: CsvWriteOptions = {}): string {
   const delim = checkDelimiter(o.delimiter ?? ",");
   if (delim.length !== 1) throw invalidArgument("delimiter", "a single character other than a quote or a line break", delim);
   const d = ds.d;
-  const names = ds.featureNames ? [...ds.featureNames] : Array.from({ length: d }, (_, j) => `x${j}`);
+  const names = datasetFeatureNames(ds);
   const labelCol = o.labelColumn ?? "label";
   const targetCol = o.targetColumn ?? "target";
   const header = [...names];

@@ -121,6 +121,20 @@ export function createDataset(input: DatasetInput): Dataset {
 }
 
 /**
+ * The feature names of a data set: its `featureNames`, or `x0, x1, …` (zero-based, as CSV files written by
+ * {@link toCsv} and headerless files read by `parseCsv` name them), so every output names a column alike.
+ * @param ds - a data set
+ * @returns d names
+ * @example
+ * ```ts
+ * datasetFeatureNames(makeMoons({ nSamples: 10 })); // ["x0", "x1"]
+ * ```
+ */
+export function datasetFeatureNames(ds: Dataset): string[] {
+  return ds.featureNames ? [...ds.featureNames] : Array.from({ length: ds.d }, (_, j) => `x${j}`);
+}
+
+/**
  * Number of points M of a data set (x.length / d).
  * @param ds - a data set
  * @returns M

@@ -63,7 +63,7 @@ export interface FitOptions {
   readonly basisCentres?: readonly number[];
   /** Nelder–Mead restarts (default 3). */
   readonly restarts?: number;
-  /** Largest number of loss evaluations (default 3000). */
+  /** Largest number of loss evaluations (default 20000 for the steady state, 1500 for a finite horizon; one steady-state evaluation is an O(n) recursion). */
   readonly maxEvaluations?: number;
   /** Finite horizon only: implicit Euler steps over [0, T] (default 50). */
   readonly steps?: number;
@@ -330,7 +330,7 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
     return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), 1, true);
   }
   const restarts = options.restarts !== undefined ? requireInteger("options.restarts", options.restarts, 0) : 3;
-  const maxEvaluations = options.maxEvaluations !== undefined ? requireInteger("options.maxEvaluations", options.maxEvaluations) : 3000;
+  const maxEvaluations = options.maxEvaluations !== undefined ? requireInteger("options.maxEvaluations", options.maxEvaluations) : 20000;
   const objective = (theta: Float64Array): number => {
     try {
       return loss(grid, g, steadyOf(grid, model.decode(theta), f));

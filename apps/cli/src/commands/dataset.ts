@@ -2,7 +2,7 @@
 import { deriveSeed } from "@kinetic-nde/core";
 import { existsSync } from "node:fs";
 import { extname, join } from "node:path";
-import { listDatasets, makeDataset, toCsv, toJson, type Dataset } from "@kinetic-nde/datasets";
+import { datasetFeatureNames, listDatasets, makeDataset, toCsv, toJson, type Dataset } from "@kinetic-nde/datasets";
 import type { FigureSpec } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { addCsvOptions, collectPairs, csvOptionsFromFlags, parseSeed, type CsvFlags } from "../common.js";
@@ -34,7 +34,7 @@ function readDataset(path: string, flags: CsvFlags & { label?: string; target?: 
 
 function describe(ds: Dataset): Record<string, unknown> {
   const M = ds.x.length / ds.d;
-  const cols = (ds.featureNames ?? Array.from({ length: ds.d }, (_, j) => `x${j + 1}`)).map((name, j) => {
+  const cols = datasetFeatureNames(ds).map((name, j) => {
     let m = 0, lo = Infinity, hi = -Infinity;
     for (let i = 0; i < M; i++) { const v = ds.x[i * ds.d + j]!; m += v; lo = Math.min(lo, v); hi = Math.max(hi, v); }
     m /= M;
@@ -94,7 +94,7 @@ Examples:
       const data = makeDataset(name, isIris ? cfg.params : { seed: deriveSeed(flags.seed, "data"), ...cfg.params });
       const out = prepareOutDir(flags.out ?? join("out", `dataset-${name}`), flags.force ?? false);
       const file = `${name}.${cfg.format}`;
-      writeOut(out, file, cfg.format === "csv" ? toCsv(data) : toJson(data));
+      writeOut(out, file, cfg.format === "csv" ? toCsv(data, { labelsAsNames: data.classNames !== undefined }) : toJson(data));
       writeOut(out, "config.json", jsonText({ seed: isIris ? null : flags.seed, config: cfg, meta: data.meta }));
       // A figure of the data (d ≤ 2).
       const M = data.x.length / data.d;
@@ -161,7 +161,7 @@ Examples:
       if (ext !== ".csv" && ext !== ".json") throw new CliError(EXIT.USAGE, `invalid argument: \`output\` must end in .csv or .json; got ${JSON.stringify(output)}`);
       if (existsSync(output) && !flags.force) throw new CliError(EXIT.USAGE, `error: output file ${JSON.stringify(output)} exists; use --force to overwrite`);
       const data = readDataset(input, flags);
-      writeFileAt(output, ext === ".csv" ? toCsv(data) : toJson(data));
+      writeFileAt(output, ext === ".csv" ? toCsv(data, { labelsAsNames: data.classNames !== undefined }) : toJson(data));
       process.stdout.write(`wrote ${output} (${data.x.length / data.d} rows)\n`);
     });
 }

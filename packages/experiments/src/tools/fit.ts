@@ -33,7 +33,7 @@ export const fitFields = {
   loss: z.enum(["kl", "l2", "w1"]).default("kl").describe("loss"),
   grid: gridSchema.optional().describe("grid (default from the target)"),
   cells: z.number().int().min(10).max(100_000).default(400).describe("cells of the default grid"),
-  maxEvaluations: z.number().int().min(10).max(1_000_000).default(3000).describe("Nelder–Mead evaluation budget"),
+  maxEvaluations: z.number().int().min(10).max(1_000_000).default(20000).describe("Nelder–Mead evaluation budget"),
   restarts: z.number().int().min(0).max(100).default(3).describe("Nelder–Mead restarts"),
 };
 
