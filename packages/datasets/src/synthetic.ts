@@ -230,6 +230,11 @@ export function makeBlobs(options: BlobsOptions = {}): Dataset {
   return finish("blobs", { centers: centerRows, clusterStd: Array.from(std), centerBox: Array.from(box), d }, c, x, d, labels, k);
 }
 
+/** x_i ← x_i + noise·N(0, 1) for every value in order, one normal each; nothing drawn when noise = 0. */
+function addNoise(x: Float64Array, noise: number, rng: Rng): void {
+  if (noise > 0) for (let i = 0; i < x.length; i++) x[i] = x[i]! + noise * rng.normal();
+}
+
 /** Options of {@link makeMoons}. */
 export interface MoonsOptions extends GeneratorOptions {
   /** Standard deviation of Gaussian noise added to every coordinate (default 0). */
@@ -270,7 +275,7 @@ export function makeMoons(options: MoonsOptions = {}): Dataset {
     x[2 * r + 1] = 1 - Math.sin(t) - 0.5;
     labels[r] = 1;
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("moons", { noise }, c, x, 2, labels, 2);
 }
 
@@ -317,7 +322,7 @@ export function makeCircles(options: CirclesOptions = {}): Dataset {
     x[2 * r + 1] = factor * Math.sin(t);
     labels[r] = 1;
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("circles", { factor, noise }, c, x, 2, labels, 2);
 }
 
@@ -363,7 +368,7 @@ export function makeSpirals(options: SpiralsOptions = {}): Dataset {
       labels[r] = g;
     }
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("spirals", { nClasses: k, turns, noise }, c, x, 2, labels, k);
 }
 
@@ -407,7 +412,7 @@ export function makeXor(options: XorOptions = {}): Dataset {
     x[2 * i + 1] = b;
     labels[i] = k === 2 ? (a * b > 0 ? 1 : 0) : a >= 0 ? (b >= 0 ? 0 : 3) : b >= 0 ? 1 : 2;
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("xor", { nClasses: k, halfWidth: h, noise }, c, x, 2, labels, k);
 }
 
