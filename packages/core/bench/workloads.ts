@@ -49,7 +49,8 @@ function inputs1d(M: number): Float64Array {
   return x;
 }
 
-function fibonacciDisk(M: number): Float64Array {
+/** M points of the disk of radius 2 on a Fibonacci (golden-angle) spiral, row-major (x0, x1) pairs. */
+export function fibonacciDisk(M: number): Float64Array {
   const x = new Float64Array(2 * M);
   for (let i = 0; i < M; i++) {
     const r = 2 * Math.sqrt((i + 0.5) / M);

@@ -16,12 +16,10 @@ import {
   requireOptions,
   resolveTimeline,
 } from "@kinetic-nde/core";
-import { type Grid1D, type Grid2D, gaussLegendre, integrateGaussLegendre as integrate, isCdfDistribution1D, massOf } from "@kinetic-nde/datasets";
+import { type Grid1D, type Grid2D, integrateGaussLegendre as integrate, isCdfDistribution1D, massOf } from "@kinetic-nde/datasets";
 import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, resolveInitialDensity2D } from "./initial.js";
 import { flow1D } from "./internal/flow.js";
-
-const { nodes: GL4_X, weights: GL4_W } = gaussLegendre(4);
-const { nodes: GL8_X, weights: GL8_W } = gaussLegendre(8);
+import { GL4_W, GL4_X, GL8_W, GL8_X } from "./internal/gauss-rules.js";
 
 /** A problem for {@link solveVlasovExact}: as for solveVlasov, one density. */
 export interface VlasovExactProblem {

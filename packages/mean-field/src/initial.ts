@@ -25,15 +25,11 @@ import {
   cellAverages2D,
   createGrid1D,
   createGrid2D,
-  gaussLegendre,
   isCdfDistribution1D,
 } from "@kinetic-nde/datasets";
 import { checkAverages } from "./internal/density-check.js";
 import { flowNetwork1D } from "./internal/flow.js";
-
-// Gauss–Legendre rules on [-1, 1] for the point-value initial data and the automatic domain.
-const { nodes: GL4_X, weights: GL4_W } = gaussLegendre(4);
-const { nodes: GL8_X, weights: GL8_W } = gaussLegendre(8);
+import { GL4_W, GL4_X, GL8_W, GL8_X } from "./internal/gauss-rules.js";
 
 /** A 1-D initial density: cell averages, point values, or a law with a CDF (e.g. a datasets distribution). */
 export type InitialDensity1D = Float64Array | ((x: number) => number) | CdfDistribution1D;
