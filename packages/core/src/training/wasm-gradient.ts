@@ -22,7 +22,7 @@
  */
 import { ConstantPool, ensureMemory, op, unrolledLoops, type Constants, type WasmFunction } from "../wasm/assembler.js";
 import { defineKernelModule, kernelFunction, type LocalDeclarations } from "../wasm/kernel.js";
-import { declareTanhLocals, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
+import { declareTanhLanes, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
 
 /** Samples per block, shared with the JavaScript block kernel (the gradient's partial sums are per block). */
 export const GRAD_BLOCK = 128;
@@ -43,16 +43,6 @@ const dup1 = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const lo = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const hi = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
-/** Per unrolled sample j: its x (X(j)) and its tanh scratch set (T(j); tanh(z) lands in T.q). */
-function declareSamples(more: LocalDeclarations, unroll: number): { X: (j: number) => number; T: (j: number) => TanhLocals } {
-  const xs: number[] = [];
-  const ts: TanhLocals[] = [];
-  for (let j = 0; j < unroll; j++) {
-    xs.push(more.add(`x${j}`, "v128"));
-    ts.push(declareTanhLocals(more, `t${j}`));
-  }
-  return { X: (j) => xs[j]!, T: (j) => ts[j]! };
-}
 
 
 
@@ -84,7 +74,8 @@ function forwardSweep(
     K: Constants,
   ) => { layer: number[]; start: (j: number) => number[]; finish: (j: number) => number[] },
 ): number[] {
-  const { X, T } = declareSamples(more, unroll);
+  // per unrolled sample j: its x (X(j)) and its tanh scratch set (T(j); tanh(z) lands in T.q)
+  const { V: X, T } = declareTanhLanes(more, unroll, "x");
   const pool = new ConstantPool(more);
   const K: Constants = pool;
   const { layer, start, finish } = build(X, T, K);
