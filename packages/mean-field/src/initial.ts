@@ -324,6 +324,24 @@ export function autoGrid1D(params: NetworkParams, source: AutoDomainSource, n: n
 }
 
 /**
+ * The grid of a 1-D solve: `grid` when given, else {@link autoGrid1D} from the density function `f0`
+ * with `n` cells (default 400) over [t0, t1]. INVALID_ARGUMENT when f0 is cell averages and no grid
+ * is given. @internal
+ */
+export function givenOrAutoGrid1D<G extends Grid1D | Grid2D>(
+  params: NetworkParams,
+  grid: G | undefined,
+  f0: unknown,
+  n: number | undefined,
+  t0: number,
+  t1: number,
+): G | Grid1D {
+  if (grid !== undefined) return grid;
+  if (ArrayBuffer.isView(f0)) throw invalidArgument("grid", "given when f0 is cell averages", undefined);
+  return autoGrid1D(params, { f0: f0 as (x: number) => number }, requireInteger("n", n ?? 400, 2), { tSpan: [t0, t1] });
+}
+
+/**
  * A 2-D grid of nx × ny cells on {@link autoDomain}'s box.
  * @param params - network (d = 2)
  * @param source - particles (M·2) or a density function (x, y) => number
