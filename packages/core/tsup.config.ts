@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base.js";
 
 // The public types name `WebAssembly.Memory`, which TypeScript declares only in its DOM library; a
 // consumer compiling with `lib: ["es2022"]` (Node, no DOM) would not find it. Each declaration file
@@ -17,6 +18,7 @@ declare global {
 `;
 
 export default defineConfig({
+  ...libraryBuild,
   entry: {
     index: "src/index.ts",
     testing: "src/testing.ts",
@@ -25,9 +27,5 @@ export default defineConfig({
     "node/index": "src/node/index.ts",
     "node/worker": "src/node/worker.ts",
   },
-  format: ["esm"],
   dts: { footer: webAssemblyTypes },
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
 });

@@ -3,6 +3,7 @@
  * 2-D tanh ResNet by the discrete adjoint, timed through the public evaluator that `train` uses.
  */
 import { createGradientEvaluator, createNetwork } from "../src/index.js";
+import { fibonacciDisk } from "./workloads.js";
 
 /** Compensated (Neumaier) sum. */
 function ksum(a: ArrayLike<number>, f: (v: number) => number = (v) => v): number {
@@ -20,16 +21,9 @@ function ksum(a: ArrayLike<number>, f: (v: number) => number = (v) => v): number
 function w4(opts: { sizeScale: number }): Record<string, unknown> {
   const M = Math.max(2, Math.round(4096 * opts.sizeScale));
   const L = 20;
-  const x = new Float64Array(2 * M);
+  const x = fibonacciDisk(M);
   const y = new Float64Array(M);
-  for (let i = 0; i < M; i++) {
-    const r = 2 * Math.sqrt((i + 0.5) / M);
-    const v = i * 0.6180339887498949;
-    const th = 2 * Math.PI * (v - Math.floor(v));
-    x[2 * i] = r * Math.cos(th);
-    x[2 * i + 1] = r * Math.sin(th);
-    y[i] = x[2 * i]! * x[2 * i + 1]! > 0 ? 1 : -1;
-  }
+  for (let i = 0; i < M; i++) y[i] = x[2 * i]! * x[2 * i + 1]! > 0 ? 1 : -1;
   const W: number[] = [];
   const b: number[] = [];
   for (let k = 0; k < L; k++) {

@@ -26,6 +26,30 @@ async function timedParallelForward(net: NetworkParams, x: Float64Array): Promis
   return { seconds, x: r.x, threads: p };
 }
 
+/**
+ * The two rows of a forward-pass workload: an in-place `forwardResnetInto` on one thread, then the
+ * same pass on the worker pool, each on fresh `inputs()`, with the checksums `stats` of the result.
+ */
+async function timedForwardRows(
+  workload: string,
+  net: NetworkParams,
+  inputs: () => Float64Array,
+  M: number,
+  L: number,
+  stats: (x: Float64Array) => Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
+  const x = inputs();
+  const t0 = performance.now();
+  const r = forwardResnetInto(net, x, x);
+  const seconds = (performance.now() - t0) / 1e3;
+  if (r.status !== "success") throw new Error(`${workload}: ${r.status}`);
+  const mt = await timedParallelForward(net, inputs());
+  return [
+    { workload, impl: "kinetic-nde", seconds, M, L, ...stats(x), rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
+    { workload, impl: mtName(mt.threads), seconds: mt.seconds, M, L, ...stats(mt.x), rate: (M * L) / mt.seconds, rate_unit: "particle-steps/s" },
+  ];
+}
+
 /** Neumaier-compensated sum of f(a[i]) (checksums only, never timed). */
 function csum(a: Float64Array, f: (v: number) => number = (v) => v, start = 0, stride = 1): number {
   let s = 0;
@@ -49,7 +73,8 @@ function inputs1d(M: number): Float64Array {
   return x;
 }
 
-function fibonacciDisk(M: number): Float64Array {
+/** M points of the disk of radius 2 on a Fibonacci (golden-angle) spiral, row-major (x0, x1) pairs. */
+export function fibonacciDisk(M: number): Float64Array {
   const x = new Float64Array(2 * M);
   for (let i = 0; i < M; i++) {
     const r = 2 * Math.sqrt((i + 0.5) / M);
@@ -73,16 +98,7 @@ async function w1({ sizeScale }: { sizeScale: number }): Promise<Record<string, 
   const w = Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k));
   const b = Array.from({ length: L }, (_, k) => 0.1 * Math.cos(k));
   const net = createScalarNetwork({ sigma: "tanh", w, b, dt: 1 / L });
-  const x = inputs1d(M);
-  const t0 = performance.now();
-  const r = forwardResnetInto(net, x, x);
-  const seconds = (performance.now() - t0) / 1e3;
-  if (r.status !== "success") throw new Error(`W1: ${r.status}`);
-  const mt = await timedParallelForward(net, inputs1d(M));
-  return [
-    { workload: "W1", impl: "kinetic-nde", seconds, M, L, ...meanVar(x), rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
-    { workload: "W1", impl: mtName(mt.threads), seconds: mt.seconds, M, L, ...meanVar(mt.x), rate: (M * L) / mt.seconds, rate_unit: "particle-steps/s" },
-  ];
+  return timedForwardRows("W1", net, () => inputs1d(M), M, L, meanVar);
 }
 
 /** W2 particles-2d: d = 2, tanh, M = 2·10^5 Fibonacci-disk inputs, L = 100. One thread, then the worker pool. */
@@ -96,16 +112,7 @@ async function w2({ sizeScale }: { sizeScale: number }): Promise<Record<string, 
     b.push([0.1 * Math.sin(k), -0.1 * Math.cos(k)]);
   }
   const net = createNetwork({ sigma: "tanh", d: 2, W, b, dt: 1 / L });
-  const x = fibonacciDisk(M);
-  const t0 = performance.now();
-  const r = forwardResnetInto(net, x, x);
-  const seconds = (performance.now() - t0) / 1e3;
-  if (r.status !== "success") throw new Error(`W2: ${r.status}`);
-  const mt = await timedParallelForward(net, fibonacciDisk(M));
-  return [
-    { workload: "W2", impl: "kinetic-nde", seconds, M, L, ...meanCov2(x, M), rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
-    { workload: "W2", impl: mtName(mt.threads), seconds: mt.seconds, M, L, ...meanCov2(mt.x, M), rate: (M * L) / mt.seconds, rate_unit: "particle-steps/s" },
-  ];
+  return timedForwardRows("W2", net, () => fibonacciDisk(M), M, L, (x) => meanCov2(x, M));
 }
 
 /** Mean vector and covariance of a 2-D ensemble (checksums of W2). */

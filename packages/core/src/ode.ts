@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { activationInfo, type Activation } from "./activations.js";
-import { KineticError, type SolveStatus } from "./errors.js";
+import type { SolveStatus } from "./errors.js";
 import {
   ACT_TANH,
   ACT_USER,
@@ -17,6 +17,7 @@ import {
   type ActivationKernel,
   velocityEnsembleInto,
 } from "./internal/kernels.js";
+import { lookupMethod } from "./internal/method-lookup.js";
 import { checkNetwork, type NetworkParams } from "./network.js";
 import { checkEnsemble } from "./particles.js";
 import { resolveTimeline } from "./timeline.js";
@@ -77,13 +78,7 @@ const ODE_METHOD_NAMES: readonly OdeMethodName[] = ODE_METHODS.map((m) => m.name
  * ```
  */
 export function getOdeMethod(name: string): OdeMethodInfo {
-  const m = ODE_METHODS.find((x) => x.name === name);
-  if (!m) {
-    throw new KineticError("NOT_FOUND", `unknown ODE method ${JSON.stringify(name)}; known: ${ODE_METHOD_NAMES.join(", ")}`, {
-      details: { name, known: ODE_METHOD_NAMES },
-    });
-  }
-  return m;
+  return lookupMethod(ODE_METHODS, ODE_METHOD_NAMES, name, "ODE");
 }
 
 /** Options of {@link solveOde}. All optional; defaults in brackets. */

@@ -8,6 +8,7 @@
 import { activationInfo } from "./activations.js";
 import { KineticError, type SolveStatus } from "./errors.js";
 import { ACT_USER, velocityEnsembleInto } from "./internal/kernels.js";
+import { lookupMethod } from "./internal/method-lookup.js";
 import { checkNetwork, type NetworkParams, type NoiseModel } from "./network.js";
 import { resolveTimeline } from "./timeline.js";
 import { checkEnsemble } from "./particles.js";
@@ -76,13 +77,7 @@ const SDE_METHOD_NAMES: readonly SdeMethodName[] = SDE_METHODS.map((m) => m.name
  * ```
  */
 export function getSdeMethod(name: string): SdeMethodInfo {
-  const m = SDE_METHODS.find((x) => x.name === name);
-  if (!m) {
-    throw new KineticError("NOT_FOUND", `unknown SDE method ${JSON.stringify(name)}; known: ${SDE_METHOD_NAMES.join(", ")}`, {
-      details: { name, known: SDE_METHOD_NAMES },
-    });
-  }
-  return m;
+  return lookupMethod(SDE_METHODS, SDE_METHOD_NAMES, name, "SDE");
 }
 
 /**

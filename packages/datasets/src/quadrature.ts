@@ -14,6 +14,19 @@ export interface QuadratureRule {
 
 const cache = new Map<number, QuadratureRule>();
 
+/** [P_n(x), P_{n-1}(x)] into `out` by the three-term recurrence (P_0 = 1, P_1 = x). */
+function legendreInto(n: number, x: number, out: Float64Array): void {
+  let p0 = 1;
+  let p1 = x;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  out[0] = p1;
+  out[1] = p0;
+}
+
 /**
  * The n-point Gauss–Legendre rule on [-1, 1] (exact for polynomials of degree 2n - 1).
  * @param n - number of nodes, integer in [1, 64]
@@ -34,33 +47,21 @@ export function gaussLegendre(n: number): QuadratureRule {
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
   const half = Math.floor((n + 1) / 2);
+  const legendre = new Float64Array(2);
   for (let i = 0; i < half; i++) {
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      const pn = n === 1 ? x : p1;
-      const pnm1 = n === 1 ? 1 : p0;
-      dp = (n * (x * pn - pnm1)) / (x * x - 1);
+      legendreInto(n, x, legendre);
+      const pn = legendre[0]!;
+      dp = (n * (x * pn - legendre[1]!)) / (x * x - 1);
       const dx = pn / dp;
       x -= dx;
       if (Math.abs(dx) < 1e-16) break;
     }
     // recompute the derivative at the converged node
-    let p0 = 1;
-    let p1 = x;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = n === 1 ? 1 : (n * (x * p1 - p0)) / (x * x - 1);
+    legendreInto(n, x, legendre);
+    dp = n === 1 ? 1 : (n * (x * legendre[0]! - legendre[1]!)) / (x * x - 1);
     const w = 2 / ((1 - x * x) * dp * dp);
     nodes[i] = -x;
     nodes[n - 1 - i] = x;

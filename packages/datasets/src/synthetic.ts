@@ -231,6 +231,20 @@ export function makeBlobs(options: BlobsOptions = {}): Dataset {
   return finish("blobs", { centers: centerRows, clusterStd: Array.from(std), centerBox: Array.from(box), d }, c, x, d, labels, k);
 }
 
+/**
+ * The layout of the two-class 2-D generators: ⌊n/2⌋ points of class 0 (rows 0..nOut-1), then nIn of
+ * class 1; coordinates (n·2, row-major) to fill and labels with class 1 still to set.
+ */
+function twoClassPoints(n: number): { nOut: number; nIn: number; x: Float64Array; labels: Int32Array } {
+  const nOut = Math.floor(n / 2);
+  return { nOut, nIn: n - nOut, x: new Float64Array(2 * n), labels: new Int32Array(n) };
+}
+
+/** x_i ← x_i + noise·N(0, 1) for every value in order, one normal each; nothing drawn when noise = 0. */
+function addNoise(x: Float64Array, noise: number, rng: Rng): void {
+  if (noise > 0) for (let i = 0; i < x.length; i++) x[i] = x[i]! + noise * rng.normal();
+}
+
 /** Options of {@link makeMoons}. */
 export interface MoonsOptions extends GeneratorOptions {
   /** Standard deviation of Gaussian noise added to every coordinate (default 0). */
@@ -255,10 +269,7 @@ export function makeMoons(options: MoonsOptions = {}): Dataset {
   const o = generatorOptions(options, ["noise"]);
   const c = common(o, 200, 16 + 4, 2);
   const noise = nonNegativeOr("noise", o.noise, 0);
-  const nOut = Math.floor(c.n / 2);
-  const nIn = c.n - nOut;
-  const x = new Float64Array(2 * c.n);
-  const labels = new Int32Array(c.n);
+  const { nOut, nIn, x, labels } = twoClassPoints(c.n);
   for (let i = 0; i < nOut; i++) {
     const t = nOut === 1 ? 0 : (Math.PI * i) / (nOut - 1);
     x[2 * i] = Math.cos(t);
@@ -271,7 +282,7 @@ export function makeMoons(options: MoonsOptions = {}): Dataset {
     x[2 * r + 1] = 1 - Math.sin(t) - 0.5;
     labels[r] = 1;
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("moons", { noise }, c, x, 2, labels, 2);
 }
 
@@ -302,10 +313,7 @@ export function makeCircles(options: CirclesOptions = {}): Dataset {
   const factor = o.factor ?? 0.8;
   if (typeof factor !== "number" || !(factor > 0 && factor < 1)) throw invalidArgument("factor", "a number in (0, 1)", factor);
   const noise = nonNegativeOr("noise", o.noise, 0);
-  const nOut = Math.floor(c.n / 2);
-  const nIn = c.n - nOut;
-  const x = new Float64Array(2 * c.n);
-  const labels = new Int32Array(c.n);
+  const { nOut, nIn, x, labels } = twoClassPoints(c.n);
   for (let i = 0; i < nOut; i++) {
     const t = (2 * Math.PI * i) / nOut;
     x[2 * i] = Math.cos(t);
@@ -318,7 +326,7 @@ export function makeCircles(options: CirclesOptions = {}): Dataset {
     x[2 * r + 1] = factor * Math.sin(t);
     labels[r] = 1;
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("circles", { factor, noise }, c, x, 2, labels, 2);
 }
 
@@ -364,7 +372,7 @@ export function makeSpirals(options: SpiralsOptions = {}): Dataset {
       labels[r] = g;
     }
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("spirals", { nClasses: k, turns, noise }, c, x, 2, labels, k);
 }
 
@@ -408,7 +416,7 @@ export function makeXor(options: XorOptions = {}): Dataset {
     x[2 * i + 1] = b;
     labels[i] = k === 2 ? (a * b > 0 ? 1 : 0) : a >= 0 ? (b >= 0 ? 0 : 3) : b >= 0 ? 1 : 2;
   }
-  if (noise > 0) for (let i = 0; i < 2 * c.n; i++) x[i] = x[i]! + noise * c.rng.normal();
+  addNoise(x, noise, c.rng);
   return finish("xor", { nClasses: k, halfWidth: h, noise }, c, x, 2, labels, k);
 }
 

@@ -2,7 +2,7 @@
  * Resolving the 1-D Fokker–Planck problem: drift of a layer, diffusion from the noise model.
  * @packageDocumentation
  */
-import { activationInfo, checkNetwork, KineticError, type NetworkParams, type TimelineSegment } from "@kinetic-nde/core";
+import { activationInfo, checkNetwork, KineticError, type NetworkParams, type SolveStatus, type TimelineSegment } from "@kinetic-nde/core";
 import { invalidArgument, requireFiniteArray, requireInteger, requireNonNegative } from "@kinetic-nde/core/validate";
 import { type Grid1D, cellAverages1D, requireGrid1D as requireGrid } from "@kinetic-nde/datasets";
 import type { Diffusion1D } from "./chang-cooper.js";
@@ -141,4 +141,38 @@ export function resolveMassLossTolerance(value: unknown): number {
   if (value === undefined) return Infinity;
   if (value === Infinity) return Infinity;
   return requireNonNegative("massLossTolerance", value);
+}
+
+/**
+ * The final status of a solve under the mass-loss rule of {@link resolveMassLossTolerance}: a
+ * `"success"` whose lost mass exceeds `massTol` of the initial mass becomes `"mass-lost"`. @internal
+ */
+export function massLossStatus(status: SolveStatus, massLost: number, massTol: number, massInitial: number): SolveStatus {
+  return status === "success" && massLost > massTol * Math.max(massInitial, Number.MIN_VALUE) ? "mass-lost" : status;
+}
+
+/** Copies of the state at the save times, filled by `record`. @internal */
+export interface SaveRecorder {
+  /** Copies of the state, one per recorded save time. */
+  readonly saved: Float64Array[];
+  /** The save times of `saved`. */
+  readonly times: number[];
+  /** Store a copy of the state for each save time `saveAt[q]`, q in [from, to). */
+  readonly record: (from: number, to: number) => void;
+}
+
+/**
+ * The recorder of a solve's saved states: `record(from, to)` copies the state `f` (updated in place
+ * by the solver) once per save time `saveAt[from..to)`. @internal
+ */
+export function createSaveRecorder(f: Float64Array, saveAt: ArrayLike<number>): SaveRecorder {
+  const saved: Float64Array[] = [];
+  const times: number[] = [];
+  const record = (from: number, to: number): void => {
+    for (let q = from; q < to; q++) {
+      saved.push(f.slice());
+      times.push(saveAt[q]!);
+    }
+  };
+  return { saved, times, record };
 }

@@ -20,12 +20,15 @@ import {
   createTridiagonalFactors,
   factorTridiagonal,
   implicitStepsInPlace,
+  minOf,
   type StepsLog,
   thomasFactor,
   thomasSolveInPlace,
 } from "./internal/numerics.js";
 import {
+  createSaveRecorder,
   diffusionFromNetwork,
+  massLossStatus,
   requireGrid1D,
   requireNetwork1D,
   requireStepBudget,
@@ -266,13 +269,6 @@ export function fillImplicitMatrix(
   }
 }
 
-/** Smallest value of f (NaN-free input). @internal */
-function minOf(f: Float64Array): number {
-  let m = Infinity;
-  for (let i = 0; i < f.length; i++) if (f[i]! < m) m = f[i]!;
-  return m;
-}
-
 /**
  * y = f + r·Δx²·A f (explicit part), allocation-free. A f_i = (α_i f_{i-1} - (α_{i+1}+β_i) f_i + β_{i+1} f_{i+1})/Δx².
  * @internal
@@ -343,7 +339,6 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   const [left, right] = resolveBoundaries(options.boundary);
   const n = grid.n;
   const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: n });
-  const saves = tl.saveAt;
   const safety = options.safety !== undefined ? requirePositive("safety", options.safety) : 0.9;
   if (safety > 1) throw invalidArgument("safety", "in (0, 1]", safety);
   const massTol = resolveMassLossTolerance(options.massLossTolerance);
@@ -392,14 +387,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   const log: StepsLog = { wLeft: 0, wRight: 0, h: 0, dx, massLost: 0, finite: true };
 
   const massInitial = compensatedSum(f) * dx;
-  const saved: Float64Array[] = [];
-  const times: number[] = [];
-  const record = (from: number, to: number): void => {
-    for (let q = from; q < to; q++) {
-      saved.push(f.slice());
-      times.push(saves[q]!);
-    }
-  };
+  const { saved, times, record } = createSaveRecorder(f, tl.saveAt);
   record(0, tl.initialSaves);
   let t = 0;
   let steps = 0;
@@ -479,7 +467,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
     record(seg.saveFrom, seg.saveTo);
   }
   const massFinal = compensatedSum(f) * dx;
-  if (status === "success" && massLost > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
+  status = massLossStatus(status, massLost, massTol, massInitial);
   const minValue = minOf(f);
   return {
     f,

@@ -7,11 +7,17 @@
  */
 import { checkNetwork, KineticError, type NetworkParams, resolveTimeline, type SolveStatus } from "@kinetic-nde/core";
 import { invalidArgument, requireFiniteArray, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
-import { createGrid1D, type Grid2D } from "@kinetic-nde/datasets";
+import { createGrid1D, type Grid1D, type Grid2D } from "@kinetic-nde/datasets";
 import { type Boundary, changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
-import { compensatedSum, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";
-import { requireStepBudget, resolveMassLossTolerance, subSteps, validateDiffusion } from "./problem.js";
-import { fillImplicitMatrix, resolveBoundaries } from "./solve-1d.js";
+import { compensatedSum, minOf, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";
+import { createSaveRecorder, massLossStatus, requireStepBudget, resolveMassLossTolerance, subSteps, validateDiffusion } from "./problem.js";
+import {
+  type FokkerPlanckOptions,
+  type FokkerPlanckResult,
+  type FokkerPlanckStats,
+  fillImplicitMatrix,
+  resolveBoundaries,
+} from "./solve-1d.js";
 
 /** The 2-D problem. Densities are nx·ny cell averages, index `i*ny + j` (x index outer). */
 export interface FokkerPlanckProblem2D {
@@ -31,48 +37,27 @@ export interface FokkerPlanckProblem2D {
   readonly T?: number;
 }
 
-/** Options of {@link solveFokkerPlanck2D}. */
-export interface FokkerPlanckOptions2D {
+/**
+ * Options of {@link solveFokkerPlanck2D}: `saveAt`, `massLossTolerance` (and its former name
+ * `massTolerance`) and `maxSteps` as in {@link FokkerPlanckOptions}.
+ */
+export interface FokkerPlanckOptions2D extends Pick<FokkerPlanckOptions, "saveAt" | "massLossTolerance" | "massTolerance" | "maxSteps"> {
   /** Largest time step (default min(network.dt, T/100)); steps land on layer boundaries and saveAt times. */
   readonly dt?: number;
   /** Boundary on all four sides: `"zero-flux"` (default), `"outflow"`, `"absorbing"` (or [x-sides, y-sides]). */
   readonly boundary?: Boundary | readonly [Boundary, Boundary];
-  /** Times in [0, T] (non-decreasing) or a count of evenly spaced times at which to store copies of f; core's `resolveTimeline`. */
-  readonly saveAt?: ArrayLike<number> | number;
-  /**
-   * Relative mass loss above which the status is `"mass-lost"` (default Infinity: outflow is a success,
-   * the loss is in `stats.massLost`). `massTolerance` is accepted as its former name.
-   */
-  readonly massLossTolerance?: number;
-  /** @deprecated the former name of {@link FokkerPlanckOptions2D.massLossTolerance}. */
-  readonly massTolerance?: number;
-  /** Largest number of time steps (default 10 000 000); more is refused up front (TOO_LARGE naming `dt`). */
-  readonly maxSteps?: number;
 }
 
-/** Result of {@link solveFokkerPlanck2D}. */
-export interface FokkerPlanckResult2D {
+/** Result of {@link solveFokkerPlanck2D}: `saved`, `times` and `status` as in {@link FokkerPlanckResult}. */
+export interface FokkerPlanckResult2D extends Pick<FokkerPlanckResult, "saved" | "times" | "status"> {
   /** nx·ny cell averages at T (index i*ny + j). */
   readonly f: Float64Array;
-  readonly saved: readonly Float64Array[];
-  readonly times: readonly number[];
   readonly grid: Grid2D;
-  readonly status: SolveStatus;
-  readonly stats: {
-    /** Time steps taken (each: one x sweep and one y sweep). */
-    readonly steps: number;
-    /** Rejected steps (always 0: fixed steps). */
-    readonly rejected: number;
-    /** Operator assemblies (one per layer and step length). */
-    readonly assemblies: number;
-    /** Mass Σ f Δx Δy at t = 0 and at T. */
-    readonly massInitial: number;
-    readonly massFinal: number;
-    /** Mass that left through the boundary. */
-    readonly massLost: number;
-    /** Smallest value of f at T. */
-    readonly minValue: number;
-  };
+  /**
+   * Counters as in {@link FokkerPlanckStats}; a step is one x sweep and one y sweep, the masses are
+   * Σ f Δx Δy.
+   */
+  readonly stats: Pick<FokkerPlanckStats, "steps" | "rejected" | "assemblies" | "massInitial" | "massFinal" | "massLost" | "minValue">;
 }
 
 function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion1D] | undefined): [Diffusion1D, Diffusion1D] {
@@ -99,6 +84,70 @@ function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion
     ];
   }
   throw new KineticError("UNSUPPORTED", "unsupported: the 2-D solver needs a constant or diagonal noise model, not a matrix function", {});
+}
+
+/**
+ * The grid lines of one direction of the splitting: `lines` lines of `g.n` cells along `g`, line l at
+ * the cell centre `otherMin + (l + 0.5)·dOther` of the other coordinate. Line l's Chang–Cooper
+ * coefficients start at l·(n + 1), its tridiagonal factors at l·n. @internal
+ */
+interface SweepLines {
+  readonly g: Grid1D;
+  readonly lines: number;
+  readonly otherMin: number;
+  readonly dOther: number;
+  readonly D: Diffusion1D;
+  readonly boundary: Boundary;
+  readonly alpha: Float64Array;
+  readonly beta: Float64Array;
+  readonly z: Float64Array;
+  readonly low: Float64Array;
+  readonly cp: Float64Array;
+  readonly inv: Float64Array;
+}
+
+function createSweepLines(g: Grid1D, lines: number, otherMin: number, dOther: number, D: Diffusion1D, boundary: Boundary): SweepLines {
+  const n = g.n;
+  return {
+    g,
+    lines,
+    otherMin,
+    dOther,
+    D,
+    boundary,
+    alpha: new Float64Array(lines * (n + 1)),
+    beta: new Float64Array(lines * (n + 1)),
+    z: new Float64Array(lines * (n + 1)),
+    low: new Float64Array(lines * n),
+    cp: new Float64Array(lines * n),
+    inv: new Float64Array(lines * n),
+  };
+}
+
+/**
+ * Assemble and factorise the implicit sweeps I - r A of every line of `sw`, with velocity
+ * σ(wOwn·u + wOther·v + bias) along the line (u its coordinate, v the line's other coordinate). @internal
+ */
+function assembleSweepLines(
+  sw: SweepLines,
+  s: (z: number) => number,
+  wOwn: number,
+  wOther: number,
+  bias: number,
+  r: number,
+  diagTmp: Float64Array,
+  upTmp: Float64Array,
+): void {
+  const n = sw.g.n;
+  for (let l = 0; l < sw.lines; l++) {
+    const v = sw.otherMin + (l + 0.5) * sw.dOther;
+    const o = l * (n + 1);
+    const c: ChangCooperCoefficients = { alpha: sw.alpha.subarray(o, o + n + 1), beta: sw.beta.subarray(o, o + n + 1), z: sw.z.subarray(o, o + n + 1) };
+    changCooperCoefficients(sw.g, (u) => s(wOwn * u + wOther * v + bias), sw.D, sw.boundary, sw.boundary, c);
+    const lo = sw.low.subarray(l * n, (l + 1) * n);
+    fillImplicitMatrix(c, n, r, lo, diagTmp, upTmp);
+    thomasFactor(n, lo, diagTmp, upTmp, sw.cp.subarray(l * n, (l + 1) * n), sw.inv.subarray(l * n, (l + 1) * n));
+  }
 }
 
 /**
@@ -137,7 +186,6 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
   const { nx, ny, dx, dy } = grid;
   const N = nx * ny;
   const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: N });
-  const saves = tl.saveAt;
   const dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
   requireStepBudget(tl.segments, dt, options.maxSteps);
   const massTol = resolveMassLossTolerance(options.massLossTolerance);
@@ -159,18 +207,10 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
   const gx = createGrid1D(grid.xMin, grid.xMax, nx);
   const gy = createGrid1D(grid.yMin, grid.yMax, ny);
   // Per-row (x sweeps, ny rows of nx) and per-column (y sweeps, nx columns of ny) coefficients and factors.
-  const axA = new Float64Array(ny * (nx + 1));
-  const axB = new Float64Array(ny * (nx + 1));
-  const axZ = new Float64Array(ny * (nx + 1));
-  const ayA = new Float64Array(nx * (ny + 1));
-  const ayB = new Float64Array(nx * (ny + 1));
-  const ayZ = new Float64Array(nx * (ny + 1));
-  const lowX = new Float64Array(N);
-  const cpX = new Float64Array(N);
-  const invX = new Float64Array(N);
-  const lowY = new Float64Array(N);
-  const cpY = new Float64Array(N);
-  const invY = new Float64Array(N);
+  const sweepX = createSweepLines(gx, ny, grid.yMin, dy, Dx, bx);
+  const sweepY = createSweepLines(gy, nx, grid.xMin, dx, Dy, by);
+  const { alpha: axA, beta: axB, low: lowX, cp: cpX, inv: invX } = sweepX;
+  const { alpha: ayA, beta: ayB, low: lowY, cp: cpY, inv: invY } = sweepY;
   const diagTmp = new Float64Array(Math.max(nx, ny));
   const upTmp = new Float64Array(Math.max(nx, ny));
   const s = network.sigma.sigma;
@@ -180,37 +220,12 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
     const b = network.b;
     const w00 = W[4 * k]!, w01 = W[4 * k + 1]!, w10 = W[4 * k + 2]!, w11 = W[4 * k + 3]!;
     const b0 = b[2 * k]!, b1 = b[2 * k + 1]!;
-    const rx = h / (dx * dx);
-    const ry = h / (dy * dy);
-    for (let j = 0; j < ny; j++) {
-      const y = grid.yMin + (j + 0.5) * dy;
-      const o = j * (nx + 1);
-      const c: ChangCooperCoefficients = { alpha: axA.subarray(o, o + nx + 1), beta: axB.subarray(o, o + nx + 1), z: axZ.subarray(o, o + nx + 1) };
-      changCooperCoefficients(gx, (x) => s(w00 * x + w01 * y + b0), Dx, bx, bx, c);
-      const lo = lowX.subarray(j * nx, (j + 1) * nx);
-      fillImplicitMatrix(c, nx, rx, lo, diagTmp, upTmp);
-      thomasFactor(nx, lo, diagTmp, upTmp, cpX.subarray(j * nx, (j + 1) * nx), invX.subarray(j * nx, (j + 1) * nx));
-    }
-    for (let i = 0; i < nx; i++) {
-      const x = grid.xMin + (i + 0.5) * dx;
-      const o = i * (ny + 1);
-      const c: ChangCooperCoefficients = { alpha: ayA.subarray(o, o + ny + 1), beta: ayB.subarray(o, o + ny + 1), z: ayZ.subarray(o, o + ny + 1) };
-      changCooperCoefficients(gy, (y) => s(w10 * x + w11 * y + b1), Dy, by, by, c);
-      const lo = lowY.subarray(i * ny, (i + 1) * ny);
-      fillImplicitMatrix(c, ny, ry, lo, diagTmp, upTmp);
-      thomasFactor(ny, lo, diagTmp, upTmp, cpY.subarray(i * ny, (i + 1) * ny), invY.subarray(i * ny, (i + 1) * ny));
-    }
+    assembleSweepLines(sweepX, s, w00, w01, b0, h / (dx * dx), diagTmp, upTmp);
+    assembleSweepLines(sweepY, s, w11, w10, b1, h / (dy * dy), diagTmp, upTmp);
   };
 
   const massInitial = compensatedSum(f) * dx * dy;
-  const saved: Float64Array[] = [];
-  const times: number[] = [];
-  const record = (from: number, to: number): void => {
-    for (let q = from; q < to; q++) {
-      saved.push(f.slice());
-      times.push(saves[q]!);
-    }
-  };
+  const { saved, times, record } = createSaveRecorder(f, tl.saveAt);
   record(0, tl.initialSaves);
   let t = 0;
   let steps = 0;
@@ -260,8 +275,7 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
     record(seg.saveFrom, seg.saveTo);
   }
   const massFinal = compensatedSum(f) * dx * dy;
-  if (status === "success" && massLost > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
-  let minValue = Infinity;
-  for (let q = 0; q < N; q++) if (f[q]! < minValue) minValue = f[q]!;
+  status = massLossStatus(status, massLost, massTol, massInitial);
+  const minValue = minOf(f);
   return { f, saved, times, grid, status, stats: { steps, rejected: 0, assemblies, massInitial, massFinal, massLost, minValue } };
 }

@@ -5,12 +5,10 @@
  */
 import { KineticError, activationInfo, type NetworkParams, type SolveStatus, checkNetwork, linearFlowMap, resolveTimeline } from "@kinetic-nde/core";
 import { invalidArgument, requireFinite, requireInteger, requireOptions } from "@kinetic-nde/core/validate";
-import { type Grid1D, type Grid2D, gaussLegendre, integrateGaussLegendre as integrate, isCdfDistribution1D, massOf } from "@kinetic-nde/datasets";
-import { type InitialDensity1D, type InitialDensity2D, autoGrid1D, resolveInitialDensity2D } from "./initial.js";
+import { type Grid1D, type Grid2D, integrateGaussLegendre as integrate, isCdfDistribution1D, massOf } from "@kinetic-nde/datasets";
+import { type InitialDensity1D, type InitialDensity2D, givenOrAutoGrid1D, resolveInitialDensity2D } from "./initial.js";
 import { flow1D } from "./internal/flow.js";
-
-const { nodes: GL4_X, weights: GL4_W } = gaussLegendre(4);
-const { nodes: GL8_X, weights: GL8_W } = gaussLegendre(8);
+import { GL4_W, GL4_X, GL8_W, GL8_X } from "./internal/gauss-rules.js";
 
 /** A problem for {@link solveVlasovExact}: as for solveVlasov, one density. */
 export interface VlasovExactProblem {
@@ -89,11 +87,7 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   const saveAt = Array.from(resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt", stateSize: cells }).saveAt);
   const panels = requireInteger("panels", options.panels ?? 4, 1, 1 << 16);
   if (params.d === 1) {
-    let grid = problem.grid;
-    if (grid === undefined) {
-      if (ArrayBuffer.isView(problem.f0)) throw invalidArgument("grid", "given when f0 is cell averages", undefined);
-      grid = autoGrid1D(params, { f0: problem.f0 as (x: number) => number }, requireInteger("n", options.n ?? 400, 2), { tSpan: [t0, t1] });
-    }
+    const grid = givenOrAutoGrid1D(params, problem.grid, problem.f0, options.n, t0, t1);
     if (grid.kind !== "1d") throw new KineticError("SHAPE_MISMATCH", "shape mismatch: `grid` must be 1-D like params (d = 1); got a 2d grid");
     const g = grid;
     const F0 = makeCdf(g, problem.f0 as InitialDensity1D, panels);

@@ -17,15 +17,11 @@ import {
   cellAverages2D,
   createGrid1D,
   createGrid2D,
-  gaussLegendre,
   isCdfDistribution1D,
 } from "@kinetic-nde/datasets";
 import { checkAverages } from "./internal/density-check.js";
 import { flowNetwork1D } from "./internal/flow.js";
-
-// Gauss–Legendre rules on [-1, 1] for the point-value initial data and the automatic domain.
-const { nodes: GL4_X, weights: GL4_W } = gaussLegendre(4);
-const { nodes: GL8_X, weights: GL8_W } = gaussLegendre(8);
+import { GL4_W, GL4_X, GL8_W, GL8_X } from "./internal/gauss-rules.js";
 
 /** A 1-D initial density: cell averages, point values, or a law with a CDF (e.g. a datasets distribution). */
 export type InitialDensity1D = Float64Array | ((x: number) => number) | CdfDistribution1D;
@@ -317,6 +313,24 @@ export function autoGrid1D(params: NetworkParams, source: AutoDomainSource, n: n
   requireInteger("n", n, 2);
   const box = autoDomain(params, source, { ...options, d: 1 });
   return createGrid1D(box.lo[0]!, box.hi[0]!, n);
+}
+
+/**
+ * The grid of a 1-D solve: `grid` when given, else {@link autoGrid1D} from the density function `f0`
+ * with `n` cells (default 400) over [t0, t1]. INVALID_ARGUMENT when f0 is cell averages and no grid
+ * is given. @internal
+ */
+export function givenOrAutoGrid1D<G extends Grid1D | Grid2D>(
+  params: NetworkParams,
+  grid: G | undefined,
+  f0: unknown,
+  n: number | undefined,
+  t0: number,
+  t1: number,
+): G | Grid1D {
+  if (grid !== undefined) return grid;
+  if (ArrayBuffer.isView(f0)) throw invalidArgument("grid", "given when f0 is cell averages", undefined);
+  return autoGrid1D(params, { f0: f0 as (x: number) => number }, requireInteger("n", n ?? 400, 2), { tSpan: [t0, t1] });
 }
 
 /**

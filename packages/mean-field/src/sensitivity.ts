@@ -17,7 +17,7 @@ import {
   stridedSlopes,
 } from "./fluxes.js";
 import { type Grid1D, cellCenters } from "@kinetic-nde/datasets";
-import { type InitialDensity1D, autoGrid1D, resolveInitialDensity1D } from "./initial.js";
+import { type InitialDensity1D, givenOrAutoGrid1D, resolveInitialDensity1D } from "./initial.js";
 import type { TimeStepper } from "./vlasov.js";
 
 /** A 1-D sensitivity problem (as {@link VlasovProblem} with one density). */
@@ -102,11 +102,7 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
     cfl = requirePositive("cfl", options.cfl ?? (muscl ? 0.45 : 0.9));
     if (cfl > climit) throw invalidArgument("cfl", `at most ${climit} for the ${scheme} scheme`, cfl);
   }
-  let grid = problem.grid;
-  if (grid === undefined) {
-    if (ArrayBuffer.isView(problem.f0)) throw invalidArgument("grid", "given when f0 is cell averages", undefined);
-    grid = autoGrid1D(params, { f0: problem.f0 as (x: number) => number }, requireInteger("n", options.n ?? 400, 2), { tSpan: [t0, t1] });
-  }
+  const grid = givenOrAutoGrid1D(params, problem.grid, problem.f0, options.n, t0, t1);
   if (grid.kind !== "1d") throw new KineticError("SHAPE_MISMATCH", "shape mismatch: `grid` must be 1-D");
   const g = grid;
   const n = g.n;

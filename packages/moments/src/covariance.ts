@@ -5,7 +5,7 @@
  */
 import { type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
 import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
-import type { MomentMethodName } from "./methods.js";
+import type { MomentSolveOptions, MomentSolveStats } from "./methods.js";
 import { expm, isPositiveDefinite } from "./internal/linalg.js";
 import {
   MAX_AUTO_STEPS,
@@ -17,6 +17,7 @@ import {
   rk4Steps,
   spectrumBound,
 } from "./internal/timeline.js";
+import { allFinite, createRk4Work, rk4Advance } from "./internal/rk4.js";
 
 /** Problem of {@link solveMeanCovariance}. */
 export interface MeanCovarianceProblem {
@@ -33,15 +34,8 @@ export interface MeanCovarianceProblem {
   readonly D?: number | ArrayLike<number>;
 }
 
-/** Options of {@link solveMeanCovariance}. */
-export interface MeanCovarianceOptions {
-  /** `"exact"` (default; matrix exponentials per layer) or `"rk4"`. */
-  readonly method?: MomentMethodName;
-  /**
-   * Output times in [0, T], non-decreasing (equal times allowed), or a count of evenly spaced times
-   * (default: layer boundaries); resolved by core's `resolveTimeline`.
-   */
-  readonly saveAt?: ArrayLike<number> | number;
+/** Options of {@link solveMeanCovariance}; `method` `"exact"` uses matrix exponentials per layer. */
+export interface MeanCovarianceOptions extends MomentSolveOptions {
   /**
    * RK4 steps per layer. Given: used as is, and a step outside RK4's stability region for the layer's
    * eigenvalues gives status `"unstable"`. Not given: 64, refined per layer until h·ρ ≤ 1 (ρ bounds the
@@ -66,7 +60,7 @@ export interface MeanCovarianceResult {
    */
   readonly status: SolveStatus;
   /** Work counters. */
-  readonly stats: { readonly method: MomentMethodName; readonly steps: number; readonly rhsEvals: number; readonly layers: number };
+  readonly stats: MomentSolveStats;
 }
 
 /**
@@ -135,11 +129,8 @@ export function solveMeanCovariance(problem: MeanCovarianceProblem, options: Mea
   let steps = 0;
   let rhs = 0;
   let status: SolveStatus = "success";
-  const k1 = new Float64Array(n);
-  const k2 = new Float64Array(n);
-  const k3 = new Float64Array(n);
-  const k4 = new Float64Array(n);
-  const tmp = new Float64Array(n);
+  const work = createRk4Work(n);
+  const tmp = work.tmp;
 
   const deriv = (Wo: number, bo: number, s: Float64Array, out: Float64Array): void => {
     const Wm = params.W;
@@ -228,22 +219,11 @@ export function solveMeanCovariance(problem: MeanCovarianceProblem, options: Mea
         const ns = rk4Steps(tau, params.dt, stepsPerLayer, fixedSteps, bounds[seg.layer]!.rate);
         const h = tau / ns;
         if (status === "success" && !rk4StableOn(bounds[seg.layer]!, h)) status = "unstable";
-        for (let st = 0; st < ns; st++) {
-          deriv(Wo, bo, y, k1);
-          for (let i = 0; i < n; i++) tmp[i] = y[i]! + 0.5 * h * k1[i]!;
-          deriv(Wo, bo, tmp, k2);
-          for (let i = 0; i < n; i++) tmp[i] = y[i]! + 0.5 * h * k2[i]!;
-          deriv(Wo, bo, tmp, k3);
-          for (let i = 0; i < n; i++) tmp[i] = y[i]! + h * k3[i]!;
-          deriv(Wo, bo, tmp, k4);
-          for (let i = 0; i < n; i++) y[i] = y[i]! + (h / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
-        }
+        rk4Advance((s, out) => deriv(Wo, bo, s, out), y, h, ns, work);
         steps += ns;
         rhs += 4 * ns;
       }
-      let finite = true;
-      for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) finite = false;
-      if (!finite) {
+      if (!allFinite(y)) {
         if (status === "success") status = "non-finite";
         break;
       }

@@ -2,7 +2,7 @@
  * Empirical moments of particle ensembles and of grid densities (compensated sums).
  * @packageDocumentation
  */
-import { checkEnsemble } from "@kinetic-nde/core";
+import { checkEnsemble, compensatedSum } from "@kinetic-nde/core";
 import { invalidArgument, requireFiniteArray, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import { type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 
@@ -114,16 +114,8 @@ export function computeEnsembleMoments(x: Float64Array, options: EnsembleMomentO
   if (options.weights !== undefined) {
     wts = requireFiniteArray("options.weights", options.weights);
     if (wts.length !== M) throw shapeMismatch("options.weights", `one weight per particle (${M})`, wts.length);
-    let s = 0;
-    let c = 0;
-    for (let i = 0; i < M; i++) {
-      const v = wts[i]!;
-      if (v < 0) throw invalidArgument(`options.weights[${i}]`, "non-negative", v);
-      const t = s + v;
-      c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
-      s = t;
-    }
-    mass = s + c;
+    for (let i = 0; i < M; i++) if (wts[i]! < 0) throw invalidArgument(`options.weights[${i}]`, "non-negative", wts[i]);
+    mass = compensatedSum(wts);
     if (!(mass > 0)) throw invalidArgument("options.weights", "weights with a positive sum", mass);
   }
   // one particle (or one with positive weight) has no spread: its central moments are 0 and its
@@ -307,15 +299,7 @@ export function computeDensityMoments(f: ArrayLike<number>, grid: Grid1D | Grid2
     }
     for (let k = 0; k <= K; k++) raw[c * (K + 1) + k] = sums[k]! + comp[k]!;
     if (c === 0) {
-      let s = 0;
-      let cc = 0;
-      for (let i = 0; i < p.length; i++) {
-        const v = p[i]!;
-        const t = s + v;
-        cc += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
-        s = t;
-      }
-      mass = s + cc;
+      mass = compensatedSum(p);
       if (!(mass > 0)) throw invalidArgument("f", "a density with positive mass", mass);
     }
     let ms = 0;

@@ -5,7 +5,7 @@
  */
 import { type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
 import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireNonNegative, requireFits, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
-import type { MomentMethodName } from "./methods.js";
+import type { MomentSolveOptions, MomentSolveStats } from "./methods.js";
 import { phi1 } from "./internal/phi.js";
 import {
   MAX_AUTO_STEPS,
@@ -16,6 +16,7 @@ import {
   rk4Stable,
   rk4Steps,
 } from "./internal/timeline.js";
+import { allFinite, createRk4Work, rk4Advance } from "./internal/rk4.js";
 
 /** Problem of {@link solveMomentHierarchy}. */
 export interface MomentHierarchyProblem {
@@ -34,14 +35,7 @@ export interface MomentHierarchyProblem {
 }
 
 /** Options of {@link solveMomentHierarchy}. */
-export interface MomentHierarchyOptions {
-  /** `"exact"` (default) or `"rk4"`. */
-  readonly method?: MomentMethodName;
-  /**
-   * Output times in [0, T], non-decreasing (equal times allowed), or a count of evenly spaced times.
-   * Default: the layer boundaries 0, Δt, …, T. Resolved by core's `resolveTimeline`.
-   */
-  readonly saveAt?: ArrayLike<number> | number;
+export interface MomentHierarchyOptions extends MomentSolveOptions {
   /**
    * RK4 steps per layer; pieces of a layer get proportionally many, at least one. Given: used as is,
    * and a step outside RK4's stability interval (h·max(K, 2)·|w| > 2.785 for w < 0) gives status
@@ -75,15 +69,7 @@ export interface MomentHierarchyResult {
    */
   readonly status: SolveStatus;
   /** Work counters. */
-  readonly stats: {
-    readonly method: MomentMethodName;
-    /** Exact propagations or RK4 steps taken. */
-    readonly steps: number;
-    /** Right-hand-side evaluations (4 per RK4 step, 0 for `exact`). */
-    readonly rhsEvals: number;
-    /** Number of layers of the network. */
-    readonly layers: number;
-  };
+  readonly stats: MomentSolveStats;
 }
 
 /**
@@ -205,11 +191,7 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
   const g = new Float64Array(K + 1);
   const apow = new Float64Array(K + 1);
   const prev = new Float64Array(K + 1);
-  const k1 = new Float64Array(n);
-  const k2 = new Float64Array(n);
-  const k3 = new Float64Array(n);
-  const k4 = new Float64Array(n);
-  const tmp = new Float64Array(n);
+  const work = createRk4Work(n);
 
   const deriv = (w: number, b: number, D: number, s: Float64Array, out: Float64Array): void => {
     out[0] = 0;
@@ -258,22 +240,11 @@ export function solveMomentHierarchy(problem: MomentHierarchyProblem, options: M
         const ns = rk4Steps(tau, params.dt, stepsPerLayer, fixedSteps, rate);
         const h = tau / ns;
         if (!rk4Stable(-h * rate) && status === "success") status = "unstable";
-        for (let st = 0; st < ns; st++) {
-          deriv(w, b, D, y, k1);
-          for (let i = 0; i < n; i++) tmp[i] = y[i]! + 0.5 * h * k1[i]!;
-          deriv(w, b, D, tmp, k2);
-          for (let i = 0; i < n; i++) tmp[i] = y[i]! + 0.5 * h * k2[i]!;
-          deriv(w, b, D, tmp, k3);
-          for (let i = 0; i < n; i++) tmp[i] = y[i]! + h * k3[i]!;
-          deriv(w, b, D, tmp, k4);
-          for (let i = 0; i < n; i++) y[i] = y[i]! + (h / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
-        }
+        rk4Advance((s, out) => deriv(w, b, D, s, out), y, h, ns, work);
         steps += ns;
         rhs += 4 * ns;
       }
-      let finite = true;
-      for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) finite = false;
-      if (!finite) {
+      if (!allFinite(y)) {
         if (status === "success") status = "non-finite";
         break;
       }

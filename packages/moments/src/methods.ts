@@ -6,6 +6,28 @@
 /** Name of a moment-equation method. */
 export type MomentMethodName = "exact" | "rk4";
 
+/** Options shared by {@link solveMomentHierarchy} and {@link solveMeanCovariance}. */
+export interface MomentSolveOptions {
+  /** `"exact"` (default; the exact propagator per layer) or `"rk4"`. */
+  readonly method?: MomentMethodName;
+  /**
+   * Output times in [0, T], non-decreasing (equal times allowed), or a count of evenly spaced times.
+   * Default: the layer boundaries 0, Δt, …, T. Resolved by core's `resolveTimeline`.
+   */
+  readonly saveAt?: ArrayLike<number> | number;
+}
+
+/** Work counters of {@link solveMomentHierarchy} and {@link solveMeanCovariance}. */
+export interface MomentSolveStats {
+  readonly method: MomentMethodName;
+  /** Exact propagations or RK4 steps taken. */
+  readonly steps: number;
+  /** Right-hand-side evaluations (4 per RK4 step, 0 for `exact`). */
+  readonly rhsEvals: number;
+  /** Number of layers of the network. */
+  readonly layers: number;
+}
+
 /** Metadata every method declares (tests loop over {@link MOMENT_METHODS}). */
 export interface MomentMethodInfo {
   /** Method name, as passed in `options.method`. */

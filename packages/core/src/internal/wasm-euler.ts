@@ -20,8 +20,8 @@
  * @packageDocumentation
  */
 import { ConstantPool, ensureMemory, op, unrolledLoops, type Constants, type WasmFunction } from "../wasm/assembler.js";
-import { defineKernelModule, kernelFunction, type LocalDeclarations } from "../wasm/kernel.js";
-import { declareTanhLocals, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
+import { defineKernelModule, kernelFunction } from "../wasm/kernel.js";
+import { declareTanhLanes, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
 import { eulerTanh1D, eulerTanh2D } from "./kernels.js";
 import { tanhFast } from "./tanh.js";
 
@@ -65,17 +65,6 @@ function update(kind: 1 | 2, U: number, p: number, V: (j: number) => number, T: 
   return c;
 }
 
-/** The per-vector locals of the unrolled loops: vector j's value V(j) and its tanh set T(j). */
-function declareVectors(more: LocalDeclarations): { V: (j: number) => number; T: (j: number) => TanhLocals } {
-  const vs: number[] = [];
-  const ts: TanhLocals[] = [];
-  for (let j = 0; j < UNROLL; j++) {
-    vs.push(more.add(`v${j}`, "v128"));
-    ts.push(declareTanhLocals(more, `t${j}`));
-  }
-  return { V: (j) => vs[j]!, T: (j) => ts[j]! };
-}
-
 /** acc += |v| for the vectors from `from` to `to` (locals, byte addresses). */
 function absSum(from: number, to: number, p: number, acc: number): number[] {
   return [
@@ -104,7 +93,7 @@ function kernel(kind: 1 | 2, batch: boolean): WasmFunction {
     locals: { end: "i32", tEnd: "i32", p: "i32", s: "i32", sp: "i32", acc: "v128", c0: "v128", c1: "v128", bv: "v128", hv: "v128" },
   } as const;
   return kernelFunction(`${batch ? "m" : "s"}${kind}`, signature, ({ sched, nSteps, ptr, n, end, tEnd, p, s, sp, acc, c0, c1, bv, hv }, more) => {
-    const { V, T } = declareVectors(more);
+    const { V, T } = declareTanhLanes(more, UNROLL, "v"); // vector j's value V(j) and its tanh set T(j)
     const pool = new ConstantPool(more);
     const K: Constants = pool;
     const loadStep = (): number[] => {
@@ -163,7 +152,7 @@ function emKernel(): WasmFunction {
     locals: { end: "i32", acc: "v128", wv: "v128", cv: "v128", hv: "v128", kv: "v128" },
   } as const;
   return kernelFunction("em", signature, ({ x, y, xi, n, w, c, h, ks, end, acc, wv, cv, hv, kv }, more) => {
-    const { V, T } = declareVectors(more);
+    const { V, T } = declareTanhLanes(more, UNROLL, "v"); // vector j's value V(j) and its tanh set T(j)
     const pool = new ConstantPool(more);
     const update = (count: number): number[] => {
       const b: number[] = [];

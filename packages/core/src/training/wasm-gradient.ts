@@ -22,7 +22,7 @@
  */
 import { ConstantPool, ensureMemory, op, unrolledLoops, type Constants, type WasmFunction } from "../wasm/assembler.js";
 import { defineKernelModule, kernelFunction, type LocalDeclarations } from "../wasm/kernel.js";
-import { declareTanhLocals, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
+import { declareTanhLanes, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
 
 /** Samples per block, shared with the JavaScript block kernel (the gradient's partial sums are per block). */
 export const GRAD_BLOCK = 128;
@@ -43,17 +43,53 @@ const dup1 = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const lo = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const hi = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
-/** Per unrolled sample j: its x (X(j)) and its tanh scratch set (T(j); tanh(z) lands in T.q). */
-function declareSamples(more: LocalDeclarations, unroll: number): { X: (j: number) => number; T: (j: number) => TanhLocals } {
-  const xs: number[] = [];
-  const ts: TanhLocals[] = [];
-  for (let j = 0; j < unroll; j++) {
-    xs.push(more.add(`x${j}`, "v128"));
-    ts.push(declareTanhLocals(more, `t${j}`));
-  }
-  return { X: (j) => xs[j]!, T: (j) => ts[j]! };
+
+
+
+/** Locals of the frame of a forward kernel (see {@link forwardSweep}). */
+interface ForwardFrame {
+  readonly dt: number;
+  readonly L: number;
+  readonly k: number;
+  readonly p: number;
+  readonly dp: number;
+  readonly end: number;
+  readonly hv: number;
 }
 
+/**
+ * The body of both forward kernels: hv = (dt, dt); for k = 0..L-1: the layer's code (its coefficients;
+ * p = u + k·ROW, dp = dd + k·ROW and `end` past the block's last sample), then the samples of the block
+ * from p to end, `unroll` per iteration while that many remain (independent work for the processor to
+ * overlap), then one at a time, each `start`, its tanh, `finish`. `build` receives the per-sample locals
+ * and the constant pool.
+ */
+function forwardSweep(
+  f: ForwardFrame,
+  more: LocalDeclarations,
+  unroll: number,
+  build: (
+    X: (j: number) => number,
+    T: (j: number) => TanhLocals,
+    K: Constants,
+  ) => { layer: number[]; start: (j: number) => number[]; finish: (j: number) => number[] },
+): number[] {
+  // per unrolled sample j: its x (X(j)) and its tanh scratch set (T(j); tanh(z) lands in T.q)
+  const { V: X, T } = declareTanhLanes(more, unroll, "x");
+  const pool = new ConstantPool(more);
+  const K: Constants = pool;
+  const { layer, start, finish } = build(X, T, K);
+  const { p, dp } = f;
+  const advance = (bytes: number): number[] => [...op.get(p), ...op.i32(bytes), ...op.i32Add, ...op.set(p), ...op.get(dp), ...op.i32(bytes), ...op.i32Add, ...op.set(dp)];
+  const c: number[] = [];
+  c.push(...op.get(f.dt), ...op.f64x2Splat, ...op.set(f.hv), ...op.i32(0), ...op.set(f.k));
+  c.push(...op.block, ...op.loop);
+  c.push(...op.get(f.k), ...op.get(f.L), ...op.i32GeU, ...op.brIf(1));
+  c.push(...layer);
+  c.push(...unrolledLoops(p, f.end, 16, unroll, (count) => samples(count, start, finish, T, K), advance));
+  c.push(...op.get(f.k), ...op.i32(1), ...op.i32Add, ...op.set(f.k), ...op.br(0), ...op.end, ...op.end);
+  return [...pool.init(), ...c];
+}
 
 /**
  * forward(th, L, dt, u, dd, n): for k = 0..L-1 and each sample r < n of the block:
@@ -65,37 +101,30 @@ function forwardKernel(unroll: number): WasmFunction {
     params: { th: "i32", L: "i32", dt: "f64", u: "i32", dd: "i32", n: "i32" },
     locals: { k: "i32", p: "i32", dp: "i32", end: "i32", c0: "v128", c1: "v128", bv: "v128", hv: "v128", colA: "v128", colB: "v128" },
   } as const;
-  return kernelFunction("fwd", signature, ({ th, L, dt, u, dd, n, k, p, dp, end, c0, c1, bv, hv, colA, colB }, more) => {
-    const { X, T } = declareSamples(more, unroll);
-    const pool = new ConstantPool(more);
-    const K: Constants = pool;
-    const c: number[] = [];
-    c.push(...op.get(dt), ...op.f64x2Splat, ...op.set(hv), ...op.i32(0), ...op.set(k));
-    c.push(...op.block, ...op.loop);
-    c.push(...op.get(k), ...op.get(L), ...op.i32GeU, ...op.brIf(1));
-    // the layer's coefficients: colA = (w00, w01), colB = (w10, w11) → c0 = (w00, w10), c1 = (w01, w11)
-    c.push(...op.get(th), ...op.get(k), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.tee(p), ...op.v128Load(0), ...op.set(colA));
-    c.push(...op.get(p), ...op.v128Load(16), ...op.set(colB));
-    c.push(...op.get(colA), ...op.get(colB), ...op.shuffle(lo), ...op.set(c0), ...op.get(colA), ...op.get(colB), ...op.shuffle(hi), ...op.set(c1));
-    c.push(...op.get(th), ...op.get(L), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.get(k), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.v128Load(0), ...op.set(bv));
-    // p = u + k·ROW, dp = dd + k·ROW, end = p + n·16
-    c.push(...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp));
-    c.push(...op.get(p), ...op.get(u), ...op.i32Add, ...op.tee(p), ...op.get(n), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.set(end));
-    const start = (j: number): number[] => [
-      ...op.get(p), ...op.v128Load(16 * j), ...op.tee(X(j)), ...op.get(X(j)), ...op.shuffle(dup0), ...op.get(c0), ...op.f64x2Mul,
-      ...op.get(X(j)), ...op.get(X(j)), ...op.shuffle(dup1), ...op.get(c1), ...op.f64x2Mul, ...op.f64x2Add,
-      ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z),
-    ];
-    const finish = (j: number): number[] => [
-      ...op.get(dp), ...K.get(1), ...op.get(T(j).q), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store(16 * j),
-      ...op.get(p), ...op.get(X(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(ROW + 16 * j),
-    ];
-    const advance = (bytes: number): number[] => [...op.get(p), ...op.i32(bytes), ...op.i32Add, ...op.set(p), ...op.get(dp), ...op.i32(bytes), ...op.i32Add, ...op.set(dp)];
-    // `unroll` samples per iteration while that many remain (independent work for the processor to overlap), then one at a time
-    c.push(...unrolledLoops(p, end, 16, unroll, (count) => samples(count, start, finish, T, K), advance));
-    c.push(...op.get(k), ...op.i32(1), ...op.i32Add, ...op.set(k), ...op.br(0), ...op.end, ...op.end);
-    return [...pool.init(), ...c];
-  });
+  return kernelFunction("fwd", signature, ({ th, L, dt, u, dd, n, k, p, dp, end, c0, c1, bv, hv, colA, colB }, more) =>
+    forwardSweep({ dt, L, k, p, dp, end, hv }, more, unroll, (X, T, K) => {
+      const layer = [
+        // the layer's coefficients: colA = (w00, w01), colB = (w10, w11) → c0 = (w00, w10), c1 = (w01, w11)
+        ...op.get(th), ...op.get(k), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.tee(p), ...op.v128Load(0), ...op.set(colA),
+        ...op.get(p), ...op.v128Load(16), ...op.set(colB),
+        ...op.get(colA), ...op.get(colB), ...op.shuffle(lo), ...op.set(c0), ...op.get(colA), ...op.get(colB), ...op.shuffle(hi), ...op.set(c1),
+        ...op.get(th), ...op.get(L), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.get(k), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.v128Load(0), ...op.set(bv),
+        // p = u + k·ROW, dp = dd + k·ROW, end = p + n·16
+        ...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp),
+        ...op.get(p), ...op.get(u), ...op.i32Add, ...op.tee(p), ...op.get(n), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.set(end),
+      ];
+      const start = (j: number): number[] => [
+        ...op.get(p), ...op.v128Load(16 * j), ...op.tee(X(j)), ...op.get(X(j)), ...op.shuffle(dup0), ...op.get(c0), ...op.f64x2Mul,
+        ...op.get(X(j)), ...op.get(X(j)), ...op.shuffle(dup1), ...op.get(c1), ...op.f64x2Mul, ...op.f64x2Add,
+        ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z),
+      ];
+      const finish = (j: number): number[] => [
+        ...op.get(dp), ...K.get(1), ...op.get(T(j).q), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store(16 * j),
+        ...op.get(p), ...op.get(X(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(ROW + 16 * j),
+      ];
+      return { layer, start, finish };
+    }),
+  );
 }
 
 /**
@@ -180,32 +209,25 @@ function forwardKernel1(unroll: number): WasmFunction {
     params: { th: "i32", L: "i32", dt: "f64", u: "i32", dd: "i32", n: "i32" },
     locals: { k: "i32", p: "i32", dp: "i32", end: "i32", wv: "v128", bv: "v128", hv: "v128" },
   } as const;
-  return kernelFunction("fwd1", signature, ({ th, L, dt, u, dd, n, k, p, dp, end, wv, bv, hv }, more) => {
-    const { X, T } = declareSamples(more, unroll);
-    const pool = new ConstantPool(more);
-    const K: Constants = pool;
-    const c: number[] = [];
-    c.push(...op.get(dt), ...op.f64x2Splat, ...op.set(hv), ...op.i32(0), ...op.set(k));
-    c.push(...op.block, ...op.loop);
-    c.push(...op.get(k), ...op.get(L), ...op.i32GeU, ...op.brIf(1));
-    c.push(...op.get(th), ...op.get(k), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.tee(p), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(wv));
-    c.push(...op.get(p), ...op.get(L), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.f64Load(0), ...op.f64x2Splat, ...op.set(bv));
-    c.push(...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp));
-    // end = p + ⌈n/2⌉·16
-    c.push(...op.get(p), ...op.get(u), ...op.i32Add, ...op.tee(p), ...op.get(n), ...op.i32(1), ...op.i32Add, ...op.i32(1), ...op.i32ShrU, ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.set(end));
-    const start = (j: number): number[] => [
-      ...op.get(wv), ...op.get(p), ...op.v128Load(16 * j), ...op.tee(X(j)), ...op.f64x2Mul, ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z),
-    ];
-    const finish = (j: number): number[] => [
-      ...op.get(dp), ...K.get(1), ...op.get(T(j).q), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store(16 * j),
-      ...op.get(p), ...op.get(X(j)), ...op.get(hv), ...K.get(0), ...op.get(T(j).q), ...op.f64x2Add, ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(ROW + 16 * j),
-    ];
-    const advance = (bytes: number): number[] => [...op.get(p), ...op.i32(bytes), ...op.i32Add, ...op.set(p), ...op.get(dp), ...op.i32(bytes), ...op.i32Add, ...op.set(dp)];
-    // `unroll` samples per iteration while that many remain (independent work for the processor to overlap), then one at a time
-    c.push(...unrolledLoops(p, end, 16, unroll, (count) => samples(count, start, finish, T, K), advance));
-    c.push(...op.get(k), ...op.i32(1), ...op.i32Add, ...op.set(k), ...op.br(0), ...op.end, ...op.end);
-    return [...pool.init(), ...c];
-  });
+  return kernelFunction("fwd1", signature, ({ th, L, dt, u, dd, n, k, p, dp, end, wv, bv, hv }, more) =>
+    forwardSweep({ dt, L, k, p, dp, end, hv }, more, unroll, (X, T, K) => {
+      const layer = [
+        ...op.get(th), ...op.get(k), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.tee(p), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(wv),
+        ...op.get(p), ...op.get(L), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.f64Load(0), ...op.f64x2Splat, ...op.set(bv),
+        ...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp),
+        // end = p + ⌈n/2⌉·16
+        ...op.get(p), ...op.get(u), ...op.i32Add, ...op.tee(p), ...op.get(n), ...op.i32(1), ...op.i32Add, ...op.i32(1), ...op.i32ShrU, ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.set(end),
+      ];
+      const start = (j: number): number[] => [
+        ...op.get(wv), ...op.get(p), ...op.v128Load(16 * j), ...op.tee(X(j)), ...op.f64x2Mul, ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z),
+      ];
+      const finish = (j: number): number[] => [
+        ...op.get(dp), ...K.get(1), ...op.get(T(j).q), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store(16 * j),
+        ...op.get(p), ...op.get(X(j)), ...op.get(hv), ...K.get(0), ...op.get(T(j).q), ...op.f64x2Add, ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(ROW + 16 * j),
+      ];
+      return { layer, start, finish };
+    }),
+  );
 }
 
 /**

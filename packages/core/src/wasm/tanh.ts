@@ -56,6 +56,27 @@ export function declareTanhLocals(locals: LocalDeclarations, prefix: string): Ta
   return { z: at("z"), a: at("a"), x: at("x"), kf: at("kf"), r: at("r"), r2: at("r2"), q: at("q"), em: at("em"), e: at("e"), ki: at("ki") };
 }
 
+/**
+ * The locals of `count` independent tanh evaluations of an unrolled loop: evaluation j's value
+ * V(j) (a v128 named `${valuePrefix}${j}`) and its scratch set T(j) (named `t${j}`), declared in
+ * that order.
+ * @example
+ * const { V, T } = declareTanhLanes(more, 4, "v");
+ */
+export function declareTanhLanes(
+  locals: LocalDeclarations,
+  count: number,
+  valuePrefix: string,
+): { V: (j: number) => number; T: (j: number) => TanhLocals } {
+  const vs: number[] = [];
+  const ts: TanhLocals[] = [];
+  for (let j = 0; j < count; j++) {
+    vs.push(locals.add(`${valuePrefix}${j}`, "v128"));
+    ts.push(declareTanhLocals(locals, `t${j}`));
+  }
+  return { V: (j) => vs[j]!, T: (j) => ts[j]! };
+}
+
 /** The low 12 bits of each 64-bit lane (the bits of a subnormal double) for the table index. */
 const LOW12 = INDEX_MASK * Number.MIN_VALUE;
 

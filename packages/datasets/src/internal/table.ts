@@ -4,17 +4,12 @@
  * @packageDocumentation
  */
 import { KineticError } from "@kinetic-nde/core";
+import type { ParseOptions } from "../csv.js";
 import type { Dataset } from "../dataset.js";
 import { createDataset } from "../dataset.js";
 
-/** Options of the table parsers (see `ParseOptions` in csv.ts). */
-export interface TableOptions {
-  readonly label?: string;
-  readonly target?: string;
-  readonly features?: readonly string[];
-  readonly classNames?: readonly string[];
-  readonly name?: string;
-}
+/** Options of the table parsers: those of `ParseOptions` (csv.ts) that do not concern the CSV syntax. */
+export type TableOptions = Pick<ParseOptions, "label" | "target" | "features" | "classNames" | "name">;
 
 /** A row and where it came from, for messages. */
 export interface TableRow {

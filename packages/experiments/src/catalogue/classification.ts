@@ -8,10 +8,10 @@ import { cellCenters, createGrid1D, createGrid2D, type Dataset, type Grid1D, typ
 import { kernelDensityEstimate, sampleFromGrid, solveVlasov } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
-import { PALETTE, defineExperiment } from "../internal/define.js";
+import { type ExperimentPart, PALETTE, defineExperiment } from "../internal/define.js";
 import { normalPdf } from "../internal/grids.js";
 import { r6, stages, table } from "../internal/util.js";
-import type { Check, DataTable, FigureSpec, GridField } from "../types.js";
+import type { Check, FigureSpec } from "../types.js";
 
 const schema = z
   .object({
@@ -33,11 +33,7 @@ const schema = z
 
 type Config = z.output<typeof schema>;
 
-interface Part {
-  series: Record<string, DataTable>;
-  fields: Record<string, GridField>;
-  checks: Check[];
-  summary: Record<string, number | string>;
+interface Part extends ExperimentPart {
   figures: FigureSpec[];
 }
 

@@ -9,6 +9,7 @@ import { createRng } from "@kinetic-nde/core";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
+import { CONTROLS } from "../internal/controls.js";
 import { histogram, normalDistribution } from "../internal/grids.js";
 import { logLogSlope, r6, stages, table } from "../internal/util.js";
 
@@ -38,7 +39,7 @@ export const meanFieldLimit = defineExperiment({
   controls: [
     { key: "sigma", label: "activation σ", kind: "select", options: ["tanh", "identity", "sigmoid", "relu", "leaky-relu", "softplus"] },
     { key: "w", label: "weight w", kind: "range", min: -3, max: 3, step: 0.1 },
-    { key: "b", label: "bias b", kind: "range", min: -2, max: 2, step: 0.1 },
+    CONTROLS.b,
     { key: "maxExp", label: "largest M = 10^k", kind: "range", min: 3, max: 6, step: 1 },
     { key: "repeats", label: "repeats per size", kind: "range", min: 1, max: 10, step: 1 },
   ],

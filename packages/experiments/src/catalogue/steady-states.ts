@@ -2,7 +2,7 @@
  * steady-states — each activation × sign of w: the density over time and its limit, with the
  * table of steady states and their stability checked against the PDE.
  */
-import { createScalarNetwork } from "@kinetic-nde/core";
+import { BUILTIN_ACTIVATIONS, createScalarNetwork } from "@kinetic-nde/core";
 import { cellAverages1D, cellCenters, createGrid1D, type Grid1D, massOf } from "@kinetic-nde/datasets";
 import { analyzeSteadyStates, solveVlasov } from "@kinetic-nde/mean-field";
 import { z } from "zod";
@@ -12,7 +12,7 @@ import { densityMeanVar, normalPdf } from "../internal/grids.js";
 import { linspace, r6, stages, table } from "../internal/util.js";
 import type { Check, DataTable, FigureSpec, GridField } from "../types.js";
 
-const ACTIVATIONS = ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] as const;
+const ACTIVATIONS = BUILTIN_ACTIVATIONS;
 type Act = (typeof ACTIVATIONS)[number];
 
 const schema = z

@@ -9,10 +9,10 @@ import { wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import { closedFormMeanVariance } from "@kinetic-nde/moments";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
-import { PALETTE, defineExperiment } from "../internal/define.js";
+import { type ExperimentPart, PALETTE, defineExperiment } from "../internal/define.js";
 import { densityMeanVar, normalPdf } from "../internal/grids.js";
 import { meanVar, r6, stages, table } from "../internal/util.js";
-import type { Check, DataTable, FigureSpec, GridField } from "../types.js";
+import type { Check, FigureSpec } from "../types.js";
 
 const schema = z
   .object({
@@ -33,12 +33,7 @@ const schema = z
 
 type Config = z.output<typeof schema>;
 
-interface Part {
-  series: Record<string, DataTable>;
-  fields: Record<string, GridField>;
-  checks: Check[];
-  summary: Record<string, number | string>;
-}
+type Part = ExperimentPart;
 
 function saveTimes(cfg: Config): number[] {
   const L = Math.round(cfg.T / cfg.dt);

@@ -7,6 +7,7 @@ import { requireFits } from "@kinetic-nde/core/validate";
 import { gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";
+import { CONTROLS } from "../internal/controls.js";
 import { linspace, stages, table } from "../internal/util.js";
 import { numOrList } from "./shared.js";
 
@@ -41,10 +42,10 @@ export const momentsTool = defineExperiment({
   schema: momentsSchema,
   quick: {},
   controls: [
-    { key: "w", label: "weight w", kind: "range", min: -3, max: 1, step: 0.1 },
-    { key: "b", label: "bias b", kind: "range", min: -2, max: 2, step: 0.1 },
+    CONTROLS.w,
+    CONTROLS.b,
     { key: "D", label: "diffusion D", kind: "range", min: 0, max: 1, step: 0.025 },
-    { key: "T", label: "final time T", kind: "range", min: 0.5, max: 10, step: 0.5 },
+    CONTROLS.T,
     { key: "mean0", label: "initial mean", kind: "range", min: -2, max: 2, step: 0.1 },
     { key: "var0", label: "initial variance", kind: "range", min: 0, max: 2, step: 0.05 },
     { key: "method", label: "solver", kind: "select", options: ["exact", "rk4"] },

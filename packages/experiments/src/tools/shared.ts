@@ -3,14 +3,14 @@
  * into solver inputs.
  * @packageDocumentation
  */
-import { createNetwork, createScalarNetwork, type NetworkParams } from "@kinetic-nde/core";
+import { BUILTIN_ACTIVATIONS, createNetwork, createScalarNetwork, type NetworkParams } from "@kinetic-nde/core";
 import { autoGrid1D } from "@kinetic-nde/mean-field";
 import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { normalPdf } from "../internal/grids.js";
 
 /** Built-in activation names. */
-export const activationEnum = z.enum(["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"]);
+export const activationEnum = z.enum(BUILTIN_ACTIVATIONS);
 
 /** A number, or one number per layer. */
 export const numOrList = z.union([z.number(), z.array(z.number()).min(1).max(1_000_000)]);

@@ -7,6 +7,7 @@ import { invalidArgument, requireFits, shapeMismatch, DEFAULT_MEMORY_BUDGET } fr
 import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";
+import { CONTROLS } from "../internal/controls.js";
 import { histogram } from "../internal/grids.js";
 import { MomentAccumulator, table, throwIfAborted } from "../internal/util.js";
 import type { DataTable, Ensemble, FigureSpec, ParticleSolver } from "../types.js";
@@ -86,9 +87,9 @@ export const simulateTool = defineExperiment({
   schema: simulateSchema,
   quick: { particles: 4000 },
   controls: [
-    { key: "sigma", label: "activation σ", kind: "select", options: ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] },
-    { key: "w", label: "weight w", kind: "range", min: -3, max: 1, step: 0.1 },
-    { key: "b", label: "bias b", kind: "range", min: -2, max: 2, step: 0.1 },
+    CONTROLS.sigma,
+    CONTROLS.w,
+    CONTROLS.b,
     { key: "T", label: "horizon T", kind: "range", min: 0.5, max: 10, step: 0.5 },
     { key: "layers", label: "layers L", kind: "range", min: 1, max: 200, step: 1 },
     { key: "K", label: "noise K", kind: "range", min: 0, max: 2, step: 0.05 },

@@ -9,6 +9,7 @@ import { solveVlasov } from "@kinetic-nde/mean-field";
 import { cellAverages1D, cellCenters, createGrid1D, massOf, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";
+import { CONTROLS } from "../internal/controls.js";
 import { stages, table } from "../internal/util.js";
 import type { DataTable, FigureLayer, FigureSpec, GridField } from "../types.js";
 import { activationEnum, DEFAULT_INITIAL, gridFor, gridSchema, initialPdf, initialSchema, networkFrom, numOrList, outputTimes } from "./shared.js";
@@ -115,10 +116,10 @@ export const solveVlasovTool = defineExperiment({
   schema: solveVlasovSchema,
   quick: { cells: 300, nSave: 21 },
   controls: [
-    { key: "sigma", label: "activation σ", kind: "select", options: ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] },
-    { key: "w", label: "weight w", kind: "range", min: -3, max: 1, step: 0.1 },
-    { key: "b", label: "bias b", kind: "range", min: -2, max: 2, step: 0.1 },
-    { key: "T", label: "final time T", kind: "range", min: 0.5, max: 10, step: 0.5 },
+    CONTROLS.sigma,
+    CONTROLS.w,
+    CONTROLS.b,
+    CONTROLS.T,
     { key: "scheme", label: "scheme", kind: "select", options: ["upwind", "muscl"] },
     { key: "cells", label: "cells", kind: "range", min: 50, max: 2000, step: 50 },
   ],
@@ -190,11 +191,11 @@ export const solveFokkerPlanckTool = defineExperiment({
   schema: solveFokkerPlanckSchema,
   quick: { cells: 300, nSave: 21 },
   controls: [
-    { key: "sigma", label: "activation σ", kind: "select", options: ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] },
-    { key: "w", label: "weight w", kind: "range", min: -3, max: 1, step: 0.1 },
-    { key: "b", label: "bias b", kind: "range", min: -2, max: 2, step: 0.1 },
+    CONTROLS.sigma,
+    CONTROLS.w,
+    CONTROLS.b,
     { key: "D", label: "diffusion D", kind: "range", min: 0.01, max: 1, step: 0.01 },
-    { key: "T", label: "final time T", kind: "range", min: 0.5, max: 10, step: 0.5 },
+    CONTROLS.T,
     { key: "method", label: "time integrator", kind: "select", options: ["implicit-euler", "crank-nicolson", "explicit-euler"] },
   ],
   async run(cfg, ctx) {

@@ -7,6 +7,7 @@ import { requireFits } from "@kinetic-nde/core/validate";
 import { makeDataset, trainTestSplit, type Dataset } from "@kinetic-nde/datasets";
 import { z } from "zod";
 import { defineExperiment } from "../internal/define.js";
+import { CONTROLS } from "../internal/controls.js";
 import { stages, table, throwIfAborted } from "../internal/util.js";
 import type { FigureSpec } from "../types.js";
 import { activationEnum } from "./shared.js";
@@ -62,7 +63,7 @@ export const trainTool = defineExperiment({
   quick: { epochs: 100 },
   controls: [
     { key: "dataset", label: "data set", kind: "select", options: ["moons", "blobs", "two-gaussians-1d"] },
-    { key: "sigma", label: "activation σ", kind: "select", options: ["identity", "tanh", "sigmoid", "relu", "leaky-relu", "softplus"] },
+    CONTROLS.sigma,
     { key: "layers", label: "layers L", kind: "range", min: 1, max: 40, step: 1 },
     { key: "epochs", label: "epochs", kind: "range", min: 10, max: 1000, step: 10 },
     { key: "learningRate", label: "learning rate", kind: "range", min: 0.005, max: 0.5, step: 0.005 },

@@ -509,3 +509,10 @@ export function luSolveInPlace(fac: TridiagonalFactors, x: Float64Array): number
   luEliminate(fac.n, fac.up, x);
   return luSubstitute(fac.n, fac.down, x);
 }
+
+/** Smallest value of f (NaN-free input). @internal */
+export function minOf(f: Float64Array): number {
+  let m = Infinity;
+  for (let i = 0; i < f.length; i++) if (f[i]! < m) m = f[i]!;
+  return m;
+}

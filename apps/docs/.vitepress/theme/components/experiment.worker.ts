@@ -22,24 +22,21 @@ function fn<T extends AnyFn>(name: string): T | undefined {
   return typeof f === "function" ? (f as T) : undefined;
 }
 
-const getExperiment = fn<(id: string) => ExperimentDefinition>("getExperiment");
-const runExperiment = fn<
-  (
-    id: string,
-    overrides: Record<string, unknown>,
-    options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void },
-  ) => Promise<ExperimentResult>
->("runExperiment");
-const resolveConfig = fn<(id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>>("resolveConfig");
-const getTool = fn<(id: string) => ExperimentDefinition>("getTool");
-const runTool = fn<
-  (
-    id: string,
-    overrides: Record<string, unknown>,
-    options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void },
-  ) => Promise<ExperimentResult>
->("runTool");
-const resolveToolConfig = fn<(id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>>("resolveToolConfig");
+/** The signatures shared by the catalogue's and the tools' entry points. */
+type GetFn = (id: string) => ExperimentDefinition;
+type RunFn = (
+  id: string,
+  overrides: Record<string, unknown>,
+  options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void },
+) => Promise<ExperimentResult>;
+type ResolveFn = (id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>;
+
+const getExperiment = fn<GetFn>("getExperiment");
+const runExperiment = fn<RunFn>("runExperiment");
+const resolveConfig = fn<ResolveFn>("resolveConfig");
+const getTool = fn<GetFn>("getTool");
+const runTool = fn<RunFn>("runTool");
+const resolveToolConfig = fn<ResolveFn>("resolveToolConfig");
 const toPlainJson = fn<(r: unknown) => unknown>("toPlainJson");
 const tableToCsv = fn<(t: unknown) => string>("tableToCsv");
 const fieldToCsv = fn<(f: unknown) => string>("fieldToCsv");
