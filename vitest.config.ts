@@ -16,6 +16,10 @@ export default defineConfig({
         replacement: `${root}packages/core/src/$1.ts`,
       },
       {
+        find: /^@kinetic-nde\/experiments\/plot$/,
+        replacement: `${root}packages/experiments/src/plot/index.ts`,
+      },
+      {
         find: /^@kinetic-nde\/mean-field\/fluxes$/,
         replacement: `${root}packages/mean-field/src/fluxes.ts`,
       },

@@ -3,7 +3,7 @@
  * mean' = W mean + b, C' = W C + C Wᵀ + 2D.
  * @packageDocumentation
  */
-import { type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
+import type { NetworkParams, SolveStatus } from "@kinetic-nde/core";
 import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
 import type { MomentSolveOptions, MomentSolveStats } from "./methods.js";
 import { expm, isPositiveDefinite } from "./internal/linalg.js";

@@ -3,7 +3,7 @@
  * dm_0/dt = 0, dm_k/dt = k w m_k + k b m_{k-1} + k(k-1) D m_{k-2}.
  * @packageDocumentation
  */
-import { type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
+import type { NetworkParams, SolveStatus } from "@kinetic-nde/core";
 import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireNonNegative, requireFits, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
 import type { MomentSolveOptions, MomentSolveStats } from "./methods.js";
 import { phi1 } from "./internal/phi.js";

@@ -2,7 +2,7 @@
  * Long-time behaviour of the linear model (σ = identity) as data: limits, rates, regime.
  * @packageDocumentation
  */
-import { type NetworkParams } from "@kinetic-nde/core";
+import type { NetworkParams } from "@kinetic-nde/core";
 import { invalidArgument, requireFiniteArray } from "@kinetic-nde/core/validate";
 import { solveLinear, solveLyapunov, isPositiveDefinite } from "./internal/linalg.js";
 import { requireIdentity, requireParams, resolveD } from "./internal/timeline.js";

@@ -2,7 +2,7 @@
  * Tools `solve-vlasov` and `solve-fokker-planck`: the mean-field PDEs of the ResNet on a 1-D grid.
  * @packageDocumentation
  */
-import { type NetworkParams } from "@kinetic-nde/core";
+import type { NetworkParams } from "@kinetic-nde/core";
 import { requireFits, DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
 import { solveFokkerPlanck, solveSteadyState } from "@kinetic-nde/fokker-planck";
 import { solveVlasov } from "@kinetic-nde/mean-field";
