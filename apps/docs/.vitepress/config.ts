@@ -144,7 +144,8 @@ export default defineConfig({
     },
     server: {
       // Local only unless asked: `pnpm docs:dev --host 0.0.0.0` (or KN_DOCS_HOST) exposes the dev server.
-      host: process.env.KN_DOCS_HOST ?? "127.0.0.1",
+      // This config would override the command line's `--host`, so it steps aside when one is given.
+      ...(process.argv.some((a) => a === "--host" || a.startsWith("--host=")) ? {} : { host: process.env.KN_DOCS_HOST ?? "127.0.0.1" }),
       fs: { allow: [repoRoot] },
     },
   },
