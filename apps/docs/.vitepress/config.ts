@@ -5,6 +5,17 @@ import { CATALOGUE } from "./catalogue";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** The packages' shared version and repository, read from the core manifest at build time. */
+const coreManifest = JSON.parse(readFileSync(new URL("../../../packages/core/package.json", import.meta.url), "utf8")) as {
+  version: string;
+  repository?: string | { url?: string };
+};
+const version = coreManifest.version;
+const repositoryField = typeof coreManifest.repository === "string" ? coreManifest.repository : coreManifest.repository?.url;
+/** `https://github.com/<owner>/<name>` when the manifest names a GitHub repository; otherwise no links to one. */
+const repositoryUrl = /github\.com[/:]([^/]+\/[^/.#]+)/.exec(repositoryField ?? "")?.[1];
+const repository = repositoryUrl !== undefined ? `https://github.com/${repositoryUrl}` : undefined;
+
 /** The TypeDoc sidebar (written by `docs:api`); an empty list until the reference has been generated. */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
   const file = new URL("../api/typedoc-sidebar.json", import.meta.url);
@@ -85,6 +96,7 @@ export default defineConfig({
       { text: "Guide", link: "/guide/getting-started", activeMatch: "^/guide/" },
       { text: "Experiments", link: "/experiments/", activeMatch: "^/experiments/" },
       { text: "API", link: "/api/", activeMatch: "^/api/" },
+      { text: "Cite", link: "/cite", activeMatch: "^/cite" },
     ],
     sidebar: {
       "/guide/": guideSidebar,
@@ -93,9 +105,22 @@ export default defineConfig({
     },
     outline: { level: [2, 3] },
     search: { provider: "local" },
-    footer: { message: "Released under the MIT licence." },
+    footer: { message: `kinetic-nde ${version}. Released under the MIT licence.` },
+    ...(repository !== undefined
+      ? {
+          socialLinks: [{ icon: "github", link: repository }],
+          editLink: { pattern: `${repository}/edit/main/apps/docs/:path`, text: "Edit this page" },
+        }
+      : {}),
+  },
+  transformPageData(pageData) {
+    // The API reference is generated from the packages' TSDoc: it is edited there, not here.
+    if (pageData.relativePath.startsWith("api/")) pageData.frontmatter["editLink"] = false;
   },
   vite: {
+    define: {
+      __KN_VERSION__: JSON.stringify(version),
+    },
     resolve: {
       alias: [
         {
@@ -118,6 +143,9 @@ export default defineConfig({
       rollupOptions: { onwarn: quietWarnings },
     },
     server: {
+      // Local only unless asked: `pnpm docs:dev --host 0.0.0.0` (or KN_DOCS_HOST) exposes the dev server.
+      // This config would override the command line's `--host`, so it steps aside when one is given.
+      ...(process.argv.some((a) => a === "--host" || a.startsWith("--host=")) ? {} : { host: process.env.KN_DOCS_HOST ?? "127.0.0.1" }),
       fs: { allow: [repoRoot] },
     },
   },

@@ -9,10 +9,17 @@
  *     changed control triggers a new run with a new plot, and the JSON/CSV downloads work;
  *   - the API reference has an entry for every exported function and class of every package
  *     (compared with the packages' real exports, imported here from their TypeScript source);
+ *   - a live page runs its experiment once per load and once per change (two pages), its inputs
+ *     take their bounds from the experiment's config schema, and a value outside them is explained
+ *     beside the control, runs nothing and marks the previous figures stale;
+ *   - the version of the packages is on every page, the repository and edit links point at the
+ *     repository of the manifests, the citation page and CITATION.cff name the paper;
+ *   - `docs:preview` listens on 127.0.0.1 by default;
  *   - screenshots of the main pages are saved to test/screenshots/.
  * Run: `pnpm --filter @kinetic-nde/docs docs:test` (node --conditions=source --import tsx).
  * Exits non-zero on failure; the last line is `N passed, M failed`.
  */
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
@@ -24,6 +31,9 @@ const dist = join(appDir, ".vitepress", "dist");
 const shots = join(appDir, "test", "screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const EXPERIMENT_TIMEOUT = Number(process.env.KN_EXPERIMENT_TIMEOUT ?? 120) * 1000;
+const repoRoot = join(appDir, "..", "..");
+const coreManifest = JSON.parse(readFileSync(join(repoRoot, "packages", "core", "package.json"), "utf8"));
+const REPOSITORY = "https://github.com/kinetic-nde/kinetic-nde";
 const PACKAGES = ["core", "core/node", "core/wasm", "core/testing", "core/validate", "datasets", "mean-field", "mean-field/fluxes", "fokker-planck", "moments", "experiments", "experiments/plot"];
 
 let passed = 0;
@@ -107,19 +117,24 @@ function listPages(dir = dist) {
 /** Names whose TSDoc says `@internal`: exported for sibling packages, deliberately left out of the reference. */
 function internalNames(pkg) {
   const names = new Set();
+  const scan = (file) => {
+    const text = readFileSync(file, "utf8");
+    const re = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|class|abstract\s+class)\s+([A-Za-z0-9_$]+)/g;
+    for (const m of text.matchAll(re)) if (/@internal\b/.test(m[1])) names.add(m[2]);
+  };
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith(".ts") && !name.endsWith(".test.ts")) {
-        const text = readFileSync(full, "utf8");
-        const re = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|class|abstract\s+class)\s+([A-Za-z0-9_$]+)/g;
-        for (const m of text.matchAll(re)) if (/@internal\b/.test(m[1])) names.add(m[2]);
-      }
+      else if (name.endsWith(".ts") && !name.endsWith(".test.ts")) scan(full);
     }
   };
-  const [name, sub] = pkg.split("/"); // "core/node" is the subpath entry packages/core/src/node
-  walk(join(appDir, "..", "..", "packages", name, "src", ...(sub ? [sub] : [])));
+  const [name, sub] = pkg.split("/");
+  const src = join(appDir, "..", "..", "packages", name, "src");
+  // A subpath entry is a folder (core/node → src/node/) or a single file (core/testing → src/testing.ts).
+  if (sub === undefined) walk(src);
+  else if (existsSync(join(src, sub)) && statSync(join(src, sub)).isDirectory()) walk(join(src, sub));
+  else if (existsSync(join(src, `${sub}.ts`))) scan(join(src, `${sub}.ts`));
   return names;
 }
 
@@ -320,6 +335,176 @@ async function main() {
       assert(text.split("\n").length > 2 && text.includes(","), "the CSV download is empty");
     }
     await page.close();
+  });
+
+  // 3b. One run per load and per change; inputs bounded by the schema; reader-facing messages.
+  const counters = (page) =>
+    page.$eval(".kn-live", (el) => ({
+      started: Number(el.getAttribute("data-started")),
+      runs: Number(el.getAttribute("data-runs")),
+      workers: Number(el.getAttribute("data-workers")),
+      state: el.getAttribute("data-state"),
+    }));
+  /** Longer than the component's debounce (350 ms), so that a second run would have started. */
+  const settle = (page) => page.waitForTimeout(1500);
+  for (const path of ["/experiments/moments-linear", "/experiments/simulate"].filter((p) => livePages.includes(p))) {
+    await test(`${path} runs once per load and once per change`, async () => {
+      const { page, problems } = await open(path);
+      try {
+        const first = await waitForExperiment(page);
+        assert(first.state === "done", `the first run did not finish: ${first.state} ${first.error}`);
+        await settle(page);
+        const c1 = await counters(page);
+        assert(c1.started === 1 && c1.runs === 1 && c1.workers === 1, `after loading: ${JSON.stringify(c1)}, expected one run in one worker`);
+        await page.locator(".kn-controls input[name=seed]").fill("7");
+        await page.waitForFunction(() => Number(document.querySelector(".kn-live")?.getAttribute("data-runs")) >= 2, undefined, { timeout: EXPERIMENT_TIMEOUT });
+        await settle(page);
+        const c2 = await counters(page);
+        assert(c2.started === 2 && c2.runs === 2 && c2.state === "done", `after one change: ${JSON.stringify(c2)}, expected two runs`);
+        assert(problems.length === 0, problems.join("\n"));
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  const experimentsApi = await import("@kinetic-nde/experiments");
+  await test("number inputs take their bounds from each experiment's config schema", async () => {
+    const schemas = experimentsApi.experimentConfigSchemas();
+    const checked = [];
+    for (const id of Object.keys(schemas)) {
+      const path = `/experiments/${id}`;
+      const controls = experimentsApi.getExperiment(id).controls.filter((c) => c.kind === "number");
+      if (controls.length === 0 || !livePages.includes(path)) continue;
+      const { page, problems } = await open(path);
+      try {
+        await page.waitForSelector(".kn-controls", { timeout: 30_000 });
+        for (const c of controls) {
+          const prop = schemas[id].properties[c.key];
+          const want = {
+            min: prop.minimum ?? prop.exclusiveMinimum,
+            max: prop.maximum ?? prop.exclusiveMaximum,
+          };
+          const got = await page.$eval(`.kn-controls input[name="${c.key}"]`, (el) => ({ min: el.getAttribute("min"), max: el.getAttribute("max") }));
+          for (const side of ["min", "max"]) {
+            const expected = want[side] !== undefined && Math.abs(want[side]) < Number.MAX_SAFE_INTEGER ? String(want[side]) : null;
+            assert(got[side] === expected, `${id}.${c.key}: ${side} is ${got[side]}, the schema says ${expected}`);
+          }
+          checked.push(`${id}.${c.key} ≤ ${got.max}`);
+        }
+        assert(problems.length === 0, problems.join("\n"));
+      } finally {
+        await page.close();
+      }
+    }
+    assert(checked.length >= 2, `too few number inputs checked: ${checked.join(", ")}`);
+    console.log(`      (${checked.join(", ")})`);
+  });
+
+  if (livePages.includes("/experiments/moments-linear")) {
+    await test("an out-of-range or empty input is explained, runs nothing and marks the figures stale", async () => {
+      const { page, problems } = await open("/experiments/moments-linear");
+      try {
+        const first = await waitForExperiment(page);
+        assert(first.state === "done", `the first run did not finish: ${first.error}`);
+        await settle(page);
+        const max = experimentsApi.experimentConfigSchemas()["moments-linear"].properties.particles.maximum;
+        const input = page.locator(".kn-controls input[name=particles]");
+        const original = await input.inputValue();
+        await input.fill(String(max * 2));
+        const msg = page.locator('.kn-field-error[data-field="particles"]');
+        await msg.waitFor({ timeout: 5_000 });
+        const text = await msg.textContent();
+        assert(/particles/.test(text) && text.includes(max.toLocaleString("en-GB")), `the message does not name the control and its bound: ${text}`);
+        assert(!/config\.|INVALID_ARGUMENT|`/.test(text), `developer text in the message: ${text}`);
+        assert((await page.locator('.kn-results[data-stale="true"] .kn-stale-note').count()) === 1, "the previous figures are not marked stale");
+        await page.screenshot({ path: join(shots, "experiment-invalid-input.png"), fullPage: true });
+        await input.fill(original);
+        await page.waitForFunction(() => document.querySelector(".kn-live")?.getAttribute("data-state") === "done", undefined, { timeout: 5_000 });
+        assert((await page.locator(".kn-field-error").count()) === 0, "the message stayed after the value was corrected");
+        assert((await page.locator('.kn-results[data-stale="true"]').count()) === 0, "the figures stayed stale after the value was corrected");
+        const seed = page.locator(".kn-controls input[name=seed]");
+        await seed.fill("");
+        await page.locator('.kn-field-error[data-field="seed"]').waitFor({ timeout: 5_000 });
+        await settle(page);
+        const c = await counters(page);
+        assert(c.started === 1, `an invalid or empty value started a run: ${JSON.stringify(c)}`);
+        assert(c.state === "error", `the page does not show the error state: ${JSON.stringify(c)}`);
+        assert(problems.length === 0, problems.join("\n"));
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  // 3c. Version, repository links, citation, local-only preview.
+  console.log("\nsite furniture");
+  await test("every page shows the packages' version; repository and edit links", async () => {
+    for (const path of ["/", "/guide/getting-started", "/experiments/moments-linear", "/api/core", "/cite"].filter((p) => pages.includes(p))) {
+      const { page } = await open(path);
+      try {
+        const v = await page.locator(".kn-version").first().textContent({ timeout: 10_000 });
+        assert(v === `v${coreManifest.version}`, `${path}: version shown is ${v}, packages/core says ${coreManifest.version}`);
+        const social = await page.locator(`.VPSocialLinks a[href="${REPOSITORY}"]`).count();
+        assert(social > 0, `${path}: no link to ${REPOSITORY}`);
+        const edit = await page.locator(".VPDocFooter .edit-link a").count();
+        if (path === "/guide/getting-started") {
+          const href = await page.locator(".VPDocFooter .edit-link a").getAttribute("href");
+          assert(href === `${REPOSITORY}/edit/main/apps/docs/guide/getting-started.md`, `edit link is ${href}`);
+        }
+        if (path.startsWith("/api/")) assert(edit === 0, `${path}: the generated reference has an edit link`);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+  await test("the citation page and CITATION.cff name the paper", async () => {
+    const { page, problems } = await open("/cite");
+    try {
+      assert((await page.locator('.VPNavBarMenu a[href="/cite"]').count()) === 1, "no Cite entry in the navigation");
+      const text = await page.locator(".vp-doc").innerText();
+      for (const s of ["Herty", "Trimborn", "Visconti", "Foundations of Data Science", "271--298", "10.3934/fods.2022007", "@article", "The kinetic-nde developers"]) {
+        assert(text.includes(s), `the citation page lacks ${s}`);
+      }
+      assert((await page.locator(".kn-cite-version").textContent()) === coreManifest.version, "the citation page shows another version");
+      assert(problems.length === 0, problems.join("\n"));
+    } finally {
+      await page.close();
+    }
+    const cff = readFileSync(join(repoRoot, "CITATION.cff"), "utf8");
+    for (const s of ["cff-version: 1.2.0", "type: software", "license: MIT", 'name: "The kinetic-nde developers"', 'doi: "10.3934/fods.2022007"']) {
+      assert(cff.includes(s), `CITATION.cff lacks ${s}`);
+    }
+    for (const path of pages.filter((p) => !p.startsWith("/api/"))) {
+      const html = readFileSync(resolveFile(path), "utf8").replace(/<[^>]+>/g, "");
+      const m = /first figure of the paper/.exec(html);
+      if (m !== null && !/Herty|the paper\b.{0,200}(Herty|how to cite)/s.test(html.slice(Math.max(0, m.index - 300), m.index + 400))) {
+        throw new Error(`${path} speaks of "the first figure of the paper" without naming the paper`);
+      }
+    }
+  });
+  await test("docs:preview listens on 127.0.0.1 unless told otherwise", async () => {
+    const child = spawn(process.execPath, [join(appDir, "scripts", "preview.mjs"), "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const line = await new Promise((resolve, reject) => {
+        let out = "";
+        const t = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 10_000);
+        child.stdout.on("data", (d) => {
+          out += d;
+          if (out.includes("\n")) {
+            clearTimeout(t);
+            resolve(out);
+          }
+        });
+        child.on("exit", (code) => reject(new Error(`preview exited with ${code}: ${out}`)));
+      });
+      const m = /http:\/\/([^/]+):(\d+)\//.exec(line);
+      assert(m !== null && m[1] === "127.0.0.1", `preview address: ${line.trim()}`);
+      const res = await fetch(`http://127.0.0.1:${m[2]}/guide/getting-started`);
+      assert(res.status === 200, `the preview answered ${res.status}`);
+    } finally {
+      child.kill();
+    }
   });
 
   // 4. Links from the guides into the API reference land on an existing entry.

@@ -5,8 +5,10 @@
  * freezes. An id is looked up among the experiments first, then among the tools.
  *
  * Protocol (all messages are plain objects):
- * - `{ type: "describe", id }` → `{ type: "describe", id, available, title, summary, controls, config }`
+ * - `{ type: "describe", id }` → `{ type: "describe", id, available, title, summary, controls, config, limits }`
+ *   (`limits[key]`: the bounds of each control's field, read from the config's JSON Schema)
  * - `{ type: "run", runId, id, overrides, seed, quick }` → `progress`* then `result` or `error`
+ *   (`error` carries `issues: { path, rule, shown }[]` when the config was refused)
  * - `{ type: "export", requestId, format: "json" | "csv", key?, result? }` → `{ type: "export", requestId, text }`
  */
 import * as experimentsModule from "@kinetic-nde/experiments";
@@ -37,6 +39,7 @@ const resolveConfig = fn<ResolveFn>("resolveConfig");
 const getTool = fn<GetFn>("getTool");
 const runTool = fn<RunFn>("runTool");
 const resolveToolConfig = fn<ResolveFn>("resolveToolConfig");
+const toJsonSchema = fn<(schema: unknown, title?: string) => Record<string, unknown>>("toJsonSchema");
 const toPlainJson = fn<(r: unknown) => unknown>("toPlainJson");
 const tableToCsv = fn<(t: unknown) => string>("tableToCsv");
 const fieldToCsv = fn<(f: unknown) => string>("fieldToCsv");
@@ -61,6 +64,54 @@ function lookup(id: string): ExperimentDefinition | undefined {
   return lookupIn(getExperiment, id) ?? lookupIn(getTool, id);
 }
 
+/** Bounds of a numeric field; `exclusive*` when the bound itself is refused. */
+export interface FieldLimits {
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  integer?: boolean;
+}
+
+/**
+ * The numeric bounds of every config field, from the schema itself (its JSON Schema), so that the
+ * page's inputs accept exactly what the experiment accepts.
+ */
+function fieldLimits(def: ExperimentDefinition): Record<string, FieldLimits> {
+  const out: Record<string, FieldLimits> = {};
+  if (toJsonSchema === undefined) return out;
+  let js: Record<string, unknown>;
+  try {
+    js = toJsonSchema(def.schema);
+  } catch {
+    return out;
+  }
+  const props = (js["properties"] ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [key, prop] of Object.entries(props)) {
+    // Optional or nullable fields come as `anyOf`; the numeric branch carries the bounds.
+    const branches = Array.isArray(prop["anyOf"]) ? (prop["anyOf"] as Record<string, unknown>[]) : [prop];
+    const num = branches.find((b) => b["type"] === "number" || b["type"] === "integer");
+    if (num === undefined) continue;
+    const lim: FieldLimits = {};
+    if (num["type"] === "integer") lim.integer = true;
+    if (typeof num["minimum"] === "number") lim.min = num["minimum"];
+    if (typeof num["exclusiveMinimum"] === "number") {
+      lim.min = num["exclusiveMinimum"];
+      lim.exclusiveMin = true;
+    }
+    if (typeof num["maximum"] === "number") lim.max = num["maximum"];
+    if (typeof num["exclusiveMaximum"] === "number") {
+      lim.max = num["exclusiveMaximum"];
+      lim.exclusiveMax = true;
+    }
+    // Safe-integer bounds are the schema's way of saying "no bound".
+    if (lim.min !== undefined && Math.abs(lim.min) >= Number.MAX_SAFE_INTEGER) delete lim.min;
+    if (lim.max !== undefined && Math.abs(lim.max) >= Number.MAX_SAFE_INTEGER) delete lim.max;
+    out[key] = lim;
+  }
+  return out;
+}
+
 function describe(id: string): Record<string, unknown> {
   const def = lookup(id);
   if (def === undefined || typeof def.run !== "function") {
@@ -81,6 +132,7 @@ function describe(id: string): Record<string, unknown> {
     summary: def.summary,
     controls: JSON.parse(JSON.stringify(def.controls ?? [])),
     config: JSON.parse(JSON.stringify(config)),
+    limits: fieldLimits(def),
   };
 }
 
@@ -107,8 +159,19 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
       postMessage({ type: "result", runId, result: JSON.parse(exportText("json", undefined)) });
     }
   } catch (e) {
-    const err = e as { message?: string; code?: string };
-    postMessage({ type: "error", runId, message: String(err?.message ?? e), code: err?.code ?? null });
+    const err = e as { message?: string; code?: string; details?: { issues?: { path?: unknown; rule?: unknown; value?: unknown }[] } };
+    const issues = (err?.details?.issues ?? []).map((i) => ({ path: String(i.path ?? ""), rule: String(i.rule ?? ""), shown: shownValue(i.value) }));
+    postMessage({ type: "error", runId, message: String(err?.message ?? e), code: err?.code ?? null, issues });
+  }
+}
+
+function shownValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "string") return v === "" ? "an empty value" : JSON.stringify(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
   }
 }
 
