@@ -28,9 +28,13 @@ function opt(name: string): string | undefined {
 }
 const sizeScale = Number(opt("--size-scale") ?? "1");
 const repeats = Math.max(1, Number(opt("--repeats") ?? "3") | 0);
-const only = opt("--only")?.split(",").map((s) => s.trim().toLowerCase());
+const only = opt("--only")
+  ?.split(",")
+  .map((s) => s.trim().toLowerCase());
 const outDir = resolve(root, opt("--out") ?? "bench-results");
-const peersDir = args.includes("--no-peers") ? undefined : resolve(root, opt("--peers") ?? process.env.KINETIC_NDE_PEERS ?? "../shared/peers");
+const peersDir = args.includes("--no-peers")
+  ? undefined
+  : resolve(root, opt("--peers") ?? process.env.KINETIC_NDE_PEERS ?? "../shared/peers");
 const python = process.env.PEERS_PYTHON ?? "/usr/bin/python3";
 if (!(sizeScale > 0)) {
   console.error(`invalid argument: --size-scale must be a positive number; got ${opt("--size-scale")}`);
@@ -109,7 +113,10 @@ function discoverPeers(): Peer[] {
   if (gcc) {
     const bin = join(tmpdir(), "kinetic-nde-bench");
     mkdirSync(bin, { recursive: true });
-    for (const [impl, flags] of [["c", []], ["c-fastmath", ["-ffast-math"]]] as const) {
+    for (const [impl, flags] of [
+      ["c", []],
+      ["c-fastmath", ["-ffast-math"]],
+    ] as const) {
       const exe = join(bin, impl);
       const r = spawnSync("gcc", ["-O3", "-march=native", ...flags, "-o", exe, join(peersDir, "c_peers.c"), "-lm"], { encoding: "utf8" });
       if (r.status !== 0) {
@@ -213,37 +220,74 @@ async function main(): Promise<void> {
         }
       }
       const ratios = Object.fromEntries(variants.map((v) => [v.impl, v.rec.rate / rec.rate]));
-      return { impl, rate: rec.rate, seconds: rec.seconds, ratio: our ? our.rate / rec.rate : null, ratios, agrees: ok, mismatch: details.join("; ") || undefined, checksums: checks(rec) };
+      return {
+        impl,
+        rate: rec.rate,
+        seconds: rec.seconds,
+        ratio: our ? our.rate / rec.rate : null,
+        ratios,
+        agrees: ok,
+        mismatch: details.join("; ") || undefined,
+        checksums: checks(rec),
+      };
     });
     const row = {
       workload: wl,
       rate_unit: our?.rate_unit ?? peerSummaries[0]?.rec.rate_unit,
       ours: our ? { rate: our.rate, seconds: our.seconds, runs: our.runs, checksums: checks(our), extra: our } : null,
-      variants: variants.slice(1).map((v) => ({ impl: v.impl, rate: v.rec.rate, seconds: v.rec.seconds, runs: v.rec.runs, checksums: checks(v.rec) })),
+      variants: variants
+        .slice(1)
+        .map((v) => ({ impl: v.impl, rate: v.rec.rate, seconds: v.rec.seconds, runs: v.rec.runs, checksums: checks(v.rec) })),
       peers: peerRows,
     };
     rows.push(row);
     const fmt = (x: number) => x.toExponential(2);
     console.log(
       `${wl.padEnd(10)} ours ${variants.length ? variants.map((v) => `${v.impl === "kinetic-nde" ? "" : `${v.impl} `}${fmt(v.rec.rate)}`).join(" / ") : "   —    "} ${row.rate_unit ?? ""}` +
-        peerRows.map((p) => `  | ${p.impl} ${fmt(p.rate)} (ours/peer ${Object.values(p.ratios).map((r) => r.toFixed(2)).join(" / ") || "—"}${p.agrees ? "" : ", MISMATCH"})`).join(""),
+        peerRows
+          .map(
+            (p) =>
+              `  | ${p.impl} ${fmt(p.rate)} (ours/peer ${
+                Object.values(p.ratios)
+                  .map((r) => r.toFixed(2))
+                  .join(" / ") || "—"
+              }${p.agrees ? "" : ", MISMATCH"})`,
+          )
+          .join(""),
     );
   }
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? "unknown",
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+  };
   const report = { date: new Date().toISOString(), machine, sizeScale, repeats, peakRssMiB: +(peakRss / 2 ** 20).toFixed(0), rows };
   writeFileSync(join(outDir, "bench.json"), JSON.stringify(report, null, 2) + "\n");
   writeFileSync(join(outDir, "ours.jsonl"), lines.join("\n") + "\n");
   const cols = ["numpy", "numpy-adjoint", "numpy-gtsv", "torch-2t", "c", "c-fastmath", "js-plain"];
   const md = [`| workload | unit | kinetic-nde | kinetic-nde workers | ${cols.join(" | ")} |`, `|${" --- |".repeat(4 + cols.length)}`];
-  type Row = { workload: string; rate_unit?: string; ours: { rate: number } | null; variants: { impl: string; rate: number }[]; peers: { impl: string; rate: number; ratios: Record<string, number>; agrees: boolean }[] };
+  type Row = {
+    workload: string;
+    rate_unit?: string;
+    ours: { rate: number } | null;
+    variants: { impl: string; rate: number }[];
+    peers: { impl: string; rate: number; ratios: Record<string, number>; agrees: boolean }[];
+  };
   for (const r of rows as Row[]) {
     const cell = (impl: string) => {
       const p = r.peers.find((q) => q.impl === impl || (impl === "torch-2t" && q.impl.startsWith("torch")));
-      const ratios = p ? Object.values(p.ratios).map((x) => `×${x.toFixed(2)}`).join(" · ") : "";
+      const ratios = p
+        ? Object.values(p.ratios)
+            .map((x) => `×${x.toFixed(2)}`)
+            .join(" · ")
+        : "";
       return p ? `${p.rate.toExponential(2)} (${ratios || "—"})${p.agrees ? "" : " ⚠"}` : "—";
     };
     const mt = r.variants.map((v) => `${v.rate.toExponential(2)} (${v.impl.replace("kinetic-nde-", "")})`).join(", ") || "—";
-    md.push(`| ${r.workload} | ${r.rate_unit ?? ""} | ${r.ours ? r.ours.rate.toExponential(2) : "—"} | ${mt} | ${cols.map(cell).join(" | ")} |`);
+    md.push(
+      `| ${r.workload} | ${r.rate_unit ?? ""} | ${r.ours ? r.ours.rate.toExponential(2) : "—"} | ${mt} | ${cols.map(cell).join(" | ")} |`,
+    );
   }
   md.push(
     "",

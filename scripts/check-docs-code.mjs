@@ -80,7 +80,12 @@ function run(cmd, args, { cwd, timeout }) {
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
-    const timer = timeout ? setTimeout(() => { out += `\n(killed after ${timeout / 1000} s)`; child.kill("SIGKILL"); }, timeout) : null;
+    const timer = timeout
+      ? setTimeout(() => {
+          out += `\n(killed after ${timeout / 1000} s)`;
+          child.kill("SIGKILL");
+        }, timeout)
+      : null;
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
       resolve({ code, out });
@@ -93,7 +98,10 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const names = new Map();
 for (const b of blocks) {
-  const slug = relative(root, b.file).replace(/\.md$/, "").replace(/[^\w]+/g, "-").toLowerCase();
+  const slug = relative(root, b.file)
+    .replace(/\.md$/, "")
+    .replace(/[^\w]+/g, "-")
+    .toLowerCase();
   b.name = `${slug}-L${b.line}.ts`;
   names.set(b.name, b);
   // `export {}` makes every block a module (top-level await, no clashes between blocks).
@@ -101,11 +109,15 @@ for (const b of blocks) {
 }
 writeFileSync(
   join(work, "tsconfig.json"),
-  JSON.stringify({
-    extends: "../tsconfig.base.json",
-    compilerOptions: { noEmit: true, types: ["node"], paths: workspacePaths() },
-    include: ["*.ts"],
-  }, null, 2),
+  JSON.stringify(
+    {
+      extends: "../tsconfig.base.json",
+      compilerOptions: { noEmit: true, types: ["node"], paths: workspacePaths() },
+      include: ["*.ts"],
+    },
+    null,
+    2,
+  ),
 );
 
 let failed = 0;
@@ -134,23 +146,33 @@ console.log(`check-docs-code: ${blocks.length} TypeScript blocks in ${new Set(bl
 if (!flags.has("--no-run")) {
   const runnable = blocks.filter((b) => !b.attrs.has("no-run"));
   let next = 0;
-  await Promise.all([0, 1].map(async () => {
-    while (next < runnable.length) {
-      const b = runnable[next++];
-      const t = performance.now();
-      const { code, out } = await run(process.execPath, ["--import", "tsx", b.name], { cwd: work, timeout: RUN_TIMEOUT_MS });
-      const s = ((performance.now() - t) / 1000).toFixed(1);
-      if (code === 0) console.log(`check-docs-code: ran ${where(b)} (${s} s)`);
-      else {
-        failed++;
-        console.error(`check-docs-code: ${where(b)} FAILED (exit ${code}, ${s} s)\n${out.trim().split("\n").slice(-25).join("\n")}`);
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < runnable.length) {
+        const b = runnable[next++];
+        const t = performance.now();
+        const { code, out } = await run(process.execPath, ["--import", "tsx", b.name], { cwd: work, timeout: RUN_TIMEOUT_MS });
+        const s = ((performance.now() - t) / 1000).toFixed(1);
+        if (code === 0) console.log(`check-docs-code: ran ${where(b)} (${s} s)`);
+        else {
+          failed++;
+          console.error(`check-docs-code: ${where(b)} FAILED (exit ${code}, ${s} s)\n${out.trim().split("\n").slice(-25).join("\n")}`);
+        }
       }
-    }
-  }));
+    }),
+  );
   const skipped = blocks.length - runnable.length;
-  if (skipped > 0) console.log(`check-docs-code: ${skipped} block(s) marked no-run: ${blocks.filter((b) => b.attrs.has("no-run")).map(where).join(", ")}`);
+  if (skipped > 0)
+    console.log(
+      `check-docs-code: ${skipped} block(s) marked no-run: ${blocks
+        .filter((b) => b.attrs.has("no-run"))
+        .map(where)
+        .join(", ")}`,
+    );
 }
 
 if (!flags.has("--keep")) rmSync(work, { recursive: true, force: true });
-console.log(`check-docs-code: ${failed === 0 ? "all blocks ok" : `${failed} problem(s)`} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+console.log(
+  `check-docs-code: ${failed === 0 ? "all blocks ok" : `${failed} problem(s)`} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+);
 process.exit(failed === 0 ? 0 : 1);

@@ -49,8 +49,14 @@ function sh(cmd, argv, { cwd = root, env = {}, quiet = true, check = true } = {}
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d) => { out += d; if (!quiet) process.stdout.write(d); });
-    child.stderr.on("data", (d) => { out += d; if (!quiet) process.stderr.write(d); });
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (!quiet) process.stdout.write(d);
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+      if (!quiet) process.stderr.write(d);
+    });
     child.on("error", reject);
     child.on("close", (code) => {
       if (code === 0 || !check) resolve(out);
@@ -76,12 +82,14 @@ function assert(ok, message) {
 async function pool(n, tasks) {
   const results = [];
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]();
+      }
+    }),
+  );
   return results;
 }
 
@@ -95,17 +103,22 @@ mkdirSync(cliApp);
 
 try {
   if (!args.has("--skip-build")) {
-    await step("build", () => sh(bin("turbo"), ["run", "build", "--filter=./packages/*", "--filter=@kinetic-nde/cli", "--output-logs=errors-only"]));
+    await step("build", () =>
+      sh(bin("turbo"), ["run", "build", "--filter=./packages/*", "--filter=@kinetic-nde/cli", "--output-logs=errors-only"]),
+    );
   }
 
   const packed = await step("pnpm pack", () =>
-    pool(2, PACKAGE_DIRS.map((dir) => async () => {
-      const { name, version } = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
-      await pnpm(["pack", "--pack-destination", tarballs], { cwd: join(root, dir) });
-      const file = join(tarballs, `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`);
-      assert(existsSync(file), `pnpm pack wrote no ${file} for ${dir}`);
-      return { dir, file };
-    })),
+    pool(
+      2,
+      PACKAGE_DIRS.map((dir) => async () => {
+        const { name, version } = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+        await pnpm(["pack", "--pack-destination", tarballs], { cwd: join(root, dir) });
+        const file = join(tarballs, `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`);
+        assert(existsSync(file), `pnpm pack wrote no ${file} for ${dir}`);
+        return { dir, file };
+      }),
+    ),
   );
   const libTarballs = packed.filter((p) => p.dir.startsWith("packages/")).map((p) => p.file);
   const cliTarball = packed.find((p) => p.dir === "apps/cli").file;
@@ -114,10 +127,7 @@ try {
   const installs = (async () => {
     await Promise.all([npm(["init", "-y"], { cwd: app }), npm(["init", "-y"], { cwd: cliApp })]);
     await npm(["pkg", "set", "type=module"], { cwd: app });
-    await Promise.all([
-      npm(["install", ...libTarballs], { cwd: app }),
-      npm(["install", cliTarball], { cwd: cliApp }),
-    ]);
+    await Promise.all([npm(["install", ...libTarballs], { cwd: app }), npm(["install", cliTarball], { cwd: cliApp })]);
   })();
   installs.catch(() => {});
 
@@ -132,7 +142,8 @@ try {
       assert(ts.length === 0, `${where} ships TypeScript sources: ${ts.slice(0, 5).join(", ")}`);
       assert(!list.some((f) => f.startsWith("package/src/")), `${where} ships src/`);
       for (const kind of ["dependencies", "peerDependencies", "optionalDependencies"]) {
-        for (const [name, range] of Object.entries(pkg[kind] ?? {})) assert(!String(range).startsWith("workspace:"), `${where} ${kind}.${name} is ${range}`);
+        for (const [name, range] of Object.entries(pkg[kind] ?? {}))
+          assert(!String(range).startsWith("workspace:"), `${where} ${kind}.${name} is ${range}`);
       }
       const walk = (cond, path) => {
         if (typeof cond === "string") return;
@@ -148,7 +159,9 @@ try {
         assert(!deps.some((d) => d.startsWith("@kinetic-nde/")), `${where} depends on workspace libraries it bundles: ${deps.join(", ")}`);
         // Every bare import left in the bundle is a dependency (or a Node built-in).
         const bundle = await sh("tar", ["-xzOf", file, "package/dist/cli.js"]);
-        const imported = new Set([...bundle.matchAll(/\bfrom\s*"([^".][^"]*)"|\bimport\s*\(\s*"([^".][^"]*)"\s*\)/g)].map((m) => m[1] ?? m[2]));
+        const imported = new Set(
+          [...bundle.matchAll(/\bfrom\s*"([^".][^"]*)"|\bimport\s*\(\s*"([^".][^"]*)"\s*\)/g)].map((m) => m[1] ?? m[2]),
+        );
         for (const spec of imported) {
           const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
           if (spec.startsWith("node:") || require("node:module").builtinModules.includes(name)) continue;
@@ -159,19 +172,25 @@ try {
   });
 
   await step("publint and attw", () =>
-    pool(2, packed.map(({ dir, file }) => async () => {
-      await sh(bin("publint"), ["run", file, "--strict"]);
-      if (dir === "apps/cli") return; // no types: a command
-      // One run, judged under two profiles: esm-only (resolution from ESM and bundlers) and node16
-      // from CommonJS, where "CJS resolves to ESM" is expected: Node >= 20.19 require()s ES modules
-      // (tested below) and TypeScript types it with `module: node20`.
-      const out = await sh(bin("attw"), [file, "--format", "json"], { check: false });
-      const { analysis } = JSON.parse(out);
-      const problems = analysis.problems ?? [];
-      const esmOnly = problems.filter((p) => p.resolutionKind !== "node10" && p.resolutionKind !== "node16-cjs");
-      const node16Cjs = problems.filter((p) => p.resolutionKind === "node16-cjs" && p.kind !== "CJSResolvesToESM");
-      assert(esmOnly.length === 0 && node16Cjs.length === 0, `attw found problems in ${dir}: ${JSON.stringify([...esmOnly, ...node16Cjs])}`);
-    })),
+    pool(
+      2,
+      packed.map(({ dir, file }) => async () => {
+        await sh(bin("publint"), ["run", file, "--strict"]);
+        if (dir === "apps/cli") return; // no types: a command
+        // One run, judged under two profiles: esm-only (resolution from ESM and bundlers) and node16
+        // from CommonJS, where "CJS resolves to ESM" is expected: Node >= 20.19 require()s ES modules
+        // (tested below) and TypeScript types it with `module: node20`.
+        const out = await sh(bin("attw"), [file, "--format", "json"], { check: false });
+        const { analysis } = JSON.parse(out);
+        const problems = analysis.problems ?? [];
+        const esmOnly = problems.filter((p) => p.resolutionKind !== "node10" && p.resolutionKind !== "node16-cjs");
+        const node16Cjs = problems.filter((p) => p.resolutionKind === "node16-cjs" && p.kind !== "CJSResolvesToESM");
+        assert(
+          esmOnly.length === 0 && node16Cjs.length === 0,
+          `attw found problems in ${dir}: ${JSON.stringify([...esmOnly, ...node16Cjs])}`,
+        );
+      }),
+    ),
   );
 
   await step("npm install of the tarballs", () => installs);
@@ -186,13 +205,19 @@ try {
       node([tsc, "-p", "tsconfig.source.json", "--listFiles"], { cwd: app }),
     ]);
     const ours = listed.split("\n").filter((f) => f.includes("/node_modules/@kinetic-nde/"));
-    assert(ours.length > 0 && ours.every((f) => f.endsWith(".d.ts")), `with customConditions ["source"] tsc read: ${ours.filter((f) => !f.endsWith(".d.ts")).join(", ")}`);
+    assert(
+      ours.length > 0 && ours.every((f) => f.endsWith(".d.ts")),
+      `with customConditions ["source"] tsc read: ${ours.filter((f) => !f.endsWith(".d.ts")).join(", ")}`,
+    );
   });
 
   await step("run the examples from ESM and CommonJS", async () => {
     // Node runs JavaScript: esbuild strips the types, nothing else.
     const esbuild = require("esbuild");
-    for (const [from, to, format] of [["example.mts", "example.mjs", "esm"], ["example.cts", "example.cjs", "cjs"]]) {
+    for (const [from, to, format] of [
+      ["example.mts", "example.mjs", "esm"],
+      ["example.cts", "example.cjs", "cjs"],
+    ]) {
       const r = await esbuild.transform(readFileSync(join(app, from), "utf8"), { loader: "ts", format, target: "node20" });
       writeFileSync(join(app, to), r.code);
     }
@@ -211,8 +236,20 @@ try {
   await step("bundle for the browser and run it in Chromium", async () => {
     const esbuild = require("esbuild");
     const outdir = join(work, "browser");
-    await esbuild.build({ entryPoints: [join(app, "browser.ts")], bundle: true, format: "esm", platform: "browser", target: "es2022", outfile: join(outdir, "main.js"), absWorkingDir: app, logLevel: "error" });
-    writeFileSync(join(outdir, "index.html"), `<!doctype html><meta charset="utf-8"><title>kinetic-nde</title><script type="module" src="./main.js"></script>\n`);
+    await esbuild.build({
+      entryPoints: [join(app, "browser.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      outfile: join(outdir, "main.js"),
+      absWorkingDir: app,
+      logLevel: "error",
+    });
+    writeFileSync(
+      join(outdir, "index.html"),
+      `<!doctype html><meta charset="utf-8"><title>kinetic-nde</title><script type="module" src="./main.js"></script>\n`,
+    );
     const server = createServer((req, res) => {
       const name = req.url === "/" ? "index.html" : req.url.slice(1);
       if (!/^[\w.-]+$/.test(name) || !existsSync(join(outdir, name))) return res.writeHead(404).end();
@@ -220,7 +257,10 @@ try {
     });
     await new Promise((r) => server.listen(0, "127.0.0.1", r));
     const { chromium } = require("playwright-core");
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox"] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox"],
+    });
     try {
       const page = await browser.newPage();
       const errors = [];
@@ -238,25 +278,74 @@ try {
   await step("worker pool in an application bundled with esbuild --platform=node", async () => {
     const esbuild = require("esbuild");
     const outdir = join(work, "bundled"); // outside the project: nothing to resolve from node_modules
-    await esbuild.build({ entryPoints: [join(app, "pool.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: join(outdir, "app.mjs"), absWorkingDir: app, logLevel: "error" });
-    await esbuild.build({ entryPoints: [join(app, "node_modules/@kinetic-nde/core/dist/node/worker.js")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: join(outdir, "kinetic-worker.mjs"), logLevel: "error" });
+    await esbuild.build({
+      entryPoints: [join(app, "pool.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      outfile: join(outdir, "app.mjs"),
+      absWorkingDir: app,
+      logLevel: "error",
+    });
+    await esbuild.build({
+      entryPoints: [join(app, "node_modules/@kinetic-nde/core/dist/node/worker.js")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      outfile: join(outdir, "kinetic-worker.mjs"),
+      logLevel: "error",
+    });
     const out = await node(["app.mjs"], { cwd: outdir });
     assert(out.includes("pool: ok"), `the bundled worker-pool example printed:\n${out}`);
   });
 
   await step("npx @kinetic-nde/cli reproduce --quick, simulate --threads (only the CLI tarball installed)", async () => {
     const out = join(work, "reproduce");
-    await sh("npx", ["--no", "@kinetic-nde/cli", "reproduce", "moments-linear", "fit-distribution", "--quick", "--out", out], { cwd: cliApp });
+    await sh("npx", ["--no", "@kinetic-nde/cli", "reproduce", "moments-linear", "fit-distribution", "--quick", "--out", out], {
+      cwd: cliApp,
+    });
     assert(existsSync(join(out, "report.md")), "reproduce wrote no report.md");
     const report = readFileSync(join(out, "report.md"), "utf8");
     assert(/moments-linear/.test(report) && /fit-distribution/.test(report), "report.md does not list both experiments");
     // The CLI's own worker threads (dist/worker.js beside the bundle): same files for 1 and 3 threads.
-    const sim = (threads) => sh("npx", ["--no", "kinetic-nde", "simulate", "--sigma", "tanh", "--w", "-1", "--b", "0.5", "--T", "2", "--layers", "20", "--particles", "30000", "--threads", String(threads), "--no-png", "--out", join(work, `simulate-${threads}`)], { cwd: cliApp });
+    const sim = (threads) =>
+      sh(
+        "npx",
+        [
+          "--no",
+          "kinetic-nde",
+          "simulate",
+          "--sigma",
+          "tanh",
+          "--w",
+          "-1",
+          "--b",
+          "0.5",
+          "--T",
+          "2",
+          "--layers",
+          "20",
+          "--particles",
+          "30000",
+          "--threads",
+          String(threads),
+          "--no-png",
+          "--out",
+          join(work, `simulate-${threads}`),
+        ],
+        { cwd: cliApp },
+      );
     await sim(1);
     await sim(3);
     const data = readdirSync(join(work, "simulate-1", "data"));
     assert(data.length > 0, "simulate wrote no data files");
-    for (const f of data) assert(readFileSync(join(work, "simulate-1", "data", f)).equals(readFileSync(join(work, "simulate-3", "data", f))), `simulate --threads 3 differs from --threads 1 in data/${f}`);
+    for (const f of data)
+      assert(
+        readFileSync(join(work, "simulate-1", "data", f)).equals(readFileSync(join(work, "simulate-3", "data", f))),
+        `simulate --threads 3 differs from --threads 1 in data/${f}`,
+      );
   });
 
   console.log(`pack-install: all checks passed in ${seconds(started)} s`);
@@ -279,14 +368,29 @@ function writeExamples() {
     verbatimModuleSyntax: true,
   };
   const tsconfig = (compilerOptions, files) => JSON.stringify({ compilerOptions: { ...base, ...compilerOptions }, files }, null, 2);
-  writeFileSync(join(app, "tsconfig.json"), tsconfig({ module: "nodenext", moduleResolution: "nodenext" }, ["example.mts", "pool.ts", "browser.ts"]));
+  writeFileSync(
+    join(app, "tsconfig.json"),
+    tsconfig({ module: "nodenext", moduleResolution: "nodenext" }, ["example.mts", "pool.ts", "browser.ts"]),
+  );
   // The declarations themselves are checked once (skipLibCheck: false above); the other two
   // configurations check only how the examples resolve and type.
-  writeFileSync(join(app, "tsconfig.cjs.json"), tsconfig({ module: "node20", moduleResolution: "node16", skipLibCheck: true }, ["example.cts"]));
-  writeFileSync(join(app, "tsconfig.source.json"), tsconfig({ module: "esnext", moduleResolution: "bundler", customConditions: ["source"], skipLibCheck: true }, ["example.mts", "pool.ts", "browser.ts"]));
+  writeFileSync(
+    join(app, "tsconfig.cjs.json"),
+    tsconfig({ module: "node20", moduleResolution: "node16", skipLibCheck: true }, ["example.cts"]),
+  );
+  writeFileSync(
+    join(app, "tsconfig.source.json"),
+    tsconfig({ module: "esnext", moduleResolution: "bundler", customConditions: ["source"], skipLibCheck: true }, [
+      "example.mts",
+      "pool.ts",
+      "browser.ts",
+    ]),
+  );
   // The project is ESM ("type": "module"); example.cts is CommonJS by its extension.
 
-  writeFileSync(join(app, "example.mts"), `import { createScalarNetwork, forwardResnet, isKineticError, linspaceEnsemble, solveOde } from "@kinetic-nde/core";
+  writeFileSync(
+    join(app, "example.mts"),
+    `import { createScalarNetwork, forwardResnet, isKineticError, linspaceEnsemble, solveOde } from "@kinetic-nde/core";
 import { assembleModule, instantiateKernels } from "@kinetic-nde/core/wasm";
 import { makeDataset } from "@kinetic-nde/datasets";
 import { runExperiment } from "@kinetic-nde/experiments";
@@ -320,9 +424,12 @@ try {
 const k = instantiateKernels<{ readonly mem: WebAssembly.Memory }>(assembleModule(1, []));
 if (k !== null && k.mem.buffer.byteLength !== 65536) fail("wasm memory");
 console.log("esm example: ok");
-`);
+`,
+  );
 
-  writeFileSync(join(app, "example.cts"), `import core = require("@kinetic-nde/core");
+  writeFileSync(
+    join(app, "example.cts"),
+    `import core = require("@kinetic-nde/core");
 import meanField = require("@kinetic-nde/mean-field");
 import experiments = require("@kinetic-nde/experiments");
 import nodeEntry = require("@kinetic-nde/core/node");
@@ -334,9 +441,12 @@ if (res.status !== "success") throw new Error(res.status);
 if (experiments.listExperiments().length === 0) throw new Error("no experiments");
 if (typeof nodeEntry.createWorkerPool !== "function") throw new Error("no worker pool");
 console.log("cjs example: ok");
-`);
+`,
+  );
 
-  writeFileSync(join(app, "brand.mjs"), `import * as core from "@kinetic-nde/core";
+  writeFileSync(
+    join(app, "brand.mjs"),
+    `import * as core from "@kinetic-nde/core";
 import { createGrid1D } from "@kinetic-nde/mean-field";
 const copy = await import("./core-copy/dist/index.js");
 let thrown;
@@ -346,9 +456,12 @@ if (thrown instanceof copy.KineticError) throw new Error("instanceof across copi
 if (!copy.isKineticError(thrown, "INVALID_ARGUMENT")) throw new Error("the copy does not recognise mean-field's error");
 if (!core.isKineticError(new copy.KineticError("UNSTABLE", "blow-up"), "UNSTABLE")) throw new Error("core does not recognise the copy's error");
 console.log("brand: ok");
-`);
+`,
+  );
 
-  writeFileSync(join(app, "browser.ts"), `import { createScalarNetwork, solveOde, linspaceEnsemble } from "@kinetic-nde/core";
+  writeFileSync(
+    join(app, "browser.ts"),
+    `import { createScalarNetwork, solveOde, linspaceEnsemble } from "@kinetic-nde/core";
 import { runExperiment } from "@kinetic-nde/experiments";
 import { createGrid1D, massOf, solveVlasov } from "@kinetic-nde/mean-field";
 
@@ -365,9 +478,12 @@ main().then(
   (r) => { (globalThis as { __kineticResult?: unknown }).__kineticResult = r; },
   (e: unknown) => { (globalThis as { __kineticResult?: unknown }).__kineticResult = { ok: false, detail: String(e) }; },
 );
-`);
+`,
+  );
 
-  writeFileSync(join(app, "pool.ts"), `import { createScalarNetwork, solveOde } from "@kinetic-nde/core";
+  writeFileSync(
+    join(app, "pool.ts"),
+    `import { createScalarNetwork, solveOde } from "@kinetic-nde/core";
 import { createWorkerPool } from "@kinetic-nde/core/node";
 
 const net = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.1, T: 1, nLayers: 16 });
@@ -381,5 +497,6 @@ try {
   await pool.close();
 }
 console.log("pool: ok");
-`);
+`,
+  );
 }

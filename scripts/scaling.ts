@@ -33,7 +33,8 @@ async function runCase(c: Case): Promise<{ seconds: number; work: number; unit: 
     const W: number[] = [];
     const b: number[] = [];
     for (let k = 0; k < L; k++) {
-      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) W.push(i === j ? -1 + 0.3 * Math.sin(k + i) : (0.5 * Math.cos(k + i - j)) / d);
+      for (let i = 0; i < d; i++)
+        for (let j = 0; j < d; j++) W.push(i === j ? -1 + 0.3 * Math.sin(k + i) : (0.5 * Math.cos(k + i - j)) / d);
       for (let i = 0; i < d; i++) b.push(0.1 * Math.sin(k + i));
     }
     const net = createNetwork({ sigma: "tanh", d, W, b, T: 1 });
@@ -86,10 +87,18 @@ if (process.argv[2] === "--case") {
     { title: "particles vs M (d = 1, L = 100)", vary: "M", cases: [1e4, 1e5, 1e6].map((M) => ({ kind: "particles", M, d: 1, L: 100 })) },
     { title: "particles vs d (M = 10⁵, L = 20)", vary: "d", cases: [1, 2, 4, 8].map((d) => ({ kind: "particles", M: 1e5, d, L: 20 })) },
     { title: "particles vs L (M = 10⁵, d = 1)", vary: "L", cases: [25, 50, 100, 200].map((L) => ({ kind: "particles", M: 1e5, d: 1, L })) },
-    { title: "particles vs threads (worker pool; M = 10⁶, d = 1, L = 100)", vary: "threads", cases: [1, 2, 4].map((threads) => ({ kind: "particles", M: 1e6, d: 1, L: 100, threads })) },
+    {
+      title: "particles vs threads (worker pool; M = 10⁶, d = 1, L = 100)",
+      vary: "threads",
+      cases: [1, 2, 4].map((threads) => ({ kind: "particles", M: 1e6, d: 1, L: 100, threads })),
+    },
     { title: "10⁶ particles in d = 2 (L = 20)", vary: "M", cases: [{ kind: "particles", M: 1e6, d: 2, L: 20 }] },
     { title: "Vlasov 1-D upwind vs cells N (T = 2)", vary: "n", cases: [1000, 2000, 4000, 8000].map((n) => ({ kind: "vlasov-1d", n })) },
-    { title: "Vlasov 2-D upwind vs cells per side (T = 0.5)", vary: "n", cases: [128, 256, 512, 1024].map((n) => ({ kind: "vlasov-2d", n })) },
+    {
+      title: "Vlasov 2-D upwind vs cells per side (T = 0.5)",
+      vary: "n",
+      cases: [128, 256, 512, 1024].map((n) => ({ kind: "vlasov-2d", n })),
+    },
   ];
   const results: unknown[] = [];
   const md: string[] = ["| case | size | seconds | rate | peak RSS (MiB) |", "| --- | --- | --- | --- | --- |"];
@@ -100,16 +109,29 @@ if (process.argv[2] === "--case") {
         console.error(`case ${JSON.stringify(c)} failed: ${r.stderr}`);
         process.exit(1);
       }
-      const rec = JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; rate: number; unit: string; peakRssMiB: number } & Case;
+      const rec = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+        seconds: number;
+        rate: number;
+        unit: string;
+        peakRssMiB: number;
+      } & Case;
       results.push({ group: g.title, ...rec });
-      const size = g.vary === "n" ? (rec.kind === "vlasov-2d" ? `${rec.n}²` : String(rec.n)) : `M=${rec.M}, d=${rec.d}, L=${rec.L}${rec.threads !== undefined ? `, ${rec.threads} thread${rec.threads > 1 ? "s" : ""}` : ""}`;
+      const size =
+        g.vary === "n"
+          ? rec.kind === "vlasov-2d"
+            ? `${rec.n}²`
+            : String(rec.n)
+          : `M=${rec.M}, d=${rec.d}, L=${rec.L}${rec.threads !== undefined ? `, ${rec.threads} thread${rec.threads > 1 ? "s" : ""}` : ""}`;
       const line = `| ${g.title} | ${size} | ${rec.seconds.toFixed(3)} | ${rec.rate.toExponential(2)} ${rec.unit}/s | ${rec.peakRssMiB} |`;
       md.push(line);
       console.log(line);
     }
   }
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "scaling.json"), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + "\n");
+  writeFileSync(
+    join(outDir, "scaling.json"),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + "\n",
+  );
   writeFileSync(join(outDir, "scaling.md"), md.join("\n") + "\n");
   console.log(`wrote ${join(outDir, "scaling.json")} and scaling.md`);
 }

@@ -24,13 +24,14 @@ const net1 = () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, nLay
 const net2 = () => core.createConstantNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1, nLayers: 2 });
 const g1 = () => datasets.createGrid1D(-4, 4, 64);
 const g2 = () => datasets.createGrid2D([-3, 3], [-3, 3], 16, 16);
-const gauss = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+const gauss = (x: number) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
 const x1 = () => core.linspaceEnsemble(10, -1, 1);
 const rng = () => core.createRng(1);
 const bad = [NaN, Infinity, -Infinity] as const;
 
 const cases: Case[] = [];
-const add = (name: string, call: Call, code?: core.KineticErrorCode) => cases.push(code === undefined ? { name, call } : { name, call, code });
+const add = (name: string, call: Call, code?: core.KineticErrorCode) =>
+  cases.push(code === undefined ? { name, call } : { name, call, code });
 
 // ---- core: networks -------------------------------------------------------------------------
 add("createScalarNetwork(null)", () => core.createScalarNetwork(null as never));
@@ -43,8 +44,12 @@ for (const v of bad) add(`createScalarNetwork b ${v}`, () => core.createScalarNe
 add("createScalarNetwork T -1", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: -1 }));
 add("createScalarNetwork T NaN", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: NaN }));
 add("createScalarNetwork unknown sigma", () => core.createScalarNetwork({ sigma: "tahn", w: -1, b: 0, nLayers: 2, T: 1 }), "NOT_FOUND");
-add("createScalarNetwork unknown key", () => core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: 1, layers: 3 } as never));
-add("createScalarNetwork w array length mismatch", () => core.createScalarNetwork({ sigma: "tanh", w: [1, 2, 3], b: [0, 0], nLayers: 3, T: 1 }));
+add("createScalarNetwork unknown key", () =>
+  core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, nLayers: 2, T: 1, layers: 3 } as never),
+);
+add("createScalarNetwork w array length mismatch", () =>
+  core.createScalarNetwork({ sigma: "tanh", w: [1, 2, 3], b: [0, 0], nLayers: 3, T: 1 }),
+);
 add("createNetwork d 0", () => core.createNetwork({ sigma: "tanh", d: 0, W: [], b: [], T: 1 }));
 add("createNetwork d -1", () => core.createNetwork({ sigma: "tanh", d: -1, W: [1], b: [1], T: 1 }));
 add("createNetwork W wrong size", () => core.createNetwork({ sigma: "tanh", d: 2, W: [1, 2, 3], b: [0, 0], T: 1 }));
@@ -59,7 +64,9 @@ add("createLeakyRelu(2)", () => core.createLeakyRelu(2));
 add("createLeakyRelu(NaN)", () => core.createLeakyRelu(NaN));
 add("registerActivation null", () => core.registerActivation(null as never));
 add("registerActivation over a built-in", () => core.registerActivation({ ...core.tanh, name: "tanh" }));
-add("hand-built object named like a built-in", () => core.createScalarNetwork({ sigma: { ...core.identity, name: "tanh" }, w: -1, b: 0, nLayers: 1, T: 1 }));
+add("hand-built object named like a built-in", () =>
+  core.createScalarNetwork({ sigma: { ...core.identity, name: "tanh" }, w: -1, b: 0, nLayers: 1, T: 1 }),
+);
 // ---- core: particles ----------------------------------------------------------------------------
 add("linspaceEnsemble(-1, 0, 1)", () => core.linspaceEnsemble(-1, 0, 1));
 add("linspaceEnsemble(0, 0, 1)", () => core.linspaceEnsemble(0, 0, 1));
@@ -89,7 +96,11 @@ add("solveOde maxSteps 0", () => core.solveOde(net1(), x1(), { method: "dopri5",
 add("solveOde saveAt NaN", () => core.solveOde(net1(), x1(), { saveAt: [NaN] }));
 add("solveOde saveAt beyond T", () => core.solveOde(net1(), x1(), { saveAt: [0, 5] }));
 add("solveOde saveAt unsorted", () => core.solveOde(net1(), x1(), { saveAt: [0.5, 0.2] }));
-add("solveOde saveAt huge output", () => core.solveOde(net1(), core.linspaceEnsemble(1_000_000, -1, 1), { saveAt: Array.from({ length: 10001 }, (_, i) => i / 10000) }), "TOO_LARGE");
+add(
+  "solveOde saveAt huge output",
+  () => core.solveOde(net1(), core.linspaceEnsemble(1_000_000, -1, 1), { saveAt: Array.from({ length: 10001 }, (_, i) => i / 10000) }),
+  "TOO_LARGE",
+);
 add("solveOde tEnd negative", () => core.solveOde(net1(), x1(), { tEnd: -1 }));
 add("solveOde unknown option", () => core.solveOde(net1(), x1(), { step: 0.1 } as never));
 add("solveOde params null", () => core.solveOde(null as never, x1()));
@@ -200,7 +211,9 @@ add("createGrid1D xMin > xMax", () => datasets.createGrid1D(1, -1, 10));
 add("createGrid1D NaN", () => datasets.createGrid1D(NaN, 1, 10));
 add("createGrid2D 1e6 x 1e6", () => datasets.createGrid2D([-1, 1], [-1, 1], 1e6, 1e6));
 add("createGrid2D ny 0", () => datasets.createGrid2D([-1, 1], [-1, 1], 4, 0));
-add("cellAverages1D (datasets) 1e12 cells", () => datasets.cellAverages1D(datasets.createNormal(), { xMin: -1, xMax: 1, n: 1e12, dx: 2e-12 } as never));
+add("cellAverages1D (datasets) 1e12 cells", () =>
+  datasets.cellAverages1D(datasets.createNormal(), { xMin: -1, xMax: 1, n: 1e12, dx: 2e-12 } as never),
+);
 add("sampleFromGrid 1e12 particles", () => mf.sampleFromGrid(g1(), new Float64Array(64).fill(1 / 8), 1e12, { seed: 1 } as never));
 add("sampleFromGrid f negative", () => mf.sampleFromGrid(g1(), new Float64Array(64).fill(-1), 10, { seed: 1 } as never));
 add("sampleFromGrid f shape", () => mf.sampleFromGrid(g1(), new Float64Array(3), 10, { seed: 1 } as never));
@@ -218,10 +231,16 @@ add("solveVlasov cfl 5", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: 
 add("solveVlasov cfl NaN", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { cfl: NaN }));
 add("solveVlasov dt -1", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { dt: -1 }));
 add("solveVlasov unknown scheme", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { scheme: "weno" as never }));
-add("solveVlasov unknown limiter", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { scheme: "muscl", limiter: "superbee2" as never }));
+add("solveVlasov unknown limiter", () =>
+  mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { scheme: "muscl", limiter: "superbee2" as never }),
+);
 add("solveVlasov unknown boundary", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { boundary: "wall" as never }));
 add("solveVlasov saveAt beyond T", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { saveAt: [0, 3] }));
-add("solveVlasov saveAt huge output", () => mf.solveVlasov({ params: net1(), f0: gauss }, { n: 2000, saveAt: Array.from({ length: 100001 }, (_, i) => i / 100000) }), "TOO_LARGE");
+add(
+  "solveVlasov saveAt huge output",
+  () => mf.solveVlasov({ params: net1(), f0: gauss }, { n: 2000, saveAt: Array.from({ length: 100001 }, (_, i) => i / 100000) }),
+  "TOO_LARGE",
+);
 add("solveVlasov unknown option", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss }, { steps: 10 } as never));
 add("solveVlasov grid/d mismatch", () => mf.solveVlasov({ params: net2(), grid: g1(), f0: gauss } as never));
 add("solveVlasov tSpan reversed", () => mf.solveVlasov({ params: net1(), grid: g1(), f0: gauss, tSpan: [1, 0] }));
@@ -230,7 +249,9 @@ add("solveVlasovExact f0 NaN", () => {
   if (r.status === "success") throw new Error("success with NaN");
   throw new core.KineticError("SOLVER_FAILED", `status ${r.status} (\`f0\`)`);
 });
-add("solveVlasovSensitivity unknown parameter", () => mf.solveVlasovSensitivity({ params: net1(), grid: g1(), f0: gauss, parameter: "q" } as never));
+add("solveVlasovSensitivity unknown parameter", () =>
+  mf.solveVlasovSensitivity({ params: net1(), grid: g1(), f0: gauss, parameter: "q" } as never),
+);
 add("analyzeSteadyStates NaN", () => mf.analyzeSteadyStates({ sigma: "tanh", w: NaN, b: 0 } as never));
 add("autoGrid1D n 0", () => mf.autoGrid1D(net1(), { mean: 0, std: 1 } as never, 0));
 add("eigenvalues shape", () => mf.eigenvalues([1, 2, 3], 2));
@@ -242,17 +263,29 @@ add("solveFokkerPlanck D negative", () => fp.solveFokkerPlanck({ network: fpNet(
 add("solveFokkerPlanck D 1e300", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss, D: 1e300 }));
 add("solveFokkerPlanck f0 shape", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: [1, 2, 3] }));
 add("solveFokkerPlanck f0 NaN", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: () => NaN }));
-add("solveFokkerPlanck unknown method", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { method: "rk4" as never }));
-add("solveFokkerPlanck unknown boundary", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { boundary: "wall" as never }));
+add("solveFokkerPlanck unknown method", () =>
+  fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { method: "rk4" as never }),
+);
+add("solveFokkerPlanck unknown boundary", () =>
+  fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { boundary: "wall" as never }),
+);
 add("solveFokkerPlanck saveAt beyond T", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { saveAt: [2] }));
 add("solveFokkerPlanck unknown option", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { steps: 3 } as never));
 add("solveFokkerPlanck network null", () => fp.solveFokkerPlanck({ network: null, grid: g1(), f0: gauss } as never));
 add("solveFokkerPlanck2D grid 1-D", () => fp.solveFokkerPlanck2D({ network: net2(), grid: g1(), f0: gauss } as never));
-add("solveFokkerPlanck2D dt 0", () => fp.solveFokkerPlanck2D({ network: net2(), grid: g2(), f0: (x: number, y: number) => gauss(x) * gauss(y) }, { dt: 0 }));
+add("solveFokkerPlanck2D dt 0", () =>
+  fp.solveFokkerPlanck2D({ network: net2(), grid: g2(), f0: (x: number, y: number) => gauss(x) * gauss(y) }, { dt: 0 }),
+);
 add("solveSteadyState D 0", () => fp.solveSteadyState({ sigma: "tanh", w: -1, b: 0, D: 0, grid: g1() } as never));
-add("solveSteadyState w > 0 with requireIntegrableOnR", () => fp.solveSteadyState({ sigma: "identity", w: 1, b: 0, D: 1, grid: g1() } as never, { requireIntegrableOnR: true } as never), "NO_SOLUTION");
+add(
+  "solveSteadyState w > 0 with requireIntegrableOnR",
+  () => fp.solveSteadyState({ sigma: "identity", w: 1, b: 0, D: 1, grid: g1() } as never, { requireIntegrableOnR: true } as never),
+  "NO_SOLUTION",
+);
 add("stationaryDensity unknown sigma", () => fp.stationaryDensity("nope", -1, 0, 1), "NOT_FOUND");
-add("fitSteadyState unknown family", () => fp.fitSteadyState({ kind: "samples", samples: [1, 2, 3] } as never, { family: "weird" } as never));
+add("fitSteadyState unknown family", () =>
+  fp.fitSteadyState({ kind: "samples", samples: [1, 2, 3] } as never, { family: "weird" } as never),
+);
 add("fitSteadyState constant samples", () => fp.fitSteadyState({ kind: "samples", samples: [1, 1, 1, 1] } as never));
 add("fitSteadyState std 1e-300", () => fp.fitSteadyState({ kind: "normal", mean: 0, std: 1e-300 } as never));
 add("klDivergence shape", () => fp.klDivergence(g1(), new Float64Array(3), new Float64Array(64)));
@@ -265,7 +298,9 @@ add("solveMomentHierarchy rk4 w=-300 unstable", () => {
   // 64 fixed steps per layer at w = −300: h·|2w| = 9.4, far outside RK4's stability region.
   return mom.solveMomentHierarchy({ params: idNet(-300, 1, 1), m0: [1, 0, 1] }, { method: "rk4", stepsPerLayer: 64 });
 });
-add("solveMomentHierarchy unknown method", () => mom.solveMomentHierarchy({ params: idNet(-1), m0: [1, 0, 1] }, { method: "bdf" as never }));
+add("solveMomentHierarchy unknown method", () =>
+  mom.solveMomentHierarchy({ params: idNet(-1), m0: [1, 0, 1] }, { method: "bdf" as never }),
+);
 add("solveMomentHierarchy unknown option", () => mom.solveMomentHierarchy({ params: idNet(-1), m0: [1, 0, 1] }, { steps: 4 } as never));
 add("solveMeanCovariance shape", () => mom.solveMeanCovariance({ params: net2(), mean: [0], covariance: [1, 0, 0, 1] } as never));
 add("solveGaussianClosure variance negative", () => mom.solveGaussianClosure({ params: net1(), mean: 0, variance: -1 } as never));
@@ -273,7 +308,9 @@ add("computeEnsembleMoments([1]) (d ambiguity)", () => mom.computeEnsembleMoment
 add("computeEnsembleMoments not an array", () => mom.computeEnsembleMoments([1] as never));
 add("computeEnsembleMoments NaN", () => mom.computeEnsembleMoments(new Float64Array([1, NaN])));
 add("computeDensityMoments shape", () => mom.computeDensityMoments(new Float64Array(3), g1()));
-add("designLinearNetwork variance negative", () => mom.designLinearNetwork({ from: { mean: 0, variance: 1 }, to: { mean: 0, variance: -1 }, T: 1 } as never));
+add("designLinearNetwork variance negative", () =>
+  mom.designLinearNetwork({ from: { mean: 0, variance: 1 }, to: { mean: 0, variance: -1 }, T: 1 } as never),
+);
 add("designFromMoments null", () => mom.designFromMoments(null as never));
 add("gaussHermite(0)", () => mom.gaussHermite(0));
 add("gaussianRawMoments variance -1", () => mom.gaussianRawMoments(0, -1, 4));

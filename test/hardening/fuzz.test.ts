@@ -104,7 +104,7 @@ describe("seeded fuzz of solver configurations", () => {
       const boundary = pick(rng, boundaries);
       const scheme = pick(rng, schemes);
       runCase(o, `vlasov ${sigma} ${scheme} ${boundary} #${i}`, () => {
-        const r = mf.solveVlasov({ params: net, grid, f0: (x: number) => Math.exp(-x * x / (2 * s * s)) }, { scheme, boundary });
+        const r = mf.solveVlasov({ params: net, grid, f0: (x: number) => Math.exp((-x * x) / (2 * s * s)) }, { scheme, boundary });
         const problems: string[] = [];
         if (!allFinite(r.f)) problems.push("non-finite density");
         let neg = 0;
@@ -162,25 +162,29 @@ describe("seeded fuzz of solver configurations", () => {
       // outside the method's stability region must give status "unstable", and success must stay sane).
       const auto = rng.uniform() < 0.5;
       const stepsPerLayer = intIn(rng, 1, 40);
-      runCase(o, `moments ${method} ${auto ? "auto" : stepsPerLayer} w=${w.map((v) => v.toFixed(1)).join(",")} T=${T.toFixed(2)} #${i}`, () => {
-        const r = mom.solveMomentHierarchy({ params: net, m0: [1, 0.5, 1.25], D }, auto ? { method } : { method, stepsPerLayer });
-        const exact = mom.closedFormMeanVariance({ params: net, mean0: 0.5, var0: 1, D }, r.t);
-        // The scale of the variance over the run: errors are measured against it (a decayed transient of
-        // e^{-100} carries no information about accuracy).
-        let scale = 1;
-        for (const v of exact.variance) scale = Math.max(scale, v);
-        const problems: string[] = [];
-        for (let s = 0; s < r.t.length; s++) {
-          const v = r.variance[s]!;
-          const ve = exact.variance[s]!;
-          if (!(v >= 0) || !Number.isFinite(v)) problems.push(`variance ${v} at t=${r.t[s]}`);
-          // With the solver's own steps: RK4 at h·|λ| ≤ 1 per step and many steps is accurate to 1e-3 of the scale.
-          else if (auto && Math.abs(v - ve) > 1e-3 * scale) problems.push(`variance ${v} vs exact ${ve} at t=${r.t[s]}`);
-          // With fixed steps inside the stability region the error is the method's, but never beyond the scale.
-          else if (!auto && Math.abs(v - ve) > scale) problems.push(`variance ${v} vs exact ${ve} at t=${r.t[s]}`);
-        }
-        return { status: r.status, problems };
-      });
+      runCase(
+        o,
+        `moments ${method} ${auto ? "auto" : stepsPerLayer} w=${w.map((v) => v.toFixed(1)).join(",")} T=${T.toFixed(2)} #${i}`,
+        () => {
+          const r = mom.solveMomentHierarchy({ params: net, m0: [1, 0.5, 1.25], D }, auto ? { method } : { method, stepsPerLayer });
+          const exact = mom.closedFormMeanVariance({ params: net, mean0: 0.5, var0: 1, D }, r.t);
+          // The scale of the variance over the run: errors are measured against it (a decayed transient of
+          // e^{-100} carries no information about accuracy).
+          let scale = 1;
+          for (const v of exact.variance) scale = Math.max(scale, v);
+          const problems: string[] = [];
+          for (let s = 0; s < r.t.length; s++) {
+            const v = r.variance[s]!;
+            const ve = exact.variance[s]!;
+            if (!(v >= 0) || !Number.isFinite(v)) problems.push(`variance ${v} at t=${r.t[s]}`);
+            // With the solver's own steps: RK4 at h·|λ| ≤ 1 per step and many steps is accurate to 1e-3 of the scale.
+            else if (auto && Math.abs(v - ve) > 1e-3 * scale) problems.push(`variance ${v} vs exact ${ve} at t=${r.t[s]}`);
+            // With fixed steps inside the stability region the error is the method's, but never beyond the scale.
+            else if (!auto && Math.abs(v - ve) > scale) problems.push(`variance ${v} vs exact ${ve} at t=${r.t[s]}`);
+          }
+          return { status: r.status, problems };
+        },
+      );
     }
     expect(o.violations.slice(0, 10)).toEqual([]);
     expect(o.success).toBeGreaterThan(1000);

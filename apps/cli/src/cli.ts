@@ -97,7 +97,8 @@ function optionDescription(this: Help, option: Option): string {
   const own = /\(default\b/i.test(option.description);
   if (!own && option.long !== "--help" && option.long !== "--version") {
     if (option.isBoolean() || option.negate) extra.push("default: off");
-    else if (option.defaultValue !== undefined) extra.push(`default: ${option.defaultValueDescription ?? JSON.stringify(option.defaultValue)}`);
+    else if (option.defaultValue !== undefined)
+      extra.push(`default: ${option.defaultValueDescription ?? JSON.stringify(option.defaultValue)}`);
     else extra.push(`default: ${schemaDefaults.get(option) ?? "none"}`);
   }
   if (option.envVar !== undefined) extra.push(`env: ${option.envVar}`);
@@ -115,13 +116,16 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) })
     .configureHelp({ optionDescription })
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ kinetic-nde reproduce --all --quick
   $ kinetic-nde simulate --sigma tanh --w -1 --b 0.5 --T 2 --particles 10000
   $ kinetic-nde solve vlasov --sigma tanh --w -1 --b 0.5 --T 2
   $ kinetic-nde list experiments
-${EXIT_CODES_HELP}`);
+${EXIT_CODES_HELP}`,
+    );
   program.hook("preAction", (_root, action) => {
     setActiveCommand(action);
     setOutIsDefault(action.options.some((o) => o.long === "--out") && action.getOptionValueSource("out") !== "cli");

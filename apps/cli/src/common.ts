@@ -63,7 +63,8 @@ function givenFlags(): string[] {
     if (o.negate && cmd.options.some((p) => p !== o && !p.negate && p.attributeName() === key)) continue;
     const v: unknown = cmd.getOptionValue(key);
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out.push(`${o.long ?? key} ${k}=${typeof x === "string" ? x : JSON.stringify(x)}`);
+      for (const [k, x] of Object.entries(v as Record<string, unknown>))
+        out.push(`${o.long ?? key} ${k}=${typeof x === "string" ? x : JSON.stringify(x)}`);
     } else if (typeof v === "boolean") out.push(v ? (o.long ?? key) : `--no-${key}`);
     else out.push(`${o.long ?? key} ${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
@@ -104,14 +105,18 @@ function givenValueOf(display: string): unknown {
 }
 
 /** Rule text for a zod union issue: what each alternative expects, e.g. "a number or an array". */
-function unionRule(issue: { errors?: readonly (readonly { code: string; path: readonly PropertyKey[]; expected?: string; values?: readonly unknown[] }[])[] }): string | undefined {
+function unionRule(issue: {
+  errors?: readonly (readonly { code: string; path: readonly PropertyKey[]; expected?: string; values?: readonly unknown[] }[])[];
+}): string | undefined {
   const alts: string[] = [];
-  const article = (t: string): string => (t === "int" ? "an integer" : t === "array" ? "a list (JSON array)" : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+  const article = (t: string): string =>
+    t === "int" ? "an integer" : t === "array" ? "a list (JSON array)" : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
   for (const branch of issue.errors ?? []) {
     const top = branch.find((i) => i.path.length === 0);
     if (top === undefined) continue;
     if (top.code === "invalid_type" && top.expected !== undefined) alts.push(article(top.expected));
-    else if (top.code === "invalid_value" && top.values !== undefined) alts.push(`one of ${top.values.map((v) => JSON.stringify(v)).join(", ")}`);
+    else if (top.code === "invalid_value" && top.values !== undefined)
+      alts.push(`one of ${top.values.map((v) => JSON.stringify(v)).join(", ")}`);
   }
   const uniq = [...new Set(alts)];
   return uniq.length > 0 ? uniq.join(" or ") : undefined;
@@ -145,7 +150,8 @@ const sizeIssues = new WeakSet<object>();
 function fieldSchema(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   type Node = { shape?: Record<string, Node>; def?: { innerType?: Node; in?: Node } };
   const unwrap = (n: Node | undefined): Node | undefined => {
-    for (let i = 0; i < 8 && n !== undefined && n.shape === undefined && (n.def?.innerType ?? n.def?.in) !== undefined; i++) n = n.def?.innerType ?? n.def?.in;
+    for (let i = 0; i < 8 && n !== undefined && n.shape === undefined && (n.def?.innerType ?? n.def?.in) !== undefined; i++)
+      n = n.def?.innerType ?? n.def?.in;
     return n;
   };
   let node = unwrap(schema as unknown as Node);
@@ -216,7 +222,8 @@ const KINETIC_EXIT: Readonly<Record<string, number>> = {
   TOO_LARGE: EXIT.TOO_LARGE,
 };
 
-const ALLOCATION = /Invalid typed array length|Array buffer allocation failed|Invalid array length|Invalid string length|allocation failed|Array buffer/i;
+const ALLOCATION =
+  /Invalid typed array length|Array buffer allocation failed|Invalid array length|Invalid string length|allocation failed|Array buffer/i;
 
 /**
  * Map any thrown value to an exit code and a one-line (or one line per invalid field) message for
@@ -261,7 +268,10 @@ export function toExit(e: unknown): { code: number; message: string } {
   if (e instanceof Error && e.name === "AbortError") return { code: EXIT.INTERRUPTED, message: "interrupted" };
   if (e instanceof RangeError) {
     if (ALLOCATION.test(e.message)) {
-      return { code: EXIT.TOO_LARGE, message: `error: too large: the requested sizes do not fit in memory (${e.message})${context}; reduce them` + debug };
+      return {
+        code: EXIT.TOO_LARGE,
+        message: `error: too large: the requested sizes do not fit in memory (${e.message})${context}; reduce them` + debug,
+      };
     }
     return { code: EXIT.USAGE, message: `error: a value is out of range (${e.message})${context}` + debug };
   }
@@ -270,7 +280,10 @@ export function toExit(e: unknown): { code: number; message: string } {
     return { code: errno.code === "ENOMEM" ? EXIT.TOO_LARGE : EXIT.IO, message: `error: ${errno.syscall} failed: ${e.message}` + debug };
   }
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return { code: EXIT.INTERNAL, message: `internal error: ${what.split("\n")[0]}${context} (a bug; rerun with KINETIC_NDE_DEBUG=1 for the stack trace)` + debug };
+  return {
+    code: EXIT.INTERNAL,
+    message: `internal error: ${what.split("\n")[0]}${context} (a bug; rerun with KINETIC_NDE_DEBUG=1 for the stack trace)` + debug,
+  };
 }
 
 /** Parse a flag value: numbers stay numbers, "true"/"false" booleans, JSON arrays/objects parsed, else the string. */
@@ -398,12 +411,30 @@ export interface CsvFlags {
  */
 export function addCsvOptions(cmd: Command): Command {
   return cmd
-    .option("--header", "the first row of a CSV input is a header of column names (default: detected: a header iff a field of the first row is not a number while its column is numeric below)")
+    .option(
+      "--header",
+      "the first row of a CSV input is a header of column names (default: detected: a header iff a field of the first row is not a number while its column is numeric below)",
+    )
     .option("--no-header", "a CSV input has no header row: every row is data (columns x0, x1, ...)")
-    .option("--delimiter <d>", "CSV field separator: comma, tab, semicolon, whitespace (runs of spaces, as numpy.savetxt writes), or one character (default: detected from the first row)");
+    .option(
+      "--delimiter <d>",
+      "CSV field separator: comma, tab, semicolon, whitespace (runs of spaces, as numpy.savetxt writes), or one character (default: detected from the first row)",
+    );
 }
 
-const DELIMITER_NAMES: Readonly<Record<string, string>> = { comma: ",", ",": ",", tab: "\t", "\\t": "\t", "\t": "\t", semicolon: ";", ";": ";", whitespace: "whitespace", space: "whitespace", " ": "whitespace", auto: "auto" };
+const DELIMITER_NAMES: Readonly<Record<string, string>> = {
+  comma: ",",
+  ",": ",",
+  tab: "\t",
+  "\\t": "\t",
+  "\t": "\t",
+  semicolon: ";",
+  ";": ";",
+  whitespace: "whitespace",
+  space: "whitespace",
+  " ": "whitespace",
+  auto: "auto",
+};
 
 /**
  * CSV parse options from the `--header`/`--no-header`/`--delimiter` flags.
@@ -419,9 +450,14 @@ export function csvOptionsFromFlags(flags: CsvFlags): { header?: boolean; delimi
   const out: { header?: boolean; delimiter?: string } = {};
   if (flags.header !== undefined) out.header = flags.header;
   if (flags.delimiter !== undefined) {
-    const d = DELIMITER_NAMES[flags.delimiter.toLowerCase()] ?? (flags.delimiter.length === 1 && !/["\r\n]/.test(flags.delimiter) ? flags.delimiter : undefined);
+    const d =
+      DELIMITER_NAMES[flags.delimiter.toLowerCase()] ??
+      (flags.delimiter.length === 1 && !/["\r\n]/.test(flags.delimiter) ? flags.delimiter : undefined);
     if (d === undefined) {
-      throw new CliError(EXIT.USAGE, `invalid argument: \`--delimiter\` must be comma, tab, semicolon, whitespace or a single character; got ${JSON.stringify(flags.delimiter)}`);
+      throw new CliError(
+        EXIT.USAGE,
+        `invalid argument: \`--delimiter\` must be comma, tab, semicolon, whitespace or a single character; got ${JSON.stringify(flags.delimiter)}`,
+      );
     }
     out.delimiter = d;
   }

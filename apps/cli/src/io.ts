@@ -1,5 +1,17 @@
 /** File input and output of the CLI: config files, output directories, data files. */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { endianness } from "node:os";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { isKineticError } from "@kinetic-nde/core";
@@ -37,11 +49,18 @@ export function readConfigFile(path: string): Record<string, unknown> {
     else throw new CliError(EXIT.USAGE, `error: --config ${JSON.stringify(path)} must end in .json, .yaml or .yml`);
   } catch (e) {
     if (e instanceof CliError) throw e;
-    throw new CliError(EXIT.USAGE, `error: config file ${JSON.stringify(path)} is not valid ${ext === ".json" ? "JSON" : "YAML"}: ${(e as Error).message}`, { cause: e });
+    throw new CliError(
+      EXIT.USAGE,
+      `error: config file ${JSON.stringify(path)} is not valid ${ext === ".json" ? "JSON" : "YAML"}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new CliError(EXIT.USAGE, `error: config file ${JSON.stringify(path)} must contain an object (a mapping of field names to values)`);
+    throw new CliError(
+      EXIT.USAGE,
+      `error: config file ${JSON.stringify(path)} must contain an object (a mapping of field names to values)`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -193,7 +212,10 @@ export function prepareOutDir(out: string, force: boolean, options: PrepareOutDi
   }
   if (!statSync(abs).isDirectory()) throw new CliError(EXIT.USAGE, `error: output ${JSON.stringify(shown)} exists and is not a directory`);
   if (!force) {
-    throw new CliError(EXIT.USAGE, `error: output directory ${JSON.stringify(shown)} exists and is not empty; use --force to overwrite or choose another --out`);
+    throw new CliError(
+      EXIT.USAGE,
+      `error: output directory ${JSON.stringify(shown)} exists and is not empty; use --force to overwrite or choose another --out`,
+    );
   }
   if (!isOutputDir(abs)) {
     throw new CliError(
@@ -246,7 +268,11 @@ export function commitOutputs(): void {
       if (existsSync(s.target)) renameSync(s.target, old);
       renameSync(s.staging, s.target);
     } catch (e) {
-      throw new CliError(EXIT.IO, `error: cannot move the new results into ${JSON.stringify(s.target)}: ${(e as Error).message} (they are in ${JSON.stringify(s.staging)})`, { cause: e });
+      throw new CliError(
+        EXIT.IO,
+        `error: cannot move the new results into ${JSON.stringify(s.target)}: ${(e as Error).message} (they are in ${JSON.stringify(s.staging)})`,
+        { cause: e },
+      );
     }
     rmSync(old, { recursive: true, force: true });
   }
@@ -287,7 +313,8 @@ export interface AtomicFile {
 
 function ioError(path: string, e: unknown): CliError {
   const code = (e as NodeJS.ErrnoException).code;
-  const reason = code === "ENOSPC" ? "no space left on the device" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+  const reason =
+    code === "ENOSPC" ? "no space left on the device" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
   return new CliError(EXIT.IO, `error: cannot write ${JSON.stringify(finalPath(path))}: ${reason}`, { cause: e });
 }
 
@@ -436,7 +463,10 @@ export function createNpyWriter(path: string, shape: readonly number[]): NpyWrit
     close() {
       if (count !== expected) {
         f.abort();
-        throw new CliError(EXIT.INTERNAL, `internal error: ${JSON.stringify(finalPath(f.path))} received ${count} values for shape (${shape.join(", ")})`);
+        throw new CliError(
+          EXIT.INTERNAL,
+          `internal error: ${JSON.stringify(finalPath(f.path))} received ${count} values for shape (${shape.join(", ")})`,
+        );
       }
       f.commit();
     },
@@ -460,7 +490,8 @@ export function createNpyWriter(path: string, shape: readonly number[]): NpyWrit
 export function writeNpy(path: string, data: ArrayLike<number>, shape: readonly number[] = [data.length]): void {
   const w = createNpyWriter(path, shape);
   try {
-    if (data instanceof Float64Array) for (let off = 0; off < data.length; off += STREAM_CHUNK * 16) w.write(data.subarray(off, off + STREAM_CHUNK * 16));
+    if (data instanceof Float64Array)
+      for (let off = 0; off < data.length; off += STREAM_CHUNK * 16) w.write(data.subarray(off, off + STREAM_CHUNK * 16));
     else w.write(data);
   } catch (e) {
     w.abort();
@@ -557,7 +588,10 @@ export function createCsvWriter(path: string, header: readonly string[]): CsvWri
     writeRow(values) {
       if (values.length !== nc) {
         f.abort();
-        throw new CliError(EXIT.INTERNAL, `internal error: a row of ${values.length} values for ${nc} CSV columns in ${JSON.stringify(finalPath(f.path))}`);
+        throw new CliError(
+          EXIT.INTERNAL,
+          `internal error: a row of ${values.length} values for ${nc} CSV columns in ${JSON.stringify(finalPath(f.path))}`,
+        );
       }
       let line = "";
       for (let j = 0; j < nc; j++) line += (j > 0 ? "," : "") + csvNumber(values[j]!);
@@ -568,7 +602,10 @@ export function createCsvWriter(path: string, header: readonly string[]): CsvWri
     writeColumns(columns, from = 0, to = columns.length > 0 ? columns[0]!.length : 0) {
       if (columns.length !== nc || columns.some((c) => c.length < to)) {
         f.abort();
-        throw new CliError(EXIT.INTERNAL, `internal error: ${columns.length} columns (rows ${from}..${to}) for ${nc} CSV columns in ${JSON.stringify(finalPath(f.path))}`);
+        throw new CliError(
+          EXIT.INTERNAL,
+          `internal error: ${columns.length} columns (rows ${from}..${to}) for ${nc} CSV columns in ${JSON.stringify(finalPath(f.path))}`,
+        );
       }
       for (let i = from; i < to; i++) {
         let line = "";
@@ -621,21 +658,31 @@ export function writeFileAt(path: string, content: string | Uint8Array): void {
  * named "label" / "target" (as written by `dataset generate`).
  */
 export function detectColumns(text: string, ext: string, label?: string, target?: string): { label?: string; target?: string } {
-  if (label !== undefined || target !== undefined) return { ...(label !== undefined ? { label } : {}), ...(target !== undefined ? { target } : {}) };
+  if (label !== undefined || target !== undefined)
+    return { ...(label !== undefined ? { label } : {}), ...(target !== undefined ? { target } : {}) };
   let names: string[] = [];
   if (ext !== ".json") {
     try {
       names = [...parseCsvWithInfo(text).info.columns]; // header (or none) and delimiter detected as parseCsv does
     } catch {
       // A text label column fails the plain parse: read the names from the first row instead.
-      const first = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#")) ?? "";
+      const first =
+        text
+          .replace(/^\uFEFF/, "")
+          .split(/\r?\n/)
+          .find((l) => l.trim() !== "" && !l.trim().startsWith("#")) ?? "";
       const delim = first.includes(",") ? "," : first.includes("\t") ? "\t" : first.includes(";") ? ";" : " ";
-      names = first.split(delim).map((s) => s.trim().replace(/^"|"$/g, "")).filter((s) => s !== "");
+      names = first
+        .split(delim)
+        .map((s) => s.trim().replace(/^"|"$/g, ""))
+        .filter((s) => s !== "");
     }
   } else {
     try {
       const v = JSON.parse(text) as unknown;
-      const rec = Array.isArray(v) ? v[0] : (v as { records?: unknown[]; columns?: string[] }).columns ?? (v as { records?: unknown[] }).records?.[0];
+      const rec = Array.isArray(v)
+        ? v[0]
+        : ((v as { records?: unknown[]; columns?: string[] }).columns ?? (v as { records?: unknown[] }).records?.[0]);
       names = Array.isArray(rec) ? (rec as string[]) : rec !== null && typeof rec === "object" ? Object.keys(rec) : [];
     } catch {
       names = [];
@@ -679,7 +726,10 @@ export function readDataFile(path: string, options: ReadDataFileOptions = {}): {
   let dataset: Dataset;
   let note = "";
   // Without a header row there are no column names to find a "label"/"target" column by.
-  const columns = options.csv?.header === false && options.label === undefined && options.target === undefined ? {} : detectColumns(text, ext, options.label, options.target);
+  const columns =
+    options.csv?.header === false && options.label === undefined && options.target === undefined
+      ? {}
+      : detectColumns(text, ext, options.label, options.target);
   try {
     if (ext === ".json") {
       dataset = parseJson(text, columns);

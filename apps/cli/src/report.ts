@@ -56,7 +56,8 @@ function fmt(v: number | string | boolean): string {
  */
 function fmtPair(observed: number, expected: number): [string, string] {
   for (let digits = 6; digits < 17; digits++) {
-    const a = fmtDigits(observed, digits), b = fmtDigits(expected, digits);
+    const a = fmtDigits(observed, digits),
+      b = fmtDigits(expected, digits);
     if (a !== b || observed === expected) return [a, b];
   }
   return [fmtDigits(observed, 17), fmtDigits(expected, 17)];
@@ -65,13 +66,16 @@ function fmtPair(observed: number, expected: number): [string, string] {
 /** Banner of a report that is not complete, or undefined for a complete one. */
 function partialNote(input: ReportInput): string | undefined {
   const by = input.signal !== undefined ? `${input.signal === "SIGINT" ? "Ctrl-C / SIGINT" : input.signal}` : "Ctrl-C";
-  if (input.inProgress === true) return `**Partial**: the run had not finished when this report was written${input.interrupted ? ` (interrupted by ${by})` : ""}; the experiments listed as not run have no results.`;
+  if (input.inProgress === true)
+    return `**Partial**: the run had not finished when this report was written${input.interrupted ? ` (interrupted by ${by})` : ""}; the experiments listed as not run have no results.`;
   if (input.interrupted) return `**Interrupted** (${by}): this report is partial; the experiments listed as not run were skipped.`;
   return undefined;
 }
 
 function counts(input: ReportInput): { passed: number; failed: number; errors: number } {
-  let passed = 0, failed = 0, errors = 0;
+  let passed = 0,
+    failed = 0,
+    errors = 0;
   for (const e of input.entries) {
     if (e.error !== undefined) errors++;
     for (const c of e.result?.checks ?? []) c.passed ? passed++ : failed++;
@@ -134,20 +138,32 @@ th{background:#f4f4f4}.pass{color:#0a7a2f;font-weight:600}.fail{color:#b00020;fo
 figcaption{font-size:.9rem;color:#555}pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:.85rem}.banner{background:#fff3cd;border:1px solid #e0c36a;padding:.6rem}
 </style></head><body>`);
   H.push(`<h1>kinetic-nde reproduction report</h1>`);
-  H.push(`<p>kinetic-nde ${esc(input.version)}; seed ${input.seed}; preset ${input.quick ? "quick" : "default"}. Checks: <span class="pass">${c.passed} passed</span>, <span class="${c.failed > 0 ? "fail" : ""}">${c.failed} failed</span>${c.errors > 0 ? `; <span class="fail">${c.errors} experiment(s) raised an error</span>` : ""}.</p>`);
+  H.push(
+    `<p>kinetic-nde ${esc(input.version)}; seed ${input.seed}; preset ${input.quick ? "quick" : "default"}. Checks: <span class="pass">${c.passed} passed</span>, <span class="${c.failed > 0 ? "fail" : ""}">${c.failed} failed</span>${c.errors > 0 ? `; <span class="fail">${c.errors} experiment(s) raised an error</span>` : ""}.</p>`,
+  );
   const note = partialNote(input);
-  if (note !== undefined) H.push(`<p class="banner">${esc(note).replace(/\*\*([^*]+)\*\*/, "<strong>$1</strong>")} Not run: ${esc(input.notRun.join(", ") || "none")}.</p>`);
+  if (note !== undefined)
+    H.push(
+      `<p class="banner">${esc(note).replace(/\*\*([^*]+)\*\*/, "<strong>$1</strong>")} Not run: ${esc(input.notRun.join(", ") || "none")}.</p>`,
+    );
   H.push(`<table><tr><th>experiment</th><th>checks</th><th>outcome</th></tr>`);
   for (const e of input.entries) {
     const n = e.result?.checks.length ?? 0;
     const ok = e.result?.checks.filter((x) => x.passed).length ?? 0;
-    const outcome = e.error !== undefined ? `<span class="fail">error</span>` : ok === n ? `<span class="pass">pass</span>` : `<span class="fail">FAIL</span>`;
+    const outcome =
+      e.error !== undefined
+        ? `<span class="fail">error</span>`
+        : ok === n
+          ? `<span class="pass">pass</span>`
+          : `<span class="fail">FAIL</span>`;
     H.push(`<tr><td><a href="#${e.id}">${e.id}</a></td><td>${ok}/${n}</td><td>${outcome}</td></tr>`);
   }
   for (const id of input.notRun) H.push(`<tr><td>${esc(id)}</td><td>–</td><td>not run</td></tr>`);
   H.push(`</table>`);
   for (const e of input.entries) {
-    H.push(`<h2 id="${e.id}">${esc(e.id)}: ${esc(e.title)}</h2><p>${esc(e.description)}${e.seconds !== undefined ? ` <em>(${e.seconds.toFixed(1)} s)</em>` : ""}</p>`);
+    H.push(
+      `<h2 id="${e.id}">${esc(e.id)}: ${esc(e.title)}</h2><p>${esc(e.description)}${e.seconds !== undefined ? ` <em>(${e.seconds.toFixed(1)} s)</em>` : ""}</p>`,
+    );
     if (e.error !== undefined) {
       H.push(`<pre class="fail">${esc(e.error)}</pre>`);
       continue;
@@ -155,16 +171,22 @@ figcaption{font-size:.9rem;color:#555}pre{background:#f6f8fa;padding:.6rem;overf
     const r = e.result!;
     H.push(`<h3>Summary</h3><table><tr><th>quantity</th><th>value</th></tr>`);
     for (const [k, v] of Object.entries(r.summary)) H.push(`<tr><td>${esc(k)}</td><td>${esc(fmt(v))}</td></tr>`);
-    H.push(`</table><h3>Checks</h3><table><tr><th>check</th><th>claim</th><th>observed</th><th>expected</th><th>tolerance</th><th>outcome</th></tr>`);
+    H.push(
+      `</table><h3>Checks</h3><table><tr><th>check</th><th>claim</th><th>observed</th><th>expected</th><th>tolerance</th><th>outcome</th></tr>`,
+    );
     for (const ch of r.checks) {
       const [o, x] = fmtPair(ch.observed, ch.expected);
-      H.push(`<tr><td>${esc(ch.name)}</td><td>${esc(ch.claim)}</td><td>${o}</td><td>${x}</td><td>${fmt(ch.tolerance)}</td><td class="${ch.passed ? "pass" : "fail"}">${ch.passed ? "pass" : "FAIL"}</td></tr>`);
+      H.push(
+        `<tr><td>${esc(ch.name)}</td><td>${esc(ch.claim)}</td><td>${o}</td><td>${x}</td><td>${fmt(ch.tolerance)}</td><td class="${ch.passed ? "pass" : "fail"}">${ch.passed ? "pass" : "FAIL"}</td></tr>`,
+      );
     }
     H.push(`</table><h3>Figures</h3>`);
     for (const f of e.files?.figures ?? []) {
       let svg = "";
       try {
-        svg = readFileSync(join(outDir, e.id, f.svg), "utf8").replace(/<clipPath id="plot">/, `<clipPath id="plot-${e.id}-${f.id}">`).replace(/url\(#plot\)/, `url(#plot-${e.id}-${f.id})`);
+        svg = readFileSync(join(outDir, e.id, f.svg), "utf8")
+          .replace(/<clipPath id="plot">/, `<clipPath id="plot-${e.id}-${f.id}">`)
+          .replace(/url\(#plot\)/, `url(#plot-${e.id}-${f.id})`);
       } catch {
         svg = `<p>figure file missing</p>`;
       }

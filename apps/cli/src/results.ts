@@ -15,11 +15,13 @@ export interface WrittenFiles {
 function tableColumns(name: string, t: DataTable): ArrayLike<number>[] {
   const cols = t.columns.map((c) => {
     const col = t.data[c];
-    if (col === undefined) throw new CliError(EXIT.INTERNAL, `internal error: series ${JSON.stringify(name)} has no data for column ${JSON.stringify(c)}`);
+    if (col === undefined)
+      throw new CliError(EXIT.INTERNAL, `internal error: series ${JSON.stringify(name)} has no data for column ${JSON.stringify(c)}`);
     return col;
   });
   const n = cols.length > 0 ? cols[0]!.length : 0;
-  if (cols.some((c) => c.length !== n)) throw new CliError(EXIT.INTERNAL, `internal error: the columns of series ${JSON.stringify(name)} differ in length`);
+  if (cols.some((c) => c.length !== n))
+    throw new CliError(EXIT.INTERNAL, `internal error: the columns of series ${JSON.stringify(name)} differ in length`);
   return cols;
 }
 
@@ -58,8 +60,13 @@ export function writeTable(dir: string, name: string, table: DataTable): string[
  * ```
  */
 export function writeField(dir: string, name: string, f: GridField): string[] {
-  const nx = f.x.length, ny = f.y.length;
-  if (f.values.length !== nx * ny) throw new CliError(EXIT.INTERNAL, `internal error: field ${JSON.stringify(name)} has ${f.values.length} values for ${nx} × ${ny} points`);
+  const nx = f.x.length,
+    ny = f.y.length;
+  if (f.values.length !== nx * ny)
+    throw new CliError(
+      EXIT.INTERNAL,
+      `internal error: field ${JSON.stringify(name)} has ${f.values.length} values for ${nx} × ${ny} points`,
+    );
   const w = createCsvWriter(join(dir, "data", `${name}.field.csv`), ["x", "y", "value"]);
   const row = [0, 0, 0];
   for (let iy = 0; iy < ny; iy++) {
@@ -90,13 +97,22 @@ export function writeResult(dir: string, result: ExperimentResult, png = true): 
   for (const [name, t] of Object.entries(result.series)) data.push(...writeTable(dir, name, t));
   for (const [name, f] of Object.entries(result.fields ?? {})) data.push(...writeField(dir, name, f));
   writeOut(dir, "result.json", jsonText(toPlainJson(result)));
-  writeOut(dir, "summary.json", jsonText(toPlainJson({ id: result.id, seed: result.seed, summary: result.summary, checks: result.checks })));
+  writeOut(
+    dir,
+    "summary.json",
+    jsonText(toPlainJson({ id: result.id, seed: result.seed, summary: result.summary, checks: result.checks })),
+  );
   data.push("result.json", "summary.json");
   const figures: WrittenFiles["figures"] = [];
   for (const fig of result.figures) {
     const svg = renderFigureSvg(fig, { series: result.series, fields: result.fields });
     writeOut(dir, `figures/${fig.id}.svg`, svg);
-    const entry: WrittenFiles["figures"][number] = { id: fig.id, title: fig.title, svg: `figures/${fig.id}.svg`, ...(fig.caption !== undefined ? { caption: fig.caption } : {}) };
+    const entry: WrittenFiles["figures"][number] = {
+      id: fig.id,
+      title: fig.title,
+      svg: `figures/${fig.id}.svg`,
+      ...(fig.caption !== undefined ? { caption: fig.caption } : {}),
+    };
     if (png) {
       writeOut(dir, `figures/${fig.id}.png`, svgToPng(svg));
       entry.png = `figures/${fig.id}.png`;

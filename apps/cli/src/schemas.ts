@@ -16,7 +16,12 @@ export const COMMAND_SCHEMAS: Record<string, z.ZodType> = {};
 export function commandJsonSchema(name: string): Record<string, unknown> {
   const s = COMMAND_SCHEMAS[name];
   if (s === undefined) {
-    throw new CliError(EXIT.USAGE, `invalid argument: \`command\` must be one of ${Object.keys(COMMAND_SCHEMAS).map((k) => JSON.stringify(k)).join(", ")} or experiment:<id>; got ${JSON.stringify(name)}`);
+    throw new CliError(
+      EXIT.USAGE,
+      `invalid argument: \`command\` must be one of ${Object.keys(COMMAND_SCHEMAS)
+        .map((k) => JSON.stringify(k))
+        .join(", ")} or experiment:<id>; got ${JSON.stringify(name)}`,
+    );
   }
   return toJsonSchema(s, `kinetic-nde ${name} config`);
 }

@@ -31,18 +31,18 @@ const FILES: Readonly<Record<string, string>> = {
   "ragged.csv": "x,y\n1,2\n3\n5,6\n",
   "text-values.csv": "x,y\n1,2\nabc,def\n",
   "empty.csv": "",
-  "bad.json": "{\"x\": [1, 2,",
-  "bad-records.json": "[{\"x\": 1}, {\"x\": \"a\"}]",
+  "bad.json": '{"x": [1, 2,',
+  "bad-records.json": '[{"x": 1}, {"x": "a"}]',
   "bad.yaml": "w: [1, 2\nb: : 3\n",
-  "bad-config.json": "{\"w\": -1,",
+  "bad-config.json": '{"w": -1,',
   "list-config.json": "[1, 2, 3]",
-  "unknown-key.json": "{\"w\": -1, \"bogusKey\": 3}",
+  "unknown-key.json": '{"w": -1, "bogusKey": 3}',
   "unknown-key.yaml": "w: -1\nbogusKey: 3\n",
-  "wrong-type.yaml": "T: \"two\"\n",
+  "wrong-type.yaml": 'T: "two"\n',
   "nested-unknown.yaml": "initial:\n  kind: normal\n  spread: 3\n",
   "config.txt": "w: -1\n",
-  "unknown-exp.json": "{\"no-such-experiment\": {\"T\": 1}}",
-  "unknown-field-exp.json": "{\"moments-linear\": {\"bogusField\": 1}}",
+  "unknown-exp.json": '{"no-such-experiment": {"T": 1}}',
+  "unknown-field-exp.json": '{"moments-linear": {"bogusField": 1}}',
   "exists.json": "[]",
 };
 
@@ -189,7 +189,12 @@ beforeAll(() => {
 });
 
 function runIn(args: readonly string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", KINETIC_NDE_DEBUG: "" }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", KINETIC_NDE_DEBUG: "" },
+    timeout: 30_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -199,7 +204,21 @@ describe("bad input: exit code of its class, a message naming the flag or file, 
     expect(keys.size).toBe(CASES.length);
     expect(CASES.length).toBeGreaterThanOrEqual(60);
     const covered = new Set(CASES.map((c) => (["solve", "dataset"].includes(c.args[0]!) ? c.args.slice(0, 2).join(" ") : c.args[0])));
-    for (const cmd of ["simulate", "solve vlasov", "solve fokker-planck", "moments", "fit", "train", "dataset generate", "dataset inspect", "dataset convert", "reproduce", "list", "schema", "help"]) {
+    for (const cmd of [
+      "simulate",
+      "solve vlasov",
+      "solve fokker-planck",
+      "moments",
+      "fit",
+      "train",
+      "dataset generate",
+      "dataset inspect",
+      "dataset convert",
+      "reproduce",
+      "list",
+      "schema",
+      "help",
+    ]) {
       expect(covered.has(cmd), cmd).toBe(true);
     }
   });
@@ -214,7 +233,10 @@ describe("bad input: exit code of its class, a message naming the flag or file, 
       if (!err.includes(c.names)) problems.push(`stderr does not name ${JSON.stringify(c.names)}`);
       if (STACK.test(err) || /ZodError|RangeError|TypeError|internal error/.test(err)) problems.push("stack trace or internal error");
       if (err.length > 2000) problems.push(`stderr is ${err.length} characters long`);
-      if (problems.length > 0) failures.push(`kinetic-nde ${c.args.join(" ")}: ${problems.join("; ")}\n    stderr: ${err.trim().split("\n").slice(0, 4).join(" | ")}`);
+      if (problems.length > 0)
+        failures.push(
+          `kinetic-nde ${c.args.join(" ")}: ${problems.join("; ")}\n    stderr: ${err.trim().split("\n").slice(0, 4).join(" | ")}`,
+        );
     }
     expect(failures.join("\n")).toBe("");
   }, 120_000);

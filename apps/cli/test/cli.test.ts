@@ -9,7 +9,8 @@ describe("general", () => {
   it("--help lists the commands, examples and exit codes", () => {
     const r = run(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["reproduce", "simulate", "solve", "moments", "train", "fit", "dataset", "list", "schema"]) expect(r.stdout).toContain(c);
+    for (const c of ["reproduce", "simulate", "solve", "moments", "train", "fit", "dataset", "list", "schema"])
+      expect(r.stdout).toContain(c);
     expect(r.stdout).toContain("Exit codes:");
     expect(r.stdout).toContain("130");
   });
@@ -60,7 +61,9 @@ describe("moments", () => {
     const dir = tmp();
     const r = run(["moments", "--w", "-1", "--b", "1", "--T", "2", "--out", "m"], dir);
     expect(r.code, r.stderr).toBe(0);
-    const csv = readFileSync(join(dir, "m", "data", "moments.csv"), "utf8").trim().split("\n");
+    const csv = readFileSync(join(dir, "m", "data", "moments.csv"), "utf8")
+      .trim()
+      .split("\n");
     const header = csv[0]!.split(",");
     const last = csv[csv.length - 1]!.split(",").map(Number);
     const v = last[header.indexOf("variance")]!;
@@ -125,18 +128,41 @@ function filesUnder(dir: string, prefix = ""): string[] {
 describe("simulate", () => {
   it("deterministic ResNet: writes particles, moments and figures", () => {
     const dir = tmp();
-    const r = run(["simulate", "--sigma", "tanh", "--w", "-1", "--b", "0.5", "--T", "2", "--layers", "20", "--particles", "2000", "--out", "s"], dir);
+    const r = run(
+      ["simulate", "--sigma", "tanh", "--w", "-1", "--b", "0.5", "--T", "2", "--layers", "20", "--particles", "2000", "--out", "s"],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     const summary = readJson(join(dir, "s", "summary.json")).summary as Record<string, unknown>;
     expect(summary["status"]).toBe("success");
     expect(summary["method"]).toBe("euler");
-    expect(readFileSync(join(dir, "s", "data", "final.csv"), "utf8").trim().split("\n")).toHaveLength(2001);
+    expect(
+      readFileSync(join(dir, "s", "data", "final.csv"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(2001);
     expect(existsSync(join(dir, "s", "figures", "histogram.png"))).toBe(true);
   });
 
   it("stochastic ResNet: same seed gives byte-identical data files, another seed does not", () => {
     const dir = tmp();
-    const args = ["simulate", "--sigma", "identity", "--w", "-1", "--b", "0", "--K", "0.5", "--T", "1", "--layers", "50", "--particles", "500"];
+    const args = [
+      "simulate",
+      "--sigma",
+      "identity",
+      "--w",
+      "-1",
+      "--b",
+      "0",
+      "--K",
+      "0.5",
+      "--T",
+      "1",
+      "--layers",
+      "50",
+      "--particles",
+      "500",
+    ];
     expect(run([...args, "--seed", "7", "--out", "a"], dir).code).toBe(0);
     expect(run([...args, "--seed", "7", "--out", "b"], dir).code).toBe(0);
     expect(run([...args, "--seed", "8", "--out", "c"], dir).code).toBe(0);
@@ -148,11 +174,31 @@ describe("simulate", () => {
 
   it("--threads: worker threads give the same files bit for bit (ODE and SDE); a bad count is a usage error", () => {
     const dir = tmp();
-    for (const [name, extra] of [["ode", []], ["sde", ["--K", "0.3"]]] as const) {
-      const args = ["simulate", "--sigma", "tanh", "--w", "-1", "--b", "0.5", "--T", "1", "--layers", "10", "--particles", "9000", "--no-png", ...extra];
+    for (const [name, extra] of [
+      ["ode", []],
+      ["sde", ["--K", "0.3"]],
+    ] as const) {
+      const args = [
+        "simulate",
+        "--sigma",
+        "tanh",
+        "--w",
+        "-1",
+        "--b",
+        "0.5",
+        "--T",
+        "1",
+        "--layers",
+        "10",
+        "--particles",
+        "9000",
+        "--no-png",
+        ...extra,
+      ];
       expect(run([...args, "--threads", "1", "--out", `${name}1`], dir).code).toBe(0);
       expect(run([...args, "--threads", "3", "--out", `${name}3`], dir).code).toBe(0);
-      for (const f of ["data/final.csv", "data/moments.csv"]) expect(readFileSync(join(dir, `${name}3`, f)), f).toEqual(readFileSync(join(dir, `${name}1`, f)));
+      for (const f of ["data/final.csv", "data/moments.csv"])
+        expect(readFileSync(join(dir, `${name}3`, f)), f).toEqual(readFileSync(join(dir, `${name}1`, f)));
     }
     const bad = run(["simulate", "--threads", "0", "--out", "x"], dir);
     expect(bad.code).toBe(2);
@@ -161,7 +207,10 @@ describe("simulate", () => {
 
   it("a blow-up ends with solver status non-finite and exit 1", () => {
     const dir = tmp();
-    const r = run(["simulate", "--sigma", "identity", "--w", "1", "--b", "0", "--T", "1000", "--layers", "1000", "--particles", "10", "--out", "x"], dir);
+    const r = run(
+      ["simulate", "--sigma", "identity", "--w", "1", "--b", "0", "--T", "1000", "--layers", "1000", "--particles", "10", "--out", "x"],
+      dir,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("non-finite");
   });
@@ -186,7 +235,10 @@ describe("solve", () => {
 
   it("fokker-planck: relaxes to the discrete steady state (Ornstein–Uhlenbeck)", () => {
     const dir = tmp();
-    const r = run(["solve", "fokker-planck", "--sigma", "identity", "--w", "-1", "--b", "0", "--D", "0.125", "--T", "8", "--out", "f"], dir);
+    const r = run(
+      ["solve", "fokker-planck", "--sigma", "identity", "--w", "-1", "--b", "0", "--D", "0.125", "--T", "8", "--out", "f"],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     const s = readJson(join(dir, "f", "summary.json")).summary as Record<string, number>;
     expect(s["l1_to_steady_state"]).toBeLessThan(1e-2);
@@ -266,7 +318,8 @@ describe("reproduce", () => {
     expect(run(["reproduce", "stochastic-resnet", "--quick", "--seed", "5", "--no-png", "--quiet", "--out", "b"], dir).code).toBe(0);
     const files = filesUnder(join(dir, "a", "stochastic-resnet"));
     expect(files).toContain("data/moments.csv");
-    for (const f of [...files.map((f) => `stochastic-resnet/${f}`), "config.json"]) expect(readFileSync(join(dir, "b", f)), f).toEqual(readFileSync(join(dir, "a", f)));
+    for (const f of [...files.map((f) => `stochastic-resnet/${f}`), "config.json"])
+      expect(readFileSync(join(dir, "b", f)), f).toEqual(readFileSync(join(dir, "a", f)));
   });
 
   it("--all --quick runs the catalogue, passes every check and writes the report", () => {
@@ -275,7 +328,17 @@ describe("reproduce", () => {
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(join(dir, "r", "report.md"), "utf8");
     const html = readFileSync(join(dir, "r", "report.html"), "utf8");
-    for (const id of ["moments-linear", "steady-states", "sensitivity", "mean-field-limit", "classification", "regression", "stochastic-resnet", "fit-distribution", "convergence"]) {
+    for (const id of [
+      "moments-linear",
+      "steady-states",
+      "sensitivity",
+      "mean-field-limit",
+      "classification",
+      "regression",
+      "stochastic-resnet",
+      "fit-distribution",
+      "convergence",
+    ]) {
       expect(md).toContain(`## ${id}`);
       expect(html).toContain(`id="${id}"`);
       expect(existsSync(join(dir, "r", id, "result.json"))).toBe(true);

@@ -11,7 +11,10 @@ let built = false;
 /** Build the CLI once per test process (tsup bundles the workspace sources). */
 export function buildCli(): void {
   if (built) return;
-  execFileSync(process.execPath, [join(CLI_DIR, "..", "..", "node_modules", "tsup", "dist", "cli-default.js")], { cwd: CLI_DIR, stdio: "pipe" });
+  execFileSync(process.execPath, [join(CLI_DIR, "..", "..", "node_modules", "tsup", "dist", "cli-default.js")], {
+    cwd: CLI_DIR,
+    stdio: "pipe",
+  });
   built = true;
 }
 

@@ -24,7 +24,9 @@ import { tmp } from "./helpers.js";
 
 /** Bit-for-bit equality of two float64 arrays (fast for large arrays; -0 and NaN payloads count). */
 function sameBits(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return (
+    a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
 function tempsIn(dir: string): string[] {
@@ -67,7 +69,8 @@ describe("atomic writes", () => {
 describe("streaming writers", () => {
   it(".npy written in chunks decodes to the same array (more values than one chunk)", () => {
     const dir = tmp();
-    const M = STREAM_CHUNK + 1234, d = 2;
+    const M = STREAM_CHUNK + 1234,
+      d = 2;
     const x = Float64Array.from({ length: M * d }, (_, i) => Math.sin(i) * 1e3);
     const w = createNpyWriter(join(dir, "x.npy"), [M, d]);
     w.write(x.subarray(0, 7));
@@ -114,7 +117,12 @@ describe("streaming writers", () => {
     const body = text.slice(0, text.lastIndexOf("NaN"));
     const { dataset, info } = parseCsvWithInfo(body);
     expect(info.rows).toBe(n);
-    expect(sameBits(dataset.x, Float64Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? a[k / 2]! : b[(k - 1) / 2]!)))).toBe(true);
+    expect(
+      sameBits(
+        dataset.x,
+        Float64Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? a[k / 2]! : b[(k - 1) / 2]!)),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -252,7 +260,9 @@ describe("readDataFile", () => {
       expect([b.rows, b.dataset.d, Array.from(b.dataset.labels!)]).toEqual([2, 1, [0, 1]]);
       writeFileSync(join(dir, "h.csv"), "x;y\n1;2\n");
       // --no-header: the names are data, and not numbers; --header --delimiter semicolon: one row
-      expect(() => readDataFile(join(dir, "h.csv"), { csv: csvOptionsFromFlags({ header: false, delimiter: "semicolon" }) })).toThrow(/"x" is not a finite number/);
+      expect(() => readDataFile(join(dir, "h.csv"), { csv: csvOptionsFromFlags({ header: false, delimiter: "semicolon" }) })).toThrow(
+        /"x" is not a finite number/,
+      );
       expect(readDataFile(join(dir, "h.csv"), { csv: csvOptionsFromFlags({ header: true, delimiter: "semicolon" }) }).rows).toBe(1);
     } finally {
       process.stderr.write = write;

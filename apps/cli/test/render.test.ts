@@ -10,7 +10,13 @@ const series = {
 describe("SVG files", () => {
   it("draws title, axis labels, legend entries and escapes text", () => {
     const svg = renderFigureSvg(
-      { id: "f", title: "A < B & C", xLabel: "time t", yLabel: "value", layers: [{ kind: "line", series: "s", x: "t", y: "y", label: "y(t)" }] },
+      {
+        id: "f",
+        title: "A < B & C",
+        xLabel: "time t",
+        yLabel: "value",
+        layers: [{ kind: "line", series: "s", x: "t", y: "y", label: "y(t)" }],
+      },
       { series },
     );
     expect(svg.startsWith("<svg")).toBe(true);
@@ -19,13 +25,20 @@ describe("SVG files", () => {
     expect(svg).toContain("A &lt; B &amp; C");
     expect(svg).toContain(">time t<");
     expect(svg).toContain(">y(t)<");
-    expect(svg).toContain("<path d=\"M");
+    expect(svg).toContain('<path d="M');
     expect(svg).not.toContain("foreignObject");
   });
 
   it("log axes label decades and skip non-positive values", () => {
     const svg = renderFigureSvg(
-      { id: "f", title: "log", xLabel: "t", yLabel: "y", logY: true, layers: [{ kind: "scatter", series: "s", x: "t", y: "y", label: "y" }] },
+      {
+        id: "f",
+        title: "log",
+        xLabel: "t",
+        yLabel: "y",
+        logY: true,
+        layers: [{ kind: "scatter", series: "s", x: "t", y: "y", label: "y" }],
+      },
       { series: { s: { columns: ["t", "y"], data: { t: [0, 1, 2, 3], y: [1, 0.1, 0, 0.001] } } } },
     );
     expect(svg).toContain("10⁻³");
@@ -37,11 +50,14 @@ describe("SVG files", () => {
     const svg = renderFigureSvg({ id: "h", title: "heat", xLabel: "x", yLabel: "t", heatmap: "f" }, { series: {}, fields: { f: field } });
     expect(svg).toContain('aria-label="colour legend"');
     expect(svg).toContain(">f(t, x)</text>");
-    expect(svg).toContain("shape-rendering=\"crispEdges\"");
+    expect(svg).toContain('shape-rendering="crispEdges"');
   });
 
   it("the SVG parses in resvg and rasterises to PNG with text", () => {
-    const svg = renderFigureSvg({ id: "f", title: "t", xLabel: "x", yLabel: "y", layers: [{ kind: "line", series: "s", x: "t", y: "y", label: "y" }] }, { series });
+    const svg = renderFigureSvg(
+      { id: "f", title: "t", xLabel: "x", yLabel: "y", layers: [{ kind: "line", series: "s", x: "t", y: "y", label: "y" }] },
+      { series },
+    );
     const png = svgToPng(svg);
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     // resvg parses the document at its intrinsic size.

@@ -72,7 +72,19 @@ describe("no stack traces for user input: every error is one clear message with 
 });
 
 describe("--help shows every option's default, once", () => {
-  const commands = [["reproduce"], ["simulate"], ["solve", "vlasov"], ["solve", "fokker-planck"], ["moments"], ["train"], ["fit"], ["dataset", "generate"], ["dataset", "inspect"], ["dataset", "convert"], ["list"]];
+  const commands = [
+    ["reproduce"],
+    ["simulate"],
+    ["solve", "vlasov"],
+    ["solve", "fokker-planck"],
+    ["moments"],
+    ["train"],
+    ["fit"],
+    ["dataset", "generate"],
+    ["dataset", "inspect"],
+    ["dataset", "convert"],
+    ["list"],
+  ];
   it.each(commands.map((c) => [c.join(" "), c]))("%s --help", (_name, cmd) => {
     const r = run([...(cmd as string[]), "--help"]);
     expect(r.code).toBe(0);
@@ -107,7 +119,7 @@ describe("output folders never collide and nothing is overwritten without --forc
     expect(b.stdout).toContain(join("out", "simulate-tanh-2"));
   });
 
-  it("the README's data set examples run in order, twice, without stopping on \"exists\"", () => {
+  it('the README\'s data set examples run in order, twice, without stopping on "exists"', () => {
     const dir = tmp();
     for (const k of [1, 2]) {
       const g = run(["dataset", "generate", "moons", "--param", "nSamples=40", "--seed", "3", "--no-png"], dir);
@@ -116,12 +128,16 @@ describe("output folders never collide and nothing is overwritten without --forc
     expect(readdirSync(join(dir, "out")).sort()).toEqual(["dataset-moons", "dataset-moons-2"]);
     expect(run(["dataset", "inspect", "out/dataset-moons/moons.csv"], dir).code).toBe(0);
     expect(run(["dataset", "convert", "out/dataset-moons/moons.csv", "moons.json"], dir).code).toBe(0);
-    expect(readFileSync(join(dir, "out", "dataset-moons", "moons.csv"))).toEqual(readFileSync(join(dir, "out", "dataset-moons-2", "moons.csv")));
+    expect(readFileSync(join(dir, "out", "dataset-moons", "moons.csv"))).toEqual(
+      readFileSync(join(dir, "out", "dataset-moons-2", "moons.csv")),
+    );
   });
 
   it("--force replaces the previous results as one unit (no stale file, no temporary left)", () => {
     const dir = tmp();
-    expect(run(["simulate", "--d", "2", "--w", "-1", "--b", "0", "--particles", "20", "--layers", "2", "--no-png", "--out", "s"], dir).code).toBe(0);
+    expect(
+      run(["simulate", "--d", "2", "--w", "-1", "--b", "0", "--particles", "20", "--layers", "2", "--no-png", "--out", "s"], dir).code,
+    ).toBe(0);
     expect(readdirSync(join(dir, "s", "data"))).toContain("particles.csv"); // written for d = 2 only
     const r = run(["simulate", "--particles", "20", "--layers", "2", "--no-png", "--out", "s", "--force"], dir);
     expect(r.code, r.stderr).toBe(0);
@@ -163,7 +179,25 @@ describe("data in: no row is ever lost", () => {
 describe("data out: NumPy-readable .npy beside every CSV", () => {
   it("simulate: data/final.npy holds the particles of data/final.csv, shape (M, d)", () => {
     const dir = tmp();
-    const r = run(["simulate", "--d", "2", "--w", "[-1,0.5,-0.5,-1]", "--b", "[0.1,0]", "--particles", "300", "--layers", "3", "--no-png", "--out", "s"], dir);
+    const r = run(
+      [
+        "simulate",
+        "--d",
+        "2",
+        "--w",
+        "[-1,0.5,-0.5,-1]",
+        "--b",
+        "[0.1,0]",
+        "--particles",
+        "300",
+        "--layers",
+        "3",
+        "--no-png",
+        "--out",
+        "s",
+      ],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     const npy = decodeNpy(new Uint8Array(readFileSync(join(dir, "s", "data", "final.npy"))));
     const csv = parseCsvWithInfo(readFileSync(join(dir, "s", "data", "final.csv"), "utf8"));
@@ -182,12 +216,19 @@ describe("data out: NumPy-readable .npy beside every CSV", () => {
     const r = run(["solve", "vlasov", "--T", "0.5", "--no-png", "--out", "v"], dir);
     expect(r.code, r.stderr).toBe(0);
     const load = (f: string) => decodeNpy(new Uint8Array(readFileSync(join(dir, "v", "data", f))));
-    const values = load("density.field.npy"), x = load("density.field-x.npy"), y = load("density.field-y.npy");
+    const values = load("density.field.npy"),
+      x = load("density.field-x.npy"),
+      y = load("density.field-y.npy");
     expect(values.shape).toEqual([y.data.length, x.data.length]);
-    const rows = readFileSync(join(dir, "v", "data", "density.field.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    const rows = readFileSync(join(dir, "v", "data", "density.field.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").map(Number));
     expect(rows).toHaveLength(values.data.length);
     rows.forEach(([xv, yv, v], k) => {
-      const ix = k % x.data.length, iy = Math.floor(k / x.data.length);
+      const ix = k % x.data.length,
+        iy = Math.floor(k / x.data.length);
       expect([xv, yv, v]).toEqual([x.data[ix], y.data[iy], values.data[k]]);
     });
   });

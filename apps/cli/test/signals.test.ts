@@ -100,7 +100,13 @@ function runAndSignal(cwd: string, args: string[], signal: NodeJS.Signals, delay
 describe("signals", () => {
   it("SIGTERM is handled like Ctrl-C: exit 130, a partial report of the finished experiments", async () => {
     const dir = tmp();
-    const r = await runAndSignal(dir, ["reproduce", ...EXPERIMENTS, "--quick", "--no-png", "--out", "r"], "SIGTERM", 0, "[1/3] moments-linear done");
+    const r = await runAndSignal(
+      dir,
+      ["reproduce", ...EXPERIMENTS, "--quick", "--no-png", "--out", "r"],
+      "SIGTERM",
+      0,
+      "[1/3] moments-linear done",
+    );
     expect(r.signal).toBeNull();
     expect(r.code).toBe(130);
     const md = readFileSync(join(dir, "r", "report.md"), "utf8");

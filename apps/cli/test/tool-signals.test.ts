@@ -14,7 +14,12 @@ beforeAll(() => buildCli());
  * Start a command, send `signal` `afterMs` after its first progress line (the handlers are installed by
  * then; on a loaded machine loading the program alone can take longer than a second), and collect the exit.
  */
-function interrupt(args: readonly string[], cwd: string, signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; stderr: string; elapsed: number }> {
+function interrupt(
+  args: readonly string[],
+  cwd: string,
+  signal: NodeJS.Signals,
+  afterMs: number,
+): Promise<{ code: number | null; stderr: string; elapsed: number }> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
@@ -36,7 +41,12 @@ describe("simulate with a large ensemble, interrupted after 1 s", () => {
     it(`${signal}: exit 130, no output folder left`, async () => {
       const dir = tmp();
       // 5·10⁶ particles through 200 layers: far longer than the second it is given.
-      const r = await interrupt(["simulate", "--particles", "5000000", "--layers", "200", "--threads", "2", "--out", "big"], dir, signal, 1000);
+      const r = await interrupt(
+        ["simulate", "--particles", "5000000", "--layers", "200", "--threads", "2", "--out", "big"],
+        dir,
+        signal,
+        1000,
+      );
       expect(r.code, r.stderr).toBe(EXIT.INTERRUPTED);
       expect(r.stderr).toContain(`interrupted (${signal})`);
       expect(r.stderr).not.toMatch(/^\s+at /m);

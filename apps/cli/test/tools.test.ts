@@ -12,7 +12,9 @@ describe("commands run the tools of @kinetic-nde/experiments", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
     for (const f of ["initial", "final"]) {
-      const lines = readFileSync(join(dir, "s", "data", `${f}.csv`), "utf8").trim().split("\n");
+      const lines = readFileSync(join(dir, "s", "data", `${f}.csv`), "utf8")
+        .trim()
+        .split("\n");
       expect(lines[0]).toBe("x");
       expect(lines).toHaveLength(3001);
     }
@@ -38,7 +40,14 @@ describe("commands run the tools of @kinetic-nde/experiments", () => {
   it("list tools enumerates the tools behind the commands", () => {
     const r = run(["list", "tools", "--json"]);
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { id: string }[]).map((t) => t.id)).toEqual(["simulate", "solve-vlasov", "solve-fokker-planck", "moments", "fit", "train"]);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((t) => t.id)).toEqual([
+      "simulate",
+      "solve-vlasov",
+      "solve-fokker-planck",
+      "moments",
+      "fit",
+      "train",
+    ]);
   });
 
   it("schema simulate describes the data set file input, not in-memory particles", () => {
@@ -53,7 +62,11 @@ describe("commands run the tools of @kinetic-nde/experiments", () => {
 
   it("Ctrl-C during simulate stops between chunks of particles and exits 130", async () => {
     const dir = tmp();
-    const child = spawn(process.execPath, [CLI, "simulate", "--particles", "3000000", "--layers", "200", "--threads", "1", "--no-png", "--out", "s"], { cwd: dir });
+    const child = spawn(
+      process.execPath,
+      [CLI, "simulate", "--particles", "3000000", "--layers", "200", "--threads", "1", "--no-png", "--out", "s"],
+      { cwd: dir },
+    );
     let stderr = "";
     let sent = false;
     const code = await new Promise<number | null>((resolve) => {

@@ -10,13 +10,41 @@ export interface CatalogueEntry {
 }
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
-  { id: "moments-linear", title: "Moments of a linear network", blurb: "m₀, m₁, m₂ and the variance over time for σ = id: exact moment ODE, PDE solver and particles." },
+  {
+    id: "moments-linear",
+    title: "Moments of a linear network",
+    blurb: "m₀, m₁, m₂ and the variance over time for σ = id: exact moment ODE, PDE solver and particles.",
+  },
   { id: "steady-states", title: "Steady states", blurb: "Each activation and each sign of w: the density over time and its limit." },
-  { id: "sensitivity", title: "Sensitivity to weight and bias", blurb: "f_w and f_b from the sensitivity equations against finite differences of the PDE." },
-  { id: "mean-field-limit", title: "The mean-field limit", blurb: "Particles against the PDE: the Wasserstein-1 distance falls like M^(-1/2)." },
-  { id: "classification", title: "Classification", blurb: "Train a ResNet on labelled data, then transport each class density with the trained parameters." },
+  {
+    id: "sensitivity",
+    title: "Sensitivity to weight and bias",
+    blurb: "f_w and f_b from the sensitivity equations against finite differences of the PDE.",
+  },
+  {
+    id: "mean-field-limit",
+    title: "The mean-field limit",
+    blurb: "Particles against the PDE: the Wasserstein-1 distance falls like M^(-1/2).",
+  },
+  {
+    id: "classification",
+    title: "Classification",
+    blurb: "Train a ResNet on labelled data, then transport each class density with the trained parameters.",
+  },
   { id: "regression", title: "Regression", blurb: "Fit y = g(x); the PDE carries the input density to the output density." },
-  { id: "stochastic-resnet", title: "Stochastic ResNet", blurb: "SDE particles against the Fokker–Planck solution; moments with diffusion." },
-  { id: "fit-distribution", title: "Fitting distributions", blurb: "Fokker–Planck steady states fitted to Gaussian, tanh-type, Beta-type and data targets." },
-  { id: "convergence", title: "Convergence orders", blurb: "Observed orders of every ODE, SDE, Vlasov and Fokker–Planck scheme against exact solutions." },
+  {
+    id: "stochastic-resnet",
+    title: "Stochastic ResNet",
+    blurb: "SDE particles against the Fokker–Planck solution; moments with diffusion.",
+  },
+  {
+    id: "fit-distribution",
+    title: "Fitting distributions",
+    blurb: "Fokker–Planck steady states fitted to Gaussian, tanh-type, Beta-type and data targets.",
+  },
+  {
+    id: "convergence",
+    title: "Convergence orders",
+    blurb: "Observed orders of every ODE, SDE, Vlasov and Fokker–Planck scheme against exact solutions.",
+  },
 ];

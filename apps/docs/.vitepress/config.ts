@@ -63,10 +63,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
 const experimentSidebar: DefaultTheme.SidebarItem[] = [
   {
     text: "Live experiments",
-    items: [
-      { text: "Overview", link: "/experiments/" },
-      ...CATALOGUE.map((e) => ({ text: e.title, link: `/experiments/${e.id}` })),
-    ],
+    items: [{ text: "Overview", link: "/experiments/" }, ...CATALOGUE.map((e) => ({ text: e.title, link: `/experiments/${e.id}` }))],
   },
   {
     text: "Live tools (the CLI commands)",

@@ -9,7 +9,12 @@ import type { MethodRow } from "../guide/methods.data.js";
 const PACKAGES = ["core", "datasets", "mean-field", "fokker-planck", "moments"] as const;
 
 function isMethod(v: unknown): v is { name: string; order: number } & Record<string, unknown> {
-  return typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string" && typeof (v as { order?: unknown }).order === "number";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as { name?: unknown }).name === "string" &&
+    typeof (v as { order?: unknown }).order === "number"
+  );
 }
 
 const rows: MethodRow[] = [];
@@ -23,7 +28,11 @@ for (const pkg of PACKAGES) {
     continue;
   }
   for (const [registry, value] of Object.entries(mod)) {
-    const items = Array.isArray(value) ? value : typeof value === "object" && value !== null && !ArrayBuffer.isView(value) ? Object.values(value) : [];
+    const items = Array.isArray(value)
+      ? value
+      : typeof value === "object" && value !== null && !ArrayBuffer.isView(value)
+        ? Object.values(value)
+        : [];
     const methods = items.filter(isMethod);
     if (methods.length === 0 || methods.length !== items.length) continue;
     for (const m of methods) {

@@ -45,13 +45,25 @@ function w4(opts: { sizeScale: number }): Record<string, unknown> {
     if (t < best) best = t;
   }
   const gradNorm = Math.sqrt(ksum(grad, (v) => v * v));
-  return { workload: "W4", impl: "kinetic-nde", seconds: best, M, L, J, grad_norm: gradNorm, evals, rate: 1 / best, rate_unit: "gradient-evaluations/s" };
+  return {
+    workload: "W4",
+    impl: "kinetic-nde",
+    seconds: best,
+    M,
+    L,
+    J,
+    grad_norm: gradNorm,
+    evals,
+    rate: 1 / best,
+    rate_unit: "gradient-evaluations/s",
+  };
 }
 
 /** The workloads this file owns, keyed by id. */
 export const workloads: Record<string, (opts: { sizeScale: number }) => Record<string, unknown>> = { W4: w4 };
 
-const isMain = typeof process !== "undefined" && process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split("/").pop()!);
+const isMain =
+  typeof process !== "undefined" && process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split("/").pop()!);
 if (isMain) {
   for (let r = 0; r < 3; r++) console.log(JSON.stringify(w4({ sizeScale: 1 })));
 }

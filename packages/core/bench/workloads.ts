@@ -17,7 +17,10 @@ async function workerPool(): Promise<WorkerPool> {
 const mtName = (p: WorkerPool): string => `kinetic-nde-${p.threads}t`;
 
 /** Time `pool.solveOdeInto(net, x, x, euler)` (an in-place forward pass on every core, like `forwardResnetInto`). */
-async function timedParallelForward(net: NetworkParams, x: Float64Array): Promise<{ seconds: number; x: Float64Array; threads: WorkerPool }> {
+async function timedParallelForward(
+  net: NetworkParams,
+  x: Float64Array,
+): Promise<{ seconds: number; x: Float64Array; threads: WorkerPool }> {
   const p = await workerPool();
   const t0 = performance.now();
   const r = await p.solveOdeInto(net, x, x, { method: "euler" });
@@ -46,7 +49,16 @@ async function timedForwardRows(
   const mt = await timedParallelForward(net, inputs());
   return [
     { workload, impl: "kinetic-nde", seconds, M, L, ...stats(x), rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
-    { workload, impl: mtName(mt.threads), seconds: mt.seconds, M, L, ...stats(mt.x), rate: (M * L) / mt.seconds, rate_unit: "particle-steps/s" },
+    {
+      workload,
+      impl: mtName(mt.threads),
+      seconds: mt.seconds,
+      M,
+      L,
+      ...stats(mt.x),
+      rate: (M * L) / mt.seconds,
+      rate_unit: "particle-steps/s",
+    },
   ];
 }
 
@@ -112,7 +124,14 @@ async function w2({ sizeScale }: { sizeScale: number }): Promise<Record<string, 
     b.push([0.1 * Math.sin(k), -0.1 * Math.cos(k)]);
   }
   const net = createNetwork({ sigma: "tanh", d: 2, W, b, dt: 1 / L });
-  return timedForwardRows("W2", net, () => fibonacciDisk(M), M, L, (x) => meanCov2(x, M));
+  return timedForwardRows(
+    "W2",
+    net,
+    () => fibonacciDisk(M),
+    M,
+    L,
+    (x) => meanCov2(x, M),
+  );
 }
 
 /** Mean vector and covariance of a 2-D ensemble (checksums of W2). */
@@ -129,7 +148,13 @@ function meanCov2(x: Float64Array, M: number): { mean: number[]; cov: number[][]
   const c22 = csum(d2, (v) => v * v) / M;
   const prod = d1.map((v, i) => v * d2[i]!);
   const c12 = csum(prod) / M;
-  return { mean: [m1, m2], cov: [[c11, c12], [c12, c22]] };
+  return {
+    mean: [m1, m2],
+    cov: [
+      [c11, c12],
+      [c12, c22],
+    ],
+  };
 }
 
 /** W3 sde-1d: Euler–Maruyama, tanh, w = -1, b = 0.5, K = 0.5, Δt = 0.01, L = 200, seed 12345. One thread, then the worker pool. */
@@ -150,8 +175,30 @@ async function w3({ sizeScale }: { sizeScale: number }): Promise<Record<string, 
   if (rp.status !== "success") throw new Error(`W3: ${rp.status}`);
   const rng = "kinetic-nde xoshiro128** ziggurat, one stream per particle";
   return [
-    { workload: "W3", impl: "kinetic-nde", seconds, M, L, ...meanVar(r.x), seed, rng, rate: (M * L) / seconds, rate_unit: "particle-steps/s" },
-    { workload: "W3", impl: mtName(p), seconds: secondsMt, M, L, ...meanVar(rp.x), seed, rng, rate: (M * L) / secondsMt, rate_unit: "particle-steps/s" },
+    {
+      workload: "W3",
+      impl: "kinetic-nde",
+      seconds,
+      M,
+      L,
+      ...meanVar(r.x),
+      seed,
+      rng,
+      rate: (M * L) / seconds,
+      rate_unit: "particle-steps/s",
+    },
+    {
+      workload: "W3",
+      impl: mtName(p),
+      seconds: secondsMt,
+      M,
+      L,
+      ...meanVar(rp.x),
+      seed,
+      rng,
+      rate: (M * L) / secondsMt,
+      rate_unit: "particle-steps/s",
+    },
   ];
 }
 

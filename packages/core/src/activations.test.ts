@@ -90,7 +90,11 @@ describe("registry", () => {
     expect(getActivation("test-cube")).toBe(reg);
     expect(resolveActivation("test-cube")).toBe(reg);
     expect(resolveActivation(cube)).toBe(cube);
-    expect(listActivations().map((a) => a.name).slice(0, 6)).toEqual([...BUILTIN_ACTIVATIONS]);
+    expect(
+      listActivations()
+        .map((a) => a.name)
+        .slice(0, 6),
+    ).toEqual([...BUILTIN_ACTIVATIONS]);
     expect(listActivations().map((a) => a.name)).toContain("test-cube");
     expect(getActivation("leaky-relu(0.25)").params).toEqual({ alpha: 0.25 });
   });
@@ -98,9 +102,17 @@ describe("registry", () => {
   it.each<[string, () => unknown, KineticErrorCode]>([
     ["unknown name", () => getActivation("swish-9"), "NOT_FOUND"],
     ["built-in name", () => registerActivation({ ...cube, name: "tanh" }), "INVALID_ARGUMENT"],
-    ["duplicate without replace", () => (registerActivation({ ...cube, name: "test-dup" }, { replace: true }), registerActivation({ ...cube, name: "test-dup" })), "INVALID_ARGUMENT"],
+    [
+      "duplicate without replace",
+      () => (registerActivation({ ...cube, name: "test-dup" }, { replace: true }), registerActivation({ ...cube, name: "test-dup" })),
+      "INVALID_ARGUMENT",
+    ],
     ["bad name", () => registerActivation({ ...cube, name: "bad name!" }), "INVALID_ARGUMENT"],
-    ["missing dsigma", () => registerActivation({ ...cube, name: "test-x", dsigma: undefined as unknown as (z: number) => number }), "INVALID_ARGUMENT"],
+    [
+      "missing dsigma",
+      () => registerActivation({ ...cube, name: "test-x", dsigma: undefined as unknown as (z: number) => number }),
+      "INVALID_ARGUMENT",
+    ],
     ["not an object", () => registerActivation(null as unknown as Activation), "INVALID_ARGUMENT"],
     ["resolve a number", () => resolveActivation(3 as unknown as string), "INVALID_ARGUMENT"],
     ["leaky α = 1", () => createLeakyRelu(1), "INVALID_ARGUMENT"],

@@ -113,7 +113,13 @@ function builtin(kind: BuiltinKind, a: Activation, alpha = 0): Activation {
 }
 
 function customInfo(a: Activation): ActivationInfo {
-  const base = { kind: "custom", code: ACT_USER, bounded: a.properties?.bounded === true, closedFormCharacteristic: false, steadyState: "numeric" } as const;
+  const base = {
+    kind: "custom",
+    code: ACT_USER,
+    bounded: a.properties?.bounded === true,
+    closedFormCharacteristic: false,
+    steadyState: "numeric",
+  } as const;
   return Object.freeze(record(base, 0));
 }
 
@@ -236,13 +242,13 @@ export function createLeakyRelu(alpha: number): Activation {
   return builtin(
     "leaky-relu",
     {
-    name: alpha === 0.01 ? "leaky-relu" : `leaky-relu(${alpha})`,
-    formula: `z>0 ? z : ${alpha}z`,
-    sigma: (z: number) => (z < 0 ? alpha * z : z),
-    dsigma: (z: number) => (z > 0 ? 1 : alpha),
-    d2sigma: (_z: number) => 0,
-    properties: { zeroAtZero: true, positive: false, monotone: true, bounded: false, lipschitz: 1, smooth: false },
-    params: { alpha },
+      name: alpha === 0.01 ? "leaky-relu" : `leaky-relu(${alpha})`,
+      formula: `z>0 ? z : ${alpha}z`,
+      sigma: (z: number) => (z < 0 ? alpha * z : z),
+      dsigma: (z: number) => (z > 0 ? 1 : alpha),
+      d2sigma: (_z: number) => 0,
+      properties: { zeroAtZero: true, positive: false, monotone: true, bounded: false, lipschitz: 1, smooth: false },
+      params: { alpha },
     },
     alpha,
   );

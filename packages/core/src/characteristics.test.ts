@@ -22,7 +22,12 @@ describe("characteristic1D", () => {
   it("agrees with a tightly converged dopri5 solve for every closed form", () => {
     const x0 = new Float64Array([-3, -1, -0.2, 0, 0.4, 1.5, 3]);
     for (const sigma of CLOSED) {
-      for (const [w, b] of [[-1.3, 0.4], [0.8, -0.5], [2, 1], [-0.5, -1]] as const) {
+      for (const [w, b] of [
+        [-1.3, 0.4],
+        [0.8, -0.5],
+        [2, 1],
+        [-0.5, -1],
+      ] as const) {
         const r = solveOde(createConstantNetwork({ sigma, W: w, b, T: 1.7 }), x0, { rtol: 1e-12, atol: 1e-12 });
         const exact = x0.map((v) => characteristic1D(sigma, w, b, v, 1.7));
         expectAllClose(r.x, exact, { rtol: 1e-9, atol: 1e-10, label: `${sigma} w=${w} b=${b}` });
@@ -161,4 +166,3 @@ describe("matrix exponential and the linear flow", () => {
     expectKineticError(() => linearFlow([1, 0, 0, 1], [0, 0], new Float64Array(2), NaN), "INVALID_ARGUMENT");
   });
 });
-

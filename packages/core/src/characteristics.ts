@@ -9,13 +9,7 @@ import type { Activation } from "./activations.js";
 import { activationInfo, resolveActivation } from "./activations.js";
 import { KineticError } from "./errors.js";
 import { expmDense } from "./internal/dense.js";
-import {
-  ACT_IDENTITY,
-  ACT_LEAKY,
-  ACT_RELU,
-  ACT_TANH,
-  type ActivationKernel,
-} from "./internal/kernels.js";
+import { ACT_IDENTITY, ACT_LEAKY, ACT_RELU, ACT_TANH, type ActivationKernel } from "./internal/kernels.js";
 import type { NetworkParams } from "./network.js";
 import { checkEnsemble } from "./particles.js";
 import { invalidArgument, requireFinite, requireFiniteArray, shapeMismatch } from "./validate.js";

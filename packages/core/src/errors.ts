@@ -93,11 +93,4 @@ export type SolveStatus =
   | "unstable";
 
 /** Every {@link SolveStatus}, for iteration and validation. */
-export const SOLVE_STATUSES: readonly SolveStatus[] = [
-  "success",
-  "max-steps",
-  "step-too-small",
-  "non-finite",
-  "mass-lost",
-  "unstable",
-];
+export const SOLVE_STATUSES: readonly SolveStatus[] = ["success", "max-steps", "step-too-small", "non-finite", "mass-lost", "unstable"];

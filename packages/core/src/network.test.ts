@@ -5,8 +5,20 @@ import { createConstantNetwork, createNetwork, createScalarNetwork, layerAt, vel
 
 describe("network constructors", () => {
   it("createNetwork flattens layers, copies inputs and sets dt/T", () => {
-    const W = [[-1, 0.5, -0.5, -1], [-1, 0, 0, -1]];
-    const net = createNetwork({ sigma: "tanh", d: 2, T: 1, W, b: [[0.1, 0], [0, 0.1]] });
+    const W = [
+      [-1, 0.5, -0.5, -1],
+      [-1, 0, 0, -1],
+    ];
+    const net = createNetwork({
+      sigma: "tanh",
+      d: 2,
+      T: 1,
+      W,
+      b: [
+        [0.1, 0],
+        [0, 0.1],
+      ],
+    });
     expect(net.nLayers).toBe(2);
     expect(net.dt).toBe(0.5);
     expect(Array.from(net.W)).toEqual(W.flat());
@@ -25,7 +37,9 @@ describe("network constructors", () => {
 
   it("layerAt and velocityInto", () => {
     const net = createScalarNetwork({ sigma: "relu", w: [1, -2], b: [0, 1], dt: 0.5 });
-    expect([layerAt(net, 0), layerAt(net, 0.49), layerAt(net, 0.5), layerAt(net, 1), layerAt(net, 7), layerAt(net, -1)]).toEqual([0, 0, 1, 1, 1, 0]);
+    expect([layerAt(net, 0), layerAt(net, 0.49), layerAt(net, 0.5), layerAt(net, 1), layerAt(net, 7), layerAt(net, -1)]).toEqual([
+      0, 0, 1, 1, 1, 0,
+    ]);
     expect(velocityInto(net, 1, [0.25], new Float64Array(1))[0]).toBe(0.5);
     expect(velocityInto(net, 1, [1], new Float64Array(1))[0]).toBe(0);
   });
@@ -52,6 +66,10 @@ describe("network constructors", () => {
     ["bad noise kind", () => createScalarNetwork({ sigma: "tanh", w: 1, b: 0, T: 1, K: { kind: "weird" } as never }), "INVALID_ARGUMENT"],
     ["noise K with NaN", () => createScalarNetwork({ sigma: "tanh", w: 1, b: 0, T: 1, K: NaN }), "INVALID_ARGUMENT"],
     ["scalar w and b arrays differ", () => createScalarNetwork({ sigma: "tanh", w: [1, 2], b: [0], T: 1 }), "SHAPE_MISMATCH"],
-    ["constant network W of wrong size", () => createConstantNetwork({ sigma: "tanh", d: 2, W: [1, 2, 3], b: [0, 0], T: 1 }), "SHAPE_MISMATCH"],
+    [
+      "constant network W of wrong size",
+      () => createConstantNetwork({ sigma: "tanh", d: 2, W: [1, 2, 3], b: [0, 0], T: 1 }),
+      "SHAPE_MISMATCH",
+    ],
   ])("%s", (_l, f, code) => expectKineticError(f, code));
 });

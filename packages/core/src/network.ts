@@ -6,7 +6,15 @@
  */
 import { type Activation, activationInfo, resolveActivation } from "./activations.js";
 import { layerIndexAt } from "./timeline.js";
-import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOptions, requirePositive, shapeMismatch } from "./validate.js";
+import {
+  invalidArgument,
+  requireFiniteArray,
+  requireFits,
+  requireInteger,
+  requireOptions,
+  requirePositive,
+  shapeMismatch,
+} from "./validate.js";
 
 /**
  * Largest number of layers a network may have (2^24): W and b hold L·(d² + d) values, and every solver
@@ -285,7 +293,8 @@ export function checkNetwork(params: unknown, name = "params"): NetworkParams {
   const d = requireInteger(`${name}.d`, p.d, 1, 4096);
   const L = requireInteger(`${name}.nLayers`, p.nLayers, 1, MAX_LAYERS);
   requirePositive(`${name}.dt`, p.dt);
-  if (typeof p.T !== "number" || !(Math.abs(p.T - L * p.dt) <= 1e-12 * p.T)) throw invalidArgument(`${name}.T`, `nLayers · dt = ${L * p.dt}`, p.T);
+  if (typeof p.T !== "number" || !(Math.abs(p.T - L * p.dt) <= 1e-12 * p.T))
+    throw invalidArgument(`${name}.T`, `nLayers · dt = ${L * p.dt}`, p.T);
   if (p.W.length !== L * d * d) throw shapeMismatch(`${name}.W`, `nLayers·d·d = ${L * d * d} values`, p.W.length);
   if (p.b.length !== L * d) throw shapeMismatch(`${name}.b`, `nLayers·d = ${L * d} values`, p.b.length);
   if (typeof p.sigma !== "object" || p.sigma === null || typeof p.sigma.sigma !== "function") {

@@ -59,10 +59,38 @@ export interface OdeMethodInfo {
  * ```
  */
 export const ODE_METHODS: readonly OdeMethodInfo[] = Object.freeze([
-  Object.freeze({ name: "euler", order: 1, adaptive: false, stochastic: false, stages: 1, description: "forward Euler; one step per layer is the ResNet update" } as const),
-  Object.freeze({ name: "heun", order: 2, adaptive: false, stochastic: false, stages: 2, description: "Heun's method (explicit trapezoid, RK2)" } as const),
-  Object.freeze({ name: "rk4", order: 4, adaptive: false, stochastic: false, stages: 4, description: "classical fourth-order Runge–Kutta" } as const),
-  Object.freeze({ name: "dopri5", order: 5, adaptive: true, stochastic: false, stages: 6, description: "Dormand–Prince 5(4), PI step control, 4th-order dense output" } as const),
+  Object.freeze({
+    name: "euler",
+    order: 1,
+    adaptive: false,
+    stochastic: false,
+    stages: 1,
+    description: "forward Euler; one step per layer is the ResNet update",
+  } as const),
+  Object.freeze({
+    name: "heun",
+    order: 2,
+    adaptive: false,
+    stochastic: false,
+    stages: 2,
+    description: "Heun's method (explicit trapezoid, RK2)",
+  } as const),
+  Object.freeze({
+    name: "rk4",
+    order: 4,
+    adaptive: false,
+    stochastic: false,
+    stages: 4,
+    description: "classical fourth-order Runge–Kutta",
+  } as const),
+  Object.freeze({
+    name: "dopri5",
+    order: 5,
+    adaptive: true,
+    stochastic: false,
+    stages: 6,
+    description: "Dormand–Prince 5(4), PI step control, 4th-order dense output",
+  } as const),
 ]);
 
 const ODE_METHOD_NAMES: readonly OdeMethodName[] = ODE_METHODS.map((m) => m.name);
@@ -342,15 +370,14 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
           if (batch && !flush(x)) return { t, steps, bad: BATCH_FAILED };
           return { t, steps, bad: -1 };
         }
-        const tNext0 =
-          j < spl - 1 ? base + (j + 1) * h : j === spl - 1 ? (l + 1) * params.dt : (l + 1) * params.dt + (j + 1 - spl) * h;
+        const tNext0 = j < spl - 1 ? base + (j + 1) * h : j === spl - 1 ? (l + 1) * params.dt : (l + 1) * params.dt + (j + 1 - spl) * h;
         const tNext = tNext0 > tEnd ? tEnd : tNext0;
         // The nominal h (not tNext - t, which rounds) so that Euler with one step per layer is
         // bit-for-bit the ResNet update; only the final step to tEnd is shortened.
         const hStep = tNext0 > tEnd ? tEnd - t : h;
         if (withSaves && s < nSave && saveAt[s] < tNext) {
           if (batch && !flush(x)) return { t, steps, bad: BATCH_FAILED };
-          while (s < nSave && saveAt[s] === t) saved.set(x, (s++) * n);
+          while (s < nSave && saveAt[s] === t) saved.set(x, s++ * n);
           while (s < nSave && saveAt[s] < tNext) {
             // Off-grid save time: one partial step of the same method from the current grid point.
             const slot = saved.subarray(s * n, (s + 1) * n);
@@ -372,7 +399,7 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
       if (t >= tEnd) break;
     }
     if (batch && !flush(x)) return { t, steps, bad: BATCH_FAILED };
-    if (withSaves) while (s < nSave && saveAt[s] <= t) saved.set(x, (s++) * n);
+    if (withSaves) while (s < nSave && saveAt[s] <= t) saved.set(x, s++ * n);
     return { t, steps, bad: -1 };
   };
 
@@ -400,14 +427,37 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
 
 // Dormand–Prince 5(4) tableau (Hairer, Nørsett & Wanner, DOPRI5).
 const A21 = 1 / 5;
-const A31 = 3 / 40, A32 = 9 / 40;
-const A41 = 44 / 45, A42 = -56 / 15, A43 = 32 / 9;
-const A51 = 19372 / 6561, A52 = -25360 / 2187, A53 = 64448 / 6561, A54 = -212 / 729;
-const A61 = 9017 / 3168, A62 = -355 / 33, A63 = 46732 / 5247, A64 = 49 / 176, A65 = -5103 / 18656;
-const A71 = 35 / 384, A73 = 500 / 1113, A74 = 125 / 192, A75 = -2187 / 6784, A76 = 11 / 84;
-const E1 = 71 / 57600, E3 = -71 / 16695, E4 = 71 / 1920, E5 = -17253 / 339200, E6 = 22 / 525, E7 = -1 / 40;
-const D1 = -12715105075 / 11282082432, D3 = 87487479700 / 32700410799, D4 = -10690763975 / 1880347072;
-const D5 = 701980252875 / 199316789632, D6 = -1453857185 / 822651844, D7 = 69997945 / 29380423;
+const A31 = 3 / 40,
+  A32 = 9 / 40;
+const A41 = 44 / 45,
+  A42 = -56 / 15,
+  A43 = 32 / 9;
+const A51 = 19372 / 6561,
+  A52 = -25360 / 2187,
+  A53 = 64448 / 6561,
+  A54 = -212 / 729;
+const A61 = 9017 / 3168,
+  A62 = -355 / 33,
+  A63 = 46732 / 5247,
+  A64 = 49 / 176,
+  A65 = -5103 / 18656;
+const A71 = 35 / 384,
+  A73 = 500 / 1113,
+  A74 = 125 / 192,
+  A75 = -2187 / 6784,
+  A76 = 11 / 84;
+const E1 = 71 / 57600,
+  E3 = -71 / 16695,
+  E4 = 71 / 1920,
+  E5 = -17253 / 339200,
+  E6 = 22 / 525,
+  E7 = -1 / 40;
+const D1 = -12715105075 / 11282082432,
+  D3 = 87487479700 / 32700410799,
+  D4 = -10690763975 / 1880347072;
+const D5 = 701980252875 / 199316789632,
+  D6 = -1453857185 / 822651844,
+  D7 = 69997945 / 29380423;
 
 function rmsNorm(v: Float64Array, x: Float64Array, atol: number, rtol: number, n: number): number {
   let s = 0;
@@ -422,14 +472,18 @@ function runDopri(params: NetworkParams, c: Ctx, o: Resolved, xIn: Float64Array,
   const n = c.n;
   let x = xIn;
   let xn: Float64Array = new Float64Array(n);
-  const k1 = new Float64Array(n), k2 = new Float64Array(n), k3 = new Float64Array(n);
-  const k4 = new Float64Array(n), k5 = new Float64Array(n), k6 = new Float64Array(n);
+  const k1 = new Float64Array(n),
+    k2 = new Float64Array(n),
+    k3 = new Float64Array(n);
+  const k4 = new Float64Array(n),
+    k5 = new Float64Array(n),
+    k6 = new Float64Array(n);
   const tmp = new Float64Array(n);
   const k7 = k2; // k2 is dead once the solution is formed: FSAL stage goes into its buffer
   const { rtol, atol, tEnd, saveAt } = o;
   const nSave = saveAt.length;
   let s = 0;
-  while (s < nSave && saveAt[s] === 0) saved.set(x, (s++) * n);
+  while (s < nSave && saveAt[s] === 0) saved.set(x, s++ * n);
 
   let t = 0;
   let layer = 0;
@@ -512,7 +566,7 @@ function runDopri(params: NetworkParams, c: Ctx, o: Resolved, xIn: Float64Array,
       // Dense output for save times in (t, tNew].
       while (s < nSave && saveAt[s] <= tNew) {
         if (saveAt[s] === tNew) {
-          saved.set(xn, (s++) * n);
+          saved.set(xn, s++ * n);
           continue;
         }
         const theta = (saveAt[s] - t) / hs;

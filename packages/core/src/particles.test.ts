@@ -12,7 +12,14 @@ describe("particle ensembles", () => {
     expectKineticError(() => checkEnsemble(new Float64Array(5), 2), "SHAPE_MISMATCH");
   });
   it("ensembleFromPoints and linspaceEnsemble", () => {
-    expect(Array.from(ensembleFromPoints([[0, 1], [2, 3]]))).toEqual([0, 1, 2, 3]);
+    expect(
+      Array.from(
+        ensembleFromPoints([
+          [0, 1],
+          [2, 3],
+        ]),
+      ),
+    ).toEqual([0, 1, 2, 3]);
     expect(Array.from(ensembleFromPoints([1, 2]))).toEqual([1, 2]);
     expect(ensembleFromPoints([]).length).toBe(0);
     expectKineticError(() => ensembleFromPoints([1, Number.NaN]), "INVALID_ARGUMENT");

@@ -4,7 +4,9 @@ import { isKineticError } from "./errors.js";
 
 describe("createRng", () => {
   it("is reproducible and streams are distinct", () => {
-    const a = createRng(42), b = createRng(42), c = createRng(42, 1);
+    const a = createRng(42),
+      b = createRng(42),
+      c = createRng(42, 1);
     const xa = [a.uint32(), a.uint32(), a.uint32()];
     expect([b.uint32(), b.uint32(), b.uint32()]).toEqual(xa);
     expect([c.uint32(), c.uint32(), c.uint32()]).not.toEqual(xa);
@@ -34,13 +36,20 @@ describe("createRng", () => {
   it("uniform mean/variance and normal moments within 5 standard errors", () => {
     const r = createRng(1);
     const n = 200_000;
-    let s = 0, s2 = 0, z1 = 0, z2 = 0, z4 = 0;
+    let s = 0,
+      s2 = 0,
+      z1 = 0,
+      z2 = 0,
+      z4 = 0;
     for (let i = 0; i < n; i++) {
       const u = r.uniform();
       expect(u >= 0 && u < 1).toBe(true);
-      s += u; s2 += u * u;
+      s += u;
+      s2 += u * u;
       const z = r.normal();
-      z1 += z; z2 += z * z; z4 += z ** 4;
+      z1 += z;
+      z2 += z * z;
+      z4 += z ** 4;
     }
     expect(Math.abs(s / n - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / n));
     expect(Math.abs(s2 / n - 1 / 3)).toBeLessThan(5 * Math.sqrt((1 / 5 - 1 / 9) / n));
@@ -51,7 +60,12 @@ describe("createRng", () => {
 
   it("rejects bad seeds with INVALID_ARGUMENT", () => {
     for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 53]) {
-      try { createRng(bad); expect.unreachable(); } catch (e) { expect(isKineticError(e, "INVALID_ARGUMENT")).toBe(true); }
+      try {
+        createRng(bad);
+        expect.unreachable();
+      } catch (e) {
+        expect(isKineticError(e, "INVALID_ARGUMENT")).toBe(true);
+      }
     }
   });
 });
@@ -83,20 +97,26 @@ describe("deriveSeed (named streams)", () => {
       for (const name of ["initial", "noise", "data-split", "init", "initial2", "a", "b", "ab", "ba"]) seen.add(deriveSeed(seed, name));
     }
     expect(seen.size).toBe(200 * 9);
-    const a = createNamedRng(5, "initial"), b = createNamedRng(5, "noise"), c = createRng(5);
-    const xa = [a.uint32(), a.uint32()], xb = [b.uint32(), b.uint32()], xc = [c.uint32(), c.uint32()];
+    const a = createNamedRng(5, "initial"),
+      b = createNamedRng(5, "noise"),
+      c = createRng(5);
+    const xa = [a.uint32(), a.uint32()],
+      xb = [b.uint32(), b.uint32()],
+      xc = [c.uint32(), c.uint32()];
     expect(xa).not.toEqual(xb);
     expect(xa).not.toEqual(xc);
     expect(xb).not.toEqual(xc);
   });
 
   it("createNamedRng(seed, name, i) is createRng(deriveSeed(seed, name), i)", () => {
-    const a = createNamedRng(11, "noise", 3), b = createRng(deriveSeed(11, "noise"), 3);
+    const a = createNamedRng(11, "noise", 3),
+      b = createRng(deriveSeed(11, "noise"), 3);
     for (let k = 0; k < 5; k++) expect(a.normal()).toBe(b.normal());
   });
 
   it("named streams look independent: correlation of 10⁵ paired normals within 5 standard errors", () => {
-    const a = createNamedRng(1, "initial"), b = createNamedRng(1, "noise");
+    const a = createNamedRng(1, "initial"),
+      b = createNamedRng(1, "noise");
     const n = 100_000;
     let s = 0;
     for (let i = 0; i < n; i++) s += a.normal() * b.normal();
@@ -104,8 +124,19 @@ describe("deriveSeed (named streams)", () => {
   });
 
   it("rejects a bad seed or name with INVALID_ARGUMENT", () => {
-    for (const [seed, name] of [[-1, "x"], [1.5, "x"], [NaN, "x"], [1, ""], [1, 3 as unknown as string]] as const) {
-      try { deriveSeed(seed, name); expect.unreachable(); } catch (e) { expect(isKineticError(e, "INVALID_ARGUMENT")).toBe(true); }
+    for (const [seed, name] of [
+      [-1, "x"],
+      [1.5, "x"],
+      [NaN, "x"],
+      [1, ""],
+      [1, 3 as unknown as string],
+    ] as const) {
+      try {
+        deriveSeed(seed, name);
+        expect.unreachable();
+      } catch (e) {
+        expect(isKineticError(e, "INVALID_ARGUMENT")).toBe(true);
+      }
     }
   });
 });

@@ -51,16 +51,37 @@ export interface SdeMethodInfo {
  */
 export const SDE_METHODS: readonly SdeMethodInfo[] = Object.freeze([
   Object.freeze({
-    name: "euler-maruyama", order: 0.5, strongOrder: 0.5, strongOrderAdditive: 1, weakOrder: 1, adaptive: false, stochastic: true,
-    noise: ["constant", "diagonal", "matrix"], description: "Euler–Maruyama; one step per layer is the stochastic ResNet",
+    name: "euler-maruyama",
+    order: 0.5,
+    strongOrder: 0.5,
+    strongOrderAdditive: 1,
+    weakOrder: 1,
+    adaptive: false,
+    stochastic: true,
+    noise: ["constant", "diagonal", "matrix"],
+    description: "Euler–Maruyama; one step per layer is the stochastic ResNet",
   } as const),
   Object.freeze({
-    name: "milstein", order: 1, strongOrder: 1, strongOrderAdditive: 1, weakOrder: 1, adaptive: false, stochastic: true,
-    noise: ["constant", "diagonal"], description: "Milstein for diagonal noise (uses noise.dk); equals Euler–Maruyama for constant K",
+    name: "milstein",
+    order: 1,
+    strongOrder: 1,
+    strongOrderAdditive: 1,
+    weakOrder: 1,
+    adaptive: false,
+    stochastic: true,
+    noise: ["constant", "diagonal"],
+    description: "Milstein for diagonal noise (uses noise.dk); equals Euler–Maruyama for constant K",
   } as const),
   Object.freeze({
-    name: "platen-weak2", order: 1, strongOrder: 1, strongOrderAdditive: 1, weakOrder: 2, adaptive: false, stochastic: true,
-    noise: ["constant"], description: "Platen's explicit weak order 2.0 scheme (stochastic Heun) for additive noise",
+    name: "platen-weak2",
+    order: 1,
+    strongOrder: 1,
+    strongOrderAdditive: 1,
+    weakOrder: 2,
+    adaptive: false,
+    stochastic: true,
+    noise: ["constant"],
+    description: "Platen's explicit weak order 2.0 scheme (stochastic Heun) for additive noise",
   } as const),
 ]);
 
@@ -201,9 +222,13 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
   const method = options.method === undefined ? "euler-maruyama" : requireOneOf("options.method", options.method, SDE_METHOD_NAMES);
   const info = getSdeMethod(method);
   if (!info.noise.includes(noise.kind)) {
-    throw new KineticError("UNSUPPORTED", `method ${JSON.stringify(method)} does not support ${noiseKindName(noise)} noise; it supports ${info.noise.join(", ")}`, {
-      details: { method, noise: noise.kind },
-    });
+    throw new KineticError(
+      "UNSUPPORTED",
+      `method ${JSON.stringify(method)} does not support ${noiseKindName(noise)} noise; it supports ${info.noise.join(", ")}`,
+      {
+        details: { method, noise: noise.kind },
+      },
+    );
   }
   if (method === "milstein" && noise.kind === "diagonal" && noise.dk === undefined) {
     throw new KineticError("UNSUPPORTED", "milstein needs the derivative `noise.dk` of a diagonal noise model", { details: { method } });
@@ -231,7 +256,8 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
     saveStep[s] = k;
   }
   const brownian = options.brownian;
-  if (brownian !== undefined && typeof brownian !== "function") throw invalidArgument("options.brownian", "a function (step, h, out) => void", brownian);
+  if (brownian !== undefined && typeof brownian !== "function")
+    throw invalidArgument("options.brownian", "a function (step, h, out) => void", brownian);
 
   const n = M * d;
   const x = Float64Array.from(x0);
@@ -270,7 +296,23 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
     for (let start = 0; start < M; start += chunk) {
       const m = Math.min(chunk, M - start);
       for (let i = 0; i < m; i++) seedStateInto(seed, firstStream + start + i, st, 4 * i);
-      eulerMaruyamaPaths1D(kern.code, kern.alpha, ws, bs, nSteps, h, kS, st, x.subarray(start, start + m), m, saveStep, saved, n, start, fail);
+      eulerMaruyamaPaths1D(
+        kern.code,
+        kern.alpha,
+        ws,
+        bs,
+        nSteps,
+        h,
+        kS,
+        st,
+        x.subarray(start, start + m),
+        m,
+        saveStep,
+        saved,
+        n,
+        start,
+        fail,
+      );
     }
     stats.rhsEvals = nSteps;
     failStep = fail.step;
@@ -285,7 +327,7 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
     dead.fill(0);
     let s = 0;
     for (let step = 0; step < nSteps; step++) {
-      while (s < saveAt.length && saveStep[s] === step) saved.set(xs, (s++) * n + start * d);
+      while (s < saveAt.length && saveStep[s] === step) saved.set(xs, s++ * n + start * d);
       const layer = Math.min(Math.floor(step / spl), L - 1);
       if (brownian !== undefined) brownian(step, h, dw);
       else {
@@ -356,7 +398,7 @@ export function solveSde(params: NetworkParams, x0: Float64Array, options: SdeOp
         }
       }
     }
-    while (s < saveAt.length && saveStep[s] === nSteps) saved.set(xs, (s++) * n + start * d);
+    while (s < saveAt.length && saveStep[s] === nSteps) saved.set(xs, s++ * n + start * d);
   }
   const failed = failParticle >= 0;
   if (failed) {

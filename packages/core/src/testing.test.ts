@@ -35,6 +35,13 @@ describe("numerical test helpers", () => {
   });
   it("observedOrder recovers an exact power law", () => {
     const h = [0.1, 0.05, 0.025, 0.0125];
-    expect(Math.abs(observedOrder(h, h.map((v) => 3 * v ** 2)) - 2)).toBeLessThan(1e-12);
+    expect(
+      Math.abs(
+        observedOrder(
+          h,
+          h.map((v) => 3 * v ** 2),
+        ) - 2,
+      ),
+    ).toBeLessThan(1e-12);
   });
 });

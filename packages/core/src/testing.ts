@@ -51,7 +51,15 @@ export function allClose(
   const e = typeof expected === "number" ? [expected] : expected;
   const label = options.label ? `${options.label}: ` : "";
   if (a.length !== e.length) {
-    return { ok: false, index: -1, actual: NaN, expected: NaN, error: NaN, allowed: 0, message: `${label}length ${a.length} != expected length ${e.length}` };
+    return {
+      ok: false,
+      index: -1,
+      actual: NaN,
+      expected: NaN,
+      error: NaN,
+      allowed: 0,
+      message: `${label}length ${a.length} != expected length ${e.length}`,
+    };
   }
   let worst = -1;
   let worstRatio = -1;
@@ -105,11 +113,17 @@ export function expectAllClose(
  */
 export function observedOrder(h: ArrayLike<number>, errors: ArrayLike<number>): number {
   const n = h.length;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
     const x = Math.log(h[i]!);
     const y = Math.log(errors[i]!);
-    sx += x; sy += y; sxx += x * x; sxy += x * y;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
   }
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }

@@ -120,7 +120,19 @@ describe("resolveTimeline", () => {
   });
 
   it("2-D networks and bad params", () => {
-    const net = createNetwork({ sigma: "identity", d: 2, T: 1, W: [[-1, 0, 0, -1], [-2, 0, 0, -2]], b: [[0, 0], [0, 0]] });
+    const net = createNetwork({
+      sigma: "identity",
+      d: 2,
+      T: 1,
+      W: [
+        [-1, 0, 0, -1],
+        [-2, 0, 0, -2],
+      ],
+      b: [
+        [0, 0],
+        [0, 0],
+      ],
+    });
     expect(resolveTimeline(net, 3).segments.map((s) => s.layer)).toEqual([0, 1]);
     expectKineticError(() => resolveTimeline(null as never, 3), "INVALID_ARGUMENT");
   });

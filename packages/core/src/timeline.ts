@@ -115,7 +115,11 @@ function isTimeArray(v: unknown): v is ArrayLike<number> {
  * tl.segments.map((s) => [s.layer, s.t0, s.t1]); // [[0, 0, 0.25], [0, 0.25, 0.5], [1, 0.5, 1]]
  * ```
  */
-export function resolveTimeline(params: NetworkParams, saveAt: ArrayLike<number> | number | undefined, options: TimelineOptions = {}): Timeline {
+export function resolveTimeline(
+  params: NetworkParams,
+  saveAt: ArrayLike<number> | number | undefined,
+  options: TimelineOptions = {},
+): Timeline {
   if (typeof params !== "object" || params === null || typeof params.dt !== "number" || !Number.isInteger(params.nLayers)) {
     throw invalidArgument("params", "network parameters (createNetwork / createScalarNetwork)", params);
   }
@@ -163,7 +167,8 @@ export function resolveTimeline(params: NetworkParams, saveAt: ArrayLike<number>
       while (bi < bounds.length && bounds[bi]! < t - tol) bi++;
       if (bi < bounds.length && Math.abs(bounds[bi]! - t) <= tol) bounds[bi] = t;
     }
-    if (i > 0 && t < out[i - 1]!) throw invalidArgument(`${name}[${i}]`, `non-decreasing (after ${name}[${i - 1}] = ${raw[i - 1]})`, raw[i]);
+    if (i > 0 && t < out[i - 1]!)
+      throw invalidArgument(`${name}[${i}]`, `non-decreasing (after ${name}[${i - 1}] = ${raw[i - 1]})`, raw[i]);
     out[i] = t;
   }
 

@@ -18,7 +18,9 @@ import {
 
 describe("validation helpers", () => {
   it("messages name the argument, the rule and the value", () => {
-    expect(invalidArgument("dt", "a positive finite number", -0.1).message).toBe("invalid argument: `dt` must be a positive finite number; got -0.1");
+    expect(invalidArgument("dt", "a positive finite number", -0.1).message).toBe(
+      "invalid argument: `dt` must be a positive finite number; got -0.1",
+    );
     expect(shapeMismatch("x", "length 4", 3).message).toBe("shape mismatch: `x` must have length 4; got 3");
     expect(formatValue(-0)).toBe("-0");
     expect(formatValue(new Float64Array(3))).toBe("Float64Array(3)");
@@ -63,7 +65,9 @@ describe("requireOptions", () => {
     expect(requireOptions("options", undefined, ["a"])).toEqual({});
   });
   it("rejects unknown keys naming the key and listing the known ones", () => {
-    expect(() => requireOptions("options", { nSample: 1 }, ["nSamples", "seed"])).toThrow(/`options.nSample` must be a known option \(one of `nSamples`, `seed`\)/);
+    expect(() => requireOptions("options", { nSample: 1 }, ["nSamples", "seed"])).toThrow(
+      /`options.nSample` must be a known option \(one of `nSamples`, `seed`\)/,
+    );
     expect(() => requireOptions("options", { n_samples: 1, nSamples: 2 }, ["nSamples"], { n_samples: "nSamples" })).toThrow(/alias/);
   });
   it("rejects non-objects", () => {

@@ -103,8 +103,7 @@ export function requireNonNegative(name: string, value: unknown): number {
  */
 export function requireInteger(name: string, value: unknown, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    const rule =
-      max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+    const rule = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
     throw invalidArgument(name, rule, value);
   }
   return value;
@@ -216,10 +215,17 @@ export function requireFits(name: string, size: number, costPerItem: number, bud
   const estimate = size * costPerItem;
   if (!(estimate <= budget)) {
     const largest = costPerItem > 0 ? Math.floor(budget / costPerItem) : 0;
-    const what = unit === "bytes" ? `about ${formatBytes(estimate)} of memory (budget ${formatBytes(budget)})` : `about ${estimate.toExponential(2)} ${unit} (limit ${budget.toExponential(2)})`;
-    throw new KineticError("TOO_LARGE", `too large: \`${name}\` = ${formatValue(size)} needs ${what}; the largest that fits is ${largest}`, {
-      details: { argument: name, value: size, estimate, budget, largest, unit },
-    });
+    const what =
+      unit === "bytes"
+        ? `about ${formatBytes(estimate)} of memory (budget ${formatBytes(budget)})`
+        : `about ${estimate.toExponential(2)} ${unit} (limit ${budget.toExponential(2)})`;
+    throw new KineticError(
+      "TOO_LARGE",
+      `too large: \`${name}\` = ${formatValue(size)} needs ${what}; the largest that fits is ${largest}`,
+      {
+        details: { argument: name, value: size, estimate, budget, largest, unit },
+      },
+    );
   }
   return size;
 }

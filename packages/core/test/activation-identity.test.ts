@@ -70,7 +70,11 @@ describe("activation records", () => {
         expectKineticError(() => characteristic1D(a, -0.8, 0.3, 0.5, 1), "UNSUPPORTED");
         continue;
       }
-      for (const [w, b, x0, t] of [[-0.8, 0.3, 0.5, 1], [0.6, -0.2, -1.1, 0.7], [-1.5, 0.4, 2, 2]] as const) {
+      for (const [w, b, x0, t] of [
+        [-0.8, 0.3, 0.5, 1],
+        [0.6, -0.2, -1.1, 0.7],
+        [-1.5, 0.4, 2, 2],
+      ] as const) {
         const exact = characteristic1D(a, w, b, x0, t);
         expectAllClose([exact], [rk4(a.sigma, w, b, x0, t)], { rtol: 1e-9, atol: 1e-11 });
       }

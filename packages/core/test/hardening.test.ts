@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { createConstantNetwork, createScalarNetwork, linearFlow, linearFlowMap, linspaceEnsemble, matrixExponential, solveOde, solveSde } from "../src/index.js";
+import {
+  createConstantNetwork,
+  createScalarNetwork,
+  linearFlow,
+  linearFlowMap,
+  linspaceEnsemble,
+  matrixExponential,
+  solveOde,
+  solveSde,
+} from "../src/index.js";
 import { expectKineticError } from "../src/testing.js";
 
 describe("inputs that used to loop, allocate without bound or return NaN", () => {
@@ -7,7 +16,14 @@ describe("inputs that used to loop, allocate without bound or return NaN", () =>
   const x0 = Float64Array.of(0.5, -0.5);
 
   it("solveOde / solveSde refuse inconsistent network parameters instead of looping", () => {
-    for (const bad of [{ ...net, d: -1 }, { ...net, d: 0.5 }, { ...net, nLayers: 0 }, { ...net, dt: -1 }, { ...net, dt: NaN }, { ...net, T: 7 }]) {
+    for (const bad of [
+      { ...net, d: -1 },
+      { ...net, d: 0.5 },
+      { ...net, nLayers: 0 },
+      { ...net, dt: -1 },
+      { ...net, dt: NaN },
+      { ...net, T: 7 },
+    ]) {
       expectKineticError(() => solveOde(bad, x0), "INVALID_ARGUMENT");
     }
     expectKineticError(() => solveOde({ ...net, nLayers: 5, T: 1.25 }, x0), "SHAPE_MISMATCH");
@@ -68,7 +84,14 @@ describe("inputs that used to loop, allocate without bound or return NaN", () =>
     const ok = solveSde(createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1, K: 0.1 }), Float64Array.of(1, 2, 3), { seed: 1 });
     expect(ok.stats.blownUp).toBe(0);
     // 2-D (generic path): only the particle that blows up is NaN and counted
-    const mixed = createConstantNetwork({ sigma: "identity", W: [1, 0, 0, -1], b: [0, 0], T: 800, nLayers: 800, noise: { kind: "constant", K: Float64Array.of(0, 0, 0, 0) } });
+    const mixed = createConstantNetwork({
+      sigma: "identity",
+      W: [1, 0, 0, -1],
+      b: [0, 0],
+      T: 800,
+      nLayers: 800,
+      noise: { kind: "constant", K: Float64Array.of(0, 0, 0, 0) },
+    });
     const m = solveSde(mixed, Float64Array.of(0, 1, 1, 1), { seed: 2 });
     expect(m.status).toBe("non-finite");
     expect(m.stats.blownUp).toBe(1);

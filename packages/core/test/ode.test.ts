@@ -1,6 +1,26 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { characteristic1D, createConstantNetwork, createNetwork, createScalarNetwork, flow1D, forwardResnet, forwardResnetInto, getOdeMethod, linearFlow, linspaceEnsemble, ODE_METHODS, registerActivation, solveOde, solveOdeInto, tanh, type Activation, type KineticErrorCode, type NetworkParams, type OdeOptions } from "../src/index.js";
+import {
+  characteristic1D,
+  createConstantNetwork,
+  createNetwork,
+  createScalarNetwork,
+  flow1D,
+  forwardResnet,
+  forwardResnetInto,
+  getOdeMethod,
+  linearFlow,
+  linspaceEnsemble,
+  ODE_METHODS,
+  registerActivation,
+  solveOde,
+  solveOdeInto,
+  tanh,
+  type Activation,
+  type KineticErrorCode,
+  type NetworkParams,
+  type OdeOptions,
+} from "../src/index.js";
 import { expectAllClose, expectKineticError, observedOrder } from "../src/testing.js";
 
 function maxAbsDiff(a: Float64Array, b: Float64Array): number {
@@ -58,7 +78,10 @@ describe("convergence orders against the exact characteristics (MODEL.md §3)", 
       it(`${m.name} has order ${m.order} for ${sigma}, w = ${w}`, () => {
         const Ns = m.order >= 4 ? [4, 8, 16, 32] : [16, 32, 64, 128, 256];
         const errs = Ns.map((N) => errorAt(m.name, sigma, w, b, N, x0));
-        const p = observedOrder(Ns.map((N) => 1 / N), errs);
+        const p = observedOrder(
+          Ns.map((N) => 1 / N),
+          errs,
+        );
         expect(Math.abs(p - m.order), `observed order ${p}, errors ${errs.join(", ")}`).toBeLessThan(0.2);
       });
     }
@@ -75,7 +98,10 @@ describe("convergence orders against the exact characteristics (MODEL.md §3)", 
         if (m.adaptive) continue;
         const spl = m.order >= 4 ? [2, 4, 8, 16] : [8, 16, 32, 64, 128];
         const errs = spl.map((s) => maxAbsDiff(solveOde(net, x, { method: m.name, stepsPerLayer: s }).x, exact));
-        const p = observedOrder(spl.map((s) => 1 / s), errs);
+        const p = observedOrder(
+          spl.map((s) => 1 / s),
+          errs,
+        );
         expect(Math.abs(p - m.order), `${m.name}/${sigma}: order ${p}`).toBeLessThan(0.2);
       }
     }
@@ -190,7 +216,14 @@ describe("Euler is the ResNet", () => {
 
   it("the generic path (user activation) agrees exactly with the specialised kernels", () => {
     const myTanh: Activation = registerActivation(
-      { name: "test-tanh-copy", formula: "tanh", sigma: (z) => tanh.sigma(z), dsigma: (z) => tanh.dsigma(z), d2sigma: () => 0, properties: { zeroAtZero: true, positive: false, monotone: true, bounded: true, lipschitz: 1, smooth: true } },
+      {
+        name: "test-tanh-copy",
+        formula: "tanh",
+        sigma: (z) => tanh.sigma(z),
+        dsigma: (z) => tanh.dsigma(z),
+        d2sigma: () => 0,
+        properties: { zeroAtZero: true, positive: false, monotone: true, bounded: true, lipschitz: 1, smooth: true },
+      },
       { replace: true },
     );
     for (const d of [1, 2, 3]) {
@@ -254,7 +287,11 @@ describe("bad input", () => {
     ["-Infinity in x0", () => solveOde(net, new Float64Array([-Infinity])), "INVALID_ARGUMENT"],
     ["empty x0", () => solveOde(net, new Float64Array(0)), "INVALID_ARGUMENT"],
     ["x0 not a Float64Array", () => solveOde(net, [0, 1] as unknown as Float64Array), "INVALID_ARGUMENT"],
-    ["x0 length not a multiple of d", () => solveOde(createNetwork({ sigma: "tanh", d: 2, W: [1, 0, 0, 1], b: [0, 0], T: 1 }), new Float64Array(3)), "SHAPE_MISMATCH"],
+    [
+      "x0 length not a multiple of d",
+      () => solveOde(createNetwork({ sigma: "tanh", d: 2, W: [1, 0, 0, 1], b: [0, 0], T: 1 }), new Float64Array(3)),
+      "SHAPE_MISMATCH",
+    ],
     ["out of the wrong length", () => solveOdeInto(net, x0, new Float64Array(3)), "SHAPE_MISMATCH"],
     ["unknown method", () => solveOde(net, x0, { method: "rk45" as "rk4" }), "INVALID_ARGUMENT"],
     ["stepsPerLayer 0", () => solveOde(net, x0, { method: "rk4", stepsPerLayer: 0 }), "INVALID_ARGUMENT"],

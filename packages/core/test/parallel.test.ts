@@ -1,5 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createNetwork, createScalarNetwork, forwardResnetInto, solveOde, solveSde, isKineticError, type Activation } from "../src/index.js";
+import {
+  createNetwork,
+  createScalarNetwork,
+  forwardResnetInto,
+  solveOde,
+  solveSde,
+  isKineticError,
+  type Activation,
+} from "../src/index.js";
 import { expectKineticError } from "../src/testing.js";
 import { createWorkerPool } from "../src/node/index.js";
 
@@ -18,7 +26,12 @@ function sameBits(a: Float64Array, b: Float64Array): number {
 }
 
 const L = 12;
-const net1 = createScalarNetwork({ sigma: "tanh", w: Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k)), b: Array.from({ length: L }, (_, k) => 0.1 * Math.cos(k)), dt: 1 / L });
+const net1 = createScalarNetwork({
+  sigma: "tanh",
+  w: Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k)),
+  b: Array.from({ length: L }, (_, k) => 0.1 * Math.cos(k)),
+  dt: 1 / L,
+});
 const W = Array.from({ length: L }, (_, k) => [-1 + 0.3 * Math.sin(k), 0.5 * Math.cos(k), -0.5 * Math.cos(k), -1 + 0.3 * Math.cos(2 * k)]);
 const net2 = createNetwork({ sigma: "tanh", d: 2, W, b: W.map((r) => [0.1 * r[1]!, -0.2 * r[0]!]), dt: 1 / L });
 const netRelu = createNetwork({ sigma: "leaky-relu", d: 2, W, b: W.map((r) => [0.1, r[2]!]), dt: 1 / L });
@@ -26,7 +39,11 @@ const netRelu = createNetwork({ sigma: "leaky-relu", d: 2, W, b: W.map((r) => [0
 describe("createWorkerPool: multi-core solves are bit-identical to the single-thread solvers", () => {
   it("solveOde: Euler and RK4, 1-D and 2-D, tanh and leaky ReLU, save points, 2 and 3 threads", async () => {
     await Promise.all([pool2.ready(), pool3.ready()]);
-    for (const [net, M] of [[net1, 1001], [net2, 777], [netRelu, 500]] as const) {
+    for (const [net, M] of [
+      [net1, 1001],
+      [net2, 777],
+      [netRelu, 500],
+    ] as const) {
       const x0 = Float64Array.from({ length: M * net.d }, (_, i) => 3 * Math.sin(0.37 * i));
       for (const opts of [{ method: "euler" }, { method: "rk4", stepsPerLayer: 2, saveAt: [0, 0.25, 1 / 3, 1] }] as const) {
         const ref = solveOde(net, x0, opts);
@@ -43,7 +60,10 @@ describe("createWorkerPool: multi-core solves are bit-identical to the single-th
   });
 
   it("solveOdeInto: in place (out = x0) and into a given array, repeatedly (reused scratch memory)", async () => {
-    for (const [net, M] of [[net1, 20011], [net2, 9001]] as const) {
+    for (const [net, M] of [
+      [net1, 20011],
+      [net2, 9001],
+    ] as const) {
       const x0 = Float64Array.from({ length: M * net.d }, (_, i) => 3 * Math.sin(0.37 * i));
       const ref = Float64Array.from(x0);
       forwardResnetInto(net, ref, ref);
@@ -63,7 +83,11 @@ describe("createWorkerPool: multi-core solves are bit-identical to the single-th
     const xa = Float64Array.from({ length: 12001 }, (_, i) => Math.sin(i));
     const xb = Float64Array.from({ length: 12001 }, (_, i) => Math.cos(0.3 * i)); // same size: same scratch buffers
     const noisy = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, dt: 0.01, nLayers: 20, K: 0.5 });
-    const [ra, rb, rc] = await Promise.all([pool2.solveOde(net1, xa, { method: "euler" }), pool2.solveOde(net1, xb, { method: "rk4" }), pool2.solveSde(noisy, xa, { seed: 4 })]);
+    const [ra, rb, rc] = await Promise.all([
+      pool2.solveOde(net1, xa, { method: "euler" }),
+      pool2.solveOde(net1, xb, { method: "rk4" }),
+      pool2.solveSde(noisy, xa, { seed: 4 }),
+    ]);
     expect(sameBits(ra.x, solveOde(net1, xa, { method: "euler" }).x)).toBe(0);
     expect(sameBits(rb.x, solveOde(net1, xb, { method: "rk4" }).x)).toBe(0);
     expect(sameBits(rc.x, solveSde(noisy, xa, { seed: 4 }).x)).toBe(0);
@@ -72,7 +96,10 @@ describe("createWorkerPool: multi-core solves are bit-identical to the single-th
   it("solveSde: each chunk uses its particles' streams (Euler–Maruyama and Milstein, saves)", async () => {
     const noisy = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, dt: 0.01, nLayers: 40, K: 0.5 });
     const x0 = Float64Array.from({ length: 1003 }, (_, i) => -3 + (6 * (i + 0.5)) / 1003);
-    for (const opts of [{ method: "euler-maruyama", seed: 7 }, { method: "milstein", seed: 9, firstStream: 5, saveAt: [0, 0.1, 0.4] }] as const) {
+    for (const opts of [
+      { method: "euler-maruyama", seed: 7 },
+      { method: "milstein", seed: 9, firstStream: 5, saveAt: [0, 0.1, 0.4] },
+    ] as const) {
       const ref = solveSde(noisy, x0, opts);
       for (const pool of [pool2, pool3]) {
         const r = await pool.solveSde(noisy, x0, opts);
@@ -105,7 +132,14 @@ describe("createWorkerPool: multi-core solves are bit-identical to the single-th
   });
 
   it("user activations, dopri5 and bad input run on the calling thread (same results, same errors)", async () => {
-    const user: Activation = { name: "cubic-ish", formula: "z/(1+z^2)", sigma: (z) => z / (1 + z * z), dsigma: (z) => (1 - z * z) / (1 + z * z) ** 2, d2sigma: (z) => (2 * z * (z * z - 3)) / (1 + z * z) ** 3, properties: { zeroAtZero: true, positive: false, monotone: false, bounded: true, lipschitz: 1, smooth: true } };
+    const user: Activation = {
+      name: "cubic-ish",
+      formula: "z/(1+z^2)",
+      sigma: (z) => z / (1 + z * z),
+      dsigma: (z) => (1 - z * z) / (1 + z * z) ** 2,
+      d2sigma: (z) => (2 * z * (z * z - 3)) / (1 + z * z) ** 3,
+      properties: { zeroAtZero: true, positive: false, monotone: false, bounded: true, lipschitz: 1, smooth: true },
+    };
     const netU = createScalarNetwork({ sigma: user, w: -1, b: 0.3, T: 1, nLayers: 5 });
     const x0 = Float64Array.from({ length: 800 }, (_, i) => Math.cos(i));
     expect(sameBits((await pool2.solveOde(netU, x0, { method: "euler" })).x, solveOde(netU, x0, { method: "euler" }).x)).toBe(0);
@@ -113,7 +147,9 @@ describe("createWorkerPool: multi-core solves are bit-identical to the single-th
     const bad = Float64Array.from(x0);
     bad[650] = NaN;
     await expect(pool2.solveOde(net1, bad, { method: "euler" })).rejects.toThrow(/x0\[650\]/);
-    await expect(pool2.solveOde(net1, x0, { method: "euler", stepsPerLayer: 0 })).rejects.toSatisfy((e: unknown) => isKineticError(e, "INVALID_ARGUMENT"));
+    await expect(pool2.solveOde(net1, x0, { method: "euler", stepsPerLayer: 0 })).rejects.toSatisfy((e: unknown) =>
+      isKineticError(e, "INVALID_ARGUMENT"),
+    );
     expect(() => createWorkerPool({ threads: 0 })).toThrow(/threads/);
     const closed = createWorkerPool({ threads: 2, minChunk: 1 });
     await closed.close();
@@ -130,7 +166,14 @@ describe("createWorkerPool({ workerFile }): the worker script of a bundled appli
     const dir = mkdtempSync(join(tmpdir(), "kinetic-worker-"));
     try {
       const file = join(dir, "kinetic-worker.mjs");
-      await build({ entryPoints: [new URL("../src/node/worker.ts", import.meta.url).pathname], bundle: true, platform: "node", format: "esm", outfile: file, logLevel: "error" });
+      await build({
+        entryPoints: [new URL("../src/node/worker.ts", import.meta.url).pathname],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        outfile: file,
+        logLevel: "error",
+      });
       for (const workerFile of [file, new URL(`file://${file}`)]) {
         const pool = createWorkerPool({ threads: 3, minChunk: 100, workerFile });
         try {
@@ -149,7 +192,9 @@ describe("createWorkerPool({ workerFile }): the worker script of a bundled appli
   it("a missing worker file fails the solve with SOLVER_FAILED; a bad value is INVALID_ARGUMENT", async () => {
     const pool = createWorkerPool({ threads: 2, minChunk: 1, workerFile: "/nonexistent/kinetic-worker.js" });
     const x0 = Float64Array.from({ length: 500 }, (_, i) => Math.cos(i));
-    await expect(pool.ready().then(() => pool.solveOde(net1, x0, { method: "euler" }))).rejects.toSatisfy((e: unknown) => isKineticError(e, "SOLVER_FAILED"));
+    await expect(pool.ready().then(() => pool.solveOde(net1, x0, { method: "euler" }))).rejects.toSatisfy((e: unknown) =>
+      isKineticError(e, "SOLVER_FAILED"),
+    );
     await pool.close();
     for (const workerFile of ["", 42 as unknown as string]) {
       expectKineticError(() => createWorkerPool({ threads: 2, workerFile }), "INVALID_ARGUMENT", /options\.workerFile/);

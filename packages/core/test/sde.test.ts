@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { createNetwork, createRng, createScalarNetwork, getSdeMethod, linspaceEnsemble, RngStreams, SDE_METHODS, solveSde, tanh, type BrownianIncrements, type KineticErrorCode, type NetworkParams, type SdeMethodName } from "../src/index.js";
+import {
+  createNetwork,
+  createRng,
+  createScalarNetwork,
+  getSdeMethod,
+  linspaceEnsemble,
+  RngStreams,
+  SDE_METHODS,
+  solveSde,
+  tanh,
+  type BrownianIncrements,
+  type KineticErrorCode,
+  type NetworkParams,
+  type SdeMethodName,
+} from "../src/index.js";
 import { expectKineticError, observedOrder } from "../src/testing.js";
 
 function meanVar(x: ArrayLike<number>): [number, number] {
@@ -49,8 +63,21 @@ describe("SDE_METHODS registry", () => {
 describe("reproducibility", () => {
   const nets: [string, NetworkParams][] = [
     ["1-D tanh, constant K", createScalarNetwork({ sigma: "tanh", w: [-1, 0.5], b: [0.5, 0], T: 1, K: 0.5 })],
-    ["2-D sigmoid, constant K", createNetwork({ sigma: "sigmoid", d: 2, W: [[-1, 0.3, 0.2, -1]], b: [[0.1, -0.1]], T: 1, noise: { kind: "constant", K: new Float64Array([0.3, 0, 0.1, 0.2]) } })],
-    ["1-D identity, diagonal K", createScalarNetwork({ sigma: "identity", w: -1, b: 0, T: 1, K: { kind: "diagonal", k: (x) => 0.3 * x, dk: () => 0.3 } })],
+    [
+      "2-D sigmoid, constant K",
+      createNetwork({
+        sigma: "sigmoid",
+        d: 2,
+        W: [[-1, 0.3, 0.2, -1]],
+        b: [[0.1, -0.1]],
+        T: 1,
+        noise: { kind: "constant", K: new Float64Array([0.3, 0, 0.1, 0.2]) },
+      }),
+    ],
+    [
+      "1-D identity, diagonal K",
+      createScalarNetwork({ sigma: "identity", w: -1, b: 0, T: 1, K: { kind: "diagonal", k: (x) => 0.3 * x, dk: () => 0.3 } }),
+    ],
   ];
   for (const [label, net] of nets) {
     for (const m of SDE_METHODS) {
@@ -79,7 +106,8 @@ describe("reproducibility", () => {
   }
 
   it("Euler–Maruyama with one step per layer is the stochastic ResNet with stream i for particle i", () => {
-    const ws = [-1, 0.5, 2], bs = [0.5, 0, -0.2];
+    const ws = [-1, 0.5, 2],
+      bs = [0.5, 0, -0.2];
     const net = createScalarNetwork({ sigma: "tanh", w: ws, b: bs, dt: 0.1, K: 0.7 });
     const x0 = linspaceEnsemble(20, -2, 2);
     const r = solveSde(net, x0, { seed: 5 });
@@ -94,7 +122,11 @@ describe("reproducibility", () => {
 });
 
 describe("Ornstein–Uhlenbeck statistics (identity, w < 0, constant K) within 5 standard errors", () => {
-  const w = -1, b = 0.5, K = 0.8, m0 = 1, M = 20000;
+  const w = -1,
+    b = 0.5,
+    K = 0.8,
+    m0 = 1,
+    M = 20000;
   const net = createScalarNetwork({ sigma: "identity", w, b, T: 1, nLayers: 100, K });
   for (const m of SDE_METHODS) {
     it(m.name, () => {
@@ -104,7 +136,7 @@ describe("Ornstein–Uhlenbeck statistics (identity, w < 0, constant K) within 5
         const [mean, v] = meanVar(r.saved.subarray(s * M, (s + 1) * M));
         const e = Math.exp(w * t);
         const meanExact = e * m0 + (b * (e - 1)) / w;
-        const varExact = ((K * K) / 2) * (e * e - 1) / w;
+        const varExact = (((K * K) / 2) * (e * e - 1)) / w;
         expect(Math.abs(mean - meanExact), `mean at t=${t}`).toBeLessThan(5 * Math.sqrt(varExact / M) + 0.01 * 0.5);
         expect(Math.abs(v - varExact), `variance at t=${t}`).toBeLessThan(5 * varExact * Math.sqrt(2 / M) + 0.01 * varExact);
       });
@@ -114,7 +146,12 @@ describe("Ornstein–Uhlenbeck statistics (identity, w < 0, constant K) within 5
 
 describe("strong orders on geometric Brownian motion (same Brownian paths at every step size)", () => {
   // dx = w x dt + s x dB: x(T) = x0 exp((w - s²/2) T + s W_T), exact on each path.
-  const w = 0.5, s = 0.8, T = 1, M = 1000, nFine = 512, seed = 31;
+  const w = 0.5,
+    s = 0.8,
+    T = 1,
+    M = 1000,
+    nFine = 512,
+    seed = 31;
   const net = createScalarNetwork({ sigma: "identity", w, b: 0, T, K: { kind: "diagonal", k: (x) => s * x, dk: () => s } });
   const WT = endpoints(seed, M, nFine, T);
   const exact = WT.map((wt) => Math.exp((w - (s * s) / 2) * T + s * wt));
@@ -131,17 +168,25 @@ describe("strong orders on geometric Brownian motion (same Brownian paths at eve
         for (let i = 0; i < M; i++) e += (r.x[i]! - exact[i]!) ** 2;
         return Math.sqrt(e / M);
       });
-      const p = observedOrder(Ns.map((N) => 1 / N), errs);
+      const p = observedOrder(
+        Ns.map((N) => 1 / N),
+        errs,
+      );
       expect(Math.abs(p - order), `order ${p}, errors ${errs.join(", ")}`).toBeLessThan(0.2);
     });
   }
 });
 
 describe("weak orders on the Ornstein–Uhlenbeck second moment (coupled with a fine reference)", () => {
-  const T = 1, M = 20000, nFine = 256, seed = 77;
+  const T = 1,
+    M = 20000,
+    nFine = 256,
+    seed = 77;
   const net = createScalarNetwork({ sigma: "identity", w: -1, b: 0, T, K: 1 });
   const secondMoment = (x: Float64Array) => x.reduce((a, v) => a + v * v, 0) / x.length;
-  const ref = secondMoment(solveSde(net, new Float64Array(M), { method: "platen-weak2", stepsPerLayer: nFine, brownian: coarsened(seed, M, nFine, nFine, T) }).x);
+  const ref = secondMoment(
+    solveSde(net, new Float64Array(M), { method: "platen-weak2", stepsPerLayer: nFine, brownian: coarsened(seed, M, nFine, nFine, T) }).x,
+  );
   const cases: [SdeMethodName, number, number[]][] = [
     ["euler-maruyama", 1, [4, 8, 16, 32]],
     ["platen-weak2", 2, [2, 4, 8]],
@@ -152,7 +197,10 @@ describe("weak orders on the Ornstein–Uhlenbeck second moment (coupled with a 
         const r = solveSde(net, new Float64Array(M), { method, stepsPerLayer: N, brownian: coarsened(seed, M, nFine, N, T) });
         return Math.abs(secondMoment(r.x) - ref);
       });
-      const p = observedOrder(Ns.map((N) => 1 / N), errs);
+      const p = observedOrder(
+        Ns.map((N) => 1 / N),
+        errs,
+      );
       expect(Math.abs(p - order), `order ${p}, errors ${errs.join(", ")}`).toBeLessThan(0.25);
     });
   }
@@ -193,8 +241,14 @@ describe("blow-up and bad input", () => {
   it("matrix noise runs with Euler–Maruyama and matches the constant model when K(x) is constant", () => {
     const K = new Float64Array([0.3, 0.1, 0, 0.2]);
     const base = { sigma: "tanh", d: 2, W: [[-1, 0.3, 0.2, -1]], b: [[0.1, -0.1]], T: 1 } as const;
-    const a = solveSde(createNetwork({ ...base, noise: { kind: "constant", K } }), new Float64Array([1, 2, -1, 0]), { stepsPerLayer: 4, seed: 3 });
-    const m = solveSde(createNetwork({ ...base, noise: { kind: "matrix", K: (_x, out) => out.set(K) } }), new Float64Array([1, 2, -1, 0]), { stepsPerLayer: 4, seed: 3 });
+    const a = solveSde(createNetwork({ ...base, noise: { kind: "constant", K } }), new Float64Array([1, 2, -1, 0]), {
+      stepsPerLayer: 4,
+      seed: 3,
+    });
+    const m = solveSde(createNetwork({ ...base, noise: { kind: "matrix", K: (_x, out) => out.set(K) } }), new Float64Array([1, 2, -1, 0]), {
+      stepsPerLayer: 4,
+      seed: 3,
+    });
     expect(Array.from(m.x)).toEqual(Array.from(a.x));
   });
 });

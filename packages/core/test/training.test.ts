@@ -29,7 +29,6 @@ function regression1d(n: number): { x: Float64Array; targets: Float64Array } {
   return { x, targets };
 }
 
-
 describe("training solves real problems", () => {
   it("1-D two classes (threshold at 0.5, class targets ∓2): accuracy ≥ 0.99", () => {
     const n = 200;
@@ -90,12 +89,15 @@ describe("training solves real problems", () => {
 
   it("gradient descent with momentum and a cosine schedule leaves the near-identity plateau", () => {
     const data = regression1d(41);
-    const res = train({ ...data, loss: "mse", network: { sigma: "tanh", d: 1, nLayers: 8, T: 2 } }, {
-      optimizer: { kind: "gd", momentum: 0.9 },
-      learningRate: 1,
-      schedule: { kind: "cosine" },
-      epochs: 400,
-    });
+    const res = train(
+      { ...data, loss: "mse", network: { sigma: "tanh", d: 1, nLayers: 8, T: 2 } },
+      {
+        optimizer: { kind: "gd", momentum: 0.9 },
+        learningRate: 1,
+        schedule: { kind: "cosine" },
+        epochs: 400,
+      },
+    );
     // plain GD without momentum stalls near 0.94× the initial loss on this problem
     expect(res.stats.finalLoss).toBeLessThan(0.5 * res.stats.initialLoss);
     expect(res.history.learningRate[0]).toBe(1);
@@ -186,7 +188,10 @@ describe("training mechanics", () => {
   });
 
   it("a blow-up is reported as non-finite, never as NaN parameters", () => {
-    const res = train({ ...problem, network: { sigma: "identity", d: 1, nLayers: 4, T: 2 } }, { optimizer: "gd", learningRate: 1e6, epochs: 20 });
+    const res = train(
+      { ...problem, network: { sigma: "identity", d: 1, nLayers: 4, T: 2 } },
+      { optimizer: "gd", learningRate: 1e6, epochs: 20 },
+    );
     expect(res.status).toBe("non-finite");
     expect(res.params.W.every(Number.isFinite)).toBe(true);
   });
@@ -225,7 +230,10 @@ describe("initialisation and JSON", () => {
   it("round-trips a trained classifier exactly", () => {
     const set = moons(60, 5);
     const loss = { kind: "softmax", nClasses: 2 } as const;
-    const res = train({ ...set, loss, network: { sigma: "leaky-relu", d: 2, nLayers: 3, T: 1, init: "random" } }, { epochs: 5, scheme: "heun" });
+    const res = train(
+      { ...set, loss, network: { sigma: "leaky-relu", d: 2, nLayers: 3, T: 1, init: "random" } },
+      { epochs: 5, scheme: "heun" },
+    );
     const text = saveModel({ params: res.params, readout: res.readout!, loss, scheme: "heun" });
     const back = loadModel(text);
     expect(back.params.sigma.name).toBe("leaky-relu");

@@ -29,7 +29,10 @@ describe("CSV parsing", () => {
     expect(parseCsv("x;y\n1;2\n", { delimiter: ";" }).d).toBe(2);
     // ±1 labels are not non-negative integers: they become class names in order of appearance
     const pm = parseCsv("x,y\n0.5,1\n-0.5,-1\n", { label: "y" });
-    expect([pm.classNames, Array.from(pm.labels!)]).toEqual([["1", "-1"], [0, 1]]);
+    expect([pm.classNames, Array.from(pm.labels!)]).toEqual([
+      ["1", "-1"],
+      [0, 1],
+    ]);
     expect(parseCsv("x,y,z\n1,2,3\n", { features: ["z", "x"] }).x).toEqual(Float64Array.of(3, 1));
   });
 
@@ -69,19 +72,23 @@ describe("round trips are exact", () => {
 
   it("CSV: any finite doubles (including -0 and subnormals), labels and targets", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.tuple(finite, finite, finite, finite, fc.nat(5), finite), { minLength: 1, maxLength: 30 }), (d, rows) => {
-        const ds = createDataset({
-          x: rows.flatMap((r) => r.slice(0, d) as number[]),
-          d,
-          labels: rows.map((r) => r[4]),
-          targets: rows.map((r) => r[5]),
-        });
-        const back = parseCsv(toCsv(ds), { label: "label", target: "target" });
-        expect(back.x).toEqual(ds.x);
-        expect(Array.from(back.x, (v) => Object.is(v, -0))).toEqual(Array.from(ds.x, (v) => Object.is(v, -0)));
-        expect(back.labels).toEqual(ds.labels);
-        expect(back.targets).toEqual(ds.targets);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(finite, finite, finite, finite, fc.nat(5), finite), { minLength: 1, maxLength: 30 }),
+        (d, rows) => {
+          const ds = createDataset({
+            x: rows.flatMap((r) => r.slice(0, d) as number[]),
+            d,
+            labels: rows.map((r) => r[4]),
+            targets: rows.map((r) => r[5]),
+          });
+          const back = parseCsv(toCsv(ds), { label: "label", target: "target" });
+          expect(back.x).toEqual(ds.x);
+          expect(Array.from(back.x, (v) => Object.is(v, -0))).toEqual(Array.from(ds.x, (v) => Object.is(v, -0)));
+          expect(back.labels).toEqual(ds.labels);
+          expect(back.targets).toEqual(ds.targets);
+        },
+      ),
       { seed: 42, numRuns: 50 },
     );
   });
@@ -89,7 +96,12 @@ describe("round trips are exact", () => {
   it("JSON document and records: any finite doubles", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(finite, finite, finite), { minLength: 1, maxLength: 30 }), (rows) => {
-        const ds = createDataset({ x: rows.flatMap((r) => [r[0], r[1]]), d: 2, targets: rows.map((r) => r[2]), meta: { name: "t", params: { a: 1 }, seed: 3 } });
+        const ds = createDataset({
+          x: rows.flatMap((r) => [r[0], r[1]]),
+          d: 2,
+          targets: rows.map((r) => r[2]),
+          meta: { name: "t", params: { a: 1 }, seed: 3 },
+        });
         const doc = parseJson(toJson(ds));
         expect(doc).toEqual(ds);
         const rec = parseJson(toJson(ds, { format: "records" }), { target: "target" });
@@ -121,7 +133,7 @@ describe("round trips are exact", () => {
 describe("JSON parsing errors", () => {
   const malformed: [string, string, Record<string, unknown>, RegExp][] = [
     ["empty input", " ", {}, /empty input/],
-    ["invalid JSON", "[{\"x\": 1,}]", {}, /invalid JSON/],
+    ["invalid JSON", '[{"x": 1,}]', {}, /invalid JSON/],
     ["empty array", "[]", {}, /no records/],
     ["record not an object", "[1, 2]", {}, /record 0 is not an object/],
     ["missing field", '[{"x":1,"y":2},{"x":3}]', {}, /record 1: fields differ from record 0 \(missing "y"\)/],
@@ -132,7 +144,12 @@ describe("JSON parsing errors", () => {
     ["wrong format tag", '{"format":"other","d":1,"x":[[1]]}', {}, /field "format" must be/],
     ["ragged document row", '{"format":"kinetic-nde/dataset@1","d":2,"x":[[1,2],[3]]}', {}, /x\[1\] has 1 values; expected d = 2/],
     ["non-number in document", '{"format":"kinetic-nde/dataset@1","d":1,"x":[[1],["a"]]}', {}, /x\[1\]\[0\] must be a finite number/],
-    ["labels of wrong length", '{"format":"kinetic-nde/dataset@1","d":1,"x":[[1],[2]],"labels":[0]}', {}, /field "labels" has 1 entries; expected one per row \(2\)/],
+    [
+      "labels of wrong length",
+      '{"format":"kinetic-nde/dataset@1","d":1,"x":[[1],[2]],"labels":[0]}',
+      {},
+      /field "labels" has 1 entries; expected one per row \(2\)/,
+    ],
     ["negative label in document", '{"format":"kinetic-nde/dataset@1","d":1,"x":[[1]],"labels":[-1]}', {}, /invalid dataset document/],
     ["top-level number", "3", {}, /top level must be/],
   ];
@@ -202,7 +219,11 @@ describe("CSV header detection and foreign writers (numpy, pandas)", () => {
     expect(named.dataset.featureNames).toEqual(["0", "1"]);
     const auto = parseCsvWithInfo("0,1\n0.5,0.25\n");
     expect(auto.info.rows).toBe(2);
-    expectKineticError(() => parseCsv("x,y\n1,2\n", { header: false }), "PARSE_ERROR", /row 1 \(line 1\), column "x0": "x" is not a finite number/);
+    expectKineticError(
+      () => parseCsv("x,y\n1,2\n", { header: false }),
+      "PARSE_ERROR",
+      /row 1 \(line 1\), column "x0": "x" is not a finite number/,
+    );
   });
 
   it("every delimiter: comma, tab, semicolon, whitespace runs", () => {

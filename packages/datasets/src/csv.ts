@@ -222,7 +222,12 @@ export function parseCsvWithInfo(text: string, options: ParseOptions = {}): { da
   if (hasHeader) {
     columns = records[0]!.fields.map((c) => c.trim());
     headerLine = records[0]!.line;
-  } else if (headerOpt === "auto" && lastComment !== undefined && split(lastComment).length === records[0]!.fields.length && split(lastComment).every((c) => c !== "" && !isNumberText(c))) {
+  } else if (
+    headerOpt === "auto" &&
+    lastComment !== undefined &&
+    split(lastComment).length === records[0]!.fields.length &&
+    split(lastComment).every((c) => c !== "" && !isNumberText(c))
+  ) {
     // numpy.savetxt(..., header="x y") writes the names as a comment line over numeric rows.
     columns = split(lastComment);
     headerLine = lead.lines;
@@ -233,15 +238,23 @@ export function parseCsvWithInfo(text: string, options: ParseOptions = {}): { da
   const dataRecords = hasHeader ? records.slice(1) : records;
   // pandas' DataFrame.to_csv writes its default RangeIndex as a first column with an empty name.
   let indexColumnDropped = false;
-  if (hasHeader && columns.length > 1 && columns[0] === "" && dataRecords.length > 0 && dataRecords.every((r, i) => r.fields[0]?.trim() === String(i))) {
+  if (
+    hasHeader &&
+    columns.length > 1 &&
+    columns[0] === "" &&
+    dataRecords.length > 0 &&
+    dataRecords.every((r, i) => r.fields[0]?.trim() === String(i))
+  ) {
     indexColumnDropped = true;
     columns = columns.slice(1);
     for (const r of dataRecords) r.fields = r.fields.slice(1);
   }
   const seen = new Set<string>();
   columns.forEach((c, j) => {
-    if (c === "") throw parseError("CSV", `header (line ${headerLine}): column ${j + 1} has an empty name`, { line: headerLine, column: j + 1 });
-    if (seen.has(c)) throw parseError("CSV", `header (line ${headerLine}): duplicate column name ${JSON.stringify(c)}`, { line: headerLine, column: c });
+    if (c === "")
+      throw parseError("CSV", `header (line ${headerLine}): column ${j + 1} has an empty name`, { line: headerLine, column: j + 1 });
+    if (seen.has(c))
+      throw parseError("CSV", `header (line ${headerLine}): duplicate column name ${JSON.stringify(c)}`, { line: headerLine, column: c });
     seen.add(c);
   });
   const rows: TableRow[] = [];
@@ -249,11 +262,15 @@ export function parseCsvWithInfo(text: string, options: ParseOptions = {}): { da
     const rec = dataRecords[r]!;
     const where = `row ${r + 1} (line ${rec.line})`;
     if (rec.fields.length !== columns.length) {
-      throw parseError("CSV", `${where}: expected ${columns.length} fields as in the ${hasHeader ? "header" : "first row"}, got ${rec.fields.length}`, {
-        where,
-        row: r + 1,
-        line: rec.line,
-      });
+      throw parseError(
+        "CSV",
+        `${where}: expected ${columns.length} fields as in the ${hasHeader ? "header" : "first row"}, got ${rec.fields.length}`,
+        {
+          where,
+          row: r + 1,
+          line: rec.line,
+        },
+      );
     }
     rows.push({ cells: rec.fields, where });
   }
@@ -305,9 +322,7 @@ export interface CsvWriteOptions {
 }
 
 function quoteIfNeeded(s: string, delim: string): string {
-  return s.includes(delim) || s.includes('"') || s.includes("\n") || s.includes("\r") || s !== s.trim()
-    ? `"${s.replace(/"/g, '""')}"`
-    : s;
+  return s.includes(delim) || s.includes('"') || s.includes("\n") || s.includes("\r") || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**
@@ -337,7 +352,8 @@ export function toCsv(ds: Dataset, options: CsvWriteOptions = {}): string {
   const header = [...names];
   if (ds.labels) header.push(labelCol);
   if (ds.targets) header.push(targetCol);
-  if (new Set(header).size !== header.length) throw invalidArgument("labelColumn/targetColumn", "names different from the feature names", header);
+  if (new Set(header).size !== header.length)
+    throw invalidArgument("labelColumn/targetColumn", "names different from the feature names", header);
   const asNames = (o.labelsAsNames ?? false) && ds.classNames !== undefined;
   const m = ds.x.length / d;
   const lines: string[] = [header.map((h) => quoteIfNeeded(h, delim)).join(delim)];

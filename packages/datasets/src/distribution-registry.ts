@@ -24,11 +24,31 @@ export interface DistributionFamily {
 const FAMILIES: readonly (DistributionFamily & { make: (p: Record<string, unknown>) => Distribution1D | DistributionND })[] = [
   { name: "normal", description: "N(mean, std²)", params: { mean: 0, std: 1 }, make: (p) => createNormal(p) },
   { name: "uniform", description: "uniform on [lower, upper]", params: { lower: 0, upper: 1 }, make: (p) => createUniform(p) },
-  { name: "beta", description: "Beta(alpha, beta) on [lower, upper]", params: { alpha: undefined, beta: undefined, lower: 0, upper: 1 }, make: (p) => createBeta(p as unknown as BetaParams) },
-  { name: "gamma", description: "Gamma(shape, scale)", params: { shape: undefined, scale: 1 }, make: (p) => createGamma(p as unknown as GammaParams) },
+  {
+    name: "beta",
+    description: "Beta(alpha, beta) on [lower, upper]",
+    params: { alpha: undefined, beta: undefined, lower: 0, upper: 1 },
+    make: (p) => createBeta(p as unknown as BetaParams),
+  },
+  {
+    name: "gamma",
+    description: "Gamma(shape, scale)",
+    params: { shape: undefined, scale: 1 },
+    make: (p) => createGamma(p as unknown as GammaParams),
+  },
   { name: "laplace", description: "Laplace(mean, scale)", params: { mean: 0, scale: 1 }, make: (p) => createLaplace(p) },
-  { name: "tanh-steady-state", description: "∝ sech(wx + b)^{1/(|w|D)}", params: { w: undefined, b: 0, D: undefined }, make: (p) => createTanhSteadyState(p as unknown as TanhSteadyStateParams) },
-  { name: "multivariate-normal", description: "N(mean, covariance) in d dimensions", params: { mean: undefined, covariance: undefined }, make: (p) => createMultivariateNormal(p as unknown as MultivariateNormalParams) },
+  {
+    name: "tanh-steady-state",
+    description: "∝ sech(wx + b)^{1/(|w|D)}",
+    params: { w: undefined, b: 0, D: undefined },
+    make: (p) => createTanhSteadyState(p as unknown as TanhSteadyStateParams),
+  },
+  {
+    name: "multivariate-normal",
+    description: "N(mean, covariance) in d dimensions",
+    params: { mean: undefined, covariance: undefined },
+    make: (p) => createMultivariateNormal(p as unknown as MultivariateNormalParams),
+  },
 ];
 
 /**
@@ -60,13 +80,18 @@ export function listDistributions(): DistributionFamily[] {
 export function makeDistribution(name: string, params: Readonly<Record<string, unknown>> = {}): Distribution1D | DistributionND {
   const fam = FAMILIES.find((f) => f.name === name);
   if (!fam) {
-    throw new KineticError("NOT_FOUND", `distribution ${JSON.stringify(name)} is not known; known: ${FAMILIES.map((f) => f.name).join(", ")}`, {
-      details: { name },
-    });
+    throw new KineticError(
+      "NOT_FOUND",
+      `distribution ${JSON.stringify(name)} is not known; known: ${FAMILIES.map((f) => f.name).join(", ")}`,
+      {
+        details: { name },
+      },
+    );
   }
   if (typeof params !== "object" || params === null || Array.isArray(params)) throw invalidArgument("params", "a parameter object", params);
   for (const key of Object.keys(params)) {
-    if (!(key in fam.params)) throw invalidArgument(`params.${key}`, `one of the parameters of "${name}": ${Object.keys(fam.params).join(", ")}`, params[key]);
+    if (!(key in fam.params))
+      throw invalidArgument(`params.${key}`, `one of the parameters of "${name}": ${Object.keys(fam.params).join(", ")}`, params[key]);
   }
   return fam.make({ ...params });
 }

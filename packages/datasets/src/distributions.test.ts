@@ -45,13 +45,26 @@ const all: [string, Distribution1D, number[], number][] = [
   ["gamma", createGamma({ shape: 2.5, scale: 0.7 }), [0], 1e-8],
   ["laplace", createLaplace({ mean: 0.2, scale: 0.8 }), [0.2], 1e-10],
   ["tanh", createTanhSteadyState({ w: -1.5, b: 0.3, D: 0.4 }), [], 1e-10],
-  ["mixture", createMixture({ components: [createNormal({ mean: -1, std: 0.4 }), createLaplace({ mean: 1, scale: 0.5 })], weights: [2, 1] }), [1], 1e-10],
+  [
+    "mixture",
+    createMixture({ components: [createNormal({ mean: -1, std: 0.4 }), createLaplace({ mean: 1, scale: 0.5 })], weights: [2, 1] }),
+    [1],
+    1e-10,
+  ],
 ];
 
 describe.each(all)("%s: density, CDF and quantile agree", (_n, dist, breaks, momentTol) => {
   it("CDF differences equal integrals of the pdf", () => {
-    for (const [a, b] of [[-1, -0.2], [-0.2, 0.9], [0.9, 1.7]] as const) {
-      expectAllClose(intervalProbability(dist, a, b), integrate((x) => dist.pdf(x), a, b, 200, breaks), { rtol: 1e-10, atol: 1e-15, label: `[${a}, ${b}]` });
+    for (const [a, b] of [
+      [-1, -0.2],
+      [-0.2, 0.9],
+      [0.9, 1.7],
+    ] as const) {
+      expectAllClose(
+        intervalProbability(dist, a, b),
+        integrate((x) => dist.pdf(x), a, b, 200, breaks),
+        { rtol: 1e-10, atol: 1e-15, label: `[${a}, ${b}]` },
+      );
     }
   });
 
@@ -89,7 +102,11 @@ describe("tanh-type steady state (MODEL.md §7)", () => {
       expectAllClose(D * dfdx, Math.tanh(w * x + b) * f.pdf(x), { rtol: 1e-8, atol: 1e-10 });
     }
     expectAllClose(f.mean, -b / w, { rtol: 1e-15 });
-    expectAllClose(integrate((x) => f.pdf(x), -40, 40, 800), 1, { rtol: 1e-12 });
+    expectAllClose(
+      integrate((x) => f.pdf(x), -40, 40, 800),
+      1,
+      { rtol: 1e-12 },
+    );
   });
 
   it("p = 1 is the hyperbolic secant law with variance π²/4", () => {
@@ -119,12 +136,24 @@ describe("closed forms", () => {
   });
 
   it("multivariate normal density and box probability", () => {
-    const g = createMultivariateNormal({ mean: [1, -1], covariance: [[4, 0], [0, 0.25]] });
+    const g = createMultivariateNormal({
+      mean: [1, -1],
+      covariance: [
+        [4, 0],
+        [0, 0.25],
+      ],
+    });
     const one = createNormal({ mean: 1, std: 2 });
     const two = createNormal({ mean: -1, std: 0.5 });
     expectAllClose(g.pdf([0.3, -0.6]), one.pdf(0.3) * two.pdf(-0.6), { rtol: 1e-14 });
     expectAllClose(g.boxProbability!([0, -2], [2, 0]), intervalProbability(one, 0, 2) * intervalProbability(two, -2, 0), { rtol: 1e-14 });
-    const full = createMultivariateNormal({ mean: [0, 0], covariance: [[1, 0.5], [0.5, 1]] });
+    const full = createMultivariateNormal({
+      mean: [0, 0],
+      covariance: [
+        [1, 0.5],
+        [0.5, 1],
+      ],
+    });
     // det Σ = 3/4, Σ⁻¹ = (4/3)[[1, -0.5], [-0.5, 1]]
     const q = (4 / 3) * (1 - 0.5 * 2 * 1 * 0.5 + 0.25);
     expectAllClose(full.pdf([1, 0.5]), Math.exp(-0.5 * q) / (2 * Math.PI * Math.sqrt(0.75)), { rtol: 1e-14 });
@@ -158,11 +187,16 @@ describe("closed forms", () => {
 
   it("empirical quantile is monotone and within the sample range (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (xs, p, q) => {
-        const e = createEmpirical(xs);
-        const [lo, hi] = p <= q ? [p, q] : [q, p];
-        return e.quantile(lo) <= e.quantile(hi) && e.quantile(lo) >= e.support[0] && e.quantile(hi) <= e.support[1];
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (xs, p, q) => {
+          const e = createEmpirical(xs);
+          const [lo, hi] = p <= q ? [p, q] : [q, p];
+          return e.quantile(lo) <= e.quantile(hi) && e.quantile(lo) >= e.support[0] && e.quantile(hi) <= e.support[1];
+        },
+      ),
       { seed: 42, numRuns: 50 },
     );
   });
@@ -185,8 +219,28 @@ describe("bad parameters", () => {
     ["mixture empty", () => createMixture({ components: [] })],
     ["mixture negative weight", () => createMixture({ components: [createNormal()], weights: [-1] })],
     ["mixture zero weights", () => createMixture({ components: [createNormal()], weights: [0] })],
-    ["mvn not positive definite", () => createMultivariateNormal({ mean: [0, 0], covariance: [[1, 2], [2, 1]] })],
-    ["mvn not symmetric", () => createMultivariateNormal({ mean: [0, 0], covariance: [[1, 0.5], [0, 1]] })],
+    [
+      "mvn not positive definite",
+      () =>
+        createMultivariateNormal({
+          mean: [0, 0],
+          covariance: [
+            [1, 2],
+            [2, 1],
+          ],
+        }),
+    ],
+    [
+      "mvn not symmetric",
+      () =>
+        createMultivariateNormal({
+          mean: [0, 0],
+          covariance: [
+            [1, 0.5],
+            [0, 1],
+          ],
+        }),
+    ],
     ["mvn NaN mean", () => createMultivariateNormal({ mean: [0, NaN] })],
     ["mvn empty mean", () => createMultivariateNormal({ mean: [] })],
     ["empirical empty", () => createEmpirical([])],

@@ -53,7 +53,11 @@ function representable(dist: Distribution1D): Distribution1D {
   const sd = Math.sqrt(dist.variance);
   for (const x of [m, m - sd, m + sd, m - 10 * sd, m + 10 * sd, m - 1, m + 1]) probes.push(dist.cdf?.(x) ?? 0, dist.sf?.(x) ?? 0);
   if (!probes.every((v) => Number.isFinite(v) || v === -Infinity)) {
-    throw invalidArgument("params", `parameters for which the ${dist.name} distribution is representable in double precision (mean, variance, log-density and CDF near the mean finite)`, dist.params);
+    throw invalidArgument(
+      "params",
+      `parameters for which the ${dist.name} distribution is representable in double precision (mean, variance, log-density and CDF near the mean finite)`,
+      dist.params,
+    );
   }
   return dist;
 }
@@ -282,7 +286,8 @@ export function createBeta(params: BetaParams): Distribution1D {
   const al = positiveOr("alpha", p.alpha, 1);
   const be = positiveOr("beta", p.beta, 1);
   // The incomplete beta function is measured to 2e-11 up to α + β ≈ 4e8 and refuses beyond (see special.ts).
-  if (al + be > MAX_BETA_SHAPE_SUM) throw invalidArgument("alpha + beta", `at most ${MAX_BETA_SHAPE_SUM} (the cdf is accurate to 2e-11 up to there)`, al + be);
+  if (al + be > MAX_BETA_SHAPE_SUM)
+    throw invalidArgument("alpha + beta", `at most ${MAX_BETA_SHAPE_SUM} (the cdf is accurate to 2e-11 up to there)`, al + be);
   const a = finiteOr("lower", p.lower, 0);
   const b = finiteOr("upper", p.upper, 1);
   if (!(b > a)) throw invalidArgument("upper", `a finite number greater than lower = ${a}`, b);
@@ -437,7 +442,12 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
   const p = 1 / (aw * D);
   // Beyond p = 1e20 (a width below 1e-10/|w|) the incomplete beta functions of the CDF are untested
   // and lose all accuracy near p ~ 1e300: refuse rather than return NaN.
-  if (!(p <= 1e20)) throw invalidArgument("D", `at least 1e-20 / |w| = ${1e-20 / aw} (p = 1/(|w|D) ≤ 1e20; the density is then narrower than 1e-10/|w|)`, D);
+  if (!(p <= 1e20))
+    throw invalidArgument(
+      "D",
+      `at least 1e-20 / |w| = ${1e-20 / aw} (p = 1/(|w|D) ≤ 1e20; the density is then narrower than 1e-10/|w|)`,
+      D,
+    );
   const center = -bias / w;
   const half = p / 2;
   const lnNorm = Math.log(aw) - logBeta(0.5, half);
@@ -584,7 +594,11 @@ export function createMixture(params: MixtureParams<Distribution1D | Distributio
     });
     return mixtureND(comps, w, d);
   }
-  throw invalidArgument("components", "distributions of one kind with densities (all univariate or all multivariate)", comps.map((c) => (c as { name?: string }).name));
+  throw invalidArgument(
+    "components",
+    "distributions of one kind with densities (all univariate or all multivariate)",
+    comps.map((c) => (c as { name?: string }).name),
+  );
 }
 
 function mixture1D(comps: readonly Distribution1D[], w: Float64Array): Distribution1D {

@@ -2,14 +2,23 @@ import { describe, expect, it } from "vitest";
 import { compensatedSum, type KineticErrorCode } from "@kinetic-nde/core";
 import { expectAllClose, expectKineticError, observedOrder } from "@kinetic-nde/core/testing";
 import type { Distribution1D } from "./distribution-types.js";
-import { createBeta, createGamma, createLaplace, createMixture, createNormal, createTanhSteadyState, createUniform } from "./distributions.js";
+import {
+  createBeta,
+  createGamma,
+  createLaplace,
+  createMixture,
+  createNormal,
+  createTanhSteadyState,
+  createUniform,
+} from "./distributions.js";
 import { createEmpirical } from "./empirical.js";
 import { cellAverages1D, cellAverages2D, pointValues1D, pointValues2D } from "./grid-evaluation.js";
 import { createGrid1D, createGrid2D, type Grid1D, type Grid2D } from "./grid.js";
 
 /** A raw (unchecked) 1-D grid object, for the bad-input cases. */
 const raw1 = (xMin: number, xMax: number, n: number): Grid1D => ({ kind: "1d", xMin, xMax, n, dx: (xMax - xMin) / n });
-const g2 = (o: { xMin: number; xMax: number; yMin: number; yMax: number; nx: number; ny: number }): Grid2D => createGrid2D([o.xMin, o.xMax], [o.yMin, o.yMax], o.nx, o.ny);
+const g2 = (o: { xMin: number; xMax: number; yMin: number; yMax: number; nx: number; ny: number }): Grid2D =>
+  createGrid2D([o.xMin, o.xMax], [o.yMin, o.yMax], o.nx, o.ny);
 import { createIndependent, createMultivariateNormal } from "./multivariate.js";
 
 const mass = (f: Float64Array, cell: number): number => compensatedSum(f) * cell;
@@ -37,7 +46,10 @@ describe("1-D cell averages", () => {
   it("CDF and quadrature paths agree for smooth densities", () => {
     const dist = createTanhSteadyState({ w: -2, b: 1, D: 0.5 });
     const grid = createGrid1D(-4, 4, 64);
-    expectAllClose(cellAverages1D(dist, grid, { method: "quadrature", nodes: 12 }), cellAverages1D(dist, grid, { method: "cdf" }), { rtol: 1e-11, atol: 1e-14 });
+    expectAllClose(cellAverages1D(dist, grid, { method: "quadrature", nodes: 12 }), cellAverages1D(dist, grid, { method: "cdf" }), {
+      rtol: 1e-11,
+      atol: 1e-14,
+    });
   });
 
   it("Gauss–Legendre cell averages converge at order 2·nodes", () => {
@@ -115,22 +127,49 @@ describe("2-D cell averages", () => {
   const cell = (40 / 80) * (18 / 36);
 
   it("exact box probabilities integrate to 1 (diagonal normal, product)", () => {
-    const g = createMultivariateNormal({ mean: [0.5, 1], covariance: [[0.8, 0], [0, 1.2]] });
+    const g = createMultivariateNormal({
+      mean: [0.5, 1],
+      covariance: [
+        [0.8, 0],
+        [0, 1.2],
+      ],
+    });
     expectAllClose(mass(cellAverages2D(g, grid), cell), 1, { rtol: 1e-12 });
     const p = createIndependent({ components: [createLaplace({ scale: 0.5 }), createBeta({ alpha: 2, beta: 3, lower: -8, upper: 10 })] });
     expectAllClose(mass(cellAverages2D(p, grid), cell), 1, { rtol: 1e-12 });
   });
 
   it("quadrature for a correlated normal integrates to 1 and matches the box path where both exist", () => {
-    const g = createMultivariateNormal({ mean: [0, 1], covariance: [[1, 0.6], [0.6, 1.5]] });
+    const g = createMultivariateNormal({
+      mean: [0, 1],
+      covariance: [
+        [1, 0.6],
+        [0.6, 1.5],
+      ],
+    });
     const f = cellAverages2D(g, grid);
     expectAllClose(mass(f, cell), 1, { rtol: 1e-10 });
-    const diag = createMultivariateNormal({ mean: [0, 1], covariance: [[1, 0], [0, 1.5]] });
-    expectAllClose(cellAverages2D(diag, grid, { method: "quadrature" }), cellAverages2D(diag, grid, { method: "cdf" }), { rtol: 1e-9, atol: 1e-14 });
+    const diag = createMultivariateNormal({
+      mean: [0, 1],
+      covariance: [
+        [1, 0],
+        [0, 1.5],
+      ],
+    });
+    expectAllClose(cellAverages2D(diag, grid, { method: "quadrature" }), cellAverages2D(diag, grid, { method: "cdf" }), {
+      rtol: 1e-9,
+      atol: 1e-14,
+    });
   });
 
   it("index is i*ny + j (x outer) and point values are the density at the centres", () => {
-    const g = createMultivariateNormal({ mean: [2, -1], covariance: [[0.5, 0.1], [0.1, 0.3]] });
+    const g = createMultivariateNormal({
+      mean: [2, -1],
+      covariance: [
+        [0.5, 0.1],
+        [0.1, 0.3],
+      ],
+    });
     const small = { xMin: 0, xMax: 4, yMin: -3, yMax: 1, nx: 4, ny: 8 };
     const pv = pointValues2D(g, g2(small));
     expectAllClose(pv[2 * 8 + 5]!, g.pdf([2.5, -0.25]), { rtol: 1e-15 });

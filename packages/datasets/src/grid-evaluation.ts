@@ -97,7 +97,11 @@ function nameOf(source: object | ((...a: number[]) => number)): string {
 /** Reject a non-finite or negative cell average, naming the cell (never a silent NaN). */
 function checkCell(what: string, i: number, v: number, at: number | readonly [number, number]): void {
   if (!(v >= 0) || v === Infinity) {
-    throw invalidArgument(`${what} (cell ${i}, centre ${Array.isArray(at) ? `(${at[0]}, ${at[1]})` : at})`, "a finite non-negative density", v);
+    throw invalidArgument(
+      `${what} (cell ${i}, centre ${Array.isArray(at) ? `(${at[0]}, ${at[1]})` : at})`,
+      "a finite non-negative density",
+      v,
+    );
   }
 }
 

@@ -3,7 +3,18 @@ import { isKineticError, type KineticErrorCode } from "@kinetic-nde/core";
 import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { createNormal } from "./distributions.js";
 import { cellAverages1D, cellAverages2D, isCdfDistribution1D, pointValues1D } from "./grid-evaluation.js";
-import { MAX_GRID_CELLS, cellCenters, cellFaces, createGrid1D, createGrid2D, massOf, requireGrid1D, requireGrid2D, type Grid1D, type Grid2D } from "./grid.js";
+import {
+  MAX_GRID_CELLS,
+  cellCenters,
+  cellFaces,
+  createGrid1D,
+  createGrid2D,
+  massOf,
+  requireGrid1D,
+  requireGrid2D,
+  type Grid1D,
+  type Grid2D,
+} from "./grid.js";
 import { integrateGaussLegendre } from "./quadrature.js";
 
 /** The error a call throws (fails the test when it does not throw). */
@@ -106,7 +117,11 @@ describe("cell averages of functions and CDF laws", () => {
     expect(isCdfDistribution1D(new Float64Array(2))).toBe(false);
     // without the survival function, upper-tail differences carry an absolute error of about ε/Δx
     expectAllClose(cellAverages1D(law, g), cellAverages1D(n, g), { rtol: 1e-12, atol: 2e-15 });
-    expectAllClose(cellAverages1D(law, g), cellAverages1D((x) => n.pdf(x), g, { nodes: 12 }), { rtol: 1e-10, atol: 1e-15 });
+    expectAllClose(
+      cellAverages1D(law, g),
+      cellAverages1D((x) => n.pdf(x), g, { nodes: 12 }),
+      { rtol: 1e-10, atol: 1e-15 },
+    );
   });
 
   it("2-D density functions: a product density gives the product of the 1-D averages", () => {
@@ -138,8 +153,16 @@ describe("cell averages of functions and CDF laws", () => {
   });
 
   it("composite Gauss–Legendre integration: ∫ e^{-x²/2} over [-8, 8] = √(2π)", () => {
-    expectAllClose(integrateGaussLegendre((x) => Math.exp(-0.5 * x * x), -8, 8, 16), Math.sqrt(2 * Math.PI), { rtol: 1e-14 });
-    expectAllClose(integrateGaussLegendre((x) => x ** 5, 0, 1, 1, 3), 1 / 6, { rtol: 1e-15 });
+    expectAllClose(
+      integrateGaussLegendre((x) => Math.exp(-0.5 * x * x), -8, 8, 16),
+      Math.sqrt(2 * Math.PI),
+      { rtol: 1e-14 },
+    );
+    expectAllClose(
+      integrateGaussLegendre((x) => x ** 5, 0, 1, 1, 3),
+      1 / 6,
+      { rtol: 1e-15 },
+    );
     expectKineticError(() => integrateGaussLegendre((x) => x, 0, NaN, 4), "INVALID_ARGUMENT");
     expectKineticError(() => integrateGaussLegendre((x) => x, 0, 1, 0), "INVALID_ARGUMENT");
   });

@@ -92,7 +92,17 @@ export function createGrid2D(x: readonly [number, number], y: readonly [number, 
   requireInteger("nx", nx, 2);
   requireInteger("ny", ny, 2);
   requireFits("nx * ny", nx * ny, 1, MAX_GRID_CELLS, "cells");
-  return Object.freeze({ kind: "2d", xMin: x[0], xMax: x[1], yMin: y[0], yMax: y[1], nx, ny, dx: (x[1] - x[0]) / nx, dy: (y[1] - y[0]) / ny });
+  return Object.freeze({
+    kind: "2d",
+    xMin: x[0],
+    xMax: x[1],
+    yMin: y[0],
+    yMax: y[1],
+    nx,
+    ny,
+    dx: (x[1] - x[0]) / nx,
+    dy: (y[1] - y[0]) / ny,
+  });
 }
 
 /**
@@ -187,8 +197,10 @@ export function cellFaces(g: Grid1D): Float64Array {
  */
 export function massOf(g: Grid1D | Grid2D, f: Float64Array): number {
   const cells = g.kind === "1d" ? g.n : g.nx * g.ny;
-  if (!(f instanceof Float64Array) || f.length !== cells) throw shapeMismatch("f", `one value per cell (${cells})`, f instanceof Float64Array ? f.length : formatValue(f));
-  let s = 0, c = 0;
+  if (!(f instanceof Float64Array) || f.length !== cells)
+    throw shapeMismatch("f", `one value per cell (${cells})`, f instanceof Float64Array ? f.length : formatValue(f));
+  let s = 0,
+    c = 0;
   for (let i = 0; i < f.length; i++) {
     const y = f[i]! - c;
     const t = s + y;

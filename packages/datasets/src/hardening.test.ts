@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { createRng, isKineticError } from "@kinetic-nde/core";
 import { DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
 import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
-import { createBeta, createGamma, createLaplace, createMixture, createNormal, createTanhSteadyState, createUniform } from "./distributions.js";
+import {
+  createBeta,
+  createGamma,
+  createLaplace,
+  createMixture,
+  createNormal,
+  createTanhSteadyState,
+  createUniform,
+} from "./distributions.js";
 import { createEmpirical } from "./empirical.js";
 import { loadIris } from "./iris.js";
 import { parseJson, toJson } from "./json.js";
@@ -119,7 +127,14 @@ describe("unknown option keys are errors; scikit-learn spellings are documented 
       () => createTanhSteadyState({ w: -1, b: 0, D: 1, sigma: "tanh" } as never),
       () => createMixture({ components: [createNormal()], weight: [1] } as never),
       () => createEmpirical([1, 2], { method: "linear" } as never),
-      () => createMultivariateNormal({ mean: [0, 0], cov: [[1, 0], [0, 1]] } as never),
+      () =>
+        createMultivariateNormal({
+          mean: [0, 0],
+          cov: [
+            [1, 0],
+            [0, 1],
+          ],
+        } as never),
       () => createIndependent({ components: [createNormal()], copula: 1 } as never),
       () => loadIris({ feature: ["sepal-length"] } as never),
       () => trainTestSplit(ds, { test_size: 0.2 } as never),
@@ -177,7 +192,8 @@ describe("distributions: finite parameters give finite values or a KineticError 
           if (Number.isNaN(d.mean) || Number.isNaN(d.variance)) bad.push(`${name}(${a}, ${b}) moments`);
           for (const x of xs)
             for (const v of [d.pdf(x), d.logPdf(x), d.cdf!(x), d.sf!(x)]) if (Number.isNaN(v)) bad.push(`${name}(${a}, ${b}) at ${x}`);
-          for (const q of [0, 1e-300, 1e-10, 0.5, 1 - 1e-16, 1]) if (Number.isNaN(d.quantile!(q))) bad.push(`${name}(${a}, ${b}) quantile(${q})`);
+          for (const q of [0, 1e-300, 1e-10, 0.5, 1 - 1e-16, 1])
+            if (Number.isNaN(d.quantile!(q))) bad.push(`${name}(${a}, ${b}) quantile(${q})`);
         }
       }
     expect(bad.slice(0, 10)).toEqual([]);

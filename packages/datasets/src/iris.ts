@@ -8,7 +8,6 @@ import { invalidArgument, requireOptions } from "@kinetic-nde/core/validate";
 import type { Dataset } from "./dataset.js";
 import { createDataset } from "./dataset.js";
 
-
 /** The four iris measurements, in centimetres, in column order. */
 export const IRIS_FEATURES = ["sepal-length", "sepal-width", "petal-length", "petal-width"] as const;
 

@@ -45,10 +45,13 @@ function parseRecords(records: unknown[], o: ParseOptions): Dataset {
 
 function parseDocument(doc: Record<string, unknown>): Dataset {
   if (doc.format !== DATASET_DOCUMENT_FORMAT) {
-    throw parseError("JSON", `field "format" must be ${JSON.stringify(DATASET_DOCUMENT_FORMAT)}; got ${JSON.stringify(doc.format)}`, { path: "format" });
+    throw parseError("JSON", `field "format" must be ${JSON.stringify(DATASET_DOCUMENT_FORMAT)}; got ${JSON.stringify(doc.format)}`, {
+      path: "format",
+    });
   }
   const d = doc.d;
-  if (typeof d !== "number" || !Number.isInteger(d) || d < 1) throw parseError("JSON", `field "d" must be an integer >= 1; got ${JSON.stringify(d)}`, { path: "d" });
+  if (typeof d !== "number" || !Number.isInteger(d) || d < 1)
+    throw parseError("JSON", `field "d" must be an integer >= 1; got ${JSON.stringify(d)}`, { path: "d" });
   if (!Array.isArray(doc.x) || doc.x.length === 0) throw parseError("JSON", `field "x" must be a non-empty array of rows`, { path: "x" });
   const rows = doc.x as unknown[];
   const m = rows.length;
@@ -57,7 +60,8 @@ function parseDocument(doc: Record<string, unknown>): Dataset {
     if (!Array.isArray(row)) throw parseError("JSON", `x[${i}] must be an array of ${d} numbers`, { path: `x[${i}]` });
     if (row.length !== d) throw parseError("JSON", `x[${i}] has ${row.length} values; expected d = ${d}`, { path: `x[${i}]` });
     row.forEach((v, j) => {
-      if (typeof v !== "number") throw parseError("JSON", `x[${i}][${j}] must be a finite number; got ${JSON.stringify(v)}`, { path: `x[${i}][${j}]` });
+      if (typeof v !== "number")
+        throw parseError("JSON", `x[${i}][${j}] must be a finite number; got ${JSON.stringify(v)}`, { path: `x[${i}][${j}]` });
       x[i * d + j] = v;
     });
   });
@@ -67,14 +71,16 @@ function parseDocument(doc: Record<string, unknown>): Dataset {
     if (!Array.isArray(v)) throw parseError("JSON", `field "${key}" must be an array`, { path: key });
     if (v.length !== m) throw parseError("JSON", `field "${key}" has ${v.length} entries; expected one per row (${m})`, { path: key });
     v.forEach((e, i) => {
-      if (typeof e !== "number") throw parseError("JSON", `${key}[${i}] must be a number; got ${JSON.stringify(e)}`, { path: `${key}[${i}]` });
+      if (typeof e !== "number")
+        throw parseError("JSON", `${key}[${i}] must be a number; got ${JSON.stringify(e)}`, { path: `${key}[${i}]` });
     });
     return v as number[];
   };
   const strings = (key: "featureNames" | "classNames"): string[] | undefined => {
     const v = doc[key];
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) throw parseError("JSON", `field "${key}" must be an array of strings`, { path: key });
+    if (!Array.isArray(v) || !v.every((s) => typeof s === "string"))
+      throw parseError("JSON", `field "${key}" must be an array of strings`, { path: key });
     return v as string[];
   };
   const labels = numbers("labels");
@@ -84,7 +90,12 @@ function parseDocument(doc: Record<string, unknown>): Dataset {
   let meta: DatasetMeta = { name: "json", params: {}, seed: null };
   if (doc.meta !== undefined) {
     const mt = doc.meta;
-    if (!isPlainObject(mt) || typeof mt.name !== "string" || !isPlainObject(mt.params) || !(mt.seed === null || typeof mt.seed === "number")) {
+    if (
+      !isPlainObject(mt) ||
+      typeof mt.name !== "string" ||
+      !isPlainObject(mt.params) ||
+      !(mt.seed === null || typeof mt.seed === "number")
+    ) {
       throw parseError("JSON", `field "meta" must be { name: string, params: object, seed: number | null }`, { path: "meta" });
     }
     meta = {
@@ -96,7 +107,8 @@ function parseDocument(doc: Record<string, unknown>): Dataset {
     };
   }
   const nClasses = doc.nClasses;
-  if (nClasses !== undefined && typeof nClasses !== "number") throw parseError("JSON", `field "nClasses" must be a number`, { path: "nClasses" });
+  if (nClasses !== undefined && typeof nClasses !== "number")
+    throw parseError("JSON", `field "nClasses" must be a number`, { path: "nClasses" });
   try {
     return createDataset({
       x,

@@ -43,7 +43,11 @@ function cholesky(sigma: Float64Array, d: number): Float64Array {
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < i; j++) {
       if (Math.abs(sigma[i * d + j]! - sigma[j * d + i]!) > 1e-12 * scale) {
-        throw invalidArgument(`covariance[${i}][${j}]`, `equal to covariance[${j}][${i}] = ${sigma[j * d + i]} (symmetric)`, sigma[i * d + j]);
+        throw invalidArgument(
+          `covariance[${i}][${j}]`,
+          `equal to covariance[${j}][${i}] = ${sigma[j * d + i]} (symmetric)`,
+          sigma[i * d + j],
+        );
       }
     }
   }
@@ -179,7 +183,8 @@ export interface IndependentParams {
 export function createIndependent(params: IndependentParams): DistributionND {
   const p = requireOptions<IndependentParams>("params", params, ["components"]);
   const comps = p.components;
-  if (!Array.isArray(comps) || comps.length === 0) throw invalidArgument("components", "a non-empty array of univariate distributions", comps);
+  if (!Array.isArray(comps) || comps.length === 0)
+    throw invalidArgument("components", "a non-empty array of univariate distributions", comps);
   comps.forEach((c, i) => {
     if (typeof c !== "object" || c === null || c.kind !== "univariate") {
       throw invalidArgument(`components[${i}]`, "a univariate distribution with a density", (c as { name?: string } | null)?.name ?? c);

@@ -11,9 +11,30 @@ function numpyBytesOf123(): Uint8Array {
   const dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }";
   const head = "\x93NUMPY\x01\x00\x76\x00" + dict + " ".repeat(128 - 10 - dict.length - 1) + "\n";
   const data = [
-    0, 0, 0, 0, 0, 0, 0xf0, 0x3f, // 1.0
-    0, 0, 0, 0, 0, 0, 0x00, 0x40, // 2.0
-    0, 0, 0, 0, 0, 0, 0x08, 0x40, // 3.0
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0xf0,
+    0x3f, // 1.0
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0x00,
+    0x40, // 2.0
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0x08,
+    0x40, // 3.0
   ];
   return Uint8Array.from([...Array.from(head, (c) => c.charCodeAt(0)), ...data]);
 }
@@ -71,7 +92,10 @@ describe("npy", () => {
     const truncated = encodeNpy([1, 2, 3]).slice(0, -1);
     expectKineticError(() => decodeNpy(truncated), "PARSE_ERROR");
     const int32 = numpyBytesOf123();
-    int32.set(Array.from("'<i8'", (c) => c.charCodeAt(0)), 20);
+    int32.set(
+      Array.from("'<i8'", (c) => c.charCodeAt(0)),
+      20,
+    );
     expectKineticError(() => decodeNpy(int32), "PARSE_ERROR");
   });
 

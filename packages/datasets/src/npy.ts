@@ -15,7 +15,8 @@ const PREAMBLE = 10;
 function checkShape(shape: unknown): readonly number[] {
   if (!Array.isArray(shape)) throw invalidArgument("shape", "an array of non-negative integers", shape);
   for (const n of shape) {
-    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw invalidArgument("shape", "an array of non-negative safe integers", shape);
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0)
+      throw invalidArgument("shape", "an array of non-negative safe integers", shape);
   }
   return shape as readonly number[];
 }
@@ -81,7 +82,10 @@ export function npyHeader(shape: readonly number[]): Uint8Array {
 export function encodeNpy(array: ArrayLike<number>, shape: readonly number[] = [array.length]): Uint8Array {
   const s = checkShape(shape);
   if (shapeSize(s) !== array.length) {
-    throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`shape\` ${shapeText(s)} holds ${shapeSize(s)} values; \`array\` has ${array.length}`);
+    throw new KineticError(
+      "SHAPE_MISMATCH",
+      `shape mismatch: \`shape\` ${shapeText(s)} holds ${shapeSize(s)} values; \`array\` has ${array.length}`,
+    );
   }
   const header = npyHeader(s);
   const out = new Uint8Array(header.length + 8 * array.length);
@@ -136,7 +140,8 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeMatch === undefined) throw npyError(`malformed header ${JSON.stringify(header.trim())}`);
+  if (descr === undefined || fortran === undefined || shapeMatch === undefined)
+    throw npyError(`malformed header ${JSON.stringify(header.trim())}`);
   if (descr !== "<f8" && descr !== ">f8" && descr !== "=f8") throw npyError(`dtype ${JSON.stringify(descr)} is not float64 ('<f8')`);
   const shape = shapeMatch
     .split(",")
@@ -149,7 +154,8 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
     });
   const n = shapeSize(shape);
   const dataStart = start + headerLen;
-  if (bytes.length - dataStart !== 8 * n) throw npyError(`shape ${shapeText(shape)} needs ${8 * n} data bytes; the file has ${bytes.length - dataStart}`);
+  if (bytes.length - dataStart !== 8 * n)
+    throw npyError(`shape ${shapeText(shape)} needs ${8 * n} data bytes; the file has ${bytes.length - dataStart}`);
   const little = descr !== ">f8";
   const flat = new Float64Array(n);
   for (let i = 0; i < n; i++) flat[i] = dv.getFloat64(dataStart + 8 * i, little);

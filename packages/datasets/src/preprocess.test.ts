@@ -37,7 +37,10 @@ describe("train/test split", () => {
   it("shuffle: false keeps the order", () => {
     const ds = createDataset({ x: [0, 1, 2, 3], d: 1 });
     const { trainIndex, testIndex } = trainTestSplit(ds, { shuffle: false, testFraction: 0.5 });
-    expect([Array.from(trainIndex), Array.from(testIndex)]).toEqual([[0, 1], [2, 3]]);
+    expect([Array.from(trainIndex), Array.from(testIndex)]).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   it("bad inputs", () => {
@@ -55,17 +58,23 @@ describe("train/test split", () => {
 describe("standardisation", () => {
   it("gives zero mean and unit variance; inverse undoes it (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: -1e3, max: 1e3, noNaN: true })), { minLength: 2, maxLength: 40 }), (rows) => {
-        const x = Float64Array.from(rows.flat());
-        const s = fitStandardizer(x, 2);
-        const z = s.transform(x);
-        expectAllClose(s.inverseTransform(z), x, { rtol: 1e-12, atol: 1e-9 });
-        for (let j = 0; j < 2; j++) {
-          let m = 0;
-          for (let i = 0; i < rows.length; i++) m += z[2 * i + j]!;
-          expect(Math.abs(m / rows.length)).toBeLessThan(1e-9);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: -1e3, max: 1e3, noNaN: true })), {
+          minLength: 2,
+          maxLength: 40,
+        }),
+        (rows) => {
+          const x = Float64Array.from(rows.flat());
+          const s = fitStandardizer(x, 2);
+          const z = s.transform(x);
+          expectAllClose(s.inverseTransform(z), x, { rtol: 1e-12, atol: 1e-9 });
+          for (let j = 0; j < 2; j++) {
+            let m = 0;
+            for (let i = 0; i < rows.length; i++) m += z[2 * i + j]!;
+            expect(Math.abs(m / rows.length)).toBeLessThan(1e-9);
+          }
+        },
+      ),
       { seed: 42, numRuns: 50 },
     );
     const s = fitStandardizer(Float64Array.of(1, 5, 3, 5), 2);

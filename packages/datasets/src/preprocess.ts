@@ -183,7 +183,10 @@ export function fitStandardizer(x: Float64Array, d: number): Standardizer {
     const sd = Math.sqrt(compensatedSum(col) / m);
     // values near ±1.8e308 overflow the mean or the variance: refuse rather than return NaN later
     if (!Number.isFinite(mu) || !Number.isFinite(sd)) {
-      throw invalidArgument(`x (column ${j})`, "values whose mean and standard deviation are finite in double precision", { mean: mu, std: sd });
+      throw invalidArgument(`x (column ${j})`, "values whose mean and standard deviation are finite in double precision", {
+        mean: mu,
+        std: sd,
+      });
     }
     mean[j] = mu;
     scale[j] = sd > 0 ? sd : 1;

@@ -24,14 +24,28 @@ describe("registry", () => {
 
   it("unknown names and parameters", () => {
     expectKineticError(() => makeDataset("mnist"), "NOT_FOUND", /known: two-gaussians-1d, blobs/);
-    expectKineticError(() => makeDataset("moons", { nosie: 0.1 }), "INVALID_ARGUMENT", /`params.nosie` must be one of the parameters of "moons"/);
+    expectKineticError(
+      () => makeDataset("moons", { nosie: 0.1 }),
+      "INVALID_ARGUMENT",
+      /`params.nosie` must be one of the parameters of "moons"/,
+    );
     expectKineticError(() => makeDataset("moons", { noise: -1 }), "INVALID_ARGUMENT");
   });
 
   it("registers new data sets once", () => {
-    registerDataset({ name: "tiny-test-set", description: "two points", task: "classification", d: 1, defaults: {}, make: () => createDataset({ x: [0, 1], d: 1, labels: [0, 1] }) });
+    registerDataset({
+      name: "tiny-test-set",
+      description: "two points",
+      task: "classification",
+      d: 1,
+      defaults: {},
+      make: () => createDataset({ x: [0, 1], d: 1, labels: [0, 1] }),
+    });
     expect(makeDataset("tiny-test-set").labels).toEqual(Int32Array.of(0, 1));
-    expectKineticError(() => registerDataset({ name: "moons", description: "", task: "classification", d: 2, defaults: {}, make: () => loadIris() }), "INVALID_ARGUMENT");
+    expectKineticError(
+      () => registerDataset({ name: "moons", description: "", task: "classification", d: 2, defaults: {}, make: () => loadIris() }),
+      "INVALID_ARGUMENT",
+    );
   });
 });
 
@@ -67,7 +81,15 @@ describe("iris", () => {
 
 describe("distributions by name", () => {
   it("builds each family and matches the direct constructor", () => {
-    expect(listDistributions().map((f) => f.name)).toEqual(["normal", "uniform", "beta", "gamma", "laplace", "tanh-steady-state", "multivariate-normal"]);
+    expect(listDistributions().map((f) => f.name)).toEqual([
+      "normal",
+      "uniform",
+      "beta",
+      "gamma",
+      "laplace",
+      "tanh-steady-state",
+      "multivariate-normal",
+    ]);
     const t = makeDistribution("tanh-steady-state", { w: -1, b: 0.5, D: 0.25 });
     expect(t.kind).toBe("univariate");
     expectAllClose(t.kind === "univariate" ? t.mean : NaN, 0.5, { rtol: 1e-15 });

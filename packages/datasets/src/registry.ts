@@ -45,24 +45,78 @@ function add(entry: DatasetEntry): void {
   registry.set(entry.name, entry);
 }
 
-add({ name: "two-gaussians-1d", description: "1-D two classes, N(-1, 0.5²) and N(1, 0.5²)", task: "classification", d: 1,
-  defaults: { ...GENERATOR_KEYS, nSamples: 200, means: [-1, 1], std: 0.5 }, make: (p) => makeTwoGaussians1D(p) });
-add({ name: "blobs", description: "isotropic Gaussian blobs (make_blobs)", task: "classification", d: 2,
-  defaults: { ...GENERATOR_KEYS, nSamples: 300, centers: 3, clusterStd: 1, centerBox: [-10, 10], d: 2 }, make: (p) => makeBlobs(p) });
-add({ name: "moons", description: "two interleaving half circles (make_moons)", task: "classification", d: 2,
-  defaults: { ...GENERATOR_KEYS, nSamples: 200, noise: 0 }, make: (p) => makeMoons(p) });
-add({ name: "circles", description: "two concentric circles (make_circles)", task: "classification", d: 2,
-  defaults: { ...GENERATOR_KEYS, nSamples: 200, factor: 0.8, noise: 0 }, make: (p) => makeCircles(p) });
-add({ name: "spirals", description: "interleaved spiral arms", task: "classification", d: 2,
-  defaults: { ...GENERATOR_KEYS, nSamples: 200, nClasses: 2, turns: 1, noise: 0 }, make: (p) => makeSpirals(p) });
-add({ name: "xor", description: "XOR (2 classes) or quadrants (4 classes) on a square", task: "classification", d: 2,
-  defaults: { ...GENERATOR_KEYS, nSamples: 200, nClasses: 2, halfWidth: 1, noise: 0 }, make: (p) => makeXor(p) });
-add({ name: "regression-1d", description: "y = g(x) + noise for named monotone / non-monotone g", task: "regression", d: 1,
-  defaults: { ...GENERATOR_KEYS, nSamples: 200, fn: "tanh", xRange: [-2, 2], noise: 0, sampling: "uniform" }, make: (p) => makeRegression1D(p) });
-add({ name: "regression-2d", description: "y = g(x1, x2) + noise for named g", task: "regression", d: 2,
-  defaults: { ...GENERATOR_KEYS, nSamples: 400, fn: "plane", xRange: [-2, 2], noise: 0 }, make: (p) => makeRegression2D(p) });
-add({ name: "iris", description: "Fisher's iris flowers: 150 points, 4 features (cm), 3 species", task: "classification", d: 4,
-  defaults: { features: ["sepal-length", "sepal-width", "petal-length", "petal-width"] }, make: (p) => loadIris(p) });
+add({
+  name: "two-gaussians-1d",
+  description: "1-D two classes, N(-1, 0.5²) and N(1, 0.5²)",
+  task: "classification",
+  d: 1,
+  defaults: { ...GENERATOR_KEYS, nSamples: 200, means: [-1, 1], std: 0.5 },
+  make: (p) => makeTwoGaussians1D(p),
+});
+add({
+  name: "blobs",
+  description: "isotropic Gaussian blobs (make_blobs)",
+  task: "classification",
+  d: 2,
+  defaults: { ...GENERATOR_KEYS, nSamples: 300, centers: 3, clusterStd: 1, centerBox: [-10, 10], d: 2 },
+  make: (p) => makeBlobs(p),
+});
+add({
+  name: "moons",
+  description: "two interleaving half circles (make_moons)",
+  task: "classification",
+  d: 2,
+  defaults: { ...GENERATOR_KEYS, nSamples: 200, noise: 0 },
+  make: (p) => makeMoons(p),
+});
+add({
+  name: "circles",
+  description: "two concentric circles (make_circles)",
+  task: "classification",
+  d: 2,
+  defaults: { ...GENERATOR_KEYS, nSamples: 200, factor: 0.8, noise: 0 },
+  make: (p) => makeCircles(p),
+});
+add({
+  name: "spirals",
+  description: "interleaved spiral arms",
+  task: "classification",
+  d: 2,
+  defaults: { ...GENERATOR_KEYS, nSamples: 200, nClasses: 2, turns: 1, noise: 0 },
+  make: (p) => makeSpirals(p),
+});
+add({
+  name: "xor",
+  description: "XOR (2 classes) or quadrants (4 classes) on a square",
+  task: "classification",
+  d: 2,
+  defaults: { ...GENERATOR_KEYS, nSamples: 200, nClasses: 2, halfWidth: 1, noise: 0 },
+  make: (p) => makeXor(p),
+});
+add({
+  name: "regression-1d",
+  description: "y = g(x) + noise for named monotone / non-monotone g",
+  task: "regression",
+  d: 1,
+  defaults: { ...GENERATOR_KEYS, nSamples: 200, fn: "tanh", xRange: [-2, 2], noise: 0, sampling: "uniform" },
+  make: (p) => makeRegression1D(p),
+});
+add({
+  name: "regression-2d",
+  description: "y = g(x1, x2) + noise for named g",
+  task: "regression",
+  d: 2,
+  defaults: { ...GENERATOR_KEYS, nSamples: 400, fn: "plane", xRange: [-2, 2], noise: 0 },
+  make: (p) => makeRegression2D(p),
+});
+add({
+  name: "iris",
+  description: "Fisher's iris flowers: 150 points, 4 features (cm), 3 species",
+  task: "classification",
+  d: 4,
+  defaults: { features: ["sepal-length", "sepal-width", "petal-length", "petal-width"] },
+  make: (p) => loadIris(p),
+});
 
 /**
  * The registered data sets, in registration order.

@@ -23,7 +23,9 @@ import { gaussLegendre } from "./quadrature.js";
 // gammaincc) and scipy.stats.norm.ppf, printed with repr().
 describe("special functions against reference values", () => {
   it("erf and erfc", () => {
-    expectAllClose([-2.5, 0.3, 1.2, 3.1].map(erf), [-0.999593047982555, 0.3286267594591274, 0.9103139782296353, 0.9999883513426328], { rtol: 2e-15 });
+    expectAllClose([-2.5, 0.3, 1.2, 3.1].map(erf), [-0.999593047982555, 0.3286267594591274, 0.9103139782296353, 0.9999883513426328], {
+      rtol: 2e-15,
+    });
     expectAllClose(
       [-1, 0.7, 2, 6, 15].map(erfc),
       [1.8427007929497148, 0.3221988061625817, 0.004677734981047266, 2.1519736712498913e-17, 7.212994172451209e-100],
@@ -35,7 +37,9 @@ describe("special functions against reference values", () => {
   });
 
   it("log-gamma, log-beta and trigamma", () => {
-    expectAllClose([0.25, 3.5, 17.2, 250].map(logGamma), [1.2880225246980774, 1.2009736023470743, 31.233769658856147, 1128.5237708729908], { rtol: 1e-14 });
+    expectAllClose([0.25, 3.5, 17.2, 250].map(logGamma), [1.2880225246980774, 1.2009736023470743, 31.233769658856147, 1128.5237708729908], {
+      rtol: 1e-14,
+    });
     expectAllClose(logGamma(0.5), 0.5 * Math.log(Math.PI), { rtol: 1e-15 });
     expectAllClose(logGamma(11), Math.log(3628800), { rtol: 1e-15 });
     expectAllClose(logGamma(-0.5), Math.log(2 * Math.sqrt(Math.PI)), { rtol: 1e-14 });
@@ -58,8 +62,17 @@ describe("special functions against reference values", () => {
   });
 
   it("regularised incomplete beta: reference values and closed forms", () => {
-    const args = [[0.2, 0.5, 3], [0.6, 4, 7], [0.95, 30, 2], [0.5, 0.5, 0.5]] as const;
-    expectAllClose(args.map(([x, a, b]) => betaIncomplete(x, a, b)), [0.7334302966199312, 0.9452381183999999, 0.5365969098573433, 0.5], { rtol: 1e-13 });
+    const args = [
+      [0.2, 0.5, 3],
+      [0.6, 4, 7],
+      [0.95, 30, 2],
+      [0.5, 0.5, 0.5],
+    ] as const;
+    expectAllClose(
+      args.map(([x, a, b]) => betaIncomplete(x, a, b)),
+      [0.7334302966199312, 0.9452381183999999, 0.5365969098573433, 0.5],
+      { rtol: 1e-13 },
+    );
     for (const x of [0.01, 0.3, 0.77, 0.999]) {
       expectAllClose(betaIncomplete(x, 1, 1), x, { rtol: 1e-14 });
       expectAllClose(betaIncomplete(x, 2.5, 1), x ** 2.5, { rtol: 1e-13 });
@@ -70,10 +83,27 @@ describe("special functions against reference values", () => {
   });
 
   it("regularised incomplete gamma: reference values and closed forms", () => {
-    const pa = [[0.3, 0.1], [2.5, 4], [10, 3], [100, 110]] as const;
-    expectAllClose(pa.map(([a, x]) => gammaP(a, x)), [0.5459128495917965, 0.8437643724222779, 0.0011024881301154815, 0.8417213299399129], { rtol: 1e-12 });
-    const qa = [[0.3, 5], [2.5, 30], [10, 20]] as const;
-    expectAllClose(qa.map(([a, x]) => gammaQ(a, x)), [0.0006513187507184515, 1.2154569777183007e-11, 0.0049954123083075785], { rtol: 1e-12 });
+    const pa = [
+      [0.3, 0.1],
+      [2.5, 4],
+      [10, 3],
+      [100, 110],
+    ] as const;
+    expectAllClose(
+      pa.map(([a, x]) => gammaP(a, x)),
+      [0.5459128495917965, 0.8437643724222779, 0.0011024881301154815, 0.8417213299399129],
+      { rtol: 1e-12 },
+    );
+    const qa = [
+      [0.3, 5],
+      [2.5, 30],
+      [10, 20],
+    ] as const;
+    expectAllClose(
+      qa.map(([a, x]) => gammaQ(a, x)),
+      [0.0006513187507184515, 1.2154569777183007e-11, 0.0049954123083075785],
+      { rtol: 1e-12 },
+    );
     for (const x of [0.1, 1, 7, 40]) {
       expectAllClose(gammaQ(1, x), Math.exp(-x), { rtol: 1e-13 });
       expectAllClose(gammaP(0.5, x * x), erf(x), { rtol: 1e-13 });
@@ -81,7 +111,12 @@ describe("special functions against reference values", () => {
   });
 
   it("inverses invert", () => {
-    for (const [a, b] of [[0.5, 0.5], [2, 5], [0.3, 8], [40, 3]] as const) {
+    for (const [a, b] of [
+      [0.5, 0.5],
+      [2, 5],
+      [0.3, 8],
+      [40, 3],
+    ] as const) {
       for (const p of [1e-10, 0.01, 0.4, 0.9, 1 - 1e-6]) {
         const x = betaIncompleteInverse(p, a, b);
         expectAllClose(betaIncomplete(x, a, b), p, { rtol: 1e-11, atol: 1e-15, label: `I^-1(${p}; ${a}, ${b})` });
@@ -115,13 +150,13 @@ describe("special functions against reference values", () => {
 
 // [a, x, P(a, x), Q(a, x)]
 const GAMMA_REF: readonly (readonly [number, number, number, number])[] = [
-  [0.001, 1e-05, 0.98912304469578267, 0.010876955304217331],
+  [0.001, 1e-5, 0.98912304469578267, 0.010876955304217331],
   [0.05, 0.5, 0.97131737124416398, 0.028682628755836021],
   [0.5, 20, 0.99999999974603714, 2.539628589470865e-10],
-  [1, 1e-05, 9.9999500001666671e-6, 0.99999000004999983],
+  [1, 1e-5, 9.9999500001666671e-6, 0.99999000004999983],
   [3.7, 4.44, 0.70309401929059799, 0.29690598070940201],
   [3.7, 500, 1.0, 3.3275221232212321e-211],
-  [12, 1e-05, 2.0876564280236793e-69, 1.0],
+  [12, 1e-5, 2.0876564280236793e-69, 1.0],
   [20, 21, 0.61573722773565784, 0.38426277226434216],
   [20, 100, 1.0, 3.764893576001475e-23],
   [21.5, 21.5, 0.52868600433375197, 0.47131399566624803],
@@ -177,7 +212,7 @@ const GAMMA_INV_REF: readonly (readonly [number, number, number, number])[] = [
   [0.3, 3.7, 2.506226143686672, 1.1e-14],
   [0.9999999999, 3.7, 30.95362756405381, 1.0e-14],
   [1e-100, 21.5, 1.9797600670635098e-4, 2.2e-14],
-  [1e-05, 250, 188.20643032789272, 1.0e-14],
+  [1e-5, 250, 188.20643032789272, 1.0e-14],
   [0.3, 10000.0, 9947.3192620195836, 1.0e-14],
   [0.99, 10000.0, 10234.104379158054, 1.0e-14],
   [0.5, 10000000.0, 9.9999996666666686e6, 1.0e-14],
@@ -204,7 +239,7 @@ const NORMAL_INV_REF: readonly (readonly [number, number])[] = [
   [1e-300, -37.047096299361199],
   [1e-100, -21.273453560965324],
   [1e-20, -9.2623400897984076],
-  [1e-05, -4.2648907939228246],
+  [1e-5, -4.2648907939228246],
   [0.02425, -1.9729610513118848],
   [0.3, -0.52440051270804082],
   [0.499999999999, -2.5065728237018605e-12],
@@ -279,12 +314,61 @@ describe("special functions at the edges (50-digit references)", () => {
   });
 
   it("solveMonotone works in log space down to the subnormals", () => {
-    expect(solveMonotone((x) => x - 3e-320, () => 1, 0, 1, 0.5)).toBe(3e-320);
+    expect(
+      solveMonotone(
+        (x) => x - 3e-320,
+        () => 1,
+        0,
+        1,
+        0.5,
+      ),
+    ).toBe(3e-320);
     // x^0.01 = 1e-3 at x = 1e-300; Newton alone would overshoot below 0 from x0 = 0.5.
-    expectAllClose(solveMonotone((x) => x ** 0.01 - 1e-3, (x) => 0.01 * x ** -0.99, 0, 1, 0.5), 1e-300, { rtol: 1e-13 });
-    expectAllClose(solveMonotone((x) => Math.atan(x - 1e5), (x) => 1 / (1 + (x - 1e5) ** 2), -1e300, 1e300, 0), 1e5, { rtol: 1e-15 });
-    expectAllClose(solveMonotone((x) => Math.tanh(x - 3), () => 0, -Number.MAX_VALUE, Number.MAX_VALUE, 0), 3, { rtol: 1e-15 });
-    expectKineticError(() => solveMonotone(() => NaN, () => 1, 0, 1, 0.5, "f(x)"), "SOLVER_FAILED");
+    expectAllClose(
+      solveMonotone(
+        (x) => x ** 0.01 - 1e-3,
+        (x) => 0.01 * x ** -0.99,
+        0,
+        1,
+        0.5,
+      ),
+      1e-300,
+      { rtol: 1e-13 },
+    );
+    expectAllClose(
+      solveMonotone(
+        (x) => Math.atan(x - 1e5),
+        (x) => 1 / (1 + (x - 1e5) ** 2),
+        -1e300,
+        1e300,
+        0,
+      ),
+      1e5,
+      { rtol: 1e-15 },
+    );
+    expectAllClose(
+      solveMonotone(
+        (x) => Math.tanh(x - 3),
+        () => 0,
+        -Number.MAX_VALUE,
+        Number.MAX_VALUE,
+        0,
+      ),
+      3,
+      { rtol: 1e-15 },
+    );
+    expectKineticError(
+      () =>
+        solveMonotone(
+          () => NaN,
+          () => 1,
+          0,
+          1,
+          0.5,
+          "f(x)",
+        ),
+      "SOLVER_FAILED",
+    );
   });
 
   it("refuses what it cannot compute to its stated accuracy", () => {
@@ -352,4 +436,3 @@ describe("Gauss–Legendre rules", () => {
     for (const n of [0, 65, 2.5, NaN]) expectKineticError(() => gaussLegendre(n), "INVALID_ARGUMENT");
   });
 });
-

@@ -209,7 +209,16 @@ describe("generator geometry and class balance", () => {
   });
 
   it("blobs: given centres, spreads and even split", () => {
-    const ds = makeBlobs({ nSamples: 3001, centers: [[0, 0, 0], [10, 0, 0], [0, 10, 5]], clusterStd: [0.5, 1, 2], seed: 3 });
+    const ds = makeBlobs({
+      nSamples: 3001,
+      centers: [
+        [0, 0, 0],
+        [10, 0, 0],
+        [0, 10, 5],
+      ],
+      clusterStd: [0.5, 1, 2],
+      seed: 3,
+    });
     expect(ds.d).toBe(3);
     expect(counts(ds.labels!, 3)).toEqual([1001, 1000, 1000]);
     const sums = [0, 0, 0];
@@ -292,6 +301,16 @@ describe("generator bad inputs", () => {
   });
 
   it("blob spreads of the wrong length → SHAPE_MISMATCH", () => {
-    expectKineticError(() => makeBlobs({ centers: [[0, 0], [1, 1]], clusterStd: [1, 2, 3] }), "SHAPE_MISMATCH");
+    expectKineticError(
+      () =>
+        makeBlobs({
+          centers: [
+            [0, 0],
+            [1, 1],
+          ],
+          clusterStd: [1, 2, 3],
+        }),
+      "SHAPE_MISMATCH",
+    );
   });
 });

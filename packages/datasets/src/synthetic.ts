@@ -5,7 +5,15 @@
  */
 import type { Rng } from "@kinetic-nde/core";
 import { createRng } from "@kinetic-nde/core";
-import { invalidArgument, requireFiniteArray, requireFits, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireFiniteArray,
+  requireFits,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+  shapeMismatch,
+} from "@kinetic-nde/core/validate";
 import type { Dataset } from "./dataset.js";
 import { createDataset } from "./dataset.js";
 import { checkRng, nonNegativeOr, positiveOr } from "./internal/check.js";
@@ -444,23 +452,25 @@ export interface RegressionFunction2D {
 }
 
 /** The named 1-D regression functions of {@link makeRegression1D}. */
-export const REGRESSION_FUNCTIONS_1D: Readonly<Record<"linear" | "tanh" | "cubic" | "sine" | "quadratic" | "bump", RegressionFunction1D>> = {
-  linear: { formula: "x", monotone: true, g: (x) => x },
-  tanh: { formula: "tanh(2x)", monotone: true, g: (x) => Math.tanh(2 * x) },
-  cubic: { formula: "x^3/4 + x/2", monotone: true, g: (x) => 0.25 * x * x * x + 0.5 * x },
-  sine: { formula: "sin(pi x)", monotone: false, g: (x) => Math.sin(Math.PI * x) },
-  quadratic: { formula: "x^2", monotone: false, g: (x) => x * x },
-  bump: { formula: "exp(-2 x^2)", monotone: false, g: (x) => Math.exp(-2 * x * x) },
-};
+export const REGRESSION_FUNCTIONS_1D: Readonly<Record<"linear" | "tanh" | "cubic" | "sine" | "quadratic" | "bump", RegressionFunction1D>> =
+  {
+    linear: { formula: "x", monotone: true, g: (x) => x },
+    tanh: { formula: "tanh(2x)", monotone: true, g: (x) => Math.tanh(2 * x) },
+    cubic: { formula: "x^3/4 + x/2", monotone: true, g: (x) => 0.25 * x * x * x + 0.5 * x },
+    sine: { formula: "sin(pi x)", monotone: false, g: (x) => Math.sin(Math.PI * x) },
+    quadratic: { formula: "x^2", monotone: false, g: (x) => x * x },
+    bump: { formula: "exp(-2 x^2)", monotone: false, g: (x) => Math.exp(-2 * x * x) },
+  };
 
 /** The named 2-D regression functions of {@link makeRegression2D}. */
-export const REGRESSION_FUNCTIONS_2D: Readonly<Record<"plane" | "tanh-ridge" | "saddle" | "bump" | "sine-product", RegressionFunction2D>> = {
-  plane: { formula: "x1 + x2/2", monotone: true, g: (a, b) => a + 0.5 * b },
-  "tanh-ridge": { formula: "tanh(x1 + x2)", monotone: true, g: (a, b) => Math.tanh(a + b) },
-  saddle: { formula: "x1 x2", monotone: false, g: (a, b) => a * b },
-  bump: { formula: "exp(-(x1^2 + x2^2))", monotone: false, g: (a, b) => Math.exp(-(a * a + b * b)) },
-  "sine-product": { formula: "sin(pi x1) sin(pi x2)", monotone: false, g: (a, b) => Math.sin(Math.PI * a) * Math.sin(Math.PI * b) },
-};
+export const REGRESSION_FUNCTIONS_2D: Readonly<Record<"plane" | "tanh-ridge" | "saddle" | "bump" | "sine-product", RegressionFunction2D>> =
+  {
+    plane: { formula: "x1 + x2/2", monotone: true, g: (a, b) => a + 0.5 * b },
+    "tanh-ridge": { formula: "tanh(x1 + x2)", monotone: true, g: (a, b) => Math.tanh(a + b) },
+    saddle: { formula: "x1 x2", monotone: false, g: (a, b) => a * b },
+    bump: { formula: "exp(-(x1^2 + x2^2))", monotone: false, g: (a, b) => Math.exp(-(a * a + b * b)) },
+    "sine-product": { formula: "sin(pi x1) sin(pi x2)", monotone: false, g: (a, b) => Math.sin(Math.PI * a) * Math.sin(Math.PI * b) },
+  };
 
 /** A user function (named "custom") or a table entry looked up by name (INVALID_ARGUMENT if unknown). */
 function regressionFunction<G extends (...x: number[]) => number>(

@@ -29,7 +29,13 @@ const cases: [string, Distribution1D][] = [
   ["laplace(-1, 0.5)", createLaplace({ mean: -1, scale: 0.5 })],
   ["tanh steady state w=-1 b=0.5 D=0.25 (p=4)", createTanhSteadyState({ w: -1, b: 0.5, D: 0.25 })],
   ["tanh steady state w=-2 b=1 D=1 (p=0.5)", createTanhSteadyState({ w: -2, b: 1, D: 1 })],
-  ["mixture normal/laplace/gamma", createMixture({ components: [createNormal({ mean: -2, std: 0.5 }), createLaplace({ mean: 1 }), createGamma({ shape: 2 })], weights: [0.5, 0.3, 0.2] })],
+  [
+    "mixture normal/laplace/gamma",
+    createMixture({
+      components: [createNormal({ mean: -2, std: 0.5 }), createLaplace({ mean: 1 }), createGamma({ shape: 2 })],
+      weights: [0.5, 0.3, 0.2],
+    }),
+  ],
 ];
 
 describe.each(cases)("sampling %s", (_name, dist) => {
@@ -104,8 +110,20 @@ describe("multivariate sampling", () => {
   it("multivariate mixture: mean and covariance match the closed forms", () => {
     const mix = createMixture({
       components: [
-        createMultivariateNormal({ mean: [-1, 0], covariance: [[0.2, 0], [0, 0.3]] }),
-        createMultivariateNormal({ mean: [2, 1], covariance: [[0.5, 0.1], [0.1, 0.4]] }),
+        createMultivariateNormal({
+          mean: [-1, 0],
+          covariance: [
+            [0.2, 0],
+            [0, 0.3],
+          ],
+        }),
+        createMultivariateNormal({
+          mean: [2, 1],
+          covariance: [
+            [0.5, 0.1],
+            [0.1, 0.4],
+          ],
+        }),
       ],
       weights: [1, 3],
     });

@@ -20,7 +20,8 @@ function fmt(v: number, digits = 4): string {
  */
 function fmtPair(a: number, b: number): [string, string] {
   for (let digits = 4; digits < 17; digits++) {
-    const x = fmt(a, digits), y = fmt(b, digits);
+    const x = fmt(a, digits),
+      y = fmt(b, digits);
     if (x !== y || Object.is(a, b) || a === b) return [x, y];
   }
   return [fmt(a, 17), fmt(b, 17)];

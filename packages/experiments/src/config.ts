@@ -99,7 +99,8 @@ export function parseConfig<T>(schema: z.ZodType<T>, input: unknown, prefix = "c
   const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   const issues = describeIssues(r.error.issues, prefix);
-  const message = issues.length === 1 ? issues[0]!.message : `${issues.length} invalid fields:\n  ${issues.map((i) => i.message).join("\n  ")}`;
+  const message =
+    issues.length === 1 ? issues[0]!.message : `${issues.length} invalid fields:\n  ${issues.map((i) => i.message).join("\n  ")}`;
   throw new KineticError("INVALID_ARGUMENT", message, { cause: r.error, details: { issues } });
 }
 

@@ -28,7 +28,9 @@ describe("checks", () => {
 });
 
 describe("config validation", () => {
-  const schema = z.object({ w: z.number().lt(0).default(-1), n: z.number().int().min(2).default(4), kind: z.enum(["a", "b"]).default("a") }).strict();
+  const schema = z
+    .object({ w: z.number().lt(0).default(-1), n: z.number().int().min(2).default(4), kind: z.enum(["a", "b"]).default("a") })
+    .strict();
   it("applies defaults", () => {
     expect(parseConfig(schema, {})).toEqual({ w: -1, n: 4, kind: "a" });
   });
@@ -60,7 +62,15 @@ describe("config validation", () => {
 describe("registry", () => {
   it("lists the nine experiments of the catalogue", () => {
     expect(listExperiments().map((e) => e.id)).toEqual([
-      "moments-linear", "steady-states", "sensitivity", "mean-field-limit", "classification", "regression", "stochastic-resnet", "fit-distribution", "convergence",
+      "moments-linear",
+      "steady-states",
+      "sensitivity",
+      "mean-field-limit",
+      "classification",
+      "regression",
+      "stochastic-resnet",
+      "fit-distribution",
+      "convergence",
     ]);
   });
   it("every schema parses {} and its quick preset, and has a JSON Schema", () => {
@@ -85,7 +95,10 @@ describe("registry", () => {
     await expect(runExperiment("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
   it("invalid override → INVALID_ARGUMENT with the field path", async () => {
-    await expect(runExperiment("moments-linear", { w: "x" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("`config.w`") });
+    await expect(runExperiment("moments-linear", { w: "x" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringContaining("`config.w`"),
+    });
   });
   it.each([-1, 1.5, Number.NaN])("bad seed %s → INVALID_ARGUMENT", async (seed) => {
     await expect(runExperiment("moments-linear", {}, { seed })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
@@ -104,11 +117,17 @@ describe("serialisation", () => {
   it("CSV of a table round-trips numbers exactly", () => {
     const v = [0.1 + 0.2, 1e-300, -3.5];
     const csv = tableToCsv({ columns: ["t", "v"], data: { t: [0, 1, 2], v } });
-    const back = csv.trim().split("\n").slice(1).map((l) => Number(l.split(",")[1]));
+    const back = csv
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => Number(l.split(",")[1]));
     expect(back).toEqual(v);
   });
   it("ragged columns → SHAPE_MISMATCH", () => {
-    expect(() => tableToCsv({ columns: ["a", "b"], data: { a: [1, 2], b: [1] } })).toThrow(expect.objectContaining({ code: "SHAPE_MISMATCH" }));
+    expect(() => tableToCsv({ columns: ["a", "b"], data: { a: [1, 2], b: [1] } })).toThrow(
+      expect.objectContaining({ code: "SHAPE_MISMATCH" }),
+    );
     expect(() => fieldToCsv({ x: [0, 1], y: [0], values: [1] })).toThrow(expect.objectContaining({ code: "SHAPE_MISMATCH" }));
   });
   it("plain JSON turns typed arrays into arrays and non-finite numbers into strings", () => {

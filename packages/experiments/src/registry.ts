@@ -123,7 +123,11 @@ export async function runExperiment(
  * const r = await runDefinition(getExperiment("moments-linear"), { b: 0.5 }, { seed: 7, quick: true });
  * ```
  */
-export async function runDefinition(def: ExperimentDefinition, overrides: Readonly<Record<string, unknown>>, options: RunExperimentOptions): Promise<ExperimentResult> {
+export async function runDefinition(
+  def: ExperimentDefinition,
+  overrides: Readonly<Record<string, unknown>>,
+  options: RunExperimentOptions,
+): Promise<ExperimentResult> {
   const seed = requireInteger("seed", options.seed ?? 1, 0, Number.MAX_SAFE_INTEGER);
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
     throw new KineticError("INVALID_ARGUMENT", `invalid argument: \`config\` must be a plain object; got ${typeof overrides}`);

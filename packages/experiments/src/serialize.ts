@@ -57,7 +57,8 @@ export function tableToCsv(table: DataTable): string {
  * ```
  */
 export function fieldToCsv(field: GridField): string {
-  const nx = field.x.length, ny = field.y.length;
+  const nx = field.x.length,
+    ny = field.y.length;
   if (field.values.length !== nx * ny) throw shapeMismatch("values", `x.length * y.length = ${nx * ny} values`, field.values.length);
   const lines = ["x,y,value"];
   for (let iy = 0; iy < ny; iy++) {
@@ -67,7 +68,8 @@ export function fieldToCsv(field: GridField): string {
 }
 
 function plain(v: unknown): unknown {
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : String(x)));
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+    return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : String(x)));
   if (Array.isArray(v)) return v.map(plain);
   if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
   if (v !== null && typeof v === "object") {

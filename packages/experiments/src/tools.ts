@@ -12,7 +12,13 @@ import { TOOL_LIST } from "./tools/index.js";
 import type { ExperimentDefinition, ExperimentResult } from "./types.js";
 
 export { fitTool, momentsTool, simulateTool, solveFokkerPlanckTool, solveVlasovTool, trainTool } from "./tools/index.js";
-export { SIMULATE_MAX_PARTICLES, SIMULATE_ODE_METHODS, SIMULATE_SDE_METHODS, simulateSchema, type SimulateConfig } from "./tools/simulate.js";
+export {
+  SIMULATE_MAX_PARTICLES,
+  SIMULATE_ODE_METHODS,
+  SIMULATE_SDE_METHODS,
+  simulateSchema,
+  type SimulateConfig,
+} from "./tools/simulate.js";
 export { solveFokkerPlanckSchema, solveVlasovSchema, type SolveFokkerPlanckConfig, type SolveVlasovConfig } from "./tools/solve.js";
 export { momentsSchema, type MomentsConfig } from "./tools/moments.js";
 export { DEFAULT_FIT_TARGET, fitFields, fitSchema, fitTargetFields, type FitConfig } from "./tools/fit.js";
@@ -52,7 +58,10 @@ export function listTools(): { id: string; title: string; summary: string }[] {
  */
 export function getTool(id: string): ExperimentDefinition {
   const def = TOOLS.find((t) => t.id === id);
-  if (def === undefined) throw new KineticError("NOT_FOUND", `unknown tool ${JSON.stringify(id)}; known: ${TOOLS.map((t) => t.id).join(", ")}`, { details: { id } });
+  if (def === undefined)
+    throw new KineticError("NOT_FOUND", `unknown tool ${JSON.stringify(id)}; known: ${TOOLS.map((t) => t.id).join(", ")}`, {
+      details: { id },
+    });
   return def;
 }
 
@@ -87,7 +96,11 @@ export function resolveToolConfig(id: string, overrides: Readonly<Record<string,
  * r.summary["variance_T"];
  * ```
  */
-export async function runTool(id: string, overrides: Readonly<Record<string, unknown>> = {}, options: RunExperimentOptions = {}): Promise<ExperimentResult> {
+export async function runTool(
+  id: string,
+  overrides: Readonly<Record<string, unknown>> = {},
+  options: RunExperimentOptions = {},
+): Promise<ExperimentResult> {
   return runDefinition(getTool(id), overrides, options);
 }
 

@@ -25,7 +25,13 @@ describe("Chang–Cooper weight and Bernoulli function", () => {
   });
   it("coefficients are non-negative and zero at zero-flux walls", () => {
     const g = createGrid1D(-5, 5, 50);
-    const c = changCooperCoefficients(g, (x) => Math.tanh(-3 * x + 1), (x) => 0.1 + x * x, "zero-flux", "zero-flux");
+    const c = changCooperCoefficients(
+      g,
+      (x) => Math.tanh(-3 * x + 1),
+      (x) => 0.1 + x * x,
+      "zero-flux",
+      "zero-flux",
+    );
     for (let f = 0; f <= 50; f++) {
       expect(c.alpha[f]).toBeGreaterThanOrEqual(0);
       expect(c.beta[f]).toBeGreaterThanOrEqual(0);

@@ -69,7 +69,16 @@ describe("fitSteadyState recovers known parameters from their own steady states"
     expectKineticError(() => fitSteadyState({ samples: [1, 2] }, { family: "cubic" as never }), "INVALID_ARGUMENT");
     expectKineticError(() => fitSteadyState({ samples: [1, 2] }, { loss: "hellinger" as never }), "INVALID_ARGUMENT");
     expectKineticError(() => fitSteadyState((x) => 1 - x * x, { family: "beta", grid }), "INVALID_ARGUMENT");
-    expectKineticError(() => fitFiniteHorizon((x) => Math.exp(-x * x), (x) => Math.exp(-x * x), -1, { grid }), "INVALID_ARGUMENT");
+    expectKineticError(
+      () =>
+        fitFiniteHorizon(
+          (x) => Math.exp(-x * x),
+          (x) => Math.exp(-x * x),
+          -1,
+          { grid },
+        ),
+      "INVALID_ARGUMENT",
+    );
   });
 });
 

@@ -5,7 +5,16 @@
  * @packageDocumentation
  */
 import { createScalarNetwork, getActivation, type SolveStatus } from "@kinetic-nde/core";
-import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireOneOf, requireOptions, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireFinite,
+  requireFiniteArray,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+  requirePositive,
+  shapeMismatch,
+} from "@kinetic-nde/core/validate";
 import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { wasserstein1Grid } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
@@ -121,7 +130,8 @@ export function resolveTarget(target: FitTarget, family: FitFamily, gridOpt: Gri
     const g = cellAverages1D(target, grid);
     return { grid, g: normalise(grid, g) };
   }
-  if (typeof target !== "object" || target === null) throw invalidArgument("target", "a density function, { samples } or { density, grid }", target);
+  if (typeof target !== "object" || target === null)
+    throw invalidArgument("target", "a density function, { samples } or { density, grid }", target);
   if ("samples" in target) {
     const x = requireFiniteArray("target.samples", target.samples);
     let sMin = Infinity;
@@ -131,7 +141,8 @@ export function resolveTarget(target: FitTarget, family: FitFamily, gridOpt: Gri
       sMax = Math.max(sMax, x[i]!);
     }
     // A point mass has no density to fit: every family would run off to zero width.
-    if (!(sMax > sMin)) throw invalidArgument("target.samples", "samples with a positive spread (not all equal)", `all ${x.length} equal to ${sMin}`);
+    if (!(sMax > sMin))
+      throw invalidArgument("target.samples", "samples with a positive spread (not all equal)", `all ${x.length} equal to ${sMin}`);
     let grid: Grid1D;
     if (gridOpt !== undefined) grid = requireGrid1D(gridOpt, "options.grid");
     else if (family === "beta") grid = createGrid1D(-1, 1, 400);
@@ -190,7 +201,8 @@ function momentsOf(grid: Grid1D, g: Float64Array): { mean: number; variance: num
 
 function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: FitOptions, finite: boolean): Model {
   const wFixed = options.w !== undefined ? requireFinite("options.w", options.w) : -1;
-  if (!finite && wFixed >= 0 && family !== "tanh") throw invalidArgument("options.w", "negative (a restoring drift) for a steady state", wFixed);
+  if (!finite && wFixed >= 0 && family !== "tanh")
+    throw invalidArgument("options.w", "negative (a restoring drift) for a steady state", wFixed);
   const init = options.initial ?? {};
   const { mean, variance } = momentsOf(grid, g);
   const aw = Math.abs(wFixed);
@@ -225,7 +237,8 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
     }
     case "beta": {
       if (finite) throw invalidArgument("options.family", 'one of "identity", "tanh" at a finite horizon', family);
-      if (grid.xMin < -1 || grid.xMax > 1) throw invalidArgument("options.grid", "inside (-1, 1) for the beta family", [grid.xMin, grid.xMax]);
+      if (grid.xMin < -1 || grid.xMax > 1)
+        throw invalidArgument("options.grid", "inside (-1, 1) for the beta family", [grid.xMin, grid.xMax]);
       const b0 = init.b ?? -wFixed * mean;
       const k0 = init.kappa ?? 0.2;
       return {
@@ -239,9 +252,10 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
     case "bimodal": {
       if (finite) throw invalidArgument("options.family", 'one of "identity", "tanh" at a finite horizon', family);
       const L = grid.xMax - grid.xMin;
-      const centres = options.basisCentres !== undefined
-        ? Array.from(requireFiniteArray("options.basisCentres", options.basisCentres))
-        : [0, 1, 2, 3, 4, 5, 6].map((j) => grid.xMin + ((j + 0.5) / 7) * L);
+      const centres =
+        options.basisCentres !== undefined
+          ? Array.from(requireFiniteArray("options.basisCentres", options.basisCentres))
+          : [0, 1, 2, 3, 4, 5, 6].map((j) => grid.xMin + ((j + 0.5) / 7) * L);
       const width = L / (2 * centres.length);
       const d0 = variance * aw;
       return {
@@ -293,7 +307,11 @@ function finish(
     target: g,
     fitted,
     // A loss or parameter that overflowed is never a success (e.g. a target narrower than a cell).
-    status: !allFinite(losses.kl, losses.l2, losses.w1, params.w, params.b, typeof params.D === "number" ? params.D : 0) ? "non-finite" : converged ? "success" : "max-steps",
+    status: !allFinite(losses.kl, losses.l2, losses.w1, params.w, params.b, typeof params.D === "number" ? params.D : 0)
+      ? "non-finite"
+      : converged
+        ? "success"
+        : "max-steps",
     stats: { evaluations },
   };
 }
@@ -361,7 +379,12 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
  * const fit = fitFiniteHorizon((x) => (Math.abs(x) < 1 ? 0.5 : 0), { samples: [0.1, 0.4, 0.3, 0.8] }, 1, { grid });
  * ```
  */
-export function fitFiniteHorizon(f0: ArrayLike<number> | ((x: number) => number), target: FitTarget, T: number, options: FitOptions = {}): FitResult {
+export function fitFiniteHorizon(
+  f0: ArrayLike<number> | ((x: number) => number),
+  target: FitTarget,
+  T: number,
+  options: FitOptions = {},
+): FitResult {
   options = requireOptions<FitOptions>("options", options, FIT_OPTION_KEYS);
   requirePositive("T", T);
   const family = requireOneOf("options.family", options.family ?? "tanh", ["identity", "tanh"] as const);

@@ -77,10 +77,7 @@ export function compareWithParticles(problem: FokkerPlanckProblem, options: Comp
   const h = network.dt / substeps;
   // the layer boundaries in (0, T] and T, from core's one timeline
   const times = Array.from(resolveTimeline(network, undefined, { tEnd: T, defaultSaveAt: "layers" }).saveAt.subarray(1));
-  const pde = solveFokkerPlanck(
-    { ...problem, T: times[times.length - 1]! },
-    { saveAt: times, dt: options.dt ?? h },
-  );
+  const pde = solveFokkerPlanck({ ...problem, T: times[times.length - 1]! }, { saveAt: times, dt: options.dt ?? h });
   // sample f0 by inversion of its piecewise-linear CDF
   const cum = new Float64Array(grid.n + 1);
   for (let i = 0; i < grid.n; i++) cum[i + 1] = cum[i]! + f0[i]!;
@@ -112,7 +109,13 @@ export function compareWithParticles(problem: FokkerPlanckProblem, options: Comp
           dt: network.dt,
           K: noiseOf(D),
         });
-  const sde = solveSde(sdeNetwork, x, { method: "euler-maruyama", stepsPerLayer: substeps, seed, saveAt: times, tEnd: times[times.length - 1]! });
+  const sde = solveSde(sdeNetwork, x, {
+    method: "euler-maruyama",
+    stepsPerLayer: substeps,
+    seed,
+    saveAt: times,
+    tEnd: times[times.length - 1]!,
+  });
   const w1: number[] = [];
   const particleMean: number[] = [];
   const particleVariance: number[] = [];

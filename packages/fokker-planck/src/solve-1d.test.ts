@@ -35,7 +35,10 @@ describe("solveFokkerPlanck: invariants", () => {
   it("every method conserves mass with zero-flux walls; the registry declares orders", () => {
     const network = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.3, T: 0.5, K: 0.8 });
     for (const m of FOKKER_PLANCK_METHODS) {
-      const r = solveFokkerPlanck({ network, grid, f0: (x) => Math.exp(-x * x) }, { method: m.name, ...(m.name === "explicit-euler" ? {} : { dt: 0.01 }) });
+      const r = solveFokkerPlanck(
+        { network, grid, f0: (x) => Math.exp(-x * x) },
+        { method: m.name, ...(m.name === "explicit-euler" ? {} : { dt: 0.01 }) },
+      );
       expectAllClose(r.stats.massFinal, r.stats.massInitial, { rtol: 1e-12, label: m.name });
       expect(r.stats.minValue).toBeGreaterThanOrEqual(0);
       expect(m.order).toBeGreaterThanOrEqual(1);
@@ -43,7 +46,10 @@ describe("solveFokkerPlanck: invariants", () => {
   });
 
   it("the discrete steady state is preserved to round-off by implicit Euler and Crank–Nicolson", () => {
-    for (const [sigma, D] of [["identity", 0.3], ["tanh", (x: number) => 0.2 + 0.1 * x * x]] as const) {
+    for (const [sigma, D] of [
+      ["identity", 0.3],
+      ["tanh", (x: number) => 0.2 + 0.1 * x * x],
+    ] as const) {
       const fs = solveSteadyState({ grid, sigma, w: -1.3, b: 0.4, D }).f;
       const network = createScalarNetwork({ sigma, w: -1.3, b: 0.4, T: 5 });
       for (const method of ["implicit-euler", "crank-nicolson"] as const) {
@@ -69,7 +75,10 @@ describe("solveFokkerPlanck: invariants", () => {
 
   it("explicit Euler enforces its stability bound (UNSTABLE) and otherwise chooses dt", () => {
     const network = createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 0.2 });
-    expectKineticError(() => solveFokkerPlanck({ network, grid, f0: (x) => Math.exp(-x * x), D: 0.5 }, { method: "explicit-euler", dt: 0.1 }), "UNSTABLE");
+    expectKineticError(
+      () => solveFokkerPlanck({ network, grid, f0: (x) => Math.exp(-x * x), D: 0.5 }, { method: "explicit-euler", dt: 0.1 }),
+      "UNSTABLE",
+    );
     try {
       solveFokkerPlanck({ network, grid, f0: (x) => Math.exp(-x * x), D: 0.5 }, { method: "explicit-euler", dt: 0.1 });
     } catch (e) {
@@ -107,7 +116,10 @@ describe("solveFokkerPlanck: invariants", () => {
     expect(full.times).toEqual([0, 0.37, 0.5]);
     const a = solveFokkerPlanck({ network: createScalarNetwork({ sigma: "tanh", w: -1, b: 0.2, T: 0.37 }), grid, f0, D: 0.3 }, { dt: 0.1 });
     expectAllClose(full.saved[1]!, a.f, { rtol: 1e-13, atol: 1e-16 });
-    const b = solveFokkerPlanck({ network: createScalarNetwork({ sigma: "tanh", w: 0.5, b: -0.4, T: 0.13 }), grid, f0: a.f, D: 0.3 }, { dt: 0.1 });
+    const b = solveFokkerPlanck(
+      { network: createScalarNetwork({ sigma: "tanh", w: 0.5, b: -0.4, T: 0.13 }), grid, f0: a.f, D: 0.3 },
+      { dt: 0.1 },
+    );
     expectAllClose(full.saved[2]!, b.f, { rtol: 1e-13, atol: 1e-16 });
   });
 
@@ -142,7 +154,10 @@ describe("solveFokkerPlanck: time convergence orders", () => {
     const network = createScalarNetwork({ sigma: "tanh", w: -1.2, b: 0.3, T: 0.5 });
     const f0 = (x: number) => Math.exp(-2 * (x - 0.5) ** 2);
     const ref = solveFokkerPlanck({ network, grid: g, f0, D: 0.4 }, { method: "crank-nicolson", dt: 0.5 / 4096 }).f;
-    for (const [method, order] of [["implicit-euler", 1], ["crank-nicolson", 2]] as const) {
+    for (const [method, order] of [
+      ["implicit-euler", 1],
+      ["crank-nicolson", 2],
+    ] as const) {
       const hs: number[] = [];
       const errs: number[] = [];
       for (const n of [8, 16, 32, 64]) {
@@ -173,7 +188,11 @@ describe("solveFokkerPlanck: bad input", () => {
     ["f0 NaN", () => solveFokkerPlanck({ network, grid, f0: f0.map((v, i) => (i === 3 ? NaN : v)), D: 0.3 }), "INVALID_ARGUMENT"],
     ["f0 negative", () => solveFokkerPlanck({ network, grid, f0: f0.map((v, i) => (i === 3 ? -1 : v)), D: 0.3 }), "INVALID_ARGUMENT"],
     ["f0 wrong length", () => solveFokkerPlanck({ network, grid, f0: new Float64Array(79), D: 0.3 }), "SHAPE_MISMATCH"],
-    ["network d = 2", () => solveFokkerPlanck({ network: createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1 }), grid, f0, D: 0.3 }), "SHAPE_MISMATCH"],
+    [
+      "network d = 2",
+      () => solveFokkerPlanck({ network: createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1 }), grid, f0, D: 0.3 }),
+      "SHAPE_MISMATCH",
+    ],
     ["bad boundary", () => solveFokkerPlanck({ network, grid, f0, D: 0.3 }, { boundary: "periodic" as never }), "INVALID_ARGUMENT"],
     ["bad method", () => solveFokkerPlanck({ network, grid, f0, D: 0.3 }, { method: "rk4" as never }), "INVALID_ARGUMENT"],
     ["saveAt beyond T", () => solveFokkerPlanck({ network, grid, f0, D: 0.3 }, { saveAt: [2] }), "INVALID_ARGUMENT"],

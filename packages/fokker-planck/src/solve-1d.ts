@@ -7,13 +7,7 @@
 import { KineticError, type NetworkParams, resolveTimeline, type SolveStatus } from "@kinetic-nde/core";
 import { invalidArgument, requireOneOf, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
 import type { Grid1D } from "@kinetic-nde/datasets";
-import {
-  BOUNDARIES,
-  type Boundary,
-  changCooperCoefficients,
-  type ChangCooperCoefficients,
-  type Diffusion1D,
-} from "./chang-cooper.js";
+import { BOUNDARIES, type Boundary, changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
 import {
   attachFactors,
   compensatedSum,
@@ -335,7 +329,11 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
   const D = problem.D !== undefined ? validateDiffusion(problem.D) : diffusionFromNetwork(network);
   const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
   options = requireOptions<FokkerPlanckOptions>("options", options, FP_OPTION_KEYS, { massTolerance: "massLossTolerance" });
-  const method = requireOneOf("method", options.method ?? "implicit-euler", ["implicit-euler", "crank-nicolson", "explicit-euler"] as const);
+  const method = requireOneOf("method", options.method ?? "implicit-euler", [
+    "implicit-euler",
+    "crank-nicolson",
+    "explicit-euler",
+  ] as const);
   const [left, right] = resolveBoundaries(options.boundary);
   const n = grid.n;
   const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: n });
@@ -475,6 +473,17 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
     times,
     grid,
     status,
-    stats: { steps, rejected: 0, rhsEvals: method === "crank-nicolson" ? 2 * steps : steps, assemblies, factorizations, maxCfl, massInitial, massFinal, massLost, minValue },
+    stats: {
+      steps,
+      rejected: 0,
+      rhsEvals: method === "crank-nicolson" ? 2 * steps : steps,
+      assemblies,
+      factorizations,
+      maxCfl,
+      massInitial,
+      massFinal,
+      massLost,
+      minValue,
+    },
   };
 }

@@ -51,7 +51,12 @@ describe("solveFokkerPlanck2D", () => {
     let C = [1, 0, 0, 1];
     const rhs = (mm: number[], CC: number[]): [number[], number[]] => {
       const dm = [W[0]! * mm[0]! + W[1]! * mm[1]! + b[0]!, W[2]! * mm[0]! + W[3]! * mm[1]! + b[1]!];
-      const WC = [W[0]! * CC[0]! + W[1]! * CC[2]!, W[0]! * CC[1]! + W[1]! * CC[3]!, W[2]! * CC[0]! + W[3]! * CC[2]!, W[2]! * CC[1]! + W[3]! * CC[3]!];
+      const WC = [
+        W[0]! * CC[0]! + W[1]! * CC[2]!,
+        W[0]! * CC[1]! + W[1]! * CC[3]!,
+        W[2]! * CC[0]! + W[3]! * CC[2]!,
+        W[2]! * CC[1]! + W[3]! * CC[3]!,
+      ];
       const dC = [2 * WC[0]! + 2 * Dd[0]!, WC[1]! + WC[2]!, WC[2]! + WC[1]!, 2 * WC[3]! + 2 * Dd[1]!];
       return [dm, dC];
     };
@@ -65,16 +70,27 @@ describe("solveFokkerPlanck2D", () => {
       m = m.map((v, i) => v + (h / 6) * (k1m[i]! + 2 * k2m[i]! + 2 * k3m[i]! + k4m[i]!));
       C = C.map((v, i) => v + (h / 6) * (k1c[i]! + 2 * k2c[i]! + 2 * k3c[i]! + k4c[i]!));
     }
-    let M0 = 0, M1 = 0, M2 = 0, Sxx = 0, Sxy = 0, Syy = 0;
+    let M0 = 0,
+      M1 = 0,
+      M2 = 0,
+      Sxx = 0,
+      Sxy = 0,
+      Syy = 0;
     for (let i = 0; i < grid.nx; i++) {
       const x = grid.xMin + (i + 0.5) * grid.dx;
       for (let j = 0; j < grid.ny; j++) {
         const y = grid.yMin + (j + 0.5) * grid.dy;
         const f = r.f[i * grid.ny + j]!;
-        M0 += f; M1 += x * f; M2 += y * f; Sxx += x * x * f; Sxy += x * y * f; Syy += y * y * f;
+        M0 += f;
+        M1 += x * f;
+        M2 += y * f;
+        Sxx += x * x * f;
+        Sxy += x * y * f;
+        Syy += y * y * f;
       }
     }
-    const mx = M1 / M0, my = M2 / M0;
+    const mx = M1 / M0,
+      my = M2 / M0;
     const got = [mx, my, Sxx / M0 - mx * mx, Sxy / M0 - mx * my, Syy / M0 - my * my];
     // first order in time (splitting) and O(Δx²) in space: 1e-2 absolute at Δt = 0.002, Δx = 0.1
     expectAllClose(got, [m[0]!, m[1]!, C[0]!, C[1]!, C[3]!], { atol: 1e-2, rtol: 0 });
@@ -98,8 +114,18 @@ describe("solveFokkerPlanck2D", () => {
     expectKineticError(() => solveFokkerPlanck2D({ network, grid, f0: new Float64Array(99), D: [1, 1] }), "SHAPE_MISMATCH");
     expectKineticError(() => solveFokkerPlanck2D({ network, grid, f0: gauss2, D: [1, NaN] }), "INVALID_ARGUMENT");
     expectKineticError(() => solveFokkerPlanck2D({ network, grid, f0: gauss2, D: [1, 1] }, { dt: 0 }), "INVALID_ARGUMENT");
-    expectKineticError(() => solveFokkerPlanck2D({ network: createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1 }), grid, f0: gauss2, D: [1, 1] }), "SHAPE_MISMATCH");
-    const full = createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1, noise: { kind: "constant", K: new Float64Array([1, 0.5, 0, 1]) } });
+    expectKineticError(
+      () => solveFokkerPlanck2D({ network: createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1 }), grid, f0: gauss2, D: [1, 1] }),
+      "SHAPE_MISMATCH",
+    );
+    const full = createNetwork({
+      sigma: "tanh",
+      d: 2,
+      W: [-1, 0, 0, -1],
+      b: [0, 0],
+      T: 1,
+      noise: { kind: "constant", K: new Float64Array([1, 0.5, 0, 1]) },
+    });
     expectKineticError(() => solveFokkerPlanck2D({ network: full, grid, f0: gauss2 }), "UNSUPPORTED");
   });
 });

@@ -70,18 +70,19 @@ function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion
   if (noise.kind === "constant") {
     const K = noise.K;
     if (K[1] !== 0 || K[2] !== 0) {
-      throw new KineticError("UNSUPPORTED", "unsupported: the 2-D solver needs a diagonal K (D = K K^T / 2 diagonal); got off-diagonal entries", {
-        details: { K: Array.from(K) },
-      });
+      throw new KineticError(
+        "UNSUPPORTED",
+        "unsupported: the 2-D solver needs a diagonal K (D = K K^T / 2 diagonal); got off-diagonal entries",
+        {
+          details: { K: Array.from(K) },
+        },
+      );
     }
     return [validateDiffusion(0.5 * K[0]! * K[0]!, "D[0]"), validateDiffusion(0.5 * K[3]! * K[3]!, "D[1]")];
   }
   if (noise.kind === "diagonal") {
     const k = noise.k;
-    return [
-      (x: number) => 0.5 * k(x, 0) ** 2,
-      (y: number) => 0.5 * k(y, 1) ** 2,
-    ];
+    return [(x: number) => 0.5 * k(x, 0) ** 2, (y: number) => 0.5 * k(y, 1) ** 2];
   }
   throw new KineticError("UNSUPPORTED", "unsupported: the 2-D solver needs a constant or diagonal noise model, not a matrix function", {});
 }
@@ -142,7 +143,11 @@ function assembleSweepLines(
   for (let l = 0; l < sw.lines; l++) {
     const v = sw.otherMin + (l + 0.5) * sw.dOther;
     const o = l * (n + 1);
-    const c: ChangCooperCoefficients = { alpha: sw.alpha.subarray(o, o + n + 1), beta: sw.beta.subarray(o, o + n + 1), z: sw.z.subarray(o, o + n + 1) };
+    const c: ChangCooperCoefficients = {
+      alpha: sw.alpha.subarray(o, o + n + 1),
+      beta: sw.beta.subarray(o, o + n + 1),
+      z: sw.z.subarray(o, o + n + 1),
+    };
     changCooperCoefficients(sw.g, (u) => s(wOwn * u + wOther * v + bias), sw.D, sw.boundary, sw.boundary, c);
     const lo = sw.low.subarray(l * n, (l + 1) * n);
     fillImplicitMatrix(c, n, r, lo, diagTmp, upTmp);
@@ -174,7 +179,8 @@ function assembleSweepLines(
 export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D = {}): FokkerPlanckResult2D {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
   const network = checkNetwork(problem.network, "network");
-  if (network.d !== 2) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 2 for the 2-D solver; got ${network.d}`);
+  if (network.d !== 2)
+    throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 2 for the 2-D solver; got ${network.d}`);
   const grid = problem.grid;
   if (typeof grid !== "object" || grid === null || grid.kind !== "2d") throw invalidArgument("grid", "a 2-D grid from createGrid2D", grid);
   const [Dx, Dy] = diffusion2D(network, problem.D);
@@ -218,8 +224,12 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
   const assemble = (k: number, h: number): void => {
     const W = network.W;
     const b = network.b;
-    const w00 = W[4 * k]!, w01 = W[4 * k + 1]!, w10 = W[4 * k + 2]!, w11 = W[4 * k + 3]!;
-    const b0 = b[2 * k]!, b1 = b[2 * k + 1]!;
+    const w00 = W[4 * k]!,
+      w01 = W[4 * k + 1]!,
+      w10 = W[4 * k + 2]!,
+      w11 = W[4 * k + 3]!;
+    const b0 = b[2 * k]!,
+      b1 = b[2 * k + 1]!;
     assembleSweepLines(sweepX, s, w00, w01, b0, h / (dx * dx), diagTmp, upTmp);
     assembleSweepLines(sweepY, s, w11, w10, b1, h / (dy * dy), diagTmp, upTmp);
   };

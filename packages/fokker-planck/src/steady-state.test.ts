@@ -31,7 +31,15 @@ describe("steady states", () => {
   });
 
   it("NO_SOLUTION on R for sigmoid, softplus, ReLU, and w ≥ 0; bounded domain still has one", () => {
-    for (const [sigma, w] of [["sigmoid", -1], ["softplus", -1], ["relu", -1], ["relu", 1], ["identity", 1], ["tanh", 0.5], ["tanh", 0]] as const) {
+    for (const [sigma, w] of [
+      ["sigmoid", -1],
+      ["softplus", -1],
+      ["relu", -1],
+      ["relu", 1],
+      ["identity", 1],
+      ["tanh", 0.5],
+      ["tanh", 0],
+    ] as const) {
       expect(steadyStateExists(sigma, w, 0.2).exists).toBe(false);
       expectKineticError(() => stationaryDensity(sigma, w, 0.2, 0.3), "NO_SOLUTION");
       const grid = createGrid1D(-3, 3, 60);
@@ -54,8 +62,14 @@ describe("steady states", () => {
     expectKineticError(() => solveSteadyState({ grid, sigma: "tanh", w: -1, b: Infinity, D: 0.3 }), "INVALID_ARGUMENT");
     expectKineticError(() => solveSteadyState({ grid, sigma: "tanh", w: -1, b: 0, D: -1 }), "INVALID_ARGUMENT");
     expectKineticError(() => solveSteadyState({ grid, sigma: "nope", w: -1, b: 0, D: 1 }), "NOT_FOUND");
-    expectKineticError(() => solveSteadyState({ grid, sigma: "tanh", w: -1, b: 0, D: 1 }, { method: "newton" as never }), "INVALID_ARGUMENT");
-    expectKineticError(() => solveSteadyState({ grid, sigma: "tanh", w: -1, b: 0, D: 1 }, { method: "marching", maxSteps: 0 }), "INVALID_ARGUMENT");
+    expectKineticError(
+      () => solveSteadyState({ grid, sigma: "tanh", w: -1, b: 0, D: 1 }, { method: "newton" as never }),
+      "INVALID_ARGUMENT",
+    );
+    expectKineticError(
+      () => solveSteadyState({ grid, sigma: "tanh", w: -1, b: 0, D: 1 }, { method: "marching", maxSteps: 0 }),
+      "INVALID_ARGUMENT",
+    );
     expectKineticError(() => stationaryDensity("identity", -1, 0, 0), "INVALID_ARGUMENT");
   });
 });

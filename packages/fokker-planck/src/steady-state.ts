@@ -162,7 +162,13 @@ export function stationaryDensity(sigma: string | Activation, w: number, b: numb
   if (family === "gaussian") {
     const v = D / Math.abs(w);
     const c = 1 / Math.sqrt(2 * Math.PI * v);
-    return { family: "gaussian", pdf: (x) => c * Math.exp(-((x - mu) ** 2) / (2 * v)), mean: mu, variance: v, params: { mean: mu, variance: v } };
+    return {
+      family: "gaussian",
+      pdf: (x) => c * Math.exp(-((x - mu) ** 2) / (2 * v)),
+      mean: mu,
+      variance: v,
+      params: { mean: mu, variance: v },
+    };
   }
   if (family === "sech-power") {
     const aw = Math.abs(w);

@@ -1,4 +1,12 @@
-import { activationInfo, createLeakyRelu, createScalarNetwork, getActivation, listActivations, tanh, type Activation } from "@kinetic-nde/core";
+import {
+  activationInfo,
+  createLeakyRelu,
+  createScalarNetwork,
+  getActivation,
+  listActivations,
+  tanh,
+  type Activation,
+} from "@kinetic-nde/core";
 import { expectKineticError } from "@kinetic-nde/core/testing";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
@@ -13,7 +21,11 @@ describe("activation identity in the Fokker–Planck solvers", () => {
       expectKineticError(() => steadyStateExists(fake, -1, 0), "INVALID_ARGUMENT", msg);
       expectKineticError(() => stationaryDensity(fake, -1, 0, 0.5), "INVALID_ARGUMENT", msg);
       expectKineticError(() => solveSteadyState({ grid, sigma: fake, w: -1, b: 0, D: 0.5 }), "INVALID_ARGUMENT", msg);
-      expectKineticError(() => solveFokkerPlanck({ network: { ...net, sigma: fake }, grid, f0: (x) => Math.exp(-x * x) }), "INVALID_ARGUMENT", msg);
+      expectKineticError(
+        () => solveFokkerPlanck({ network: { ...net, sigma: fake }, grid, f0: (x) => Math.exp(-x * x) }),
+        "INVALID_ARGUMENT",
+        msg,
+      );
     });
   }
 

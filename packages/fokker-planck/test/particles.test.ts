@@ -9,7 +9,7 @@ describe("stochastic ResNet particles vs the Fokker–Planck solution", () => {
     const grid = createGrid1D(-5, 5, 400);
     const M = 20000;
     const cmp = compareWithParticles(
-      { network, grid, f0: (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI) },
+      { network, grid, f0: (x) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI) },
       { M, seed: 3, substeps: 4 },
     );
     expect(cmp.times).toHaveLength(20);
@@ -26,7 +26,7 @@ describe("stochastic ResNet particles vs the Fokker–Planck solution", () => {
     const grid = createGrid1D(-4, 4, 200);
     const M = 5000;
     const cmp = compareWithParticles(
-      { network, grid, f0: (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI), D: (x) => 0.2 + 0.1 * Math.tanh(x) },
+      { network, grid, f0: (x) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI), D: (x) => 0.2 + 0.1 * Math.tanh(x) },
       { M, seed: 11, substeps: 4 },
     );
     const k = cmp.times.length - 1;

@@ -5,7 +5,7 @@ import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { solveFokkerPlanck, solveFokkerPlanck2D } from "../src/index.js";
 
-const gauss = (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+const gauss = (x: number) => Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI);
 const gauss2 = (x: number, y: number) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI);
 
 describe("every solver resolves the same timeline", () => {
@@ -64,7 +64,19 @@ describe("Fokker–Planck: work limits and options", () => {
   it("dt = 1e-12 (~1e12 steps) is refused before any work with TOO_LARGE naming dt and the smallest dt that fits", () => {
     const t = performance.now();
     expectKineticError(() => solveFokkerPlanck({ network, grid, f0: gauss }, { dt: 1e-12 }), "TOO_LARGE", /`dt`.*smallest dt/);
-    expectKineticError(() => solveFokkerPlanck2D({ network: createConstantNetwork({ sigma: "tanh", W: [-1, 0, 0, -1], b: [0, 0], T: 1 }), grid: createGrid2D([-2, 2], [-2, 2], 8), f0: gauss2, D: [0.1, 0.1] }, { dt: 1e-12 }), "TOO_LARGE");
+    expectKineticError(
+      () =>
+        solveFokkerPlanck2D(
+          {
+            network: createConstantNetwork({ sigma: "tanh", W: [-1, 0, 0, -1], b: [0, 0], T: 1 }),
+            grid: createGrid2D([-2, 2], [-2, 2], 8),
+            f0: gauss2,
+            D: [0.1, 0.1],
+          },
+          { dt: 1e-12 },
+        ),
+      "TOO_LARGE",
+    );
     expect(performance.now() - t).toBeLessThan(1000);
   });
 
@@ -77,7 +89,11 @@ describe("Fokker–Planck: work limits and options", () => {
   });
 
   it("unknown options are rejected; the former name massTolerance still works", () => {
-    expectKineticError(() => solveFokkerPlanck({ network, grid, f0: gauss }, { boundry: "outflow" } as never), "INVALID_ARGUMENT", /boundry/);
+    expectKineticError(
+      () => solveFokkerPlanck({ network, grid, f0: gauss }, { boundry: "outflow" } as never),
+      "INVALID_ARGUMENT",
+      /boundry/,
+    );
     expectKineticError(() => solveFokkerPlanck({ network, grid, f0: gauss }, { massLossTolerance: -1 }), "INVALID_ARGUMENT");
     const a = solveFokkerPlanck({ network, grid, f0: gauss }, { boundary: "outflow", massTolerance: 1e-12 });
     const b = solveFokkerPlanck({ network, grid, f0: gauss }, { boundary: "outflow", massLossTolerance: 1e-12 });

@@ -38,15 +38,29 @@ function w5({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   }
   const mean = (dx * compensatedSum(xf)) / mass;
   const steps = r.stats.steps;
-  return { workload: "W5", impl: "kinetic-nde", seconds, N, steps, dt, mass, mean, min_f: minf, rate: (N * steps) / seconds, rate_unit: "cell-updates/s" };
+  return {
+    workload: "W5",
+    impl: "kinetic-nde",
+    seconds,
+    N,
+    steps,
+    dt,
+    mass,
+    mean,
+    min_f: minf,
+    rate: (N * steps) / seconds,
+    rate_unit: "cell-updates/s",
+  };
 }
 
 function w6({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const n = Math.max(4, Math.round(512 * Math.sqrt(sizeScale)));
   const T = 1;
   const grid = createGrid2D([-4, 4], [-4, 4], n, n);
-  const dx = 8 / n, dy = 8 / n;
-  const W = [-1, 0.5, -0.5, -1], b = [0.2, -0.1];
+  const dx = 8 / n,
+    dy = 8 / n;
+  const W = [-1, 0.5, -0.5, -1],
+    b = [0.2, -0.1];
   const params = createNetwork({ sigma: "tanh", d: 2, W, b, T });
   let amax = 0;
   for (let i = 0; i <= n; i++)
@@ -57,7 +71,8 @@ function w6({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const f0 = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
-      const x = -4 + (i + 0.5) * dx, y = -4 + (j + 0.5) * dy;
+      const x = -4 + (i + 0.5) * dx,
+        y = -4 + (j + 0.5) * dy;
       f0[i * n + j] = Math.exp(-0.5 * (x * x + y * y)) / (2 * Math.PI);
     }
   const norm = compensatedSum(f0) * dx * dy;
@@ -67,7 +82,8 @@ function w6({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
   const seconds = (performance.now() - t0) / 1000;
   const f = r.f;
   const mass = dx * dy * compensatedSum(f);
-  const xf = new Float64Array(n * n), yf = new Float64Array(n * n);
+  const xf = new Float64Array(n * n),
+    yf = new Float64Array(n * n);
   let minf = Infinity;
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
@@ -76,9 +92,23 @@ function w6({ sizeScale }: { sizeScale: number }): Record<string, unknown> {
       yf[i * n + j] = (-4 + (j + 0.5) * dy) * v;
       if (v < minf) minf = v;
     }
-  const mx = (dx * dy * compensatedSum(xf)) / mass, my = (dx * dy * compensatedSum(yf)) / mass;
+  const mx = (dx * dy * compensatedSum(xf)) / mass,
+    my = (dx * dy * compensatedSum(yf)) / mass;
   const steps = r.stats.steps;
-  return { workload: "W6", impl: "kinetic-nde", seconds, Nx: n, Ny: n, steps, dt, mass, mean: [mx, my], min_f: minf, rate: (n * n * steps) / seconds, rate_unit: "cell-updates/s" };
+  return {
+    workload: "W6",
+    impl: "kinetic-nde",
+    seconds,
+    Nx: n,
+    Ny: n,
+    steps,
+    dt,
+    mass,
+    mean: [mx, my],
+    min_f: minf,
+    rate: (n * n * steps) / seconds,
+    rate_unit: "cell-updates/s",
+  };
 }
 
 /** Benchmark workloads owned by this package, keyed by workload id. */

@@ -9,7 +9,10 @@ import { flow1D } from "./internal/flow.js";
 function rk4(s: (z: number) => number, w: number, b: number, x: number, t: number, n = 4000): number {
   const h = t / n;
   for (let i = 0; i < n; i++) {
-    const k1 = s(w * x + b), k2 = s(w * (x + 0.5 * h * k1) + b), k3 = s(w * (x + 0.5 * h * k2) + b), k4 = s(w * (x + h * k3) + b);
+    const k1 = s(w * x + b),
+      k2 = s(w * (x + 0.5 * h * k1) + b),
+      k3 = s(w * (x + 0.5 * h * k2) + b),
+      k4 = s(w * (x + h * k3) + b);
     x += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
   }
   return x;
@@ -33,14 +36,20 @@ describe("exact 1-D characteristics (MODEL.md §3)", () => {
 
 describe("solveVlasovExact", () => {
   it("identity: a Gaussian stays Gaussian with the closed-form mean and variance (MODEL.md §6)", () => {
-    const w = -0.7, b = 0.4, T = 1.3, m0 = 0.5, s0 = 1;
+    const w = -0.7,
+      b = 0.4,
+      T = 1.3,
+      m0 = 0.5,
+      s0 = 1;
     const params = createScalarNetwork({ sigma: "identity", w, b, T });
     const grid = createGrid1D(-5, 5, 200);
     const r = solveVlasovExact({ params, grid, f0: { cdf: (x) => normalCdf((x - m0) / s0) } });
     expect(r.method).toBe("cdf");
-    const m1 = Math.exp(w * T) * m0 + (b / w) * (Math.exp(w * T) - 1), s1 = Math.exp(w * T) * s0;
+    const m1 = Math.exp(w * T) * m0 + (b / w) * (Math.exp(w * T) - 1),
+      s1 = Math.exp(w * T) * s0;
     const expected = new Float64Array(grid.n);
-    for (let i = 0; i < grid.n; i++) expected[i] = (normalCdf((grid.xMin + (i + 1) * grid.dx - m1) / s1) - normalCdf((grid.xMin + i * grid.dx - m1) / s1)) / grid.dx;
+    for (let i = 0; i < grid.n; i++)
+      expected[i] = (normalCdf((grid.xMin + (i + 1) * grid.dx - m1) / s1) - normalCdf((grid.xMin + i * grid.dx - m1) / s1)) / grid.dx;
     expectAllClose(r.f, expected, { rtol: 1e-12, atol: 1e-13 });
   });
 
@@ -53,7 +62,8 @@ describe("solveVlasovExact", () => {
     expectAllClose(massOf(grid, r.f), massOf(grid, f0), { rtol: 1e-13 });
     // a pure shift by tanh(0.3): the first moment moves by exactly the shift
     const xc = cellCenters(grid);
-    let mA = 0, mB = 0;
+    let mA = 0,
+      mB = 0;
     for (let i = 0; i < 80; i++) (mA += xc[i]! * f0[i]!), (mB += xc[i]! * r.f[i]!);
     expectAllClose(((mB - mA) * grid.dx) / massOf(grid, f0), Math.tanh(0.3), { rtol: 1e-10 });
   });
@@ -92,7 +102,9 @@ describe("solveVlasovExact", () => {
   });
 
   it("2-D identity: exact linear flow keeps mass and moves the mean as mean' = W mean + b", () => {
-    const W = [-0.5, 0.3, -0.2, -0.4], b = [0.2, -0.1], T = 1;
+    const W = [-0.5, 0.3, -0.2, -0.4],
+      b = [0.2, -0.1],
+      T = 1;
     const params = createNetwork({ sigma: "identity", d: 2, W, b, T });
     const grid = createGrid2D([-4, 4], [-4, 4], 64);
     const f0 = (x: number, y: number) => Math.exp(-0.5 * (x * x + y * y)) / (2 * Math.PI);
@@ -104,10 +116,15 @@ describe("solveVlasovExact", () => {
     const h = T / 1000;
     const F = (v: number[]) => [W[0]! * v[0]! + W[1]! * v[1]! + b[0]!, W[2]! * v[0]! + W[3]! * v[1]! + b[1]!];
     for (let s = 0; s < 1000; s++) {
-      const k1 = F(m), k2 = F([m[0]! + 0.5 * h * k1[0]!, m[1]! + 0.5 * h * k1[1]!]), k3 = F([m[0]! + 0.5 * h * k2[0]!, m[1]! + 0.5 * h * k2[1]!]), k4 = F([m[0]! + h * k3[0]!, m[1]! + h * k3[1]!]);
+      const k1 = F(m),
+        k2 = F([m[0]! + 0.5 * h * k1[0]!, m[1]! + 0.5 * h * k1[1]!]),
+        k3 = F([m[0]! + 0.5 * h * k2[0]!, m[1]! + 0.5 * h * k2[1]!]),
+        k4 = F([m[0]! + h * k3[0]!, m[1]! + h * k3[1]!]);
       m = [m[0]! + (h / 6) * (k1[0]! + 2 * k2[0]! + 2 * k3[0]! + k4[0]!), m[1]! + (h / 6) * (k1[1]! + 2 * k2[1]! + 2 * k3[1]! + k4[1]!)];
     }
-    let mx = 0, my = 0, mass = 0;
+    let mx = 0,
+      my = 0,
+      mass = 0;
     for (let i = 0; i < grid.nx; i++)
       for (let j = 0; j < grid.ny; j++) {
         const v = r.f[i * grid.ny + j]! * grid.dx * grid.dy;

@@ -3,7 +3,15 @@
  * (1-D: f(t, x) = f0(x0(x)) |∂x0/∂x|; 2-D identity activation: the exact affine flow).
  * @packageDocumentation
  */
-import { KineticError, activationInfo, type NetworkParams, type SolveStatus, checkNetwork, linearFlowMap, resolveTimeline } from "@kinetic-nde/core";
+import {
+  KineticError,
+  activationInfo,
+  type NetworkParams,
+  type SolveStatus,
+  checkNetwork,
+  linearFlowMap,
+  resolveTimeline,
+} from "@kinetic-nde/core";
 import { invalidArgument, requireFinite, requireInteger, requireOptions } from "@kinetic-nde/core/validate";
 import { type Grid1D, type Grid2D, integrateGaussLegendre as integrate, isCdfDistribution1D, massOf } from "@kinetic-nde/datasets";
 import { type InitialDensity1D, type InitialDensity2D, givenOrAutoGrid1D, resolveInitialDensity2D } from "./initial.js";
@@ -82,13 +90,15 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   const t1 = requireFinite("tSpan[1]", problem.tSpan?.[1] ?? params.T);
   if (!(t1 >= t0)) throw invalidArgument("tSpan", "[t0, t1] with t1 ≥ t0", problem.tSpan);
   const gr = problem.grid as { kind?: unknown; n?: unknown; nx?: unknown; ny?: unknown } | undefined;
-  const cellsOf = gr === undefined || typeof gr !== "object" || gr === null ? 400 : gr.kind === "2d" ? Number(gr.nx) * Number(gr.ny) : Number(gr.n);
+  const cellsOf =
+    gr === undefined || typeof gr !== "object" || gr === null ? 400 : gr.kind === "2d" ? Number(gr.nx) * Number(gr.ny) : Number(gr.n);
   const cells = Number.isFinite(cellsOf) && cellsOf > 0 ? cellsOf : 1; // a bad grid is reported below
   const saveAt = Array.from(resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt", stateSize: cells }).saveAt);
   const panels = requireInteger("panels", options.panels ?? 4, 1, 1 << 16);
   if (params.d === 1) {
     const grid = givenOrAutoGrid1D(params, problem.grid, problem.f0, options.n, t0, t1);
-    if (grid.kind !== "1d") throw new KineticError("SHAPE_MISMATCH", "shape mismatch: `grid` must be 1-D like params (d = 1); got a 2d grid");
+    if (grid.kind !== "1d")
+      throw new KineticError("SHAPE_MISMATCH", "shape mismatch: `grid` must be 1-D like params (d = 1); got a 2d grid");
     const g = grid;
     const F0 = makeCdf(g, problem.f0 as InitialDensity1D, panels);
     let evaluations = 0;
@@ -125,9 +135,13 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
       method: F0.exactCdf ? "cdf" : "quadrature",
     };
   }
-  if (params.d !== 2) throw new KineticError("UNSUPPORTED", `solveVlasovExact supports d = 1, and d = 2 with the identity activation; got d = ${params.d}`);
+  if (params.d !== 2)
+    throw new KineticError("UNSUPPORTED", `solveVlasovExact supports d = 1, and d = 2 with the identity activation; got d = ${params.d}`);
   if (activationInfo(params.sigma).kind !== "identity") {
-    throw new KineticError("UNSUPPORTED", `solveVlasovExact in 2-D needs the identity activation (exact affine flow); got ${params.sigma.name}`);
+    throw new KineticError(
+      "UNSUPPORTED",
+      `solveVlasovExact in 2-D needs the identity activation (exact affine flow); got ${params.sigma.name}`,
+    );
   }
   const grid = problem.grid;
   if (grid === undefined || grid.kind !== "2d") throw invalidArgument("grid", "a Grid2D (required in 2-D)", grid);
@@ -135,12 +149,14 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   const f0 = problem.f0 as (x: number, y: number) => number;
   const pts = options.points ?? 8;
   if (pts !== 4 && pts !== 8) throw invalidArgument("points", "4 or 8", pts);
-  const X = pts === 4 ? GL4_X : GL8_X, Wt = pts === 4 ? GL4_W : GL8_W;
+  const X = pts === 4 ? GL4_X : GL8_X,
+    Wt = pts === 4 ? GL4_W : GL8_W;
   const mass0 = massOf(grid, resolveInitialDensity2D(grid, f0));
   let evaluations = 0;
   const at = (t: number) => {
     // backward affine map x0 = M x + c from t to t0 (composed over layers), Jacobian det M
-    let M = new Float64Array([1, 0, 0, 1]), c = new Float64Array(2);
+    let M = new Float64Array([1, 0, 0, 1]),
+      c = new Float64Array(2);
     // the layer segments of [t0, t] (core's one timeline), walked backward
     const segs = resolveTimeline(params, undefined, { t0, tEnd: t }).segments;
     for (let q = segs.length - 1; q >= 0; q--) {
@@ -148,7 +164,12 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
       const step = linearFlowMap(params.W.subarray(4 * k, 4 * k + 4), params.b.subarray(2 * k, 2 * k + 2), edge - tau);
       // compose: x0 = step(M x + c)
       const m = step.Phi;
-      M = new Float64Array([m[0]! * M[0]! + m[1]! * M[2]!, m[0]! * M[1]! + m[1]! * M[3]!, m[2]! * M[0]! + m[3]! * M[2]!, m[2]! * M[1]! + m[3]! * M[3]!]);
+      M = new Float64Array([
+        m[0]! * M[0]! + m[1]! * M[2]!,
+        m[0]! * M[1]! + m[1]! * M[3]!,
+        m[2]! * M[0]! + m[3]! * M[2]!,
+        m[2]! * M[1]! + m[3]! * M[3]!,
+      ]);
       c = new Float64Array([m[0]! * c[0]! + m[1]! * c[1]! + step.c[0]!, m[2]! * c[0]! + m[3]! * c[1]! + step.c[1]!]);
     }
     const det = Math.abs(M[0]! * M[3]! - M[1]! * M[2]!);
@@ -173,7 +194,15 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   };
   const saved = saveAt.map(at);
   const f = at(t1);
-  return { f, saved, times: Float64Array.from(saveAt), grid, status: finiteStatus(f, saved), stats: { massInitial: mass0, massFinal: massOf(grid, f), evaluations }, method: "affine-quadrature" };
+  return {
+    f,
+    saved,
+    times: Float64Array.from(saveAt),
+    grid,
+    status: finiteStatus(f, saved),
+    stats: { massInitial: mass0, massFinal: massOf(grid, f), evaluations },
+    method: "affine-quadrature",
+  };
 }
 
 /** "success" only when every cell average is finite; otherwise "non-finite" (e.g. an f0 returning NaN). */
@@ -192,12 +221,17 @@ interface Cdf {
 function makeCdf(g: Grid1D, f0: InitialDensity1D, panels: number): Cdf {
   if (isCdfDistribution1D(f0)) {
     const F = f0.cdf;
-    const lo = F(-Infinity), hi = F(Infinity);
+    const lo = F(-Infinity),
+      hi = F(Infinity);
     const ev = (x: number) => (x === -Infinity ? lo : x === Infinity ? hi : F(x));
     return { increment: (a, b) => ev(b) - ev(a), total: hi - lo, exactCdf: true };
   }
   if (ArrayBuffer.isView(f0)) {
-    if (!(f0 instanceof Float64Array) || f0.length !== g.n) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`f0\` must have ${g.n} cell averages; got ${(f0 as { length?: number }).length}`);
+    if (!(f0 instanceof Float64Array) || f0.length !== g.n)
+      throw new KineticError(
+        "SHAPE_MISMATCH",
+        `shape mismatch: \`f0\` must have ${g.n} cell averages; got ${(f0 as { length?: number }).length}`,
+      );
     const cum = new Float64Array(g.n + 1);
     for (let i = 0; i < g.n; i++) {
       const v = f0[i]!;
@@ -219,7 +253,8 @@ function makeCdf(g: Grid1D, f0: InitialDensity1D, panels: number): Cdf {
   const box = autoRange(fn);
   const total = integrate(fn, box[0], box[1], 4096);
   const increment = (a: number, b: number) => {
-    const lo = Math.max(a, box[0]), hi = Math.min(b, box[1]);
+    const lo = Math.max(a, box[0]),
+      hi = Math.min(b, box[1]);
     if (!(hi > lo)) return 0;
     // back-mapped cells are disjoint: extra panels in proportion to their width cost ≤ 2048 in total
     return integrate(fn, lo, hi, panels + Math.ceil((2048 * (hi - lo)) / (box[1] - box[0])));
@@ -229,7 +264,8 @@ function makeCdf(g: Grid1D, f0: InitialDensity1D, panels: number): Cdf {
 
 function autoRange(fn: (x: number) => number): [number, number] {
   for (let L = 2; L <= 1 << 22; L *= 2) {
-    const inner = integrate(fn, -L / 2, L / 2, 512), all = integrate(fn, -L, L, 1024);
+    const inner = integrate(fn, -L / 2, L / 2, 512),
+      all = integrate(fn, -L, L, 1024);
     if (all > 0 && all - inner <= 1e-14 * all) return [-L, L];
   }
   return [-(1 << 22), 1 << 22];

@@ -83,7 +83,12 @@ export function createFaceCoefficients2D(grid: Grid2D): FaceCoefficients2D {
  * const c = faceCoefficients1DInto(g, a, "zero-flux", createFaceCoefficients1D(g.n));
  * ```
  */
-export function faceCoefficients1DInto(grid: Grid1D, a: Float64Array, boundary: AdvectionBoundary, out: FaceCoefficients1D): FaceCoefficients1D {
+export function faceCoefficients1DInto(
+  grid: Grid1D,
+  a: Float64Array,
+  boundary: AdvectionBoundary,
+  out: FaceCoefficients1D,
+): FaceCoefficients1D {
   const n = grid.n;
   const { ap, am } = out;
   for (let j = 0; j <= n; j++) {
@@ -116,7 +121,13 @@ export function faceCoefficients1DInto(grid: Grid1D, a: Float64Array, boundary: 
  * const c = networkFaceCoefficients1DInto(params, 0, g, "zero-flux", createFaceCoefficients1D(g.n));
  * ```
  */
-export function networkFaceCoefficients1DInto(params: NetworkParams, k: number, grid: Grid1D, boundary: AdvectionBoundary, out: FaceCoefficients1D): FaceCoefficients1D {
+export function networkFaceCoefficients1DInto(
+  params: NetworkParams,
+  k: number,
+  grid: Grid1D,
+  boundary: AdvectionBoundary,
+  out: FaceCoefficients1D,
+): FaceCoefficients1D {
   const n = grid.n;
   const w = params.W[k]!;
   const b = params.b[k]!;
@@ -141,7 +152,12 @@ export function networkFaceCoefficients1DInto(params: NetworkParams, k: number, 
  * applyFaceBoundaries2D(createFaceCoefficients2D(g), g.nx, g.ny, "zero-flux");
  * ```
  */
-export function applyFaceBoundaries2D(c: Pick<FaceCoefficients2D, "axp" | "axm" | "ayp" | "aym">, nx: number, ny: number, boundary: AdvectionBoundary): void {
+export function applyFaceBoundaries2D(
+  c: Pick<FaceCoefficients2D, "axp" | "axm" | "ayp" | "aym">,
+  nx: number,
+  ny: number,
+  boundary: AdvectionBoundary,
+): void {
   const { axp, axm, ayp, aym } = c;
   const last = nx * ny;
   for (let j = 0; j < ny; j++) {
@@ -171,10 +187,23 @@ export function applyFaceBoundaries2D(c: Pick<FaceCoefficients2D, "axp" | "axm" 
  * const c = networkFaceCoefficients2DInto(params, 0, g, "zero-flux", createFaceCoefficients2D(g));
  * ```
  */
-export function networkFaceCoefficients2DInto(params: NetworkParams, k: number, grid: Grid2D, boundary: AdvectionBoundary, out: FaceCoefficients2D): FaceCoefficients2D {
+export function networkFaceCoefficients2DInto(
+  params: NetworkParams,
+  k: number,
+  grid: Grid2D,
+  boundary: AdvectionBoundary,
+  out: FaceCoefficients2D,
+): FaceCoefficients2D {
   const { nx, ny, dx, dy, xMin, yMin } = grid;
-  const W = params.W, b = params.b, o = 4 * k;
-  const w11 = W[o]!, w12 = W[o + 1]!, w21 = W[o + 2]!, w22 = W[o + 3]!, b1 = b[2 * k]!, b2 = b[2 * k + 1]!;
+  const W = params.W,
+    b = params.b,
+    o = 4 * k;
+  const w11 = W[o]!,
+    w12 = W[o + 1]!,
+    w21 = W[o + 2]!,
+    w22 = W[o + 3]!,
+    b1 = b[2 * k]!,
+    b2 = b[2 * k + 1]!;
   const s = params.sigma.sigma;
   const { axp, axm, ayp, aym } = out;
   for (let i = 0; i <= nx; i++) {
@@ -246,10 +275,20 @@ export function limitedSlopesInto(u: Float64Array, limiter: Limiter, periodic: b
  * stridedSlopes(f, sx, g.nx, g.ny, g.ny, 1, "mc", false); // x-slopes of a 2-D density
  * ```
  */
-export function stridedSlopes(u: Float64Array, s: Float64Array, len: number, stride: number, lines: number, lineStride: number, limiter: Limiter, periodic: boolean): void {
+export function stridedSlopes(
+  u: Float64Array,
+  s: Float64Array,
+  len: number,
+  stride: number,
+  lines: number,
+  lineStride: number,
+  limiter: Limiter,
+  periodic: boolean,
+): void {
   for (let l = 0; l < lines; l++) {
     const o = l * lineStride;
-    const first = periodic ? 0 : 1, last = periodic ? len : len - 1;
+    const first = periodic ? 0 : 1,
+      last = periodic ? len : len - 1;
     if (!periodic) {
       s[o] = 0;
       s[o + (len - 1) * stride] = 0;
@@ -258,16 +297,20 @@ export function stridedSlopes(u: Float64Array, s: Float64Array, len: number, str
       case "minmod":
         for (let c = first; c < last; c++) {
           const i = o + c * stride;
-          const im = o + (c === 0 ? len - 1 : c - 1) * stride, ip = o + (c === len - 1 ? 0 : c + 1) * stride;
-          const a = u[i]! - u[im]!, b = u[ip]! - u[i]!;
+          const im = o + (c === 0 ? len - 1 : c - 1) * stride,
+            ip = o + (c === len - 1 ? 0 : c + 1) * stride;
+          const a = u[i]! - u[im]!,
+            b = u[ip]! - u[i]!;
           s[i] = a * b <= 0 ? 0 : Math.abs(a) < Math.abs(b) ? a : b;
         }
         break;
       case "mc":
         for (let c = first; c < last; c++) {
           const i = o + c * stride;
-          const im = o + (c === 0 ? len - 1 : c - 1) * stride, ip = o + (c === len - 1 ? 0 : c + 1) * stride;
-          const a = u[i]! - u[im]!, b = u[ip]! - u[i]!;
+          const im = o + (c === 0 ? len - 1 : c - 1) * stride,
+            ip = o + (c === len - 1 ? 0 : c + 1) * stride;
+          const a = u[i]! - u[im]!,
+            b = u[ip]! - u[i]!;
           if (a * b <= 0) s[i] = 0;
           else {
             const m = Math.min(2 * Math.abs(a), 2 * Math.abs(b), 0.5 * Math.abs(a + b));
@@ -278,8 +321,10 @@ export function stridedSlopes(u: Float64Array, s: Float64Array, len: number, str
       case "van-leer":
         for (let c = first; c < last; c++) {
           const i = o + c * stride;
-          const im = o + (c === 0 ? len - 1 : c - 1) * stride, ip = o + (c === len - 1 ? 0 : c + 1) * stride;
-          const a = u[i]! - u[im]!, b = u[ip]! - u[i]!;
+          const im = o + (c === 0 ? len - 1 : c - 1) * stride,
+            ip = o + (c === len - 1 ? 0 : c + 1) * stride;
+          const a = u[i]! - u[im]!,
+            b = u[ip]! - u[i]!;
           s[i] = a * b <= 0 ? 0 : (2 * a * b) / (a + b);
         }
         break;
@@ -321,7 +366,8 @@ export function advectionStage1D(
 ): number {
   const { ap, am } = c;
   const n = src.length;
-  const wrapL = periodic ? n - 1 : 0, wrapR = periodic ? 0 : n - 1;
+  const wrapL = periodic ? n - 1 : 0,
+    wrapR = periodic ? 0 : n - 1;
   if (slopes === null) {
     const F0 = ap[0]! * src[wrapL]! + am[0]! * src[0]!;
     let Fl = F0;
@@ -400,7 +446,8 @@ export function advectionStage2D(
   const { nx, ny, dx, dy } = grid;
   const { axp, axm, ayp, aym } = c;
   let out = 0;
-  let FxL = rowL, FxR = rowR;
+  let FxL = rowL,
+    FxR = rowR;
   const muscl = sx !== null && sy !== null;
   // x-face 0
   const iw = periodic ? nx - 1 : 0;
@@ -411,10 +458,13 @@ export function advectionStage2D(
   }
   let sumX0 = 0;
   for (let j = 0; j < ny; j++) sumX0 += FxL[j]!;
-  const jw = periodic ? ny - 1 : 0, jwr = periodic ? 0 : ny - 1;
+  const jw = periodic ? ny - 1 : 0,
+    jwr = periodic ? 0 : ny - 1;
   for (let i = 0; i < nx; i++) {
     const ir = i < nx - 1 ? i + 1 : periodic ? 0 : nx - 1;
-    const row = i * ny, rowr = ir * ny, fr = (i + 1) * ny;
+    const row = i * ny,
+      rowr = ir * ny,
+      fr = (i + 1) * ny;
     if (muscl) {
       for (let j = 0; j < ny; j++)
         FxR[j] = axp[fr + j]! * (src[row + j]! + 0.5 * sx[row + j]!) + axm[fr + j]! * (src[rowr + j]! - 0.5 * sx[rowr + j]!);
@@ -478,14 +528,24 @@ export function advectionStage2D(
  * limitedSlopesTangentInto(f, fw, "van-leer", false, new Float64Array(f.length));
  * ```
  */
-export function limitedSlopesTangentInto(u: Float64Array, g: Float64Array, limiter: Limiter, periodic: boolean, ds: Float64Array): Float64Array {
+export function limitedSlopesTangentInto(
+  u: Float64Array,
+  g: Float64Array,
+  limiter: Limiter,
+  periodic: boolean,
+  ds: Float64Array,
+): Float64Array {
   const n = u.length;
-  const first = periodic ? 0 : 1, last = periodic ? n : n - 1;
+  const first = periodic ? 0 : 1,
+    last = periodic ? n : n - 1;
   if (!periodic) ds[0] = ds[n - 1] = 0;
   for (let i = first; i < last; i++) {
-    const im = i === 0 ? n - 1 : i - 1, ip = i === n - 1 ? 0 : i + 1;
-    const a = u[i]! - u[im]!, b = u[ip]! - u[i]!;
-    const ga = g[i]! - g[im]!, gb = g[ip]! - g[i]!;
+    const im = i === 0 ? n - 1 : i - 1,
+      ip = i === n - 1 ? 0 : i + 1;
+    const a = u[i]! - u[im]!,
+      b = u[ip]! - u[i]!;
+    const ga = g[i]! - g[im]!,
+      gb = g[ip]! - g[i]!;
     if (a * b <= 0) {
       ds[i] = 0;
       continue;
@@ -495,7 +555,9 @@ export function limitedSlopesTangentInto(u: Float64Array, g: Float64Array, limit
         ds[i] = Math.abs(a) < Math.abs(b) ? ga : gb;
         break;
       case "mc": {
-        const A = 2 * Math.abs(a), B = 2 * Math.abs(b), C = 0.5 * Math.abs(a + b);
+        const A = 2 * Math.abs(a),
+          B = 2 * Math.abs(b),
+          C = 0.5 * Math.abs(a + b);
         ds[i] = A <= B && A <= C ? 2 * ga : B <= C ? 2 * gb : 0.5 * (ga + gb);
         break;
       }

@@ -3,7 +3,13 @@ import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { normalCdf } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { createGrid1D, createGrid2D, massOf } from "@kinetic-nde/datasets";
-import { autoDomain, autoGrid1D, autoGrid2D, resolveInitialDensity1D as cellAverages1D, resolveInitialDensity2D as cellAverages2D } from "./initial.js";
+import {
+  autoDomain,
+  autoGrid1D,
+  autoGrid2D,
+  resolveInitialDensity1D as cellAverages1D,
+  resolveInitialDensity2D as cellAverages2D,
+} from "./initial.js";
 
 describe("initial densities", () => {
   const g = createGrid1D(-5, 5, 50);
@@ -18,8 +24,15 @@ describe("initial densities", () => {
     const c = cellAverages1D(g, f);
     expect(c).not.toBe(f);
     expect(() => cellAverages1D(g, new Float64Array(49))).toThrow(/shape mismatch/);
-    expect(() => cellAverages1D(g, f.map(() => NaN))).toThrow(/finite/);
-    expect(() => cellAverages2D({ kind: "2d", xMin: 0, xMax: 1, yMin: 0, yMax: 1, nx: 2, ny: 2, dx: 0.5, dy: 0.5 }, new Float64Array(3))).toThrow(/shape mismatch/);
+    expect(() =>
+      cellAverages1D(
+        g,
+        f.map(() => NaN),
+      ),
+    ).toThrow(/finite/);
+    expect(() =>
+      cellAverages2D({ kind: "2d", xMin: 0, xMax: 1, yMin: 0, yMax: 1, nx: 2, ny: 2, dx: 0.5, dy: 0.5 }, new Float64Array(3)),
+    ).toThrow(/shape mismatch/);
   });
   it("a density function with NaN or negative values is INVALID_ARGUMENT naming the solver's argument", () => {
     expectKineticError(() => cellAverages1D(g, () => NaN), "INVALID_ARGUMENT", "`f0 (cell 0");
@@ -49,7 +62,11 @@ describe("automatic domains", () => {
     const g = autoGrid2D(params, { particles: new Float64Array([-1, -1, 1, 2]) }, 16);
     expect(g.xMin).toBeLessThanOrEqual(-1);
     expect(g.yMax).toBeGreaterThanOrEqual(2);
-    const g2 = autoGrid2D(createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1 }), { f0: (x, y) => Math.exp(-0.5 * (x * x + y * y)) }, 16);
+    const g2 = autoGrid2D(
+      createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1 }),
+      { f0: (x, y) => Math.exp(-0.5 * (x * x + y * y)) },
+      16,
+    );
     expect(g2.xMin).toBeLessThan(-6);
     expectKineticError(() => autoDomain(params, {}), "INVALID_ARGUMENT");
   });

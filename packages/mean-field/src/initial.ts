@@ -36,7 +36,10 @@ function renamed<T>(name: string, run: () => T): T {
     return run();
   } catch (e) {
     if (isKineticError(e) && e.message.includes("`source")) {
-      throw new KineticError(e.code, e.message.replaceAll("`source", `\`${name}`), { cause: e, ...(e.details === undefined ? {} : { details: e.details }) });
+      throw new KineticError(e.code, e.message.replaceAll("`source", `\`${name}`), {
+        cause: e,
+        ...(e.details === undefined ? {} : { details: e.details }),
+      });
     }
     throw e;
   }
@@ -108,7 +111,8 @@ function quantileRange1D(f0: ((x: number) => number) | CdfDistribution1D, tol: n
     while (L < 1e8 && (F(-L) > 0.5 * tol * F(L) || 1 - F(L) / F(1e12) > 0.5 * tol)) L *= 2;
     const total = F(L) - F(-L);
     const find = (target: number) => {
-      let a = -L, b = L;
+      let a = -L,
+        b = L;
       for (let it = 0; it < 200 && b - a > 1e-12 * L; it++) {
         const m = 0.5 * (a + b);
         if (F(m) - F(-L) < target) a = m;
@@ -146,10 +150,12 @@ function quantileBox2D(g: (x: number, y: number) => number, tol: number): Box {
   const parts = 256;
   for (let L = 2; L <= 1 << 20; L *= 2) {
     const h = (2 * L) / parts;
-    const mx = new Float64Array(parts), my = new Float64Array(parts);
+    const mx = new Float64Array(parts),
+      my = new Float64Array(parts);
     for (let i = 0; i < parts; i++)
       for (let j = 0; j < parts; j++) {
-        const cx = -L + (i + 0.5) * h, cy = -L + (j + 0.5) * h;
+        const cx = -L + (i + 0.5) * h,
+          cy = -L + (j + 0.5) * h;
         let s = 0;
         for (let p = 0; p < 4; p++)
           for (let q = 0; q < 4; q++) s += GL4_W[p]! * GL4_W[q]! * g(cx + 0.5 * h * GL4_X[p]!, cy + 0.5 * h * GL4_X[q]!);
@@ -162,17 +168,20 @@ function quantileBox2D(g: (x: number, y: number) => number, tol: number): Box {
     if (!(total > 0) || !Number.isFinite(total)) continue;
     const cut = (m: Float64Array): [number, number] | null => {
       const outer = parts / 8;
-      let a = 0, b = 0;
+      let a = 0,
+        b = 0;
       for (let i = 0; i < outer; i++) (a += m[i]!), (b += m[parts - 1 - i]!);
       if (a > 1e-3 * tol * total || b > 1e-3 * tol * total) return null;
-      let lo = 0, acc = 0;
+      let lo = 0,
+        acc = 0;
       while (lo < parts && acc + m[lo]! <= 0.25 * tol * total) acc += m[lo++]!;
       let hi = parts;
       acc = 0;
       while (hi > 0 && acc + m[hi - 1]! <= 0.25 * tol * total) acc += m[--hi]!;
       return [-L + lo * h, -L + hi * h];
     };
-    const X = cut(mx), Y = cut(my);
+    const X = cut(mx),
+      Y = cut(my);
     if (X && Y) return { lo: new Float64Array([X[0], Y[0]]), hi: new Float64Array([X[1], Y[1]]) };
   }
   throw new KineticError("NO_SOLUTION", "automatic domain: the initial density does not decay within |x| ≤ 1e6 (give a grid)");
@@ -234,13 +243,15 @@ export function autoDomain(params: NetworkParams, source: AutoDomainSource, opti
     throw invalidArgument("source", "an object with `particles` or `f0`", source);
   }
   const width0 = Math.max(...Array.from(hi, (h, j) => h - lo[j]!), 1e-12);
-  const plo = Float64Array.from(lo), phi = Float64Array.from(hi);
+  const plo = Float64Array.from(lo),
+    phi = Float64Array.from(hi);
   if (params.sigma.properties.bounded) {
     const s = supAbsSigma(params) * Math.abs(t1 - t0);
     for (let j = 0; j < d; j++) (plo[j] = plo[j]! - s), (phi[j] = phi[j]! + s);
   } else if (d === 1) {
     const stops = [t0];
-    for (let k = 1; k < params.nLayers; k++) if (k * params.dt > Math.min(t0, t1) && k * params.dt < Math.max(t0, t1)) stops.push(k * params.dt);
+    for (let k = 1; k < params.nLayers; k++)
+      if (k * params.dt > Math.min(t0, t1) && k * params.dt < Math.max(t0, t1)) stops.push(k * params.dt);
     stops.push(t1);
     for (const x of [lo[0]!, hi[0]!])
       for (const t of stops) {
@@ -255,7 +266,12 @@ export function autoDomain(params: NetworkParams, source: AutoDomainSource, opti
       pts.push(lo[0]! + u * (hi[0]! - lo[0]!), lo[1]!, lo[0]! + u * (hi[0]! - lo[0]!), hi[1]!);
       pts.push(lo[0]!, lo[1]! + u * (hi[1]! - lo[1]!), hi[0]!, lo[1]! + u * (hi[1]! - lo[1]!));
     }
-    const x = new Float64Array(2), v = new Float64Array(2), k1 = new Float64Array(2), k2 = new Float64Array(2), k3 = new Float64Array(2), k4 = new Float64Array(2);
+    const x = new Float64Array(2),
+      v = new Float64Array(2),
+      k1 = new Float64Array(2),
+      k2 = new Float64Array(2),
+      k3 = new Float64Array(2),
+      k4 = new Float64Array(2);
     const nSeg = Math.max(1, Math.ceil(Math.abs(t1 - t0) / params.dt));
     const h = (t1 - t0) / (64 * nSeg);
     for (let p = 0; p < pts.length; p += 2) {
@@ -266,11 +282,14 @@ export function autoDomain(params: NetworkParams, source: AutoDomainSource, opti
         let k = Math.floor(t / params.dt);
         k = Math.min(Math.max(k, 0), params.nLayers - 1);
         velocityInto(params, k, x, k1);
-        v[0] = x[0]! + 0.5 * h * k1[0]!; v[1] = x[1]! + 0.5 * h * k1[1]!;
+        v[0] = x[0]! + 0.5 * h * k1[0]!;
+        v[1] = x[1]! + 0.5 * h * k1[1]!;
         velocityInto(params, k, v, k2);
-        v[0] = x[0]! + 0.5 * h * k2[0]!; v[1] = x[1]! + 0.5 * h * k2[1]!;
+        v[0] = x[0]! + 0.5 * h * k2[0]!;
+        v[1] = x[1]! + 0.5 * h * k2[1]!;
         velocityInto(params, k, v, k3);
-        v[0] = x[0]! + h * k3[0]!; v[1] = x[1]! + h * k3[1]!;
+        v[0] = x[0]! + h * k3[0]!;
+        v[1] = x[1]! + h * k3[1]!;
         velocityInto(params, k, v, k4);
         for (let j = 0; j < 2; j++) {
           x[j] = x[j]! + (h / 6) * (k1[j]! + 2 * k2[j]! + 2 * k3[j]! + k4[j]!);
@@ -347,7 +366,13 @@ export function givenOrAutoGrid1D<G extends Grid1D | Grid2D>(
  * const g = autoGrid2D(params, { particles: x }, 128);
  * ```
  */
-export function autoGrid2D(params: NetworkParams, source: AutoDomainSource, nx: number, ny: number = nx, options: AutoDomainOptions = {}): Grid2D {
+export function autoGrid2D(
+  params: NetworkParams,
+  source: AutoDomainSource,
+  nx: number,
+  ny: number = nx,
+  options: AutoDomainOptions = {},
+): Grid2D {
   requireInteger("nx", nx, 2);
   requireInteger("ny", ny, 2);
   const box = autoDomain(params, source, { ...options, d: 2 });

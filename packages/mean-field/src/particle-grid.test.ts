@@ -23,7 +23,8 @@ describe("deposition", () => {
   it("are invariant under permutation of the particles (property)", () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -3.9, max: 3.9, noNaN: true }), { minLength: 2, maxLength: 40 }), (pts) => {
-        const a = new Float64Array(pts), b = new Float64Array([...pts].reverse());
+        const a = new Float64Array(pts),
+          b = new Float64Array([...pts].reverse());
         expectAllClose(depositCloudInCell(a, g), depositCloudInCell(b, g), { rtol: 1e-12, atol: 1e-12 });
         expectAllClose(depositHistogram(a, g), depositHistogram(b, g), { rtol: 1e-12, atol: 1e-12 });
       }),
@@ -61,7 +62,8 @@ describe("sampling from a grid density", () => {
     v /= M - 1;
     const mass = massOf(g, f);
     const xc = cellCenters(g);
-    let gm = 0, gv = 0;
+    let gm = 0,
+      gv = 0;
     for (let i = 0; i < g.n; i++) gm += (xc[i]! * f[i]! * g.dx) / mass;
     for (let i = 0; i < g.n; i++) gv += (((xc[i]! - gm) ** 2 + g.dx ** 2 / 12) * f[i]! * g.dx) / mass;
     expect(Math.abs(m - gm)).toBeLessThan(5 * Math.sqrt(gv / M));
@@ -71,7 +73,15 @@ describe("sampling from a grid density", () => {
   it("rejects zero mass, negative values and bad M", () => {
     for (const [fn, code] of [
       [() => sampleFromGrid(g, new Float64Array(80), 10), "INVALID_ARGUMENT"],
-      [() => sampleFromGrid(g, f.map((v, i) => (i === 0 ? -1 : v)), 10), "INVALID_ARGUMENT"],
+      [
+        () =>
+          sampleFromGrid(
+            g,
+            f.map((v, i) => (i === 0 ? -1 : v)),
+            10,
+          ),
+        "INVALID_ARGUMENT",
+      ],
       [() => sampleFromGrid(g, f, 0), "INVALID_ARGUMENT"],
       [() => sampleFromGrid(g, new Float64Array(3), 10), "SHAPE_MISMATCH"],
     ] as const) {
@@ -82,7 +92,8 @@ describe("sampling from a grid density", () => {
 
 describe("Wasserstein-1", () => {
   it("is exact for shifted uniform densities, samples and mixed", () => {
-    const a = new Float64Array(80), b = new Float64Array(80);
+    const a = new Float64Array(80),
+      b = new Float64Array(80);
     for (let i = 10; i < 30; i++) a[i] = 1;
     for (let i = 15; i < 35; i++) b[i] = 1;
     expectAllClose(wasserstein1Grid(g, a, g, b), 5 * g.dx, { rtol: 1e-12 });
@@ -104,7 +115,9 @@ describe("Wasserstein-1", () => {
         fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 30 }),
         fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 30 }),
         (p, q, r) => {
-          const P = new Float64Array(p), Q = new Float64Array(q), R = new Float64Array(r);
+          const P = new Float64Array(p),
+            Q = new Float64Array(q),
+            R = new Float64Array(r);
           expectAllClose(wasserstein1Samples(P, Q), wasserstein1Samples(Q, P), { rtol: 1e-12, atol: 1e-12 });
           expect(wasserstein1Samples(P, R)).toBeLessThanOrEqual(wasserstein1Samples(P, Q) + wasserstein1Samples(Q, R) + 1e-12);
         },
@@ -113,7 +126,9 @@ describe("Wasserstein-1", () => {
     );
   });
   it("sliced W1 in 2-D: a translation by v gives the mean of |⟨v, θ⟩| = 2|v|/π", () => {
-    const M = 2000, p = new Float64Array(2 * M), q = new Float64Array(2 * M);
+    const M = 2000,
+      p = new Float64Array(2 * M),
+      q = new Float64Array(2 * M);
     rng.normalInto(p);
     for (let i = 0; i < M; i++) (q[2 * i] = p[2 * i]! + 0.3), (q[2 * i + 1] = p[2 * i + 1]! - 0.4);
     expectAllClose(slicedWasserstein1(p, q, { nDirections: 256, seed: 1 }), (2 * 0.5) / Math.PI, { rtol: 1e-3 });

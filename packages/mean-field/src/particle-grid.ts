@@ -14,7 +14,8 @@ export interface DepositOptions {
 }
 
 function dimOf(grid: Grid1D | Grid2D): number {
-  if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d")) throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
+  if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d"))
+    throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
   if (grid.kind === "1d") requireGrid1D("grid", grid);
   else requireGrid2D("grid", grid);
   return grid.kind === "1d" ? 1 : 2;
@@ -60,9 +61,11 @@ export function depositHistogram(x: Float64Array, grid: Grid1D | Grid2D, options
   const out = new Float64Array(nx * ny);
   const inv = 1 / (dx * dy);
   for (let i = 0; i < M; i++) {
-    const u = (x[2 * i]! - xMin) / dx, v = (x[2 * i + 1]! - yMin) / dy;
+    const u = (x[2 * i]! - xMin) / dx,
+      v = (x[2 * i + 1]! - yMin) / dy;
     if (!(u >= 0 && u <= nx && v >= 0 && v <= ny)) continue;
-    const a = Math.min(Math.floor(u), nx - 1), b = Math.min(Math.floor(v), ny - 1);
+    const a = Math.min(Math.floor(u), nx - 1),
+      b = Math.min(Math.floor(v), ny - 1);
     out[a * ny + b] = out[a * ny + b]! + wt(i) * inv;
   }
   return out;
@@ -107,13 +110,15 @@ export function depositCloudInCell(x: Float64Array, grid: Grid1D | Grid2D, optio
   const out = new Float64Array(nx * ny);
   const axis = (u: number, n: number): [number, number] => {
     const s = u - 0.5;
-    let c = Math.floor(s), fr = s - c;
+    let c = Math.floor(s),
+      fr = s - c;
     if (c < 0) (c = 0), (fr = 0);
     if (c >= n - 1) (c = n - 1), (fr = 0);
     return [c, fr];
   };
   for (let i = 0; i < M; i++) {
-    const u = (x[2 * i]! - xMin) / dx, v = (x[2 * i + 1]! - yMin) / dy;
+    const u = (x[2 * i]! - xMin) / dx,
+      v = (x[2 * i + 1]! - yMin) / dy;
     if (!(u >= 0 && u <= nx && v >= 0 && v <= ny)) continue;
     const [a, fa] = axis(u, nx);
     const [b, fb] = axis(v, ny);
@@ -155,7 +160,8 @@ export function silvermanBandwidth(x: ArrayLike<number>): number {
   const sd = Math.sqrt(v / (M - 1));
   const s = Float64Array.from(x).sort();
   const q = (p: number) => {
-    const r = p * (M - 1), k = Math.floor(r);
+    const r = p * (M - 1),
+      k = Math.floor(r);
     return s[k]! + (r - k) * ((s[Math.min(k + 1, M - 1)] ?? s[k]!) - s[k]!);
   };
   const iqr = q(0.75) - q(0.25);
@@ -216,7 +222,8 @@ export function kernelDensityEstimate(x: Float64Array, grid: Grid1D | Grid2D, op
   }
   const { nx, ny, dx, dy, xMin, yMin } = grid;
   const out = new Float64Array(nx * ny);
-  const bx = new Float64Array(nx), by = new Float64Array(ny);
+  const bx = new Float64Array(nx),
+    by = new Float64Array(ny);
   for (let i = 0; i < M; i++) {
     const [a, b] = row(x[2 * i]!, xMin, dx, nx, h[0]!, bx);
     const [c, e] = row(x[2 * i + 1]!, yMin, dy, ny, h[1]!, by);
@@ -273,7 +280,8 @@ export function sampleFromGrid(grid: Grid1D | Grid2D, f: Float64Array, M: number
   const out = new Float64Array(M * d);
   for (let i = 0; i < M; i++) {
     const target = rng.uniform() * total;
-    let lo = 0, hi = cells - 1;
+    let lo = 0,
+      hi = cells - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cum[mid + 1]! <= target) lo = mid + 1;
@@ -281,7 +289,8 @@ export function sampleFromGrid(grid: Grid1D | Grid2D, f: Float64Array, M: number
     }
     if (grid.kind === "1d") out[i] = grid.xMin + (lo + rng.uniform()) * grid.dx;
     else {
-      const a = Math.floor(lo / grid.ny), b = lo - a * grid.ny;
+      const a = Math.floor(lo / grid.ny),
+        b = lo - a * grid.ny;
       out[2 * i] = grid.xMin + (a + rng.uniform()) * grid.dx;
       out[2 * i + 1] = grid.yMin + (b + rng.uniform()) * grid.dy;
     }

@@ -5,7 +5,15 @@
  * @packageDocumentation
  */
 import { KineticError, type NetworkParams, type SolveStatus, checkEnsemble, checkNetwork, resolveTimeline } from "@kinetic-nde/core";
-import { invalidArgument, requireFinite, requireFits, requireInteger, requireOneOf, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireFinite,
+  requireFits,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+  requirePositive,
+} from "@kinetic-nde/core/validate";
 import {
   type AdvectionBoundary,
   type FaceCoefficients1D,
@@ -96,7 +104,8 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
   const climit = muscl ? 0.5 : 1;
   const stepper = requireOneOf("timeStepper", options.timeStepper ?? "euler", ["euler", "ssp-rk2", "ssp-rk3"] as const);
   const boundary = requireOneOf("boundary", options.boundary ?? "zero-flux", ["zero-flux", "outflow", "periodic"] as const);
-  let cfl = 0.9, fixed: number | null = null;
+  let cfl = 0.9,
+    fixed: number | null = null;
   if (options.dt !== undefined) fixed = requirePositive("dt", options.dt);
   else {
     cfl = requirePositive("cfl", options.cfl ?? (muscl ? 0.45 : 0.9));
@@ -108,15 +117,26 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
   const n = g.n;
   const periodic = boundary === "periodic";
   let f: Float64Array = resolveInitialDensity1D(g, problem.f0);
-  let fw: Float64Array = new Float64Array(n), fb: Float64Array = new Float64Array(n);
-  let F1: Float64Array = new Float64Array(n), W1: Float64Array = new Float64Array(n), B1: Float64Array = new Float64Array(n);
-  const F2 = new Float64Array(n), W2 = new Float64Array(n), B2 = new Float64Array(n);
-  const c = createFaceCoefficients1D(n), cw = createFaceCoefficients1D(n), cb = createFaceCoefficients1D(n);
-  const vel = new Float64Array(n + 1), dvw = new Float64Array(n + 1), dvb = new Float64Array(n + 1);
+  let fw: Float64Array = new Float64Array(n),
+    fb: Float64Array = new Float64Array(n);
+  let F1: Float64Array = new Float64Array(n),
+    W1: Float64Array = new Float64Array(n),
+    B1: Float64Array = new Float64Array(n);
+  const F2 = new Float64Array(n),
+    W2 = new Float64Array(n),
+    B2 = new Float64Array(n);
+  const c = createFaceCoefficients1D(n),
+    cw = createFaceCoefficients1D(n),
+    cb = createFaceCoefficients1D(n);
+  const vel = new Float64Array(n + 1),
+    dvw = new Float64Array(n + 1),
+    dvb = new Float64Array(n + 1);
   const setLayer = (k: number) => {
-    const w = params.W[k]!, b = params.b[k]!;
+    const w = params.W[k]!,
+      b = params.b[k]!;
     for (let j = 0; j <= n; j++) {
-      const x = g.xMin + j * g.dx, z = w * x + b;
+      const x = g.xMin + j * g.dx,
+        z = w * x + b;
       vel[j] = params.sigma.sigma(z);
       const ds = params.sigma.dsigma(z);
       dvw[j] = x * ds;
@@ -124,7 +144,10 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
     }
     faceCoefficients1DInto(g, vel, boundary, c);
     // derivative of a⁺ = max(a, 0) is [a > 0]·a_θ, of a⁻ = min(a, 0) is [a < 0]·a_θ; boundary baked the same way
-    for (const [dv, out] of [[dvw, cw], [dvb, cb]] as [Float64Array, FaceCoefficients1D][]) {
+    for (const [dv, out] of [
+      [dvw, cw],
+      [dvb, cb],
+    ] as [Float64Array, FaceCoefficients1D][]) {
       for (let j = 0; j <= n; j++) {
         out.ap[j] = vel[j]! > 0 ? dv[j]! : 0;
         out.am[j] = vel[j]! < 0 ? dv[j]! : 0;
@@ -135,8 +158,21 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
     }
   };
   // one Euler-type stage on (f, fw, fb): dst = a·base + (1-a)(src - h ΔF/Δx) and its tangent
-  const sf = muscl ? new Float64Array(n) : null, sg = muscl ? new Float64Array(n) : null;
-  const stage = (fs: Float64Array, ws: Float64Array, bs: Float64Array, fd: Float64Array, wd: Float64Array, bd: Float64Array, h: number, a: number, fbse: Float64Array, wbse: Float64Array, bbse: Float64Array) => {
+  const sf = muscl ? new Float64Array(n) : null,
+    sg = muscl ? new Float64Array(n) : null;
+  const stage = (
+    fs: Float64Array,
+    ws: Float64Array,
+    bs: Float64Array,
+    fd: Float64Array,
+    wd: Float64Array,
+    bd: Float64Array,
+    h: number,
+    a: number,
+    fbse: Float64Array,
+    wbse: Float64Array,
+    bbse: Float64Array,
+  ) => {
     const c2 = ((1 - a) * h) / g.dx;
     if (sf) stridedSlopes(fs, sf, n, 1, 1, 0, limiter, periodic);
     advectionStage1D(c, fs, sf, periodic, a, fbse, 1 - a, c2, fd);
@@ -148,7 +184,10 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
     advectionStage1D(c, bs, sg, periodic, a, bbse, 1 - a, c2, bd);
     advectionStage1D(cb, fs, sf, periodic, 1, bd, 0, c2, bd);
   };
-  let t = t0, steps = 0, rhsEvals = 0, maxCfl = 0;
+  let t = t0,
+    steps = 0,
+    rhsEvals = 0,
+    maxCfl = 0;
   let status: SolveStatus = "success";
   for (const seg of resolveTimeline(params, undefined, { t0, tEnd: t1 }).segments) {
     const stop = seg.t1;
@@ -157,7 +196,10 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
     const span = stop - t;
     let h = fixed ?? (c.rate > 0 ? cfl / c.rate : span);
     if (fixed !== null && Math.min(h, span) * c.rate > climit * (1 + 1e-12)) {
-      throw new KineticError("UNSTABLE", `CFL violation: dt = ${fixed} gives CFL number ${(Math.min(h, span) * c.rate).toPrecision(4)} > ${climit} for the ${scheme} scheme in layer ${k}; use dt ≤ ${(climit / c.rate).toPrecision(4)}`);
+      throw new KineticError(
+        "UNSTABLE",
+        `CFL violation: dt = ${fixed} gives CFL number ${(Math.min(h, span) * c.rate).toPrecision(4)} > ${climit} for the ${scheme} scheme in layer ${k}; use dt ≤ ${(climit / c.rate).toPrecision(4)}`,
+      );
     }
     if (!(h < span)) h = span;
     const ns = Math.max(1, Math.ceil(span / h - 1e-9));
@@ -190,7 +232,9 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
     }
   }
   const xc = cellCenters(g);
-  const m = new Float64Array(3), dw = new Float64Array(3), db = new Float64Array(3);
+  const m = new Float64Array(3),
+    dw = new Float64Array(3),
+    db = new Float64Array(3);
   for (let i = 0; i < n; i++) {
     let p = g.dx;
     for (let kk = 0; kk < 3; kk++) {
@@ -218,7 +262,8 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
  */
 export function lossSensitivity(grid: Grid1D, g: Float64Array, ell: (x: number) => number): number {
   if (g.length !== grid.n) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`g\` must have ${grid.n} values; got ${g.length}`);
-  let s = 0, comp = 0;
+  let s = 0,
+    comp = 0;
   for (let i = 0; i < grid.n; i++) {
     const y = ell(grid.xMin + (i + 0.5) * grid.dx) * g[i]! - comp;
     const tt = s + y;
@@ -258,33 +303,51 @@ export const MAX_TRAJECTORY_STEPS = 1e10;
  * const s = trajectorySensitivities(params, new Float64Array([0, 1]));
  * ```
  */
-export function trajectorySensitivities(params: NetworkParams, x0: Float64Array, options: { readonly substeps?: number; readonly tSpan?: readonly [number, number] } = {}): TrajectorySensitivities {
+export function trajectorySensitivities(
+  params: NetworkParams,
+  x0: Float64Array,
+  options: { readonly substeps?: number; readonly tSpan?: readonly [number, number] } = {},
+): TrajectorySensitivities {
   checkNetwork(params, "params");
   if (params.d !== 1) throw new KineticError("UNSUPPORTED", `trajectorySensitivities is 1-D; got d = ${params.d}`);
   const M = checkEnsemble(x0, 1, "x0");
-  options = requireOptions<{ readonly substeps?: number; readonly tSpan?: readonly [number, number] }>("options", options, ["substeps", "tSpan"]);
+  options = requireOptions<{ readonly substeps?: number; readonly tSpan?: readonly [number, number] }>("options", options, [
+    "substeps",
+    "tSpan",
+  ]);
   const sub = requireInteger("substeps", options.substeps ?? 64, 1);
   const t0 = requireFinite("tSpan[0]", options.tSpan?.[0] ?? 0);
   const t1 = requireFinite("tSpan[1]", options.tSpan?.[1] ?? params.T);
   const tl = resolveTimeline(params, undefined, { t0, tEnd: t1, name: "tSpan" });
   // work: M particles × segments × substeps RK4 steps, refused up front above MAX_TRAJECTORY_STEPS
   requireFits("substeps", sub, M * Math.max(1, tl.segments.length), MAX_TRAJECTORY_STEPS, "particle RK4 steps");
-  const s = params.sigma.sigma, ds = params.sigma.dsigma;
-  const x = Float64Array.from(x0), xw = new Float64Array(M), xb = new Float64Array(M);
+  const s = params.sigma.sigma,
+    ds = params.sigma.dsigma;
+  const x = Float64Array.from(x0),
+    xw = new Float64Array(M),
+    xb = new Float64Array(M);
   for (const seg of tl.segments) {
-    const ta = seg.t0, tb = seg.t1;
+    const ta = seg.t0,
+      tb = seg.t1;
     const k = seg.layer;
-    const w = params.W[k]!, b = params.b[k]!;
+    const w = params.W[k]!,
+      b = params.b[k]!;
     const h = (tb - ta) / sub;
     const rhs = (X: number, Yw: number, Yb: number, out: Float64Array) => {
-      const z = w * X + b, d1 = ds(z);
+      const z = w * X + b,
+        d1 = ds(z);
       out[0] = s(z);
       out[1] = d1 * (X + w * Yw);
       out[2] = d1 * (1 + w * Yb);
     };
-    const k1 = new Float64Array(3), k2 = new Float64Array(3), k3 = new Float64Array(3), k4 = new Float64Array(3);
+    const k1 = new Float64Array(3),
+      k2 = new Float64Array(3),
+      k3 = new Float64Array(3),
+      k4 = new Float64Array(3);
     for (let i = 0; i < M; i++) {
-      let X = x[i]!, Yw = xw[i]!, Yb = xb[i]!;
+      let X = x[i]!,
+        Yw = xw[i]!,
+        Yb = xb[i]!;
       for (let st = 0; st < sub; st++) {
         rhs(X, Yw, Yb, k1);
         rhs(X + 0.5 * h * k1[0]!, Yw + 0.5 * h * k1[1]!, Yb + 0.5 * h * k1[2]!, k2);

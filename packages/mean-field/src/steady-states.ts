@@ -9,7 +9,9 @@ import { type Activation, type NetworkParams, resolveActivation } from "@kinetic
 import { invalidArgument, requireFiniteArray, requireInteger, shapeMismatch } from "@kinetic-nde/core/validate";
 
 /** Input of {@link analyzeSteadyStates}: network parameters, or σ with one layer's W (d×d) and b (d). */
-export type SteadyStateInput = NetworkParams | { readonly sigma: string | Activation; readonly W: number | ArrayLike<number>; readonly b: number | ArrayLike<number> };
+export type SteadyStateInput =
+  | NetworkParams
+  | { readonly sigma: string | Activation; readonly W: number | ArrayLike<number>; readonly b: number | ArrayLike<number> };
 
 /** Kind of steady states. */
 export type SteadyStateKind =
@@ -71,15 +73,23 @@ export function eigenvalues(W: ArrayLike<number>, d: number): { re: Float64Array
   let pairs: [number, number][];
   if (d === 1) pairs = [[A[0]!, 0]];
   else if (d === 2) {
-    const tr = A[0]! + A[3]!, det = A[0]! * A[3]! - A[1]! * A[2]!;
+    const tr = A[0]! + A[3]!,
+      det = A[0]! * A[3]! - A[1]! * A[2]!;
     const disc = (tr * tr) / 4 - det;
     if (disc >= 0) {
       const s = Math.sqrt(disc);
       // avoid cancellation: the larger-magnitude root first, the other from the product
       const r1 = tr / 2 + (tr >= 0 ? s : -s);
       const r2 = r1 !== 0 ? det / r1 : tr / 2 - (tr >= 0 ? s : -s);
-      pairs = [[r1, 0], [r2, 0]];
-    } else pairs = [[tr / 2, Math.sqrt(-disc)], [tr / 2, -Math.sqrt(-disc)]];
+      pairs = [
+        [r1, 0],
+        [r2, 0],
+      ];
+    } else
+      pairs = [
+        [tr / 2, Math.sqrt(-disc)],
+        [tr / 2, -Math.sqrt(-disc)],
+      ];
   } else {
     // characteristic polynomial p(λ) = λ^d + c1 λ^{d-1} + ... + cd (Faddeev–LeVerrier)
     const c = new Float64Array(d + 1);
@@ -102,7 +112,8 @@ export function eigenvalues(W: ArrayLike<number>, d: number): { re: Float64Array
       c[k] = -tr / k;
       Mk = Mnew;
     }
-    const re = new Float64Array(d), im = new Float64Array(d);
+    const re = new Float64Array(d),
+      im = new Float64Array(d);
     let R = 1;
     for (let k = 1; k <= d; k++) R = Math.max(R, Math.abs(c[k]!) ** (1 / k) * 2);
     for (let k = 0; k < d; k++) (re[k] = R * Math.cos((2 * Math.PI * k) / d + 0.4)), (im[k] = R * Math.sin((2 * Math.PI * k) / d + 0.4));
@@ -110,22 +121,26 @@ export function eigenvalues(W: ArrayLike<number>, d: number): { re: Float64Array
       let change = 0;
       for (let k = 0; k < d; k++) {
         // p(z)
-        let pr = 1, pi = 0;
+        let pr = 1,
+          pi = 0;
         for (let j = 1; j <= d; j++) {
           const nr = pr * re[k]! - pi * im[k]! + c[j]!;
           pi = pr * im[k]! + pi * re[k]!;
           pr = nr;
         }
-        let qr = 1, qi = 0;
+        let qr = 1,
+          qi = 0;
         for (let j = 0; j < d; j++) {
           if (j === k) continue;
-          const ar = re[k]! - re[j]!, ai = im[k]! - im[j]!;
+          const ar = re[k]! - re[j]!,
+            ai = im[k]! - im[j]!;
           const nr = qr * ar - qi * ai;
           qi = qr * ai + qi * ar;
           qr = nr;
         }
         const den = qr * qr + qi * qi;
-        const dr = (pr * qr + pi * qi) / den, di = (pi * qr - pr * qi) / den;
+        const dr = (pr * qr + pi * qi) / den,
+          di = (pi * qr - pr * qi) / den;
         re[k] = re[k]! - dr;
         im[k] = im[k]! - di;
         change = Math.max(change, Math.hypot(dr, di));
@@ -141,7 +156,8 @@ export function eigenvalues(W: ArrayLike<number>, d: number): { re: Float64Array
 
 /** Solve W x = -b by Gaussian elimination with partial pivoting; null when W is (numerically) singular. */
 function criticalPoint(W: Float64Array, b: Float64Array, d: number): Float64Array | null {
-  const A = Float64Array.from(W), r = Float64Array.from(b, (v) => -v);
+  const A = Float64Array.from(W),
+    r = Float64Array.from(b, (v) => -v);
   let scale = 0;
   for (let i = 0; i < d * d; i++) scale = Math.max(scale, Math.abs(A[i]!));
   if (scale === 0) return null;
@@ -189,7 +205,11 @@ function criticalPoint(W: Float64Array, b: Float64Array, d: number): Float64Arra
  */
 export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStateAnalysisOptions = {}): SteadyStateAnalysis {
   if (typeof input !== "object" || input === null) throw invalidArgument("input", "NetworkParams or { sigma, W, b }", input);
-  let sigma: Activation, W: Float64Array, b: Float64Array, d: number, layer = 0;
+  let sigma: Activation,
+    W: Float64Array,
+    b: Float64Array,
+    d: number,
+    layer = 0;
   if ("nLayers" in input && input.W instanceof Float64Array) {
     d = input.d;
     layer = requireInteger("layer", options.layer ?? input.nLayers - 1, 0, input.nLayers - 1);
@@ -207,11 +227,15 @@ export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStat
   const sa = eig.re[0]!;
   const point = criticalPoint(W, b, d);
   const name = sigma.name;
-  const s0 = sigma.sigma(0), ds0 = sigma.dsigma(0);
+  const s0 = sigma.sigma(0),
+    ds0 = sigma.dsigma(0);
   const positive = sigma.properties.positive;
   const { kind: actKind } = activationInfo(sigma);
   const isRelu = actKind === "relu";
-  let kind: SteadyStateKind, stability: Stability = "not-applicable", rate: number | null = null, behaviour: string;
+  let kind: SteadyStateKind,
+    stability: Stability = "not-applicable",
+    rate: number | null = null,
+    behaviour: string;
   let invariantSet: SteadyStateAnalysis["invariantSet"] = null;
   const allZeroW = W.every((v) => v === 0);
   const minRe = eig.re[d - 1]!;
@@ -232,7 +256,8 @@ export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStat
     kind = "invariant-set";
     invariantSet = { W: Float64Array.from(W), b: Float64Array.from(b) };
     if (d === 1) {
-      const w = W[0]!, xs = -b[0]! / w;
+      const w = W[0]!,
+        xs = -b[0]! / w;
       behaviour =
         w < 0
           ? `ReLU, w < 0: every density on {x ≥ ${+xs.toPrecision(6)}} is steady; mass with wx + b > 0 (x < x*) approaches x* = ${+xs.toPrecision(6)} only as t → ∞ (rate |w| = ${+(-w).toPrecision(6)})`
@@ -253,17 +278,34 @@ export function analyzeSteadyStates(input: SteadyStateInput, options: SteadyStat
       stability = sa < 0 ? "stable" : minRe > 0 ? "unstable" : sa > 0 ? "saddle" : "marginal";
       if (sa < 0) rate = ds0 * -sa;
       const pl = actKind === "leaky-relu" ? " (piecewise linear: classified by W, exact in 1-D)" : "";
-      if (stability === "stable") behaviour = `all mass concentrates at x* = ${fmt(point)}: δ_{x*} is the stable steady state, contraction rate ${+(rate ?? 0).toPrecision(6)}${pl}`;
+      if (stability === "stable")
+        behaviour = `all mass concentrates at x* = ${fmt(point)}: δ_{x*} is the stable steady state, contraction rate ${+(rate ?? 0).toPrecision(6)}${pl}`;
       else if (stability === "unstable")
-        behaviour = d === 1 ? `w > 0: x* = ${fmt(point)} repels; mass splits at x* and escapes to ±∞${pl}` : `x* = ${fmt(point)} repels in every direction; mass escapes to infinity${pl}`;
-      else if (stability === "saddle") behaviour = `x* = ${fmt(point)} is a saddle: mass collapses onto the unstable manifold and escapes along it${pl}`;
+        behaviour =
+          d === 1
+            ? `w > 0: x* = ${fmt(point)} repels; mass splits at x* and escapes to ±∞${pl}`
+            : `x* = ${fmt(point)} repels in every direction; mass escapes to infinity${pl}`;
+      else if (stability === "saddle")
+        behaviour = `x* = ${fmt(point)} is a saddle: mass collapses onto the unstable manifold and escapes along it${pl}`;
       else behaviour = `x* = ${fmt(point)} is marginal (eigenvalues on the imaginary axis): no contraction${pl}`;
     }
   } else {
     kind = "none";
     behaviour = `σ = ${name} with σ(0) = ${s0}: not classified by the table (no zero of σ at 0 or not increasing there)`;
   }
-  return { d, activation: name, kind, point, eigenvalues: eig, spectralAbscissa: sa, stability, contractionRate: rate, invariantSet, behaviour, layer };
+  return {
+    d,
+    activation: name,
+    kind,
+    point,
+    eigenvalues: eig,
+    spectralAbscissa: sa,
+    stability,
+    contractionRate: rate,
+    invariantSet,
+    behaviour,
+    layer,
+  };
 }
 
 /**

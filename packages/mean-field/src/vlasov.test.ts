@@ -42,7 +42,10 @@ describe("solveVlasov 1-D invariants", () => {
     const params = createScalarNetwork({ sigma: "identity", w: 1.5, b: 0.2, T: 0.5 });
     const step = new Float64Array(grid.n);
     for (let i = 40; i < 70; i++) step[i] = 1;
-    for (const [scheme, cfl] of [["upwind", 1], ["muscl", 0.5]] as const) {
+    for (const [scheme, cfl] of [
+      ["upwind", 1],
+      ["muscl", 0.5],
+    ] as const) {
       const r = solveVlasov({ params, grid, f0: step }, { scheme, cfl, timeStepper: "euler", limiter: "mc" });
       expect(Math.min(...r.f)).toBeGreaterThanOrEqual(0);
     }
@@ -68,7 +71,8 @@ describe("solveVlasov 1-D invariants", () => {
     const dt = 0.01;
     const r = solveVlasov({ params, grid, f0: gaussian(0, 1) }, { scheme: "upwind", timeStepper: "euler", dt });
     const c = networkFaceCoefficients1DInto(params, 0, grid, "zero-flux", createFaceCoefficients1D(grid.n));
-    let u: Float64Array = cellAverages1D(grid, gaussian(0, 1)), v: Float64Array = new Float64Array(grid.n);
+    let u: Float64Array = cellAverages1D(grid, gaussian(0, 1)),
+      v: Float64Array = new Float64Array(grid.n);
     const n = Math.ceil(0.37 / dt - 1e-9);
     for (let s = 0; s < n; s++) {
       const h = s < n - 1 ? dt : 0.37 - (n - 1) * dt;
@@ -95,7 +99,10 @@ describe("solveVlasov 1-D invariants", () => {
     expect(ro.status).toBe("success");
     expect(ro.stats.massLost).toBeGreaterThan(0.1);
     expect(Math.abs(massOf(grid, ro.f) + ro.stats.massLost - ro.stats.massInitial)).toBeLessThan(1e-12);
-    const rm = solveVlasov({ params, grid, f0: gaussian(3, 1) }, { boundary: "outflow", massLossThreshold: 0.05, scheme: "muscl", timeStepper: "ssp-rk3" });
+    const rm = solveVlasov(
+      { params, grid, f0: gaussian(3, 1) },
+      { boundary: "outflow", massLossThreshold: 0.05, scheme: "muscl", timeStepper: "ssp-rk3" },
+    );
     expect(rm.status).toBe("mass-lost");
     expect(rm.t).toBeLessThan(4);
     expect(Math.abs(massOf(grid, rm.f) + rm.stats.massLost - rm.stats.massInitial)).toBeLessThan(1e-12);
@@ -138,25 +145,42 @@ describe("solveVlasov bad inputs", () => {
   const grid = createGrid1D(-1, 1, 10);
   const params = createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1 });
   const f0 = new Float64Array(10).fill(0.5);
-  it("NaN in f0 → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0: f0.map((v, i) => (i === 3 ? NaN : v)) }), "INVALID_ARGUMENT"));
-  it("Infinity in f0 → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0: f0.map((v, i) => (i === 3 ? Infinity : v)) }), "INVALID_ARGUMENT"));
-  it("negative density → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0: f0.map((v, i) => (i === 3 ? -1 : v)) }), "INVALID_ARGUMENT"));
-  it("wrong length → SHAPE_MISMATCH", () => expectKineticError(() => solveVlasov({ params, grid, f0: new Float64Array(9) }), "SHAPE_MISMATCH"));
-  it("empty array of densities → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0: [] }), "INVALID_ARGUMENT"));
-  it("2-D grid for a 1-D network → SHAPE_MISMATCH", () => expectKineticError(() => solveVlasov({ params, grid: createGrid2D([-1, 1], [-1, 1], 4), f0: new Float64Array(16) }), "SHAPE_MISMATCH"));
-  it("cfl above the scheme's limit → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0 }, { scheme: "muscl", cfl: 0.8 }), "INVALID_ARGUMENT"));
-  it("non-positive dt → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0 }, { dt: -0.1 }), "INVALID_ARGUMENT"));
+  it("NaN in f0 → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0: f0.map((v, i) => (i === 3 ? NaN : v)) }), "INVALID_ARGUMENT"));
+  it("Infinity in f0 → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0: f0.map((v, i) => (i === 3 ? Infinity : v)) }), "INVALID_ARGUMENT"));
+  it("negative density → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0: f0.map((v, i) => (i === 3 ? -1 : v)) }), "INVALID_ARGUMENT"));
+  it("wrong length → SHAPE_MISMATCH", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0: new Float64Array(9) }), "SHAPE_MISMATCH"));
+  it("empty array of densities → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0: [] }), "INVALID_ARGUMENT"));
+  it("2-D grid for a 1-D network → SHAPE_MISMATCH", () =>
+    expectKineticError(() => solveVlasov({ params, grid: createGrid2D([-1, 1], [-1, 1], 4), f0: new Float64Array(16) }), "SHAPE_MISMATCH"));
+  it("cfl above the scheme's limit → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0 }, { scheme: "muscl", cfl: 0.8 }), "INVALID_ARGUMENT"));
+  it("non-positive dt → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0 }, { dt: -0.1 }), "INVALID_ARGUMENT"));
   it("NaN dt → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0 }, { dt: NaN }), "INVALID_ARGUMENT"));
-  it("dt breaking the CFL limit → UNSTABLE", () => expectKineticError(() => solveVlasov({ params, grid, f0 }, { dt: 0.5, scheme: "upwind" }), "UNSTABLE"));
-  it("saveAt outside tSpan → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0 }, { saveAt: [2] }), "INVALID_ARGUMENT"));
-  it("unknown scheme → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, grid, f0 }, { scheme: "weno" as never }), "INVALID_ARGUMENT"));
+  it("dt breaking the CFL limit → UNSTABLE", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0 }, { dt: 0.5, scheme: "upwind" }), "UNSTABLE"));
+  it("saveAt outside tSpan → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0 }, { saveAt: [2] }), "INVALID_ARGUMENT"));
+  it("unknown scheme → INVALID_ARGUMENT", () =>
+    expectKineticError(() => solveVlasov({ params, grid, f0 }, { scheme: "weno" as never }), "INVALID_ARGUMENT"));
   it("cell averages without a grid → INVALID_ARGUMENT", () => expectKineticError(() => solveVlasov({ params, f0 }), "INVALID_ARGUMENT"));
   it("d = 3 → UNSUPPORTED", () =>
-    expectKineticError(() => solveVlasov({ params: createNetwork({ sigma: "tanh", d: 3, W: new Array(9).fill(0), b: [0, 0, 0], T: 1 }), grid, f0 }), "UNSUPPORTED"));
+    expectKineticError(
+      () => solveVlasov({ params: createNetwork({ sigma: "tanh", d: 3, W: new Array(9).fill(0), b: [0, 0, 0], T: 1 }), grid, f0 }),
+      "UNSUPPORTED",
+    ));
   it("grid with zero or negative cells → INVALID_ARGUMENT", () => {
     expectKineticError(() => createGrid1D(-1, 1, 0), "INVALID_ARGUMENT");
     expectKineticError(() => createGrid1D(1, -1, 10), "INVALID_ARGUMENT");
   });
   it("unbounded spreading without a grid → UNSTABLE", () =>
-    expectKineticError(() => solveVlasov({ params: createScalarNetwork({ sigma: "identity", w: 12, b: 0, T: 1 }), f0: gaussian(0, 1) }), "UNSTABLE"));
+    expectKineticError(
+      () => solveVlasov({ params: createScalarNetwork({ sigma: "identity", w: 12, b: 0, T: 1 }), f0: gaussian(0, 1) }),
+      "UNSTABLE",
+    ));
 });

@@ -3,7 +3,16 @@
  * @packageDocumentation
  */
 import { KineticError, type NetworkParams, type SolveStatus, type Timeline, checkNetwork, resolveTimeline } from "@kinetic-nde/core";
-import { invalidArgument, requireFinite, requireFits, requireInteger, requireNonNegative, requireOneOf, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireFinite,
+  requireFits,
+  requireInteger,
+  requireNonNegative,
+  requireOneOf,
+  requireOptions,
+  requirePositive,
+} from "@kinetic-nde/core/validate";
 import {
   type AdvectionBoundary as Boundary,
   type FaceCoefficients1D,
@@ -130,7 +139,17 @@ export interface VlasovOptions {
 export const DEFAULT_MAX_CELL_UPDATES = 1e10;
 
 const VLASOV_OPTION_KEYS = [
-  "scheme", "limiter", "timeStepper", "cfl", "dt", "boundary", "saveAt", "massLossTolerance", "n", "maxSteps", "maxCellUpdates",
+  "scheme",
+  "limiter",
+  "timeStepper",
+  "cfl",
+  "dt",
+  "boundary",
+  "saveAt",
+  "massLossTolerance",
+  "n",
+  "maxSteps",
+  "maxCellUpdates",
 ] as const;
 
 /** Statistics of a solve. */
@@ -160,7 +179,13 @@ export interface VlasovResult<F> {
   readonly status: SolveStatus;
   readonly stats: VlasovStats;
   /** The methods used. */
-  readonly method: { readonly scheme: SpatialScheme; readonly limiter: Limiter | null; readonly timeStepper: TimeStepper; readonly cfl: number | null; readonly boundary: Boundary };
+  readonly method: {
+    readonly scheme: SpatialScheme;
+    readonly limiter: Limiter | null;
+    readonly timeStepper: TimeStepper;
+    readonly cfl: number | null;
+    readonly boundary: Boundary;
+  };
 }
 
 interface Resolved {
@@ -178,10 +203,15 @@ interface Resolved {
 function resolveOptions(o: VlasovOptions): Resolved {
   const scheme = requireOneOf("scheme", o.scheme ?? "muscl", ["upwind", "muscl"] as const);
   const limiter = requireOneOf("limiter", o.limiter ?? "van-leer", ["minmod", "mc", "van-leer"] as const);
-  const stepper = requireOneOf("timeStepper", o.timeStepper ?? (scheme === "muscl" ? "ssp-rk3" : "euler"), ["euler", "ssp-rk2", "ssp-rk3"] as const);
+  const stepper = requireOneOf("timeStepper", o.timeStepper ?? (scheme === "muscl" ? "ssp-rk3" : "euler"), [
+    "euler",
+    "ssp-rk2",
+    "ssp-rk3",
+  ] as const);
   const boundary = requireOneOf("boundary", o.boundary ?? "zero-flux", ["zero-flux", "outflow", "periodic"] as const);
   const limit = scheme === "upwind" ? 1 : 0.5;
-  let cfl: number | null = null, dt: number | null = null;
+  let cfl: number | null = null,
+    dt: number | null = null;
   if (o.dt !== undefined) {
     if (o.cfl !== undefined) throw invalidArgument("dt/cfl", "given one at a time", { dt: o.dt, cfl: o.cfl });
     dt = requirePositive("dt", o.dt);
@@ -189,7 +219,10 @@ function resolveOptions(o: VlasovOptions): Resolved {
     cfl = requirePositive("cfl", o.cfl ?? (scheme === "upwind" ? 0.9 : 0.45));
     if (cfl > limit) throw invalidArgument("cfl", `at most ${limit} for the ${scheme} scheme (stability and positivity)`, cfl);
   }
-  const threshold = o.massLossTolerance === undefined || o.massLossTolerance === Infinity ? Infinity : requireNonNegative("massLossTolerance", o.massLossTolerance);
+  const threshold =
+    o.massLossTolerance === undefined || o.massLossTolerance === Infinity
+      ? Infinity
+      : requireNonNegative("massLossTolerance", o.massLossTolerance);
   const maxSteps = requireInteger("maxSteps", o.maxSteps ?? 10_000_000, 1);
   const maxCellUpdates = requirePositive("maxCellUpdates", o.maxCellUpdates ?? DEFAULT_MAX_CELL_UPDATES);
   return { scheme, limiter, stepper, cfl, dt, boundary, threshold, maxSteps, maxCellUpdates };
@@ -238,9 +271,15 @@ function resolveOptions(o: VlasovOptions): Resolved {
  * console.log(r.status, massOf(grid, r.f));
  * ```
  */
-export function solveVlasov(problem: VlasovProblem & { readonly f0: readonly InitialDensity[] }, options?: VlasovOptions): VlasovResult<Float64Array[]>;
+export function solveVlasov(
+  problem: VlasovProblem & { readonly f0: readonly InitialDensity[] },
+  options?: VlasovOptions,
+): VlasovResult<Float64Array[]>;
 export function solveVlasov(problem: VlasovProblem, options?: VlasovOptions): VlasovResult<Float64Array>;
-export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {}): VlasovResult<Float64Array> | VlasovResult<Float64Array[]> {
+export function solveVlasov(
+  problem: VlasovProblem,
+  options: VlasovOptions = {},
+): VlasovResult<Float64Array> | VlasovResult<Float64Array[]> {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
   const params = checkNetwork(problem.params, "params");
   const d = params.d;
@@ -268,8 +307,10 @@ export function solveVlasov(problem: VlasovProblem, options: VlasovOptions = {})
       grid = autoGrid2D(params, { f0: src as (x: number, y: number) => number }, n[0]!, n[1]!, { tSpan: [t0, t1] });
     }
   }
-  if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d")) throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
-  if ((grid.kind === "1d" ? 1 : 2) !== d) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`grid\` must be ${d}-D like params (d = ${d}); got a ${grid.kind} grid`);
+  if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d"))
+    throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
+  if ((grid.kind === "1d" ? 1 : 2) !== d)
+    throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`grid\` must be ${d}-D like params (d = ${d}); got a ${grid.kind} grid`);
   const g = grid;
   const cells = g.kind === "1d" ? g.n : g.nx * g.ny;
   const tl = resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt", stateSize: cells * list.length });
@@ -337,7 +378,8 @@ function requireWork(params: NetworkParams, g: Grid1D | Grid2D, tl: Timeline, op
   if (!(work <= opt.maxCellUpdates)) {
     const ratio = opt.maxCellUpdates / work;
     const scale = opt.dt !== null ? ratio : g.kind === "1d" ? Math.sqrt(ratio) : Math.cbrt(ratio);
-    const largest = g.kind === "1d" ? Math.floor(g.n * scale) : `${Math.floor(g.nx * Math.sqrt(scale))} × ${Math.floor(g.ny * Math.sqrt(scale))}`;
+    const largest =
+      g.kind === "1d" ? Math.floor(g.n * scale) : `${Math.floor(g.nx * Math.sqrt(scale))} × ${Math.floor(g.ny * Math.sqrt(scale))}`;
     const size = g.kind === "1d" ? `${g.n} cells` : `${g.nx} × ${g.ny} cells`;
     throw new KineticError(
       "TOO_LARGE",
@@ -367,7 +409,15 @@ function fastPlan(opt: Resolved, size: number): { fast: boolean; chunk: number }
  * `fs[q]` belongs to the caller when `borrowed[q]` (its argument name): its values are checked (finite,
  * non-negative) and it is copied before it is stepped.
  */
-function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], borrowed: (string | null)[], tl: Timeline, opt: Resolved): RunOut {
+function run(
+  params: NetworkParams,
+  g1: Grid1D | null,
+  g2: Grid2D | null,
+  fs: Float64Array[],
+  borrowed: (string | null)[],
+  tl: Timeline,
+  opt: Resolved,
+): RunOut {
   const { fast, chunk } = fastPlan(opt, fs[0]!.length);
   const arena = fast ? openUpwindArena(g1 ? [g1.n] : [g2!.nx, g2!.ny], fs.length, chunk) : null;
   try {
@@ -386,8 +436,14 @@ function run(params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Fl
 }
 
 function runIn(
-  arena: UpwindArena | null, params: NetworkParams, g1: Grid1D | null, g2: Grid2D | null, fs: Float64Array[], borrowed: (string | null)[],
-  tl: Timeline, opt: Resolved,
+  arena: UpwindArena | null,
+  params: NetworkParams,
+  g1: Grid1D | null,
+  g2: Grid2D | null,
+  fs: Float64Array[],
+  borrowed: (string | null)[],
+  tl: Timeline,
+  opt: Resolved,
 ): RunOut {
   const nd = fs.length;
   const size = fs[0]!.length;
@@ -395,7 +451,8 @@ function runIn(
   const muscl = opt.scheme === "muscl";
   const { fast, chunk } = fastPlan(opt, size);
   const limit = muscl ? 0.5 : 1;
-  let c1d: FaceCoefficients1D | null = null, c2d: FaceCoefficients2D | null = null;
+  let c1d: FaceCoefficients1D | null = null,
+    c2d: FaceCoefficients2D | null = null;
   let u: Float64Array[], s1: Float64Array[];
   if (arena !== null) {
     const F = arena.faces;
@@ -447,11 +504,29 @@ function runIn(
       stridedSlopes(src, slx!, G.nx, G.ny, G.ny, 1, opt.limiter, periodic);
       stridedSlopes(src, sly!, G.ny, 1, G.nx, G.ny, opt.limiter, periodic);
     }
-    const o = advectionStage2D(G, c2d!, src, slx, sly, periodic, a, base, 1 - a, ((1 - a) * h) / G.dx, ((1 - a) * h) / G.dy, dst, rowL, rowR);
+    const o = advectionStage2D(
+      G,
+      c2d!,
+      src,
+      slx,
+      sly,
+      periodic,
+      a,
+      base,
+      1 - a,
+      ((1 - a) * h) / G.dx,
+      ((1 - a) * h) / G.dy,
+      dst,
+      rowL,
+      rowR,
+    );
     return (1 - a) * h * o;
   };
 
-  let steps = 0, rhsEvals = 0, maxCfl = 0, massLost = 0;
+  let steps = 0,
+    rhsEvals = 0,
+    maxCfl = 0,
+    massLost = 0;
   let status: SolveStatus = "success";
   let t = tl.t0;
   let layer = -1;
@@ -507,16 +582,23 @@ function runIn(
         const m = Math.min(s < n - 1 ? n - 1 - s : 1, chunk, opt.maxSteps - steps);
         if (hs * rate > maxCfl) maxCfl = hs * rate;
         for (let q = 0; q < nd; q++) {
-          const U = u[q]!, A = s1[q]!;
+          const U = u[q]!,
+            A = s1[q]!;
           let moved: boolean;
           if (g1) {
             const c2 = hs / g1.dx;
-            moved = arena !== null ? wasmUpwindSteps1D(arena, U, A, c2, m, periodic, q * chunk) : jsUpwindSteps1D(c1d!, U, A, c2, m, periodic, lostBuf, q * chunk);
+            moved =
+              arena !== null
+                ? wasmUpwindSteps1D(arena, U, A, c2, m, periodic, q * chunk)
+                : jsUpwindSteps1D(c1d!, U, A, c2, m, periodic, lostBuf, q * chunk);
           } else {
-            const G = g2!, cx = hs / G.dx, cy = hs / G.dy;
-            moved = arena !== null
-              ? wasmUpwindSteps2D(arena, G.nx, G.ny, G.dx, G.dy, U, A, cx, cy, m, periodic, q * chunk)
-              : jsUpwindSteps2D(G, c2d!, U, A, cx, cy, m, periodic, lostBuf, q * chunk, rowL, rowR);
+            const G = g2!,
+              cx = hs / G.dx,
+              cy = hs / G.dy;
+            moved =
+              arena !== null
+                ? wasmUpwindSteps2D(arena, G.nx, G.ny, G.dx, G.dy, U, A, cx, cy, m, periodic, q * chunk)
+                : jsUpwindSteps2D(G, c2d!, U, A, cx, cy, m, periodic, lostBuf, q * chunk, rowL, rowR);
           }
           if (moved) {
             u[q] = A;
@@ -552,7 +634,8 @@ function runIn(
       if (hs * rate > maxCfl) maxCfl = hs * rate;
       let lost = 0;
       for (let q = 0; q < nd; q++) {
-        const U = u[q]!, A = s1[q]!;
+        const U = u[q]!,
+          A = s1[q]!;
         if (opt.stepper === "euler") {
           lost += stage(U, A, hs, 0, U);
           u[q] = A;

@@ -4,7 +4,10 @@ import { cellAverages1D, createGrid1D, createGrid2D } from "@kinetic-nde/dataset
 import { sampleFromGrid } from "./particle-grid.js";
 import { wasserstein1Grid } from "./wasserstein.js";
 
-const gauss = (m: number, s: number) => (x: number): number => Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));
+const gauss =
+  (m: number, s: number) =>
+  (x: number): number =>
+    Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));
 
 describe("wasserstein1Grid", () => {
   it("one grid (O(n) path) agrees with the merge over two grids holding the same densities", () => {

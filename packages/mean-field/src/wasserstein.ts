@@ -21,7 +21,8 @@ function gridCdf(grid: Grid1D, f: Float64Array, name: string): Cdf {
   if (!(f instanceof Float64Array)) throw invalidArgument(name, "a Float64Array of cell averages", f);
   if (f.length !== grid.n) throw shapeMismatch(name, `${grid.n} cell averages`, f.length);
   const n = grid.n;
-  const X = new Float64Array(n + 1), F = new Float64Array(n + 1);
+  const X = new Float64Array(n + 1),
+    F = new Float64Array(n + 1);
   let acc = 0;
   for (let i = 0; i < n; i++) {
     const v = f[i]!;
@@ -44,7 +45,9 @@ function pointsCdf(v: Float64Array, w: Float64Array | null): Cdf {
   idx.sort((a, b) => v[a]! - v[b]!);
   let total = 0;
   for (let i = 0; i < M; i++) total += w ? w[i]! : 1;
-  const X: number[] = [], Fm: number[] = [], Fp: number[] = [];
+  const X: number[] = [],
+    Fm: number[] = [],
+    Fp: number[] = [];
   let acc = 0;
   for (let k = 0; k < M; k++) {
     const x = v[idx[k]!]!;
@@ -65,7 +68,8 @@ function pointsCdf(v: Float64Array, w: Float64Array | null): Cdf {
 
 /** Largest k with X[k] ≤ x (-1 if none). */
 function floorIndex(X: Float64Array, x: number): number {
-  let lo = -1, hi = X.length - 1;
+  let lo = -1,
+    hi = X.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (X[mid]! <= x) lo = mid;
@@ -97,7 +101,8 @@ function w1Cdfs(a: Cdf, b: Cdf): number {
   all.sort();
   let s = 0;
   for (let k = 0; k + 1 < all.length; k++) {
-    const p = all[k]!, q = all[k + 1]!;
+    const p = all[k]!,
+      q = all[k + 1]!;
     if (q === p) continue;
     const d0 = rightLimit(a, p) - rightLimit(b, p);
     const d1 = leftLimit(a, q) - leftLimit(b, q);
@@ -143,7 +148,8 @@ export function wasserstein1Grid(gridA: Grid1D, fA: Float64Array, gridB: Grid1D,
 function w1SameKnots(F: Float64Array, G: Float64Array, dx: number): number {
   let s = 0;
   for (let i = 0; i + 1 < F.length; i++) {
-    const d0 = F[i]! - G[i]!, d1 = F[i + 1]! - G[i + 1]!;
+    const d0 = F[i]! - G[i]!,
+      d1 = F[i + 1]! - G[i + 1]!;
     if (d0 * d1 >= 0) s += 0.5 * (Math.abs(d0) + Math.abs(d1));
     else s += (d0 * d0 + d1 * d1) / (2 * (Math.abs(d0) + Math.abs(d1)));
   }
@@ -204,8 +210,10 @@ function points2D(m: Measure2D, name: string): { x: Float64Array; w: Float64Arra
   if (typeof m !== "object" || m === null || m.grid?.kind !== "2d") throw invalidArgument(name, "samples (M·2) or { grid: Grid2D, f }", m);
   const { grid, f } = m;
   const cells = grid.nx * grid.ny;
-  if (!(f instanceof Float64Array) || f.length !== cells) throw shapeMismatch(`${name}.f`, `${cells} cell averages`, (f as { length?: number })?.length ?? 0);
-  const x = new Float64Array(2 * cells), w = new Float64Array(cells);
+  if (!(f instanceof Float64Array) || f.length !== cells)
+    throw shapeMismatch(`${name}.f`, `${cells} cell averages`, (f as { length?: number })?.length ?? 0);
+  const x = new Float64Array(2 * cells),
+    w = new Float64Array(cells);
   for (let i = 0; i < grid.nx; i++)
     for (let j = 0; j < grid.ny; j++) {
       const c = i * grid.ny + j;
@@ -235,13 +243,16 @@ function points2D(m: Measure2D, name: string): { x: Float64Array; w: Float64Arra
  */
 export function slicedWasserstein1(a: Measure2D, b: Measure2D, options: SlicedOptions = {}): number {
   const K = requireInteger("nDirections", options.nDirections ?? 64, 1, 1 << 16);
-  const A = points2D(a, "a"), B = points2D(b, "b");
+  const A = points2D(a, "a"),
+    B = points2D(b, "b");
   const rng = createRng(options.seed ?? 0);
-  const pa = new Float64Array(A.x.length / 2), pb = new Float64Array(B.x.length / 2);
+  const pa = new Float64Array(A.x.length / 2),
+    pb = new Float64Array(B.x.length / 2);
   let s = 0;
   for (let k = 0; k < K; k++) {
     const th = (Math.PI * (k + rng.uniform())) / K;
-    const c = Math.cos(th), sn = Math.sin(th);
+    const c = Math.cos(th),
+      sn = Math.sin(th);
     for (let i = 0; i < pa.length; i++) pa[i] = c * A.x[2 * i]! + sn * A.x[2 * i + 1]!;
     for (let i = 0; i < pb.length; i++) pb[i] = c * B.x[2 * i]! + sn * B.x[2 * i + 1]!;
     s += w1Cdfs(pointsCdf(pa, A.w), pointsCdf(pb, B.w));

@@ -28,7 +28,10 @@ describe("observed orders against the exact characteristic solution (1-D, smooth
       const r = solveVlasov({ params, grid, f0: bump }, { scheme: "upwind" });
       return l1(r.f, exact(n), grid.dx);
     });
-    const p = observedOrder(Ns.map((n) => 7 / n), err);
+    const p = observedOrder(
+      Ns.map((n) => 7 / n),
+      err,
+    );
     expect(Math.abs(p - 1), `order ${p}, errors ${err}`).toBeLessThan(0.15);
   });
 
@@ -41,7 +44,10 @@ describe("observed orders against the exact characteristic solution (1-D, smooth
         const r = solveVlasov({ params, grid, f0: bump }, { scheme: "muscl", limiter, timeStepper: "ssp-rk3" });
         return l1(r.f, exact(n), grid.dx);
       });
-      const p = observedOrder(Ns.map((n) => 7 / n), err);
+      const p = observedOrder(
+        Ns.map((n) => 7 / n),
+        err,
+      );
       if (limiter === "minmod") {
         expect(p, `order ${p}, errors ${err}`).toBeGreaterThan(1.8);
         expect(p, `order ${p}, errors ${err}`).toBeLessThan(2.15);
@@ -55,7 +61,10 @@ describe("observed orders against the exact characteristic solution (1-D, smooth
       const r = solveVlasov({ params, grid, f0: bump }, { scheme: "muscl", limiter: "mc", timeStepper: "ssp-rk2" });
       return l1(r.f, exact(n), grid.dx);
     });
-    const p = observedOrder(Ns.map((n) => 7 / n), err);
+    const p = observedOrder(
+      Ns.map((n) => 7 / n),
+      err,
+    );
     expect(Math.abs(p - 2), `order ${p}, errors ${err}`).toBeLessThan(0.15);
   });
 });
@@ -70,7 +79,8 @@ describe("2-D identity activation against the exact linear flow", () => {
   };
   it("MUSCL (unsplit, SSP-RK3) converges at second order, upwind at first order", () => {
     const ns = [32, 64, 128];
-    const errM: number[] = [], errU: number[] = [];
+    const errM: number[] = [],
+      errU: number[] = [];
     for (const n of ns) {
       const grid = createGrid2D([-3, 3], [-3, 3], n);
       const ex = solveVlasovExact({ params, grid, f0 }).f;
@@ -79,7 +89,8 @@ describe("2-D identity activation against the exact linear flow", () => {
       errU.push(l1(solveVlasov({ params, grid, f0 }, { scheme: "upwind" }).f, ex, dA));
     }
     const h = ns.map((n) => 6 / n);
-    const pM = observedOrder(h, errM), pU = observedOrder(h, errU);
+    const pM = observedOrder(h, errM),
+      pU = observedOrder(h, errU);
     // measured: MUSCL 1.92, upwind 0.89 (still pre-asymptotic at n = 32)
     expect(Math.abs(pM - 2), `MUSCL order ${pM}, errors ${errM}`).toBeLessThan(0.2);
     expect(pU, `upwind order ${pU}, errors ${errU}`).toBeGreaterThan(0.8);

@@ -31,14 +31,22 @@ describe("Vlasov solvers: work limits and truthful statuses", () => {
   });
 
   it("n = 2^28 cells (above the largest grid, 2^24 cells) is refused before any allocation", () => {
-    expectKineticError(() => solveVlasov({ params, f0: gaussian(0, 1) }, { n: 2 ** 28 }), "TOO_LARGE", /`n`.*largest that fits is 16777216/);
+    expectKineticError(
+      () => solveVlasov({ params, f0: gaussian(0, 1) }, { n: 2 ** 28 }),
+      "TOO_LARGE",
+      /`n`.*largest that fits is 16777216/,
+    );
   });
 
   it("the limit is an option: a small limit refuses a given grid (naming grid); validated", () => {
     const grid = createGrid1D(-6, 6, 400);
     expectKineticError(() => solveVlasov({ params, grid, f0: gaussian(0, 1) }, { maxCellUpdates: 1e4 }), "TOO_LARGE", /`grid`/);
     expectKineticError(() => solveVlasov({ params, grid, f0: gaussian(0, 1) }, { maxCellUpdates: -1 }), "INVALID_ARGUMENT");
-    expectKineticError(() => solveVlasov({ params, grid, f0: gaussian(0, 1) }, { maxCellUpdate: 1 } as never), "INVALID_ARGUMENT", /maxCellUpdate/);
+    expectKineticError(
+      () => solveVlasov({ params, grid, f0: gaussian(0, 1) }, { maxCellUpdate: 1 } as never),
+      "INVALID_ARGUMENT",
+      /maxCellUpdate/,
+    );
   });
 
   it("outflow: losing most of the mass is a success with stats.massLost; massLossTolerance turns it into mass-lost", () => {
@@ -59,7 +67,11 @@ describe("Vlasov solvers: work limits and truthful statuses", () => {
   it("saveAt: unsorted times are an error (not sorted silently); counts and Float64Arrays are accepted", () => {
     const grid = createGrid1D(-6, 6, 60);
     expectKineticError(() => solveVlasov({ params, grid, f0: gaussian(0, 1) }, { saveAt: [1, 0.5] }), "INVALID_ARGUMENT", /saveAt\[1\]/);
-    expectKineticError(() => solveVlasovExact({ params, grid, f0: gaussian(0, 1) }, { saveAt: [1, 0.5] }), "INVALID_ARGUMENT", /saveAt\[1\]/);
+    expectKineticError(
+      () => solveVlasovExact({ params, grid, f0: gaussian(0, 1) }, { saveAt: [1, 0.5] }),
+      "INVALID_ARGUMENT",
+      /saveAt\[1\]/,
+    );
     const a = solveVlasov({ params, grid, f0: gaussian(0, 1) }, { saveAt: 3 });
     const b = solveVlasov({ params, grid, f0: gaussian(0, 1) }, { saveAt: Float64Array.of(0, 1, 2) });
     expect(Array.from(a.times)).toEqual([0, 1, 2]);

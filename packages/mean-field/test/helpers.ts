@@ -3,4 +3,7 @@
  */
 
 /** The normal density N(m, s²) as a point-value function. */
-export const gaussian = (m: number, s: number) => (x: number): number => Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));
+export const gaussian =
+  (m: number, s: number) =>
+  (x: number): number =>
+    Math.exp(-0.5 * ((x - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));

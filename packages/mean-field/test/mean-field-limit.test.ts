@@ -23,10 +23,17 @@ describe("mean-field limit: particles → PDE", () => {
       }
       return s / 8;
     });
-    let sx = 0, sy = 0, sxx = 0, sxy = 0;
+    let sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0;
     for (let i = 0; i < Ms.length; i++) {
-      const a = Math.log(Ms[i]!), b = Math.log(w1[i]!);
-      sx += a; sy += b; sxx += a * a; sxy += a * b;
+      const a = Math.log(Ms[i]!),
+        b = Math.log(w1[i]!);
+      sx += a;
+      sy += b;
+      sxx += a * a;
+      sxy += a * b;
     }
     const n = Ms.length;
     const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);

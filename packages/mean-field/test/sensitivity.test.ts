@@ -17,13 +17,17 @@ describe("PDE sensitivities f_w, f_b (discrete tangent of the upwind scheme)", (
   for (const timeStepper of ["euler", "ssp-rk3"] as const) {
     for (const sigma of ["tanh", "sigmoid", "identity"]) {
       it(`${sigma}, ${timeStepper}: f_w, f_b and dJ/dθ match central finite differences of solveVlasov; zero mass`, () => {
-        const w = [-0.8, -0.3], b = [0.3, 0.1];
+        const w = [-0.8, -0.3],
+          b = [0.3, 0.1];
         const params = createScalarNetwork({ sigma, w, b, T: 1 });
         const s = solveVlasovSensitivity({ params, grid, f0: gauss }, { dt, timeStepper });
         expect(s.status).toBe("success");
         const eps = 1e-5;
         const solve = (dw: number, db: number) =>
-          solveVlasov({ params: createScalarNetwork({ sigma, w: w.map((v) => v + dw), b: b.map((v) => v + db), T: 1 }), grid, f0: gauss }, { scheme: "upwind", timeStepper, dt }).f;
+          solveVlasov(
+            { params: createScalarNetwork({ sigma, w: w.map((v) => v + dw), b: b.map((v) => v + db), T: 1 }), grid, f0: gauss },
+            { scheme: "upwind", timeStepper, dt },
+          ).f;
         const fd = (p: Float64Array, m: Float64Array) => p.map((v, i) => (v - m[i]!) / (2 * eps));
         const fdw = fd(solve(eps, 0), solve(-eps, 0));
         const fdb = fd(solve(0, eps), solve(0, -eps));
@@ -34,7 +38,11 @@ describe("PDE sensitivities f_w, f_b (discrete tangent of the upwind scheme)", (
         expect(Math.abs(massOf(grid, s.fb))).toBeLessThan(1e-13);
         const J = (f: Float64Array) => lossSensitivity(grid, f, ell);
         expectAllClose(lossSensitivity(grid, s.fw, ell), (J(solve(eps, 0)) - J(solve(-eps, 0))) / (2 * eps), { rtol: 1e-6 });
-        expectAllClose(s.moments.dw[1]!, lossSensitivity(grid, s.fw, (x) => x), { rtol: 1e-12 });
+        expectAllClose(
+          s.moments.dw[1]!,
+          lossSensitivity(grid, s.fw, (x) => x),
+          { rtol: 1e-12 },
+        );
         expectAllClose(s.f, solve(0, 0), { rtol: 1e-13, atol: 1e-15 });
       });
     }
@@ -42,13 +50,17 @@ describe("PDE sensitivities f_w, f_b (discrete tangent of the upwind scheme)", (
 
   for (const limiter of ["van-leer", "mc", "minmod"] as const) {
     it(`MUSCL (${limiter}) + SSP-RK3: tangent matches central finite differences of solveVlasov`, () => {
-      const w = [-0.8, -0.3], b = [0.3, 0.1];
+      const w = [-0.8, -0.3],
+        b = [0.3, 0.1];
       const params = createScalarNetwork({ sigma: "tanh", w, b, T: 1 });
       const opts = { scheme: "muscl", limiter, timeStepper: "ssp-rk3", dt } as const;
       const s = solveVlasovSensitivity({ params, grid, f0: gauss }, opts);
       const eps = 1e-6;
       const solve = (dw: number, db: number) =>
-        solveVlasov({ params: createScalarNetwork({ sigma: "tanh", w: w.map((v) => v + dw), b: b.map((v) => v + db), T: 1 }), grid, f0: gauss }, opts).f;
+        solveVlasov(
+          { params: createScalarNetwork({ sigma: "tanh", w: w.map((v) => v + dw), b: b.map((v) => v + db), T: 1 }), grid, f0: gauss },
+          opts,
+        ).f;
       const J = (f: Float64Array) => lossSensitivity(grid, f, ell);
       expectAllClose(lossSensitivity(grid, s.fw, ell), (J(solve(eps, 0)) - J(solve(-eps, 0))) / (2 * eps), { rtol: 1e-5 });
       expectAllClose(lossSensitivity(grid, s.fb, ell), (J(solve(0, eps)) - J(solve(0, -eps))) / (2 * eps), { rtol: 1e-5 });
@@ -62,7 +74,8 @@ describe("PDE sensitivities f_w, f_b (discrete tangent of the upwind scheme)", (
     const fine = createGrid1D(-5, 5, 800);
     const s = solveVlasovSensitivity({ params, grid: fine, f0: gauss });
     // E over f0 by Gauss–Legendre panels
-    const nodes: number[] = [], wts: number[] = [];
+    const nodes: number[] = [],
+      wts: number[] = [];
     for (let p = 0; p < 400; p++) {
       const a = -5 + p * 0.025;
       for (let k = 0; k < 8; k++) {
@@ -72,7 +85,8 @@ describe("PDE sensitivities f_w, f_b (discrete tangent of the upwind scheme)", (
       }
     }
     const tr = trajectorySensitivities(params, new Float64Array(nodes));
-    let ew = 0, eb = 0;
+    let ew = 0,
+      eb = 0;
     for (let i = 0; i < nodes.length; i++) {
       ew += wts[i]! * 2 * (tr.x[i]! - 1) * tr.dxdw[i]!;
       eb += wts[i]! * 2 * (tr.x[i]! - 1) * tr.dxdb[i]!;
@@ -87,7 +101,11 @@ describe("sensitivity bad inputs", () => {
   it("2-D → UNSUPPORTED, dt above CFL → UNSTABLE, NaN dt → INVALID_ARGUMENT", () => {
     const cases: [() => unknown, KineticErrorCode][] = [
       [() => solveVlasovSensitivity({ params, grid, f0: gauss }, { scheme: "muscl", dt: 0.04 }), "UNSTABLE"],
-      [() => solveVlasovSensitivity({ params: createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1 }), grid, f0: gauss }), "UNSUPPORTED"],
+      [
+        () =>
+          solveVlasovSensitivity({ params: createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1 }), grid, f0: gauss }),
+        "UNSUPPORTED",
+      ],
       [() => solveVlasovSensitivity({ params, grid, f0: gauss }, { dt: 1 }), "UNSTABLE"],
       [() => solveVlasovSensitivity({ params, grid, f0: gauss }, { dt: NaN }), "INVALID_ARGUMENT"],
       [() => trajectorySensitivities(params, new Float64Array([NaN])), "INVALID_ARGUMENT"],
@@ -102,7 +120,8 @@ describe("trajectory sensitivities", () => {
   it("match finite differences of the exact flow", () => {
     const x0 = new Float64Array([-2, -0.5, 0.4, 1.7]);
     for (const sigma of ["tanh", "sigmoid", "softplus"]) {
-      const w = [-1, 0.5], b = [0.2, -0.3];
+      const w = [-1, 0.5],
+        b = [0.2, -0.3];
       const params = createScalarNetwork({ sigma, w, b, T: 1.2 });
       const tr = trajectorySensitivities(params, x0);
       const eps = 1e-6;
@@ -111,13 +130,25 @@ describe("trajectory sensitivities", () => {
         return Array.from(x0, (x) => flowNetwork1D(p, x, 0, 1.2));
       };
       expectAllClose(tr.x, flow(0, 0), { rtol: 1e-9, atol: 1e-9 });
-      const pw = flow(eps, 0), mw = flow(-eps, 0), pb = flow(0, eps), mb = flow(0, -eps);
-      expectAllClose(tr.dxdw, pw.map((v, i) => (v - mw[i]!) / (2 * eps)), { rtol: 1e-6, atol: 1e-7 });
-      expectAllClose(tr.dxdb, pb.map((v, i) => (v - mb[i]!) / (2 * eps)), { rtol: 1e-6, atol: 1e-7 });
+      const pw = flow(eps, 0),
+        mw = flow(-eps, 0),
+        pb = flow(0, eps),
+        mb = flow(0, -eps);
+      expectAllClose(
+        tr.dxdw,
+        pw.map((v, i) => (v - mw[i]!) / (2 * eps)),
+        { rtol: 1e-6, atol: 1e-7 },
+      );
+      expectAllClose(
+        tr.dxdb,
+        pb.map((v, i) => (v - mb[i]!) / (2 * eps)),
+        { rtol: 1e-6, atol: 1e-7 },
+      );
     }
   });
   it("tend to ∂x*/∂b = -1/w and ∂x*/∂w = b/w² at a stable steady state", () => {
-    const w = -0.8, b = 0.3;
+    const w = -0.8,
+      b = 0.3;
     const tr = trajectorySensitivities(createScalarNetwork({ sigma: "tanh", w, b, T: 40 }), new Float64Array([-1, 2]), { substeps: 4000 });
     expectAllClose(tr.x, [-b / w, -b / w], { rtol: 1e-9 });
     expectAllClose(tr.dxdb, [-1 / w, -1 / w], { rtol: 1e-8 });

@@ -10,7 +10,10 @@ describe("solveGaussianClosure", () => {
     const ts = [0, 0.5, 1, 2, 3];
     const cf = closedFormMeanVariance({ params, mean0: 0.5, var0: 0.25, D: 0.1 }, ts);
     for (const expectations of ["auto", "gauss-hermite"] as const) {
-      const r = solveGaussianClosure({ params, mean0: 0.5, var0: 0.25, D: 0.1 }, { saveAt: ts, stepsPerLayer: 4000, expectations, nodes: 4 });
+      const r = solveGaussianClosure(
+        { params, mean0: 0.5, var0: 0.25, D: 0.1 },
+        { saveAt: ts, stepsPerLayer: 4000, expectations, nodes: 4 },
+      );
       expectAllClose(r.mean, cf.mean, { rtol: 1e-12, atol: 1e-13, label: `${expectations} mean` });
       expectAllClose(r.variance, cf.variance, { rtol: 1e-12, atol: 1e-14, label: `${expectations} variance` });
     }
@@ -19,7 +22,10 @@ describe("solveGaussianClosure", () => {
   it("ReLU: closed-form expectations agree with fine Gauss–Hermite quadrature", () => {
     const params = createScalarNetwork({ sigma: "relu", w: -1, b: 0.3, T: 2, nLayers: 4 });
     const a = solveGaussianClosure({ params, mean0: 0.5, var0: 0.25, D: 0.05 }, { stepsPerLayer: 64 });
-    const b = solveGaussianClosure({ params, mean0: 0.5, var0: 0.25, D: 0.05 }, { stepsPerLayer: 64, expectations: "gauss-hermite", nodes: 100 });
+    const b = solveGaussianClosure(
+      { params, mean0: 0.5, var0: 0.25, D: 0.05 },
+      { stepsPerLayer: 64, expectations: "gauss-hermite", nodes: 100 },
+    );
     expect(a.stats.expectations).toBe("closed-form");
     expect(b.stats.expectations).toBe("gauss-hermite");
     // The kink limits quadrature to algebraic convergence; 100 nodes give ~1e-4.

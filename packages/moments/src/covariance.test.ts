@@ -25,7 +25,10 @@ describe("solveMeanCovariance", () => {
 
   it("exact and RK4 agree to 1e-12 (layer-wise, with noise)", () => {
     const ex = solveMeanCovariance({ params, mean0: [0.5, -0.3], cov0: [0.25, 0.05, 0.05, 0.16], D }, { saveAt });
-    const rk = solveMeanCovariance({ params, mean0: [0.5, -0.3], cov0: [0.25, 0.05, 0.05, 0.16], D }, { saveAt, method: "rk4", stepsPerLayer: 2000 });
+    const rk = solveMeanCovariance(
+      { params, mean0: [0.5, -0.3], cov0: [0.25, 0.05, 0.05, 0.16], D },
+      { saveAt, method: "rk4", stepsPerLayer: 2000 },
+    );
     expect(ex.status).toBe("success");
     expectAllClose(rk.mean, ex.mean, { rtol: 1e-12, atol: 1e-14 });
     expectAllClose(rk.cov, ex.cov, { rtol: 1e-12, atol: 1e-14 });
@@ -37,14 +40,37 @@ describe("solveMeanCovariance", () => {
     const p2 = createScalarNetwork({ sigma: "identity", w: 0.5, b: -0.5, T: 3 });
     const ts = [0, 1, 2.5, 3];
     for (const m of MOMENT_METHODS) {
-      const r = solveMeanCovariance({ params: p, mean0: [0.5, 0.1], cov0: [0.25, 0, 0, 0.04], D: [0.2, 0, 0, 0.1] }, { saveAt: ts, method: m.name, stepsPerLayer: 3000 });
+      const r = solveMeanCovariance(
+        { params: p, mean0: [0.5, 0.1], cov0: [0.25, 0, 0, 0.04], D: [0.2, 0, 0, 0.1] },
+        { saveAt: ts, method: m.name, stepsPerLayer: 3000 },
+      );
       const a = closedFormMeanVariance({ params: p1, mean0: 0.5, var0: 0.25, D: 0.2 }, ts);
       const b = closedFormMeanVariance({ params: p2, mean0: 0.1, var0: 0.04, D: 0.1 }, ts);
-      expectAllClose(Array.from(ts, (_, s) => r.mean[2 * s]!), a.mean, { rtol: 1e-12, label: `${m.name} mean x` });
-      expectAllClose(Array.from(ts, (_, s) => r.mean[2 * s + 1]!), b.mean, { rtol: 1e-12, label: `${m.name} mean y` });
-      expectAllClose(Array.from(ts, (_, s) => r.cov[4 * s]!), a.variance, { rtol: 1e-12, label: `${m.name} var x` });
-      expectAllClose(Array.from(ts, (_, s) => r.cov[4 * s + 3]!), b.variance, { rtol: 1e-12, label: `${m.name} var y` });
-      expectAllClose(Array.from(ts, (_, s) => r.cov[4 * s + 1]!), [0, 0, 0, 0], { atol: 1e-15 });
+      expectAllClose(
+        Array.from(ts, (_, s) => r.mean[2 * s]!),
+        a.mean,
+        { rtol: 1e-12, label: `${m.name} mean x` },
+      );
+      expectAllClose(
+        Array.from(ts, (_, s) => r.mean[2 * s + 1]!),
+        b.mean,
+        { rtol: 1e-12, label: `${m.name} mean y` },
+      );
+      expectAllClose(
+        Array.from(ts, (_, s) => r.cov[4 * s]!),
+        a.variance,
+        { rtol: 1e-12, label: `${m.name} var x` },
+      );
+      expectAllClose(
+        Array.from(ts, (_, s) => r.cov[4 * s + 3]!),
+        b.variance,
+        { rtol: 1e-12, label: `${m.name} var y` },
+      );
+      expectAllClose(
+        Array.from(ts, (_, s) => r.cov[4 * s + 1]!),
+        [0, 0, 0, 0],
+        { atol: 1e-15 },
+      );
     }
   });
 
@@ -67,7 +93,13 @@ describe("solveMeanCovariance", () => {
   });
 
   it("takes D = K Kᵀ/2 from a constant noise model", () => {
-    const p = createConstantNetwork({ sigma: "identity", W: [-1, 0, 0, -1], b: [0, 0], T: 1, noise: { kind: "constant", K: new Float64Array([1, 0, 1, 1]) } });
+    const p = createConstantNetwork({
+      sigma: "identity",
+      W: [-1, 0, 0, -1],
+      b: [0, 0],
+      T: 1,
+      noise: { kind: "constant", K: new Float64Array([1, 0, 1, 1]) },
+    });
     const a = solveMeanCovariance({ params: p, mean0: [0, 0], cov0: [0, 0, 0, 0] }, { saveAt: [1] });
     const b = solveMeanCovariance({ params: p, mean0: [0, 0], cov0: [0, 0, 0, 0], D: [0.5, 0.5, 0.5, 1] }, { saveAt: [1] });
     expectAllClose(a.cov, b.cov, { rtol: 1e-15 });
@@ -84,7 +116,10 @@ describe("solveMeanCovariance", () => {
     it("rejects non-symmetric or indefinite covariances and D", () => {
       expectKineticError(() => solveMeanCovariance({ params: p, mean0: [0, 0], cov0: [1, 0.5, 0, 1] }), "INVALID_ARGUMENT");
       expectKineticError(() => solveMeanCovariance({ params: p, mean0: [0, 0], cov0: [1, 2, 2, 1] }), "INVALID_ARGUMENT");
-      expectKineticError(() => solveMeanCovariance({ params: p, mean0: [0, 0], cov0: [1, 0, 0, 1], D: [1, 0.1, 0, 1] }), "INVALID_ARGUMENT");
+      expectKineticError(
+        () => solveMeanCovariance({ params: p, mean0: [0, 0], cov0: [1, 0, 0, 1], D: [1, 0.1, 0, 1] }),
+        "INVALID_ARGUMENT",
+      );
       expectKineticError(() => solveMeanCovariance({ params: p, mean0: [0, 0], cov0: [1, 0, 0, 1], D: -1 }), "INVALID_ARGUMENT");
     });
     it("refuses nonlinear activations", () => {

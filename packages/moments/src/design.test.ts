@@ -45,7 +45,11 @@ describe("designLinearNetwork", () => {
 
   describe("impossible targets → NO_SOLUTION with an explanation", () => {
     it("target variance 0 at finite T", () => {
-      expectKineticError(() => designLinearNetwork({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 0, T: 1 }), "NO_SOLUTION", /variance of 0 cannot be reached at finite T/);
+      expectKineticError(
+        () => designLinearNetwork({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 0, T: 1 }),
+        "NO_SOLUTION",
+        /variance of 0 cannot be reached at finite T/,
+      );
     });
     it("target variance 0 with noise", () => {
       expectKineticError(() => designLinearNetwork({ m1_0: 0, var_0: 0, m1_T: 0, var_T: 0, T: 1, D: 0.1 }), "NO_SOLUTION", /with noise/);
@@ -104,7 +108,11 @@ describe("designFromMoments", () => {
   });
 
   it("requireExact turns a mismatch into NO_SOLUTION", () => {
-    expectKineticError(() => designFromMoments({ initial: gaussianRawMoments(0, 1, 4), target: uniformMoments(-1, 1, 4), T: 1, requireExact: true }), "NO_SOLUTION", /Order 4/);
+    expectKineticError(
+      () => designFromMoments({ initial: gaussianRawMoments(0, 1, 4), target: uniformMoments(-1, 1, 4), T: 1, requireExact: true }),
+      "NO_SOLUTION",
+      /Order 4/,
+    );
   });
 
   it("mass is conserved: a different target mass is NO_SOLUTION", () => {
@@ -154,12 +162,19 @@ describe("designLayerwise", () => {
   });
 
   it("resnet model: too much noise per layer is NO_SOLUTION", () => {
-    expectKineticError(() => designLayerwise({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 0.01, T: 1, nLayers: 2, D: 0.5, model: "resnet" }), "NO_SOLUTION", /more layers or less noise/);
+    expectKineticError(
+      () => designLayerwise({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 0.01, T: 1, nLayers: 2, D: 0.5, model: "resnet" }),
+      "NO_SOLUTION",
+      /more layers or less noise/,
+    );
   });
 
   it("shares the impossibility cases and rejects bad depth", () => {
     expectKineticError(() => designLayerwise({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 0, T: 1, nLayers: 3 }), "NO_SOLUTION");
     expectKineticError(() => designLayerwise({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 1, T: 1, nLayers: 0 }), "INVALID_ARGUMENT");
-    expectKineticError(() => designLayerwise({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 1, T: 1, nLayers: 2, model: "euler" as never }), "INVALID_ARGUMENT");
+    expectKineticError(
+      () => designLayerwise({ m1_0: 0, var_0: 1, m1_T: 0, var_T: 1, T: 1, nLayers: 2, model: "euler" as never }),
+      "INVALID_ARGUMENT",
+    );
   });
 });

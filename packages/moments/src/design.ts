@@ -4,7 +4,16 @@
  * @packageDocumentation
  */
 import { KineticError, type NetworkParams, createScalarNetwork } from "@kinetic-nde/core";
-import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireNonNegative, requireOneOf, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireFinite,
+  requireFiniteArray,
+  requireInteger,
+  requireNonNegative,
+  requireOneOf,
+  requirePositive,
+  shapeMismatch,
+} from "@kinetic-nde/core/validate";
 import { solveMomentHierarchy } from "./hierarchy.js";
 import { phi1 } from "./internal/phi.js";
 
@@ -47,7 +56,14 @@ function noSolution(message: string, details: Record<string, unknown>): KineticE
 }
 
 /** The validated end-point moments, horizon and diffusion shared by the linear design problems. */
-function checkEndpoints(problem: LinearDesignProblem | LayerwiseDesignProblem): { m1_0: number; V0: number; m1_T: number; VT: number; T: number; D: number } {
+function checkEndpoints(problem: LinearDesignProblem | LayerwiseDesignProblem): {
+  m1_0: number;
+  V0: number;
+  m1_T: number;
+  VT: number;
+  T: number;
+  D: number;
+} {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
   return {
     m1_0: requireFinite("problem.m1_0", problem.m1_0),
@@ -117,7 +133,8 @@ export function designLinearNetwork(problem: LinearDesignProblem): LinearDesign 
   const b = (m1_T - Math.exp(w * T) * m1_0) / phi1(w, T);
   const params = createScalarNetwork({ sigma: "identity", w, b, T, nLayers, ...(D > 0 ? { K: Math.sqrt(2 * D) } : {}) });
   const predicted = { mean: Math.exp(w * T) * m1_0 + b * phi1(w, T), variance: varianceAt(w, V0, D, T) };
-  const regime = w < 0 ? "aggregation (w < 0: the flow contracts)" : w > 0 ? "spreading (w > 0: the flow expands)" : "pure translation (w = 0)";
+  const regime =
+    w < 0 ? "aggregation (w < 0: the flow contracts)" : w > 0 ? "spreading (w > 0: the flow expands)" : "pure translation (w = 0)";
   return { w, b, D, params, predicted, explanation: `${regime}; b moves the mean to ${m1_T}.${note}` };
 }
 
@@ -234,7 +251,10 @@ export function designFromMoments(problem: MomentDesignProblem): MomentDesignRes
   if (targ.length !== init.length) throw shapeMismatch("problem.target", `${init.length} moments (as initial)`, targ.length);
   if (!(init[0]! > 0)) throw invalidArgument("problem.initial[0]", "a positive mass", init[0]);
   if (Math.abs(targ[0]! - init[0]!) > 1e-12 * init[0]!) {
-    throw noSolution(`the network conserves mass: target m_0 = ${targ[0]} differs from initial m_0 = ${init[0]}`, { initial: init[0], target: targ[0] });
+    throw noSolution(`the network conserves mass: target m_0 = ${targ[0]} differs from initial m_0 = ${init[0]}`, {
+      initial: init[0],
+      target: targ[0],
+    });
   }
   const rtol = requirePositive("problem.rtol", problem.rtol ?? 1e-9);
   const T = requirePositive("problem.T", problem.T);
@@ -377,10 +397,11 @@ export function designLayerwise(problem: LayerwiseDesignProblem): LayerwiseDesig
       let a: number;
       if (Va === 0) {
         if (Math.abs(Vb - added) > 1e-12 * Math.max(Vb, added)) {
-          throw noSolution(
-            `layer ${k} starts from variance 0, so its output variance is exactly 2DΔt = ${added}, not ${Vb}`,
-            { layer: k, variance: Vb, added },
-          );
+          throw noSolution(`layer ${k} starts from variance 0, so its output variance is exactly 2DΔt = ${added}, not ${Vb}`, {
+            layer: k,
+            variance: Vb,
+            added,
+          });
         }
         a = 1;
       } else {
@@ -398,5 +419,11 @@ export function designLayerwise(problem: LayerwiseDesignProblem): LayerwiseDesig
     }
   }
   const params = createScalarNetwork({ sigma: "identity", w, b, T, ...(D > 0 ? { K: Math.sqrt(2 * D) } : {}) });
-  return { w, b, params, waypoints: { mean, variance }, explanation: `${note}; each layer exact for the ${model === "ode" ? "neural ODE" : "ResNet update"}.` };
+  return {
+    w,
+    b,
+    params,
+    waypoints: { mean, variance },
+    explanation: `${note}; each layer exact for the ${model === "ode" ? "neural ODE" : "ResNet update"}.`,
+  };
 }

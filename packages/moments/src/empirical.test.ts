@@ -27,7 +27,11 @@ describe("computeEnsembleMoments", () => {
     const dup = computeEnsembleMoments(new Float64Array([0.3, -1.2, -1.2, 2.5, 2.5, 2.5]), { order: 5 });
     expect(w.mass).toBe(6);
     expectAllClose(w.central, dup.central, { rtol: 1e-14, atol: 1e-15 });
-    expectAllClose(w.raw.map((v) => v / 6), dup.raw, { rtol: 1e-14 });
+    expectAllClose(
+      w.raw.map((v) => v / 6),
+      dup.raw,
+      { rtol: 1e-14 },
+    );
   });
 
   it("2-D: mean vector, covariance and marginals", () => {
@@ -100,7 +104,7 @@ describe("computeDensityMoments", () => {
     expectAllClose(ex.kurtosis, [1.8], { rtol: 1e-13 });
     const mid = computeDensityMoments(f, grid);
     const dx = 0.04;
-    expectAllClose(mid.variance, [4 / 3 - dx * dx / 12], { rtol: 1e-14 });
+    expectAllClose(mid.variance, [4 / 3 - (dx * dx) / 12], { rtol: 1e-14 });
   });
 
   it("a Gaussian on a grid converges with order 2 (midpoint)", () => {

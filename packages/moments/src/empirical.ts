@@ -3,7 +3,14 @@
  * @packageDocumentation
  */
 import { checkEnsemble, compensatedSum } from "@kinetic-nde/core";
-import { invalidArgument, requireFiniteArray, requireInteger, requireOneOf, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireFiniteArray,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+  shapeMismatch,
+} from "@kinetic-nde/core/validate";
 import { type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 
 /** Moments of a (possibly weighted) measure in d dimensions. */
@@ -123,7 +130,11 @@ export function computeEnsembleMoments(x: Float64Array, options: EnsembleMomentO
   let carried = 0;
   for (let i = 0; i < M && carried < 2; i++) if (wts === null || wts[i]! > 0) carried++;
   if (carried < 2) {
-    throw invalidArgument("x", "an ensemble of at least 2 particles with positive weight (one particle has no spread: skewness and kurtosis are undefined)", x);
+    throw invalidArgument(
+      "x",
+      "an ensemble of at least 2 particles with positive weight (one particle has no spread: skewness and kurtosis are undefined)",
+      x,
+    );
   }
   const Kc = Math.max(K, 4);
   // Unweighted: sum with weight 1 and divide once by M at the end (exact for integer data).
@@ -336,7 +347,7 @@ export function computeDensityMoments(f: ArrayLike<number>, grid: Grid1D | Grid2
     for (let i = 0; i < nx; i++) {
       const u = xMin + (i + 0.5) * dx - mean[0]!;
       for (let j = 0; j < ny; j++) {
-        const v = (vals[i * ny + j]! * cellArea / mass) * u * (yMin + (j + 0.5) * dy - mean[1]!);
+        const v = ((vals[i * ny + j]! * cellArea) / mass) * u * (yMin + (j + 0.5) * dy - mean[1]!);
         const t = s + v;
         cc += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
         s = t;

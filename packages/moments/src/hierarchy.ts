@@ -4,7 +4,16 @@
  * @packageDocumentation
  */
 import type { NetworkParams, SolveStatus } from "@kinetic-nde/core";
-import { invalidArgument, requireFinite, requireFiniteArray, requireInteger, requireNonNegative, requireFits, requireOneOf, requireOptions } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireFinite,
+  requireFiniteArray,
+  requireInteger,
+  requireNonNegative,
+  requireFits,
+  requireOneOf,
+  requireOptions,
+} from "@kinetic-nde/core/validate";
 import type { MomentSolveOptions, MomentSolveStats } from "./methods.js";
 import { phi1 } from "./internal/phi.js";
 import {

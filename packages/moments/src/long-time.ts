@@ -51,7 +51,10 @@ export interface LongTimeDescription {
    */
   readonly limitCovariance: Float64Array;
   /** The stationary distribution: a point mass at x*, N(x*, C∞), or none. */
-  readonly steadyState: { readonly kind: "delta"; readonly at: Float64Array } | { readonly kind: "gaussian"; readonly mean: Float64Array; readonly covariance: Float64Array } | { readonly kind: "none" };
+  readonly steadyState:
+    | { readonly kind: "delta"; readonly at: Float64Array }
+    | { readonly kind: "gaussian"; readonly mean: Float64Array; readonly covariance: Float64Array }
+    | { readonly kind: "none" };
   /** Printable multi-line summary. */
   readonly summary: string;
 }
@@ -155,7 +158,9 @@ export function describeLongTime(params: NetworkParams, options: LongTimeOptions
   const halfLife = alpha === 0 ? Infinity : Math.LN2 / Math.abs(alpha);
   const fmt = (v: ArrayLike<number>): string => (v.length === 1 ? fmtNum(v[0]!) : `[${Array.from(v, fmtNum).join(", ")}]`);
   const lines: string[] = [];
-  lines.push(`linear network, d = ${d}, ${p.constant ? "constant parameters" : "last layer continued beyond T"}${noise ? ", with noise" : ""}`);
+  lines.push(
+    `linear network, d = ${d}, ${p.constant ? "constant parameters" : "last layer continued beyond T"}${noise ? ", with noise" : ""}`,
+  );
   if (regime === "aggregation") {
     lines.push(`regime: aggregation (${d === 1 ? `w = ${fmtNum(alpha)} < 0` : `spectral abscissa ${fmtNum(alpha)} < 0`})`);
     lines.push(`mean → x* = ${fmt(limitMean)} like e^{${fmtNum(alpha)} t} (half-life ${fmtNum(halfLife)})`);
@@ -164,9 +169,14 @@ export function describeLongTime(params: NetworkParams, options: LongTimeOptions
         ? `${d === 1 ? "variance" : "covariance"} → ${fmt(d === 1 ? [limitCov[0]!] : limitCov)}${d === 1 ? " = D/|w|" : " (Lyapunov)"} like e^{${fmtNum(2 * alpha)} t}`
         : `variance → 0 like e^{${fmtNum(2 * alpha)} t}`,
     );
-    lines.push(noise ? `steady state: Gaussian N(x*, ${d === 1 ? "D/|w|" : "C∞"}) (Ornstein–Uhlenbeck)` : "steady state: point mass δ at x*");
+    lines.push(
+      noise ? `steady state: Gaussian N(x*, ${d === 1 ? "D/|w|" : "C∞"}) (Ornstein–Uhlenbeck)` : "steady state: point mass δ at x*",
+    );
   } else if (regime === "translation") {
-    lines.push("regime: translation (W = 0): b moves the mean linearly, the shape is kept" + (noise ? " and diffusion widens it (variance grows like 2Dt)" : ""));
+    lines.push(
+      "regime: translation (W = 0): b moves the mean linearly, the shape is kept" +
+        (noise ? " and diffusion widens it (variance grows like 2Dt)" : ""),
+    );
     lines.push("steady state: none");
   } else {
     lines.push(`regime: ${regime} (${d === 1 ? `w = ${fmtNum(alpha)}` : `spectral abscissa ${fmtNum(alpha)}`})`);

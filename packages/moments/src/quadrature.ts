@@ -77,7 +77,8 @@ export function gaussHermite(n: number): GaussHermiteRule {
   for (let i = 0; i < n; i++) total += w[i]!;
   let ok = Math.abs(total / Math.sqrt(Math.PI) - 1) < 1e-12;
   for (let i = 1; i < n; i++) if (!(x[i]! < x[i - 1]!) || !(w[i]! > 0)) ok = false;
-  if (!ok) throw new KineticError("SOLVER_FAILED", `Gauss–Hermite: the ${n}-point rule failed its checks (distinct nodes, weights summing to √π)`);
+  if (!ok)
+    throw new KineticError("SOLVER_FAILED", `Gauss–Hermite: the ${n}-point rule failed its checks (distinct nodes, weights summing to √π)`);
   // x is descending; store ascending. Normalising by the computed total removes the last ulps.
   for (let i = 0; i < n; i++) {
     nodes[i] = Math.SQRT2 * x[n - 1 - i]!;

@@ -33,15 +33,45 @@ describe("Figure 1 (moments-linear)", () => {
       const m0 = times.map((_, s) => r.m[s * 3]!);
       const m1 = times.map((_, s) => r.m[s * 3 + 1]!);
       const m2 = times.map((_, s) => r.m[s * 3 + 2]!);
-      expectAllClose(m0, times.map(() => 1), { rtol: 0 });
+      expectAllClose(
+        m0,
+        times.map(() => 1),
+        { rtol: 0 },
+      );
       const xStar = b; // -b/w
-      expectAllClose(m1, times.map((t) => xStar + (0.5 - xStar) * Math.exp(-t)), { rtol: 1e-13, atol: 1e-15 });
-      expectAllClose(r.variance, times.map((t) => 0.25 * Math.exp(-2 * t)), { rtol: 1e-13 });
-      expectAllClose(m2, times.map((_, s) => r.variance[s]! + m1[s]! ** 2), { rtol: 1e-13, atol: 1e-15 });
+      expectAllClose(
+        m1,
+        times.map((t) => xStar + (0.5 - xStar) * Math.exp(-t)),
+        { rtol: 1e-13, atol: 1e-15 },
+      );
+      expectAllClose(
+        r.variance,
+        times.map((t) => 0.25 * Math.exp(-2 * t)),
+        { rtol: 1e-13 },
+      );
+      expectAllClose(
+        m2,
+        times.map((_, s) => r.variance[s]! + m1[s]! ** 2),
+        { rtol: 1e-13, atol: 1e-15 },
+      );
       // Exponential rates as fitted from the data.
       const lt = describeLongTime(params);
-      expectAllClose(slope(times, times.map((_, s) => Math.log(r.variance[s]!))), lt.varianceRate, { rtol: 1e-12 });
-      expectAllClose(slope(times, m1.map((v) => Math.log(Math.abs(v - xStar)))), lt.meanRate, { rtol: 1e-12 });
+      expectAllClose(
+        slope(
+          times,
+          times.map((_, s) => Math.log(r.variance[s]!)),
+        ),
+        lt.varianceRate,
+        { rtol: 1e-12 },
+      );
+      expectAllClose(
+        slope(
+          times,
+          m1.map((v) => Math.log(Math.abs(v - xStar))),
+        ),
+        lt.meanRate,
+        { rtol: 1e-12 },
+      );
       expect(lt.regime).toBe("aggregation");
     });
   }

@@ -37,7 +37,9 @@ describe("moment solvers: statuses that tell the truth", () => {
     const m6 = gaussianRawMoments(0, 1, 6);
     // h·6·|w| = 6 > 2.785 with one step per layer; h·2|w| = 2 is fine for order 2
     expect(solveMomentHierarchy({ params: net, m0: m6 }, { method: "rk4", stepsPerLayer: 1 }).status).toBe("unstable");
-    expect(solveMomentHierarchy({ params: net, m0: gaussianRawMoments(0, 1, 2) }, { method: "rk4", stepsPerLayer: 1 }).status).toBe("success");
+    expect(solveMomentHierarchy({ params: net, m0: gaussianRawMoments(0, 1, 2) }, { method: "rk4", stepsPerLayer: 1 }).status).toBe(
+      "success",
+    );
   });
 
   it("mean–covariance RK4: same rule from the eigenvalues of W (d = 2)", () => {
@@ -84,7 +86,21 @@ describe("moment solvers share core's timeline", () => {
   it("hierarchy, covariance and closure return the save times of resolveTimeline (and of solveOde)", () => {
     const T = 0.1;
     const net1 = createScalarNetwork({ sigma: "identity", w: [-1, -2, 0.5], b: [0.1, 0, -0.2], T });
-    const net2 = createNetwork({ sigma: "identity", d: 2, T, W: [[-1, 0, 0, -1], [-2, 0.5, 0, -1], [0.5, 0, 0, 0.5]], b: [[0, 0], [0.1, 0], [0, 0]] });
+    const net2 = createNetwork({
+      sigma: "identity",
+      d: 2,
+      T,
+      W: [
+        [-1, 0, 0, -1],
+        [-2, 0.5, 0, -1],
+        [0.5, 0, 0, 0.5],
+      ],
+      b: [
+        [0, 0],
+        [0.1, 0],
+        [0, 0],
+      ],
+    });
     // the CLI's save times (some round past T) plus round-off neighbours of a layer boundary
     const saveAt = [0, (1 * net1.T) / 3, (2 * net1.T) / 3, (3 * net1.T) / 3, (3 * net1.T) / 3];
     const ref = resolveTimeline(net1, saveAt).saveAt;

@@ -22,7 +22,17 @@ function sampleNormal(mean: number, sd: number, seed: number): Float64Array {
 }
 
 /** Euler–Maruyama for dx = σ(wx + b) dt + K dB with constant parameters, snapshots at `times`. */
-function simulate(x0: Float64Array, sigma: (z: number) => number, w: number, b: number, K: number, T: number, h: number, times: number[], seed: number): Float64Array[] {
+function simulate(
+  x0: Float64Array,
+  sigma: (z: number) => number,
+  w: number,
+  b: number,
+  K: number,
+  T: number,
+  h: number,
+  times: number[],
+  seed: number,
+): Float64Array[] {
   const x = Float64Array.from(x0);
   const rng = createRng(seed, 1);
   const n = Math.round(T / h);
@@ -61,7 +71,7 @@ describe("identity network: particles vs the moment hierarchy", () => {
           const se = Math.sqrt((h.m[s * 9 + 2 * k]! - mk * mk) / M);
           expect(Math.abs(emp.raw[k]! - mk), `t=${times[s]}, k=${k}`).toBeLessThan(5 * se);
         }
-        expect(Math.abs(emp.variance[0]! - h.variance[s]!)).toBeLessThan(5 * Math.SQRT2 * h.variance[s]! / Math.sqrt(M));
+        expect(Math.abs(emp.variance[0]! - h.variance[s]!)).toBeLessThan((5 * Math.SQRT2 * h.variance[s]!) / Math.sqrt(M));
       }
     });
   }

@@ -28,7 +28,11 @@ type Cfg = z.output<typeof fitSchema>;
 
 /** The samples of a `samples` target: one column of a data set file. */
 function loadSamples(t: Cfg["target"], csv: CsvFlags): { samples: Float64Array; label: string } {
-  if (t.file === undefined) throw new CliError(EXIT.USAGE, "invalid argument: `--file` (config field `target.file`) must name a data set file for `--target samples`; got none");
+  if (t.file === undefined)
+    throw new CliError(
+      EXIT.USAGE,
+      "invalid argument: `--file` (config field `target.file`) must name a data set file for `--target samples`; got none",
+    );
   const { dataset: ds, rows } = readDataFile(t.file, { csv, what: "samples file" });
   const names = ds.featureNames ?? Array.from({ length: ds.d }, (_, j) => `x${j + 1}`);
   // A label or target column can be fitted too (e.g. `dataset generate regression-1d`'s target).
@@ -38,18 +42,26 @@ function loadSamples(t: Cfg["target"], csv: CsvFlags): { samples: Float64Array; 
     j = names.indexOf(t.column);
     if (j < 0 && t.column === "target" && ds.targets !== undefined) values = ds.targets;
     else if (j < 0 && t.column === "label" && ds.labels !== undefined) values = ds.labels;
-    else if (j < 0) throw new CliError(EXIT.USAGE, `invalid argument: \`config.target.column\` must be one of ${[...names, ...(ds.targets ? ["target"] : []), ...(ds.labels ? ["label"] : [])].map((n) => JSON.stringify(n)).join(", ")}; got ${JSON.stringify(t.column)}`);
+    else if (j < 0)
+      throw new CliError(
+        EXIT.USAGE,
+        `invalid argument: \`config.target.column\` must be one of ${[...names, ...(ds.targets ? ["target"] : []), ...(ds.labels ? ["label"] : [])].map((n) => JSON.stringify(n)).join(", ")}; got ${JSON.stringify(t.column)}`,
+      );
   }
   const samples = values !== undefined ? Float64Array.from(values) : Float64Array.from({ length: rows }, (_, i) => ds.x[i * ds.d + j]!);
   // A steady state with D > 0 has a density: it cannot fit a point mass (the optimiser would only
   // push w to -∞ and report a loss of 0).
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of samples) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   if (samples.length < 2 || !(hi > lo)) {
-    throw new CliError(EXIT.USAGE, `invalid argument: \`--file\` samples must take at least two distinct values; got ${samples.length} row(s) all equal to ${String(lo)} in column ${JSON.stringify(t.column ?? names[j] ?? "1")} of ${JSON.stringify(t.file)}`);
+    throw new CliError(
+      EXIT.USAGE,
+      `invalid argument: \`--file\` samples must take at least two distinct values; got ${samples.length} row(s) all equal to ${String(lo)} in column ${JSON.stringify(t.column ?? names[j] ?? "1")} of ${JSON.stringify(t.file)}`,
+    );
   }
   return { samples, label: t.column ?? names[0] ?? "column 1" };
 }
@@ -67,7 +79,15 @@ function withFiniteCheck(result: ExperimentResult): ExperimentResult {
     summary: { ...result.summary, status: "non-finite" },
     checks: [
       ...result.checks,
-      { name: "finite", claim: "the losses and parameters of the fit are finite", observed: bad.length, expected: 0, tolerance: 0, passed: false, message: `the fit is not finite: ${list}` },
+      {
+        name: "finite",
+        claim: "the losses and parameters of the fit are finite",
+        observed: bad.length,
+        expected: 0,
+        tolerance: 0,
+        passed: false,
+        message: `the fit is not finite: ${list}`,
+      },
     ],
   };
 }
@@ -91,23 +111,43 @@ export function registerFit(program: Command): void {
     .option("--out <dir>", "output directory (default ./out/fit-<target>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ kinetic-nde fit --target gaussian --mean 0.5 --std 0.3
   $ kinetic-nde fit --target beta --alpha 2 --beta 5 --family beta
   $ kinetic-nde fit --target samples --file iris.csv --column petal-length --family bimodal --loss w1
-${OUTPUT_HELP} Fitted parameters are also in fit.json.`)
+${OUTPUT_HELP} Fitted parameters are also in fit.json.`,
+    )
     .action(async (flags: Record<string, unknown> & OutputFlags & CsvFlags & { config?: string }) => {
-      const cfg = buildConfig(fitSchema, flags.config, fieldsFromFlags(flags, {
-        target: "target.kind", mean: "target.mean", std: "target.std", alpha: "target.alpha", beta: "target.beta", file: "target.file", column: "target.column",
-        family: "family", loss: "loss", cells: "cells", maxEvaluations: "maxEvaluations",
-      }));
+      const cfg = buildConfig(
+        fitSchema,
+        flags.config,
+        fieldsFromFlags(flags, {
+          target: "target.kind",
+          mean: "target.mean",
+          std: "target.std",
+          alpha: "target.alpha",
+          beta: "target.beta",
+          file: "target.file",
+          column: "target.column",
+          family: "family",
+          loss: "loss",
+          cells: "cells",
+          maxEvaluations: "maxEvaluations",
+        }),
+      );
       const out = outDirFor(flags, "fit", cfg.target.kind);
       const { file: _file, column: _column, ...target } = cfg.target;
       void _file;
       void _column;
       const given = cfg.target.kind === "samples" ? loadSamples(cfg.target, csvOptionsFromFlags(flags)) : undefined;
-      const result = await runToolCommand(fitTool, { ...cfg, target: { ...target, ...(given !== undefined ? given : {}) } }, { seed: 0, label: "fit", quiet: true });
+      const result = await runToolCommand(
+        fitTool,
+        { ...cfg, target: { ...target, ...(given !== undefined ? given : {}) } },
+        { seed: 0, label: "fit", quiet: true },
+      );
       process.exitCode = writeToolResult(out, withFiniteCheck(result), cfg, flags);
     });
 }

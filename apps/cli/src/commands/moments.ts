@@ -12,7 +12,16 @@ COMMAND_SCHEMAS["moments"] = momentsSchema;
 
 interface Flags extends OutputFlags {
   config?: string;
-  w?: string; b?: string; T?: string; layers?: string; D?: string; mean0?: string; var0?: string; order?: string; nTimes?: string; method?: string;
+  w?: string;
+  b?: string;
+  T?: string;
+  layers?: string;
+  D?: string;
+  mean0?: string;
+  var0?: string;
+  order?: string;
+  nTimes?: string;
+  method?: string;
 }
 
 /** Register the command. */
@@ -34,12 +43,15 @@ export function registerMoments(program: Command): void {
     .option("--out <dir>", "output directory (default ./out/moments-linear)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ kinetic-nde moments --w -1 --b 1 --T 3
   $ kinetic-nde moments --w -1 --D 0.125 --T 10 --order 6
   $ kinetic-nde moments --w "[-1,-0.5,-2]" --b "[0,1,0]" --T 3 --method rk4
-${OUTPUT_HELP}`)
+${OUTPUT_HELP}`,
+    )
     .action(async (flags: Flags) => {
       // Every flag sets the config field of its name; messages about a field name the flag.
       const names = ["w", "b", "T", "layers", "D", "mean0", "var0", "order", "nTimes", "method"] as const;

@@ -58,18 +58,26 @@ a second one stops the current experiment too.`,
 
 async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number> {
   if (opts.all && ids.length > 0) throw new CliError(EXIT.USAGE, "error: give experiment ids or --all, not both");
-  if (!opts.all && ids.length === 0) throw new CliError(EXIT.USAGE, "error: give experiment ids or --all (see `kinetic-nde list experiments`)");
+  if (!opts.all && ids.length === 0)
+    throw new CliError(EXIT.USAGE, "error: give experiment ids or --all (see `kinetic-nde list experiments`)");
   const selected = opts.all ? EXPERIMENTS.map((e) => e.id) : ids;
   for (const id of selected) getExperiment(id); // NOT_FOUND → exit 2 before anything runs
-  if (opts.set !== undefined && selected.length !== 1) throw new CliError(EXIT.USAGE, "error: --set applies to a single experiment; use --config { <id>: {...} } for several");
+  if (opts.set !== undefined && selected.length !== 1)
+    throw new CliError(EXIT.USAGE, "error: --set applies to a single experiment; use --config { <id>: {...} } for several");
   const fileOverrides = opts.config !== undefined ? readConfigFile(opts.config) : {};
   for (const k of Object.keys(fileOverrides)) {
     if (!EXPERIMENTS.some((e) => e.id === k)) {
-      throw new CliError(EXIT.USAGE, `invalid argument: \`${opts.config}\` key \`${k}\` must be an experiment id (one of ${EXPERIMENTS.map((e) => e.id).join(", ")}); got ${JSON.stringify(k)}`);
+      throw new CliError(
+        EXIT.USAGE,
+        `invalid argument: \`${opts.config}\` key \`${k}\` must be an experiment id (one of ${EXPERIMENTS.map((e) => e.id).join(", ")}); got ${JSON.stringify(k)}`,
+      );
     }
     const v = fileOverrides[k];
     if (v !== null && (typeof v !== "object" || Array.isArray(v))) {
-      throw new CliError(EXIT.USAGE, `invalid argument: \`${opts.config}\` key \`${k}\` must hold an object of config fields; got ${JSON.stringify(v)}`);
+      throw new CliError(
+        EXIT.USAGE,
+        `invalid argument: \`${opts.config}\` key \`${k}\` must hold an object of config fields; got ${JSON.stringify(v)}`,
+      );
     }
   }
   const overrides = new Map<string, Record<string, unknown>>();
@@ -84,15 +92,18 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
       throw new CliError(code, `error: experiment ${id}: ${message.replace(/^error: /, "")}`, { cause: e });
     }
   }
-  const outDir = opts.out !== undefined
-    ? prepareOutDir(opts.out, opts.force ?? false)
-    : prepareOutDir(join("out", opts.all ? "reproduce-all" : `reproduce-${selected.join("+")}`), opts.force ?? false, { unique: true });
+  const outDir =
+    opts.out !== undefined
+      ? prepareOutDir(opts.out, opts.force ?? false)
+      : prepareOutDir(join("out", opts.all ? "reproduce-all" : `reproduce-${selected.join("+")}`), opts.force ?? false, { unique: true });
   const quick = opts.quick ?? false;
 
   let current = "";
   const signal = commandSignal();
   const undo = deferFirstInterrupt((sig) => {
-    process.stderr.write(`\ninterrupt (${sig}): finishing ${current || "the current experiment"}, then writing a partial report (${sig === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop now)\n`);
+    process.stderr.write(
+      `\ninterrupt (${sig}): finishing ${current || "the current experiment"}, then writing a partial report (${sig === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop now)\n`,
+    );
   });
 
   const entries: ReportEntry[] = [];
@@ -102,8 +113,26 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
   // moment (even by SIGKILL) leaves a report that says which results are there.
   const writeReport = (state: "running" | "done"): void => {
     const pending = state === "running" ? selected.filter((id) => !entries.some((e) => e.id === id) && !notRun.includes(id)) : [];
-    const input: ReportInput = { entries, seed: opts.seed, quick, notRun: [...notRun, ...pending], interrupted: interruptRequested(), version: VERSION, inProgress: state === "running", ...(interruptSignal() !== undefined ? { signal: interruptSignal()! } : {}) };
-    writeOut(outDir, "config.json", jsonText({ seed: opts.seed, quick, ...(state === "running" ? { complete: false } : interruptRequested() ? { complete: false, interrupted: interruptSignal() } : {}), experiments: configs }));
+    const input: ReportInput = {
+      entries,
+      seed: opts.seed,
+      quick,
+      notRun: [...notRun, ...pending],
+      interrupted: interruptRequested(),
+      version: VERSION,
+      inProgress: state === "running",
+      ...(interruptSignal() !== undefined ? { signal: interruptSignal()! } : {}),
+    };
+    writeOut(
+      outDir,
+      "config.json",
+      jsonText({
+        seed: opts.seed,
+        quick,
+        ...(state === "running" ? { complete: false } : interruptRequested() ? { complete: false, interrupted: interruptSignal() } : {}),
+        experiments: configs,
+      }),
+    );
     writeOut(outDir, "report.md", reportMarkdown(input));
     writeOut(outDir, "report.html", reportHtml(input, outDir));
   };
@@ -133,7 +162,9 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
         entries.push({ id, title: def.title, description: def.summary, result, files, seconds });
         const failed = result.checks.filter((c) => !c.passed);
         if (!opts.quiet) {
-          progress.log(`${label} done in ${seconds.toFixed(1)} s: ${result.checks.length - failed.length}/${result.checks.length} checks passed`);
+          progress.log(
+            `${label} done in ${seconds.toFixed(1)} s: ${result.checks.length - failed.length}/${result.checks.length} checks passed`,
+          );
           for (const c of failed) progress.log(`  FAIL ${c.message}`);
         }
       } catch (e) {
@@ -157,7 +188,9 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
   const ok = entries.every((e) => e.error === undefined && e.result !== undefined && allChecksPassed(e.result.checks));
   const nChecks = entries.reduce((s, e) => s + (e.result?.checks.length ?? 0), 0);
   const nPassed = entries.reduce((s, e) => s + (e.result?.checks.filter((c) => c.passed).length ?? 0), 0);
-  process.stderr.write(`${interrupted ? "interrupted: " : ""}${entries.length} experiment(s), ${nPassed}/${nChecks} checks passed; report: ${finalPath(join(outDir, "report.html"))}\n`);
+  process.stderr.write(
+    `${interrupted ? "interrupted: " : ""}${entries.length} experiment(s), ${nPassed}/${nChecks} checks passed; report: ${finalPath(join(outDir, "report.html"))}\n`,
+  );
   if (interrupted) return EXIT.INTERRUPTED;
   return ok ? EXIT.OK : EXIT.CHECK_FAILED;
 }

@@ -4,7 +4,13 @@
  * the tool's artifacts).
  */
 import { join } from "node:path";
-import { ensembleCsvChunks, type Ensemble, type ExperimentDefinition, type ExperimentResult, type ParticleSolver } from "@kinetic-nde/experiments";
+import {
+  ensembleCsvChunks,
+  type Ensemble,
+  type ExperimentDefinition,
+  type ExperimentResult,
+  type ParticleSolver,
+} from "@kinetic-nde/experiments";
 import { createNpyWriter, openAtomicFile, STREAM_CHUNK, writeOut } from "../io.js";
 import { finish, type OutputFlags } from "../output.js";
 import { createProgress } from "../progress.js";
@@ -28,7 +34,11 @@ export interface ToolRunOptions {
  * @param options - seed, progress label, quiet, particle solver
  * @returns the result
  */
-export async function runToolCommand<C extends Record<string, unknown>>(def: ExperimentDefinition<C>, config: C, options: ToolRunOptions): Promise<ExperimentResult> {
+export async function runToolCommand<C extends Record<string, unknown>>(
+  def: ExperimentDefinition<C>,
+  config: C,
+  options: ToolRunOptions,
+): Promise<ExperimentResult> {
   const progress = createProgress(options.label, options.quiet ?? false);
   const signal = commandSignal();
   try {
@@ -83,7 +93,12 @@ function writeEnsemble(dir: string, name: string, ensemble: Ensemble): string[] 
  * @param flags - output flags
  * @returns the exit code: 0, or 1 when a status in the summary is not "success" or a check failed
  */
-export function writeToolResult(out: string, result: ExperimentResult, config: Readonly<Record<string, unknown>>, flags: OutputFlags): number {
+export function writeToolResult(
+  out: string,
+  result: ExperimentResult,
+  config: Readonly<Record<string, unknown>>,
+  flags: OutputFlags,
+): number {
   const { ensembles, artifacts, ...rest } = result;
   for (const [name, ens] of Object.entries(ensembles ?? {})) writeEnsemble(out, name, ens);
   for (const [name, text] of Object.entries(artifacts ?? {})) writeOut(out, name, text);

@@ -26,9 +26,23 @@ interface Flags extends OutputFlags, CsvFlags {
 }
 
 const FLAG_MAP = {
-  sigma: "sigma", d: "d", w: "w", b: "b", T: "T", layers: "layers", K: "K", method: "method", stepsPerLayer: "stepsPerLayer",
-  particles: "particles", initial: "initial.kind", mean: "initial.mean", std: "initial.std", low: "initial.low", high: "initial.high",
-  input: "input", nSave: "nSave",
+  sigma: "sigma",
+  d: "d",
+  w: "w",
+  b: "b",
+  T: "T",
+  layers: "layers",
+  K: "K",
+  method: "method",
+  stepsPerLayer: "stepsPerLayer",
+  particles: "particles",
+  initial: "initial.kind",
+  mean: "initial.mean",
+  std: "initial.std",
+  low: "initial.low",
+  high: "initial.high",
+  input: "input",
+  nSave: "nSave",
 };
 
 /** Smallest ensemble worth sharing among worker threads. */
@@ -57,32 +71,45 @@ export function registerSimulate(program: Command): void {
     .option("--input <file>", "CSV/JSON data set to use as initial particles")
     .option("--n-save <n>", "number of output times")
     .option("--seed <n>", "seed of the initial sample and the noise (independent named streams)", parseSeed, 1)
-    .option("--threads <n>", "threads for the particle solve (default: one per core; the results are the same bit for bit for any count)", parseThreads, Math.max(1, availableParallelism()))
+    .option(
+      "--threads <n>",
+      "threads for the particle solve (default: one per core; the results are the same bit for bit for any count)",
+      parseThreads,
+      Math.max(1, availableParallelism()),
+    )
     .option("--out <dir>", "output directory (default ./out/simulate-<sigma>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
     .option("--quiet", "no progress output")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ kinetic-nde simulate --sigma tanh --w -1 --b 0.5 --T 2 --particles 10000
   $ kinetic-nde simulate --sigma identity --w -1 --b 0 --K 0.5 --T 5 --layers 500 --seed 3
   $ kinetic-nde simulate --d 2 --w "[-1,0.5,-0.5,-1]" --b "[0.1,0]" --method rk4 --steps-per-layer 4
   $ kinetic-nde simulate --input data.csv --config net.yaml
-${OUTPUT_HELP} The particles at t = 0 and t = T are data/initial.csv and data/final.csv (and .npy, shape (M, d)).`)
+${OUTPUT_HELP} The particles at t = 0 and t = T are data/initial.csv and data/final.csv (and .npy, shape (M, d)).`,
+    )
     .action(async (flags: Flags) => {
       const cfg = buildConfig(simulateCliSchema, flags.config, fieldsFromFlags(flags, FLAG_MAP));
       const out = outDirFor(flags, "simulate", cfg.sigma);
       const { input, ...rest } = cfg;
       const x0 = input !== undefined ? loadInput(input, cfg.d, csvOptionsFromFlags(flags)) : undefined;
       const M = x0 !== undefined ? x0.length / cfg.d : cfg.particles;
-      const pool: WorkerPool | undefined = flags.threads > 1 && M >= POOL_MIN_PARTICLES ? createWorkerPool({ threads: flags.threads }) : undefined;
+      const pool: WorkerPool | undefined =
+        flags.threads > 1 && M >= POOL_MIN_PARTICLES ? createWorkerPool({ threads: flags.threads }) : undefined;
       try {
-        const result = await runToolCommand(simulateTool, { ...rest, ...(x0 !== undefined ? { x0 } : {}) }, {
-          seed: flags.seed,
-          label: "simulate",
-          quiet: flags.quiet ?? false,
-          ...(pool !== undefined ? { particleSolver: pool } : {}),
-        });
+        const result = await runToolCommand(
+          simulateTool,
+          { ...rest, ...(x0 !== undefined ? { x0 } : {}) },
+          {
+            seed: flags.seed,
+            label: "simulate",
+            quiet: flags.quiet ?? false,
+            ...(pool !== undefined ? { particleSolver: pool } : {}),
+          },
+        );
         process.exitCode = writeToolResult(out, result, cfg, flags);
       } finally {
         await pool?.close();
@@ -92,13 +119,18 @@ ${OUTPUT_HELP} The particles at t = 0 and t = T are data/initial.csv and data/fi
 
 function parseThreads(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(EXIT.USAGE, `invalid argument: \`--threads\` must be an integer in [1, 256]; got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new CliError(EXIT.USAGE, `invalid argument: \`--threads\` must be an integer in [1, 256]; got ${JSON.stringify(v)}`);
   return n;
 }
 
 /** The initial particles of `--input`: every feature column of a data set file (every row, counted on stderr). */
 function loadInput(path: string, d: number, csv: CsvFlags): Float64Array {
   const { dataset } = readDataFile(path, { csv, what: "input file" });
-  if (dataset.d !== d) throw new CliError(EXIT.USAGE, `invalid argument: \`--input\` must have d = ${d} feature columns (set --d); got ${dataset.d} in ${JSON.stringify(path)}`);
+  if (dataset.d !== d)
+    throw new CliError(
+      EXIT.USAGE,
+      `invalid argument: \`--input\` must have d = ${d} feature columns (set --d); got ${dataset.d} in ${JSON.stringify(path)}`,
+    );
   return dataset.x;
 }

@@ -15,8 +15,22 @@ export const fokkerPlanckSchema = solveFokkerPlanckSchema;
 COMMAND_SCHEMAS["solve-fokker-planck"] = fokkerPlanckSchema;
 
 const COMMON_FLAGS = {
-  sigma: "sigma", w: "w", b: "b", T: "T", layers: "layers", initial: "initial.kind", mean: "initial.mean", std: "initial.std", low: "initial.low",
-  high: "initial.high", xMin: "grid.xMin", xMax: "grid.xMax", n: "grid.n", cells: "cells", nSave: "nSave", boundary: "boundary",
+  sigma: "sigma",
+  w: "w",
+  b: "b",
+  T: "T",
+  layers: "layers",
+  initial: "initial.kind",
+  mean: "initial.mean",
+  std: "initial.std",
+  low: "initial.low",
+  high: "initial.high",
+  xMin: "grid.xMin",
+  xMax: "grid.xMax",
+  n: "grid.n",
+  cells: "cells",
+  nSave: "nSave",
+  boundary: "boundary",
 };
 
 type Flags = Record<string, unknown> & OutputFlags & { config?: string; quiet?: boolean };
@@ -49,10 +63,13 @@ function addCommon(c: Command): Command {
 /** Register `solve vlasov` and `solve fokker-planck`. */
 export function registerSolve(program: Command): void {
   const solve = program.command("solve").description("solve the Vlasov or Fokker–Planck equation of the mean-field limit (1-D)");
-  solve.addHelpText("after", `
+  solve.addHelpText(
+    "after",
+    `
 Examples:
   $ kinetic-nde solve vlasov --sigma tanh --w -1 --b 0.5 --T 4
-  $ kinetic-nde solve fokker-planck --sigma identity --w -1 --b 0 --D 0.125 --T 5`);
+  $ kinetic-nde solve fokker-planck --sigma identity --w -1 --b 0 --D 0.125 --T 5`,
+  );
 
   addCommon(
     solve
@@ -63,14 +80,21 @@ Examples:
       .option("--time-stepper <name>", "euler | ssp-rk2 | ssp-rk3")
       .option("--cfl <c>", "CFL number"),
   )
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ kinetic-nde solve vlasov --sigma tanh --w -1 --b 0.5 --T 4
   $ kinetic-nde solve vlasov --sigma relu --w 1 --b 0 --x-min -6 --x-max 12 --n 1200 --boundary outflow
   $ kinetic-nde solve vlasov --config vlasov.yaml --scheme upwind
-${OUTPUT_HELP}`)
+${OUTPUT_HELP}`,
+    )
     .action(async (flags: Flags) => {
-      const cfg = buildConfig(vlasovSchema, flags.config, fieldsFromFlags(flags, { ...COMMON_FLAGS, scheme: "scheme", limiter: "limiter", timeStepper: "timeStepper", cfl: "cfl" }));
+      const cfg = buildConfig(
+        vlasovSchema,
+        flags.config,
+        fieldsFromFlags(flags, { ...COMMON_FLAGS, scheme: "scheme", limiter: "limiter", timeStepper: "timeStepper", cfl: "cfl" }),
+      );
       const out = outDirFor(flags, "solve", `vlasov-${cfg.sigma}`);
       const result = await runToolCommand(solveVlasovTool, cfg, { seed: 0, label: "solve vlasov", quiet: flags.quiet ?? false });
       process.exitCode = writeToolResult(out, result, result.config, flags);
@@ -85,11 +109,14 @@ ${OUTPUT_HELP}`)
       .option("--dt <dt>", "time step")
       .option("--no-steady-state", "skip the steady state"),
   )
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ kinetic-nde solve fokker-planck --sigma identity --w -1 --b 0 --D 0.125 --T 5
   $ kinetic-nde solve fokker-planck --sigma tanh --w -2 --b 1 --D 0.2 --method crank-nicolson --dt 0.01
-${OUTPUT_HELP}`)
+${OUTPUT_HELP}`,
+    )
     .action(async (flags: Flags & { steadyState?: boolean }) => {
       const mapped = fieldsFromFlags(flags, { ...COMMON_FLAGS, D: "D", method: "method", dt: "dt" });
       if (flags.steadyState === false) {
@@ -98,7 +125,11 @@ ${OUTPUT_HELP}`)
       }
       const cfg = buildConfig(fokkerPlanckSchema, flags.config, mapped);
       const out = outDirFor(flags, "solve", `fokker-planck-${cfg.sigma}`);
-      const result = await runToolCommand(solveFokkerPlanckTool, cfg, { seed: 0, label: "solve fokker-planck", quiet: flags.quiet ?? false });
+      const result = await runToolCommand(solveFokkerPlanckTool, cfg, {
+        seed: 0,
+        label: "solve fokker-planck",
+        quiet: flags.quiet ?? false,
+      });
       process.exitCode = writeToolResult(out, result, result.config, flags);
     });
 }

@@ -4,7 +4,16 @@ import { CliError, EXIT } from "../exit-codes.js";
 import { trainFields, trainTool } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { extname } from "node:path";
-import { addCsvOptions, buildConfig, collectPairs, csvOptionsFromFlags, fieldsFromFlags, noteFlagPath, parseSeed, type CsvFlags } from "../common.js";
+import {
+  addCsvOptions,
+  buildConfig,
+  collectPairs,
+  csvOptionsFromFlags,
+  fieldsFromFlags,
+  noteFlagPath,
+  parseSeed,
+  type CsvFlags,
+} from "../common.js";
 import { readDataFile } from "../io.js";
 import { outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
 import { COMMAND_SCHEMAS, z } from "../schemas.js";
@@ -31,7 +40,12 @@ interface Flags extends OutputFlags, CsvFlags {
 function loadFile(cfg: z.output<typeof trainSchema>, csv: CsvFlags): Dataset | undefined {
   const ext = extname(cfg.dataset).toLowerCase();
   if (ext !== ".csv" && ext !== ".json" && ext !== ".tsv" && ext !== ".txt") return undefined;
-  const options = { csv, what: "data set file", ...(cfg.label !== undefined ? { label: cfg.label } : {}), ...(cfg.target !== undefined ? { target: cfg.target } : {}) };
+  const options = {
+    csv,
+    what: "data set file",
+    ...(cfg.label !== undefined ? { label: cfg.label } : {}),
+    ...(cfg.target !== undefined ? { target: cfg.target } : {}),
+  };
   return readDataFile(cfg.dataset, options).dataset;
 }
 
@@ -59,16 +73,31 @@ export function registerTrain(program: Command): void {
     .option("--out <dir>", "output directory (default ./out/train-<dataset>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ kinetic-nde train --dataset moons --param nSamples=400 --param noise=0.1 --epochs 500
   $ kinetic-nde train --dataset two-gaussians-1d --layers 5 --sigma relu
   $ kinetic-nde train --dataset data.csv --label species --optimizer lbfgs
-${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).`)
+${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).`,
+    )
     .action(async (flags: Flags) => {
       const fields = fieldsFromFlags(flags, {
-        dataset: "dataset", label: "label", target: "target", sigma: "sigma", layers: "layers", T: "T", loss: "loss", optimizer: "optimizer",
-        learningRate: "learningRate", epochs: "epochs", batchSize: "batchSize", lambda: "lambda", testFraction: "testFraction", scheme: "scheme",
+        dataset: "dataset",
+        label: "label",
+        target: "target",
+        sigma: "sigma",
+        layers: "layers",
+        T: "T",
+        loss: "loss",
+        optimizer: "optimizer",
+        learningRate: "learningRate",
+        epochs: "epochs",
+        batchSize: "batchSize",
+        lambda: "lambda",
+        testFraction: "testFraction",
+        scheme: "scheme",
       });
       if (flags.param !== undefined) {
         fields["datasetParams"] = flags.param;
@@ -79,12 +108,21 @@ ${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).
       const out = outDirFor(flags, "train", name);
       const data = loadFile(cfg, csvOptionsFromFlags(flags));
       if (data === undefined && !listDatasets().some((d) => d.name === cfg.dataset)) {
-        throw new CliError(EXIT.USAGE, `invalid argument: \`--dataset\` must be a .csv/.json file or one of ${listDatasets().map((d) => JSON.stringify(d.name)).join(", ")}; got ${JSON.stringify(cfg.dataset)}`);
+        throw new CliError(
+          EXIT.USAGE,
+          `invalid argument: \`--dataset\` must be a .csv/.json file or one of ${listDatasets()
+            .map((d) => JSON.stringify(d.name))
+            .join(", ")}; got ${JSON.stringify(cfg.dataset)}`,
+        );
       }
       const { label: _label, target: _target, ...rest } = cfg;
       void _label;
       void _target;
-      const result = await runToolCommand(trainTool, { ...rest, ...(data !== undefined ? { data } : {}) }, { seed: flags.seed, label: "train" });
+      const result = await runToolCommand(
+        trainTool,
+        { ...rest, ...(data !== undefined ? { data } : {}) },
+        { seed: flags.seed, label: "train" },
+      );
       process.exitCode = writeToolResult(out, result, cfg, flags);
     });
 }

@@ -12,7 +12,8 @@ export default {
   // pages with a sidebar).
   Layout: () =>
     h(DefaultTheme.Layout, null, {
-      "nav-bar-content-after": () => h("span", { class: "kn-version", title: "version of the @kinetic-nde packages" }, `v${__KN_VERSION__}`),
+      "nav-bar-content-after": () =>
+        h("span", { class: "kn-version", title: "version of the @kinetic-nde packages" }, `v${__KN_VERSION__}`),
     }),
   enhanceApp({ app }) {
     app.component("LiveExperiment", LiveExperiment);

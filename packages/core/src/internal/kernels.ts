@@ -102,8 +102,12 @@ export function velocityEnsembleInto(
     for (let i = 0; i < n; i++) out[i] = w * x[i] + c;
   } else if (d === 2) {
     const o = layer * 4;
-    const w00 = W[o], w01 = W[o + 1], w10 = W[o + 2], w11 = W[o + 3];
-    const b0 = b[layer * 2], b1 = b[layer * 2 + 1];
+    const w00 = W[o],
+      w01 = W[o + 1],
+      w10 = W[o + 2],
+      w11 = W[o + 3];
+    const b0 = b[layer * 2],
+      b1 = b[layer * 2 + 1];
     for (let i = 0; i < n; i += 2) {
       const x0 = x[i];
       const x1 = x[i + 1];
@@ -134,7 +138,16 @@ export const BIG = 1e150;
  * @returns -1 when every element is finite and at most 1e150 in magnitude; otherwise 0 (the
  *   caller scans `target` for the element)
  */
-export function eulerFused1D(code: number, alpha: number, w: number, b: number, h: number, x: Float64Array, target: Float64Array, n: number): number {
+export function eulerFused1D(
+  code: number,
+  alpha: number,
+  w: number,
+  b: number,
+  h: number,
+  x: Float64Array,
+  target: Float64Array,
+  n: number,
+): number {
   let acc = 0;
   for (let i = 0; i < n; i++) {
     const xi = x[i];
@@ -160,8 +173,12 @@ export function eulerFused2D(
   n: number,
 ): number {
   const o = layer * 4;
-  const w00 = W[o], w01 = W[o + 1], w10 = W[o + 2], w11 = W[o + 3];
-  const b0 = b[layer * 2], b1 = b[layer * 2 + 1];
+  const w00 = W[o],
+    w01 = W[o + 1],
+    w10 = W[o + 2],
+    w11 = W[o + 3];
+  const b0 = b[layer * 2],
+    b1 = b[layer * 2 + 1];
   let acc = 0;
   for (let i = 0; i < n; i += 2) {
     const x0 = x[i];
@@ -193,10 +210,22 @@ export function eulerTanh1D(w: number, b: number, h: number, x: Float64Array, ta
 }
 
 /** {@link eulerFused2D} specialised to tanh; bit-identical to it. */
-export function eulerTanh2D(W: Float64Array, b: Float64Array, layer: number, h: number, x: Float64Array, target: Float64Array, n: number): number {
+export function eulerTanh2D(
+  W: Float64Array,
+  b: Float64Array,
+  layer: number,
+  h: number,
+  x: Float64Array,
+  target: Float64Array,
+  n: number,
+): number {
   const o = layer * 4;
-  const w00 = W[o], w01 = W[o + 1], w10 = W[o + 2], w11 = W[o + 3];
-  const b0 = b[layer * 2], b1 = b[layer * 2 + 1];
+  const w00 = W[o],
+    w01 = W[o + 1],
+    w10 = W[o + 2],
+    w11 = W[o + 3];
+  const b0 = b[layer * 2],
+    b1 = b[layer * 2 + 1];
   let acc = 0;
   for (let i = 0; i < n; i += 2) {
     const x0 = x[i];

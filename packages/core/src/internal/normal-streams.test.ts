@@ -4,7 +4,11 @@ import { NormalStreams } from "./normal-streams.js";
 
 describe("NormalStreams", () => {
   it("stream i reproduces createRng(seed, firstStream + i).normal() exactly", () => {
-    for (const [seed, first] of [[0, 0], [12345, 7], [2 ** 40 + 3, 2 ** 33]] as const) {
+    for (const [seed, first] of [
+      [0, 0],
+      [12345, 7],
+      [2 ** 40 + 3, 2 ** 33],
+    ] as const) {
       const s = new NormalStreams(seed, 5, first);
       for (let i = 0; i < 5; i++) {
         const r = createRng(seed, first + i);

@@ -65,7 +65,7 @@ export function eulerMaruyamaPaths1D(
   if (wasm !== null) cur.set(xs.subarray(0, m));
   let sv = 0;
   for (let step = 0; step < nSteps; step++) {
-    while (sv < nSave && saveStep[sv] === step) saved.set(cur.subarray(0, m), (sv++) * n + offset);
+    while (sv < nSave && saveStep[sv] === step) saved.set(cur.subarray(0, m), sv++ * n + offset);
     const w = ws[step];
     const c = bs[step];
     drawNormals(st, m, xi);
@@ -99,6 +99,6 @@ export function eulerMaruyamaPaths1D(
       fail.particle = offset + bad;
     }
   }
-  while (sv < nSave && saveStep[sv] === nSteps) saved.set(cur.subarray(0, m), (sv++) * n + offset);
+  while (sv < nSave && saveStep[sv] === nSteps) saved.set(cur.subarray(0, m), sv++ * n + offset);
   if (wasm !== null) xs.set(cur.subarray(0, m));
 }

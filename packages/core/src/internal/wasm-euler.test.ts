@@ -29,11 +29,24 @@ describe("WebAssembly SIMD Euler/tanh kernels", () => {
     const n = 4097;
     const x = new Float64Array(n);
     for (let i = 0; i < n; i++) x[i] = (i - 2048) * 0.013 + (i % 5 === 0 ? 1e-12 : 0);
-    x[3] = 40; x[4] = -40; x[5] = 19.1; x[6] = -19.09; x[7] = 7e-9; x[8] = -0; x[9] = 1e-300; x[10] = NaN; x[11] = 1e300;
+    x[3] = 40;
+    x[4] = -40;
+    x[5] = 19.1;
+    x[6] = -19.09;
+    x[7] = 7e-9;
+    x[8] = -0;
+    x[9] = 1e-300;
+    x[10] = NaN;
+    x[11] = 1e300;
     const js = Float64Array.from(x);
     const buf = wasmWorkBuffer(n)!;
     buf.set(x);
-    for (const [w, b] of [[-1, 0.1], [0.7, -0.3], [2, 0], [-3, 0.5]] as const) {
+    for (const [w, b] of [
+      [-1, 0.1],
+      [0.7, -0.3],
+      [2, 0],
+      [-3, 0.5],
+    ] as const) {
       const fa = wasmEulerTanhStep(1, Float64Array.of(w), Float64Array.of(b), 0, 0.05, buf, n);
       const fb = eulerTanh1D(w, b, 0.05, js, js, n);
       expect(fa).toBe(fb);
@@ -45,7 +58,12 @@ describe("WebAssembly SIMD Euler/tanh kernels", () => {
 
   it("forwardResnet in 1-D and 2-D is bit-identical with and without WebAssembly", () => {
     const L = 30;
-    const net1 = createScalarNetwork({ sigma: "tanh", w: Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k)), b: Array.from({ length: L }, (_, k) => 0.1 * Math.cos(k)), dt: 1 / L });
+    const net1 = createScalarNetwork({
+      sigma: "tanh",
+      w: Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k)),
+      b: Array.from({ length: L }, (_, k) => 0.1 * Math.cos(k)),
+      dt: 1 / L,
+    });
     const W: number[][] = [];
     const b: number[][] = [];
     for (let k = 0; k < L; k++) {
@@ -53,7 +71,10 @@ describe("WebAssembly SIMD Euler/tanh kernels", () => {
       b.push([0.1 * Math.sin(k), -0.1 * Math.cos(k)]);
     }
     const net2 = createNetwork({ sigma: "tanh", d: 2, W, b, dt: 1 / L });
-    for (const [net, M] of [[net1, 1001], [net2, 777]] as const) {
+    for (const [net, M] of [
+      [net1, 1001],
+      [net2, 777],
+    ] as const) {
       const x0 = Float64Array.from({ length: M * net.d }, (_, i) => 3 * Math.sin(0.37 * i));
       const [a, c] = both(() => forwardResnet(net, x0));
       expect(a.status).toBe("success");
@@ -86,9 +107,17 @@ describe("tiled batches of Euler/tanh steps", () => {
     const w = Array.from({ length: L }, (_, k) => -1 + 0.5 * Math.sin(k));
     const b = Array.from({ length: L }, (_, k) => 0.1 * Math.cos(k));
     const net1 = createScalarNetwork({ sigma: "tanh", w, b, dt: 1 / L });
-    const W = Array.from({ length: L }, (_, k) => [-1 + 0.3 * Math.sin(k), 0.5 * Math.cos(k), -0.5 * Math.cos(k), -1 + 0.3 * Math.cos(2 * k)]);
+    const W = Array.from({ length: L }, (_, k) => [
+      -1 + 0.3 * Math.sin(k),
+      0.5 * Math.cos(k),
+      -0.5 * Math.cos(k),
+      -1 + 0.3 * Math.cos(2 * k),
+    ]);
     const net2 = createNetwork({ sigma: "tanh", d: 2, W, b: W.map((r) => [r[1]! * 0.2, r[3]! * 0.1]), dt: 1 / L });
-    for (const [net, M] of [[net1, 5003], [net2, 2501]] as const) {
+    for (const [net, M] of [
+      [net1, 5003],
+      [net2, 2501],
+    ] as const) {
       const x0 = Float64Array.from({ length: M * net.d }, (_, i) => 4 * Math.sin(0.7 * i));
       const [a, c] = both(() => forwardResnet(net, x0));
       expect(a.status).toBe("success");
@@ -126,7 +155,10 @@ describe("Euler–Maruyama with tanh drift in WebAssembly", () => {
     const net = createScalarNetwork({ sigma: "tanh", w: [-1, 0.4, 2], b: [0.5, -0.2, 0], T: 1.5, K: 0.7 });
     for (const M of [1, 7, 1025, 2501]) {
       const x0 = Float64Array.from({ length: M }, (_, i) => 3 * Math.sin(1.3 * i));
-      for (const opts of [{ method: "euler-maruyama", seed: 3, stepsPerLayer: 4, saveAt: [0, 0.5, 1.5] }, { method: "milstein", seed: 5, firstStream: 11 }] as const) {
+      for (const opts of [
+        { method: "euler-maruyama", seed: 3, stepsPerLayer: 4, saveAt: [0, 0.5, 1.5] },
+        { method: "milstein", seed: 5, firstStream: 11 },
+      ] as const) {
         const [a, c] = both(() => solveSde(net, x0, opts));
         expect(a.status).toBe("success");
         expect(Array.from(a.x)).toEqual(Array.from(c.x));

@@ -48,7 +48,18 @@ const UNROLL = 4;
  * 2-D), with coefficients in v128 locals: 1-D c0 = w, bv = b; 2-D c0 = (w00, w10), c1 = (w01, w11),
  * bv = (b0, b1); hv = h. Vector j uses the locals v = V(j) and the tanh set T(j).
  */
-function update(kind: 1 | 2, U: number, p: number, V: (j: number) => number, T: (j: number) => TanhLocals, c0: number, c1: number, bv: number, hv: number, k: Constants): number[] {
+function update(
+  kind: 1 | 2,
+  U: number,
+  p: number,
+  V: (j: number) => number,
+  T: (j: number) => TanhLocals,
+  c0: number,
+  c1: number,
+  bv: number,
+  hv: number,
+  k: Constants,
+): number[] {
   const c: number[] = [];
   for (let j = 0; j < U; j++) {
     const v = V(j);
@@ -57,23 +68,55 @@ function update(kind: 1 | 2, U: number, p: number, V: (j: number) => number, T: 
       c.push(...op.get(c0), ...op.get(v), ...op.f64x2Mul, ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z));
     } else {
       c.push(...op.get(c0), ...op.get(v), ...op.get(v), ...op.shuffle(dup0), ...op.f64x2Mul);
-      c.push(...op.get(c1), ...op.get(v), ...op.get(v), ...op.shuffle(dup1), ...op.f64x2Mul, ...op.f64x2Add, ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z));
+      c.push(
+        ...op.get(c1),
+        ...op.get(v),
+        ...op.get(v),
+        ...op.shuffle(dup1),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.get(bv),
+        ...op.f64x2Add,
+        ...op.set(T(j).z),
+      );
     }
   }
-  c.push(...interleavedTanh(Array.from({ length: U }, (_, j) => T(j)), 0, k));
-  for (let j = 0; j < U; j++) c.push(...op.get(p), ...op.get(V(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(16 * j));
+  c.push(
+    ...interleavedTanh(
+      Array.from({ length: U }, (_, j) => T(j)),
+      0,
+      k,
+    ),
+  );
+  for (let j = 0; j < U; j++)
+    c.push(...op.get(p), ...op.get(V(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(16 * j));
   return c;
 }
 
 /** acc += |v| for the vectors from `from` to `to` (locals, byte addresses). */
 function absSum(from: number, to: number, p: number, acc: number): number[] {
   return [
-    ...op.get(from), ...op.set(p),
-    ...op.block, ...op.loop,
-    ...op.get(p), ...op.get(to), ...op.i32GeU, ...op.brIf(1),
-    ...op.get(acc), ...op.get(p), ...op.v128Load(0), ...op.f64x2Abs, ...op.f64x2Add, ...op.set(acc),
-    ...op.get(p), ...op.i32(16), ...op.i32Add, ...op.set(p),
-    ...op.br(0), ...op.end, ...op.end,
+    ...op.get(from),
+    ...op.set(p),
+    ...op.block,
+    ...op.loop,
+    ...op.get(p),
+    ...op.get(to),
+    ...op.i32GeU,
+    ...op.brIf(1),
+    ...op.get(acc),
+    ...op.get(p),
+    ...op.v128Load(0),
+    ...op.f64x2Abs,
+    ...op.f64x2Add,
+    ...op.set(acc),
+    ...op.get(p),
+    ...op.i32(16),
+    ...op.i32Add,
+    ...op.set(p),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
   ];
 }
 
@@ -92,52 +135,76 @@ function kernel(kind: 1 | 2, batch: boolean): WasmFunction {
     results: ["f64"],
     locals: { end: "i32", tEnd: "i32", p: "i32", s: "i32", sp: "i32", acc: "v128", c0: "v128", c1: "v128", bv: "v128", hv: "v128" },
   } as const;
-  return kernelFunction(`${batch ? "m" : "s"}${kind}`, signature, ({ sched, nSteps, ptr, n, end, tEnd, p, s, sp, acc, c0, c1, bv, hv }, more) => {
-    const { V, T } = declareTanhLanes(more, UNROLL, "v"); // vector j's value V(j) and its tanh set T(j)
-    const pool = new ConstantPool(more);
-    const K: Constants = pool;
-    const loadStep = (): number[] => {
-      // coefficients of the step at sp: 1-D (w, b, h) splatted; 2-D v128 loads of the stored pairs
-      if (kind === 1)
+  return kernelFunction(
+    `${batch ? "m" : "s"}${kind}`,
+    signature,
+    ({ sched, nSteps, ptr, n, end, tEnd, p, s, sp, acc, c0, c1, bv, hv }, more) => {
+      const { V, T } = declareTanhLanes(more, UNROLL, "v"); // vector j's value V(j) and its tanh set T(j)
+      const pool = new ConstantPool(more);
+      const K: Constants = pool;
+      const loadStep = (): number[] => {
+        // coefficients of the step at sp: 1-D (w, b, h) splatted; 2-D v128 loads of the stored pairs
+        if (kind === 1)
+          return [
+            ...op.get(sp),
+            ...op.f64Load(0),
+            ...op.f64x2Splat,
+            ...op.set(c0),
+            ...op.get(sp),
+            ...op.f64Load(8),
+            ...op.f64x2Splat,
+            ...op.set(bv),
+            ...op.get(sp),
+            ...op.f64Load(16),
+            ...op.f64x2Splat,
+            ...op.set(hv),
+          ];
         return [
-          ...op.get(sp), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(c0),
-          ...op.get(sp), ...op.f64Load(8), ...op.f64x2Splat, ...op.set(bv),
-          ...op.get(sp), ...op.f64Load(16), ...op.f64x2Splat, ...op.set(hv),
+          ...op.get(sp),
+          ...op.v128Load(0),
+          ...op.set(c0),
+          ...op.get(sp),
+          ...op.v128Load(16),
+          ...op.set(c1),
+          ...op.get(sp),
+          ...op.v128Load(32),
+          ...op.set(bv),
+          ...op.get(sp),
+          ...op.v128Load(48),
+          ...op.set(hv),
         ];
-      return [
-        ...op.get(sp), ...op.v128Load(0), ...op.set(c0), ...op.get(sp), ...op.v128Load(16), ...op.set(c1),
-        ...op.get(sp), ...op.v128Load(32), ...op.set(bv), ...op.get(sp), ...op.v128Load(48), ...op.set(hv),
+      };
+      // UNROLL vectors per iteration while that many remain, then one at a time
+      const sweep = (from: number, to: number): number[] => [
+        ...op.get(from),
+        ...op.set(p),
+        ...unrolledLoops(p, to, 16, UNROLL, (count) => update(kind, count, p, V, T, c0, c1, bv, hv, K)),
       ];
-    };
-    // UNROLL vectors per iteration while that many remain, then one at a time
-    const sweep = (from: number, to: number): number[] => [
-      ...op.get(from), ...op.set(p),
-      ...unrolledLoops(p, to, 16, UNROLL, (count) => update(kind, count, p, V, T, c0, c1, bv, hv, K)),
-    ];
-    const c: number[] = [];
-    // end = ptr + n·8
-    c.push(...op.get(ptr), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end));
-    if (!batch) {
-      c.push(...op.get(sched), ...op.set(sp), ...loadStep(), ...sweep(ptr, end), ...absSum(ptr, end, p, acc));
-    } else {
-      // for each tile [ptr, tEnd): for each step s: sweep the tile; then acc += |tile|
-      c.push(...op.block, ...op.loop);
-      c.push(...op.get(ptr), ...op.get(end), ...op.i32GeU, ...op.brIf(1));
-      c.push(...op.get(ptr), ...op.i32(TILE_BYTES), ...op.i32Add, ...op.tee(tEnd), ...op.get(end), ...op.i32GtS, ...op.if);
-      c.push(...op.get(end), ...op.set(tEnd), ...op.end);
-      c.push(...op.get(sched), ...op.set(sp), ...op.i32(0), ...op.set(s));
-      c.push(...op.block, ...op.loop);
-      c.push(...op.get(s), ...op.get(nSteps), ...op.i32GeU, ...op.brIf(1));
-      c.push(...loadStep(), ...sweep(ptr, tEnd));
-      c.push(...op.get(sp), ...op.i32(64), ...op.i32Add, ...op.set(sp), ...op.get(s), ...op.i32(1), ...op.i32Add, ...op.set(s));
-      c.push(...op.br(0), ...op.end, ...op.end);
-      c.push(...absSum(ptr, tEnd, p, acc));
-      c.push(...op.get(tEnd), ...op.set(ptr));
-      c.push(...op.br(0), ...op.end, ...op.end);
-    }
-    c.push(...laneSum(acc));
-    return [...pool.init(), ...c];
-  });
+      const c: number[] = [];
+      // end = ptr + n·8
+      c.push(...op.get(ptr), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end));
+      if (!batch) {
+        c.push(...op.get(sched), ...op.set(sp), ...loadStep(), ...sweep(ptr, end), ...absSum(ptr, end, p, acc));
+      } else {
+        // for each tile [ptr, tEnd): for each step s: sweep the tile; then acc += |tile|
+        c.push(...op.block, ...op.loop);
+        c.push(...op.get(ptr), ...op.get(end), ...op.i32GeU, ...op.brIf(1));
+        c.push(...op.get(ptr), ...op.i32(TILE_BYTES), ...op.i32Add, ...op.tee(tEnd), ...op.get(end), ...op.i32GtS, ...op.if);
+        c.push(...op.get(end), ...op.set(tEnd), ...op.end);
+        c.push(...op.get(sched), ...op.set(sp), ...op.i32(0), ...op.set(s));
+        c.push(...op.block, ...op.loop);
+        c.push(...op.get(s), ...op.get(nSteps), ...op.i32GeU, ...op.brIf(1));
+        c.push(...loadStep(), ...sweep(ptr, tEnd));
+        c.push(...op.get(sp), ...op.i32(64), ...op.i32Add, ...op.set(sp), ...op.get(s), ...op.i32(1), ...op.i32Add, ...op.set(s));
+        c.push(...op.br(0), ...op.end, ...op.end);
+        c.push(...absSum(ptr, tEnd, p, acc));
+        c.push(...op.get(tEnd), ...op.set(ptr));
+        c.push(...op.br(0), ...op.end, ...op.end);
+      }
+      c.push(...laneSum(acc));
+      return [...pool.init(), ...c];
+    },
+  );
 }
 
 /**
@@ -160,19 +227,48 @@ function emKernel(): WasmFunction {
         b.push(...op.get(x), ...op.v128Load(16 * j), ...op.set(V(j)));
         b.push(...op.get(wv), ...op.get(V(j)), ...op.f64x2Mul, ...op.get(cv), ...op.f64x2Add, ...op.set(T(j).z));
       }
-      b.push(...interleavedTanh(Array.from({ length: count }, (_, j) => T(j)), 0, pool));
+      b.push(
+        ...interleavedTanh(
+          Array.from({ length: count }, (_, j) => T(j)),
+          0,
+          pool,
+        ),
+      );
       for (let j = 0; j < count; j++) {
         b.push(...op.get(y), ...op.get(V(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add);
-        b.push(...op.get(kv), ...op.get(xi), ...op.v128Load(16 * j), ...op.f64x2Mul, ...op.f64x2Add, ...op.tee(T(j).e), ...op.v128Store(16 * j));
+        b.push(
+          ...op.get(kv),
+          ...op.get(xi),
+          ...op.v128Load(16 * j),
+          ...op.f64x2Mul,
+          ...op.f64x2Add,
+          ...op.tee(T(j).e),
+          ...op.v128Store(16 * j),
+        );
         b.push(...op.get(acc), ...op.get(T(j).e), ...op.f64x2Abs, ...op.f64x2Add, ...op.set(acc));
       }
       return b;
     };
     const advance = (bytes: number): number[] => [x, y, xi].flatMap((l) => [...op.get(l), ...op.i32(bytes), ...op.i32Add, ...op.set(l)]);
     const body = [
-      ...op.get(w), ...op.f64x2Splat, ...op.set(wv), ...op.get(c), ...op.f64x2Splat, ...op.set(cv),
-      ...op.get(h), ...op.f64x2Splat, ...op.set(hv), ...op.get(ks), ...op.f64x2Splat, ...op.set(kv),
-      ...op.get(x), ...op.get(n), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(end),
+      ...op.get(w),
+      ...op.f64x2Splat,
+      ...op.set(wv),
+      ...op.get(c),
+      ...op.f64x2Splat,
+      ...op.set(cv),
+      ...op.get(h),
+      ...op.f64x2Splat,
+      ...op.set(hv),
+      ...op.get(ks),
+      ...op.f64x2Splat,
+      ...op.set(kv),
+      ...op.get(x),
+      ...op.get(n),
+      ...op.i32(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.set(end),
       ...unrolledLoops(x, end, 16, UNROLL, update, advance),
       ...laneSum(acc),
     ];
@@ -229,8 +325,14 @@ function writeStep(d: number, W: Float64Array, b: Float64Array, layer: number, h
     m[2] = h;
   } else {
     const o = 4 * layer;
-    m[0] = W[o]!; m[1] = W[o + 2]!; m[2] = W[o + 1]!; m[3] = W[o + 3]!;
-    m[4] = b[2 * layer]!; m[5] = b[2 * layer + 1]!; m[6] = h; m[7] = h;
+    m[0] = W[o]!;
+    m[1] = W[o + 2]!;
+    m[2] = W[o + 1]!;
+    m[3] = W[o + 3]!;
+    m[4] = b[2 * layer]!;
+    m[5] = b[2 * layer + 1]!;
+    m[6] = h;
+    m[7] = h;
   }
 }
 
@@ -239,7 +341,15 @@ function writeStep(d: number, W: Float64Array, b: Float64Array, layer: number, h
  * layer `layer` (d = 1 or 2).
  * @returns -1 when every result is finite and ≤ 1e150 in magnitude, otherwise 0 (caller scans)
  */
-export function wasmEulerTanhStep(d: number, W: Float64Array, b: Float64Array, layer: number, h: number, x: Float64Array, n: number): number {
+export function wasmEulerTanhStep(
+  d: number,
+  W: Float64Array,
+  b: Float64Array,
+  layer: number,
+  h: number,
+  x: Float64Array,
+  n: number,
+): number {
   writeStep(d, W, b, layer, h, 0);
   const main = n - (n & 1); // one vector (2 values) per iteration
   const k = EULER.created()!;
@@ -259,7 +369,16 @@ export function wasmEulerTanhStep(d: number, W: Float64Array, b: Float64Array, l
  * @returns -1 when every final value is finite and ≤ 1e150 in magnitude, otherwise 0 — the caller
  *   then replays the steps one by one to locate the failure (the batch gives no intermediate states)
  */
-export function wasmEulerTanhBatch(d: number, W: Float64Array, b: Float64Array, layers: Int32Array, hs: Float64Array, count: number, x: Float64Array, n: number): number {
+export function wasmEulerTanhBatch(
+  d: number,
+  W: Float64Array,
+  b: Float64Array,
+  layers: Int32Array,
+  hs: Float64Array,
+  count: number,
+  x: Float64Array,
+  n: number,
+): number {
   for (let i = 0; i < count; i++) writeStep(d, W, b, layers[i]!, hs[i]!, i);
   const main = n - (n & 1);
   const k = EULER.created()!;
@@ -272,7 +391,10 @@ export function wasmEulerTanhBatch(d: number, W: Float64Array, b: Float64Array, 
   if (main < n) {
     const tail = x.subarray(main, n);
     for (let i = 0; i < count; i++) {
-      const bad = d === 1 ? eulerTanh1D(W[layers[i]!]!, b[layers[i]!]!, hs[i]!, tail, tail, n - main) : eulerTanh2D(W, b, layers[i]!, hs[i]!, tail, tail, n - main);
+      const bad =
+        d === 1
+          ? eulerTanh1D(W[layers[i]!]!, b[layers[i]!]!, hs[i]!, tail, tail, n - main)
+          : eulerTanh2D(W, b, layers[i]!, hs[i]!, tail, tail, n - main);
       if (bad >= 0) acc = Infinity;
     }
   }
@@ -291,7 +413,11 @@ export function wasmSdeBuffers(m: number): [Float64Array, Float64Array, Float64A
   if (m > WASM_SDE_BLOCK) return null;
   const k = EULER.instance();
   if (k === null) return null;
-  return [0, 1, 2].map((i) => new Float64Array(k.mem.buffer, SCHED + 8 * WASM_SDE_BLOCK * i, m)) as [Float64Array, Float64Array, Float64Array];
+  return [0, 1, 2].map((i) => new Float64Array(k.mem.buffer, SCHED + 8 * WASM_SDE_BLOCK * i, m)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
 }
 
 /**
@@ -299,7 +425,16 @@ export function wasmSdeBuffers(m: number): [Float64Array, Float64Array, Float64A
  * y = x + h·tanh(w·x + c) + kS·ξ (exactly the JavaScript kernel's operations) for m values.
  * @returns Σ|y| (NaN or > 1e150 when some value blew up)
  */
-export function wasmEulerMaruyamaTanh(x: Float64Array, y: Float64Array, xi: Float64Array, m: number, w: number, c: number, h: number, kS: number): number {
+export function wasmEulerMaruyamaTanh(
+  x: Float64Array,
+  y: Float64Array,
+  xi: Float64Array,
+  m: number,
+  w: number,
+  c: number,
+  h: number,
+  kS: number,
+): number {
   const main = m - (m & 1);
   let acc = main > 0 ? EULER.created()!.em(x.byteOffset, y.byteOffset, xi.byteOffset, main, w, c, h, kS) : 0;
   if (main < m) {

@@ -10,8 +10,15 @@ function Phi(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - 0.5 * r : 0.5 * r;
 }
@@ -52,13 +59,22 @@ describe("ziggurat normals", () => {
   it("mean, variance, skewness and kurtosis of 10^6 draws within 5 standard errors", () => {
     const n = 1_000_000;
     const z = draws(1, n);
-    let m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+    let m1 = 0,
+      m2 = 0,
+      m3 = 0,
+      m4 = 0;
     for (let i = 0; i < n; i++) {
       const v = z[i]!;
       const v2 = v * v;
-      m1 += v; m2 += v2; m3 += v2 * v; m4 += v2 * v2;
+      m1 += v;
+      m2 += v2;
+      m3 += v2 * v;
+      m4 += v2 * v2;
     }
-    m1 /= n; m2 /= n; m3 /= n; m4 /= n;
+    m1 /= n;
+    m2 /= n;
+    m3 /= n;
+    m4 /= n;
     // Standard errors of the raw moments of N(0,1): Var z = 1, Var z² = 2, Var z³ = 15, Var z⁴ = 96.
     expect(Math.abs(m1)).toBeLessThan(5 * Math.sqrt(1 / n));
     expect(Math.abs(m2 - 1)).toBeLessThan(5 * Math.sqrt(2 / n));

@@ -84,18 +84,46 @@ export function paramsToData(p: NetworkParams): ParamsData | null {
 export function paramsFromData(q: ParamsData): NetworkParams {
   const sigma: Activation = q.sigma.kind === "leaky-relu" ? createLeakyRelu(q.sigma.alpha) : getActivation(q.sigma.kind);
   const noise: NoiseModel | undefined = q.noiseK === null ? undefined : { kind: "constant", K: q.noiseK };
-  return { d: q.d, nLayers: q.nLayers, dt: q.dt, T: q.T, constant: q.constant, W: q.W, b: q.b, sigma, ...(noise !== undefined ? { noise } : {}) };
+  return {
+    d: q.d,
+    nLayers: q.nLayers,
+    dt: q.dt,
+    T: q.T,
+    constant: q.constant,
+    W: q.W,
+    b: q.b,
+    sigma,
+    ...(noise !== undefined ? { noise } : {}),
+  };
 }
 
 /** Solve one SDE chunk with the single-thread solver. */
 export function solveChunk(req: ChunkRequest): ChunkResult {
   const r = solveSde(paramsFromData(req.params), req.x0, req.options);
-  return { x: r.x, saved: r.saved, t: r.t, h: r.h, saveAt: r.saveAt, status: r.status, failedParticle: r.failedParticle, stats: { ...r.stats } };
+  return {
+    x: r.x,
+    saved: r.saved,
+    t: r.t,
+    h: r.h,
+    saveAt: r.saveAt,
+    status: r.status,
+    failedParticle: r.failedParticle,
+    stats: { ...r.stats },
+  };
 }
 
 /** Solve a {@link SharedChunkRequest} in place; the returned `x` is empty (the result is in the buffer). */
 export function solveSharedChunk(req: SharedChunkRequest): ChunkResult {
   const v = new Float64Array(req.buffer, 0, req.n);
   const r = solveOdeInto(paramsFromData(req.params), v, v, req.options);
-  return { x: new Float64Array(0), saved: r.saved, t: r.t, h: 0, saveAt: r.saveAt, status: r.status, failedParticle: r.failedParticle, stats: { ...r.stats } };
+  return {
+    x: new Float64Array(0),
+    saved: r.saved,
+    t: r.t,
+    h: 0,
+    saveAt: r.saveAt,
+    status: r.status,
+    failedParticle: r.failedParticle,
+    stats: { ...r.stats },
+  };
 }

@@ -97,11 +97,15 @@ function spawnWorker(workerFile: URL | string | undefined): Worker {
  * ```
  */
 export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
-  const threads = options.threads === undefined ? Math.max(1, availableParallelism()) : requireInteger("options.threads", options.threads, 1, 256);
+  const threads =
+    options.threads === undefined ? Math.max(1, availableParallelism()) : requireInteger("options.threads", options.threads, 1, 256);
   const minChunk = options.minChunk === undefined ? 4096 : requireInteger("options.minChunk", options.minChunk, 1);
   const workerFile = options.workerFile;
   if (workerFile !== undefined && !(workerFile instanceof URL) && !(typeof workerFile === "string" && workerFile !== "")) {
-    throw new KineticError("INVALID_ARGUMENT", `invalid argument: \`options.workerFile\` must be a URL or a non-empty path; got ${String(workerFile)}`);
+    throw new KineticError(
+      "INVALID_ARGUMENT",
+      `invalid argument: \`options.workerFile\` must be a URL or a non-empty path; got ${String(workerFile)}`,
+    );
   }
   const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
@@ -109,7 +113,12 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   let closed = false;
   let busy = 0;
 
-  const onMessage = (m: { id: number; ok: boolean; res?: ChunkResult; error?: { name?: string; message: string; code?: unknown } }): void => {
+  const onMessage = (m: {
+    id: number;
+    ok: boolean;
+    res?: ChunkResult;
+    error?: { name?: string; message: string; code?: unknown };
+  }): void => {
     const p = pending.get(m.id);
     if (p === undefined) return;
     pending.delete(m.id);
@@ -122,7 +131,8 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   const onError = (e: unknown): void => {
     // A worker that throws outside a request has stopped: fail what is pending and every later call.
     broken = e instanceof Error ? e.message : String(e);
-    for (const p of pending.values()) p.reject(new KineticError("SOLVER_FAILED", `worker failed: ${e instanceof Error ? e.message : String(e)}`));
+    for (const p of pending.values())
+      p.reject(new KineticError("SOLVER_FAILED", `worker failed: ${e instanceof Error ? e.message : String(e)}`));
     pending.clear();
   };
   for (let i = 0; i < threads - 1; i++) {
@@ -159,7 +169,13 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
    * thread, the others in shared memory by the workers) and copied into `x` only when every chunk
    * succeeded, so `x0` is intact for a single-thread replay even when `x` is `x0`.
    */
-  async function runOde(params: NetworkParams, x0: Float64Array, x: Float64Array, options: OdeOptions, data: ParamsData): Promise<{ parts: ChunkResult[]; bounds: number[] } | null> {
+  async function runOde(
+    params: NetworkParams,
+    x0: Float64Array,
+    x: Float64Array,
+    options: OdeOptions,
+    data: ParamsData,
+  ): Promise<{ parts: ChunkResult[]; bounds: number[] } | null> {
     const d = params.d;
     const bounds = split(x0.length / d);
     const k = bounds.length - 1;
@@ -182,7 +198,16 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
       throw e;
     }
     const rest = (await Promise.all(jobs)) as ChunkResult[];
-    const ownPart: ChunkResult = { x: mine, saved: own.saved, t: own.t, h: 0, saveAt: own.saveAt, status: own.status, failedParticle: own.failedParticle, stats: { ...own.stats } };
+    const ownPart: ChunkResult = {
+      x: mine,
+      saved: own.saved,
+      t: own.t,
+      h: 0,
+      saveAt: own.saveAt,
+      status: own.status,
+      failedParticle: own.failedParticle,
+      stats: { ...own.stats },
+    };
     const parts = [ownPart, ...rest];
     if (parts.some((p) => p.status !== "success")) return null;
     x.set(mine, 0);
@@ -205,7 +230,12 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   };
 
   /** SDE over the pool: chunk c (its particles' streams) by worker c - 1, chunk 0 on the calling thread. */
-  async function runSde(params: NetworkParams, x0: Float64Array, options: SdeOptions, data: ParamsData): Promise<{ parts: ChunkResult[]; bounds: number[] }> {
+  async function runSde(
+    params: NetworkParams,
+    x0: Float64Array,
+    options: SdeOptions,
+    data: ParamsData,
+  ): Promise<{ parts: ChunkResult[]; bounds: number[] }> {
     const d = params.d;
     const M = Math.floor(x0.length / d);
     const bounds = split(M);
@@ -260,7 +290,13 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     const data = paramsToData(params);
     const method = options.method ?? "dopri5";
     const single = (): OdeResult => (out === null ? solveOde(params, x0, options) : solveOdeInto(params, x0, out, options));
-    if (data === null || method === "dopri5" || !splittable(x0, params.d) || (out !== null && (!(out instanceof Float64Array) || out.length !== x0.length))) return single();
+    if (
+      data === null ||
+      method === "dopri5" ||
+      !splittable(x0, params.d) ||
+      (out !== null && (!(out instanceof Float64Array) || out.length !== x0.length))
+    )
+      return single();
     const x = out ?? new Float64Array(x0.length);
     const r = await runOde(params, x0, x, options, data);
     // A blow-up stops the whole ensemble at its step in the single-thread solver: redo it there
@@ -288,8 +324,14 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     });
     const ref = parts[0]!;
     return {
-      x, t: fail >= 0 ? t : ref.t, h: ref.h, saveAt: ref.saveAt, saved,
-      status: fail >= 0 ? "non-finite" : "success", stats: { ...ref.stats, blownUp: countBlownUp(x, params.d) }, failedParticle: fail,
+      x,
+      t: fail >= 0 ? t : ref.t,
+      h: ref.h,
+      saveAt: ref.saveAt,
+      saved,
+      status: fail >= 0 ? "non-finite" : "success",
+      stats: { ...ref.stats, blownUp: countBlownUp(x, params.d) },
+      failedParticle: fail,
     };
   }
 

@@ -14,9 +14,15 @@ import { solveChunk, solveSharedChunk, type ChunkRequest, type SharedChunkReques
  */
 function warmUp(): void {
   const net1 = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.1, T: 1, nLayers: 16 });
-  forwardResnet(net1, Float64Array.from({ length: 65536 }, (_, i) => i / 65536));
+  forwardResnet(
+    net1,
+    Float64Array.from({ length: 65536 }, (_, i) => i / 65536),
+  );
   const net2 = createConstantNetwork({ sigma: "tanh", d: 2, W: [-1, 0.5, -0.5, -1], b: [0.1, 0], T: 1, nLayers: 16 });
-  forwardResnet(net2, Float64Array.from({ length: 65536 }, (_, i) => i / 65536));
+  forwardResnet(
+    net2,
+    Float64Array.from({ length: 65536 }, (_, i) => i / 65536),
+  );
 }
 
 const port = parentPort;
@@ -31,7 +37,11 @@ if (port !== null) {
       const res = req.kind === "ode-shared" ? solveSharedChunk(req) : solveChunk(req);
       port.postMessage({ id: req.id, ok: true, res }, [res.x.buffer, res.saved.buffer] as unknown as readonly ArrayBuffer[]);
     } catch (e) {
-      port.postMessage({ id: req.id, ok: false, error: e instanceof Error ? { name: e.name, message: e.message, code: (e as { code?: unknown }).code } : { message: String(e) } });
+      port.postMessage({
+        id: req.id,
+        ok: false,
+        error: e instanceof Error ? { name: e.name, message: e.message, code: (e as { code?: unknown }).code } : { message: String(e) },
+      });
     }
   });
 }

@@ -99,13 +99,17 @@ export function trainEki(problem: TrainingProblem, options: EkiOptions = {}): Ek
   const seed = options.seed ?? 0;
   const c = compileProblem(problem, { ...(options.scheme !== undefined ? { scheme: options.scheme } : {}), seed });
   if (c.loss.kind === "logistic" || c.loss.kind === "softmax") {
-    throw new KineticError("UNSUPPORTED", `ensemble Kalman inversion needs a data-misfit loss ("mse" or "class-targets"); got "${c.loss.kind}"`);
+    throw new KineticError(
+      "UNSUPPORTED",
+      `ensemble Kalman inversion needs a data-misfit loss ("mse" or "class-targets"); got "${c.loss.kind}"`,
+    );
   }
   const Jn = requireInteger("options.ensembleSize", options.ensembleSize ?? 100, 2, 100000);
   const iters = requireInteger("options.iterations", options.iterations ?? 50, 1, 1e7);
   const spread = requireNonNegative("options.spread", options.spread ?? 0.5);
   const h = requirePositive("options.stepSize", options.stepSize ?? 1);
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw invalidArgument("options.onProgress", "a function", options.onProgress);
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function")
+    throw invalidArgument("options.onProgress", "a function", options.onProgress);
   const k = c.kernel;
   const d = k.d;
   const P = k.ro; // W and b only

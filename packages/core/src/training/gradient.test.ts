@@ -36,18 +36,29 @@ function problemFor(loss: string, sigma: string, seed: number): TrainingProblem 
     case "mse":
       return { ...common, loss: "mse", targets: Array.from({ length: M * d }, () => rng.normal()) };
     case "mse-projection":
-      return { ...common, loss: { kind: "mse", projection: [1, -0.5, 0.3, 2, 0, 1] }, targets: Array.from({ length: M * 3 }, () => rng.normal()) };
+      return {
+        ...common,
+        loss: { kind: "mse", projection: [1, -0.5, 0.3, 2, 0, 1] },
+        targets: Array.from({ length: M * 3 }, () => rng.normal()),
+      };
     case "logistic":
       return { ...common, loss: "logistic", labels: Array.from({ length: M }, (_, i) => i % 2) };
     case "softmax":
       return { ...common, loss: { kind: "softmax", nClasses: 3 }, labels: Array.from({ length: M }, (_, i) => i % 3) };
     default:
-      return { ...common, loss: { kind: "class-targets", classTargets: [1, 1, -1, -1, 1, -1] } satisfies LossSpec, labels: Array.from({ length: M }, (_, i) => i % 3) };
+      return {
+        ...common,
+        loss: { kind: "class-targets", classTargets: [1, 1, -1, -1, 1, -1] } satisfies LossSpec,
+        labels: Array.from({ length: M }, (_, i) => i % 3),
+      };
   }
 }
 
 /** Central finite differences of J over θ through the evaluator (same forward pass). */
-function fdGradient(problem: TrainingProblem, scheme: "euler" | "heun" | "rk4"): { g: Float64Array; theta: Float64Array; ev: ReturnType<typeof createGradientEvaluator> } {
+function fdGradient(
+  problem: TrainingProblem,
+  scheme: "euler" | "heun" | "rk4",
+): { g: Float64Array; theta: Float64Array; ev: ReturnType<typeof createGradientEvaluator> } {
   const ev = createGradientEvaluator(problem, { scheme, seed: 3 });
   const theta = ev.initialTheta;
   const g = new Float64Array(ev.nParams);
@@ -113,7 +124,13 @@ describe("the d = 1 Euler tanh fast path", () => {
   function problem1(loss: string): TrainingProblem {
     const rng = createRng(17, 12);
     const x = Float64Array.from({ length: M1 }, () => 1.5 * rng.normal());
-    const network = createNetwork({ sigma: "tanh", d: 1, W: Array.from({ length: 5 }, () => rng.normal()), b: Array.from({ length: 5 }, () => 0.5 * rng.normal()), T: 2 });
+    const network = createNetwork({
+      sigma: "tanh",
+      d: 1,
+      W: Array.from({ length: 5 }, () => rng.normal()),
+      b: Array.from({ length: 5 }, () => 0.5 * rng.normal()),
+      T: 2,
+    });
     const common = { x, network, lambda: 0.02, weights: Array.from({ length: M1 }, () => 0.5 + rng.uniform()) };
     switch (loss) {
       case "mse":
@@ -125,7 +142,11 @@ describe("the d = 1 Euler tanh fast path", () => {
       case "softmax":
         return { ...common, loss: { kind: "softmax", nClasses: 3 }, labels: Array.from({ length: M1 }, (_, i) => i % 3) };
       default:
-        return { ...common, loss: { kind: "class-targets", classTargets: [-1, 0.5, 2] }, labels: Array.from({ length: M1 }, (_, i) => i % 3) };
+        return {
+          ...common,
+          loss: { kind: "class-targets", classTargets: [-1, 0.5, 2] },
+          labels: Array.from({ length: M1 }, (_, i) => i % 3),
+        };
     }
   }
   for (const loss of LOSSES) {
@@ -162,18 +183,20 @@ describe("continuous adjoint", () => {
     const net = base.network as NetworkParams;
     const W: number[] = [];
     const b: number[] = [];
-    for (let k = 0; k < L; k++) for (let c = 0; c < r; c++) {
-      W.push(...net.W.subarray(k * d * d, (k + 1) * d * d));
-      b.push(...net.b.subarray(k * d, (k + 1) * d));
-    }
+    for (let k = 0; k < L; k++)
+      for (let c = 0; c < r; c++) {
+        W.push(...net.W.subarray(k * d * d, (k + 1) * d * d));
+        b.push(...net.b.subarray(k * d, (k + 1) * d));
+      }
     const fine = createNetwork({ sigma: "tanh", d, W, b, dt: net.dt / r });
     const res = computeGradient({ ...base, lambda: 0, network: fine }, { scheme });
     const g = new Float64Array(L * d * d + L * d);
-    for (let k = 0; k < L; k++) for (let c = 0; c < r; c++) {
-      const kk = k * r + c;
-      for (let q = 0; q < d * d; q++) g[k * d * d + q] += res.gradW[kk * d * d + q]!;
-      for (let q = 0; q < d; q++) g[L * d * d + k * d + q] += res.gradB[kk * d + q]!;
-    }
+    for (let k = 0; k < L; k++)
+      for (let c = 0; c < r; c++) {
+        const kk = k * r + c;
+        for (let q = 0; q < d * d; q++) g[k * d * d + q] += res.gradW[kk * d * d + q]!;
+        for (let q = 0; q < d; q++) g[L * d * d + k * d + q] += res.gradB[kk * d + q]!;
+      }
     return g;
   }
   const cont = continuousAdjointGradient({ ...base, lambda: 0 }, { substeps: 64 }).gradient;
@@ -220,17 +243,41 @@ describe("bad inputs", () => {
   });
   it("empty inputs", () => expectKineticError(() => computeGradient({ ...good, x: new Float64Array(0) }), "INVALID_ARGUMENT"));
   it("targets of the wrong length", () => expectKineticError(() => computeGradient({ ...good, targets: [1, 2, 3] }), "SHAPE_MISMATCH"));
-  it("non-finite target", () => expectKineticError(() => computeGradient({ ...good, targets: Array.from({ length: M * d }, (_, i) => (i === 2 ? NaN : 0)) }), "INVALID_ARGUMENT"));
+  it("non-finite target", () =>
+    expectKineticError(
+      () => computeGradient({ ...good, targets: Array.from({ length: M * d }, (_, i) => (i === 2 ? NaN : 0)) }),
+      "INVALID_ARGUMENT",
+    ));
   it("negative λ", () => expectKineticError(() => computeGradient({ ...good, lambda: -1 }), "INVALID_ARGUMENT"));
-  it("negative weight", () => expectKineticError(() => computeGradient({ ...good, weights: Array.from({ length: M }, (_, i) => (i === 0 ? -1 : 1)) }), "INVALID_ARGUMENT"));
-  it("labels out of range", () => expectKineticError(() => computeGradient({ ...problemFor("logistic", "tanh", 1), labels: Array.from({ length: M }, () => 2) }), "INVALID_ARGUMENT"));
+  it("negative weight", () =>
+    expectKineticError(
+      () => computeGradient({ ...good, weights: Array.from({ length: M }, (_, i) => (i === 0 ? -1 : 1)) }),
+      "INVALID_ARGUMENT",
+    ));
+  it("labels out of range", () =>
+    expectKineticError(
+      () => computeGradient({ ...problemFor("logistic", "tanh", 1), labels: Array.from({ length: M }, () => 2) }),
+      "INVALID_ARGUMENT",
+    ));
   it("missing labels", () => expectKineticError(() => computeGradient({ ...good, loss: "logistic" }), "INVALID_ARGUMENT"));
   it("unknown scheme", () => expectKineticError(() => computeGradient(good, { scheme: "rk5" as never }), "INVALID_ARGUMENT"));
   it("unknown loss", () => expectKineticError(() => computeGradient({ ...good, loss: { kind: "hinge" } as never }), "INVALID_ARGUMENT"));
-  it("read-out for mse", () => expectKineticError(() => computeGradient({ ...good, readout: { nOut: 1, weights: new Float64Array(2), bias: new Float64Array(1) } }), "UNSUPPORTED"));
+  it("read-out for mse", () =>
+    expectKineticError(
+      () => computeGradient({ ...good, readout: { nOut: 1, weights: new Float64Array(2), bias: new Float64Array(1) } }),
+      "UNSUPPORTED",
+    ));
   it("read-out of the wrong shape", () =>
-    expectKineticError(() => computeGradient({ ...problemFor("softmax", "tanh", 1), readout: { nOut: 3, weights: new Float64Array(4), bias: new Float64Array(3) } }), "SHAPE_MISMATCH"));
-  it("unknown activation", () => expectKineticError(() => computeGradient({ ...good, network: { sigma: "swish", d: 2, nLayers: 2 } }), "NOT_FOUND"));
+    expectKineticError(
+      () =>
+        computeGradient({
+          ...problemFor("softmax", "tanh", 1),
+          readout: { nOut: 3, weights: new Float64Array(4), bias: new Float64Array(3) },
+        }),
+      "SHAPE_MISMATCH",
+    ));
+  it("unknown activation", () =>
+    expectKineticError(() => computeGradient({ ...good, network: { sigma: "swish", d: 2, nLayers: 2 } }), "NOT_FOUND"));
   it("θ of the wrong length", () => {
     const ev = createGradientEvaluator(good);
     expectKineticError(() => ev.evaluate(new Float64Array(3)), "SHAPE_MISMATCH");

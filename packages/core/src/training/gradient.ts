@@ -102,7 +102,9 @@ export interface Compiled {
 const SCHEME_NAMES = TRAINING_SCHEMES.map((s) => s.name);
 
 function isNetworkParams(n: unknown): n is NetworkParams {
-  return typeof n === "object" && n !== null && (n as NetworkParams).W instanceof Float64Array && typeof (n as NetworkParams).sigma === "object";
+  return (
+    typeof n === "object" && n !== null && (n as NetworkParams).W instanceof Float64Array && typeof (n as NetworkParams).sigma === "object"
+  );
 }
 
 /** @internal Validate a problem and build its kernel. */
@@ -112,9 +114,7 @@ export function compileProblem(problem: TrainingProblem, options: GradientOption
   const scheme = requireOneOf("options.scheme", options.scheme ?? "euler", SCHEME_NAMES);
   const seed = options.seed ?? 0;
   if (problem.network === undefined) throw invalidArgument("problem.network", "network parameters or an initialisation", undefined);
-  const params = isNetworkParams(problem.network)
-    ? problem.network
-    : initNetwork({ seed, ...(problem.network as NetworkInit) });
+  const params = isNetworkParams(problem.network) ? problem.network : initNetwork({ seed, ...(problem.network as NetworkInit) });
   const d = params.d;
   if (problem.loss === undefined) throw invalidArgument("problem.loss", "a loss", undefined);
   const loss = resolveLoss(problem.loss, d);
@@ -329,7 +329,8 @@ export interface Prediction {
  * ```
  */
 export function predict(model: TrainedModel, x: Float64Array): Prediction {
-  if (typeof model !== "object" || model === null || !isNetworkParams(model.params)) throw invalidArgument("model.params", "network parameters", model?.params);
+  if (typeof model !== "object" || model === null || !isNetworkParams(model.params))
+    throw invalidArgument("model.params", "network parameters", model?.params);
   const params = model.params;
   const d = params.d;
   const M = checkEnsemble(x, d, "x");

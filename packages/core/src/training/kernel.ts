@@ -259,7 +259,15 @@ export class ResNetKernel {
     }
   }
 
-  private evalGeneric(theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+  private evalGeneric(
+    theta: Float64Array,
+    grad: Float64Array | null,
+    idx: Int32Array | null,
+    start: number,
+    count: number,
+    wsum: number,
+    data: CompiledData,
+  ): number {
     const { d, L, S, dt, A, B, U, DS, ubar, head, nW, ro } = this;
     const X0 = data.x;
     const w = data.weights;
@@ -316,12 +324,23 @@ export class ResNetKernel {
    * WebAssembly SIMD kernels when they are available (`evalMseWasm` for the mse loss,
    * `evalEulerTanh2Wasm` for the others), which perform the same operations in the same order.
    */
-  private evalEulerTanh2(theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+  private evalEulerTanh2(
+    theta: Float64Array,
+    grad: Float64Array | null,
+    idx: Int32Array | null,
+    start: number,
+    count: number,
+    wsum: number,
+    data: CompiledData,
+  ): number {
     const mse = this.head.kind === LOSS_MSE;
     const m = this.head.m;
     // room for the mse kernel's inputs: P (m rows of 16 bytes), x (16 bytes), y (8m bytes) and w (8 bytes) per sample
     const wk = gradientKernels(this.L, mse ? 16 * m + count * (24 + 8 * m) + 16 : 0);
-    if (wk !== null) return mse ? this.evalMseWasm(wk, theta, grad, idx, start, count, wsum, data) : this.evalEulerTanh2Wasm(wk, theta, grad, idx, start, count, wsum, data);
+    if (wk !== null)
+      return mse
+        ? this.evalMseWasm(wk, theta, grad, idx, start, count, wsum, data)
+        : this.evalEulerTanh2Wasm(wk, theta, grad, idx, start, count, wsum, data);
     const L = this.L;
     const dt = this.dt;
     const nW = this.nW;
@@ -468,7 +487,16 @@ export class ResNetKernel {
    * {@link evalEulerTanh2} on the WebAssembly SIMD kernels (bit-identical): the same blocks, the same
    * operations per sample and layer; the loss head runs here in JavaScript between the two sweeps.
    */
-  private evalEulerTanh2Wasm(wk: GradientKernels, theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+  private evalEulerTanh2Wasm(
+    wk: GradientKernels,
+    theta: Float64Array,
+    grad: Float64Array | null,
+    idx: Int32Array | null,
+    start: number,
+    count: number,
+    wsum: number,
+    data: CompiledData,
+  ): number {
     const L = this.L;
     const dt = this.dt;
     const ro = this.ro;
@@ -514,7 +542,16 @@ export class ResNetKernel {
    * The mse loss entirely on the WebAssembly kernels (forward sweep, loss head, backward sweep, block
    * by block; bit-identical to {@link evalEulerTanh2}): here only the samples of the batch are copied in.
    */
-  private evalMseWasm(wk: GradientKernels, theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+  private evalMseWasm(
+    wk: GradientKernels,
+    theta: Float64Array,
+    grad: Float64Array | null,
+    idx: Int32Array | null,
+    start: number,
+    count: number,
+    wsum: number,
+    data: CompiledData,
+  ): number {
     const L = this.L;
     const ro = this.ro;
     const head = this.head;
@@ -551,7 +588,23 @@ export class ResNetKernel {
         if (w !== null) f64[wE + r] = w[i]!;
       }
     }
-    const J = k.mse(th, L, this.dt, layout.u, layout.dd, layout.pp, gw, xb, yb, w === null ? 0 : wb, count, m, P === null ? 0 : pb, wsum, grad === null ? 0 : 1);
+    const J = k.mse(
+      th,
+      L,
+      this.dt,
+      layout.u,
+      layout.dd,
+      layout.pp,
+      gw,
+      xb,
+      yb,
+      w === null ? 0 : wb,
+      count,
+      m,
+      P === null ? 0 : pb,
+      wsum,
+      grad === null ? 0 : 1,
+    );
     if (grad !== null) for (let q = 0; q < ro; q++) grad[q] = f64[gwE + q]!;
     return J;
   }
@@ -562,7 +615,15 @@ export class ResNetKernel {
    * the gradient summed in sample order; p ← p + (0 + w·g)), so its results are bit-identical to the
    * generic kernel's. Runs on the WebAssembly kernels when they are available (bit-identical too).
    */
-  private evalEulerTanh1(theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+  private evalEulerTanh1(
+    theta: Float64Array,
+    grad: Float64Array | null,
+    idx: Int32Array | null,
+    start: number,
+    count: number,
+    wsum: number,
+    data: CompiledData,
+  ): number {
     const wk = gradientKernels(this.L);
     if (wk !== null) return this.evalEulerTanh1Wasm(wk, theta, grad, idx, start, count, wsum, data);
     const L = this.L;
@@ -622,7 +683,16 @@ export class ResNetKernel {
   }
 
   /** {@link evalEulerTanh1} on the WebAssembly kernels (bit-identical); the loss head runs here. */
-  private evalEulerTanh1Wasm(wk: GradientKernels, theta: Float64Array, grad: Float64Array | null, idx: Int32Array | null, start: number, count: number, wsum: number, data: CompiledData): number {
+  private evalEulerTanh1Wasm(
+    wk: GradientKernels,
+    theta: Float64Array,
+    grad: Float64Array | null,
+    idx: Int32Array | null,
+    start: number,
+    count: number,
+    wsum: number,
+    data: CompiledData,
+  ): number {
     const L = this.L;
     const dt = this.dt;
     const ro = this.ro;

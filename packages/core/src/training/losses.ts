@@ -65,7 +65,8 @@ const LOSS_TARGETS = 3;
 /** @internal Validate a loss given as a spec or a kind name. */
 export function resolveLoss(loss: LossSpec | "mse" | "logistic", d: number): LossSpec {
   if (loss === "mse" || loss === "logistic") return { kind: loss };
-  if (typeof loss !== "object" || loss === null) throw invalidArgument("loss", `one of ${LOSS_KINDS.map((k) => JSON.stringify(k)).join(", ")} or a loss object`, loss);
+  if (typeof loss !== "object" || loss === null)
+    throw invalidArgument("loss", `one of ${LOSS_KINDS.map((k) => JSON.stringify(k)).join(", ")} or a loss object`, loss);
   switch (loss.kind) {
     case "mse": {
       if (loss.projection === undefined) return { kind: "mse" };
@@ -84,7 +85,11 @@ export function resolveLoss(loss: LossSpec | "mse" | "logistic", d: number): Los
       return { kind: "class-targets", classTargets: t };
     }
     default:
-      throw invalidArgument("loss.kind", `one of ${LOSS_KINDS.map((k) => JSON.stringify(k)).join(", ")}`, (loss as { kind?: unknown }).kind);
+      throw invalidArgument(
+        "loss.kind",
+        `one of ${LOSS_KINDS.map((k) => JSON.stringify(k)).join(", ")}`,
+        (loss as { kind?: unknown }).kind,
+      );
   }
 }
 
@@ -131,12 +136,14 @@ export function compileData(data: TrainingData, loss: LossSpec, d: number, name:
     const K = lossClassCount(loss, d);
     if (data.labels === undefined) throw invalidArgument(`${name}.labels`, `given for the ${loss.kind} loss (M = ${M} labels)`, undefined);
     const lab = data.labels as ArrayLike<number>;
-    if (typeof lab !== "object" || lab === null || typeof lab.length !== "number") throw invalidArgument(`${name}.labels`, "an array of class indices", lab);
+    if (typeof lab !== "object" || lab === null || typeof lab.length !== "number")
+      throw invalidArgument(`${name}.labels`, "an array of class indices", lab);
     if (lab.length !== M) throw shapeMismatch(`${name}.labels`, `M = ${M} labels`, lab.length);
     labels = new Int32Array(M);
     for (let i = 0; i < M; i++) {
       const v = lab[i];
-      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v >= K) throw invalidArgument(`${name}.labels[${i}]`, `an integer class index in [0, ${K - 1}]`, v);
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v >= K)
+        throw invalidArgument(`${name}.labels[${i}]`, `an integer class index in [0, ${K - 1}]`, v);
       labels[i] = v;
     }
   }
@@ -189,7 +196,11 @@ export function checkReadout(readout: Readout, loss: LossSpec, d: number): Reado
   if (nOut === 0) throw new KineticError("UNSUPPORTED", `the ${loss.kind} loss has no read-out; remove \`readout\``);
   if (typeof readout !== "object" || readout === null) throw invalidArgument("readout", "an object { nOut, weights, bias }", readout);
   if (readout.nOut !== nOut) throw shapeMismatch("readout.nOut", `${nOut} for the ${loss.kind} loss`, String(readout.nOut));
-  return { nOut, weights: requireFiniteArray("readout.weights", readout.weights, nOut * d), bias: requireFiniteArray("readout.bias", readout.bias, nOut) };
+  return {
+    nOut,
+    weights: requireFiniteArray("readout.weights", readout.weights, nOut * d),
+    bias: requireFiniteArray("readout.bias", readout.bias, nOut),
+  };
 }
 
 /**
@@ -211,7 +222,8 @@ export class LossHead {
 
   constructor(loss: LossSpec, d: number) {
     this.d = d;
-    this.kind = loss.kind === "mse" ? LOSS_MSE : loss.kind === "logistic" ? LOSS_LOGISTIC : loss.kind === "softmax" ? LOSS_SOFTMAX : LOSS_TARGETS;
+    this.kind =
+      loss.kind === "mse" ? LOSS_MSE : loss.kind === "logistic" ? LOSS_LOGISTIC : loss.kind === "softmax" ? LOSS_SOFTMAX : LOSS_TARGETS;
     this.m = mseOutputDim(loss, d);
     this.K = lossClassCount(loss, d);
     this.nReadout = readoutSize(loss, d);

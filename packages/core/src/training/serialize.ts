@@ -78,7 +78,11 @@ export function saveModel(model: TrainedModel): string {
     registered = false;
   }
   if (!registered) throw invalidArgument("model.params.sigma", "a registered activation (call registerActivation first)", p.sigma.name);
-  const scheme = requireOneOf("model.scheme", model.scheme ?? "euler", TRAINING_SCHEMES.map((s) => s.name));
+  const scheme = requireOneOf(
+    "model.scheme",
+    model.scheme ?? "euler",
+    TRAINING_SCHEMES.map((s) => s.name),
+  );
   const json: ModelJson = {
     schemaVersion: 1,
     kind: "kinetic-nde/resnet",
@@ -89,7 +93,9 @@ export function saveModel(model: TrainedModel): string {
     scheme,
     W: Array.from(p.W),
     b: Array.from(p.b),
-    ...(model.readout !== undefined ? { readout: { nOut: model.readout.nOut, weights: Array.from(model.readout.weights), bias: Array.from(model.readout.bias) } } : {}),
+    ...(model.readout !== undefined
+      ? { readout: { nOut: model.readout.nOut, weights: Array.from(model.readout.weights), bias: Array.from(model.readout.bias) } }
+      : {}),
     ...(model.loss !== undefined ? { loss: lossJson(model.loss) } : {}),
   };
   return JSON.stringify(json);
@@ -129,11 +135,16 @@ export function loadModel(json: string | object): TrainedModel {
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new KineticError("PARSE_ERROR", "model JSON must be an object");
   const o = obj as Record<string, unknown>;
   if (o["schemaVersion"] !== MODEL_SCHEMA_VERSION) {
-    throw new KineticError("UNSUPPORTED", `model schemaVersion ${JSON.stringify(o["schemaVersion"])} is not supported (this version reads ${MODEL_SCHEMA_VERSION})`, {
-      details: { schemaVersion: o["schemaVersion"] },
-    });
+    throw new KineticError(
+      "UNSUPPORTED",
+      `model schemaVersion ${JSON.stringify(o["schemaVersion"])} is not supported (this version reads ${MODEL_SCHEMA_VERSION})`,
+      {
+        details: { schemaVersion: o["schemaVersion"] },
+      },
+    );
   }
-  if (o["kind"] !== "kinetic-nde/resnet") throw new KineticError("UNSUPPORTED", `model kind ${JSON.stringify(o["kind"])} is not supported; expected "kinetic-nde/resnet"`);
+  if (o["kind"] !== "kinetic-nde/resnet")
+    throw new KineticError("UNSUPPORTED", `model kind ${JSON.stringify(o["kind"])} is not supported; expected "kinetic-nde/resnet"`);
   const sigma = field(o, "sigma", (v): v is string => typeof v === "string", "an activation name");
   const d = field(o, "d", (v): v is number => typeof v === "number", "a positive integer");
   const nLayers = field(o, "nLayers", (v): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1, "a positive integer");
@@ -141,8 +152,13 @@ export function loadModel(json: string | object): TrainedModel {
   const W = field(o, "W", isNumberArray, "an array of numbers");
   const b = field(o, "b", isNumberArray, "an array of numbers");
   const params = createNetwork({ sigma, d, W, b, dt });
-  if (params.nLayers !== nLayers) throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`model.W\` must have nLayers = ${nLayers} layers; got ${params.nLayers}`);
-  const scheme = requireOneOf("model.scheme", o["scheme"] ?? "euler", TRAINING_SCHEMES.map((s) => s.name));
+  if (params.nLayers !== nLayers)
+    throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`model.W\` must have nLayers = ${nLayers} layers; got ${params.nLayers}`);
+  const scheme = requireOneOf(
+    "model.scheme",
+    o["scheme"] ?? "euler",
+    TRAINING_SCHEMES.map((s) => s.name),
+  );
   let loss: LossSpec | undefined;
   if (o["loss"] !== undefined) loss = resolveLoss(o["loss"] as LossSpec, d);
   let readout: Readout | undefined;

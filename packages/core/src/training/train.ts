@@ -100,7 +100,8 @@ export interface TrainResult {
 
 function resolveOptimizer(o: TrainOptions["optimizer"]): OptimizerSpec {
   const spec: OptimizerSpec = o === undefined ? { kind: "adam" } : typeof o === "string" ? ({ kind: o } as OptimizerSpec) : o;
-  if (typeof spec !== "object" || spec === null) throw invalidArgument("options.optimizer", '"gd", "adam", "lbfgs" or an optimizer object', o);
+  if (typeof spec !== "object" || spec === null)
+    throw invalidArgument("options.optimizer", '"gd", "adam", "lbfgs" or an optimizer object', o);
   requireOneOf("options.optimizer.kind", spec.kind, ["gd", "adam", "lbfgs"]);
   return spec;
 }
@@ -186,12 +187,18 @@ export function train(problem: TrainingProblem, options: TrainOptions = {}): Tra
   const opt = resolveOptimizer(options.optimizer);
   const epochs = requireInteger("options.epochs", options.epochs ?? 100, 1, 1e9);
   const schedule = checkSchedule(options.schedule);
-  const baseLr = requirePositive("options.learningRate", options.learningRate ?? (opt.kind === "gd" ? 0.1 : opt.kind === "adam" ? 0.01 : 1));
+  const baseLr = requirePositive(
+    "options.learningRate",
+    options.learningRate ?? (opt.kind === "gd" ? 0.1 : opt.kind === "adam" ? 0.01 : 1),
+  );
   const gradTol = requireNonNegative("options.gradTolerance", options.gradTolerance ?? 0);
   const split = options.validationSplit ?? 0;
-  if (typeof split !== "number" || !(split >= 0 && split < 1)) throw invalidArgument("options.validationSplit", "a number in [0, 1)", split);
-  if (split > 0 && options.validation !== undefined) throw invalidArgument("options.validation", "not given together with validationSplit", "both");
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw invalidArgument("options.onProgress", "a function", options.onProgress);
+  if (typeof split !== "number" || !(split >= 0 && split < 1))
+    throw invalidArgument("options.validationSplit", "a number in [0, 1)", split);
+  if (split > 0 && options.validation !== undefined)
+    throw invalidArgument("options.validation", "not given together with validationSplit", "both");
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function")
+    throw invalidArgument("options.onProgress", "a function", options.onProgress);
   const d = c0.params.d;
 
   // Training / validation data.
@@ -200,7 +207,8 @@ export function train(problem: TrainingProblem, options: TrainOptions = {}): Tra
   if (split > 0) {
     const M = c0.data.M;
     const nVal = Math.round(split * M);
-    if (nVal < 1 || nVal >= M) throw invalidArgument("options.validationSplit", `a fraction leaving at least one sample on each side (M = ${M})`, split);
+    if (nVal < 1 || nVal >= M)
+      throw invalidArgument("options.validationSplit", `a fraction leaving at least one sample on each side (M = ${M})`, split);
     const perm = new Int32Array(M);
     for (let i = 0; i < M; i++) perm[i] = i;
     const rng = createRng(seed, 3);
@@ -230,7 +238,8 @@ export function train(problem: TrainingProblem, options: TrainOptions = {}): Tra
 
   let batch = M;
   if (options.batchSize !== undefined) batch = Math.min(M, requireInteger("options.batchSize", options.batchSize, 1));
-  if (opt.kind === "lbfgs" && batch < M) throw new KineticError("UNSUPPORTED", "L-BFGS needs full-batch gradients; remove `batchSize` or use \"gd\" / \"adam\"");
+  if (opt.kind === "lbfgs" && batch < M)
+    throw new KineticError("UNSUPPORTED", 'L-BFGS needs full-batch gradients; remove `batchSize` or use "gd" / "adam"');
 
   // Hyper-parameters.
   const momentum = opt.kind === "gd" ? requireFinite("options.optimizer.momentum", opt.momentum ?? 0.9) : 0;
@@ -412,7 +421,9 @@ export function train(problem: TrainingProblem, options: TrainOptions = {}): Tra
     } else {
       bestEpoch = e + 1;
     }
-    options.onProgress?.(valLoss === undefined ? { epoch: e + 1, loss: J, gradNorm: gn } : { epoch: e + 1, loss: J, gradNorm: gn, valLoss });
+    options.onProgress?.(
+      valLoss === undefined ? { epoch: e + 1, loss: J, gradNorm: gn } : { epoch: e + 1, loss: J, gradNorm: gn, valLoss },
+    );
     if (wait >= patience) {
       stoppedBy = "early-stopping";
       break;
@@ -437,6 +448,14 @@ export function train(problem: TrainingProblem, options: TrainOptions = {}): Tra
     ...(readout !== undefined ? { readout } : {}),
     history,
     status,
-    stats: { epochs: hLoss.length, gradientEvaluations: gradEvals, lossEvaluations: lossEvals, initialLoss, finalLoss, bestEpoch, stoppedBy },
+    stats: {
+      epochs: hLoss.length,
+      gradientEvaluations: gradEvals,
+      lossEvaluations: lossEvals,
+      initialLoss,
+      finalLoss,
+      bestEpoch,
+      stoppedBy,
+    },
   };
 }

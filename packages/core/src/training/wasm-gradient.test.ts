@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createGradientEvaluator, createNetwork, createRng, tanh, withWeights, type Activation, type NetworkParams, type TrainingProblem } from "../index.js";
+import {
+  createGradientEvaluator,
+  createNetwork,
+  createRng,
+  tanh,
+  withWeights,
+  type Activation,
+  type NetworkParams,
+  type TrainingProblem,
+} from "../index.js";
 import { tanhFast } from "../internal/tanh.js";
 import { GRAD_BLOCK, gradientKernels, wasmGradientModuleBytes } from "./wasm-gradient.js";
 import { setWasmKernelsEnabled } from "../wasm/kernel.js";
@@ -37,20 +46,37 @@ function problem(d: number, loss: string, M: number, L: number, seed: number, we
     x[5] = -1e6;
   }
   const network = tanhNet(d, L, seed);
-  const common = { x, network, lambda: 0.01, ...(weighted ? { weights: Array.from({ length: M }, (_, i) => (i % 7 === 3 ? 0 : 0.5 + rng.uniform())) } : {}) };
+  const common = {
+    x,
+    network,
+    lambda: 0.01,
+    ...(weighted ? { weights: Array.from({ length: M }, (_, i) => (i % 7 === 3 ? 0 : 0.5 + rng.uniform())) } : {}),
+  };
   switch (loss) {
     case "mse":
       return { ...common, loss: "mse", targets: Array.from({ length: d * M }, () => rng.normal()) };
     case "mse-projection-1":
-      return { ...common, loss: { kind: "mse", projection: d === 2 ? [1, 0] : [-2] }, targets: Array.from({ length: M }, () => rng.normal()) };
+      return {
+        ...common,
+        loss: { kind: "mse", projection: d === 2 ? [1, 0] : [-2] },
+        targets: Array.from({ length: M }, () => rng.normal()),
+      };
     case "mse-projection-3":
-      return { ...common, loss: { kind: "mse", projection: [1, -0.5, 0.3, 2, 0, 1].slice(0, 3 * d) }, targets: Array.from({ length: 3 * M }, () => rng.normal()) };
+      return {
+        ...common,
+        loss: { kind: "mse", projection: [1, -0.5, 0.3, 2, 0, 1].slice(0, 3 * d) },
+        targets: Array.from({ length: 3 * M }, () => rng.normal()),
+      };
     case "logistic":
       return { ...common, loss: "logistic", labels: Array.from({ length: M }, (_, i) => i % 2) };
     case "softmax":
       return { ...common, loss: { kind: "softmax", nClasses: 3 }, labels: Array.from({ length: M }, (_, i) => i % 3) };
     default:
-      return { ...common, loss: { kind: "class-targets", classTargets: [1, 1, -1, -1, 1, -1].slice(0, 3 * d) }, labels: Array.from({ length: M }, (_, i) => i % 3) };
+      return {
+        ...common,
+        loss: { kind: "class-targets", classTargets: [1, 1, -1, -1, 1, -1].slice(0, 3 * d) },
+        labels: Array.from({ length: M }, (_, i) => i % 3),
+      };
   }
 }
 
@@ -68,11 +94,40 @@ describe("WebAssembly SIMD gradient kernels (d = 1 and 2, Euler, tanh)", () => {
 
   it("the kernels' tanh equals the scalar tanh bit for bit in every regime (direct calls, d = 1 and 2)", () => {
     const special = [
-      0, -0, 5e-324, -1e-300, 7.450580596923828e-9, 7.4505805969238e-9, -7.450580596923828e-9, 1e-8, 0.1, -0.5, 1, 2.5, 9.5, 18,
-      19.099999999999998, 19.1, -19.1, 19.100000000000001, 25, -40, 1e10, -1e300, 1.7976931348623157e308, Infinity, -Infinity, NaN,
+      0,
+      -0,
+      5e-324,
+      -1e-300,
+      7.450580596923828e-9,
+      7.4505805969238e-9,
+      -7.450580596923828e-9,
+      1e-8,
+      0.1,
+      -0.5,
+      1,
+      2.5,
+      9.5,
+      18,
+      19.099999999999998,
+      19.1,
+      -19.1,
+      19.100000000000001,
+      25,
+      -40,
+      1e10,
+      -1e300,
+      1.7976931348623157e308,
+      Infinity,
+      -Infinity,
+      NaN,
     ];
     const rng = createRng(9, 1);
-    const xs = [...special, ...Array.from({ length: 101 }, () => 8 * rng.normal()), ...Array.from({ length: 50 }, () => 1e-6 * rng.normal()), ...Array.from({ length: 50 }, () => 1e-8 * rng.normal())];
+    const xs = [
+      ...special,
+      ...Array.from({ length: 101 }, () => 8 * rng.normal()),
+      ...Array.from({ length: 50 }, () => 1e-6 * rng.normal()),
+      ...Array.from({ length: 50 }, () => 1e-8 * rng.normal()),
+    ];
     const wk = gradientKernels(1)!;
     expect(wk).not.toBeNull();
     const { k, f64, layout } = wk;
@@ -114,7 +169,13 @@ describe("WebAssembly SIMD gradient kernels (d = 1 and 2, Euler, tanh)", () => {
   for (const [d, loss] of [1, 2].flatMap((d) => LOSSES.map((l) => [d, l] as const))) {
     it(`J and ∇J are bit-identical to the JavaScript path (d = ${d}, ${loss}; odd M, several L, weights, mini-batches)`, () => {
       let checked = 0;
-      for (const [M, L, weighted] of [[1, 1, false], [3, 2, true], [GRAD_BLOCK + 5, 7, false], [2 * GRAD_BLOCK + 31, 20, true], [257, 3, false]] as const) {
+      for (const [M, L, weighted] of [
+        [1, 1, false],
+        [3, 2, true],
+        [GRAD_BLOCK + 5, 7, false],
+        [2 * GRAD_BLOCK + 31, 20, true],
+        [257, 3, false],
+      ] as const) {
         const p = problem(d, loss, M, L, 11 + M + L, weighted);
         const ev = createGradientEvaluator(p, { seed: 5 });
         const theta = ev.initialTheta;
@@ -153,7 +214,10 @@ describe("WebAssembly SIMD gradient kernels (d = 1 and 2, Euler, tanh)", () => {
       },
     };
     for (const loss of LOSSES) {
-      for (const [M, L] of [[GRAD_BLOCK + 5, 7], [2 * GRAD_BLOCK + 31, 20]] as const) {
+      for (const [M, L] of [
+        [GRAD_BLOCK + 5, 7],
+        [2 * GRAD_BLOCK + 31, 20],
+      ] as const) {
         const p = problem(1, loss, M, L, 3 + M, true);
         const net = p.network as NetworkParams;
         const generic = createGradientEvaluator({ ...p, network: withWeights({ ...net, sigma: userTanh }, net.W, net.b) }, { seed: 2 });

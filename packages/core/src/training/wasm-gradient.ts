@@ -31,7 +31,13 @@ export const THETA_OFFSET = 32768;
 const ROW = 16 * GRAD_BLOCK;
 
 /** `count` samples: their inputs, their tanh evaluations interleaved, their outputs. */
-function samples(count: number, start: (j: number) => number[], finish: (j: number) => number[], T: (j: number) => TanhLocals, K: Constants): number[] {
+function samples(
+  count: number,
+  start: (j: number) => number[],
+  finish: (j: number) => number[],
+  T: (j: number) => TanhLocals,
+  K: Constants,
+): number[] {
   const all = Array.from({ length: count }, (_, j) => j);
   return [...all.flatMap(start), ...interleavedTanh(all.map(T), 0, K), ...all.flatMap(finish)];
 }
@@ -42,9 +48,6 @@ const dup0 = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7];
 const dup1 = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const lo = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const hi = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
-
-
-
 
 /** Locals of the frame of a forward kernel (see {@link forwardSweep}). */
 interface ForwardFrame {
@@ -80,7 +83,16 @@ function forwardSweep(
   const K: Constants = pool;
   const { layer, start, finish } = build(X, T, K);
   const { p, dp } = f;
-  const advance = (bytes: number): number[] => [...op.get(p), ...op.i32(bytes), ...op.i32Add, ...op.set(p), ...op.get(dp), ...op.i32(bytes), ...op.i32Add, ...op.set(dp)];
+  const advance = (bytes: number): number[] => [
+    ...op.get(p),
+    ...op.i32(bytes),
+    ...op.i32Add,
+    ...op.set(p),
+    ...op.get(dp),
+    ...op.i32(bytes),
+    ...op.i32Add,
+    ...op.set(dp),
+  ];
   const c: number[] = [];
   c.push(...op.get(f.dt), ...op.f64x2Splat, ...op.set(f.hv), ...op.i32(0), ...op.set(f.k));
   c.push(...op.block, ...op.loop);
@@ -105,22 +117,87 @@ function forwardKernel(unroll: number): WasmFunction {
     forwardSweep({ dt, L, k, p, dp, end, hv }, more, unroll, (X, T, K) => {
       const layer = [
         // the layer's coefficients: colA = (w00, w01), colB = (w10, w11) → c0 = (w00, w10), c1 = (w01, w11)
-        ...op.get(th), ...op.get(k), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.tee(p), ...op.v128Load(0), ...op.set(colA),
-        ...op.get(p), ...op.v128Load(16), ...op.set(colB),
-        ...op.get(colA), ...op.get(colB), ...op.shuffle(lo), ...op.set(c0), ...op.get(colA), ...op.get(colB), ...op.shuffle(hi), ...op.set(c1),
-        ...op.get(th), ...op.get(L), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.get(k), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.v128Load(0), ...op.set(bv),
+        ...op.get(th),
+        ...op.get(k),
+        ...op.i32(5),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.tee(p),
+        ...op.v128Load(0),
+        ...op.set(colA),
+        ...op.get(p),
+        ...op.v128Load(16),
+        ...op.set(colB),
+        ...op.get(colA),
+        ...op.get(colB),
+        ...op.shuffle(lo),
+        ...op.set(c0),
+        ...op.get(colA),
+        ...op.get(colB),
+        ...op.shuffle(hi),
+        ...op.set(c1),
+        ...op.get(th),
+        ...op.get(L),
+        ...op.i32(5),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.get(k),
+        ...op.i32(4),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.v128Load(0),
+        ...op.set(bv),
         // p = u + k·ROW, dp = dd + k·ROW, end = p + n·16
-        ...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp),
-        ...op.get(p), ...op.get(u), ...op.i32Add, ...op.tee(p), ...op.get(n), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.set(end),
+        ...op.get(k),
+        ...op.i32(ROW),
+        ...op.i32Mul,
+        ...op.tee(p),
+        ...op.get(dd),
+        ...op.i32Add,
+        ...op.set(dp),
+        ...op.get(p),
+        ...op.get(u),
+        ...op.i32Add,
+        ...op.tee(p),
+        ...op.get(n),
+        ...op.i32(4),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.set(end),
       ];
       const start = (j: number): number[] => [
-        ...op.get(p), ...op.v128Load(16 * j), ...op.tee(X(j)), ...op.get(X(j)), ...op.shuffle(dup0), ...op.get(c0), ...op.f64x2Mul,
-        ...op.get(X(j)), ...op.get(X(j)), ...op.shuffle(dup1), ...op.get(c1), ...op.f64x2Mul, ...op.f64x2Add,
-        ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z),
+        ...op.get(p),
+        ...op.v128Load(16 * j),
+        ...op.tee(X(j)),
+        ...op.get(X(j)),
+        ...op.shuffle(dup0),
+        ...op.get(c0),
+        ...op.f64x2Mul,
+        ...op.get(X(j)),
+        ...op.get(X(j)),
+        ...op.shuffle(dup1),
+        ...op.get(c1),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.get(bv),
+        ...op.f64x2Add,
+        ...op.set(T(j).z),
       ];
       const finish = (j: number): number[] => [
-        ...op.get(dp), ...K.get(1), ...op.get(T(j).q), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store(16 * j),
-        ...op.get(p), ...op.get(X(j)), ...op.get(hv), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(ROW + 16 * j),
+        ...op.get(dp),
+        ...K.get(1),
+        ...op.get(T(j).q),
+        ...op.get(T(j).q),
+        ...op.f64x2Mul,
+        ...op.f64x2Sub,
+        ...op.v128Store(16 * j),
+        ...op.get(p),
+        ...op.get(X(j)),
+        ...op.get(hv),
+        ...op.get(T(j).q),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.v128Store(ROW + 16 * j),
       ];
       return { layer, start, finish };
     }),
@@ -143,8 +220,12 @@ function backwardKernel(): WasmFunction {
   return kernelFunction("bwd", signature, ({ th, L, dt, u, dd, pp, n, gw, k, p, dp, q, end, hv, colA, colB }, more) => {
     // per partial sum s = 0 (even samples), 1 (odd): a0, a1, ca, and the sample's g, p, x
     const sums = [0, 1].map((s) => ({
-      a0: more.add(`a0.${s}`, "v128"), a1: more.add(`a1.${s}`, "v128"), ca: more.add(`ca.${s}`, "v128"),
-      g: more.add(`g.${s}`, "v128"), pv: more.add(`pv.${s}`, "v128"), xv: more.add(`xv.${s}`, "v128"),
+      a0: more.add(`a0.${s}`, "v128"),
+      a1: more.add(`a1.${s}`, "v128"),
+      ca: more.add(`ca.${s}`, "v128"),
+      g: more.add(`g.${s}`, "v128"),
+      pv: more.add(`pv.${s}`, "v128"),
+      xv: more.add(`xv.${s}`, "v128"),
     }));
     const a0 = (s: number): number => sums[s]!.a0;
     const a1 = (s: number): number => sums[s]!.a1;
@@ -154,17 +235,68 @@ function backwardKernel(): WasmFunction {
     const xv = (s: number): number => sums[s]!.xv;
     const sample = (s: number, off: number): number[] => [
       // g = (dt·σ')·p
-      ...op.get(hv), ...op.get(dp), ...op.v128Load(off), ...op.f64x2Mul, ...op.get(q), ...op.v128Load(off), ...op.tee(pv(s)), ...op.f64x2Mul, ...op.set(g(s)),
-      ...op.get(p), ...op.v128Load(off), ...op.set(xv(s)),
-      ...op.get(a0(s)), ...op.get(g(s)), ...op.get(xv(s)), ...op.get(xv(s)), ...op.shuffle(dup0), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(a0(s)),
-      ...op.get(a1(s)), ...op.get(g(s)), ...op.get(xv(s)), ...op.get(xv(s)), ...op.shuffle(dup1), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(a1(s)),
-      ...op.get(ca(s)), ...op.get(g(s)), ...op.f64x2Add, ...op.set(ca(s)),
+      ...op.get(hv),
+      ...op.get(dp),
+      ...op.v128Load(off),
+      ...op.f64x2Mul,
+      ...op.get(q),
+      ...op.v128Load(off),
+      ...op.tee(pv(s)),
+      ...op.f64x2Mul,
+      ...op.set(g(s)),
+      ...op.get(p),
+      ...op.v128Load(off),
+      ...op.set(xv(s)),
+      ...op.get(a0(s)),
+      ...op.get(g(s)),
+      ...op.get(xv(s)),
+      ...op.get(xv(s)),
+      ...op.shuffle(dup0),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.set(a0(s)),
+      ...op.get(a1(s)),
+      ...op.get(g(s)),
+      ...op.get(xv(s)),
+      ...op.get(xv(s)),
+      ...op.shuffle(dup1),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.set(a1(s)),
+      ...op.get(ca(s)),
+      ...op.get(g(s)),
+      ...op.f64x2Add,
+      ...op.set(ca(s)),
       // p ← p + colA·g0 + colB·g1
-      ...op.get(q), ...op.get(pv(s)), ...op.get(colA), ...op.get(g(s)), ...op.get(g(s)), ...op.shuffle(dup0), ...op.f64x2Mul, ...op.f64x2Add,
-      ...op.get(colB), ...op.get(g(s)), ...op.get(g(s)), ...op.shuffle(dup1), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(off),
+      ...op.get(q),
+      ...op.get(pv(s)),
+      ...op.get(colA),
+      ...op.get(g(s)),
+      ...op.get(g(s)),
+      ...op.shuffle(dup0),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.get(colB),
+      ...op.get(g(s)),
+      ...op.get(g(s)),
+      ...op.shuffle(dup1),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.v128Store(off),
     ];
     const advance = (bytes: number): number[] => [
-      ...op.get(p), ...op.i32(bytes), ...op.i32Add, ...op.set(p), ...op.get(dp), ...op.i32(bytes), ...op.i32Add, ...op.set(dp), ...op.get(q), ...op.i32(bytes), ...op.i32Add, ...op.set(q),
+      ...op.get(p),
+      ...op.i32(bytes),
+      ...op.i32Add,
+      ...op.set(p),
+      ...op.get(dp),
+      ...op.i32(bytes),
+      ...op.i32Add,
+      ...op.set(dp),
+      ...op.get(q),
+      ...op.i32(bytes),
+      ...op.i32Add,
+      ...op.set(q),
     ];
     const c: number[] = [];
     c.push(...op.get(dt), ...op.f64x2Splat, ...op.set(hv), ...op.get(L), ...op.set(k));
@@ -190,8 +322,28 @@ function backwardKernel(): WasmFunction {
     c.push(...op.get(ca(0)), ...op.get(ca(1)), ...op.f64x2Add, ...op.set(ca(0)));
     c.push(...op.get(gw), ...op.get(k), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.tee(p));
     c.push(...op.get(p), ...op.v128Load(0), ...op.get(a0(0)), ...op.get(a1(0)), ...op.shuffle(lo), ...op.f64x2Add, ...op.v128Store(0));
-    c.push(...op.get(p), ...op.get(p), ...op.v128Load(16), ...op.get(a0(0)), ...op.get(a1(0)), ...op.shuffle(hi), ...op.f64x2Add, ...op.v128Store(16));
-    c.push(...op.get(gw), ...op.get(L), ...op.i32(5), ...op.i32Shl, ...op.i32Add, ...op.get(k), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.tee(p));
+    c.push(
+      ...op.get(p),
+      ...op.get(p),
+      ...op.v128Load(16),
+      ...op.get(a0(0)),
+      ...op.get(a1(0)),
+      ...op.shuffle(hi),
+      ...op.f64x2Add,
+      ...op.v128Store(16),
+    );
+    c.push(
+      ...op.get(gw),
+      ...op.get(L),
+      ...op.i32(5),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.get(k),
+      ...op.i32(4),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.tee(p),
+    );
     c.push(...op.get(p), ...op.v128Load(0), ...op.get(ca(0)), ...op.f64x2Add, ...op.v128Store(0));
     c.push(...op.br(0), ...op.end, ...op.end);
     return c;
@@ -212,18 +364,72 @@ function forwardKernel1(unroll: number): WasmFunction {
   return kernelFunction("fwd1", signature, ({ th, L, dt, u, dd, n, k, p, dp, end, wv, bv, hv }, more) =>
     forwardSweep({ dt, L, k, p, dp, end, hv }, more, unroll, (X, T, K) => {
       const layer = [
-        ...op.get(th), ...op.get(k), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.tee(p), ...op.f64Load(0), ...op.f64x2Splat, ...op.set(wv),
-        ...op.get(p), ...op.get(L), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.f64Load(0), ...op.f64x2Splat, ...op.set(bv),
-        ...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp),
+        ...op.get(th),
+        ...op.get(k),
+        ...op.i32(3),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.tee(p),
+        ...op.f64Load(0),
+        ...op.f64x2Splat,
+        ...op.set(wv),
+        ...op.get(p),
+        ...op.get(L),
+        ...op.i32(3),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.f64Load(0),
+        ...op.f64x2Splat,
+        ...op.set(bv),
+        ...op.get(k),
+        ...op.i32(ROW),
+        ...op.i32Mul,
+        ...op.tee(p),
+        ...op.get(dd),
+        ...op.i32Add,
+        ...op.set(dp),
         // end = p + ⌈n/2⌉·16
-        ...op.get(p), ...op.get(u), ...op.i32Add, ...op.tee(p), ...op.get(n), ...op.i32(1), ...op.i32Add, ...op.i32(1), ...op.i32ShrU, ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.set(end),
+        ...op.get(p),
+        ...op.get(u),
+        ...op.i32Add,
+        ...op.tee(p),
+        ...op.get(n),
+        ...op.i32(1),
+        ...op.i32Add,
+        ...op.i32(1),
+        ...op.i32ShrU,
+        ...op.i32(4),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.set(end),
       ];
       const start = (j: number): number[] => [
-        ...op.get(wv), ...op.get(p), ...op.v128Load(16 * j), ...op.tee(X(j)), ...op.f64x2Mul, ...op.get(bv), ...op.f64x2Add, ...op.set(T(j).z),
+        ...op.get(wv),
+        ...op.get(p),
+        ...op.v128Load(16 * j),
+        ...op.tee(X(j)),
+        ...op.f64x2Mul,
+        ...op.get(bv),
+        ...op.f64x2Add,
+        ...op.set(T(j).z),
       ];
       const finish = (j: number): number[] => [
-        ...op.get(dp), ...K.get(1), ...op.get(T(j).q), ...op.get(T(j).q), ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store(16 * j),
-        ...op.get(p), ...op.get(X(j)), ...op.get(hv), ...K.get(0), ...op.get(T(j).q), ...op.f64x2Add, ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(ROW + 16 * j),
+        ...op.get(dp),
+        ...K.get(1),
+        ...op.get(T(j).q),
+        ...op.get(T(j).q),
+        ...op.f64x2Mul,
+        ...op.f64x2Sub,
+        ...op.v128Store(16 * j),
+        ...op.get(p),
+        ...op.get(X(j)),
+        ...op.get(hv),
+        ...K.get(0),
+        ...op.get(T(j).q),
+        ...op.f64x2Add,
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.v128Store(ROW + 16 * j),
       ];
       return { layer, start, finish };
     }),
@@ -240,47 +446,155 @@ function backwardKernel1(): WasmFunction {
   const signature = {
     params: { th: "i32", L: "i32", dt: "f64", u: "i32", dd: "i32", pp: "i32", n: "i32", gw: "i32" },
     locals: {
-      k: "i32", p: "i32", dp: "i32", q: "i32", end: "i32", gwk: "i32", gbk: "i32",
-      w: "f64", gs: "f64", ps: "f64", aw: "f64", ab: "f64",
-      hv: "v128", wv: "v128", g: "v128", pv: "v128", gx: "v128",
+      k: "i32",
+      p: "i32",
+      dp: "i32",
+      q: "i32",
+      end: "i32",
+      gwk: "i32",
+      gbk: "i32",
+      w: "f64",
+      gs: "f64",
+      ps: "f64",
+      aw: "f64",
+      ab: "f64",
+      hv: "v128",
+      wv: "v128",
+      g: "v128",
+      pv: "v128",
+      gx: "v128",
     },
   } as const;
-  return kernelFunction("bwd1", signature, ({ th, L, dt, u, dd, pp, n, gw, k, p, dp, q, end, gwk, gbk, w, gs, ps, aw, ab, hv, wv, g, pv, gx }) => {
-    const c: number[] = [];
-    c.push(...op.get(dt), ...op.f64x2Splat, ...op.set(hv), ...op.get(L), ...op.set(k));
-    c.push(...op.block, ...op.loop);
-    c.push(...op.get(k), ...op.i32Eqz, ...op.brIf(1));
-    c.push(...op.get(k), ...op.i32(1), ...op.i32Sub, ...op.set(k));
-    c.push(...op.get(th), ...op.get(k), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.f64Load(0), ...op.tee(w), ...op.f64x2Splat, ...op.set(wv));
-    // aw, ab: the gradient entries of layer k, updated in place
-    c.push(...op.get(gw), ...op.get(k), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.tee(gwk), ...op.f64Load(0), ...op.set(aw));
-    c.push(...op.get(gwk), ...op.get(L), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.tee(gbk), ...op.f64Load(0), ...op.set(ab));
-    c.push(...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp));
-    c.push(...op.get(p), ...op.get(u), ...op.i32Add, ...op.set(p));
-    c.push(...op.get(pp), ...op.tee(q), ...op.get(n), ...op.i32(1), ...op.i32ShrU, ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.set(end));
-    c.push(...op.block, ...op.loop);
-    c.push(...op.get(q), ...op.get(end), ...op.i32GeU, ...op.brIf(1));
-    // g = σ'·(dt·p); gx = g·x
-    c.push(...op.get(dp), ...op.v128Load(0), ...op.get(hv), ...op.get(q), ...op.v128Load(0), ...op.tee(pv), ...op.f64x2Mul, ...op.f64x2Mul, ...op.tee(g));
-    c.push(...op.get(p), ...op.v128Load(0), ...op.f64x2Mul, ...op.set(gx));
-    c.push(...op.get(ab), ...op.get(g), ...op.f64x2Extract(0), ...op.f64Add, ...op.get(g), ...op.f64x2Extract(1), ...op.f64Add, ...op.set(ab));
-    c.push(...op.get(aw), ...op.get(gx), ...op.f64x2Extract(0), ...op.f64Add, ...op.get(gx), ...op.f64x2Extract(1), ...op.f64Add, ...op.set(aw));
-    c.push(...op.get(q), ...op.get(pv), ...op.v128Splat(0), ...op.get(wv), ...op.get(g), ...op.f64x2Mul, ...op.f64x2Add, ...op.f64x2Add, ...op.v128Store(0));
-    c.push(...op.get(p), ...op.i32(16), ...op.i32Add, ...op.set(p), ...op.get(dp), ...op.i32(16), ...op.i32Add, ...op.set(dp), ...op.get(q), ...op.i32(16), ...op.i32Add, ...op.set(q));
-    c.push(...op.br(0), ...op.end, ...op.end);
-    // the odd block's last sample
-    c.push(...op.get(n), ...op.i32(1), ...op.i32And, ...op.if);
-    c.push(...op.get(dp), ...op.f64Load(0), ...op.get(dt), ...op.get(q), ...op.f64Load(0), ...op.tee(ps), ...op.f64Mul, ...op.f64Mul, ...op.set(gs));
-    c.push(...op.get(ab), ...op.get(gs), ...op.f64Add, ...op.set(ab));
-    c.push(...op.get(aw), ...op.get(gs), ...op.get(p), ...op.f64Load(0), ...op.f64Mul, ...op.f64Add, ...op.set(aw));
-    c.push(...op.get(q), ...op.get(ps), ...op.f64(0), ...op.get(w), ...op.get(gs), ...op.f64Mul, ...op.f64Add, ...op.f64Add, ...op.f64Store(0));
-    c.push(...op.end);
-    c.push(...op.get(gwk), ...op.get(aw), ...op.f64Store(0), ...op.get(gbk), ...op.get(ab), ...op.f64Store(0));
-    c.push(...op.br(0), ...op.end, ...op.end);
-    return c;
-  });
+  return kernelFunction(
+    "bwd1",
+    signature,
+    ({ th, L, dt, u, dd, pp, n, gw, k, p, dp, q, end, gwk, gbk, w, gs, ps, aw, ab, hv, wv, g, pv, gx }) => {
+      const c: number[] = [];
+      c.push(...op.get(dt), ...op.f64x2Splat, ...op.set(hv), ...op.get(L), ...op.set(k));
+      c.push(...op.block, ...op.loop);
+      c.push(...op.get(k), ...op.i32Eqz, ...op.brIf(1));
+      c.push(...op.get(k), ...op.i32(1), ...op.i32Sub, ...op.set(k));
+      c.push(
+        ...op.get(th),
+        ...op.get(k),
+        ...op.i32(3),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.f64Load(0),
+        ...op.tee(w),
+        ...op.f64x2Splat,
+        ...op.set(wv),
+      );
+      // aw, ab: the gradient entries of layer k, updated in place
+      c.push(...op.get(gw), ...op.get(k), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.tee(gwk), ...op.f64Load(0), ...op.set(aw));
+      c.push(...op.get(gwk), ...op.get(L), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.tee(gbk), ...op.f64Load(0), ...op.set(ab));
+      c.push(...op.get(k), ...op.i32(ROW), ...op.i32Mul, ...op.tee(p), ...op.get(dd), ...op.i32Add, ...op.set(dp));
+      c.push(...op.get(p), ...op.get(u), ...op.i32Add, ...op.set(p));
+      c.push(
+        ...op.get(pp),
+        ...op.tee(q),
+        ...op.get(n),
+        ...op.i32(1),
+        ...op.i32ShrU,
+        ...op.i32(4),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.set(end),
+      );
+      c.push(...op.block, ...op.loop);
+      c.push(...op.get(q), ...op.get(end), ...op.i32GeU, ...op.brIf(1));
+      // g = σ'·(dt·p); gx = g·x
+      c.push(
+        ...op.get(dp),
+        ...op.v128Load(0),
+        ...op.get(hv),
+        ...op.get(q),
+        ...op.v128Load(0),
+        ...op.tee(pv),
+        ...op.f64x2Mul,
+        ...op.f64x2Mul,
+        ...op.tee(g),
+      );
+      c.push(...op.get(p), ...op.v128Load(0), ...op.f64x2Mul, ...op.set(gx));
+      c.push(
+        ...op.get(ab),
+        ...op.get(g),
+        ...op.f64x2Extract(0),
+        ...op.f64Add,
+        ...op.get(g),
+        ...op.f64x2Extract(1),
+        ...op.f64Add,
+        ...op.set(ab),
+      );
+      c.push(
+        ...op.get(aw),
+        ...op.get(gx),
+        ...op.f64x2Extract(0),
+        ...op.f64Add,
+        ...op.get(gx),
+        ...op.f64x2Extract(1),
+        ...op.f64Add,
+        ...op.set(aw),
+      );
+      c.push(
+        ...op.get(q),
+        ...op.get(pv),
+        ...op.v128Splat(0),
+        ...op.get(wv),
+        ...op.get(g),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.f64x2Add,
+        ...op.v128Store(0),
+      );
+      c.push(
+        ...op.get(p),
+        ...op.i32(16),
+        ...op.i32Add,
+        ...op.set(p),
+        ...op.get(dp),
+        ...op.i32(16),
+        ...op.i32Add,
+        ...op.set(dp),
+        ...op.get(q),
+        ...op.i32(16),
+        ...op.i32Add,
+        ...op.set(q),
+      );
+      c.push(...op.br(0), ...op.end, ...op.end);
+      // the odd block's last sample
+      c.push(...op.get(n), ...op.i32(1), ...op.i32And, ...op.if);
+      c.push(
+        ...op.get(dp),
+        ...op.f64Load(0),
+        ...op.get(dt),
+        ...op.get(q),
+        ...op.f64Load(0),
+        ...op.tee(ps),
+        ...op.f64Mul,
+        ...op.f64Mul,
+        ...op.set(gs),
+      );
+      c.push(...op.get(ab), ...op.get(gs), ...op.f64Add, ...op.set(ab));
+      c.push(...op.get(aw), ...op.get(gs), ...op.get(p), ...op.f64Load(0), ...op.f64Mul, ...op.f64Add, ...op.set(aw));
+      c.push(
+        ...op.get(q),
+        ...op.get(ps),
+        ...op.f64(0),
+        ...op.get(w),
+        ...op.get(gs),
+        ...op.f64Mul,
+        ...op.f64Add,
+        ...op.f64Add,
+        ...op.f64Store(0),
+      );
+      c.push(...op.end);
+      c.push(...op.get(gwk), ...op.get(aw), ...op.f64Store(0), ...op.get(gbk), ...op.get(ab), ...op.f64Store(0));
+      c.push(...op.br(0), ...op.end, ...op.end);
+      return c;
+    },
+  );
 }
-
 
 /**
  * mse(th, L, dt, u, dd, pp, gw, X, Y, Wt, count, m, P, wsum, grad) → J: the whole evaluation for the
@@ -293,14 +607,38 @@ function backwardKernel1(): WasmFunction {
 function mseKernel(): WasmFunction {
   const signature = {
     params: {
-      th: "i32", L: "i32", dt: "f64", u: "i32", dd: "i32", pp: "i32", gw: "i32", X: "i32", Y: "i32", Wt: "i32",
-      count: "i32", m: "i32", P: "i32", wsum: "f64", grad: "i32",
+      th: "i32",
+      L: "i32",
+      dt: "f64",
+      u: "i32",
+      dd: "i32",
+      pp: "i32",
+      gw: "i32",
+      X: "i32",
+      Y: "i32",
+      Wt: "i32",
+      count: "i32",
+      m: "i32",
+      P: "i32",
+      wsum: "f64",
+      grad: "i32",
     },
     results: ["f64"],
     locals: {
-      s0: "i32", n: "i32", r: "i32", a: "i32", gi: "i32", xo: "i32",
-      J: "f64", scale: "f64", l: "f64", ra: "f64",
-      xv: "v128", pv: "v128", row: "v128", e: "v128",
+      s0: "i32",
+      n: "i32",
+      r: "i32",
+      a: "i32",
+      gi: "i32",
+      xo: "i32",
+      J: "f64",
+      scale: "f64",
+      l: "f64",
+      ra: "f64",
+      xv: "v128",
+      pv: "v128",
+      row: "v128",
+      e: "v128",
     },
   } as const;
   return kernelFunction("mse", signature, (v) => {
@@ -312,22 +650,66 @@ function mseKernel(): WasmFunction {
     c.push(...op.block, ...op.loop);
     c.push(...op.get(s0), ...op.get(count), ...op.i32GeU, ...op.brIf(1));
     // n = min(count - s0, BLOCK)
-    c.push(...op.get(count), ...op.get(s0), ...op.i32Sub, ...op.tee(n), ...op.i32(GRAD_BLOCK), ...op.get(n), ...op.i32(GRAD_BLOCK), ...op.i32LtU, ...op.select, ...op.set(n));
+    c.push(
+      ...op.get(count),
+      ...op.get(s0),
+      ...op.i32Sub,
+      ...op.tee(n),
+      ...op.i32(GRAD_BLOCK),
+      ...op.get(n),
+      ...op.i32(GRAD_BLOCK),
+      ...op.i32LtU,
+      ...op.select,
+      ...op.set(n),
+    );
     // row 0 ← X[s0 .. s0 + n)
     c.push(...op.i32(0), ...op.set(r), ...op.block, ...op.loop, ...op.get(r), ...op.get(n), ...op.i32GeU, ...op.brIf(1));
     c.push(...op.get(u), ...op.get(r), ...op.i32(4), ...op.i32Shl, ...op.i32Add);
-    c.push(...op.get(X), ...op.get(s0), ...op.get(r), ...op.i32Add, ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.v128Load(0), ...op.v128Store(0));
+    c.push(
+      ...op.get(X),
+      ...op.get(s0),
+      ...op.get(r),
+      ...op.i32Add,
+      ...op.i32(4),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.v128Load(0),
+      ...op.v128Store(0),
+    );
     c.push(...op.get(r), ...op.i32(1), ...op.i32Add, ...op.set(r), ...op.br(0), ...op.end, ...op.end);
     c.push(...op.get(th), ...op.get(L), ...op.get(dt), ...op.get(u), ...op.get(dd), ...op.get(n), ...call("fwd"));
     // the loss head
     c.push(...op.i32(0), ...op.set(r), ...op.block, ...op.loop, ...op.get(r), ...op.get(n), ...op.i32GeU, ...op.brIf(1));
     c.push(...op.get(s0), ...op.get(r), ...op.i32Add, ...op.set(gi));
     // scale = (Wt ? Wt[gi] : 1) / wsum
-    c.push(...op.get(Wt), ...op.get(gi), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.f64Load(0), ...op.f64(1), ...op.get(Wt), ...op.select, ...op.get(wsum), ...op.f64Div, ...op.set(scale));
+    c.push(
+      ...op.get(Wt),
+      ...op.get(gi),
+      ...op.i32(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.f64Load(0),
+      ...op.f64(1),
+      ...op.get(Wt),
+      ...op.select,
+      ...op.get(wsum),
+      ...op.f64Div,
+      ...op.set(scale),
+    );
     c.push(...op.get(xo), ...op.get(r), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.v128Load(0), ...op.set(xv));
     c.push(...op.get(P), ...op.i32Eqz, ...op.if);
     // identity: e = x - y
-    c.push(...op.get(xv), ...op.get(Y), ...op.get(gi), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.v128Load(0), ...op.f64x2Sub, ...op.set(e));
+    c.push(
+      ...op.get(xv),
+      ...op.get(Y),
+      ...op.get(gi),
+      ...op.i32(4),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.v128Load(0),
+      ...op.f64x2Sub,
+      ...op.set(e),
+    );
     c.push(...op.f64(0), ...op.get(e), ...op.f64x2Extract(0), ...op.get(e), ...op.f64x2Extract(0), ...op.f64Mul, ...op.f64Add);
     c.push(...op.get(e), ...op.f64x2Extract(1), ...op.get(e), ...op.f64x2Extract(1), ...op.f64Mul, ...op.f64Add, ...op.set(l));
     c.push(...op.get(scale), ...op.f64x2Splat, ...op.get(e), ...op.f64x2Mul, ...op.set(pv));
@@ -335,8 +717,31 @@ function mseKernel(): WasmFunction {
     // projection: for a < m: row = P_a, r_a = (-y_a + P_a0 x0) + P_a1 x1, l += r_a², pv += row · r_a
     c.push(...op.f64(0), ...op.set(l), ...op.v128Splat(0), ...op.set(pv), ...op.i32(0), ...op.set(a));
     c.push(...op.block, ...op.loop, ...op.get(a), ...op.get(m), ...op.i32GeU, ...op.brIf(1));
-    c.push(...op.get(P), ...op.get(a), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.v128Load(0), ...op.tee(row), ...op.get(xv), ...op.f64x2Mul, ...op.set(e));
-    c.push(...op.get(Y), ...op.get(gi), ...op.get(m), ...op.i32Mul, ...op.get(a), ...op.i32Add, ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.f64Load(0), ...op.f64Neg);
+    c.push(
+      ...op.get(P),
+      ...op.get(a),
+      ...op.i32(4),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.v128Load(0),
+      ...op.tee(row),
+      ...op.get(xv),
+      ...op.f64x2Mul,
+      ...op.set(e),
+    );
+    c.push(
+      ...op.get(Y),
+      ...op.get(gi),
+      ...op.get(m),
+      ...op.i32Mul,
+      ...op.get(a),
+      ...op.i32Add,
+      ...op.i32(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.f64Load(0),
+      ...op.f64Neg,
+    );
     c.push(...op.get(e), ...op.f64x2Extract(0), ...op.f64Add, ...op.get(e), ...op.f64x2Extract(1), ...op.f64Add, ...op.tee(ra));
     c.push(...op.get(ra), ...op.f64Mul, ...op.get(l), ...op.f64Add, ...op.set(l));
     c.push(...op.get(pv), ...op.get(row), ...op.get(ra), ...op.f64x2Splat, ...op.f64x2Mul, ...op.f64x2Add, ...op.set(pv));
@@ -346,7 +751,20 @@ function mseKernel(): WasmFunction {
     c.push(...op.get(pp), ...op.get(r), ...op.i32(4), ...op.i32Shl, ...op.i32Add, ...op.get(pv), ...op.v128Store(0));
     c.push(...op.get(J), ...op.f64(0.5), ...op.get(scale), ...op.f64Mul, ...op.get(l), ...op.f64Mul, ...op.f64Add, ...op.set(J));
     c.push(...op.get(r), ...op.i32(1), ...op.i32Add, ...op.set(r), ...op.br(0), ...op.end, ...op.end);
-    c.push(...op.get(grad), ...op.if, ...op.get(th), ...op.get(L), ...op.get(dt), ...op.get(u), ...op.get(dd), ...op.get(pp), ...op.get(n), ...op.get(gw), ...call("bwd"), ...op.end);
+    c.push(
+      ...op.get(grad),
+      ...op.if,
+      ...op.get(th),
+      ...op.get(L),
+      ...op.get(dt),
+      ...op.get(u),
+      ...op.get(dd),
+      ...op.get(pp),
+      ...op.get(n),
+      ...op.get(gw),
+      ...call("bwd"),
+      ...op.end,
+    );
     c.push(...op.get(s0), ...op.i32(GRAD_BLOCK), ...op.i32Add, ...op.set(s0), ...op.br(0), ...op.end, ...op.end);
     c.push(...op.get(J));
     return c;
@@ -360,7 +778,23 @@ export interface GradKernels {
   readonly bwd: (th: number, L: number, dt: number, u: number, dd: number, pp: number, n: number, gw: number) => void;
   readonly fwd1: (th: number, L: number, dt: number, u: number, dd: number, n: number) => void;
   readonly bwd1: (th: number, L: number, dt: number, u: number, dd: number, pp: number, n: number, gw: number) => void;
-  readonly mse: (th: number, L: number, dt: number, u: number, dd: number, pp: number, gw: number, X: number, Y: number, Wt: number, count: number, m: number, P: number, wsum: number, grad: number) => number;
+  readonly mse: (
+    th: number,
+    L: number,
+    dt: number,
+    u: number,
+    dd: number,
+    pp: number,
+    gw: number,
+    X: number,
+    Y: number,
+    Wt: number,
+    count: number,
+    m: number,
+    P: number,
+    wsum: number,
+    grad: number,
+  ) => number;
 }
 
 /** The functions of the module in index order (`mse` calls `fwd` and `bwd` by name). */

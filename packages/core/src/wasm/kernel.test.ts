@@ -12,24 +12,25 @@ interface Axpy {
 
 const axpy = (): ReturnType<typeof kernelFunction> =>
   kernelFunction("axpy", { params: { a: "f64", x: "f64", y: "f64" }, results: ["f64"], locals: { t: "f64" } }, ({ a, x, y, t }) => [
-    ...op.get(a), ...op.get(x), ...op.f64Mul, ...op.tee(t), ...op.get(y), ...op.f64Add,
+    ...op.get(a),
+    ...op.get(x),
+    ...op.f64Mul,
+    ...op.tee(t),
+    ...op.get(y),
+    ...op.f64Add,
   ]);
 
 describe("kernelFunction", () => {
   it("numbers parameters, declared locals and added locals in declaration order, with their types", () => {
     let seen: Record<string, number> = {};
     const added: number[] = [];
-    const f = kernelFunction(
-      "f",
-      { params: { n: "i32", h: "f64" }, locals: { i: "i32", acc: "v128" } },
-      (v, more) => {
-        seen = { ...v };
-        added.push(more.add("extra", "f64"));
-        const t = declareTanhLocals(more, "t0");
-        added.push(t.z, t.ki);
-        return [];
-      },
-    );
+    const f = kernelFunction("f", { params: { n: "i32", h: "f64" }, locals: { i: "i32", acc: "v128" } }, (v, more) => {
+      seen = { ...v };
+      added.push(more.add("extra", "f64"));
+      const t = declareTanhLocals(more, "t0");
+      added.push(t.z, t.ki);
+      return [];
+    });
     expect(seen).toEqual({ n: 0, h: 1, i: 2, acc: 3 });
     expect(added).toEqual([4, 5, 14]);
     expect(f.params).toEqual([I32, F64]);
@@ -38,7 +39,9 @@ describe("kernelFunction", () => {
   });
 
   it("refuses a name declared twice", () => {
-    expect(() => kernelFunction("g", { params: { x: "i32" }, locals: {} }, (_v, more) => [...op.get(more.add("x", "f64"))])).toThrow(/declared twice/);
+    expect(() => kernelFunction("g", { params: { x: "i32" }, locals: {} }, (_v, more) => [...op.get(more.add("x", "f64"))])).toThrow(
+      /declared twice/,
+    );
   });
 });
 

@@ -52,11 +52,10 @@ export type KernelVars<P, L> = { readonly [K in keyof P | keyof L]: number };
  *   (v) => [...op.get(v.a), ...op.get(v.x), ...op.f64Mul, ...op.get(v.y), ...op.f64Add]);
  * ```
  */
-export function kernelFunction<const P extends Record<string, ValueType>, const L extends Record<string, ValueType> = Record<never, ValueType>>(
-  name: string,
-  signature: KernelSignature<P, L>,
-  body: (v: KernelVars<P, L>, more: LocalDeclarations) => readonly number[],
-): WasmFunction {
+export function kernelFunction<
+  const P extends Record<string, ValueType>,
+  const L extends Record<string, ValueType> = Record<never, ValueType>,
+>(name: string, signature: KernelSignature<P, L>, body: (v: KernelVars<P, L>, more: LocalDeclarations) => readonly number[]): WasmFunction {
   const index = new Map<string, number>();
   const params: number[] = [];
   const locals: number[] = [];

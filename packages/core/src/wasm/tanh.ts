@@ -106,9 +106,17 @@ export function tanhSteps(T: TanhLocals, tableOffset: number, k: Constants): num
     [...op.get(T.x), ...op.get(T.kf), ...k.get(H), ...op.f64x2Mul, ...op.f64x2Sub, ...op.set(T.r)],
     // em = (EM1[k0], EM1[k1])
     [
-      ...op.get(T.ki), ...op.i32x4ExtractLane(2), ...op.i32(3), ...op.i32Shl,
-      ...op.get(T.ki), ...op.i32x4ExtractLane(0), ...op.i32(3), ...op.i32Shl,
-      ...op.v128Load64Zero(tableOffset), ...op.v128Load64Lane(tableOffset, 1), ...op.set(T.em),
+      ...op.get(T.ki),
+      ...op.i32x4ExtractLane(2),
+      ...op.i32(3),
+      ...op.i32Shl,
+      ...op.get(T.ki),
+      ...op.i32x4ExtractLane(0),
+      ...op.i32(3),
+      ...op.i32Shl,
+      ...op.v128Load64Zero(tableOffset),
+      ...op.v128Load64Lane(tableOffset, 1),
+      ...op.set(T.em),
     ],
     [...op.get(T.r), ...op.get(T.r), ...op.f64x2Mul, ...op.set(T.r2)],
     // q = r · ((1 + 0.5 r) + r2 · ((1/6 + r/24) + r2 · (1/120 + r/720)))

@@ -57,22 +57,28 @@ export function datasetFromTable(format: string, columns: readonly string[], row
   const find = (role: string, name: string): number => {
     const k = index.get(name);
     if (k === undefined) {
-      throw parseError(format, `${role} column ${JSON.stringify(name)} not found; columns are ${columns.map((c) => JSON.stringify(c)).join(", ")}`, {
-        column: name,
-      });
+      throw parseError(
+        format,
+        `${role} column ${JSON.stringify(name)} not found; columns are ${columns.map((c) => JSON.stringify(c)).join(", ")}`,
+        {
+          column: name,
+        },
+      );
     }
     return k;
   };
   const labelCol = o.label !== undefined ? find("label", o.label) : -1;
   const targetCol = o.target !== undefined ? find("target", o.target) : -1;
-  if (labelCol >= 0 && labelCol === targetCol) throw parseError(format, `column ${JSON.stringify(o.label)} cannot be both label and target`);
+  if (labelCol >= 0 && labelCol === targetCol)
+    throw parseError(format, `column ${JSON.stringify(o.label)} cannot be both label and target`);
   const featureCols =
     o.features !== undefined
       ? o.features.map((f) => find("feature", f))
       : columns.map((_, i) => i).filter((i) => i !== labelCol && i !== targetCol);
   if (featureCols.length === 0) throw parseError(format, "no feature columns");
   for (const k of featureCols) {
-    if (k === labelCol || k === targetCol) throw parseError(format, `column ${JSON.stringify(columns[k])} is used both as a feature and as label/target`);
+    if (k === labelCol || k === targetCol)
+      throw parseError(format, `column ${JSON.stringify(columns[k])} is used both as a feature and as label/target`);
   }
   const d = featureCols.length;
   const m = rows.length;
@@ -89,10 +95,18 @@ export function datasetFromTable(format: string, columns: readonly string[], row
     const raw = rows.map((r) => {
       const v = r.cells[labelCol];
       if (typeof v === "number") {
-        if (!Number.isInteger(v) || v < 0) throw parseError(format, `${r.where}, column "${labelName}": label ${v} is not a non-negative integer`, { where: r.where, column: labelName });
+        if (!Number.isInteger(v) || v < 0)
+          throw parseError(format, `${r.where}, column "${labelName}": label ${v} is not a non-negative integer`, {
+            where: r.where,
+            column: labelName,
+          });
         return String(v);
       }
-      if (typeof v !== "string") throw parseError(format, `${r.where}, column "${labelName}": ${v === null ? "null" : typeof v} is not a label`, { where: r.where, column: labelName });
+      if (typeof v !== "string")
+        throw parseError(format, `${r.where}, column "${labelName}": ${v === null ? "null" : typeof v} is not a label`, {
+          where: r.where,
+          column: labelName,
+        });
       const s = v.trim();
       if (s === "") throw parseError(format, `${r.where}, column "${labelName}": empty label`, { where: r.where, column: labelName });
       return s;
@@ -101,7 +115,11 @@ export function datasetFromTable(format: string, columns: readonly string[], row
     if (o.classNames === undefined && raw.every((s) => /^\d+$/.test(s))) {
       raw.forEach((s, i) => {
         const v = Number(s);
-        if (v > 2147483647) throw parseError(format, `${rows[i]!.where}, column "${labelName}": label ${s} is too large`, { where: rows[i]!.where, column: labelName });
+        if (v > 2147483647)
+          throw parseError(format, `${rows[i]!.where}, column "${labelName}": label ${s} is too large`, {
+            where: rows[i]!.where,
+            column: labelName,
+          });
         labels![i] = v;
       });
     } else {
@@ -111,10 +129,14 @@ export function datasetFromTable(format: string, columns: readonly string[], row
         let k = lookup.get(s);
         if (k === undefined) {
           if (o.classNames !== undefined) {
-            throw parseError(format, `${rows[i]!.where}, column "${labelName}": class ${JSON.stringify(s)} is not one of the given classNames`, {
-              where: rows[i]!.where,
-              column: labelName,
-            });
+            throw parseError(
+              format,
+              `${rows[i]!.where}, column "${labelName}": class ${JSON.stringify(s)} is not one of the given classNames`,
+              {
+                where: rows[i]!.where,
+                column: labelName,
+              },
+            );
           }
           k = classNames!.length;
           classNames!.push(s);

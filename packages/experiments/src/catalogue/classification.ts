@@ -4,7 +4,18 @@
  * PDE vs particles.
  */
 import { createNamedRng, deriveSeed, initNetwork, predict, solveOde, train, type NetworkParams, type Readout } from "@kinetic-nde/core";
-import { cellCenters, createGrid1D, createGrid2D, type Dataset, type Grid1D, type Grid2D, makeBlobs, makeMoons, makeTwoGaussians1D, massOf } from "@kinetic-nde/datasets";
+import {
+  cellCenters,
+  createGrid1D,
+  createGrid2D,
+  type Dataset,
+  type Grid1D,
+  type Grid2D,
+  makeBlobs,
+  makeMoons,
+  makeTwoGaussians1D,
+  massOf,
+} from "@kinetic-nde/datasets";
 import { kernelDensityEstimate, sampleFromGrid, solveVlasov } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
@@ -23,7 +34,10 @@ const schema = z
     nTrain: z.number().int().min(50).max(20_000).default(400).describe("training points per data set"),
     separation: z.number().min(0.2).max(3).default(1).describe("1-D: class means at ±separation"),
     std1d: z.number().min(0.1).max(2).default(0.6).describe("1-D: class standard deviation"),
-    datasets2d: z.array(z.enum(["moons", "blobs"])).default(["moons", "blobs"]).describe("2-D data sets"),
+    datasets2d: z
+      .array(z.enum(["moons", "blobs"]))
+      .default(["moons", "blobs"])
+      .describe("2-D data sets"),
     noise: z.number().min(0).max(0.5).default(0.1).describe("moons noise"),
     cells1d: z.number().int().min(100).max(8000).default(800).describe("1-D PDE cells"),
     cells2d: z.number().int().min(32).max(512).default(96).describe("2-D PDE cells per direction"),
@@ -37,9 +51,24 @@ interface Part extends ExperimentPart {
   figures: FigureSpec[];
 }
 
-function trainModel(cfg: Config, ds: Dataset, seed: number): { params: NetworkParams; readout: Readout; loss: Float64Array; status: string } {
-  const network = initNetwork({ sigma: cfg.sigma, d: ds.d, nLayers: cfg.layers, T: cfg.T, init: "random", scale: 0.1, seed: deriveSeed(seed, "init") });
-  const r = train({ x: ds.x, labels: ds.labels!, loss: "logistic", network }, { optimizer: "adam", learningRate: cfg.learningRate, epochs: cfg.epochs, seed: deriveSeed(seed, "batches"), earlyStopping: false });
+function trainModel(
+  cfg: Config,
+  ds: Dataset,
+  seed: number,
+): { params: NetworkParams; readout: Readout; loss: Float64Array; status: string } {
+  const network = initNetwork({
+    sigma: cfg.sigma,
+    d: ds.d,
+    nLayers: cfg.layers,
+    T: cfg.T,
+    init: "random",
+    scale: 0.1,
+    seed: deriveSeed(seed, "init"),
+  });
+  const r = train(
+    { x: ds.x, labels: ds.labels!, loss: "logistic", network },
+    { optimizer: "adam", learningRate: cfg.learningRate, epochs: cfg.epochs, seed: deriveSeed(seed, "batches"), earlyStopping: false },
+  );
   return { params: r.params, readout: r.readout!, loss: r.history.loss, status: r.status };
 }
 
@@ -76,7 +105,7 @@ function part1D(cfg: Config, seed: number): Part {
   for (let c = 0; c < 2; c++) {
     let s = 0;
     for (let i = 0; i < grid.n; i++) if ((score(m.readout, [xc[i]!], 1) > 0 ? 1 : 0) === c) s += pde.f[c]![i]!;
-    accPde += 0.5 * (s * grid.dx) / massOf(grid, pde.f[c]!);
+    accPde += (0.5 * (s * grid.dx)) / massOf(grid, pde.f[c]!);
   }
   // Particles: fresh samples of each class carried by the same ODE (RK4, 8 steps per layer).
   const M = cfg.mcParticles;
@@ -92,8 +121,19 @@ function part1D(cfg: Config, seed: number): Part {
   }
   const se = Math.sqrt((accMc * (1 - accMc)) / (2 * M));
   const checks: Check[] = [
-    makeBoundCheck("1d-test-error", "(1-D) the trained ResNet classifies test data: error rate (Bayes error Φ(-separation/std) + 3%)", 1 - acc, normalTail(cfg.separation / cfg.std1d) + 0.03),
-    makeCheck("1d-pde-vs-particles", "(1-D) accuracy from the PDE-transported class densities equals the particle (Monte Carlo) accuracy within 5 SE + Δx/4 (the cell at the threshold)", accPde, accMc, 5 * se + grid.dx / 4),
+    makeBoundCheck(
+      "1d-test-error",
+      "(1-D) the trained ResNet classifies test data: error rate (Bayes error Φ(-separation/std) + 3%)",
+      1 - acc,
+      normalTail(cfg.separation / cfg.std1d) + 0.03,
+    ),
+    makeCheck(
+      "1d-pde-vs-particles",
+      "(1-D) accuracy from the PDE-transported class densities equals the particle (Monte Carlo) accuracy within 5 SE + Δx/4 (the cell at the threshold)",
+      accPde,
+      accMc,
+      5 * se + grid.dx / 4,
+    ),
   ];
   const hist = (x: Float64Array) => {
     const h = new Float64Array(grid.n);
@@ -106,7 +146,15 @@ function part1D(cfg: Config, seed: number): Part {
   return {
     series: {
       "density-1d": table(
-        { x: xc, f0_class0: Float64Array.from(xc, pdfs[0]!), f0_class1: Float64Array.from(xc, pdfs[1]!), fT_class0: pde.f[0]!, fT_class1: pde.f[1]!, hist_class0: smooth(hist(outs[0]!), 4), hist_class1: smooth(hist(outs[1]!), 4) },
+        {
+          x: xc,
+          f0_class0: Float64Array.from(xc, pdfs[0]!),
+          f0_class1: Float64Array.from(xc, pdfs[1]!),
+          fT_class0: pde.f[0]!,
+          fT_class1: pde.f[1]!,
+          hist_class0: smooth(hist(outs[0]!), 4),
+          hist_class1: smooth(hist(outs[1]!), 4),
+        },
         { x: "x" },
         "1-D class densities at t = 0 and transported to T by the PDE; particle histograms at T",
       ),
@@ -114,7 +162,14 @@ function part1D(cfg: Config, seed: number): Part {
     },
     fields: {},
     checks,
-    summary: { "1d_test_accuracy": r6(acc), "1d_pde_accuracy": r6(accPde), "1d_particle_accuracy": r6(accMc), "1d_train_status": m.status, "1d_pde_status": pde.status, "1d_threshold": r6(-m.readout.bias[0]! / m.readout.weights[0]!) },
+    summary: {
+      "1d_test_accuracy": r6(acc),
+      "1d_pde_accuracy": r6(accPde),
+      "1d_particle_accuracy": r6(accMc),
+      "1d_train_status": m.status,
+      "1d_pde_status": pde.status,
+      "1d_threshold": r6(-m.readout.bias[0]! / m.readout.weights[0]!),
+    },
     figures: [
       {
         id: "densities-1d",
@@ -131,7 +186,14 @@ function part1D(cfg: Config, seed: number): Part {
         ],
         caption: `The trained field pulls the classes apart on either side of the read-out threshold x = ${r6(-m.readout.bias[0]! / m.readout.weights[0]!)}. Shaded: inputs; solid: PDE at T; dashed: particle histograms.`,
       },
-      { id: "loss-1d", title: "1-D two classes: training loss", xLabel: "epoch", yLabel: "logistic loss", logY: true, layers: [{ kind: "line", series: "loss-1d", x: "epoch", y: "loss", label: "loss" }] },
+      {
+        id: "loss-1d",
+        title: "1-D two classes: training loss",
+        xLabel: "epoch",
+        yLabel: "logistic loss",
+        logY: true,
+        layers: [{ kind: "line", series: "loss-1d", x: "epoch", y: "loss", label: "loss" }],
+      },
     ],
   };
 }
@@ -139,8 +201,12 @@ function part1D(cfg: Config, seed: number): Part {
 function smooth(v: Float64Array, k: number): Float64Array {
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    let s = 0, c = 0;
-    for (let j = Math.max(0, i - k); j <= Math.min(v.length - 1, i + k); j++) { s += v[j]!; c++; }
+    let s = 0,
+      c = 0;
+    for (let j = Math.max(0, i - k); j <= Math.min(v.length - 1, i + k); j++) {
+      s += v[j]!;
+      c++;
+    }
     out[i] = s / c;
   }
   return out;
@@ -162,22 +228,39 @@ function accuracyOfPrediction(m: { params: NetworkParams; readout: Readout }, te
 
 function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
   const gen = (n: number, s: number) =>
-    which === "moons" ? makeMoons({ nSamples: n, seed: s, noise: cfg.noise }) : makeBlobs({ nSamples: n, seed: s, centers: [[-1, -0.5], [1, 0.5]], clusterStd: 0.6 });
+    which === "moons"
+      ? makeMoons({ nSamples: n, seed: s, noise: cfg.noise })
+      : makeBlobs({
+          nSamples: n,
+          seed: s,
+          centers: [
+            [-1, -0.5],
+            [1, 0.5],
+          ],
+          clusterStd: 0.6,
+        });
   const ds = gen(cfg.nTrain, deriveSeed(seed, "data"));
   const test = gen(2000, deriveSeed(seed, "test-data"));
   const m = trainModel(cfg, ds, seed);
   const acc = accuracyOfPrediction(m, test);
   // Grid: the data's bounding box with room for the transport (|σ| ≤ 1 for tanh-like σ moves ≤ T).
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   const M = ds.x.length / 2;
   for (let i = 0; i < M; i++) {
-    x0 = Math.min(x0, ds.x[2 * i]!); x1 = Math.max(x1, ds.x[2 * i]!);
-    y0 = Math.min(y0, ds.x[2 * i + 1]!); y1 = Math.max(y1, ds.x[2 * i + 1]!);
+    x0 = Math.min(x0, ds.x[2 * i]!);
+    x1 = Math.max(x1, ds.x[2 * i]!);
+    y0 = Math.min(y0, ds.x[2 * i + 1]!);
+    y1 = Math.max(y1, ds.x[2 * i + 1]!);
   }
   const probe = solveOde(m.params, Float64Array.from([x0, y0, x1, y1, x0, y1, x1, y0]), { method: "rk4", stepsPerLayer: 4 }).x;
   for (let i = 0; i < 4; i++) {
-    x0 = Math.min(x0, probe[2 * i]!); x1 = Math.max(x1, probe[2 * i]!);
-    y0 = Math.min(y0, probe[2 * i + 1]!); y1 = Math.max(y1, probe[2 * i + 1]!);
+    x0 = Math.min(x0, probe[2 * i]!);
+    x1 = Math.max(x1, probe[2 * i]!);
+    y0 = Math.min(y0, probe[2 * i + 1]!);
+    y1 = Math.max(y1, probe[2 * i + 1]!);
   }
   const pad = 1;
   const grid = createGrid2D([x0 - pad, x1 + pad], [y0 - pad, y1 + pad], cfg.cells2d, cfg.cells2d) as Grid2D;
@@ -186,19 +269,24 @@ function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
     const idx: number[] = [];
     for (let i = 0; i < M; i++) if (ds.labels![i] === c) idx.push(i);
     const xs = new Float64Array(2 * idx.length);
-    idx.forEach((i, k) => { xs[2 * k] = ds.x[2 * i]!; xs[2 * k + 1] = ds.x[2 * i + 1]!; });
+    idx.forEach((i, k) => {
+      xs[2 * k] = ds.x[2 * i]!;
+      xs[2 * k + 1] = ds.x[2 * i + 1]!;
+    });
     return xs;
   });
   const f0 = cls.map((xs) => kernelDensityEstimate(xs, grid));
   const pde = solveVlasov({ params: m.params, f0, grid });
-  const nx = grid.nx, ny = grid.ny;
+  const nx = grid.nx,
+    ny = grid.ny;
   const cx = (i: number) => grid.xMin + (i + 0.5) * grid.dx;
   const cy = (j: number) => grid.yMin + (j + 0.5) * grid.dy;
   const prior = cls.map((xs) => xs.length / 2 / M);
   let accPde = 0;
   for (let c = 0; c < 2; c++) {
     let s = 0;
-    for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) if ((score(m.readout, [cx(i), cy(j)], 2) > 0 ? 1 : 0) === c) s += pde.f[c]![i * ny + j]!;
+    for (let i = 0; i < nx; i++)
+      for (let j = 0; j < ny; j++) if ((score(m.readout, [cx(i), cy(j)], 2) > 0 ? 1 : 0) === c) s += pde.f[c]![i * ny + j]!;
     accPde += (prior[c]! * s * grid.dx * grid.dy) / massOf(grid, pde.f[c]!);
   }
   // Monte Carlo: samples of the same initial (KDE) densities, carried by the ODE.
@@ -212,20 +300,38 @@ function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
   const se = Math.sqrt((accMc * (1 - accMc)) / P);
   const trainOut = predict({ params: m.params, readout: m.readout, loss: { kind: "logistic" } }, ds.x).outputs;
   const checks: Check[] = [
-    makeBoundCheck(`${which}-test-error`, `(${which}) the trained ResNet classifies test data: error rate`, 1 - acc, which === "moons" ? 0.05 : 0.12),
-    makeCheck(`${which}-pde-vs-particles`, `(${which}) accuracy of the PDE-transported class densities equals the Monte Carlo accuracy of particles from the same densities (5 SE + 2% for numerical diffusion across the decision line)`, accPde, accMc, 5 * se + 0.02),
+    makeBoundCheck(
+      `${which}-test-error`,
+      `(${which}) the trained ResNet classifies test data: error rate`,
+      1 - acc,
+      which === "moons" ? 0.05 : 0.12,
+    ),
+    makeCheck(
+      `${which}-pde-vs-particles`,
+      `(${which}) accuracy of the PDE-transported class densities equals the Monte Carlo accuracy of particles from the same densities (5 SE + 2% for numerical diffusion across the decision line)`,
+      accPde,
+      accMc,
+      5 * se + 0.02,
+    ),
   ];
-  const diff = new Float64Array(nx * ny), diff0 = new Float64Array(nx * ny);
+  const diff = new Float64Array(nx * ny),
+    diff0 = new Float64Array(nx * ny);
   // GridField layout is values[iy * nx + ix]; densities are f[ix * ny + iy].
-  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) {
-    diff[j * nx + i] = pde.f[1]![i * ny + j]! * prior[1]! - pde.f[0]![i * ny + j]! * prior[0]!;
-    diff0[j * nx + i] = f0[1]![i * ny + j]! * prior[1]! - f0[0]![i * ny + j]! * prior[0]!;
-  }
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++) {
+      diff[j * nx + i] = pde.f[1]![i * ny + j]! * prior[1]! - pde.f[0]![i * ny + j]! * prior[0]!;
+      diff0[j * nx + i] = f0[1]![i * ny + j]! * prior[1]! - f0[0]![i * ny + j]! * prior[0]!;
+    }
   const xsAxis = Float64Array.from({ length: nx }, (_, i) => cx(i));
   const ysAxis = Float64Array.from({ length: ny }, (_, j) => cy(j));
   const pts = (arr: Float64Array, c: number) => {
-    const xx: number[] = [], yy: number[] = [];
-    for (let i = 0; i < M; i++) if (ds.labels![i] === c) { xx.push(arr[2 * i]!); yy.push(arr[2 * i + 1]!); }
+    const xx: number[] = [],
+      yy: number[] = [];
+    for (let i = 0; i < M; i++)
+      if (ds.labels![i] === c) {
+        xx.push(arr[2 * i]!);
+        yy.push(arr[2 * i + 1]!);
+      }
     return { x: Float64Array.from(xx), y: Float64Array.from(yy) };
   };
   return {
@@ -241,7 +347,13 @@ function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
       [`${which}-T`]: { x: xsAxis, y: ysAxis, values: diff, description: "π₁f₁ - π₀f₀" },
     },
     checks,
-    summary: { [`${which}_test_accuracy`]: r6(acc), [`${which}_pde_accuracy`]: r6(accPde), [`${which}_particle_accuracy`]: r6(accMc), [`${which}_pde_status`]: pde.status, [`${which}_pde_steps`]: pde.stats.steps },
+    summary: {
+      [`${which}_test_accuracy`]: r6(acc),
+      [`${which}_pde_accuracy`]: r6(accPde),
+      [`${which}_particle_accuracy`]: r6(accMc),
+      [`${which}_pde_status`]: pde.status,
+      [`${which}_pde_steps`]: pde.stats.steps,
+    },
     figures: [
       {
         id: `${which}-points`,
@@ -256,8 +368,22 @@ function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
         ],
         caption: "The trained flow moves the classes to either side of a straight read-out line.",
       },
-      { id: `${which}-density-t0`, title: `${which}: class densities at t = 0 (π₁f₁ - π₀f₀)`, xLabel: "x₁", yLabel: "x₂", heatmap: `${which}-t0`, caption: "Kernel density estimates of the two classes (positive: class 1)." },
-      { id: `${which}-density-T`, title: `${which}: class densities at T by the PDE (π₁f₁ - π₀f₀)`, xLabel: "x₁", yLabel: "x₂", heatmap: `${which}-T`, caption: "The same densities transported by the Vlasov equation with the trained parameters." },
+      {
+        id: `${which}-density-t0`,
+        title: `${which}: class densities at t = 0 (π₁f₁ - π₀f₀)`,
+        xLabel: "x₁",
+        yLabel: "x₂",
+        heatmap: `${which}-t0`,
+        caption: "Kernel density estimates of the two classes (positive: class 1).",
+      },
+      {
+        id: `${which}-density-T`,
+        title: `${which}: class densities at T by the PDE (π₁f₁ - π₀f₀)`,
+        xLabel: "x₁",
+        yLabel: "x₂",
+        heatmap: `${which}-T`,
+        caption: "The same densities transported by the Vlasov equation with the trained parameters.",
+      },
     ],
   };
 }

@@ -71,7 +71,9 @@ function odeStudies(cfg: Config): Study[] {
     if (m.adaptive) {
       // An adaptive method has no step to refine: check tolerance proportionality (error ∝ rtol)
       // and report the order seen against the mean step separately.
-      const tols: number[] = [], steps: number[] = [], err: number[] = [];
+      const tols: number[] = [],
+        steps: number[] = [],
+        err: number[] = [];
       for (let k = 0; k < cfg.odeLevels + 2; k++) {
         const rtol = 10 ** (-4 - k);
         const r = solveOde(params, x0, { method: m.name, rtol, atol: rtol * 1e-2 });
@@ -81,7 +83,10 @@ function odeStudies(cfg: Config): Study[] {
         steps.push(r.stats.steps);
         err.push(e);
       }
-      const orderVsSteps = logLogSlope(steps.map((n) => T / n), err);
+      const orderVsSteps = logLogSlope(
+        steps.map((n) => T / n),
+        err,
+      );
       out.push({
         name: `${m.name} (tolerance proportionality)`,
         claim: `${m.name}: the error at T is proportional to rtol (slope 1)`,
@@ -95,7 +100,8 @@ function odeStudies(cfg: Config): Study[] {
       });
       continue;
     }
-    const h: number[] = [], err: number[] = [];
+    const h: number[] = [],
+      err: number[] = [];
     for (let k = 0; k < cfg.odeLevels; k++) {
       const N = 4 * 2 ** k;
       const r = solveOde(params, x0, { method: m.name, stepsPerLayer: N });
@@ -104,7 +110,16 @@ function odeStudies(cfg: Config): Study[] {
       h.push(T / N);
       err.push(e);
     }
-    out.push({ name: m.name, group: "ode", declared: m.order, tol: 0.2, h, err, observed: logLogSlope(h, err), note: "max error at T vs exact tanh characteristics" });
+    out.push({
+      name: m.name,
+      group: "ode",
+      declared: m.order,
+      tol: 0.2,
+      h,
+      err,
+      observed: logLogSlope(h, err),
+      note: "max error at T vs exact tanh characteristics",
+    });
   }
   return out;
 }
@@ -144,7 +159,8 @@ function sdeStudies(cfg: Config, seed: number): Study[] {
     const params = createScalarNetwork({ sigma: "tanh", w: cfg.w, b: cfg.b, T, nLayers: 1, K: c.noise === "diagonal" ? diag : 0.4 });
     const refMethod = c.noise === "diagonal" ? "milstein" : c.method.name;
     const ref = solveSde(params, x0, { method: refMethod, stepsPerLayer: Nf, brownian: brownianFor(Nf) });
-    const h: number[] = [], err: number[] = [];
+    const h: number[] = [],
+      err: number[] = [];
     for (let k = 0; k < cfg.sdeLevels; k++) {
       const N = 8 * 2 ** k;
       const r = solveSde(params, x0, { method: c.method.name, stepsPerLayer: N, brownian: brownianFor(N) });
@@ -171,7 +187,8 @@ function vlasovStudies(cfg: Config): Study[] {
   const f0 = normalDistribution(0, 1);
   const out: Study[] = [];
   for (const s of VLASOV_SCHEMES) {
-    const h: number[] = [], err: number[] = [];
+    const h: number[] = [],
+      err: number[] = [];
     for (let k = 0; k < cfg.pdeLevels; k++) {
       const n = 64 * 2 ** k;
       const grid = createGrid1D(-6, 6, n) as Grid1D;
@@ -180,21 +197,40 @@ function vlasovStudies(cfg: Config): Study[] {
       h.push(grid.dx);
       err.push(l1Distance(grid, r.f, ex.f));
     }
-    out.push({ name: `vlasov ${s.name}`, group: "vlasov", declared: s.order, tol: 0.15, h, err, observed: logLogSlope(h, err), note: "L1 error at T = 0.5 vs the exact solution (characteristics), CFL fixed so Δt ∝ Δx" });
+    out.push({
+      name: `vlasov ${s.name}`,
+      group: "vlasov",
+      declared: s.order,
+      tol: 0.15,
+      h,
+      err,
+      observed: logLogSlope(h, err),
+      note: "L1 error at T = 0.5 vs the exact solution (characteristics), CFL fixed so Δt ∝ Δx",
+    });
   }
   // Time steppers: the upwind operator is linear, so on a fixed grid the error against a tiny-step
   // reference shows the order of the time stepper alone.
   const grid = createGrid1D(-6, 6, 120) as Grid1D;
   const ref = solveVlasov({ params, f0, grid }, { scheme: "upwind", timeStepper: "ssp-rk3", dt: 2 ** -14 });
   for (const ts of TIME_STEPPERS) {
-    const h: number[] = [], err: number[] = [];
+    const h: number[] = [],
+      err: number[] = [];
     for (let k = 0; k < Math.min(4, cfg.pdeLevels + 1); k++) {
       const dt = 2 ** -(4 + k);
       const r = solveVlasov({ params, f0, grid }, { scheme: "upwind", timeStepper: ts.name as "euler" | "ssp-rk2" | "ssp-rk3", dt });
       h.push(dt);
       err.push(l1Distance(grid, r.f, ref.f));
     }
-    out.push({ name: `vlasov ${ts.name} (time)`, group: "vlasov", declared: ts.order, tol: 0.2, h, err, observed: logLogSlope(h, err), note: "L1 error at T = 0.5 vs a 2^-14 step on the same grid (upwind in space)" });
+    out.push({
+      name: `vlasov ${ts.name} (time)`,
+      group: "vlasov",
+      declared: ts.order,
+      tol: 0.2,
+      h,
+      err,
+      observed: logLogSlope(h, err),
+      note: "L1 error at T = 0.5 vs a 2^-14 step on the same grid (upwind in space)",
+    });
   }
   return out;
 }
@@ -205,7 +241,8 @@ function fpStudies(cfg: Config): Study[] {
   // Space: the Chang–Cooper discrete steady state vs the closed-form stationary densities.
   for (const sigma of ["identity", "tanh"] as const) {
     const st = stationaryDensity(sigma, cfg.w, cfg.b, D);
-    const h: number[] = [], err: number[] = [];
+    const h: number[] = [],
+      err: number[] = [];
     for (let k = 0; k < cfg.pdeLevels; k++) {
       const n = 64 * 2 ** k;
       const grid = createGrid1D(-6, 6, n) as Grid1D;
@@ -213,7 +250,16 @@ function fpStudies(cfg: Config): Study[] {
       h.push(grid.dx);
       err.push(l1Distance(grid, r.f, cellAverages1D(st.pdf, grid)));
     }
-    out.push({ name: `chang-cooper steady state (${sigma})`, group: "fokker-planck", declared: 2, tol: 0.15, h, err, observed: logLogSlope(h, err), note: "L1 error of the discrete steady state vs the exact stationary density" });
+    out.push({
+      name: `chang-cooper steady state (${sigma})`,
+      group: "fokker-planck",
+      declared: 2,
+      tol: 0.15,
+      h,
+      err,
+      observed: logLogSlope(h, err),
+      note: "L1 error of the discrete steady state vs the exact stationary density",
+    });
   }
   // Time: implicit Euler (1) and Crank–Nicolson (2) against a fine-step reference on the same grid.
   const T = 1;
@@ -223,14 +269,24 @@ function fpStudies(cfg: Config): Study[] {
   const ref = solveFokkerPlanck({ network: params, grid, f0 }, { method: "crank-nicolson", dt: 2 ** -(3 + cfg.timeLevels + 4) });
   for (const m of FOKKER_PLANCK_METHODS) {
     if (m.name === "explicit-euler") continue;
-    const h: number[] = [], err: number[] = [];
+    const h: number[] = [],
+      err: number[] = [];
     for (let k = 0; k < cfg.timeLevels; k++) {
       const dt = 2 ** -(3 + k);
       const r = solveFokkerPlanck({ network: params, grid, f0 }, { method: m.name, dt });
       h.push(dt);
       err.push(l1Distance(grid, r.f, ref.f));
     }
-    out.push({ name: `fokker-planck ${m.name}`, group: "fokker-planck", declared: m.order, tol: 0.2, h, err, observed: logLogSlope(h, err), note: "L1 error at T = 1 vs Crank–Nicolson with a 16× smaller step on the same grid" });
+    out.push({
+      name: `fokker-planck ${m.name}`,
+      group: "fokker-planck",
+      declared: m.order,
+      tol: 0.2,
+      h,
+      err,
+      observed: logLogSlope(h, err),
+      note: "L1 error at T = 1 vs Crank–Nicolson with a 16× smaller step on the same grid",
+    });
   }
   return out;
 }
@@ -244,7 +300,8 @@ function shortName(name: string): string {
     .replace(" (tolerance proportionality)", " vs rtol")
     .replace("chang-cooper steady state", "CC steady")
     .replace("fokker-planck ", "FP ")
-    .replace("vlasov ", "").replace(" (time)", ", Δt");
+    .replace("vlasov ", "")
+    .replace(" (time)", ", Δt");
 }
 
 /** The convergence experiment. */
@@ -274,12 +331,28 @@ export const convergence = defineExperiment({
     const series: Record<string, DataTable> = {};
     const checks: Check[] = [];
     const summary: Record<string, number | string> = {};
-    const key = (s: Study) => s.name.replace(/[^a-z0-9]+/gi, "-").replace(/-+$/, "").toLowerCase();
+    const key = (s: Study) =>
+      s.name
+        .replace(/[^a-z0-9]+/gi, "-")
+        .replace(/-+$/, "")
+        .toLowerCase();
     for (const s of studies) {
-      series[key(s)] = table({ h: Float64Array.from(s.h), error: Float64Array.from(s.err) }, { h: "step h", error: "error" }, `${s.name}: ${s.note}`);
+      series[key(s)] = table(
+        { h: Float64Array.from(s.h), error: Float64Array.from(s.err) },
+        { h: "step h", error: "error" },
+        `${s.name}: ${s.note}`,
+      );
       summary[`${key(s)}_declared`] = s.declared;
       summary[`${key(s)}_observed`] = r6(s.observed);
-      checks.push(makeCheck(`order-${key(s)}`, `${s.claim ?? `${s.name} converges with order ${s.declared}`} (${s.note})`, s.observed, s.declared, s.tol));
+      checks.push(
+        makeCheck(
+          `order-${key(s)}`,
+          `${s.claim ?? `${s.name} converges with order ${s.declared}`} (${s.note})`,
+          s.observed,
+          s.declared,
+          s.tol,
+        ),
+      );
     }
     const groups: [Study["group"], string, string][] = [
       ["ode", "ODE integrators: max error at T", "step h"],
@@ -296,16 +369,19 @@ export const convergence = defineExperiment({
       logY: true,
       layers: studies
         .filter((s) => s.group === g)
-        .map((s, i): FigureLayer => ({
-          kind: "line",
-          series: key(s),
-          x: "h",
-          y: "error",
-          label: `${shortName(s.name)}: ${s.observed.toFixed(2)} (${s.declared})`,
-          color: PALETTE[i % PALETTE.length]!,
-          dashed: i % 2 === 1,
-        })),
-      caption: "Legend: observed order (declared order) = least-squares slope of each log-log line. Lines that coincide belong to schemes that are identical for that noise (Milstein = Euler–Maruyama for additive noise).",
+        .map(
+          (s, i): FigureLayer => ({
+            kind: "line",
+            series: key(s),
+            x: "h",
+            y: "error",
+            label: `${shortName(s.name)}: ${s.observed.toFixed(2)} (${s.declared})`,
+            color: PALETTE[i % PALETTE.length]!,
+            dashed: i % 2 === 1,
+          }),
+        ),
+      caption:
+        "Legend: observed order (declared order) = least-squares slope of each log-log line. Lines that coincide belong to schemes that are identical for that noise (Milstein = Euler–Maruyama for additive noise).",
     }));
     return { id: "convergence", config, seed: ctx.seed, series, summary, checks, figures };
   },

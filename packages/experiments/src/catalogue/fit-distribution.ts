@@ -20,8 +20,14 @@ const schema = z
     tanhD: z.number().min(0.05).max(2).default(0.3).describe("tanh-type target: D"),
     betaAlpha: z.number().min(1.2).max(10).default(2).describe("Beta-type target (1-x)^{α-1}(1+x)^{β-1}: α"),
     betaBeta: z.number().min(1.2).max(10).default(5).describe("Beta-type target: β"),
-    feature: z.enum(["sepal-length", "sepal-width", "petal-length", "petal-width"]).default("sepal-length").describe("iris feature (unimodal) fitted by the tanh steady state"),
-    bimodalFeature: z.enum(["sepal-length", "sepal-width", "petal-length", "petal-width"]).default("petal-length").describe("iris feature (bimodal) fitted with constant D and with D(x)"),
+    feature: z
+      .enum(["sepal-length", "sepal-width", "petal-length", "petal-width"])
+      .default("sepal-length")
+      .describe("iris feature (unimodal) fitted by the tanh steady state"),
+    bimodalFeature: z
+      .enum(["sepal-length", "sepal-width", "petal-length", "petal-width"])
+      .default("petal-length")
+      .describe("iris feature (bimodal) fitted with constant D and with D(x)"),
     dataCells: z.number().int().min(10).max(400).default(40).describe("histogram cells of the data fits (150 samples)"),
     loss: z.enum(["kl", "l2", "w1"]).default("kl").describe("fitting loss"),
     cells: z.number().int().min(100).max(4000).default(400).describe("grid cells"),
@@ -41,7 +47,15 @@ function densityTable(r: FitResult, extra: Record<string, Float64Array> = {}): D
 
 function paramsSummary(key: string, r: FitResult): Record<string, number | string> {
   const p = r.params;
-  const out: Record<string, number | string> = { [`${key}_family`]: r.family, [`${key}_w`]: r6(p.w), [`${key}_b`]: r6(p.b), [`${key}_loss_${r.lossName}`]: r6(r.loss), [`${key}_kl`]: r6(r.losses.kl), [`${key}_w1`]: r6(r.losses.w1), [`${key}_status`]: r.status };
+  const out: Record<string, number | string> = {
+    [`${key}_family`]: r.family,
+    [`${key}_w`]: r6(p.w),
+    [`${key}_b`]: r6(p.b),
+    [`${key}_loss_${r.lossName}`]: r6(r.loss),
+    [`${key}_kl`]: r6(r.losses.kl),
+    [`${key}_w1`]: r6(r.losses.w1),
+    [`${key}_status`]: r.status,
+  };
   if (typeof p.D === "number") out[`${key}_D`] = r6(p.D);
   if (p.kappa !== undefined) out[`${key}_kappa`] = r6(p.kappa);
   if (p.coefficients !== undefined) out[`${key}_D_coefficients`] = p.coefficients.map((c) => r6(c)).join(", ");
@@ -80,7 +94,14 @@ export const fitDistribution = defineExperiment({
       checks.push(makeCheck("gaussian-b", "Gaussian target: b = -wμ (closed form)", res.params.b, -w * mu, 1e-9 * (1 + Math.abs(w * mu))));
       checks.push(makeCheck("gaussian-D", "Gaussian target: D = s²|w| (closed form)", res.params.D as number, s * s * Math.abs(w), 1e-9));
       // Only the grid's cell-average error (O(Δx²)) separates the discrete steady state from the target.
-      checks.push(makeBoundCheck("gaussian-w1", "Gaussian target: W1(fitted, target) (bound Δx²: cell averages of a smooth density)", res.losses.w1, grid.dx ** 2));
+      checks.push(
+        makeBoundCheck(
+          "gaussian-w1",
+          "Gaussian target: W1(fitted, target) (bound Δx²: cell averages of a smooth density)",
+          res.losses.w1,
+          grid.dx ** 2,
+        ),
+      );
       fits.push({ key: "gaussian", label: `Gaussian N(${mu}, ${s}²)`, res });
     }
 
@@ -95,7 +116,9 @@ export const fitDistribution = defineExperiment({
       const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
       checks.push(makeBoundCheck("tanh-w", `tanh-type target: recovered w (true ${w0}); relative error`, rel(res.params.w, w0), 0.01));
       checks.push(makeBoundCheck("tanh-b", `tanh-type target: recovered b (true ${b0}); relative error`, rel(res.params.b, b0), 0.01));
-      checks.push(makeBoundCheck("tanh-D", `tanh-type target: recovered D (true ${D0}); relative error`, rel(res.params.D as number, D0), 0.01));
+      checks.push(
+        makeBoundCheck("tanh-D", `tanh-type target: recovered D (true ${D0}); relative error`, rel(res.params.D as number, D0), 0.01),
+      );
       fits.push({ key: "tanh", label: `sech(${w0}x + ${b0})^{1/(|w|D)}, D = ${D0}`, res });
     }
 
@@ -105,7 +128,8 @@ export const fitDistribution = defineExperiment({
       const grid = createGrid1D(-1, 1, config.cells) as Grid1D;
       const res = fitSteadyState((x) => Math.pow(1 - x, al - 1) * Math.pow(1 + x, be - 1), { ...base, family: "beta", grid });
       const wAbs = Math.abs(res.params.w);
-      const kappa = wAbs / (al + be), b = kappa * (be - al);
+      const kappa = wAbs / (al + be),
+        b = kappa * (be - al);
       checks.push(makeCheck("beta-kappa", `Beta-type target: κ = |w|/(α+β) = ${r6(kappa)}`, res.params.kappa ?? NaN, kappa, 0.01 * kappa));
       checks.push(makeCheck("beta-b", `Beta-type target: b = κ(β - α) = ${r6(b)}`, res.params.b, b, 0.01 * Math.abs(b) + 1e-4));
       fits.push({ key: "beta", label: `(1-x)^{${al}-1}(1+x)^{${be}-1}`, res });
@@ -114,7 +138,8 @@ export const fitDistribution = defineExperiment({
     await st.stage(`iris ${config.feature} and ${config.bimodalFeature}: histogram fits`);
     {
       const gridFor = (samples: Float64Array) => {
-        const lo = Math.min(...samples), hi = Math.max(...samples);
+        const lo = Math.min(...samples),
+          hi = Math.max(...samples);
         const pad = 0.25 * (hi - lo);
         return createGrid1D(lo - pad, hi + pad, config.dataCells) as Grid1D;
       };
@@ -125,13 +150,35 @@ export const fitDistribution = defineExperiment({
       const mTanh = densityMeanVar(grid, tanhFit.fitted);
       // A KL fit of a location–scale family matches the first two moments up to the histogram's
       // binning (Δx²/12 in the variance) and the family's shape.
-      checks.push(makeCheck("data-mean", `iris ${config.feature}: the fitted tanh steady state has the sample mean (tol 0.1 sample std)`, mTanh.mean, mv.mean, 0.1 * Math.sqrt(mv.variance)));
-      checks.push(makeCheck("data-variance", `iris ${config.feature}: the fitted tanh steady state has the sample variance (tol 20% + Δx²)`, mTanh.variance, mv.variance, 0.2 * mv.variance + grid.dx ** 2));
+      checks.push(
+        makeCheck(
+          "data-mean",
+          `iris ${config.feature}: the fitted tanh steady state has the sample mean (tol 0.1 sample std)`,
+          mTanh.mean,
+          mv.mean,
+          0.1 * Math.sqrt(mv.variance),
+        ),
+      );
+      checks.push(
+        makeCheck(
+          "data-variance",
+          `iris ${config.feature}: the fitted tanh steady state has the sample variance (tol 20% + Δx²)`,
+          mTanh.variance,
+          mv.variance,
+          0.2 * mv.variance + grid.dx ** 2,
+        ),
+      );
       const samples2 = loadIris({ features: [config.bimodalFeature] }).x;
       const grid2 = gridFor(samples2);
       const tanh2 = fitSteadyState({ samples: samples2 }, { ...base, family: "tanh", grid: grid2 });
       const bimodal = fitSteadyState({ samples: samples2 }, { ...base, family: "bimodal", grid: grid2 });
-      checks.push(makeTrueCheck("data-bimodal", `iris ${config.bimodalFeature}: a state-dependent D(x) fits better than constant D (W1 ${r6(bimodal.losses.w1)} vs ${r6(tanh2.losses.w1)})`, bimodal.losses.w1 < tanh2.losses.w1));
+      checks.push(
+        makeTrueCheck(
+          "data-bimodal",
+          `iris ${config.bimodalFeature}: a state-dependent D(x) fits better than constant D (W1 ${r6(bimodal.losses.w1)} vs ${r6(tanh2.losses.w1)})`,
+          bimodal.losses.w1 < tanh2.losses.w1,
+        ),
+      );
       fits.push({ key: "data-tanh", label: `iris ${config.feature}: tanh, constant D`, res: tanhFit });
       fits.push({ key: "data2-tanh", label: `iris ${config.bimodalFeature}: tanh, constant D`, res: tanh2 });
       fits.push({ key: "data2-bimodal", label: `iris ${config.bimodalFeature}: D(x) with bumps`, res: bimodal });
@@ -148,13 +195,44 @@ export const fitDistribution = defineExperiment({
       .filter((f) => f.key !== "data2-bimodal")
       .map((f) => ({
         id: `fit-${f.key}`,
-        title: f.key === "data-tanh" ? `Fit to the iris ${config.feature} histogram` : f.key === "data2-tanh" ? `Fit to the iris ${config.bimodalFeature} histogram` : `Fit: ${f.label}`,
+        title:
+          f.key === "data-tanh"
+            ? `Fit to the iris ${config.feature} histogram`
+            : f.key === "data2-tanh"
+              ? `Fit to the iris ${config.bimodalFeature} histogram`
+              : `Fit: ${f.label}`,
         xLabel: f.key === "data-tanh" ? `${config.feature} (cm)` : f.key === "data2-tanh" ? `${config.bimodalFeature} (cm)` : "x",
         yLabel: "density",
         layers: [
-          { kind: f.key.startsWith("data") ? ("step" as const) : ("area" as const), series: f.key, x: "x", y: "target", label: f.key.startsWith("data") ? "data histogram" : "target", color: "#888888" },
-          { kind: "line" as const, series: f.key, x: "x", y: "fitted", label: `steady state (${f.res.family}${f.key === "data2-tanh" ? ", constant D" : ""})`, color: PALETTE[0]! },
-          ...(f.key === "data2-tanh" ? [{ kind: "line" as const, series: "data2-bimodal", x: "x", y: "fitted", label: "steady state, D(x) with bumps", color: PALETTE[1]!, dashed: true }] : []),
+          {
+            kind: f.key.startsWith("data") ? ("step" as const) : ("area" as const),
+            series: f.key,
+            x: "x",
+            y: "target",
+            label: f.key.startsWith("data") ? "data histogram" : "target",
+            color: "#888888",
+          },
+          {
+            kind: "line" as const,
+            series: f.key,
+            x: "x",
+            y: "fitted",
+            label: `steady state (${f.res.family}${f.key === "data2-tanh" ? ", constant D" : ""})`,
+            color: PALETTE[0]!,
+          },
+          ...(f.key === "data2-tanh"
+            ? [
+                {
+                  kind: "line" as const,
+                  series: "data2-bimodal",
+                  x: "x",
+                  y: "fitted",
+                  label: "steady state, D(x) with bumps",
+                  color: PALETTE[1]!,
+                  dashed: true,
+                },
+              ]
+            : []),
         ],
         caption: `${f.res.lossName.toUpperCase()} loss ${r6(f.res.loss)}; fitted w = ${r6(f.res.params.w)}, b = ${r6(f.res.params.b)}${typeof f.res.params.D === "number" ? `, D = ${r6(f.res.params.D)}` : ""}${f.res.params.kappa !== undefined ? `, κ = ${r6(f.res.params.kappa)}` : ""}.`,
       }));

@@ -11,5 +11,15 @@ import { fitDistribution } from "./fit-distribution.js";
 
 /** The catalogue in the order of the experiment table. */
 export const CATALOGUE: readonly ExperimentDefinition[] = Object.freeze(
-  [momentsLinear, steadyStates, sensitivity, meanFieldLimit, classification, regression, stochasticResnet, fitDistribution, convergence].map((e) => e as unknown as ExperimentDefinition),
+  [
+    momentsLinear,
+    steadyStates,
+    sensitivity,
+    meanFieldLimit,
+    classification,
+    regression,
+    stochasticResnet,
+    fitDistribution,
+    convergence,
+  ].map((e) => e as unknown as ExperimentDefinition),
 );

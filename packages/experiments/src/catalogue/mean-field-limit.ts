@@ -53,16 +53,23 @@ export const meanFieldLimit = defineExperiment({
       sizes.push(10 ** e);
       if (e < config.maxExp) sizes.push(Math.round(10 ** (e + 0.5)));
     }
-    const st = stages(ctx, [sizes[0]! * config.repeats, ...sizes.map((M) => M * (M >= 10 ** 6 ? Math.min(2, config.repeats) : config.repeats))]);
+    const st = stages(ctx, [
+      sizes[0]! * config.repeats,
+      ...sizes.map((M) => M * (M >= 10 ** 6 ? Math.min(2, config.repeats) : config.repeats)),
+    ]);
     await st.stage("exact solution by characteristics");
     // Domain: the flow of [-7, 7] (mass outside < 1e-11), padded.
     const probe = solveOde(params, Float64Array.from([-7, 7]), { method: "rk4", stepsPerLayer: 64 });
-    const lo = Math.min(-7, probe.x[0]!) - 0.5, hi = Math.max(7, probe.x[1]!) + 0.5;
+    const lo = Math.min(-7, probe.x[0]!) - 0.5,
+      hi = Math.max(7, probe.x[1]!) + 0.5;
     const grid = createGrid1D(lo, hi, config.cells) as Grid1D;
     const exact = solveVlasovExact({ params, f0, grid });
     const steps = Math.max(1, Math.ceil(config.stepsPerUnitTime * T));
-    const w1 = new Float64Array(sizes.length), w1sd = new Float64Array(sizes.length), w1at0 = new Float64Array(sizes.length);
-    let histSmall: Float64Array | null = null, histLarge: Float64Array | null = null;
+    const w1 = new Float64Array(sizes.length),
+      w1sd = new Float64Array(sizes.length),
+      w1at0 = new Float64Array(sizes.length);
+    let histSmall: Float64Array | null = null,
+      histLarge: Float64Array | null = null;
     let stream = 0;
     for (const [k, M] of sizes.entries()) {
       await st.stage(`M = ${M}: ${config.repeats} ensembles`);
@@ -97,7 +104,11 @@ export const meanFieldLimit = defineExperiment({
       config,
       seed: ctx.seed,
       series: {
-        w1: table({ M: Float64Array.from(sizes), w1, w1_sd: w1sd, w1_initial: w1at0, reference: ref }, { M: "particles M", w1: "W1 at T" }, "mean W1 distance at T between particles and the exact Vlasov solution"),
+        w1: table(
+          { M: Float64Array.from(sizes), w1, w1_sd: w1sd, w1_initial: w1at0, reference: ref },
+          { M: "particles M", w1: "W1 at T" },
+          "mean W1 distance at T between particles and the exact Vlasov solution",
+        ),
         density: table(dens, { x: "x" }, "exact density at T and particle histograms"),
       },
       summary: {
@@ -110,7 +121,12 @@ export const meanFieldLimit = defineExperiment({
       checks: [
         makeCheck("w1-rate", "W1(particles at T, exact solution) decays like M^{-1/2}: fitted slope of log W1 vs log M", slope, -0.5, 0.1),
         makeCheck("w1-rate-initial", "the same rate for the initial samples against N(0, 1) (sanity)", slope0, -0.5, 0.1),
-        makeBoundCheck("exact-mass", "the exact solution keeps the mass on the grid: |mass - 1|", Math.abs(exact.stats.massFinal - 1), 1e-9),
+        makeBoundCheck(
+          "exact-mass",
+          "the exact solution keeps the mass on the grid: |mass - 1|",
+          Math.abs(exact.stats.massFinal - 1),
+          1e-9,
+        ),
       ],
       figures: [
         {

@@ -43,7 +43,9 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
 
   // 1. Exact moment hierarchy (closed, lower triangular).
   const hier = solveMomentHierarchy({ params, m0: gaussianRawMoments(mean0, std0 * std0, 2) }, { method: "exact", saveAt });
-  const m0 = new Float64Array(nTimes), m1 = new Float64Array(nTimes), m2 = new Float64Array(nTimes);
+  const m0 = new Float64Array(nTimes),
+    m1 = new Float64Array(nTimes),
+    m2 = new Float64Array(nTimes);
   for (let s = 0; s < nTimes; s++) {
     m0[s] = hier.m[3 * s]!;
     m1[s] = hier.m[3 * s + 1]!;
@@ -56,13 +58,19 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
   const grid = autoGrid1D(params, { f0 }, cfg.cells) as Grid1D;
   const pde = solveVlasov({ params, f0, grid }, { saveAt: saveAt.slice(1) });
   const snaps = [null, ...pde.saved];
-  const q0 = new Float64Array(nTimes), q1 = new Float64Array(nTimes), q2 = new Float64Array(nTimes), qv = new Float64Array(nTimes);
+  const q0 = new Float64Array(nTimes),
+    q1 = new Float64Array(nTimes),
+    q2 = new Float64Array(nTimes),
+    qv = new Float64Array(nTimes);
   let maxMassDefect = 0;
   for (let s = 0; s < nTimes; s++) {
     const f = snaps[s];
     if (f === null || f === undefined) {
       // t = 0: the initial cell averages are not returned; use the exact initial moments.
-      q0[s] = 1; q1[s] = mean0; qv[s] = std0 * std0; q2[s] = qv[s]! + mean0 * mean0;
+      q0[s] = 1;
+      q1[s] = mean0;
+      qv[s] = std0 * std0;
+      q2[s] = qv[s]! + mean0 * mean0;
       continue;
     }
     const mv = densityMeanVar(grid, f);
@@ -78,7 +86,10 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
   const x0 = new Float64Array(M);
   for (let i = 0; i < M; i++) x0[i] = mean0 + std0 * rng.normal();
   const ode = solveOde(params, x0, { method: "rk4", stepsPerLayer: Math.max(1, Math.ceil(200 * T)), saveAt });
-  const p0 = new Float64Array(nTimes).fill(1), p1 = new Float64Array(nTimes), p2 = new Float64Array(nTimes), pv = new Float64Array(nTimes);
+  const p0 = new Float64Array(nTimes).fill(1),
+    p1 = new Float64Array(nTimes),
+    p2 = new Float64Array(nTimes),
+    pv = new Float64Array(nTimes);
   for (let s = 0; s < nTimes; s++) {
     const mv = meanVar(ode.saved.subarray(s * M, (s + 1) * M));
     p1[s] = mv.mean;
@@ -92,13 +103,45 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
   checks.push(makeBoundCheck(`${tag}-pde-mass`, `(${tag}) the PDE conserves mass: max relative |m0(t) - m0(0)|`, maxMassDefect, 1e-12));
   // PDE error budget: MUSCL numerical diffusion and the midpoint rule (Δx²/12 in the variance).
   checks.push(makeCheck(`${tag}-pde-mean`, `(${tag}) PDE mean at T equals the exact m1(T) (tol Δx/5)`, q1[last]!, m1[last]!, grid.dx / 5));
-  checks.push(makeCheck(`${tag}-pde-variance`, `(${tag}) PDE variance at T equals the exact e^{2wT}Var(0) (tol 5% + Δx²)`, qv[last]!, v[last]!, 0.05 * v[last]! + grid.dx ** 2));
-  checks.push(makeCheck(`${tag}-particle-mean`, `(${tag}) particle mean at T equals the exact m1(T) within 5 standard errors`, p1[last]!, m1[last]!, (5 * sdT) / Math.sqrt(M)));
+  checks.push(
+    makeCheck(
+      `${tag}-pde-variance`,
+      `(${tag}) PDE variance at T equals the exact e^{2wT}Var(0) (tol 5% + Δx²)`,
+      qv[last]!,
+      v[last]!,
+      0.05 * v[last]! + grid.dx ** 2,
+    ),
+  );
+  checks.push(
+    makeCheck(
+      `${tag}-particle-mean`,
+      `(${tag}) particle mean at T equals the exact m1(T) within 5 standard errors`,
+      p1[last]!,
+      m1[last]!,
+      (5 * sdT) / Math.sqrt(M),
+    ),
+  );
   const rate = slope(t, Array.from(pv, Math.log));
-  checks.push(makeCheck(`${tag}-variance-rate`, `(${tag}) particle variance decays like e^{2wt}: fitted rate of log Var`, rate, 2 * w, 1e-6));
+  checks.push(
+    makeCheck(`${tag}-variance-rate`, `(${tag}) particle variance decays like e^{2wt}: fitted rate of log Var`, rate, 2 * w, 1e-6),
+  );
   return {
     table: table(
-      { t, m0_exact: m0, m1_exact: m1, m2_exact: m2, var_exact: v, m0_pde: q0, m1_pde: q1, m2_pde: q2, var_pde: qv, m0_particles: p0, m1_particles: p1, m2_particles: p2, var_particles: pv },
+      {
+        t,
+        m0_exact: m0,
+        m1_exact: m1,
+        m2_exact: m2,
+        var_exact: v,
+        m0_pde: q0,
+        m1_pde: q1,
+        m2_pde: q2,
+        var_pde: qv,
+        m0_particles: p0,
+        m1_particles: p1,
+        m2_particles: p2,
+        var_particles: pv,
+      },
       { t: "time t", m0_exact: "m0", m1_exact: "m1", m2_exact: "m2", var_exact: "Var" },
       `moments over time for σ = id, w = ${w}, b = ${b}: exact hierarchy, PDE, particles`,
     ),
@@ -115,7 +158,10 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
       [`${tag}_pde_steps`]: pde.stats.steps,
       [`${tag}_pde_status`]: pde.status,
     },
-    status: pde.status === "success" && ode.status === "success" && hier.status === "success" ? "success" : `${pde.status}/${ode.status}/${hier.status}`,
+    status:
+      pde.status === "success" && ode.status === "success" && hier.status === "success"
+        ? "success"
+        : `${pde.status}/${ode.status}/${hier.status}`,
   };
 }
 

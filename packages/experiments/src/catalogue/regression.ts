@@ -55,23 +55,49 @@ export const regression = defineExperiment({
     const [a, bnd] = config.xRange;
     const g = REGRESSION_FUNCTIONS_1D[config.fn].g;
     await st.stage("training");
-    const ds = makeRegression1D({ nSamples: config.nTrain, seed: deriveSeed(ctx.seed, "data"), fn: config.fn, xRange: [a, bnd], noise: config.noise });
-    const network = initNetwork({ sigma: config.sigma, d: 1, nLayers: config.layers, T: config.T, init: "random", scale: 0.1, seed: deriveSeed(ctx.seed, "init") });
-    const tr = train({ x: ds.x, targets: ds.targets!, loss: "mse", network }, { optimizer: "adam", learningRate: config.learningRate, epochs: config.epochs, seed: deriveSeed(ctx.seed, "batches"), earlyStopping: false });
+    const ds = makeRegression1D({
+      nSamples: config.nTrain,
+      seed: deriveSeed(ctx.seed, "data"),
+      fn: config.fn,
+      xRange: [a, bnd],
+      noise: config.noise,
+    });
+    const network = initNetwork({
+      sigma: config.sigma,
+      d: 1,
+      nLayers: config.layers,
+      T: config.T,
+      init: "random",
+      scale: 0.1,
+      seed: deriveSeed(ctx.seed, "init"),
+    });
+    const tr = train(
+      { x: ds.x, targets: ds.targets!, loss: "mse", network },
+      {
+        optimizer: "adam",
+        learningRate: config.learningRate,
+        epochs: config.epochs,
+        seed: deriveSeed(ctx.seed, "batches"),
+        earlyStopping: false,
+      },
+    );
     const params = tr.params;
 
     await st.stage("PDE transport of the input density");
     const F0 = (x: number) => (x <= a ? 0 : x >= bnd ? 1 : (x - a) / (bnd - a));
     const probe = solveOde(params, Float64Array.from([a, bnd]), { method: "rk4", stepsPerLayer: 8 }).x;
-    const lo = Math.min(probe[0]!, g(a), a) - 0.5, hi = Math.max(probe[1]!, g(bnd), bnd) + 0.5;
+    const lo = Math.min(probe[0]!, g(a), a) - 0.5,
+      hi = Math.max(probe[1]!, g(bnd), bnd) + 0.5;
     const grid = createGrid1D(lo, hi, config.cells) as Grid1D;
     const pde = solveVlasov({ params, f0: { cdf: F0 }, grid });
     // Exact push-forward of the uniform input by g (increasing): F_Y(y) = F0(g^{-1}(y)).
     const ginv = (y: number) => {
-      let l = a - 10, h = bnd + 10;
+      let l = a - 10,
+        h = bnd + 10;
       for (let k = 0; k < 200; k++) {
         const m = 0.5 * (l + h);
-        if (g(m) < y) l = m; else h = m;
+        if (g(m) < y) l = m;
+        else h = m;
       }
       return 0.5 * (l + h);
     };
@@ -109,9 +135,17 @@ export const regression = defineExperiment({
       config,
       seed: ctx.seed,
       series: {
-        data: table({ x: ds.x, y: ds.targets! }, { x: "x", y: "y" }, `training data y = ${REGRESSION_FUNCTIONS_1D[config.fn].formula} + noise`),
+        data: table(
+          { x: ds.x, y: ds.targets! },
+          { x: "x", y: "y" },
+          `training data y = ${REGRESSION_FUNCTIONS_1D[config.fn].formula} + noise`,
+        ),
         fit: table({ x: xt, target: Float64Array.from(xt, g), resnet: yNet }, { x: "x" }, "target g and the trained ResNet's output"),
-        densities: table({ y: xc, pde: pde.f, target: target, particles: coarseHistogram(grid, flow, 4) }, { y: "y" }, "output densities (particle histogram on 4× wider bins)"),
+        densities: table(
+          { y: xc, pde: pde.f, target: target, particles: coarseHistogram(grid, flow, 4) },
+          { y: "y" },
+          "output densities (particle histogram on 4× wider bins)",
+        ),
         loss: table({ epoch: Float64Array.from(tr.history.loss, (_, i) => i), loss: tr.history.loss }),
       },
       summary: {
@@ -124,9 +158,24 @@ export const regression = defineExperiment({
         train_status: tr.status,
       },
       checks: [
-        makeBoundCheck("fit", `the ResNet fits g: mean squared error on noise-free test points (bound 4 noise² + 0.01)`, mse, 4 * config.noise ** 2 + 0.01),
-        makeBoundCheck("w1-target", "W1(PDE output density, g's push-forward) ≤ E|x(T) - g(x)| + W1(PDE, particles) + 3/√M (coupling and triangle inequality)", w1PdeTarget, fitL1 + w1PdeParticles + 3 / Math.sqrt(M)),
-        makeBoundCheck("w1-particles", "the PDE output density agrees with the particles: W1 (bound 3/√M + Δx)", w1PdeParticles, 3 / Math.sqrt(M) + grid.dx),
+        makeBoundCheck(
+          "fit",
+          `the ResNet fits g: mean squared error on noise-free test points (bound 4 noise² + 0.01)`,
+          mse,
+          4 * config.noise ** 2 + 0.01,
+        ),
+        makeBoundCheck(
+          "w1-target",
+          "W1(PDE output density, g's push-forward) ≤ E|x(T) - g(x)| + W1(PDE, particles) + 3/√M (coupling and triangle inequality)",
+          w1PdeTarget,
+          fitL1 + w1PdeParticles + 3 / Math.sqrt(M),
+        ),
+        makeBoundCheck(
+          "w1-particles",
+          "the PDE output density agrees with the particles: W1 (bound 3/√M + Δx)",
+          w1PdeParticles,
+          3 / Math.sqrt(M) + grid.dx,
+        ),
       ],
       figures: [
         {
@@ -147,13 +196,28 @@ export const regression = defineExperiment({
           xLabel: "output y",
           yLabel: "density",
           layers: [
-            { kind: "line", series: "densities", x: "y", y: "target", label: "target: g pushes f0 forward", color: PALETTE[0]!, dashed: true },
+            {
+              kind: "line",
+              series: "densities",
+              x: "y",
+              y: "target",
+              label: "target: g pushes f0 forward",
+              color: PALETTE[0]!,
+              dashed: true,
+            },
             { kind: "line", series: "densities", x: "y", y: "pde", label: "Vlasov PDE, trained network", color: PALETTE[1]! },
             { kind: "step", series: "densities", x: "y", y: "particles", label: "particles (histogram)", color: PALETTE[2]! },
           ],
           caption: `The uniform input density on [${a}, ${bnd}] carried by the trained network; W1 to the target push-forward ${r6(w1PdeTarget)}.`,
         },
-        { id: "loss", title: "Training loss (MSE)", xLabel: "epoch", yLabel: "loss", logY: true, layers: [{ kind: "line", series: "loss", x: "epoch", y: "loss", label: "loss" }] },
+        {
+          id: "loss",
+          title: "Training loss (MSE)",
+          xLabel: "epoch",
+          yLabel: "loss",
+          logY: true,
+          layers: [{ kind: "line", series: "loss", x: "epoch", y: "loss", label: "loss" }],
+        },
       ],
     };
   },

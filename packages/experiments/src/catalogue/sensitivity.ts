@@ -4,12 +4,7 @@
  */
 import { createRng, createScalarNetwork } from "@kinetic-nde/core";
 import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
-import {
-  lossSensitivity,
-  solveVlasov,
-  solveVlasovSensitivity,
-  trajectorySensitivities,
-} from "@kinetic-nde/mean-field";
+import { lossSensitivity, solveVlasov, solveVlasovSensitivity, trajectorySensitivities } from "@kinetic-nde/mean-field";
 import { z } from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
@@ -19,7 +14,10 @@ import type { Check, FigureSpec } from "../types.js";
 
 const schema = z
   .object({
-    sigma: z.enum(["tanh", "identity", "sigmoid", "softplus"]).default("tanh").describe("activation of the PDE sensitivity comparison (smooth σ)"),
+    sigma: z
+      .enum(["tanh", "identity", "sigmoid", "softplus"])
+      .default("tanh")
+      .describe("activation of the PDE sensitivity comparison (smooth σ)"),
     w: z.number().min(-2).max(-0.2).default(-1).describe("weight w"),
     b: z.number().min(-1).max(1).default(0.5).describe("bias b"),
     T: z.number().min(0.2).max(3).default(1).describe("final time"),
@@ -68,10 +66,19 @@ export const sensitivity = defineExperiment({
       const p = solveVlasov({ params: net(sigma, w + dw, b + db), f0, grid }, { scheme: "upwind", timeStepper: "euler", dt }).f;
       return p;
     };
-    const fwp = fd(eps, 0), fwm = fd(-eps, 0), fbp = fd(0, eps), fbm = fd(0, -eps);
+    const fwp = fd(eps, 0),
+      fwm = fd(-eps, 0),
+      fbp = fd(0, eps),
+      fbm = fd(0, -eps);
     const n = grid.n;
-    const fwFd = new Float64Array(n), fbFd = new Float64Array(n);
-    let errW = 0, errB = 0, normW = 0, normB = 0, massW = 0, massB = 0;
+    const fwFd = new Float64Array(n),
+      fbFd = new Float64Array(n);
+    let errW = 0,
+      errB = 0,
+      normW = 0,
+      normB = 0,
+      massW = 0,
+      massB = 0;
     for (let i = 0; i < n; i++) {
       fwFd[i] = (fwp[i]! - fwm[i]!) / (2 * eps);
       fbFd[i] = (fbp[i]! - fbm[i]!) / (2 * eps);
@@ -84,8 +91,22 @@ export const sensitivity = defineExperiment({
     }
     // Central differences: O(ε²) truncation plus round-off ~ 1e-16/ε relative.
     const fdTol = 100 * eps * eps + 1e-9 / eps;
-    checks.push(makeBoundCheck("fw-vs-fd", `(${sigma}) f_w equals central finite differences of the PDE: relative L1 difference`, errW / normW, fdTol));
-    checks.push(makeBoundCheck("fb-vs-fd", `(${sigma}) f_b equals central finite differences of the PDE: relative L1 difference`, errB / normB, fdTol));
+    checks.push(
+      makeBoundCheck(
+        "fw-vs-fd",
+        `(${sigma}) f_w equals central finite differences of the PDE: relative L1 difference`,
+        errW / normW,
+        fdTol,
+      ),
+    );
+    checks.push(
+      makeBoundCheck(
+        "fb-vs-fd",
+        `(${sigma}) f_b equals central finite differences of the PDE: relative L1 difference`,
+        errB / normB,
+        fdTol,
+      ),
+    );
     checks.push(makeBoundCheck("fw-zero-mass", `(${sigma}) f_w carries zero mass: |∫ f_w| / ∫|f_w|`, Math.abs(massW) / normW, 1e-12));
     checks.push(makeBoundCheck("fb-zero-mass", `(${sigma}) f_b carries zero mass: |∫ f_b| / ∫|f_b|`, Math.abs(massB) / normB, 1e-12));
     summary["fw_fd_rel_l1"] = r6(errW / normW);
@@ -100,19 +121,44 @@ export const sensitivity = defineExperiment({
     const x0 = new Float64Array(M);
     for (let i = 0; i < M; i++) x0[i] = rng.normal();
     const tr = trajectorySensitivities(net(sigma, w, b), x0);
-    let gw = 0, gb = 0, gw2 = 0, gb2 = 0, aw = 0, ab = 0;
+    let gw = 0,
+      gb = 0,
+      gw2 = 0,
+      gb2 = 0,
+      aw = 0,
+      ab = 0;
     for (let i = 0; i < M; i++) {
       const d = 2 * (tr.x[i]! - 1);
-      const a = d * tr.dxdw[i]!, c = d * tr.dxdb[i]!;
-      gw += a; gb += c; gw2 += a * a; gb2 += c * c; aw += Math.abs(a); ab += Math.abs(c);
+      const a = d * tr.dxdw[i]!,
+        c = d * tr.dxdb[i]!;
+      gw += a;
+      gb += c;
+      gw2 += a * a;
+      gb2 += c * c;
+      aw += Math.abs(a);
+      ab += Math.abs(c);
     }
-    gw /= M; gb /= M; aw /= M; ab /= M;
-    const seW = Math.sqrt((gw2 / M - gw * gw) / M), seB = Math.sqrt((gb2 / M - gb * gb) / M);
+    gw /= M;
+    gb /= M;
+    aw /= M;
+    ab /= M;
+    const seW = Math.sqrt((gw2 / M - gw * gw) / M),
+      seB = Math.sqrt((gb2 / M - gb * gb) / M);
     // The upwind PDE is first order: 5 standard errors of the particle mean plus a discretisation
     // budget Δx · E|ℓ' ∂x| (unit error constant; the mean of |ℓ' ∂x| is the scale, since the
     // gradient itself can be small by cancellation).
-    checks.push(makeCheck("dJdw", `(${sigma}) ∂J/∂w for J = E[(x(T)-1)²]: ∫ℓ f_w (PDE) vs E[ℓ'(x(T)) ∂_w x(T)] (particles)`, dJdwPde, gw, 5 * seW + grid.dx * aw));
-    checks.push(makeCheck("dJdb", `(${sigma}) ∂J/∂b: ∫ℓ f_b (PDE) vs E[ℓ'(x(T)) ∂_b x(T)] (particles)`, dJdbPde, gb, 5 * seB + grid.dx * ab));
+    checks.push(
+      makeCheck(
+        "dJdw",
+        `(${sigma}) ∂J/∂w for J = E[(x(T)-1)²]: ∫ℓ f_w (PDE) vs E[ℓ'(x(T)) ∂_w x(T)] (particles)`,
+        dJdwPde,
+        gw,
+        5 * seW + grid.dx * aw,
+      ),
+    );
+    checks.push(
+      makeCheck("dJdb", `(${sigma}) ∂J/∂b: ∫ℓ f_b (PDE) vs E[ℓ'(x(T)) ∂_b x(T)] (particles)`, dJdbPde, gb, 5 * seB + grid.dx * ab),
+    );
     summary["dJdw_pde"] = r6(dJdwPde);
     summary["dJdw_particles"] = r6(gw);
     summary["dJdb_pde"] = r6(dJdbPde);
@@ -144,15 +190,33 @@ export const sensitivity = defineExperiment({
     const trTanh = trajectorySensitivities(net("tanh", w, b), xs);
     // Long horizon: ∂x(T)/∂b → ∂x*/∂b = -1/w, ∂x(T)/∂w → ∂x*/∂w = b/w² (stable steady state).
     const Tlong = 12 / Math.abs(w);
-    const trLong = trajectorySensitivities(createScalarNetwork({ sigma: "identity", w, b, T: Tlong, nLayers: 1 }), Float64Array.from([0.3]));
+    const trLong = trajectorySensitivities(
+      createScalarNetwork({ sigma: "identity", w, b, T: Tlong, nLayers: 1 }),
+      Float64Array.from([0.3]),
+    );
     checks.push(makeCheck("dxstar-db", "at a stable steady state ∂x*/∂b = -1/w (identity, long horizon)", trLong.dxdb[0]!, -1 / w, 1e-4));
-    checks.push(makeCheck("dxstar-dw", "at a stable steady state ∂x*/∂w = b/w² (identity, long horizon)", trLong.dxdw[0]!, b / (w * w), 1e-3 * Math.max(1, Math.abs(b / (w * w)))));
+    checks.push(
+      makeCheck(
+        "dxstar-dw",
+        "at a stable steady state ∂x*/∂w = b/w² (identity, long horizon)",
+        trLong.dxdw[0]!,
+        b / (w * w),
+        1e-3 * Math.max(1, Math.abs(b / (w * w))),
+      ),
+    );
     // Vanishing gradients: tanh saturates where |wx0 + b| is large.
     const iFar = 0; // x0 = -6
     const xstarIdx = xs.reduce((best, x, i) => (Math.abs(x + b / w) < Math.abs(xs[best]! + b / w) ? i : best), 0);
     const ratio = Math.abs(trTanh.dxdb[iFar]!) / Math.abs(trTanh.dxdb[xstarIdx]!);
     summary["tanh_dxdb_ratio_far_vs_xstar"] = r6(ratio);
-    checks.push(makeBoundCheck("vanishing", `(tanh) vanishing gradients: |∂_b x(T)| at |wx₀+b| = ${r6(Math.abs(w * -6 + b))} relative to x₀ = x*`, ratio, 0.05));
+    checks.push(
+      makeBoundCheck(
+        "vanishing",
+        `(tanh) vanishing gradients: |∂_b x(T)| at |wx₀+b| = ${r6(Math.abs(w * -6 + b))} relative to x₀ = x*`,
+        ratio,
+        0.05,
+      ),
+    );
     st.done();
 
     const xc = cellCenters(grid);
@@ -187,11 +251,20 @@ export const sensitivity = defineExperiment({
         yLabel: "∂x(T)/∂θ",
         layers: [
           { kind: "line", series: "trajectories", x: "x0", y: "dxdb_identity", label: "∂_b x(T), σ = id", color: PALETTE[0]! },
-          { kind: "line", series: "trajectories", x: "x0", y: "dxdw_identity", label: "∂_w x(T), σ = id", color: PALETTE[0]!, dashed: true },
+          {
+            kind: "line",
+            series: "trajectories",
+            x: "x0",
+            y: "dxdw_identity",
+            label: "∂_w x(T), σ = id",
+            color: PALETTE[0]!,
+            dashed: true,
+          },
           { kind: "line", series: "trajectories", x: "x0", y: "dxdb_tanh", label: "∂_b x(T), σ = tanh", color: PALETTE[1]! },
           { kind: "line", series: "trajectories", x: "x0", y: "dxdw_tanh", label: "∂_w x(T), σ = tanh", color: PALETTE[1]!, dashed: true },
         ],
-        caption: "tanh saturates where |wx + b| is large: both sensitivities vanish there (vanishing gradients), while for σ = id ∂_b x is uniform.",
+        caption:
+          "tanh saturates where |wx + b| is large: both sensitivities vanish there (vanishing gradients), while for σ = id ∂_b x is uniform.",
       },
     ];
     return {
@@ -199,8 +272,16 @@ export const sensitivity = defineExperiment({
       config,
       seed: ctx.seed,
       series: {
-        pde: table({ x: xc, f: sens.f, fw: sens.fw, fw_fd: fwFd, fb: sens.fb, fb_fd: fbFd }, { x: "x" }, `σ = ${sigma}: f, f_w, f_b at T and finite differences`),
-        trajectories: table({ x0: xs, dxdw_identity: trId.dxdw, dxdb_identity: trId.dxdb, dxdw_tanh: trTanh.dxdw, dxdb_tanh: trTanh.dxdb }, { x0: "x₀" }, "∂x(T)/∂w and ∂x(T)/∂b per initial point"),
+        pde: table(
+          { x: xc, f: sens.f, fw: sens.fw, fw_fd: fwFd, fb: sens.fb, fb_fd: fbFd },
+          { x: "x" },
+          `σ = ${sigma}: f, f_w, f_b at T and finite differences`,
+        ),
+        trajectories: table(
+          { x0: xs, dxdw_identity: trId.dxdw, dxdb_identity: trId.dxdb, dxdw_tanh: trTanh.dxdw, dxdb_tanh: trTanh.dxdb },
+          { x0: "x₀" },
+          "∂x(T)/∂w and ∂x(T)/∂b per initial point",
+        ),
       },
       summary,
       checks,

@@ -17,7 +17,11 @@ type Act = (typeof ACTIVATIONS)[number];
 
 const schema = z
   .object({
-    activations: z.array(z.enum(ACTIVATIONS)).min(1).default([...ACTIVATIONS]).describe("activations to run"),
+    activations: z
+      .array(z.enum(ACTIVATIONS))
+      .min(1)
+      .default([...ACTIVATIONS])
+      .describe("activations to run"),
     wAbs: z.number().min(0.25).max(3).default(1).describe("|w|; each activation runs with w = -|w| and w = +|w|"),
     b: z.number().min(-1).max(1).default(0.5).describe("bias b (x* = -b/w)"),
     mean0: z.number().min(-1).max(1).default(0).describe("mean of the initial Gaussian"),
@@ -44,7 +48,9 @@ function predicted(act: Act, w: number): { kind: string; text: string } {
       ? { kind: "half-line", text: "any f on {wx+b ≤ 0} = [x*, ∞) is steady; mass left of x* approaches x*" }
       : { kind: "half-line-escape", text: "f on {wx+b ≤ 0} = (-∞, x*] is steady; mass right of x* escapes to +∞" };
   }
-  return w < 0 ? { kind: "delta", text: "stable δ at x* = -b/w; contraction rate |w|" } : { kind: "escape", text: "unstable x*: mass splits at x* and escapes to ±∞" };
+  return w < 0
+    ? { kind: "delta", text: "stable δ at x* = -b/w; contraction rate |w|" }
+    : { kind: "escape", text: "unstable x*: mass splits at x* and escapes to ±∞" };
 }
 
 interface Case {
@@ -82,7 +88,14 @@ function runCase(cfg: Config, act: Act, w: number): Case {
   const pred = predicted(act, w);
   const checks: Check[] = [];
   const tag = `${act}, w = ${w}`;
-  checks.push(makeBoundCheck(`${key}-mass`, `(${tag}) mass conserved (zero-flux walls): relative change`, Math.abs(massT - r.stats.massInitial) / r.stats.massInitial, 1e-12));
+  checks.push(
+    makeBoundCheck(
+      `${key}-mass`,
+      `(${tag}) mass conserved (zero-flux walls): relative change`,
+      Math.abs(massT - r.stats.massInitial) / r.stats.massInitial,
+      1e-12,
+    ),
+  );
   const near = (x: number) => Math.abs(x - xs) <= 0.25;
   const summary: Record<string, number | string> = { [`${key}_predicted`]: pred.kind, [`${key}_status`]: r.status };
   // The steady-state table as implemented by the library's analysis must agree with the prediction
@@ -98,7 +111,13 @@ function runCase(cfg: Config, act: Act, w: number): Case {
   };
   const [ek, es] = expectedAnalysis[pred.kind]!;
   summary[`${key}_analysis`] = `${an.kind}, ${an.stability}`;
-  checks.push(makeTrueCheck(`${key}-table`, `(${tag}) steady-state analysis gives "${ek}${es !== "not-applicable" ? `, ${es}` : ""}" (got "${an.kind}, ${an.stability}")`, an.kind === ek && (es === "not-applicable" || an.stability === es)));
+  checks.push(
+    makeTrueCheck(
+      `${key}-table`,
+      `(${tag}) steady-state analysis gives "${ek}${es !== "not-applicable" ? `, ${es}` : ""}" (got "${an.kind}, ${an.stability}")`,
+      an.kind === ek && (es === "not-applicable" || an.stability === es),
+    ),
+  );
   const mvT = densityMeanVar(grid, fT);
   summary[`${key}_mean_T`] = r6(mvT.mean);
   summary[`${key}_variance_T`] = r6(mvT.variance);
@@ -106,7 +125,9 @@ function runCase(cfg: Config, act: Act, w: number): Case {
     case "delta": {
       const frac = massWhere(grid, fT, near) / massT;
       summary[`${key}_mass_near_xstar`] = r6(frac);
-      checks.push(makeCheck(`${key}-delta`, `(${tag}) mass concentrates at x* = ${r6(xs)}: fraction within 0.25 of x* at T`, frac, 1, 0.01));
+      checks.push(
+        makeCheck(`${key}-delta`, `(${tag}) mass concentrates at x* = ${r6(xs)}: fraction within 0.25 of x* at T`, frac, 1, 0.01),
+      );
       break;
     }
     case "escape": {
@@ -134,16 +155,39 @@ function runCase(cfg: Config, act: Act, w: number): Case {
       };
       const ratio = moment(fT, slow) / moment(f0, slow);
       summary[`${key}_slow_side_ratio`] = r6(ratio);
-      checks.push(makeCheck(`${key}-slow-side`, `(${tag}) slow side: ∫(x - x*) f scales by e^{αwT} = ${r6(Math.exp(alpha * w * cfg.T))}`, ratio, Math.exp(alpha * w * cfg.T), 0.02 * Math.exp(alpha * w * cfg.T)));
+      checks.push(
+        makeCheck(
+          `${key}-slow-side`,
+          `(${tag}) slow side: ∫(x - x*) f scales by e^{αwT} = ${r6(Math.exp(alpha * w * cfg.T))}`,
+          ratio,
+          Math.exp(alpha * w * cfg.T),
+          0.02 * Math.exp(alpha * w * cfg.T),
+        ),
+      );
       const fastMass = massWhere(grid, f0, fast);
       if (w < 0) {
         const far = massWhere(grid, fT, (x) => fast(x) && !near(x)) / fastMass;
         summary[`${key}_fast_side_far_from_xstar`] = r6(far);
-        checks.push(makeBoundCheck(`${key}-fast-side`, `(${tag}) fast side (wx+b > 0) concentrates at x*: fraction of its mass farther than 0.25 from x*`, far, 0.01));
+        checks.push(
+          makeBoundCheck(
+            `${key}-fast-side`,
+            `(${tag}) fast side (wx+b > 0) concentrates at x*: fraction of its mass farther than 0.25 from x*`,
+            far,
+            0.01,
+          ),
+        );
       } else {
         const away = massWhere(grid, fT, (x) => fast(x) && Math.abs(x - xs) > 2) / fastMass;
         summary[`${key}_fast_side_escaped`] = r6(away);
-        checks.push(makeCheck(`${key}-fast-side`, `(${tag}) fast side (wx+b > 0) escapes: fraction of its mass farther than 2 from x*`, away, 1, 0.05));
+        checks.push(
+          makeCheck(
+            `${key}-fast-side`,
+            `(${tag}) fast side (wx+b > 0) escapes: fraction of its mass farther than 2 from x*`,
+            away,
+            1,
+            0.05,
+          ),
+        );
       }
       break;
     }
@@ -168,12 +212,27 @@ function runCase(cfg: Config, act: Act, w: number): Case {
       if (pred.kind === "half-line") {
         const outside = massWhere(grid, fT, (x) => w * x + b > 0.25 * Math.abs(w)) / massT;
         summary[`${key}_mass_outside_left`] = r6(outside);
-        checks.push(makeBoundCheck(`${key}-approach`, `(${tag}) mass with wx+b > 0 approaches x* (e^{wt}): fraction with wx+b > |w|/4 at T`, outside, 0.01));
+        checks.push(
+          makeBoundCheck(
+            `${key}-approach`,
+            `(${tag}) mass with wx+b > 0 approaches x* (e^{wt}): fraction with wx+b > |w|/4 at T`,
+            outside,
+            0.01,
+          ),
+        );
       } else {
         const moved = massWhere(grid, fT, (x) => x > xs + 2) / massT;
         const expected = massWhere(grid, f0, (x) => x > xs) / mass0;
         summary[`${key}_mass_escaped_right`] = r6(moved);
-        checks.push(makeCheck(`${key}-escape`, `(${tag}) mass with wx+b > 0 escapes to +∞: fraction beyond x*+2 vs initial fraction right of x*`, moved, expected, 0.02));
+        checks.push(
+          makeCheck(
+            `${key}-escape`,
+            `(${tag}) mass with wx+b > 0 escapes to +∞: fraction beyond x*+2 vs initial fraction right of x*`,
+            moved,
+            expected,
+            0.02,
+          ),
+        );
       }
       break;
     }
@@ -238,7 +297,8 @@ export const steadyStates = defineExperiment({
       fields[c.key] = c.field;
     }
     for (const act of acts) {
-      const neg = `${act}-neg`, pos = `${act}-pos`;
+      const neg = `${act}-neg`,
+        pos = `${act}-pos`;
       figures.push({
         id: `profile-${act}`,
         title: `σ = ${act}: density at T for w = ±${config.wAbs}, b = ${config.b}`,
@@ -263,7 +323,10 @@ export const steadyStates = defineExperiment({
         caption: predicted(c.act, c.w).text,
       });
     }
-    const summary: Record<string, number | string | boolean> = { x_star_neg_w: r6(config.b / config.wAbs), x_star_pos_w: r6(-config.b / config.wAbs) };
+    const summary: Record<string, number | string | boolean> = {
+      x_star_neg_w: r6(config.b / config.wAbs),
+      x_star_pos_w: r6(-config.b / config.wAbs),
+    };
     for (const c of cases) Object.assign(summary, c.summary);
     return { id: "steady-states", config, seed: ctx.seed, series, fields, summary, checks: cases.flatMap((c) => c.checks), figures };
   },

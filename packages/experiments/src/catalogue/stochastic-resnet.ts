@@ -16,7 +16,10 @@ import type { Check, FigureSpec } from "../types.js";
 
 const schema = z
   .object({
-    sigma: z.enum(["tanh", "identity", "sigmoid", "relu", "leaky-relu", "softplus"]).default("tanh").describe("activation of the nonlinear comparison"),
+    sigma: z
+      .enum(["tanh", "identity", "sigmoid", "relu", "leaky-relu", "softplus"])
+      .default("tanh")
+      .describe("activation of the nonlinear comparison"),
     w: z.number().min(-3).max(-0.2).default(-1).describe("weight w < 0"),
     b: z.number().min(-1).max(1).default(0.5).describe("bias b"),
     K: z.number().min(0.1).max(1.5).default(0.6).describe("noise amplitude K (D = K²/2)"),
@@ -65,7 +68,10 @@ function partMoments(cfg: Config, seed: number): Part {
   const fp = solveFokkerPlanck({ network: params, grid, f0: normalPdf(cfg.mean0, cfg.std0) }, { saveAt: times, dt: cfg.dt });
   const sde = solveSde(params, sample(cfg, seed), { seed: deriveSeed(seed, "noise-moments"), saveAt: times });
   const n = times.length;
-  const fm = new Float64Array(n), fv = new Float64Array(n), pm = new Float64Array(n), pv = new Float64Array(n);
+  const fm = new Float64Array(n),
+    fv = new Float64Array(n),
+    pm = new Float64Array(n),
+    pv = new Float64Array(n);
   for (let s = 0; s < n; s++) {
     const mv = densityMeanVar(grid, fp.saved[s]!);
     fm[s] = mv.mean;
@@ -77,19 +83,74 @@ function partMoments(cfg: Config, seed: number): Part {
   const last = n - 1;
   const vT = exact.variance[last]!;
   const checks: Check[] = [];
-  checks.push(makeBoundCheck("ou-fp-mass", "(identity) Fokker–Planck mass conserved (zero flux): relative change", Math.abs(fp.stats.massFinal - fp.stats.massInitial) / fp.stats.massInitial, 1e-12));
+  checks.push(
+    makeBoundCheck(
+      "ou-fp-mass",
+      "(identity) Fokker–Planck mass conserved (zero flux): relative change",
+      Math.abs(fp.stats.massFinal - fp.stats.massInitial) / fp.stats.massInitial,
+      1e-12,
+    ),
+  );
   // Implicit Euler is first order in time: error budget |w|Δt relative, plus the midpoint rule Δx².
-  checks.push(makeCheck("ou-fp-mean", "(identity) Fokker–Planck mean at T equals the exact mean (tol |w|Δt·|m1| + Δx²)", fm[last]!, exact.mean[last]!, Math.abs(cfg.w) * cfg.dt * Math.abs(exact.mean[last]!) + grid.dx ** 2 + 1e-9));
-  checks.push(makeCheck("ou-fp-variance", "(identity) Fokker–Planck variance at T equals the exact variance (tol |w|Δt·Var + Δx²)", fv[last]!, vT, Math.abs(cfg.w) * cfg.dt * vT + grid.dx ** 2));
+  checks.push(
+    makeCheck(
+      "ou-fp-mean",
+      "(identity) Fokker–Planck mean at T equals the exact mean (tol |w|Δt·|m1| + Δx²)",
+      fm[last]!,
+      exact.mean[last]!,
+      Math.abs(cfg.w) * cfg.dt * Math.abs(exact.mean[last]!) + grid.dx ** 2 + 1e-9,
+    ),
+  );
+  checks.push(
+    makeCheck(
+      "ou-fp-variance",
+      "(identity) Fokker–Planck variance at T equals the exact variance (tol |w|Δt·Var + Δx²)",
+      fv[last]!,
+      vT,
+      Math.abs(cfg.w) * cfg.dt * vT + grid.dx ** 2,
+    ),
+  );
   // Particles: 5 standard errors plus the Euler–Maruyama bias (relative |w|Δt/2 for the OU variance).
-  checks.push(makeCheck("ou-particle-mean", "(identity) particle mean at T within 5 standard errors (+ EM bias) of the exact mean", pm[last]!, exact.mean[last]!, (5 * Math.sqrt(vT)) / Math.sqrt(M) + Math.abs(cfg.w) * cfg.dt * Math.abs(exact.mean[last]!)));
-  checks.push(makeCheck("ou-particle-variance", "(identity) particle variance at T within 5 standard errors (+ EM bias) of the exact variance", pv[last]!, vT, 5 * vT * Math.sqrt(2 / M) + Math.abs(cfg.w) * cfg.dt * vT));
+  checks.push(
+    makeCheck(
+      "ou-particle-mean",
+      "(identity) particle mean at T within 5 standard errors (+ EM bias) of the exact mean",
+      pm[last]!,
+      exact.mean[last]!,
+      (5 * Math.sqrt(vT)) / Math.sqrt(M) + Math.abs(cfg.w) * cfg.dt * Math.abs(exact.mean[last]!),
+    ),
+  );
+  checks.push(
+    makeCheck(
+      "ou-particle-variance",
+      "(identity) particle variance at T within 5 standard errors (+ EM bias) of the exact variance",
+      pv[last]!,
+      vT,
+      5 * vT * Math.sqrt(2 / M) + Math.abs(cfg.w) * cfg.dt * vT,
+    ),
+  );
   const stat = D / Math.abs(cfg.w);
-  checks.push(makeCheck("ou-stationary-variance", "(identity) variance tends to D/|w| (Ornstein–Uhlenbeck): exact Var(T)", vT, stat, stat * 2 * Math.exp(2 * cfg.w * cfg.T) + 1e-12));
+  checks.push(
+    makeCheck(
+      "ou-stationary-variance",
+      "(identity) variance tends to D/|w| (Ornstein–Uhlenbeck): exact Var(T)",
+      vT,
+      stat,
+      stat * 2 * Math.exp(2 * cfg.w * cfg.T) + 1e-12,
+    ),
+  );
   return {
     series: {
       moments: table(
-        { t: Float64Array.from(times), mean_exact: exact.mean, var_exact: exact.variance, mean_fp: fm, var_fp: fv, mean_particles: pm, var_particles: pv },
+        {
+          t: Float64Array.from(times),
+          mean_exact: exact.mean,
+          var_exact: exact.variance,
+          mean_fp: fm,
+          var_fp: fv,
+          mean_particles: pm,
+          var_particles: pv,
+        },
         { t: "time t" },
         `σ = id, w = ${cfg.w}, b = ${cfg.b}, K = ${cfg.K}: mean and variance`,
       ),
@@ -142,9 +203,22 @@ function partDensities(cfg: Config, seed: number): Part {
   const checks: Check[] = [];
   // Sampling error of W1 ~ 1/√M (times the spread), Euler–Maruyama weak error O(Δt), grid O(Δx):
   const bound = 3 / Math.sqrt(M) + cfg.dt + grid.dx / 2;
-  checks.push(makeBoundCheck("w1-particles-fp", `(${cfg.sigma}) particles and Fokker–Planck agree: max over t of W1 (bound 3/√M + Δt + Δx/2)`, w1max, bound));
-  checks.push(makeBoundCheck("fp-positivity", `(${cfg.sigma}) Fokker–Planck density stays non-negative: -min f`, Math.max(0, -fp.stats.minValue), 0));
-  const summary: Record<string, number | string> = { [`${cfg.sigma}_w1_max`]: r6(w1max), [`${cfg.sigma}_w1_T`]: r6(w1[n - 1]!), [`${cfg.sigma}_fp_status`]: fp.status };
+  checks.push(
+    makeBoundCheck(
+      "w1-particles-fp",
+      `(${cfg.sigma}) particles and Fokker–Planck agree: max over t of W1 (bound 3/√M + Δt + Δx/2)`,
+      w1max,
+      bound,
+    ),
+  );
+  checks.push(
+    makeBoundCheck("fp-positivity", `(${cfg.sigma}) Fokker–Planck density stays non-negative: -min f`, Math.max(0, -fp.stats.minValue), 0),
+  );
+  const summary: Record<string, number | string> = {
+    [`${cfg.sigma}_w1_max`]: r6(w1max),
+    [`${cfg.sigma}_w1_T`]: r6(w1[n - 1]!),
+    [`${cfg.sigma}_fp_status`]: fp.status,
+  };
   let fInf: Float64Array | null = null;
   if (cfg.sigma === "tanh" || cfg.sigma === "identity") {
     const st = stationaryDensity(cfg.sigma, cfg.w, cfg.b, D);
@@ -152,7 +226,14 @@ function partDensities(cfg: Config, seed: number): Part {
     const l1 = l1Distance(grid, fp.f, fInf);
     summary[`${cfg.sigma}_l1_to_stationary`] = r6(l1);
     // Relaxation at rate ≈ |w| from the initial L1 distance (≤ 2).
-    checks.push(makeBoundCheck("relaxation", `(${cfg.sigma}) f(T) approaches the stationary density ${st.family === "gaussian" ? "N(-b/w, D/|w|)" : "∝ sech(wx+b)^{1/(|w|D)}"}: L1 distance (bound 2e^{-|w|T/2} + 0.01)`, l1, 2 * Math.exp((-Math.abs(cfg.w) * cfg.T) / 2) + 0.01));
+    checks.push(
+      makeBoundCheck(
+        "relaxation",
+        `(${cfg.sigma}) f(T) approaches the stationary density ${st.family === "gaussian" ? "N(-b/w, D/|w|)" : "∝ sech(wx+b)^{1/(|w|D)}"}: L1 distance (bound 2e^{-|w|T/2} + 0.01)`,
+        l1,
+        2 * Math.exp((-Math.abs(cfg.w) * cfg.T) / 2) + 0.01,
+      ),
+    );
     dens["stationary"] = fInf;
   }
   // Heatmap of the Fokker–Planck density over (x, t).
@@ -161,14 +242,19 @@ function partDensities(cfg: Config, seed: number): Part {
   const xsF = new Float64Array(nx);
   for (let j = 0; j < nx; j++) xsF[j] = xc[j * stride + Math.floor(stride / 2)]!;
   const values = new Float64Array(nx * n);
-  for (let s = 0; s < n; s++) for (let j = 0; j < nx; j++) {
-    let acc = 0;
-    for (let q = 0; q < stride; q++) acc += fp.saved[s]![j * stride + q]!;
-    values[s * nx + j] = acc / stride;
-  }
+  for (let s = 0; s < n; s++)
+    for (let j = 0; j < nx; j++) {
+      let acc = 0;
+      for (let q = 0; q < stride; q++) acc += fp.saved[s]![j * stride + q]!;
+      values[s * nx + j] = acc / stride;
+    }
   return {
     series: {
-      densities: table(dens, { x: "x" }, `σ = ${cfg.sigma}: Fokker–Planck and particle histograms at t = ${picks.map((s) => r6(times[s]!)).join(", ")}`),
+      densities: table(
+        dens,
+        { x: "x" },
+        `σ = ${cfg.sigma}: Fokker–Planck and particle histograms at t = ${picks.map((s) => r6(times[s]!)).join(", ")}`,
+      ),
       w1: table({ t: Float64Array.from(times), w1 }, { t: "time t", w1: "W1(particles, Fokker–Planck)" }),
     },
     fields: { fp: { x: xsF, y: Float64Array.from(times), values, description: "f(t, x)" } },
@@ -226,21 +312,50 @@ export const stochasticResnet = defineExperiment({
             const tj = String(b.summary["pick_times"]).split(", ")[j];
             return [
               { kind: "line" as const, series: "densities", x: "x", y: `fp_${j}`, label: `Fokker–Planck, t = ${tj}`, color: PALETTE[j]! },
-              { kind: "step" as const, series: "densities", x: "x", y: `particles_${j}`, label: `particles, t = ${tj}`, color: PALETTE[j]!, dashed: true },
+              {
+                kind: "step" as const,
+                series: "densities",
+                x: "x",
+                y: `particles_${j}`,
+                label: `particles, t = ${tj}`,
+                color: PALETTE[j]!,
+                dashed: true,
+              },
             ];
           }),
-          ...(b.series["densities"]!.data["stationary"] ? [{ kind: "line" as const, series: "densities", x: "x", y: "stationary", label: "stationary f∞", color: "#000000", dashed: true }] : []),
+          ...(b.series["densities"]!.data["stationary"]
+            ? [
+                {
+                  kind: "line" as const,
+                  series: "densities",
+                  x: "x",
+                  y: "stationary",
+                  label: "stationary f∞",
+                  color: "#000000",
+                  dashed: true,
+                },
+              ]
+            : []),
         ],
-        caption: "Fokker–Planck density (solid) and histograms of the stochastic ResNet particles (dashed steps) at three times; the black dashed line is the closed-form stationary density.",
+        caption:
+          "Fokker–Planck density (solid) and histograms of the stochastic ResNet particles (dashed steps) at three times; the black dashed line is the closed-form stationary density.",
       },
-      { id: "fp-heatmap", title: `σ = ${s}: Fokker–Planck density f(t, x)`, xLabel: "x", yLabel: "time t", heatmap: "fp", caption: "Density over time; noise keeps it spread around x* instead of collapsing to a δ." },
+      {
+        id: "fp-heatmap",
+        title: `σ = ${s}: Fokker–Planck density f(t, x)`,
+        xLabel: "x",
+        yLabel: "time t",
+        heatmap: "fp",
+        caption: "Density over time; noise keeps it spread around x* instead of collapsing to a δ.",
+      },
       {
         id: "w1",
         title: `σ = ${s}: Wasserstein-1 distance particles ↔ Fokker–Planck`,
         xLabel: "time t",
         yLabel: "W1",
         layers: [{ kind: "line", series: "w1", x: "t", y: "w1", label: "W1(t)" }],
-        caption: "Distance between the particle ensemble and the Fokker–Planck density: sampling noise O(M^{-1/2}) plus the weak error of Euler–Maruyama.",
+        caption:
+          "Distance between the particle ensemble and the Fokker–Planck density: sampling noise O(M^{-1/2}) plus the weak error of Euler–Maruyama.",
       },
     ];
     return {

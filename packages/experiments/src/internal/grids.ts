@@ -10,7 +10,8 @@ export function normalPdf(mean: number, std: number): (x: number) => number {
 /** Mean and variance of a 1-D cell-average density (midpoint rule, normalised by the mass). */
 export function densityMeanVar(grid: Grid1D, f: ArrayLike<number>): { mass: number; mean: number; variance: number } {
   const xc = cellCenters(grid);
-  let m0 = 0, m1 = 0;
+  let m0 = 0,
+    m1 = 0;
   for (let i = 0; i < grid.n; i++) {
     m0 += f[i]!;
     m1 += f[i]! * xc[i]!;

@@ -49,11 +49,7 @@ export function stages(ctx: RunContext, total: number | readonly number[]): { st
 }
 
 /** Build a {@link DataTable} (columns in the order of `data`'s keys). */
-export function table(
-  data: Record<string, ArrayLike<number>>,
-  units?: Record<string, string>,
-  description?: string,
-): DataTable {
+export function table(data: Record<string, ArrayLike<number>>, units?: Record<string, string>, description?: string): DataTable {
   return {
     columns: Object.keys(data),
     data,
@@ -64,7 +60,8 @@ export function table(
 
 /** Compensated (Kahan–Babuška) sum. */
 export function ksum(v: ArrayLike<number>): number {
-  let s = 0, c = 0;
+  let s = 0,
+    c = 0;
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
     const t = s + x;
@@ -77,9 +74,15 @@ export function ksum(v: ArrayLike<number>): number {
 /** Least-squares slope of y against x. */
 export function slope(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
-    sx += x[i]!; sy += y[i]!; sxx += x[i]! * x[i]!; sxy += x[i]! * y[i]!;
+    sx += x[i]!;
+    sy += y[i]!;
+    sxx += x[i]! * x[i]!;
+    sxy += x[i]! * y[i]!;
   }
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }

@@ -18,7 +18,12 @@ function texts(svg: Element, label: string): string[] {
 
 const t = Float64Array.from({ length: 21 }, (_, i) => i / 10);
 const lineData: FigureData = {
-  series: { s: { columns: ["t", "exact", "pde", "particles"], data: { t, exact: t.map((v) => Math.exp(-v)), pde: t.map((v) => Math.exp(-v) * 1.001), particles: t.map((v) => Math.exp(-v) * 0.99) } } },
+  series: {
+    s: {
+      columns: ["t", "exact", "pde", "particles"],
+      data: { t, exact: t.map((v) => Math.exp(-v)), pde: t.map((v) => Math.exp(-v) * 1.001), particles: t.map((v) => Math.exp(-v) * 0.99) },
+    },
+  },
 };
 const lineFigure: FigureSpec = {
   id: "decay",
@@ -67,7 +72,15 @@ describe("figure renderer", () => {
   it("log–log figure: decades labelled as powers of ten, minor ticks unlabelled, non-positive values dropped", () => {
     const h = [1e-4, 1e-3, 1e-2, 1e-1, 0];
     const data: FigureData = { series: { e: { columns: ["h", "err"], data: { h, err: h.map((v) => v * v) } } } };
-    const fig: FigureSpec = { id: "order", title: "order", xLabel: "step h", yLabel: "error", logX: true, logY: true, layers: [{ kind: "line", series: "e", x: "h", y: "err", label: "error" }] };
+    const fig: FigureSpec = {
+      id: "order",
+      title: "order",
+      xLabel: "step h",
+      yLabel: "error",
+      logX: true,
+      logY: true,
+      layers: [{ kind: "line", series: "e", x: "h", y: "err", label: "error" }],
+    };
     const svg = draw(fig, data);
     const x = texts(svg, "x-axis tick label");
     expect(x.filter((s) => s !== "")).toEqual(["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹"]);
@@ -107,7 +120,13 @@ describe("figure renderer", () => {
     const nx = 480;
     const ny = 10;
     const values = new Float64Array(nx * ny).fill(2);
-    const svg = draw({ id: "h", title: "big", xLabel: "x", yLabel: "t", heatmap: "f" }, { series: {}, fields: { f: { x: Float64Array.from({ length: nx }, (_, i) => i), y: Float64Array.from({ length: ny }, (_, i) => i), values } } });
+    const svg = draw(
+      { id: "h", title: "big", xLabel: "x", yLabel: "t", heatmap: "f" },
+      {
+        series: {},
+        fields: { f: { x: Float64Array.from({ length: nx }, (_, i) => i), y: Float64Array.from({ length: ny }, (_, i) => i), values } },
+      },
+    );
     expect(svg.querySelector('[aria-label="rect"]')!.querySelectorAll("rect").length).toBe(240 * 10);
   });
 
@@ -115,8 +134,16 @@ describe("figure renderer", () => {
     const fig: FigureSpec = { ...lineFigure, layers: [{ kind: "line", series: "s", x: "t", y: "nope", label: "x" }] };
     expectKineticError(() => draw(fig, lineData), "INVALID_ARGUMENT", "nope");
     expect(() => draw(fig, lineData)).toThrow(/figure `decay`.*`nope`/);
-    expectKineticError(() => draw({ ...lineFigure, layers: [{ kind: "line", series: "none", x: "t", y: "y", label: "x" }] }, lineData), "INVALID_ARGUMENT", "series `none`");
-    expectKineticError(() => draw({ id: "h", title: "h", xLabel: "x", yLabel: "y", heatmap: "g" }, lineData), "INVALID_ARGUMENT", "field `g`");
+    expectKineticError(
+      () => draw({ ...lineFigure, layers: [{ kind: "line", series: "none", x: "t", y: "y", label: "x" }] }, lineData),
+      "INVALID_ARGUMENT",
+      "series `none`",
+    );
+    expectKineticError(
+      () => draw({ id: "h", title: "h", xLabel: "x", yLabel: "y", heatmap: "g" }, lineData),
+      "INVALID_ARGUMENT",
+      "field `g`",
+    );
   });
 
   it("the catalogue draws its colours from the one palette", () => {

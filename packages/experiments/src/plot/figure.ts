@@ -95,7 +95,10 @@ function layerPoints(figure: FigureSpec, data: FigureData): LayerPoints[] {
     const ys = table.data[layer.y];
     if (xs === undefined || ys === undefined) {
       const col = xs === undefined ? layer.x : layer.y;
-      throw missing(figure, `draws the column \`${col}\` of the series \`${layer.series}\`, which lacks it (columns: ${table.columns.join(", ")})`);
+      throw missing(
+        figure,
+        `draws the column \`${col}\` of the series \`${layer.series}\`, which lacks it (columns: ${table.columns.join(", ")})`,
+      );
     }
     const n = Math.min(xs.length, ys.length);
     const stride = layer.kind === "scatter" ? Math.max(1, Math.ceil(n / MAX_DOTS)) : 1;
@@ -218,7 +221,13 @@ function fieldCells(field: GridField): Cells {
       v.push(s / c);
     }
   }
-  return { x1: Float64Array.from(x1), x2: Float64Array.from(x2), y1: Float64Array.from(y1), y2: Float64Array.from(y2), v: Float64Array.from(v) };
+  return {
+    x1: Float64Array.from(x1),
+    x2: Float64Array.from(x2),
+    y1: Float64Array.from(y1),
+    y2: Float64Array.from(y2),
+    v: Float64Array.from(v),
+  };
 }
 
 function svgEl(document: Document, tag: string, attrs: Readonly<Record<string, string | number>>, text?: string): SVGElement {
@@ -279,7 +288,10 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
     field = data.fields?.[figure.heatmap];
     if (field === undefined) throw missing(figure, `draws the field \`${figure.heatmap}\`, which the result lacks`);
     if (field.x.length === 0 || field.y.length === 0 || field.values.length !== field.x.length * field.y.length) {
-      throw new KineticError("SHAPE_MISMATCH", `invalid argument: the field \`${figure.heatmap}\` of figure \`${figure.id}\` must hold x.length × y.length = ${field.x.length} × ${field.y.length} values; got ${field.values.length}`);
+      throw new KineticError(
+        "SHAPE_MISMATCH",
+        `invalid argument: the field \`${figure.heatmap}\` of figure \`${figure.id}\` must hold x.length × y.length = ${field.x.length} × ${field.y.length} values; got ${field.values.length}`,
+      );
     }
   }
   const points = isHeat ? [] : layerPoints(figure, data);
@@ -323,7 +335,10 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
     x = { ...xAxis, label: figure.xLabel, domain: [ex[0]!, ex[ex.length - 1]!], labelOffset: 36 };
     y = { ...yAxis, label: figure.yLabel, domain: [ey[0]!, ey[ey.length - 1]!], labelOffset: 54 };
     marks.push(
-      Plot.rect({ length: cells.v.length }, { x1: cells.x1, x2: cells.x2, y1: cells.y1, y2: cells.y2, fill: cells.v, shapeRendering: "crispEdges" }),
+      Plot.rect(
+        { length: cells.v.length },
+        { x1: cells.x1, x2: cells.x2, y1: cells.y1, y2: cells.y2, fill: cells.v, shapeRendering: "crispEdges" },
+      ),
     );
   } else {
     const logScale = (log: boolean | undefined, which: "x" | "y"): Plot.ScaleOptions => {
@@ -340,7 +355,14 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
       const [a, b] = wide ? [10 ** Math.floor(Math.log10(lo) + 1e-9), 10 ** Math.ceil(Math.log10(hi) - 1e-9)] : [lo, hi];
       // Room for a label every ~1.7 lines of text vertically, every ~3.5 ems horizontally.
       const room = which === "x" ? (width - marginLeft - marginRight) / (size * 3.5) : (chartHeight - 60) / (size * 1.7);
-      return { type: "log", domain: [a, b], grid: !wide, inset: 6, ticks: logTicks(a, b), tickFormat: logTickFormat(lo, hi, Math.floor(room)) };
+      return {
+        type: "log",
+        domain: [a, b],
+        grid: !wide,
+        inset: 6,
+        ticks: logTicks(a, b),
+        tickFormat: logTickFormat(lo, hi, Math.floor(room)),
+      };
     };
     x = { ...xAxis, ...logScale(figure.logX, "x"), label: figure.xLabel, labelOffset: 36 };
     y = { ...yAxis, ...logScale(figure.logY, "y"), label: figure.yLabel, labelOffset: 54 };
@@ -355,7 +377,15 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
           break;
         case "area":
           // On a log axis the area stands on the smallest value drawn instead of on 0.
-          marks.push(Plot.areaY(d, { x: p.x, y1: figure.logY === true ? positiveExtent(points, "y")[0] : 0, y2: p.y, fill: p.color, fillOpacity: 0.22 }));
+          marks.push(
+            Plot.areaY(d, {
+              x: p.x,
+              y1: figure.logY === true ? positiveExtent(points, "y")[0] : 0,
+              y2: p.y,
+              fill: p.color,
+              fillOpacity: 0.22,
+            }),
+          );
           marks.push(Plot.line(d, { ...channels, ...stroke, strokeWidth: 1.6 }));
           break;
         case "step":
@@ -374,18 +404,37 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
   marks.push((_index, scales, _values, dims) => {
     const g = svgEl(document, "g", { "aria-label": "figure decorations", fill: "currentColor", stroke: "none" });
     if (title !== undefined) {
-      g.appendChild(svgEl(document, "text", { x: width / 2, y: pad + size + 3, "text-anchor": "middle", "font-size": size + 3, "font-weight": "bold" }, title));
+      g.appendChild(
+        svgEl(
+          document,
+          "text",
+          { x: width / 2, y: pad + size + 3, "text-anchor": "middle", "font-size": size + 3, "font-weight": "bold" },
+          title,
+        ),
+      );
     }
     const legendTop = pad + titleH;
     entries.forEach((e, k) => {
       const pos = legendPos[k]!;
       const cy = legendTop + pos.row * rowH + rowH / 2;
       const item = svgEl(document, "g", { "aria-label": "legend entry" });
-      if (e.area) item.appendChild(svgEl(document, "rect", { x: pos.x, y: cy - 5, width: 24, height: 10, fill: e.color, "fill-opacity": 0.22 }));
+      if (e.area)
+        item.appendChild(svgEl(document, "rect", { x: pos.x, y: cy - 5, width: 24, height: 10, fill: e.color, "fill-opacity": 0.22 }));
       if (e.line) {
-        item.appendChild(svgEl(document, "line", { x1: pos.x, x2: pos.x + 24, y1: cy, y2: cy, stroke: e.color, "stroke-width": 2.2, ...(e.dashed ? { "stroke-dasharray": DASH } : {}) }));
+        item.appendChild(
+          svgEl(document, "line", {
+            x1: pos.x,
+            x2: pos.x + 24,
+            y1: cy,
+            y2: cy,
+            stroke: e.color,
+            "stroke-width": 2.2,
+            ...(e.dashed ? { "stroke-dasharray": DASH } : {}),
+          }),
+        );
       }
-      if (e.dot) item.appendChild(svgEl(document, "circle", { cx: pos.x + 12, cy, r: 3.4, fill: e.color, stroke: "white", "stroke-width": 0.5 }));
+      if (e.dot)
+        item.appendChild(svgEl(document, "circle", { cx: pos.x + 12, cy, r: 3.4, fill: e.color, stroke: "white", "stroke-width": 0.5 }));
       item.appendChild(svgEl(document, "text", { x: pos.x + 30, y: cy + size * 0.35, "font-size": size, "text-anchor": "start" }, e.label));
       g.appendChild(item);
     });
@@ -400,22 +449,69 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
       const [lo, hi] = colorDomain;
       for (let k = 0; k < steps; k++) {
         const y0 = bottom - ((k + 1) * (bottom - top)) / steps;
-        bar.appendChild(svgEl(document, "rect", { x: bx, y: y0, width: bw, height: (bottom - top) / steps + 0.6, fill: String(scale(lo + ((k + 0.5) / steps) * (hi - lo))), "shape-rendering": "crispEdges" }));
+        bar.appendChild(
+          svgEl(document, "rect", {
+            x: bx,
+            y: y0,
+            width: bw,
+            height: (bottom - top) / steps + 0.6,
+            fill: String(scale(lo + ((k + 0.5) / steps) * (hi - lo))),
+            "shape-rendering": "crispEdges",
+          }),
+        );
       }
-      bar.appendChild(svgEl(document, "rect", { x: bx, y: top, width: bw, height: bottom - top, fill: "none", stroke: "currentColor", "stroke-opacity": 0.75 }));
+      bar.appendChild(
+        svgEl(document, "rect", {
+          x: bx,
+          y: top,
+          width: bw,
+          height: bottom - top,
+          fill: "none",
+          stroke: "currentColor",
+          "stroke-opacity": 0.75,
+        }),
+      );
       const t = niceTicks(lo, hi, 5);
       for (const v of t.ticks) {
         const ty = bottom - ((v - lo) / (hi - lo)) * (bottom - top);
         bar.appendChild(svgEl(document, "line", { x1: bx + bw, x2: bx + bw + 4, y1: ty, y2: ty, stroke: "currentColor" }));
-        bar.appendChild(svgEl(document, "text", { x: bx + bw + 7, y: ty + size * 0.35, "font-size": size - 1, "text-anchor": "start", "font-variant": "tabular-nums" }, linearTickLabel(v, t.step)));
+        bar.appendChild(
+          svgEl(
+            document,
+            "text",
+            { x: bx + bw + 7, y: ty + size * 0.35, "font-size": size - 1, "text-anchor": "start", "font-variant": "tabular-nums" },
+            linearTickLabel(v, t.step),
+          ),
+        );
       }
       const lx = dims.width - 8;
       const ly = (top + bottom) / 2;
-      bar.appendChild(svgEl(document, "text", { x: lx, y: ly, "font-size": size, "text-anchor": "middle", transform: `rotate(-90 ${lx} ${ly})` }, colorLabel));
+      bar.appendChild(
+        svgEl(
+          document,
+          "text",
+          { x: lx, y: ly, "font-size": size, "text-anchor": "middle", transform: `rotate(-90 ${lx} ${ly})` },
+          colorLabel,
+        ),
+      );
       g.appendChild(bar);
     }
     captionLines.forEach((line, k) => {
-      g.appendChild(svgEl(document, "text", { x: pad, y: height - captionH + 10 + (k + 1) * (size + 4) - 4, "font-size": size, "font-style": "italic", "fill-opacity": 0.85, "text-anchor": "start" }, line));
+      g.appendChild(
+        svgEl(
+          document,
+          "text",
+          {
+            x: pad,
+            y: height - captionH + 10 + (k + 1) * (size + 4) - 4,
+            "font-size": size,
+            "font-style": "italic",
+            "fill-opacity": 0.85,
+            "text-anchor": "start",
+          },
+          line,
+        ),
+      );
     });
     return g;
   });

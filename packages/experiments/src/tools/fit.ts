@@ -14,7 +14,10 @@ import { gridSchema } from "./shared.js";
 
 /** Fields of the fit target (the CLI replaces `samples` by a file and a column). */
 export const fitTargetFields = {
-  kind: z.enum(["gaussian", "tanh", "beta", "samples"]).default("gaussian").describe("target: a Gaussian, a tanh-type steady state, a Beta-type density, or samples"),
+  kind: z
+    .enum(["gaussian", "tanh", "beta", "samples"])
+    .default("gaussian")
+    .describe("target: a Gaussian, a tanh-type steady state, a Beta-type density, or samples"),
   mean: z.number().default(0).describe("gaussian: mean"),
   std: z.number().positive().default(1).describe("gaussian: standard deviation"),
   w: z.number().negative().default(-1).describe("tanh: w < 0"),
@@ -29,7 +32,10 @@ export const DEFAULT_FIT_TARGET = { kind: "gaussian", mean: 0, std: 1, w: -1, b:
 
 /** The fit fields besides the target. */
 export const fitFields = {
-  family: z.enum(["gaussian", "identity", "tanh", "beta", "bimodal"]).optional().describe("model family (default: matches the target kind; tanh for samples)"),
+  family: z
+    .enum(["gaussian", "identity", "tanh", "beta", "bimodal"])
+    .optional()
+    .describe("model family (default: matches the target kind; tanh for samples)"),
   loss: z.enum(["kl", "l2", "w1"]).default("kl").describe("loss"),
   grid: gridSchema.optional().describe("grid (default from the target)"),
   cells: z.number().int().min(10).max(100_000).default(400).describe("cells of the default grid"),
@@ -43,7 +49,10 @@ export const fitSchema = z
     target: z
       .object({
         ...fitTargetFields,
-        samples: z.custom<Float64Array>((v) => v instanceof Float64Array, "a Float64Array").optional().describe("samples: the sample values"),
+        samples: z
+          .custom<Float64Array>((v) => v instanceof Float64Array, "a Float64Array")
+          .optional()
+          .describe("samples: the sample values"),
         label: z.string().max(200).optional().describe("samples: a name for captions (e.g. the column)"),
       })
       .strict()
@@ -63,18 +72,33 @@ function targetOf(cfg: FitConfig): { target: FitTarget; grid: Grid1D; label: str
   const custom = cfg.grid !== undefined ? (createGrid1D(cfg.grid.xMin, cfg.grid.xMax, cfg.grid.n) as Grid1D) : undefined;
   switch (t.kind) {
     case "gaussian":
-      return { target: normalPdf(t.mean, t.std), grid: custom ?? (createGrid1D(t.mean - 7 * t.std, t.mean + 7 * t.std, cfg.cells) as Grid1D), label: `N(${t.mean}, ${t.std}²)` };
+      return {
+        target: normalPdf(t.mean, t.std),
+        grid: custom ?? (createGrid1D(t.mean - 7 * t.std, t.mean + 7 * t.std, cfg.cells) as Grid1D),
+        label: `N(${t.mean}, ${t.std}²)`,
+      };
     case "tanh": {
       const sd = stationaryDensity("tanh", t.w, t.b, t.D);
-      const c = -t.b / t.w, h = 8 * Math.sqrt(sd.variance);
-      return { target: sd.pdf, grid: custom ?? (createGrid1D(c - h, c + h, cfg.cells) as Grid1D), label: `sech(${t.w}x + ${t.b})^{1/(|w|D)}, D = ${t.D}` };
+      const c = -t.b / t.w,
+        h = 8 * Math.sqrt(sd.variance);
+      return {
+        target: sd.pdf,
+        grid: custom ?? (createGrid1D(c - h, c + h, cfg.cells) as Grid1D),
+        label: `sech(${t.w}x + ${t.b})^{1/(|w|D)}, D = ${t.D}`,
+      };
     }
     case "beta":
-      return { target: (x) => Math.pow(1 - x, t.alpha - 1) * Math.pow(1 + x, t.beta - 1), grid: custom ?? (createGrid1D(-1, 1, cfg.cells) as Grid1D), label: `(1-x)^{${t.alpha}-1}(1+x)^{${t.beta}-1}` };
+      return {
+        target: (x) => Math.pow(1 - x, t.alpha - 1) * Math.pow(1 + x, t.beta - 1),
+        grid: custom ?? (createGrid1D(-1, 1, cfg.cells) as Grid1D),
+        label: `(1-x)^{${t.alpha}-1}(1+x)^{${t.beta}-1}`,
+      };
     case "samples": {
       const samples = t.samples;
-      if (samples === undefined || samples.length === 0) throw invalidArgument("config.target.samples", 'a non-empty Float64Array for target kind "samples"', samples);
-      let lo = Infinity, hi = -Infinity;
+      if (samples === undefined || samples.length === 0)
+        throw invalidArgument("config.target.samples", 'a non-empty Float64Array for target kind "samples"', samples);
+      let lo = Infinity,
+        hi = -Infinity;
       for (let i = 0; i < samples.length; i++) {
         const v = samples[i]!;
         if (!Number.isFinite(v)) throw invalidArgument(`config.target.samples[${i}]`, "a finite number", v);
@@ -83,7 +107,11 @@ function targetOf(cfg: FitConfig): { target: FitTarget; grid: Grid1D; label: str
       }
       const pad = 0.25 * (hi - lo || 1);
       const n = Math.min(cfg.cells, Math.max(20, Math.round(Math.sqrt(samples.length) * 3)));
-      return { target: { samples }, grid: custom ?? (createGrid1D(lo - pad, hi + pad, n) as Grid1D), label: `${samples.length} samples of ${t.label ?? "the data"}` };
+      return {
+        target: { samples },
+        grid: custom ?? (createGrid1D(lo - pad, hi + pad, n) as Grid1D),
+        label: `${samples.length} samples of ${t.label ?? "the data"}`,
+      };
     }
   }
 }
@@ -97,7 +125,8 @@ function targetOf(cfg: FitConfig): { target: FitTarget; grid: Grid1D; label: str
 export const fitTool = defineExperiment({
   id: "fit",
   title: "Fitting a steady state to a distribution",
-  summary: "Finds the parameters (w, b, D or D(x)) whose Fokker–Planck steady state is closest to a target distribution, in KL, L2 or Wasserstein-1.",
+  summary:
+    "Finds the parameters (w, b, D or D(x)) whose Fokker–Planck steady state is closest to a target distribution, in KL, L2 or Wasserstein-1.",
   schema: fitSchema,
   quick: { maxEvaluations: 1500, restarts: 1 },
   controls: [
@@ -112,7 +141,14 @@ export const fitTool = defineExperiment({
     const { target, grid, label } = targetOf(cfg);
     const family = cfg.family ?? (cfg.target.kind === "samples" ? "tanh" : cfg.target.kind);
     await st.stage(`fitting the ${family} family`);
-    const r = fitSteadyState(target, { family, loss: cfg.loss, grid, maxEvaluations: cfg.maxEvaluations, restarts: cfg.restarts, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
+    const r = fitSteadyState(target, {
+      family,
+      loss: cfg.loss,
+      grid,
+      maxEvaluations: cfg.maxEvaluations,
+      restarts: cfg.restarts,
+      ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+    });
     await st.stage("outputs");
     const p = r.params;
     const samples = cfg.target.kind === "samples";
@@ -123,7 +159,14 @@ export const fitTool = defineExperiment({
         xLabel: "x",
         yLabel: "density",
         layers: [
-          { kind: samples ? "step" : "area", series: "densities", x: "x", y: "target", label: samples ? "histogram" : "target", color: "#888888" },
+          {
+            kind: samples ? "step" : "area",
+            series: "densities",
+            x: "x",
+            y: "target",
+            label: samples ? "histogram" : "target",
+            color: "#888888",
+          },
           { kind: "line", series: "densities", x: "x", y: "fitted", label: "fitted steady state" },
         ],
         caption: `${r.lossName.toUpperCase()} = ${r.loss.toPrecision(4)}; w = ${p.w.toPrecision(4)}, b = ${p.b.toPrecision(4)}${typeof p.D === "number" ? `, D = ${p.D.toPrecision(4)}` : ""}${p.kappa !== undefined ? `, κ = ${p.kappa.toPrecision(4)}` : ""}.`,
@@ -146,8 +189,15 @@ export const fitTool = defineExperiment({
       summary["K"] = Math.sqrt(2 * p.D);
     }
     if (p.kappa !== undefined) summary["kappa"] = p.kappa;
-    const series: Record<string, ReturnType<typeof table>> = { densities: table({ x: cellCenters(r.grid), target: r.target, fitted: r.fitted }) };
-    if (p.coefficients !== undefined) series["coefficients"] = table({ index: Float64Array.from(p.coefficients, (_, i) => i), value: Float64Array.from(p.coefficients) }, undefined, "coefficients of the fitted diffusion D(x)");
+    const series: Record<string, ReturnType<typeof table>> = {
+      densities: table({ x: cellCenters(r.grid), target: r.target, fitted: r.fitted }),
+    };
+    if (p.coefficients !== undefined)
+      series["coefficients"] = table(
+        { index: Float64Array.from(p.coefficients, (_, i) => i), value: Float64Array.from(p.coefficients) },
+        undefined,
+        "coefficients of the fitted diffusion D(x)",
+      );
     const fitted: Record<string, unknown> = {
       family: r.family,
       sigma: p.sigma,
@@ -165,6 +215,15 @@ export const fitTool = defineExperiment({
     const { samples: _s, ...targetCfg } = cfg.target;
     void _s;
     st.done();
-    return { id: "fit", config: { ...cfg, target: { ...targetCfg, ...(samples ? { count: cfg.target.samples!.length } : {}) } }, seed: ctx.seed, series, summary, checks: [], figures, artifacts: { "fit.json": JSON.stringify(fitted, null, 2) + "\n" } };
+    return {
+      id: "fit",
+      config: { ...cfg, target: { ...targetCfg, ...(samples ? { count: cfg.target.samples!.length } : {}) } },
+      seed: ctx.seed,
+      series,
+      summary,
+      checks: [],
+      figures,
+      artifacts: { "fit.json": JSON.stringify(fitted, null, 2) + "\n" },
+    };
   },
 });

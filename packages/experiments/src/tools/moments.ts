@@ -38,7 +38,8 @@ export type MomentsConfig = z.output<typeof momentsSchema>;
 export const momentsTool = defineExperiment({
   id: "moments",
   title: "Moment hierarchy of the linear network",
-  summary: "For σ = id the moments of the density obey a closed linear hierarchy dm_k/dt = k w m_k + k b m_{k-1} + k(k-1) D m_{k-2}: the raw moments, the mean and the variance over time, with and without diffusion.",
+  summary:
+    "For σ = id the moments of the density obey a closed linear hierarchy dm_k/dt = k w m_k + k b m_{k-1} + k(k-1) D m_{k-2}: the raw moments, the mean and the variance over time, with and without diffusion.",
   schema: momentsSchema,
   quick: {},
   controls: [
@@ -62,7 +63,10 @@ export const momentsTool = defineExperiment({
       ...(typeof cfg.w === "number" && typeof cfg.b === "number" ? { nLayers: cfg.layers } : {}),
     });
     const t = linspace(0, cfg.T, cfg.nTimes);
-    const r = solveMomentHierarchy({ params, m0: gaussianRawMoments(cfg.mean0, cfg.var0, cfg.order), D: cfg.D }, { method: cfg.method, saveAt: t });
+    const r = solveMomentHierarchy(
+      { params, m0: gaussianRawMoments(cfg.mean0, cfg.var0, cfg.order), D: cfg.D },
+      { method: cfg.method, saveAt: t },
+    );
     await st.stage("outputs");
     const K = r.order;
     const data: Record<string, Float64Array> = { t: r.t };

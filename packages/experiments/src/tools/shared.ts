@@ -57,7 +57,10 @@ export type Initial = z.output<typeof initialSchema>;
  * Network parameters from the shared fields (d = 1: scalar w, b; d = 2: W row-major, b), with
  * additive noise K·I when K > 0.
  */
-export function networkFrom(cfg: { sigma: string; d: number; w: number | number[]; b: number | number[]; T: number; layers: number }, K?: number): NetworkParams {
+export function networkFrom(
+  cfg: { sigma: string; d: number; w: number | number[]; b: number | number[]; T: number; layers: number },
+  K?: number,
+): NetworkParams {
   if (cfg.d === 1) {
     const constant = typeof cfg.w === "number" && typeof cfg.b === "number";
     return createScalarNetwork({
@@ -72,7 +75,8 @@ export function networkFrom(cfg: { sigma: string; d: number; w: number | number[
   const W = typeof cfg.w === "number" ? [cfg.w, 0, 0, cfg.w] : cfg.w;
   const b = typeof cfg.b === "number" ? [cfg.b, cfg.b] : cfg.b;
   const constant = W.length === 4 && b.length === 2;
-  const Wl: number[] = [], bl: number[] = [];
+  const Wl: number[] = [],
+    bl: number[] = [];
   const L = constant ? cfg.layers : W.length / 4;
   for (let k = 0; k < L; k++) {
     Wl.push(...(constant ? W : W.slice(4 * k, 4 * k + 4)));
@@ -96,7 +100,11 @@ export function initialPdf(i: Initial): (x: number) => number {
 }
 
 /** The configured grid, or an automatic one from the initial density and the flow. */
-export function gridFor(cfg: { grid?: { xMin: number; xMax: number; n: number } | undefined; cells: number }, params: NetworkParams, f0: (x: number) => number): Grid1D {
+export function gridFor(
+  cfg: { grid?: { xMin: number; xMax: number; n: number } | undefined; cells: number },
+  params: NetworkParams,
+  f0: (x: number) => number,
+): Grid1D {
   if (cfg.grid !== undefined) return createGrid1D(cfg.grid.xMin, cfg.grid.xMax, cfg.grid.n) as Grid1D;
   return autoGrid1D(params, { f0 }, cfg.cells) as Grid1D;
 }

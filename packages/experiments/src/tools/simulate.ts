@@ -2,7 +2,17 @@
  * Tool `simulate`: particles through the ResNet / neural ODE, or the stochastic ResNet (K > 0).
  * @packageDocumentation
  */
-import { createNamedRng, deriveSeed, solveOde, solveSde, type OdeMethodName, type OdeResult, type SdeMethodName, type SdeResult, type SolveStatus } from "@kinetic-nde/core";
+import {
+  createNamedRng,
+  deriveSeed,
+  solveOde,
+  solveSde,
+  type OdeMethodName,
+  type OdeResult,
+  type SdeMethodName,
+  type SdeResult,
+  type SolveStatus,
+} from "@kinetic-nde/core";
 import { invalidArgument, requireFits, shapeMismatch, DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
 import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { z } from "zod";
@@ -33,11 +43,25 @@ export const simulateSchema = z
   .object({
     ...networkFields,
     K: z.number().min(0).max(1e6).default(0).describe("noise amplitude K (additive, K·I); K > 0 simulates the stochastic ResNet"),
-    method: z.enum([...SIMULATE_ODE_METHODS, ...SIMULATE_SDE_METHODS]).optional().describe("integrator (default: euler for K = 0 — the ResNet itself — and euler-maruyama for K > 0)"),
+    method: z
+      .enum([...SIMULATE_ODE_METHODS, ...SIMULATE_SDE_METHODS])
+      .optional()
+      .describe("integrator (default: euler for K = 0 — the ResNet itself — and euler-maruyama for K > 0)"),
     stepsPerLayer: z.number().int().min(1).max(100_000).default(1).describe("integrator steps per layer"),
-    particles: z.number().int().min(1).max(SIMULATE_MAX_PARTICLES).default(10_000).describe("number of particles M (ignored with x0); refused when the ensembles do not fit in 1 GiB"),
-    initial: initialSchema.default(DEFAULT_INITIAL).describe("initial distribution of the particles (drawn from the named stream \"initial\" of the seed)"),
-    x0: z.custom<Float64Array>((v) => v instanceof Float64Array, "a Float64Array").optional().describe("given initial particles, M·d values row-major (overrides particles and initial)"),
+    particles: z
+      .number()
+      .int()
+      .min(1)
+      .max(SIMULATE_MAX_PARTICLES)
+      .default(10_000)
+      .describe("number of particles M (ignored with x0); refused when the ensembles do not fit in 1 GiB"),
+    initial: initialSchema
+      .default(DEFAULT_INITIAL)
+      .describe('initial distribution of the particles (drawn from the named stream "initial" of the seed)'),
+    x0: z
+      .custom<Float64Array>((v) => v instanceof Float64Array, "a Float64Array")
+      .optional()
+      .describe("given initial particles, M·d values row-major (overrides particles and initial)"),
     nSave: z.number().int().min(2).max(10_001).default(11).describe("number of output times (at layer boundaries)"),
   })
   .strict();
@@ -103,14 +127,17 @@ export const simulateTool = defineExperiment({
     if (isSde !== stochastic) {
       throw invalidArgument(
         "config.method",
-        stochastic ? `an SDE method (${SIMULATE_SDE_METHODS.join(", ")}) when K > 0` : `an ODE method (${SIMULATE_ODE_METHODS.join(", ")}) when K = 0`,
+        stochastic
+          ? `an SDE method (${SIMULATE_SDE_METHODS.join(", ")}) when K > 0`
+          : `an ODE method (${SIMULATE_ODE_METHODS.join(", ")}) when K = 0`,
         method,
       );
     }
     const params = networkFrom(cfg, cfg.K);
     const d = params.d;
     const given = cfg.x0 !== undefined;
-    if (given && (cfg.x0!.length === 0 || cfg.x0!.length % d !== 0)) throw shapeMismatch("config.x0", `a positive multiple of d = ${d} values`, cfg.x0!.length);
+    if (given && (cfg.x0!.length === 0 || cfg.x0!.length % d !== 0))
+      throw shapeMismatch("config.x0", `a positive multiple of d = ${d} values`, cfg.x0!.length);
     const M = given ? cfg.x0!.length / d : cfg.particles;
     const chunked = method !== "dopri5";
     checkSizes(M, d, cfg.nSave, chunked, given);
@@ -152,7 +179,13 @@ export const simulateTool = defineExperiment({
       throwIfAborted(ctx.signal);
       const xs = start === 0 && end === M ? x0 : x0.subarray(start * d, end * d);
       const r: OdeResult | SdeResult = isSde
-        ? await solver.solveSde(params, xs, { method: method as SdeMethodName, stepsPerLayer: cfg.stepsPerLayer, seed: noiseSeed, firstStream: start, saveAt })
+        ? await solver.solveSde(params, xs, {
+            method: method as SdeMethodName,
+            stepsPerLayer: cfg.stepsPerLayer,
+            seed: noiseSeed,
+            firstStream: start,
+            saveAt,
+          })
         : await solver.solveOde(params, xs, { method: method as OdeMethodName, stepsPerLayer: cfg.stepsPerLayer, saveAt });
       if (r.status !== "success" && status === "success") status = r.status;
       steps = Math.max(steps, r.stats.steps);
@@ -177,7 +210,9 @@ export const simulateTool = defineExperiment({
       mom[d === 1 ? "mean" : `mean_${j + 1}`] = Float64Array.from({ length: nS }, (_, s) => acc.mean[s * d + j]!);
       mom[d === 1 ? "variance" : `variance_${j + 1}`] = Float64Array.from({ length: nS }, (_, s) => acc.variance(s * d + j));
     }
-    const series: Record<string, DataTable> = { moments: table(mom, { t: "time t" }, "mean and variance of the particles at the output times") };
+    const series: Record<string, DataTable> = {
+      moments: table(mom, { t: "time t" }, "mean and variance of the particles at the output times"),
+    };
     const figures: FigureSpec[] = [
       {
         id: "moments",
@@ -186,13 +221,21 @@ export const simulateTool = defineExperiment({
         yLabel: "mean, variance",
         layers: Object.keys(mom)
           .filter((k) => k !== "t")
-          .map((k) => ({ kind: "line" as const, series: "moments", x: "t", y: k, label: k.replace("_", " of x"), dashed: k.startsWith("variance") })),
+          .map((k) => ({
+            kind: "line" as const,
+            series: "moments",
+            x: "t",
+            y: k,
+            label: k.replace("_", " of x"),
+            dashed: k.startsWith("variance"),
+          })),
         caption: `${M} particles, ${method}, ${cfg.stepsPerLayer} step(s) per layer, L = ${L}, T = ${params.T}.`,
       },
     ];
     if (d === 1) {
       // A loop, not Math.min(...xs): spreading 10⁵+ values overflows the call stack.
-      let lo = Infinity, hi = -Infinity;
+      let lo = Infinity,
+        hi = -Infinity;
       for (const xs of [final, x0]) {
         for (let i = 0; i < xs.length; i++) {
           const v = xs[i]!;
@@ -207,7 +250,11 @@ export const simulateTool = defineExperiment({
       }
       const grid = createGrid1D(lo, hi, 60) as Grid1D;
       const centers = Float64Array.from({ length: grid.n }, (_, k) => grid.xMin + (k + 0.5) * grid.dx);
-      series["histogram"] = table({ x: centers, initial: histogram(grid, x0, 1, 0, true), final: histogram(grid, final, 1, 0, true) }, undefined, "particle densities (histograms) at t = 0 and t = T");
+      series["histogram"] = table(
+        { x: centers, initial: histogram(grid, x0, 1, 0, true), final: histogram(grid, final, 1, 0, true) },
+        undefined,
+        "particle densities (histograms) at t = 0 and t = T",
+      );
       figures.push({
         id: "histogram",
         title: `Particle density at t = 0 and t = T (σ = ${cfg.sigma})`,
@@ -223,7 +270,10 @@ export const simulateTool = defineExperiment({
       const stride = Math.max(1, Math.ceil(M / SCATTER_SAMPLE));
       const n = Math.ceil(M / stride);
       const cols: Record<string, Float64Array> = {};
-      for (const [tag, xs] of [["0", x0], ["T", final]] as const) {
+      for (const [tag, xs] of [
+        ["0", x0],
+        ["T", final],
+      ] as const) {
         for (let j = 0; j < d; j++) cols[`x${j + 1}_${tag}`] = Float64Array.from({ length: n }, (_, k) => xs[k * stride * d + j]!);
       }
       series["particles"] = table(cols, undefined, `every ${stride}th particle at t = 0 and t = T`);

@@ -12,7 +12,17 @@ import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
 import { stages, table } from "../internal/util.js";
 import type { DataTable, FigureLayer, FigureSpec, GridField } from "../types.js";
-import { activationEnum, DEFAULT_INITIAL, gridFor, gridSchema, initialPdf, initialSchema, networkFrom, numOrList, outputTimes } from "./shared.js";
+import {
+  activationEnum,
+  DEFAULT_INITIAL,
+  gridFor,
+  gridSchema,
+  initialPdf,
+  initialSchema,
+  networkFrom,
+  numOrList,
+  outputTimes,
+} from "./shared.js";
 
 const net1d = {
   sigma: activationEnum.default("tanh").describe("activation σ"),
@@ -43,7 +53,10 @@ export const solveFokkerPlanckSchema = z
   .object({
     ...net1d,
     D: z.number().positive().max(1e6).default(0.1).describe("diffusion coefficient D = K²/2"),
-    method: z.enum(["implicit-euler", "crank-nicolson", "explicit-euler"]).default("implicit-euler").describe("time integrator (Chang–Cooper fluxes in space)"),
+    method: z
+      .enum(["implicit-euler", "crank-nicolson", "explicit-euler"])
+      .default("implicit-euler")
+      .describe("time integrator (Chang–Cooper fluxes in space)"),
     dt: z.number().positive().optional().describe("time step (default min(Δt of the layers, T/100))"),
     boundary: z.enum(["zero-flux", "outflow"]).default("zero-flux").describe("boundary condition"),
     steadyState: z.boolean().default(true).describe("also compute the discrete steady state (constant parameters)"),
@@ -112,7 +125,8 @@ function densityOutputs(grid: Grid1D, times: readonly number[], snaps: readonly 
 export const solveVlasovTool = defineExperiment({
   id: "solve-vlasov",
   title: "Vlasov equation of the mean-field limit",
-  summary: "Transports an initial density through the continuous ResNet: ∂_t f + ∂_x(σ(w x + b) f) = 0 by finite volumes, with snapshots, a space–time heatmap and the mass balance.",
+  summary:
+    "Transports an initial density through the continuous ResNet: ∂_t f + ∂_x(σ(w x + b) f) = 0 by finite volumes, with snapshots, a space–time heatmap and the mass balance.",
   schema: solveVlasovSchema,
   quick: { cells: 300, nSave: 21 },
   controls: [
@@ -146,7 +160,13 @@ export const solveVlasovTool = defineExperiment({
     await st.stage("outputs");
     const f0avg = cellAverages1D(f0, grid);
     const method = `${r.method.scheme}${r.method.limiter ? ` (${r.method.limiter})` : ""} + ${r.method.timeStepper}`;
-    const o = densityOutputs(grid, times, [f0avg, ...r.saved], `Vlasov, σ = ${cfg.sigma}`, `${method}, ${grid.n} cells, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}.`);
+    const o = densityOutputs(
+      grid,
+      times,
+      [f0avg, ...r.saved],
+      `Vlasov, σ = ${cfg.sigma}`,
+      `${method}, ${grid.n} cells, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}.`,
+    );
     st.done();
     return {
       id: "solve-vlasov",
@@ -187,7 +207,8 @@ function widen(g: Grid1D, D: number, T: number): Grid1D {
 export const solveFokkerPlanckTool = defineExperiment({
   id: "solve-fokker-planck",
   title: "Fokker–Planck equation of the stochastic ResNet",
-  summary: "Evolves an initial density under drift σ(w x + b) and diffusion D: ∂_t f + ∂_x(σ(w x + b) f) = ∂_xx(D f), with Chang–Cooper fluxes, and compares f(T) with the discrete steady state.",
+  summary:
+    "Evolves an initial density under drift σ(w x + b) and diffusion D: ∂_t f + ∂_x(σ(w x + b) f) = ∂_xx(D f), with Chang–Cooper fluxes, and compares f(T) with the discrete steady state.",
   schema: solveFokkerPlanckSchema,
   quick: { cells: 300, nSave: 21 },
   controls: [
@@ -203,13 +224,25 @@ export const solveFokkerPlanckTool = defineExperiment({
     await st.stage("grid");
     const params = networkFrom({ ...cfg, d: 1 });
     const f0 = initialPdf(cfg.initial);
-    const grid = cfg.grid !== undefined ? (createGrid1D(cfg.grid.xMin, cfg.grid.xMax, cfg.grid.n) as Grid1D) : widen(gridFor(cfg, params, f0), cfg.D, params.T);
+    const grid =
+      cfg.grid !== undefined
+        ? (createGrid1D(cfg.grid.xMin, cfg.grid.xMax, cfg.grid.n) as Grid1D)
+        : widen(gridFor(cfg, params, f0), cfg.D, params.T);
     checkSizes(cfg, grid.n);
     const times = outputTimes(params.T, cfg.nSave);
     await st.stage(`solving on ${grid.n} cells`);
-    const r = solveFokkerPlanck({ network: params, grid, f0, D: cfg.D }, { method: cfg.method, boundary: cfg.boundary, saveAt: times, ...(cfg.dt !== undefined ? { dt: cfg.dt } : {}) });
+    const r = solveFokkerPlanck(
+      { network: params, grid, f0, D: cfg.D },
+      { method: cfg.method, boundary: cfg.boundary, saveAt: times, ...(cfg.dt !== undefined ? { dt: cfg.dt } : {}) },
+    );
     await st.stage("steady state");
-    const o = densityOutputs(grid, times, [...r.saved], `Fokker–Planck, σ = ${cfg.sigma}, D = ${cfg.D}`, `${cfg.method} with Chang–Cooper fluxes, ${grid.n} cells, ${r.stats.steps} steps.`);
+    const o = densityOutputs(
+      grid,
+      times,
+      [...r.saved],
+      `Fokker–Planck, σ = ${cfg.sigma}, D = ${cfg.D}`,
+      `${cfg.method} with Chang–Cooper fluxes, ${grid.n} cells, ${r.stats.steps} steps.`,
+    );
     const summary: Record<string, number | string> = {
       status: r.status,
       steps: r.stats.steps,
@@ -225,7 +258,13 @@ export const solveFokkerPlanckTool = defineExperiment({
       const ss = solveSteadyState({ grid, sigma: cfg.sigma, w: params.W[0]!, b: params.b[0]!, D: cfg.D });
       series = { ...series, snapshots: table({ ...o.snapshotCols, steady: ss.f }, { x: "x" }) };
       figures = [
-        { ...figures[0]!, layers: [...o.snapshotLayers, { kind: "line", series: "snapshots", x: "x", y: "steady", label: "discrete steady state", dashed: true, color: "#000000" }] },
+        {
+          ...figures[0]!,
+          layers: [
+            ...o.snapshotLayers,
+            { kind: "line", series: "snapshots", x: "x", y: "steady", label: "discrete steady state", dashed: true, color: "#000000" },
+          ],
+        },
         ...figures.slice(1),
       ];
       let l1 = 0;

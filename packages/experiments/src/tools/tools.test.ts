@@ -46,7 +46,9 @@ describe("tool registry", () => {
 
 describe("simulate", () => {
   it("σ = id: the particle mean and variance follow the exact linear flow", async () => {
-    const w = -1, b = 0.5, T = 2;
+    const w = -1,
+      b = 0.5,
+      T = 2;
     const x0 = createRng(3).normalInto(new Float64Array(1000));
     let m0 = 0;
     for (const v of x0) m0 += v;
@@ -59,8 +61,16 @@ describe("simulate", () => {
     const mom = r.series["moments"]!.data;
     const t = Array.from(mom["t"]!);
     const xs = -b / w;
-    expectAllClose(mom["mean"]!, t.map((s) => Math.exp(w * s) * (m0 - xs) + xs), { rtol: 1e-7, atol: 1e-9 });
-    expectAllClose(mom["variance"]!, t.map((s) => Math.exp(2 * w * s) * v0), { rtol: 1e-7, atol: 1e-12 });
+    expectAllClose(
+      mom["mean"]!,
+      t.map((s) => Math.exp(w * s) * (m0 - xs) + xs),
+      { rtol: 1e-7, atol: 1e-9 },
+    );
+    expectAllClose(
+      mom["variance"]!,
+      t.map((s) => Math.exp(2 * w * s) * v0),
+      { rtol: 1e-7, atol: 1e-12 },
+    );
     // The ensembles are bulk data: typed arrays, never in the JSON of the result.
     expect(r.ensembles!["final"]!.x).toBeInstanceOf(Float64Array);
     expect(r.ensembles!["final"]!.x.length).toBe(1000);
@@ -73,7 +83,8 @@ describe("simulate", () => {
     const seed = 5;
     const cfg = { sigma: "identity", w: 0, b: 0, K: 1, T: 1, layers: 1, particles: 3, nSave: 2 };
     const r = await runTool("simulate", cfg, { seed });
-    const x0 = r.ensembles!["initial"]!.x, xT = r.ensembles!["final"]!.x;
+    const x0 = r.ensembles!["initial"]!.x,
+      xT = r.ensembles!["final"]!.x;
     // Zero drift and h = 1: x_T = x_0 + K √h ξ, so ξ = x_T - x_0 is the first increment of particle 0.
     const increment = xT[0]! - x0[0]!;
     expect(x0[0]).toBe(createNamedRng(seed, "initial").normal());
@@ -88,7 +99,11 @@ describe("simulate", () => {
   it("chunked SDE runs equal one solve of the whole ensemble; progress is reported per chunk", async () => {
     const M = 40_000;
     const fractions: number[] = [];
-    const r = await runTool("simulate", { sigma: "tanh", w: -1, b: 0.5, K: 0.3, T: 1, layers: 4, particles: M, nSave: 3 }, { seed: 2, onProgress: (p) => fractions.push(p.fraction) });
+    const r = await runTool(
+      "simulate",
+      { sigma: "tanh", w: -1, b: 0.5, K: 0.3, T: 1, layers: 4, particles: M, nSave: 3 },
+      { seed: 2, onProgress: (p) => fractions.push(p.fraction) },
+    );
     expect(fractions.filter((f) => f > 0 && f < 1).length).toBeGreaterThanOrEqual(2);
     const x0 = r.ensembles!["initial"]!.x;
     const params = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 1, nLayers: 4, K: 0.3 });
@@ -114,7 +129,11 @@ describe("simulate", () => {
 
   it("refuses sizes that cannot fit before any work, naming the field and the largest that fits", async () => {
     let progressed = false;
-    const e = (await expectCode(runTool("simulate", { d: 2, particles: 50_000_000 }, { onProgress: () => (progressed = true) }), "TOO_LARGE", "`particles`")) as { details: { largest: number } };
+    const e = (await expectCode(
+      runTool("simulate", { d: 2, particles: 50_000_000 }, { onProgress: () => (progressed = true) }),
+      "TOO_LARGE",
+      "`particles`",
+    )) as { details: { largest: number } };
     expect(e.details.largest).toBe(Math.floor(2 ** 30 / 48));
     expect(progressed).toBe(false);
     await expectCode(runTool("simulate", { particles: 1_000_000, method: "dopri5", nSave: 10_001 }), "TOO_LARGE", "`nSave`");
@@ -123,7 +142,16 @@ describe("simulate", () => {
 
   it("aborts between chunks", async () => {
     const c = new AbortController();
-    const run = runTool("simulate", { particles: 60_000, layers: 2, nSave: 2 }, { signal: c.signal, onProgress: (p) => { if (p.message.startsWith("particles")) c.abort(); } });
+    const run = runTool(
+      "simulate",
+      { particles: 60_000, layers: 2, nSave: 2 },
+      {
+        signal: c.signal,
+        onProgress: (p) => {
+          if (p.message.startsWith("particles")) c.abort();
+        },
+      },
+    );
     await expect(run).rejects.toMatchObject({ name: "AbortError" });
   });
 
@@ -164,20 +192,38 @@ describe("solve-vlasov and solve-fokker-planck", () => {
 
   it("aborts between stages", async () => {
     const c = new AbortController();
-    await expect(runTool("solve-fokker-planck", {}, { signal: c.signal, onProgress: () => c.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(runTool("solve-fokker-planck", {}, { signal: c.signal, onProgress: () => c.abort() })).rejects.toMatchObject({
+      name: "AbortError",
+    });
   });
 });
 
 describe("moments", () => {
   it("mean and variance match the closed forms of the Ornstein–Uhlenbeck flow", async () => {
-    const w = -1, b = 1, D = 0.125, m0 = 0.5, v0 = 0.25;
+    const w = -1,
+      b = 1,
+      D = 0.125,
+      m0 = 0.5,
+      v0 = 0.25;
     const r = await runTool("moments", { w, b, D, T: 3, mean0: m0, var0: v0, nTimes: 31 });
     const data = r.series["moments"]!.data;
     const t = Array.from(data["t"]!);
     const xs = -b / w;
-    expectAllClose(data["mean"]!, t.map((s) => Math.exp(w * s) * (m0 - xs) + xs), { rtol: 1e-12, atol: 1e-13 });
-    expectAllClose(data["variance"]!, t.map((s) => Math.exp(2 * w * s) * v0 + (D / -w) * (1 - Math.exp(2 * w * s))), { rtol: 1e-12, atol: 1e-13 });
-    expectAllClose(data["m0"]!, t.map(() => 1), { rtol: 1e-13 });
+    expectAllClose(
+      data["mean"]!,
+      t.map((s) => Math.exp(w * s) * (m0 - xs) + xs),
+      { rtol: 1e-12, atol: 1e-13 },
+    );
+    expectAllClose(
+      data["variance"]!,
+      t.map((s) => Math.exp(2 * w * s) * v0 + (D / -w) * (1 - Math.exp(2 * w * s))),
+      { rtol: 1e-12, atol: 1e-13 },
+    );
+    expectAllClose(
+      data["m0"]!,
+      t.map(() => 1),
+      { rtol: 1e-13 },
+    );
     expect(r.summary["stationary_variance"]).toBe(0.125);
   });
 });
@@ -194,7 +240,7 @@ describe("fit and train", () => {
   it("fit on samples takes a Float64Array and keeps it out of the result config", async () => {
     const samples = createRng(1).normalInto(new Float64Array(2000));
     const r = await runTool("fit", { target: { kind: "samples", samples, label: "z" }, family: "identity", loss: "w1" }, { quick: true });
-    expect(JSON.stringify(toPlainJson(r))).not.toContain("samples\":[");
+    expect(JSON.stringify(toPlainJson(r))).not.toContain('samples":[');
     expect((r.config["target"] as Record<string, unknown>)["count"]).toBe(2000);
     await expectCode(runTool("fit", { target: { kind: "samples" } }), "INVALID_ARGUMENT", "config.target.samples");
   });

@@ -14,12 +14,23 @@ import { activationEnum } from "./shared.js";
 
 /** The train fields a user sets (the CLI adds file columns; the tool adds a given data set). */
 export const trainFields = {
-  dataset: z.string().min(1).max(4096).default("moons").describe("data set: a registry name (see `kinetic-nde dataset generate --help`) or, in the CLI, a .csv/.json file"),
-  datasetParams: z.record(z.string(), z.unknown()).default({}).describe("parameters of a generated data set, e.g. { nSamples: 400, noise: 0.1 }"),
+  dataset: z
+    .string()
+    .min(1)
+    .max(4096)
+    .default("moons")
+    .describe("data set: a registry name (see `kinetic-nde dataset generate --help`) or, in the CLI, a .csv/.json file"),
+  datasetParams: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe("parameters of a generated data set, e.g. { nSamples: 400, noise: 0.1 }"),
   sigma: activationEnum.default("tanh").describe("activation σ"),
   layers: z.number().int().min(1).max(10_000).default(10).describe("depth L"),
   T: z.number().positive().max(1000).default(2).describe("horizon T (Δt = T/L)"),
-  loss: z.enum(["auto", "logistic", "softmax", "mse"]).default("auto").describe("loss (auto: logistic for 2 classes, softmax for more, mse for targets)"),
+  loss: z
+    .enum(["auto", "logistic", "softmax", "mse"])
+    .default("auto")
+    .describe("loss (auto: logistic for 2 classes, softmax for more, mse for targets)"),
   optimizer: z.enum(["adam", "gd", "lbfgs"]).default("adam").describe("optimiser"),
   learningRate: z.number().positive().max(10).default(0.05).describe("learning rate"),
   epochs: z.number().int().min(1).max(1_000_000).default(300).describe("epochs"),
@@ -33,7 +44,10 @@ export const trainFields = {
 export const trainSchema = z
   .object({
     ...trainFields,
-    data: z.custom<Dataset>((v) => v !== null && typeof v === "object" && (v as { x?: unknown }).x instanceof Float64Array, "a Dataset").optional().describe("a given data set (overrides dataset and datasetParams)"),
+    data: z
+      .custom<Dataset>((v) => v !== null && typeof v === "object" && (v as { x?: unknown }).x instanceof Float64Array, "a Dataset")
+      .optional()
+      .describe("a given data set (overrides dataset and datasetParams)"),
   })
   .strict();
 
@@ -58,7 +72,8 @@ function bytesPerSampleLayer(d: number, scheme: string): number {
 export const trainTool = defineExperiment({
   id: "train",
   title: "Training a ResNet",
-  summary: "Trains a residual network (exact discrete adjoint gradients) on a generated or given data set and reports the loss history and the held-out accuracy or error.",
+  summary:
+    "Trains a residual network (exact discrete adjoint gradients) on a generated or given data set and reports the loss history and the held-out accuracy or error.",
   schema: trainSchema,
   quick: { epochs: 100 },
   controls: [
@@ -71,14 +86,23 @@ export const trainTool = defineExperiment({
   async run(cfg, ctx) {
     const nSamples = cfg.datasetParams["nSamples"];
     // Generated data sets have d ≤ 4: refuse a sample count that cannot fit before generating it.
-    if (cfg.data === undefined && typeof nSamples === "number") requireFits("datasetParams.nSamples", nSamples, (cfg.layers + 1) * bytesPerSampleLayer(4, cfg.scheme));
+    if (cfg.data === undefined && typeof nSamples === "number")
+      requireFits("datasetParams.nSamples", nSamples, (cfg.layers + 1) * bytesPerSampleLayer(4, cfg.scheme));
     const st = stages(ctx, [1, 20, 1]);
     await st.stage("data");
     const data: Dataset = cfg.data ?? makeDataset(cfg.dataset, { seed: deriveSeed(ctx.seed, "data"), ...cfg.datasetParams });
     const M = data.x.length / data.d;
     requireFits("layers", cfg.layers + 1, M * bytesPerSampleLayer(data.d, cfg.scheme));
-    const split = cfg.testFraction > 0 ? trainTestSplit(data, { testFraction: cfg.testFraction, seed: deriveSeed(ctx.seed, "data-split"), ...(data.labels ? { stratify: true } : {}) }) : { train: data, test: data };
-    const tr = split.train, te = split.test;
+    const split =
+      cfg.testFraction > 0
+        ? trainTestSplit(data, {
+            testFraction: cfg.testFraction,
+            seed: deriveSeed(ctx.seed, "data-split"),
+            ...(data.labels ? { stratify: true } : {}),
+          })
+        : { train: data, test: data };
+    const tr = split.train,
+      te = split.test;
     const classification = tr.labels !== undefined;
     const nClasses = data.nClasses ?? 2;
     const loss: LossSpec =
@@ -87,7 +111,15 @@ export const trainTool = defineExperiment({
         : cfg.loss === "softmax" || (cfg.loss === "auto" && nClasses > 2)
           ? { kind: "softmax", nClasses }
           : { kind: "logistic" };
-    const network = initNetwork({ sigma: cfg.sigma, d: tr.d, nLayers: cfg.layers, T: cfg.T, init: "random", scale: 0.1, seed: deriveSeed(ctx.seed, "init") });
+    const network = initNetwork({
+      sigma: cfg.sigma,
+      d: tr.d,
+      nLayers: cfg.layers,
+      T: cfg.T,
+      init: "random",
+      scale: 0.1,
+      seed: deriveSeed(ctx.seed, "init"),
+    });
     await st.stage(`training (${cfg.epochs} epochs)`);
     const r = train(
       { x: tr.x, ...(classification ? { labels: tr.labels! } : { targets: tr.targets! }), loss, network, lambda: cfg.lambda },
@@ -102,7 +134,10 @@ export const trainTool = defineExperiment({
         onProgress: (p) => {
           // Training is synchronous: an abort already signalled stops it at the next epoch.
           throwIfAborted(ctx.signal);
-          ctx.onProgress?.({ fraction: (1 + (20 * p.epoch) / cfg.epochs) / 22, message: `epoch ${p.epoch}: loss ${p.loss.toPrecision(4)}` });
+          ctx.onProgress?.({
+            fraction: (1 + (20 * p.epoch) / cfg.epochs) / 22,
+            message: `epoch ${p.epoch}: loss ${p.loss.toPrecision(4)}`,
+          });
         },
       },
     );
@@ -133,7 +168,14 @@ export const trainTool = defineExperiment({
       [classification ? "test_accuracy" : "test_mse"]: evalSet(te),
     };
     const figures: FigureSpec[] = [
-      { id: "loss", title: `Training loss (${cfg.optimizer}, ${loss.kind})`, xLabel: "epoch", yLabel: "loss", logY: true, layers: [{ kind: "line", series: "history", x: "epoch", y: "loss", label: "training loss" }] },
+      {
+        id: "loss",
+        title: `Training loss (${cfg.optimizer}, ${loss.kind})`,
+        xLabel: "epoch",
+        yLabel: "loss",
+        logY: true,
+        layers: [{ kind: "line", series: "history", x: "epoch", y: "loss", label: "training loss" }],
+      },
     ];
     const hist = { epoch: Float64Array.from(r.history.loss, (_, i) => i + 1), loss: r.history.loss, gradNorm: r.history.gradNorm };
     const { data: _given, ...resolved } = cfg;

@@ -49,7 +49,7 @@ export function nelderMead(fn: (x: Float64Array) => number, x0: ArrayLike<number
     const vals: number[] = [fBest];
     for (let i = 0; i < n; i++) {
       const p = best.slice();
-      const st = typeof options.step === "number" ? options.step : options.step?.[i] ?? 0.5;
+      const st = typeof options.step === "number" ? options.step : (options.step?.[i] ?? 0.5);
       p[i]! += st * (round === 0 ? 1 : 0.5);
       pts.push(p);
       vals.push(safe(p));

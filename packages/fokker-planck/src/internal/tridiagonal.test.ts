@@ -33,7 +33,14 @@ function randomSystem(n: number, seed: number): { lower: Float64Array; diag: Flo
     upper[i] = i < n - 1 ? -rng.uniform() * 50 : 0;
     x[i] = rng.uniform();
   }
-  for (let i = 0; i < n; i++) diag[i] = 1 + rng.uniform() + Math.max(Math.abs(lower[i]!) + Math.abs(upper[i]!), (i > 0 ? Math.abs(upper[i - 1]!) : 0) + (i < n - 1 ? Math.abs(lower[i + 1]!) : 0));
+  for (let i = 0; i < n; i++)
+    diag[i] =
+      1 +
+      rng.uniform() +
+      Math.max(
+        Math.abs(lower[i]!) + Math.abs(upper[i]!),
+        (i > 0 ? Math.abs(upper[i - 1]!) : 0) + (i < n - 1 ? Math.abs(lower[i + 1]!) : 0),
+      );
   return { lower, diag, upper, x };
 }
 
@@ -66,8 +73,12 @@ describe("alternating LU/UL tridiagonal steps", () => {
     for (const n of [2, 3, 8, 33]) {
       const { lower, diag, upper } = randomSystem(n, n);
       const fac = factorsOf(lower, diag, upper, false);
-      const cp = new Float64Array(n), inv = new Float64Array(n), lw = new Float64Array(n);
-      const cl = new Float64Array(n), invU = new Float64Array(n), uw = new Float64Array(n);
+      const cp = new Float64Array(n),
+        inv = new Float64Array(n),
+        lw = new Float64Array(n);
+      const cl = new Float64Array(n),
+        invU = new Float64Array(n),
+        uw = new Float64Array(n);
       thomasFactor(n, lower, diag, upper, cp, inv, lw);
       ulFactor(n, lower, diag, upper, cl, invU, uw);
       for (let i = 0; i < n; i++) {
@@ -89,7 +100,9 @@ describe("alternating LU/UL tridiagonal steps", () => {
         luSolveInPlace(fac, a);
         ulSolveInPlace(fac, b);
         const ref = x.slice();
-        const cp = new Float64Array(n), inv = new Float64Array(n), lw = new Float64Array(n);
+        const cp = new Float64Array(n),
+          inv = new Float64Array(n),
+          lw = new Float64Array(n);
         thomasFactor(n, lower, diag, upper, cp, inv, lw);
         thomasSolveInPlace(n, lw, cp, inv, ref);
         expect(Array.from(a)).toEqual(Array.from(ref)); // LU from the tables is the Thomas solve, bit for bit
@@ -111,7 +124,9 @@ describe("alternating LU/UL tridiagonal steps", () => {
         expect(implicitStepsInPlace(fac, got, steps, log)).toBe(steps);
         expect(log.finite).toBe(true);
         const ref = x.slice();
-        const cp = new Float64Array(n), inv = new Float64Array(n), lw = new Float64Array(n);
+        const cp = new Float64Array(n),
+          inv = new Float64Array(n),
+          lw = new Float64Array(n);
         thomasFactor(n, lower, diag, upper, cp, inv, lw);
         let lost = 0;
         for (let s = 0; s < steps; s++) {
@@ -155,7 +170,9 @@ describe("alternating LU/UL tridiagonal steps", () => {
     const { lower, diag, upper } = w7System(n);
     const f0 = new Float64Array(n).fill(0.1);
     const ref = f0.slice();
-    const cp = new Float64Array(n), inv = new Float64Array(n), lw = new Float64Array(n);
+    const cp = new Float64Array(n),
+      inv = new Float64Array(n),
+      lw = new Float64Array(n);
     thomasFactor(n, lower, diag, upper, cp, inv, lw);
     for (let s = 0; s < 1000; s++) thomasSolveInPlace(n, lw, cp, inv, ref);
     const viaWasm = f0.slice();
@@ -214,7 +231,10 @@ describe("alternating LU/UL tridiagonal steps", () => {
         if (calls === 0 || calls === 1500) {
           nested++;
           const inner = createScalarNetwork({ sigma: "identity", w: -1, b: 0, T: 0.1 });
-          solveFokkerPlanck({ network: inner, grid: createGrid1D(-4, 4, calls === 0 ? 60_001 : 101), f0: (x) => Math.exp(-x * x), D: 0.4 }, { dt: 0.01 });
+          solveFokkerPlanck(
+            { network: inner, grid: createGrid1D(-4, 4, calls === 0 ? 60_001 : 101), f0: (x) => Math.exp(-x * x), D: 0.4 },
+            { dt: 0.01 },
+          );
         }
         calls++;
         return tanh.sigma(z);
@@ -222,7 +242,10 @@ describe("alternating LU/UL tridiagonal steps", () => {
     };
     const grid = createGrid1D(-5, 5, 401);
     const run = (sigma: Activation) =>
-      solveFokkerPlanck({ network: createScalarNetwork({ sigma, w: [-1, -0.4], b: [0.3, -0.1], T: 2, K: 0.7 }), grid, f0: (x) => Math.exp(-x * x) }, { dt: 0.02 });
+      solveFokkerPlanck(
+        { network: createScalarNetwork({ sigma, w: [-1, -0.4], b: [0.3, -0.1], T: 2, K: 0.7 }), grid, f0: (x) => Math.exp(-x * x) },
+        { dt: 0.02 },
+      );
     const ref = run(plain);
     const got = run(intrusive);
     expect(nested).toBe(2);

@@ -38,7 +38,9 @@ export function checkAverages(grid: Grid1D | Grid2D, f0: ArrayBufferView, name: 
  * enters) and whether every value is finite. The WebAssembly `scan` kernel computes the same.
  */
 export function scanDensity(f: Float64Array): { min: number; max: number; finite: boolean } {
-  let min = 0, max = 0, finite = true;
+  let min = 0,
+    max = 0,
+    finite = true;
   for (let i = 0; i < f.length; i++) {
     const v = f[i]!;
     if (v > max) max = v;

@@ -7,7 +7,14 @@ import type { Grid2D } from "@kinetic-nde/datasets";
  * memory traffic — the intermediate state lives in registers. Writes the two steps' net boundary
  * fluxes F_{n+1/2} - F_{1/2} to lost[at] and lost[at + 1].
  */
-export function upwindEulerTwoSteps1D(c: FaceCoefficients1D, src: Float64Array, c2: number, dst: Float64Array, lost: Float64Array, at: number): void {
+export function upwindEulerTwoSteps1D(
+  c: FaceCoefficients1D,
+  src: Float64Array,
+  c2: number,
+  dst: Float64Array,
+  lost: Float64Array,
+  at: number,
+): void {
   const { ap, am } = c;
   const n = src.length;
   let s0 = src[0]!;
@@ -47,8 +54,18 @@ export function upwindEulerTwoSteps1D(c: FaceCoefficients1D, src: Float64Array, 
  * advectionStage1D steps. Writes F_n - F_0 of step s to lost[at + s].
  * @returns true when the final state is in `dst`
  */
-export function jsUpwindSteps1D(c: FaceCoefficients1D, src: Float64Array, dst: Float64Array, c2: number, steps: number, periodic: boolean, lost: Float64Array, at: number): boolean {
-  let a = src, b = dst;
+export function jsUpwindSteps1D(
+  c: FaceCoefficients1D,
+  src: Float64Array,
+  dst: Float64Array,
+  c2: number,
+  steps: number,
+  periodic: boolean,
+  lost: Float64Array,
+  at: number,
+): boolean {
+  let a = src,
+    b = dst;
   const pairs = !periodic && src.length >= 3;
   for (let s = 0; s < steps; ) {
     if (pairs && s + 1 < steps) {
@@ -72,10 +89,21 @@ export function jsUpwindSteps1D(c: FaceCoefficients1D, src: Float64Array, dst: F
  * @returns true when the final state is in `dst`
  */
 export function jsUpwindSteps2D(
-  grid: Grid2D, c: FaceCoefficients2D, src: Float64Array, dst: Float64Array, cx: number, cy: number, steps: number, periodic: boolean,
-  lost: Float64Array, at: number, rowL: Float64Array, rowR: Float64Array,
+  grid: Grid2D,
+  c: FaceCoefficients2D,
+  src: Float64Array,
+  dst: Float64Array,
+  cx: number,
+  cy: number,
+  steps: number,
+  periodic: boolean,
+  lost: Float64Array,
+  at: number,
+  rowL: Float64Array,
+  rowR: Float64Array,
 ): boolean {
-  let a = src, b = dst;
+  let a = src,
+    b = dst;
   for (let s = 0; s < steps; s++) {
     lost[at + s] = advectionStage2D(grid, c, a, null, null, periodic, 0, a, 1, cx, cy, b, rowL, rowR);
     const t = a;

@@ -80,10 +80,13 @@ describe("WebAssembly SIMD upwind kernels", () => {
           const lw = Float64Array.from(arena.lost.subarray(0, steps));
           arena.close();
           // JavaScript multi-step path
-          const a = Float64Array.from(f), b = new Float64Array(n), lj = new Float64Array(steps);
+          const a = Float64Array.from(f),
+            b = new Float64Array(n),
+            lj = new Float64Array(steps);
           const fj = jsUpwindSteps1D(c, a, b, c2, steps, periodic, lj, 0) ? b : a;
           // single steps of the stage every other scheme uses
-          let x = Float64Array.from(f), y = new Float64Array(n);
+          let x = Float64Array.from(f),
+            y = new Float64Array(n);
           const ls = new Float64Array(steps);
           for (let k = 0; k < steps; k++) {
             ls[k] = advectionStage1D(c, x, null, periodic, 0, x, 1, c2, y);
@@ -98,7 +101,16 @@ describe("WebAssembly SIMD upwind kernels", () => {
   });
 
   it("2-D: equal the JavaScript path (advectionStage2D steps) bit for bit (odd sizes, every boundary, several steps)", () => {
-    for (const [nx, ny] of [[2, 2], [2, 3], [3, 2], [5, 5], [4, 7], [9, 6], [13, 11], [33, 31]] as const)
+    for (const [nx, ny] of [
+      [2, 2],
+      [2, 3],
+      [3, 2],
+      [5, 5],
+      [4, 7],
+      [9, 6],
+      [13, 11],
+      [33, 31],
+    ] as const)
       for (const boundary of ["zero-flux", "outflow", "periodic"] as const)
         for (const steps of [1, 3, 4]) {
           const grid = createGrid2D([-1.5, 2], [-1, 1], nx, ny);
@@ -108,18 +120,28 @@ describe("WebAssembly SIMD upwind kernels", () => {
           for (let i = 0; i < ayp.length; i++) [ayp[i], aym[i]] = split(rnd(5 * i + 1000 + ny));
           applyFaceBoundaries2D({ axp, axm, ayp, aym }, nx, ny, boundary);
           const periodic = boundary === "periodic";
-          const c = { axp: Float64Array.from(axp), axm: Float64Array.from(axm), ayp: Float64Array.from(ayp), aym: Float64Array.from(aym), rate: 0 };
+          const c = {
+            axp: Float64Array.from(axp),
+            axm: Float64Array.from(axm),
+            ayp: Float64Array.from(ayp),
+            aym: Float64Array.from(aym),
+            rate: 0,
+          };
           const f = density(nx * ny, 11 * nx + ny);
-          const cx = 0.4, cy = 0.35;
+          const cx = 0.4,
+            cy = 0.35;
           const [u, s] = arena.states as [Float64Array, Float64Array];
           u.set(f);
           const inDst = wasmUpwindSteps2D(arena, nx, ny, grid.dx, grid.dy, u, s, cx, cy, steps, periodic, 0);
           const fw = Float64Array.from(inDst ? s : u);
           const lw = Float64Array.from(arena.lost.subarray(0, steps));
           arena.close();
-          const a = Float64Array.from(f), b = new Float64Array(nx * ny), lj = new Float64Array(steps);
+          const a = Float64Array.from(f),
+            b = new Float64Array(nx * ny),
+            lj = new Float64Array(steps);
           const fj = jsUpwindSteps2D(grid, c, a, b, cx, cy, steps, periodic, lj, 0, new Float64Array(ny), new Float64Array(ny)) ? b : a;
-          let x = Float64Array.from(f), y = new Float64Array(nx * ny);
+          let x = Float64Array.from(f),
+            y = new Float64Array(nx * ny);
           const ls = new Float64Array(steps);
           for (let k = 0; k < steps; k++) {
             ls[k] = advectionStage2D(grid, c, x, null, null, periodic, 0, x, 1, cx, cy, y, new Float64Array(ny), new Float64Array(ny));
@@ -163,7 +185,17 @@ function expectSameSolve(problem: VlasovProblem, options: VlasovOptions, label: 
 
 describe("the scan kernel (input check and result clean-up)", () => {
   it("equals the JavaScript scan: min and max by the same comparisons, finiteness", () => {
-    const cases: number[][] = [[], [0], [-0], [1, 2, 3], [-1e-300, 5, -0, 0], [NaN, 1, -2], [Infinity, 1], [1, -Infinity], [3, NaN, -1, Infinity]];
+    const cases: number[][] = [
+      [],
+      [0],
+      [-0],
+      [1, 2, 3],
+      [-1e-300, 5, -0, 0],
+      [NaN, 1, -2],
+      [Infinity, 1],
+      [1, -Infinity],
+      [3, NaN, -1, Infinity],
+    ];
     for (const c of cases) {
       const arena = openUpwindArena([Math.max(1, c.length)], 1, 1)!;
       const v = arena.states[0]!.subarray(0, c.length);
@@ -206,15 +238,27 @@ describe("solveVlasov (upwind + Euler): WebAssembly and JavaScript paths agree b
     for (const boundary of ["zero-flux", "outflow", "periodic"] satisfies Boundary[])
       for (const n of [3, 5, 97, 1001]) {
         const grid = createGrid1D(-3, 2.5, n);
-        expectSameSolve({ params, grid, f0: bump(0.8, 0.7) }, { scheme: "upwind", timeStepper: "euler", boundary, saveAt: [0.1, 0.5, 1.3] }, `${boundary}, n = ${n}`);
-        expectSameSolve({ params, grid, f0: bump(-0.5, 0.4) }, { scheme: "upwind", timeStepper: "euler", boundary, dt: 0.45 * grid.dx }, `${boundary}, n = ${n}, dt`);
+        expectSameSolve(
+          { params, grid, f0: bump(0.8, 0.7) },
+          { scheme: "upwind", timeStepper: "euler", boundary, saveAt: [0.1, 0.5, 1.3] },
+          `${boundary}, n = ${n}`,
+        );
+        expectSameSolve(
+          { params, grid, f0: bump(-0.5, 0.4) },
+          { scheme: "upwind", timeStepper: "euler", boundary, dt: 0.45 * grid.dx },
+          `${boundary}, n = ${n}, dt`,
+        );
       }
   });
 
   it("1-D: several densities, outflow with a mass-loss threshold (one step per call), max-steps", () => {
     const params = createScalarNetwork({ sigma: "sigmoid", w: 0.3, b: 1, T: 4 });
     const grid = createGrid1D(-6, 6, 121);
-    expectSameSolve({ params, grid, f0: [bump(3, 1), bump(-2, 0.5)] }, { scheme: "upwind", timeStepper: "euler", boundary: "outflow" }, "two densities");
+    expectSameSolve(
+      { params, grid, f0: [bump(3, 1), bump(-2, 0.5)] },
+      { scheme: "upwind", timeStepper: "euler", boundary: "outflow" },
+      "two densities",
+    );
     const [w] = bothPaths({ params, grid, f0: bump(3, 1) }, { scheme: "upwind", boundary: "outflow", massLossThreshold: 0.05 });
     expect(w.status).toBe("mass-lost");
     expectSameSolve({ params, grid, f0: bump(3, 1) }, { scheme: "upwind", boundary: "outflow", massLossThreshold: 0.05 }, "mass-lost");
@@ -232,13 +276,33 @@ describe("solveVlasov (upwind + Euler): WebAssembly and JavaScript paths agree b
   });
 
   it("2-D, every boundary, several layers, saveAt, odd sizes, two densities", () => {
-    const params = createNetwork({ sigma: "tanh", d: 2, W: [[-1, 0.5, -0.5, -1], [0.3, -1, 1, 0.2]], b: [[0.2, -0.1], [0, 0.4]], T: 0.8 });
+    const params = createNetwork({
+      sigma: "tanh",
+      d: 2,
+      W: [
+        [-1, 0.5, -0.5, -1],
+        [0.3, -1, 1, 0.2],
+      ],
+      b: [
+        [0.2, -0.1],
+        [0, 0.4],
+      ],
+      T: 0.8,
+    });
     const f0 = (x: number, y: number) => Math.exp(-0.5 * ((x - 0.3) ** 2 + 2 * y * y));
     const g0 = (x: number, y: number) => Math.exp(-((x + 0.5) ** 2 + (y - 0.5) ** 2));
     for (const boundary of ["zero-flux", "outflow", "periodic"] satisfies Boundary[])
-      for (const [nx, ny] of [[5, 3], [17, 23], [40, 33]] as const) {
+      for (const [nx, ny] of [
+        [5, 3],
+        [17, 23],
+        [40, 33],
+      ] as const) {
         const grid = createGrid2D([-3, 3], [-2.5, 2.5], nx, ny);
-        expectSameSolve({ params, grid, f0: [f0, g0] }, { scheme: "upwind", timeStepper: "euler", boundary, saveAt: [0.25, 0.8] }, `${boundary}, ${nx}×${ny}`);
+        expectSameSolve(
+          { params, grid, f0: [f0, g0] },
+          { scheme: "upwind", timeStepper: "euler", boundary, saveAt: [0.25, 0.8] },
+          `${boundary}, ${nx}×${ny}`,
+        );
       }
   });
 
@@ -261,7 +325,8 @@ describe("solveVlasov (upwind + Euler): WebAssembly and JavaScript paths agree b
 
   it("a solve nested inside another (a user activation that solves) gets its own kernel instance and changes nothing", () => {
     const grid = createGrid1D(-3, 3, 61);
-    const inner = () => solveVlasov({ params: createScalarNetwork({ sigma: "tanh", w: -1, b: 0.2, T: 0.5 }), grid, f0: bump(0, 1) }, { scheme: "upwind" });
+    const inner = () =>
+      solveVlasov({ params: createScalarNetwork({ sigma: "tanh", w: -1, b: 0.2, T: 0.5 }), grid, f0: bump(0, 1) }, { scheme: "upwind" });
     let nested: Float64Array | null = null;
     const solving: Activation = {
       ...tanh,
@@ -271,8 +336,14 @@ describe("solveVlasov (upwind + Euler): WebAssembly and JavaScript paths agree b
         return tanh.sigma(z);
       },
     };
-    const outer = solveVlasov({ params: createScalarNetwork({ sigma: solving, w: -1, b: 0.5, T: 1 }), grid, f0: bump(0.5, 0.8) }, { scheme: "upwind" });
-    const plain = solveVlasov({ params: createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 1 }), grid, f0: bump(0.5, 0.8) }, { scheme: "upwind" });
+    const outer = solveVlasov(
+      { params: createScalarNetwork({ sigma: solving, w: -1, b: 0.5, T: 1 }), grid, f0: bump(0.5, 0.8) },
+      { scheme: "upwind" },
+    );
+    const plain = solveVlasov(
+      { params: createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 1 }), grid, f0: bump(0.5, 0.8) },
+      { scheme: "upwind" },
+    );
     expect(nested).not.toBeNull();
     expect(bitDiff(outer.f, plain.f)).toEqual([]);
     expect(bitDiff(nested!, inner().f)).toEqual([]);

@@ -45,7 +45,8 @@ function up1(U = 2): WasmFunction {
     const { ap: AP, am: AM, src: SRC, dst: DST, n: N, c2: C2, steps: STEPS, periodic: PER, lost: LOST } = v;
     const { s: S, o: O, end: END, t: T, f0: F0, fn: FN, c2v: C2V, prev: PREV } = v;
     // per vector u of an iteration: its cells (Av) and its right-face fluxes (Fv)
-    const Av: number[] = [], Fv: number[] = [];
+    const Av: number[] = [],
+      Fv: number[] = [];
     for (let u = 0; u < U; u++) {
       Av.push(more.add(`cells${u}`, "v128"));
       Fv.push(more.add(`flux${u}`, "v128"));
@@ -67,25 +68,64 @@ function up1(U = 2): WasmFunction {
     c.push(...op.get(AM), ...op.f64Load(), ...op.get(SRC), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(F0));
     // FN = ap[n]·src[n-1] + am[n]·src[n]
     c.push(...add32(op.get(AP), op.get(END)), ...op.f64Load(), ...last, ...op.f64Load(), ...op.f64Mul);
-    c.push(...add32(op.get(AM), op.get(END)), ...op.f64Load(), ...add32(op.get(SRC), op.get(END)), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FN));
+    c.push(
+      ...add32(op.get(AM), op.get(END)),
+      ...op.f64Load(),
+      ...add32(op.get(SRC), op.get(END)),
+      ...op.f64Load(),
+      ...op.f64Mul,
+      ...op.f64Add,
+      ...op.set(FN),
+    );
     // lost[s] = FN - F0
-    c.push(...op.get(LOST), ...op.get(S), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.get(FN), ...op.get(F0), ...op.f64Sub, ...op.f64Store());
+    c.push(
+      ...op.get(LOST),
+      ...op.get(S),
+      ...op.i32(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.get(FN),
+      ...op.get(F0),
+      ...op.f64Sub,
+      ...op.f64Store(),
+    );
     c.push(...op.get(F0), ...op.f64x2Splat, ...op.set(PREV));
     // U vectors (2U cells from j on) per iteration, o = 8j bytes
     c.push(...op.i32(0), ...op.set(O));
     c.push(...op.block, ...op.loop);
     c.push(...op.get(O), ...op.get(END), ...op.i32GeS, ...op.brIf(1));
     for (let u = 0; u < U; u++) {
-      const a = Av[u]!, f = Fv[u]!, off = 16 * u;
+      const a = Av[u]!,
+        f = Fv[u]!,
+        off = 16 * u;
       c.push(...add32(op.get(SRC), op.get(O)), ...load(off), ...op.set(a));
       // F = ap[j+1..j+2]·src[j..j+1] + am[j+1..j+2]·src[j+1..j+2]
       c.push(...add32(op.get(AP), op.get(O)), ...load(off + 8), ...op.get(a), ...op.f64x2Mul);
-      c.push(...add32(op.get(AM), op.get(O)), ...load(off + 8), ...add32(op.get(SRC), op.get(O)), ...load(off + 8), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(f));
+      c.push(
+        ...add32(op.get(AM), op.get(O)),
+        ...load(off + 8),
+        ...add32(op.get(SRC), op.get(O)),
+        ...load(off + 8),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.set(f),
+      );
     }
     for (let u = 0; u < U; u++) {
-      const a = Av[u]!, f = Fv[u]!, prev = u === 0 ? PREV : Fv[u - 1]!, off = 16 * u;
+      const a = Av[u]!,
+        f = Fv[u]!,
+        prev = u === 0 ? PREV : Fv[u - 1]!,
+        off = 16 * u;
       // dst = src - c2·(F_right - F_left), F_left = (prev.hi, F.lo)
-      c.push(...add32(op.get(DST), op.get(O)), ...op.get(a), ...op.get(C2V), ...op.get(f), ...op.get(prev), ...op.get(f), ...op.shuffle(HI_LO));
+      c.push(
+        ...add32(op.get(DST), op.get(O)),
+        ...op.get(a),
+        ...op.get(C2V),
+        ...op.get(f),
+        ...op.get(prev),
+        ...op.get(f),
+        ...op.shuffle(HI_LO),
+      );
       c.push(...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub, ...store(off));
     }
     c.push(...op.get(Fv[U - 1]!), ...op.set(PREV));
@@ -107,18 +147,75 @@ function up1(U = 2): WasmFunction {
 function up2(): WasmFunction {
   const signature = {
     params: {
-      axp: "i32", axm: "i32", ayp: "i32", aym: "i32", src: "i32", dst: "i32", row: "i32", nx: "i32", ny: "i32",
-      cx: "f64", cy: "f64", dx: "f64", dy: "f64", steps: "i32", periodic: "i32", lost: "i32",
+      axp: "i32",
+      axm: "i32",
+      ayp: "i32",
+      aym: "i32",
+      src: "i32",
+      dst: "i32",
+      row: "i32",
+      nx: "i32",
+      ny: "i32",
+      cx: "f64",
+      cy: "f64",
+      dx: "f64",
+      dy: "f64",
+      steps: "i32",
+      periodic: "i32",
+      lost: "i32",
     },
     // t: the swap temporary, and the dst row within a step
     locals: {
-      s: "i32", i: "i32", j: "i32", rb: "i32", rr: "i32", fx: "i32", yr: "i32", nyb: "i32", t: "i32", lim1: "i32", lim2: "i32", jw: "i32", jwr: "i32",
-      sum0: "f64", sumN: "f64", out: "f64", fy0: "f64", fyL: "f64", fyR: "f64", fxR: "f64",
-      cxv: "v128", cyv: "v128", prev: "v128", a: "v128", fy: "v128", fxv: "v128", a2: "v128", fy2: "v128", fxv2: "v128",
+      s: "i32",
+      i: "i32",
+      j: "i32",
+      rb: "i32",
+      rr: "i32",
+      fx: "i32",
+      yr: "i32",
+      nyb: "i32",
+      t: "i32",
+      lim1: "i32",
+      lim2: "i32",
+      jw: "i32",
+      jwr: "i32",
+      sum0: "f64",
+      sumN: "f64",
+      out: "f64",
+      fy0: "f64",
+      fyL: "f64",
+      fyR: "f64",
+      fxR: "f64",
+      cxv: "v128",
+      cyv: "v128",
+      prev: "v128",
+      a: "v128",
+      fy: "v128",
+      fxv: "v128",
+      a2: "v128",
+      fy2: "v128",
+      fxv2: "v128",
     },
   } as const;
   return kernelFunction("up2", signature, (v) => {
-    const { axp: AXP, axm: AXM, ayp: AYP, aym: AYM, src: SRC, dst: DST, row: ROW, nx: NX, ny: NY, cx: CX, cy: CY, dx: DX, dy: DY, steps: STEPS, periodic: PER, lost: LOST } = v;
+    const {
+      axp: AXP,
+      axm: AXM,
+      ayp: AYP,
+      aym: AYM,
+      src: SRC,
+      dst: DST,
+      row: ROW,
+      nx: NX,
+      ny: NY,
+      cx: CX,
+      cy: CY,
+      dx: DX,
+      dy: DY,
+      steps: STEPS,
+      periodic: PER,
+      lost: LOST,
+    } = v;
     const { s: S, i: I, j: J, rb: RB, rr: RR, fx: FX, yr: YR, nyb: NYB, t: T, lim1: LIM1, lim2: LIM2, jw: JW, jwr: JWR } = v;
     const { sum0: SUM0, sumN: SUMN, out: OUT, fy0: FY0, fyL: FYL, fyR: FYR, fxR: FXR } = v;
     const { cxv: CXV, cyv: CYV, prev: PREV, a: A, fy: FY, fxv: FXV, a2: A2, fy2: FY2, fxv2: FXV2 } = v;
@@ -141,7 +238,16 @@ function up2(): WasmFunction {
     c.push(...op.f64(0), ...op.set(SUM0), ...op.i32(0), ...op.set(J));
     c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
     c.push(...addr(ROW, J), ...addr(AXP, J), ...op.f64Load(), ...addr(RR, J), ...op.f64Load(), ...op.f64Mul);
-    c.push(...addr(AXM, J), ...op.f64Load(), ...addr(SRC, J), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.tee(FXR), ...op.f64Store());
+    c.push(
+      ...addr(AXM, J),
+      ...op.f64Load(),
+      ...addr(SRC, J),
+      ...op.f64Load(),
+      ...op.f64Mul,
+      ...op.f64Add,
+      ...op.tee(FXR),
+      ...op.f64Store(),
+    );
     c.push(...op.get(SUM0), ...op.get(FXR), ...op.f64Add, ...op.set(SUM0));
     c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
     c.push(...op.f64(0), ...op.set(OUT));
@@ -155,7 +261,19 @@ function up2(): WasmFunction {
     c.push(...op.get(FX), ...op.get(NYB), ...op.i32Add, ...op.set(FX));
     // Fy0 = ayp[yr]·src[row + jw] + aym[yr]·src[row]
     c.push(...op.get(AYP), ...op.get(YR), ...op.i32Add, ...op.f64Load(), ...addr(RB, JW), ...op.f64Load(), ...op.f64Mul);
-    c.push(...op.get(AYM), ...op.get(YR), ...op.i32Add, ...op.f64Load(), ...op.get(RB), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.tee(FY0), ...op.f64x2Splat, ...op.set(PREV));
+    c.push(
+      ...op.get(AYM),
+      ...op.get(YR),
+      ...op.i32Add,
+      ...op.f64Load(),
+      ...op.get(RB),
+      ...op.f64Load(),
+      ...op.f64Mul,
+      ...op.f64Add,
+      ...op.tee(FY0),
+      ...op.f64x2Splat,
+      ...op.set(PREV),
+    );
     c.push(...op.i32(0), ...op.set(J));
     // one vector (cells j, j+1 at byte offset `off` from j): x-fluxes, y-fluxes, update
     const vec = (a: number, fy: number, fxv: number, prev: number, off: number): number[] => {
@@ -165,13 +283,53 @@ function up2(): WasmFunction {
       v.push(...addr(RB, J), ...load(off), ...op.set(a));
       // FxR = axp·src[i, j] + axm·src[i+1, j]
       v.push(...op.get(AXP), ...fxo, ...op.i32Add, ...load(off), ...op.get(a), ...op.f64x2Mul);
-      v.push(...op.get(AXM), ...fxo, ...op.i32Add, ...load(off), ...addr(RR, J), ...load(off), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(fxv));
+      v.push(
+        ...op.get(AXM),
+        ...fxo,
+        ...op.i32Add,
+        ...load(off),
+        ...addr(RR, J),
+        ...load(off),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.set(fxv),
+      );
       // FyR = ayp[yr+j+1]·src[i, j] + aym[yr+j+1]·src[i, j+1]
       v.push(...op.get(AYP), ...yo, ...op.i32Add, ...load(off + 8), ...op.get(a), ...op.f64x2Mul);
-      v.push(...op.get(AYM), ...yo, ...op.i32Add, ...load(off + 8), ...addr(RB, J), ...load(off + 8), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(fy));
+      v.push(
+        ...op.get(AYM),
+        ...yo,
+        ...op.i32Add,
+        ...load(off + 8),
+        ...addr(RB, J),
+        ...load(off + 8),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.set(fy),
+      );
       // dst = (src - cx·(FxR - FxL)) - cy·(FyR - FyL); row[j] = FxR
-      v.push(...addr(T, J), ...op.get(a), ...op.get(CXV), ...op.get(fxv), ...addr(ROW, J), ...load(off), ...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub);
-      v.push(...op.get(CYV), ...op.get(fy), ...op.get(prev), ...op.get(fy), ...op.shuffle(HI_LO), ...op.f64x2Sub, ...op.f64x2Mul, ...op.f64x2Sub, ...store(off));
+      v.push(
+        ...addr(T, J),
+        ...op.get(a),
+        ...op.get(CXV),
+        ...op.get(fxv),
+        ...addr(ROW, J),
+        ...load(off),
+        ...op.f64x2Sub,
+        ...op.f64x2Mul,
+        ...op.f64x2Sub,
+      );
+      v.push(
+        ...op.get(CYV),
+        ...op.get(fy),
+        ...op.get(prev),
+        ...op.get(fy),
+        ...op.shuffle(HI_LO),
+        ...op.f64x2Sub,
+        ...op.f64x2Mul,
+        ...op.f64x2Sub,
+        ...store(off),
+      );
       v.push(...addr(ROW, J), ...op.get(fxv), ...store(off));
       return v;
     };
@@ -187,13 +345,55 @@ function up2(): WasmFunction {
     c.push(...op.block, ...op.loop, ...op.get(J), ...op.get(NYB), ...op.i32GeS, ...op.brIf(1));
     const fxo = [...op.get(FX), ...op.get(J), ...op.i32Add];
     c.push(...op.get(AXP), ...fxo, ...op.i32Add, ...op.f64Load(), ...addr(RB, J), ...op.f64Load(), ...op.f64Mul);
-    c.push(...op.get(AXM), ...fxo, ...op.i32Add, ...op.f64Load(), ...addr(RR, J), ...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FXR));
+    c.push(
+      ...op.get(AXM),
+      ...fxo,
+      ...op.i32Add,
+      ...op.f64Load(),
+      ...addr(RR, J),
+      ...op.f64Load(),
+      ...op.f64Mul,
+      ...op.f64Add,
+      ...op.set(FXR),
+    );
     // FyR: interior face j+1, or the boundary face ny with src[row + jwr]
-    c.push(...op.get(AYP), ...op.get(YR), ...op.i32Add, ...op.get(J), ...op.i32Add, ...op.f64Load(8), ...addr(RB, J), ...op.f64Load(), ...op.f64Mul);
+    c.push(
+      ...op.get(AYP),
+      ...op.get(YR),
+      ...op.i32Add,
+      ...op.get(J),
+      ...op.i32Add,
+      ...op.f64Load(8),
+      ...addr(RB, J),
+      ...op.f64Load(),
+      ...op.f64Mul,
+    );
     c.push(...op.get(AYM), ...op.get(YR), ...op.i32Add, ...op.get(J), ...op.i32Add, ...op.f64Load(8));
-    c.push(...addr(RB, J), ...op.i32(8), ...op.i32Add, ...addr(RB, JWR), ...op.get(J), ...op.get(NYB), ...op.i32(8), ...op.i32Sub, ...op.i32LtS, ...op.select);
+    c.push(
+      ...addr(RB, J),
+      ...op.i32(8),
+      ...op.i32Add,
+      ...addr(RB, JWR),
+      ...op.get(J),
+      ...op.get(NYB),
+      ...op.i32(8),
+      ...op.i32Sub,
+      ...op.i32LtS,
+      ...op.select,
+    );
     c.push(...op.f64Load(), ...op.f64Mul, ...op.f64Add, ...op.set(FYR));
-    c.push(...addr(T, J), ...addr(RB, J), ...op.f64Load(), ...op.get(CX), ...op.get(FXR), ...addr(ROW, J), ...op.f64Load(), ...op.f64Sub, ...op.f64Mul, ...op.f64Sub);
+    c.push(
+      ...addr(T, J),
+      ...addr(RB, J),
+      ...op.f64Load(),
+      ...op.get(CX),
+      ...op.get(FXR),
+      ...addr(ROW, J),
+      ...op.f64Load(),
+      ...op.f64Sub,
+      ...op.f64Mul,
+      ...op.f64Sub,
+    );
     c.push(...op.get(CY), ...op.get(FYR), ...op.get(FYL), ...op.f64Sub, ...op.f64Mul, ...op.f64Sub, ...op.f64Store());
     c.push(...addr(ROW, J), ...op.get(FXR), ...op.f64Store(), ...op.get(FYR), ...op.set(FYL));
     c.push(...op.get(J), ...op.i32(8), ...op.i32Add, ...op.set(J), ...op.br(0), ...op.end, ...op.end);
@@ -220,7 +420,10 @@ function up2(): WasmFunction {
  * which is NaN exactly when some value is ±Infinity or NaN.
  */
 function scan(): WasmFunction {
-  const signature = { params: { ptr: "i32", n: "i32", out: "i32" }, locals: { end: "i32", min: "f64", max: "f64", bad: "f64", v: "f64" } } as const;
+  const signature = {
+    params: { ptr: "i32", n: "i32", out: "i32" },
+    locals: { end: "i32", min: "f64", max: "f64", bad: "f64", v: "f64" },
+  } as const;
   return kernelFunction("scan", signature, ({ ptr: PTR, n: N, out: OUT, end: END, min: MIN, max: MAX, bad: BAD, v: V }) => {
     const c: number[] = [];
     c.push(...op.get(PTR), ...op.get(N), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.set(END));
@@ -240,10 +443,34 @@ function scan(): WasmFunction {
 /** The exports of one instance of the kernel module. */
 export interface Kernels {
   readonly mem: WebAssembly.Memory;
-  readonly up1: (ap: number, am: number, src: number, dst: number, n: number, c2: number, steps: number, periodic: number, lost: number) => void;
+  readonly up1: (
+    ap: number,
+    am: number,
+    src: number,
+    dst: number,
+    n: number,
+    c2: number,
+    steps: number,
+    periodic: number,
+    lost: number,
+  ) => void;
   readonly up2: (
-    axp: number, axm: number, ayp: number, aym: number, src: number, dst: number, row: number,
-    nx: number, ny: number, cx: number, cy: number, dx: number, dy: number, steps: number, periodic: number, lost: number,
+    axp: number,
+    axm: number,
+    ayp: number,
+    aym: number,
+    src: number,
+    dst: number,
+    row: number,
+    nx: number,
+    ny: number,
+    cx: number,
+    cy: number,
+    dx: number,
+    dy: number,
+    steps: number,
+    periodic: number,
+    lost: number,
   ) => void;
   readonly scan: (ptr: number, n: number, out: number) => void;
 }
@@ -338,7 +565,10 @@ export function openUpwindArena(dims: readonly [number] | readonly [number, numb
     // the padding the vector loop reads past face n and cell n-1 (and the ghost slots) must be finite;
     // everything else is written before it is read
     const n = dims[0];
-    for (let r = 1; r < sizes.length; r++) view(r, 0, sizes[r]!).fill(0, r < firstState ? n + 1 : 2 + n).fill(0, 0, r < firstState ? 0 : 2);
+    for (let r = 1; r < sizes.length; r++)
+      view(r, 0, sizes[r]!)
+        .fill(0, r < firstState ? n + 1 : 2 + n)
+        .fill(0, 0, r < firstState ? 0 : 2);
   }
   const lost = view(0, 0, nd * chunk);
   const scanOut = view(0, nd * chunk, 3);
@@ -378,9 +608,27 @@ export function openUpwindArena(dims: readonly [number] | readonly [number, numb
  * arena). Writes F_n - F_0 of each step to `lost[at + s]`.
  * @returns true when the final state is in `dst` (odd `steps`)
  */
-export function wasmUpwindSteps1D(arena: UpwindArena, src: Float64Array, dst: Float64Array, c2: number, steps: number, periodic: boolean, at: number): boolean {
+export function wasmUpwindSteps1D(
+  arena: UpwindArena,
+  src: Float64Array,
+  dst: Float64Array,
+  c2: number,
+  steps: number,
+  periodic: boolean,
+  at: number,
+): boolean {
   const f = arena.faces;
-  arena.kernels.up1(f[0]!.byteOffset, f[1]!.byteOffset, src.byteOffset, dst.byteOffset, src.length, c2, steps, periodic ? 1 : 0, arena.lost.byteOffset + 8 * at);
+  arena.kernels.up1(
+    f[0]!.byteOffset,
+    f[1]!.byteOffset,
+    src.byteOffset,
+    dst.byteOffset,
+    src.length,
+    c2,
+    steps,
+    periodic ? 1 : 0,
+    arena.lost.byteOffset + 8 * at,
+  );
   return (steps & 1) === 1;
 }
 
@@ -390,13 +638,37 @@ export function wasmUpwindSteps1D(arena: UpwindArena, src: Float64Array, dst: Fl
  * @returns true when the final state is in `dst`
  */
 export function wasmUpwindSteps2D(
-  arena: UpwindArena, nx: number, ny: number, dx: number, dy: number,
-  src: Float64Array, dst: Float64Array, cx: number, cy: number, steps: number, periodic: boolean, at: number,
+  arena: UpwindArena,
+  nx: number,
+  ny: number,
+  dx: number,
+  dy: number,
+  src: Float64Array,
+  dst: Float64Array,
+  cx: number,
+  cy: number,
+  steps: number,
+  periodic: boolean,
+  at: number,
 ): boolean {
   const f = arena.faces;
   arena.kernels.up2(
-    f[0]!.byteOffset, f[1]!.byteOffset, f[2]!.byteOffset, f[3]!.byteOffset, src.byteOffset, dst.byteOffset, f[4]!.byteOffset,
-    nx, ny, cx, cy, dx, dy, steps, periodic ? 1 : 0, arena.lost.byteOffset + 8 * at,
+    f[0]!.byteOffset,
+    f[1]!.byteOffset,
+    f[2]!.byteOffset,
+    f[3]!.byteOffset,
+    src.byteOffset,
+    dst.byteOffset,
+    f[4]!.byteOffset,
+    nx,
+    ny,
+    cx,
+    cy,
+    dx,
+    dy,
+    steps,
+    periodic ? 1 : 0,
+    arena.lost.byteOffset + 8 * at,
   );
   return (steps & 1) === 1;
 }

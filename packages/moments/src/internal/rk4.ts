@@ -21,7 +21,13 @@ export function createRk4Work(n: number): Rk4Work {
  * `steps` classical RK4 steps of size h of y' = F(y), in place; `deriv(s, out)` writes F(s) into
  * `out`. Allocation-free. @internal
  */
-export function rk4Advance(deriv: (s: Float64Array, out: Float64Array) => void, y: Float64Array, h: number, steps: number, work: Rk4Work): void {
+export function rk4Advance(
+  deriv: (s: Float64Array, out: Float64Array) => void,
+  y: Float64Array,
+  h: number,
+  steps: number,
+  work: Rk4Work,
+): void {
   const { k1, k2, k3, k4, tmp } = work;
   const n = y.length;
   for (let st = 0; st < steps; st++) {

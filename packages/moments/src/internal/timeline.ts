@@ -32,7 +32,8 @@ export function momentTimeline(params: NetworkParams, saveAt: ArrayLike<number> 
 /** RK4's stability polynomial R(z) = 1 + z + z²/2 + z³/6 + z⁴/24 at z = re + i·im: is |R(z)| ≤ 1? */
 export function rk4Stable(re: number, im = 0): boolean {
   // Horner in complex arithmetic
-  let pr = 1 / 24, pi = 0;
+  let pr = 1 / 24,
+    pi = 0;
   for (const c of [1 / 6, 1 / 2, 1, 1]) {
     const nr = pr * re - pi * im + c;
     const ni = pr * im + pi * re;
@@ -75,8 +76,12 @@ export function spectrumBound(W: Float64Array, o: number, d: number): SpectrumBo
   const eig: [number, number, number][] = [];
   if (d === 1) eig.push([W[o]!, 0, 0]);
   else if (d === 2) {
-    const a = W[o]!, b = W[o + 1]!, c = W[o + 2]!, e = W[o + 3]!;
-    const tr = 0.5 * (a + e), disc = 0.25 * (a - e) * (a - e) + b * c;
+    const a = W[o]!,
+      b = W[o + 1]!,
+      c = W[o + 2]!,
+      e = W[o + 3]!;
+    const tr = 0.5 * (a + e),
+      disc = 0.25 * (a - e) * (a - e) + b * c;
     if (disc >= 0) eig.push([tr + Math.sqrt(disc), 0, 0], [tr - Math.sqrt(disc), 0, 0]);
     else eig.push([tr, Math.sqrt(-disc), 0], [tr, -Math.sqrt(-disc), 0]);
   } else {

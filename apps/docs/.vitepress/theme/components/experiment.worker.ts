@@ -160,7 +160,11 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
     }
   } catch (e) {
     const err = e as { message?: string; code?: string; details?: { issues?: { path?: unknown; rule?: unknown; value?: unknown }[] } };
-    const issues = (err?.details?.issues ?? []).map((i) => ({ path: String(i.path ?? ""), rule: String(i.rule ?? ""), shown: shownValue(i.value) }));
+    const issues = (err?.details?.issues ?? []).map((i) => ({
+      path: String(i.path ?? ""),
+      rule: String(i.rule ?? ""),
+      shown: shownValue(i.value),
+    }));
     postMessage({ type: "error", runId, message: String(err?.message ?? e), code: err?.code ?? null, issues });
   }
 }
@@ -224,7 +228,11 @@ self.onmessage = (ev: MessageEvent): void => {
       postMessage({
         type: "export",
         requestId: msg["requestId"],
-        text: exportText(msg["format"] === "csv" ? "csv" : "json", msg["key"] as string | undefined, msg["result"] as ExperimentResult | undefined),
+        text: exportText(
+          msg["format"] === "csv" ? "csv" : "json",
+          msg["key"] as string | undefined,
+          msg["result"] as ExperimentResult | undefined,
+        ),
       });
       break;
     default:

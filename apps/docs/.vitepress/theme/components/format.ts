@@ -14,7 +14,12 @@ export function fmt(v: unknown): string {
 /** Rates with SI prefixes: 2.1e8 → "210 M", 5300 → "5.3 k". */
 export function fmtRate(v: unknown): string {
   if (typeof v !== "number" || !Number.isFinite(v)) return fmt(v);
-  const units: [number, string][] = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "G"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
   for (const [scale, prefix] of units) if (Math.abs(v) >= scale) return `${Number((v / scale).toPrecision(3))} ${prefix}`;
   return String(Number(v.toPrecision(3)));
 }
