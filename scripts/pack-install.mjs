@@ -391,11 +391,11 @@ function writeExamples() {
   writeFileSync(
     join(app, "example.mts"),
     `import { createScalarNetwork, forwardResnet, isKineticError, linspaceEnsemble, solveOde } from "@kinetic-nde/core";
-import { assembleModule, instantiateKernels } from "@kinetic-nde/core/wasm";
-import { makeDataset } from "@kinetic-nde/datasets";
+import { defineKernelModule } from "@kinetic-nde/core/wasm";
+import { createGrid1D, makeDataset, massOf } from "@kinetic-nde/datasets";
 import { runExperiment } from "@kinetic-nde/experiments";
 import { solveSteadyState } from "@kinetic-nde/fokker-planck";
-import { createGrid1D, massOf, solveVlasov } from "@kinetic-nde/mean-field";
+import { solveVlasov } from "@kinetic-nde/mean-field";
 import { gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
 
 const fail = (what: string): never => { throw new Error(what); };
@@ -421,7 +421,7 @@ try {
 } catch (e) {
   if (!isKineticError(e, "INVALID_ARGUMENT")) throw e;
 }
-const k = instantiateKernels<{ readonly mem: WebAssembly.Memory }>(assembleModule(1, []));
+const k = defineKernelModule<{ readonly mem: WebAssembly.Memory }>({ memoryPages: 1, functions: () => [] }).instance();
 if (k !== null && k.mem.buffer.byteLength !== 65536) fail("wasm memory");
 console.log("esm example: ok");
 `,
@@ -430,12 +430,13 @@ console.log("esm example: ok");
   writeFileSync(
     join(app, "example.cts"),
     `import core = require("@kinetic-nde/core");
+import datasets = require("@kinetic-nde/datasets");
 import meanField = require("@kinetic-nde/mean-field");
 import experiments = require("@kinetic-nde/experiments");
 import nodeEntry = require("@kinetic-nde/core/node");
 
 const net = core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, nLayers: 20, T: 2 });
-const grid = meanField.createGrid1D(-4, 4, 200);
+const grid = datasets.createGrid1D(-4, 4, 200);
 const res = meanField.solveVlasov({ params: net, grid, f0: (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI) });
 if (res.status !== "success") throw new Error(res.status);
 if (experiments.listExperiments().length === 0) throw new Error("no experiments");
@@ -447,10 +448,10 @@ console.log("cjs example: ok");
   writeFileSync(
     join(app, "brand.mjs"),
     `import * as core from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/mean-field";
+import { solveVlasov } from "@kinetic-nde/mean-field";
 const copy = await import("./core-copy/dist/index.js");
 let thrown;
-try { createGrid1D(1, -1, 10); } catch (e) { thrown = e; }
+try { solveVlasov({ params: core.createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1 }), f0: () => 1 }, { cfl: -1 }); } catch (e) { thrown = e; }
 if (copy.KineticError === core.KineticError) throw new Error("not a second copy");
 if (thrown instanceof copy.KineticError) throw new Error("instanceof across copies should be false");
 if (!copy.isKineticError(thrown, "INVALID_ARGUMENT")) throw new Error("the copy does not recognise mean-field's error");
@@ -462,8 +463,9 @@ console.log("brand: ok");
   writeFileSync(
     join(app, "browser.ts"),
     `import { createScalarNetwork, solveOde, linspaceEnsemble } from "@kinetic-nde/core";
+import { createGrid1D, massOf } from "@kinetic-nde/datasets";
 import { runExperiment } from "@kinetic-nde/experiments";
-import { createGrid1D, massOf, solveVlasov } from "@kinetic-nde/mean-field";
+import { solveVlasov } from "@kinetic-nde/mean-field";
 
 async function main(): Promise<{ ok: boolean; detail: string }> {
   const net = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, nLayers: 20, T: 2 });
