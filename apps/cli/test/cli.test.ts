@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { listExperiments } from "@kinetic-nde/experiments";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLI, buildCli, run, spawn, tmp } from "./helpers.js";
 
@@ -328,17 +329,9 @@ describe("reproduce", () => {
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(join(dir, "r", "report.md"), "utf8");
     const html = readFileSync(join(dir, "r", "report.html"), "utf8");
-    for (const id of [
-      "moments-linear",
-      "steady-states",
-      "sensitivity",
-      "mean-field-limit",
-      "classification",
-      "regression",
-      "stochastic-resnet",
-      "fit-distribution",
-      "convergence",
-    ]) {
+    const ids = listExperiments().map((e) => e.id);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
       expect(md).toContain(`## ${id}`);
       expect(html).toContain(`id="${id}"`);
       expect(existsSync(join(dir, "r", id, "result.json"))).toBe(true);

@@ -6,10 +6,10 @@
  *
  * `--host 0.0.0.0` (or `KN_DOCS_HOST=0.0.0.0`) exposes the site to the network on purpose.
  */
-import { createServer } from "node:http";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { extname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createStaticServer } from "./static-server.mjs";
 
 const dist = fileURLToPath(new URL("../.vitepress/dist/", import.meta.url));
 
@@ -32,44 +32,7 @@ if (!existsSync(join(dist, "index.html"))) {
   process.exit(1);
 }
 
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".woff2": "font/woff2",
-  ".woff": "font/woff",
-  ".ico": "image/x-icon",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-function resolveFile(urlPath) {
-  let clean;
-  try {
-    clean = decodeURIComponent(urlPath.split("?")[0].split("#")[0]);
-  } catch {
-    return null;
-  }
-  const base = join(dist, clean);
-  if (!base.startsWith(dist)) return null;
-  const candidates = clean.endsWith("/") ? [join(base, "index.html")] : [base, `${base}.html`, join(base, "index.html")];
-  for (const c of candidates) if (existsSync(c) && statSync(c).isFile()) return c;
-  return null;
-}
-
-const server = createServer((req, res) => {
-  const file = resolveFile(req.url ?? "/");
-  if (file === null) {
-    res.writeHead(404, { "content-type": MIME[".html"] });
-    res.end(existsSync(join(dist, "404.html")) ? readFileSync(join(dist, "404.html")) : "not found");
-    return;
-  }
-  res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
-  res.end(readFileSync(file));
-});
+const server = createStaticServer(dist);
 server.listen(port, host, () => {
   const a = server.address();
   const shown = a.family === "IPv6" ? `[${a.address}]` : a.address;

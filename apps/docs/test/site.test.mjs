@@ -20,11 +20,11 @@
  * Exits non-zero on failure; the last line is `N passed, M failed`.
  */
 import { spawn } from "node:child_process";
-import { createServer } from "node:http";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { extname, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { createStaticServer, resolveFile as resolveFileIn } from "../scripts/static-server.mjs";
 
 const appDir = fileURLToPath(new URL("../", import.meta.url));
 const dist = join(appDir, ".vitepress", "dist");
@@ -62,41 +62,11 @@ function assert(cond, msg) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Static server with VitePress clean URLs.
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".woff2": "font/woff2",
-  ".woff": "font/woff",
-  ".ico": "image/x-icon",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-function resolveFile(urlPath) {
-  const clean = decodeURIComponent(urlPath.split("?")[0].split("#")[0]);
-  const base = join(dist, clean);
-  if (!base.startsWith(dist)) return null;
-  const candidates = clean.endsWith("/") ? [join(base, "index.html")] : [base, `${base}.html`, join(base, "index.html")];
-  for (const c of candidates) if (existsSync(c) && statSync(c).isFile()) return c;
-  return null;
-}
+// Static server with VitePress clean URLs (the one `docs:preview` uses).
+const resolveFile = (urlPath) => resolveFileIn(dist, urlPath);
 
 function startServer() {
-  const server = createServer((req, res) => {
-    const file = resolveFile(req.url ?? "/");
-    if (file === null) {
-      res.writeHead(404, { "content-type": MIME[".html"] });
-      res.end(existsSync(join(dist, "404.html")) ? readFileSync(join(dist, "404.html")) : "not found");
-      return;
-    }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
-    res.end(readFileSync(file));
-  });
+  const server = createStaticServer(dist);
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 

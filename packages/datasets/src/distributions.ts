@@ -25,6 +25,16 @@ import {
 const LN_SQRT_2PI = 0.9189385332046728;
 const LN2 = Math.LN2;
 
+/** `sample(n, rng)` of independent draws: checks its arguments, then fills `out[i] = draw(rng)` in order. */
+function iidSampler(draw: (rng: Rng) => number): (n: number, rng: Rng) => Float64Array {
+  return (n, rng) => {
+    checkSampleArgs(n, rng);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = draw(rng);
+    return out;
+  };
+}
+
 function checkProbability(p: unknown): number {
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw invalidArgument("p", "a probability in [0, 1]", p);
   return p;
@@ -102,12 +112,7 @@ export function createNormal(params: NormalParams = {}): Distribution1D {
     cdf: (x) => normalCdf(Math.min(40, Math.max(-40, (x - mu) / s))),
     sf: (x) => normalCdf(Math.min(40, Math.max(-40, (mu - x) / s))),
     quantile: (q) => mu + s * normalQuantile(checkProbability(q)),
-    sample: (n, rng) => {
-      checkSampleArgs(n, rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = mu + s * rng.normal();
-      return out;
-    },
+    sample: iidSampler((rng) => mu + s * rng.normal()),
   });
 }
 
@@ -154,12 +159,7 @@ export function createUniform(params: UniformParams = {}): Distribution1D {
     cdf: (x) => (x <= a ? 0 : x >= b ? 1 : (x - a) / w),
     sf: (x) => (x <= a ? 1 : x >= b ? 0 : (b - x) / w),
     quantile: (q) => a + w * checkProbability(q),
-    sample: (n, rng) => {
-      checkSampleArgs(n, rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = a + w * rng.uniform();
-      return out;
-    },
+    sample: iidSampler((rng) => a + w * rng.uniform()),
   });
 }
 
@@ -238,12 +238,7 @@ export function createGamma(params: GammaParams): Distribution1D {
     cdf: (x) => (x <= 0 ? 0 : gammaP(k, x / theta)),
     sf: (x) => (x <= 0 ? 1 : gammaQ(k, x / theta)),
     quantile: (q) => theta * gammaPInverse(checkProbability(q), k),
-    sample: (n, rng) => {
-      checkSampleArgs(n, rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = theta * Math.exp(logGammaVariate(k, rng));
-      return out;
-    },
+    sample: iidSampler((rng) => theta * Math.exp(logGammaVariate(k, rng))),
   });
 }
 
@@ -318,17 +313,12 @@ export function createBeta(params: BetaParams): Distribution1D {
       checkProbability(q);
       return q <= 0.5 ? a + w * betaIncompleteInverse(q, al, be) : b - w * betaIncompleteInverse(1 - q, be, al);
     },
-    sample: (n, rng) => {
-      checkSampleArgs(n, rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const g1 = logGammaVariate(al, rng);
-        const g2 = logGammaVariate(be, rng);
-        const z = 1 / (1 + Math.exp(g2 - g1));
-        out[i] = a + w * z;
-      }
-      return out;
-    },
+    sample: iidSampler((rng) => {
+      const g1 = logGammaVariate(al, rng);
+      const g2 = logGammaVariate(be, rng);
+      const z = 1 / (1 + Math.exp(g2 - g1));
+      return a + w * z;
+    }),
   });
 }
 
@@ -376,15 +366,10 @@ export function createLaplace(params: LaplaceParams = {}): Distribution1D {
       checkProbability(q);
       return q <= 0.5 ? mu + beta * Math.log(2 * q) : mu - beta * Math.log(2 * (1 - q));
     },
-    sample: (n, rng) => {
-      checkSampleArgs(n, rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const e = -Math.log1p(-rng.uniform());
-        out[i] = rng.uniform() < 0.5 ? mu - beta * e : mu + beta * e;
-      }
-      return out;
-    },
+    sample: iidSampler((rng) => {
+      const e = -Math.log1p(-rng.uniform());
+      return rng.uniform() < 0.5 ? mu - beta * e : mu + beta * e;
+    }),
   });
 }
 
@@ -439,6 +424,7 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
   const bias = finiteOr("b", o.b, 0);
   const D = positiveOr("D", o.D, 1);
   const aw = Math.abs(w);
+  const sampleScale = 1 / (2 * aw);
   const p = 1 / (aw * D);
   // Beyond p = 1e20 (a width below 1e-10/|w|) the incomplete beta functions of the CDF are untested
   // and lose all accuracy near p ~ 1e300: refuse rather than return NaN.
@@ -493,13 +479,7 @@ export function createTanhSteadyState(params: TanhSteadyStateParams): Distributi
     cdf: (x) => cdfU(aw * (x - center)),
     sf: (x) => cdfU(aw * (center - x)),
     quantile: (q) => center + quantileU(checkProbability(q)) / aw,
-    sample: (n, rng) => {
-      checkSampleArgs(n, rng);
-      const out = new Float64Array(n);
-      const scale = 1 / (2 * aw);
-      for (let i = 0; i < n; i++) out[i] = center + scale * (logGammaVariate(half, rng) - logGammaVariate(half, rng));
-      return out;
-    },
+    sample: iidSampler((rng) => center + sampleScale * (logGammaVariate(half, rng) - logGammaVariate(half, rng))),
   });
 }
 

@@ -101,7 +101,6 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
       throw new KineticError("SHAPE_MISMATCH", "shape mismatch: `grid` must be 1-D like params (d = 1); got a 2d grid");
     const g = grid;
     const F0 = makeCdf(g, problem.f0 as InitialDensity1D, panels);
-    let evaluations = 0;
     const at = (t: number) => {
       const out = new Float64Array(g.n);
       // backward characteristics from t to t0 over the layer segments of core's one timeline
@@ -120,20 +119,9 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
         out[i] = inc / g.dx;
         xl = xr;
       }
-      evaluations += g.n + 1;
       return out;
     };
-    const saved = saveAt.map(at);
-    const f = at(t1);
-    return {
-      f,
-      saved,
-      times: Float64Array.from(saveAt),
-      grid: g,
-      status: finiteStatus(f, saved),
-      stats: { massInitial: F0.total, massFinal: massOf(g, f), evaluations },
-      method: F0.exactCdf ? "cdf" : "quadrature",
-    };
+    return evaluateAt(at, saveAt, t1, g, F0.total, g.n + 1, F0.exactCdf ? "cdf" : "quadrature");
   }
   if (params.d !== 2)
     throw new KineticError("UNSUPPORTED", `solveVlasovExact supports d = 1, and d = 2 with the identity activation; got d = ${params.d}`);
@@ -152,7 +140,6 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
   const X = pts === 4 ? GL4_X : GL8_X,
     Wt = pts === 4 ? GL4_W : GL8_W;
   const mass0 = massOf(grid, resolveInitialDensity2D(grid, f0));
-  let evaluations = 0;
   const at = (t: number) => {
     // backward affine map x0 = M x + c from t to t0 (composed over layers), Jacobian det M
     let M = new Float64Array([1, 0, 0, 1]),
@@ -189,9 +176,24 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
         out[i * grid.ny + j] = 0.25 * s * det;
       }
     }
-    evaluations += grid.nx * grid.ny * pts * pts;
     return out;
   };
+  return evaluateAt(at, saveAt, t1, grid, mass0, grid.nx * grid.ny * pts * pts, "affine-quadrature");
+}
+
+/**
+ * The result of an exact solve whose density at time t is `at(t)` (cell averages on `grid`, each call
+ * `perCall` evaluations of the initial density or its cdf): the saved times first, then the end time.
+ */
+function evaluateAt(
+  at: (t: number) => Float64Array,
+  saveAt: readonly number[],
+  t1: number,
+  grid: Grid1D | Grid2D,
+  massInitial: number,
+  perCall: number,
+  method: VlasovExactResult["method"],
+): VlasovExactResult {
   const saved = saveAt.map(at);
   const f = at(t1);
   return {
@@ -200,8 +202,8 @@ export function solveVlasovExact(problem: VlasovExactProblem, options: VlasovExa
     times: Float64Array.from(saveAt),
     grid,
     status: finiteStatus(f, saved),
-    stats: { massInitial: mass0, massFinal: massOf(grid, f), evaluations },
-    method: "affine-quadrature",
+    stats: { massInitial, massFinal: massOf(grid, f), evaluations: (saved.length + 1) * perCall },
+    method,
   };
 }
 

@@ -293,41 +293,19 @@ export function stridedSlopes(
       s[o] = 0;
       s[o + (len - 1) * stride] = 0;
     }
-    switch (limiter) {
-      case "minmod":
-        for (let c = first; c < last; c++) {
-          const i = o + c * stride;
-          const im = o + (c === 0 ? len - 1 : c - 1) * stride,
-            ip = o + (c === len - 1 ? 0 : c + 1) * stride;
-          const a = u[i]! - u[im]!,
-            b = u[ip]! - u[i]!;
-          s[i] = a * b <= 0 ? 0 : Math.abs(a) < Math.abs(b) ? a : b;
-        }
-        break;
-      case "mc":
-        for (let c = first; c < last; c++) {
-          const i = o + c * stride;
-          const im = o + (c === 0 ? len - 1 : c - 1) * stride,
-            ip = o + (c === len - 1 ? 0 : c + 1) * stride;
-          const a = u[i]! - u[im]!,
-            b = u[ip]! - u[i]!;
-          if (a * b <= 0) s[i] = 0;
-          else {
-            const m = Math.min(2 * Math.abs(a), 2 * Math.abs(b), 0.5 * Math.abs(a + b));
-            s[i] = a > 0 ? m : -m;
-          }
-        }
-        break;
-      case "van-leer":
-        for (let c = first; c < last; c++) {
-          const i = o + c * stride;
-          const im = o + (c === 0 ? len - 1 : c - 1) * stride,
-            ip = o + (c === len - 1 ? 0 : c + 1) * stride;
-          const a = u[i]! - u[im]!,
-            b = u[ip]! - u[i]!;
-          s[i] = a * b <= 0 ? 0 : (2 * a * b) / (a + b);
-        }
-        break;
+    // one loop for the three limiters: the choice is loop-invariant (a predictable branch, no call per cell)
+    for (let c = first; c < last; c++) {
+      const i = o + c * stride;
+      const im = o + (c === 0 ? len - 1 : c - 1) * stride,
+        ip = o + (c === len - 1 ? 0 : c + 1) * stride;
+      const a = u[i]! - u[im]!,
+        b = u[ip]! - u[i]!;
+      if (a * b <= 0) s[i] = 0;
+      else if (limiter === "minmod") s[i] = Math.abs(a) < Math.abs(b) ? a : b;
+      else if (limiter === "mc") {
+        const m = Math.min(2 * Math.abs(a), 2 * Math.abs(b), 0.5 * Math.abs(a + b));
+        s[i] = a > 0 ? m : -m;
+      } else if (limiter === "van-leer") s[i] = (2 * a * b) / (a + b);
     }
   }
 }

@@ -323,7 +323,7 @@ export function solveVlasov(
     return g.kind === "1d" ? cellAverages1D(g, f as InitialDensity1D, names[i]!) : cellAverages2D(g, f as InitialDensity2D, names[i]!);
   });
   const borrowed = list.map((f, i) => (ArrayBuffer.isView(f) ? names[i]! : null));
-  const r = g.kind === "1d" ? run(params, g, null, fs, borrowed, tl, opt) : run(params, null, g, fs, borrowed, tl, opt);
+  const r = run(g.kind === "1d" ? { params, g1: g, g2: null, fs, borrowed, tl, opt } : { params, g1: null, g2: g, fs, borrowed, tl, opt });
   const method = {
     scheme: opt.scheme,
     limiter: opt.scheme === "muscl" ? opt.limiter : null,
@@ -405,46 +405,40 @@ function fastPlan(opt: Resolved, size: number): { fast: boolean; chunk: number }
   return { fast, chunk };
 }
 
+/** One solve's inputs: exactly one of `g1`, `g2` is set; `fs` holds one density per data set on that grid. */
+interface RunInput {
+  readonly params: NetworkParams;
+  readonly g1: Grid1D | null;
+  readonly g2: Grid2D | null;
+  readonly fs: Float64Array[];
+  readonly borrowed: (string | null)[];
+  readonly tl: Timeline;
+  readonly opt: Resolved;
+}
+
 /**
  * `fs[q]` belongs to the caller when `borrowed[q]` (its argument name): its values are checked (finite,
  * non-negative) and it is copied before it is stepped.
  */
-function run(
-  params: NetworkParams,
-  g1: Grid1D | null,
-  g2: Grid2D | null,
-  fs: Float64Array[],
-  borrowed: (string | null)[],
-  tl: Timeline,
-  opt: Resolved,
-): RunOut {
+function run(input: RunInput): RunOut {
+  const { g1, g2, fs, borrowed, opt } = input;
   const { fast, chunk } = fastPlan(opt, fs[0]!.length);
   const arena = fast ? openUpwindArena(g1 ? [g1.n] : [g2!.nx, g2!.ny], fs.length, chunk) : null;
   try {
-    if (arena === null) {
-      fs = fs.map((f, q) => {
-        const name = borrowed[q];
-        if (name == null) return f;
-        checkDensity(name, f);
-        return f.slice();
-      });
-    }
-    return runIn(arena, params, g1, g2, fs, borrowed, tl, opt);
+    if (arena !== null) return runIn(arena, input);
+    const owned = fs.map((f, q) => {
+      const name = borrowed[q];
+      if (name == null) return f;
+      checkDensity(name, f);
+      return f.slice();
+    });
+    return runIn(null, { ...input, fs: owned });
   } finally {
     arena?.close();
   }
 }
 
-function runIn(
-  arena: UpwindArena | null,
-  params: NetworkParams,
-  g1: Grid1D | null,
-  g2: Grid2D | null,
-  fs: Float64Array[],
-  borrowed: (string | null)[],
-  tl: Timeline,
-  opt: Resolved,
-): RunOut {
+function runIn(arena: UpwindArena | null, { params, g1, g2, fs, borrowed, tl, opt }: RunInput): RunOut {
   const nd = fs.length;
   const size = fs[0]!.length;
   const periodic = opt.boundary === "periodic";
