@@ -17,3 +17,4 @@ export * from "./particle-grid.js";
 export * from "./wasserstein.js";
 export * from "./steady-states.js";
 export * from "./sensitivity.js";
+export type { DensityObjective } from "./objective.js";
