@@ -16,7 +16,7 @@ import { registerTrain } from "./commands/train.js";
 import { registerFit } from "./commands/fit.js";
 import { registerDataset } from "./commands/dataset.js";
 import { COMMAND_SCHEMAS } from "./schemas.js";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** Defaults found in the command schemas for options that declare none, filled in by {@link fillSchemaDefaults}. */
 const schemaDefaults = new WeakMap<Option, string>();

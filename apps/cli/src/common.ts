@@ -3,7 +3,7 @@ import { isKineticError } from "@kinetic-nde/core";
 import { formatValue } from "@kinetic-nde/core/validate";
 import { describeIssues, parseConfig } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
-import type { z } from "zod";
+import type * as z from "zod";
 import { CliError, EXIT } from "./exit-codes.js";
 import { readConfigFile } from "./io.js";
 

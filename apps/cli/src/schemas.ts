@@ -3,7 +3,7 @@
  * commands register the schemas of their tools (`@kinetic-nde/experiments`), extended by file inputs.
  */
 import { toJsonSchema } from "@kinetic-nde/experiments";
-import { z } from "zod";
+import * as z from "zod";
 import { CliError, EXIT } from "./exit-codes.js";
 
 /** Every command's config schema, by command name. */

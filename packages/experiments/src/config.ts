@@ -5,7 +5,7 @@
  */
 import { KineticError } from "@kinetic-nde/core";
 import { formatValue } from "@kinetic-nde/core/validate";
-import { z } from "zod";
+import * as z from "zod";
 
 /** One problem found in a config, in the project's wording. */
 export interface ConfigIssue {

@@ -1,6 +1,6 @@
 import { isKineticError } from "@kinetic-nde/core";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { allChecksPassed, makeBoundCheck, makeCheck, makeTrueCheck } from "./checks.js";
 import { describeIssues, parseConfig, toJsonSchema } from "./config.js";
 import { EXPERIMENTS, experimentConfigSchemas, getExperiment, listExperiments, resolveConfig, runExperiment } from "./registry.js";

@@ -4,3 +4,4 @@ export * from "./config.js";
 export * from "./serialize.js";
 export * from "./registry.js";
 export * from "./tools.js";
+export * from "./experiments.js";

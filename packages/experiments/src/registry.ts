@@ -4,6 +4,7 @@
  */
 import { KineticError } from "@kinetic-nde/core";
 import { requireInteger } from "@kinetic-nde/core/validate";
+import { CATALOGUE_ENTRIES } from "./catalogue/entries.js";
 import { CATALOGUE } from "./catalogue/index.js";
 import { parseConfig, toJsonSchema } from "./config.js";
 import type { ExperimentDefinition, ExperimentResult, ParticleSolver, Progress } from "./types.js";
@@ -18,7 +19,8 @@ import type { ExperimentDefinition, ExperimentResult, ParticleSolver, Progress }
 export const EXPERIMENTS: readonly ExperimentDefinition[] = CATALOGUE;
 
 /**
- * Ids and titles of the catalogue.
+ * Ids and titles of the catalogue (without loading the experiments: a browser bundle that only
+ * lists the catalogue contains neither the solvers nor the config schemas).
  * @returns one entry per experiment: `{ id, title, summary }`, in catalogue order
  * @example
  * ```ts
@@ -26,7 +28,7 @@ export const EXPERIMENTS: readonly ExperimentDefinition[] = CATALOGUE;
  * ```
  */
 export function listExperiments(): { id: string; title: string; summary: string }[] {
-  return EXPERIMENTS.map((e) => ({ id: e.id, title: e.title, summary: e.summary }));
+  return CATALOGUE_ENTRIES.map((e) => ({ id: e.id, title: e.title, summary: e.summary }));
 }
 
 /**

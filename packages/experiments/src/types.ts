@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { NetworkParams, OdeOptions, OdeResult, SdeOptions, SdeResult } from "@kinetic-nde/core";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** A column-oriented table of numbers: every column has the same length. */
 export interface DataTable {

@@ -17,7 +17,7 @@ import {
   massOf,
 } from "@kinetic-nde/datasets";
 import { kernelDensityEstimate, sampleFromGrid, solveVlasov } from "@kinetic-nde/mean-field";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { type ExperimentPart, PALETTE, defineExperiment } from "../internal/define.js";
 import { normalPdf } from "../internal/grids.js";

@@ -16,7 +16,7 @@ import {
 import { FOKKER_PLANCK_METHODS, l1Distance, solveFokkerPlanck, solveSteadyState, stationaryDensity } from "@kinetic-nde/fokker-planck";
 import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { TIME_STEPPERS, VLASOV_SCHEMES, solveVlasov, solveVlasovExact } from "@kinetic-nde/mean-field";
-import { z } from "zod";
+import * as z from "zod";
 import { makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { normalDistribution, normalPdf } from "../internal/grids.js";

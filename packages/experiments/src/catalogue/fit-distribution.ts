@@ -4,7 +4,7 @@
  */
 import { cellCenters, createGrid1D, type Grid1D, loadIris } from "@kinetic-nde/datasets";
 import { fitSteadyState, stationaryDensity, type FitResult } from "@kinetic-nde/fokker-planck";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck, makeCheck, makeTrueCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { densityMeanVar } from "../internal/grids.js";

@@ -6,7 +6,7 @@ import { createScalarNetwork, solveOde } from "@kinetic-nde/core";
 import { cellCenters, createGrid1D, createNormal, type Grid1D } from "@kinetic-nde/datasets";
 import { solveVlasovExact, wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import { createRng } from "@kinetic-nde/core";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";

@@ -6,7 +6,7 @@ import { createRng, createScalarNetwork, solveOde } from "@kinetic-nde/core";
 import { type Grid1D, massOf } from "@kinetic-nde/datasets";
 import { autoGrid1D, solveVlasov } from "@kinetic-nde/mean-field";
 import { gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { densityMeanVar, normalPdf } from "../internal/grids.js";

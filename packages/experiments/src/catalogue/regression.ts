@@ -5,7 +5,7 @@
 import { createNamedRng, deriveSeed, forwardResnet, initNetwork, solveOde, train } from "@kinetic-nde/core";
 import { cellCenters, createGrid1D, type Grid1D, makeRegression1D, REGRESSION_FUNCTIONS_1D } from "@kinetic-nde/datasets";
 import { solveVlasov, wasserstein1Grid, wasserstein1GridSamples } from "@kinetic-nde/mean-field";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { clampRoundoff, histogram } from "../internal/grids.js";

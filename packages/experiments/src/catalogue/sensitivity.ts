@@ -5,7 +5,7 @@
 import { createRng, createScalarNetwork } from "@kinetic-nde/core";
 import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import { lossSensitivity, solveVlasov, solveVlasovSensitivity, trajectorySensitivities } from "@kinetic-nde/mean-field";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { normalPdf } from "../internal/grids.js";

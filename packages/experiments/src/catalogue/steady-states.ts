@@ -5,7 +5,7 @@
 import { BUILTIN_ACTIVATIONS, createScalarNetwork } from "@kinetic-nde/core";
 import { cellAverages1D, cellCenters, createGrid1D, type Grid1D, massOf } from "@kinetic-nde/datasets";
 import { analyzeSteadyStates, solveVlasov } from "@kinetic-nde/mean-field";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck, makeCheck, makeTrueCheck } from "../checks.js";
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { densityMeanVar, normalPdf } from "../internal/grids.js";

@@ -7,7 +7,7 @@ import { histogramOnGrid, l1Distance, solveFokkerPlanck, stationaryDensity } fro
 import { cellAverages1D, cellCenters, createGrid1D } from "@kinetic-nde/datasets";
 import { wasserstein1GridSamples } from "@kinetic-nde/mean-field";
 import { closedFormMeanVariance } from "@kinetic-nde/moments";
-import { z } from "zod";
+import * as z from "zod";
 import { makeBoundCheck, makeCheck } from "../checks.js";
 import { type ExperimentPart, PALETTE, defineExperiment } from "../internal/define.js";
 import { densityMeanVar, normalPdf } from "../internal/grids.js";

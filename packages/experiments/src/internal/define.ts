@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Check, ControlSpec, DataTable, ExperimentDefinition, ExperimentResult, GridField, RunContext } from "../types.js";
 
 /** Typed helper: the config type of `run` is the output type of the schema. */

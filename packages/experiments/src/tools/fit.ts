@@ -5,7 +5,7 @@
 import { invalidArgument, requireFits } from "@kinetic-nde/core/validate";
 import { fitSteadyState, stationaryDensity, type FitTarget } from "@kinetic-nde/fokker-planck";
 import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
-import { z } from "zod";
+import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { normalPdf } from "../internal/grids.js";
 import { stages, table } from "../internal/util.js";

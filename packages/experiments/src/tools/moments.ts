@@ -5,7 +5,7 @@
 import { createScalarNetwork } from "@kinetic-nde/core";
 import { requireFits } from "@kinetic-nde/core/validate";
 import { gaussianRawMoments, solveMomentHierarchy } from "@kinetic-nde/moments";
-import { z } from "zod";
+import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
 import { linspace, stages, table } from "../internal/util.js";

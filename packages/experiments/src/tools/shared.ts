@@ -6,7 +6,7 @@
 import { BUILTIN_ACTIVATIONS, createNetwork, createScalarNetwork, type NetworkParams } from "@kinetic-nde/core";
 import { autoGrid1D } from "@kinetic-nde/mean-field";
 import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
-import { z } from "zod";
+import * as z from "zod";
 import { normalPdf } from "../internal/grids.js";
 
 /** Built-in activation names. */

@@ -15,7 +15,7 @@ import {
 } from "@kinetic-nde/core";
 import { invalidArgument, requireFits, shapeMismatch, DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
 import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
-import { z } from "zod";
+import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
 import { histogram } from "../internal/grids.js";

@@ -7,7 +7,7 @@ import { requireFits, DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
 import { solveFokkerPlanck, solveSteadyState } from "@kinetic-nde/fokker-planck";
 import { solveVlasov } from "@kinetic-nde/mean-field";
 import { cellAverages1D, cellCenters, createGrid1D, massOf, type Grid1D } from "@kinetic-nde/datasets";
-import { z } from "zod";
+import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
 import { stages, table } from "../internal/util.js";

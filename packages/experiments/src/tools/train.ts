@@ -5,7 +5,7 @@
 import { deriveSeed, initNetwork, predict, saveModel, train, type LossSpec } from "@kinetic-nde/core";
 import { requireFits } from "@kinetic-nde/core/validate";
 import { makeDataset, trainTestSplit, type Dataset } from "@kinetic-nde/datasets";
-import { z } from "zod";
+import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
 import { stages, table, throwIfAborted } from "../internal/util.js";
