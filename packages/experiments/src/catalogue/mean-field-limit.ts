@@ -1,6 +1,6 @@
 /**
  * mean-field-limit — particles M = 10²…10⁶ against the exact Vlasov solution: the Wasserstein-1
- * distance at T falls like M^{-1/2}.
+ * distance at T falls like M^(−1/2).
  */
 import { createScalarNetwork, solveOde } from "@kinetic-nde/core";
 import { cellCenters, createGrid1D, createNormal, type Grid1D } from "@kinetic-nde/datasets";
@@ -33,7 +33,7 @@ export const meanFieldLimit = defineExperiment({
   id: "mean-field-limit",
   title: "The mean-field limit: particles → Vlasov",
   summary:
-    "The empirical measure of M particles carried by the network solves the Vlasov equation weakly; as M grows it converges to the solution started from the input density. With f0 = N(0, 1) the Wasserstein-1 distance between the particles at T and the exact solution (by characteristics) decays like M^{-1/2}, the Monte Carlo rate; the fitted slope is checked.",
+    "The empirical measure of M particles carried by the network solves the Vlasov equation weakly; as M grows it converges to the solution started from the input density. With f0 = N(0, 1) the Wasserstein-1 distance between the particles at T and the exact solution (by characteristics) decays like M^(−1/2), the Monte Carlo rate; the fitted slope is checked.",
   schema,
   quick: { maxExp: 5, repeats: 2, cells: 2000, stepsPerUnitTime: 8 },
   controls: [
@@ -119,7 +119,7 @@ export const meanFieldLimit = defineExperiment({
         exact_mass: r6(exact.stats.massFinal),
       },
       checks: [
-        makeCheck("w1-rate", "W1(particles at T, exact solution) decays like M^{-1/2}: fitted slope of log W1 vs log M", slope, -0.5, 0.1),
+        makeCheck("w1-rate", "W1(particles at T, exact solution) decays like M^(−1/2): fitted slope of log W1 vs log M", slope, -0.5, 0.1),
         makeCheck("w1-rate-initial", "the same rate for the initial samples against N(0, 1) (sanity)", slope0, -0.5, 0.1),
         makeBoundCheck(
           "exact-mass",

@@ -176,7 +176,7 @@ export const sensitivity = defineExperiment({
     // First-order upwind: budget 1.5 Δx relative (unit-scale constants), plus Δx² for the midpoint rule.
     const mtol = (v: number) => 1.5 * grid.dx * Math.max(Math.abs(v), 0.1) + grid.dx ** 2;
     checks.push(makeCheck("dm1dw", "(identity) ∂m₁(T)/∂w from f_w equals the closed form", sid.moments.dw[1]!, m1w, mtol(m1w)));
-    checks.push(makeCheck("dm1db", "(identity) ∂m₁(T)/∂b = (e^{wT} - 1)/w", sid.moments.db[1]!, m1b, mtol(m1b)));
+    checks.push(makeCheck("dm1db", "(identity) ∂m₁(T)/∂b = (e^(wT) - 1)/w", sid.moments.db[1]!, m1b, mtol(m1b)));
     checks.push(makeCheck("dm2dw", "(identity) ∂m₂(T)/∂w from f_w equals the closed form", sid.moments.dw[2]!, m2w, mtol(m2w)));
     checks.push(makeCheck("dm2db", "(identity) ∂m₂(T)/∂b from f_b equals the closed form", sid.moments.db[2]!, m2b, mtol(m2b)));
     summary["id_dm1dw_pde"] = r6(sid.moments.dw[1]!);
