@@ -331,14 +331,14 @@ export const stochasticResnet = defineExperiment({
                   x: "x",
                   y: "stationary",
                   label: "stationary f∞",
-                  color: "#000000",
+                  color: "#9467BD",
                   dashed: true,
                 },
               ]
             : []),
         ],
         caption:
-          "Fokker–Planck density (solid) and histograms of the stochastic ResNet particles (dashed steps) at three times; the black dashed line is the closed-form stationary density.",
+          "Fokker–Planck density (solid lines) and histograms of the stochastic ResNet particles (dashed steps) at three times, one colour per time (blue, vermilion, green); the purple dashed line is the closed-form stationary density.",
       },
       {
         id: "fp-heatmap",
