@@ -31,7 +31,7 @@ function fmtPair(a: number, b: number): [string, string] {
  * Build a {@link Check}: passes when |observed - expected| ≤ tolerance (a non-finite observed value
  * always fails).
  * @param name - short identifier, e.g. `"variance-rate"`
- * @param claim - the claim in words, e.g. `"variance decays like e^{2wt}"`
+ * @param claim - the claim in words, e.g. `"variance decays like e^(2wt)"`
  * @param observed - the observed value (any number; NaN/Infinity fail the check)
  * @param expected - the expected value (finite)
  * @param tolerance - the allowed absolute deviation (finite, ≥ 0)
@@ -41,9 +41,9 @@ function fmtPair(a: number, b: number): [string, string] {
  *   claims ("at most x") by {@link makeBoundCheck}.
  * @example
  * ```ts
- * const c = makeCheck("variance-rate", "variance decays like e^{2wt}", -1.998, -2, 0.01);
+ * const c = makeCheck("variance-rate", "variance decays like e^(2wt)", -1.998, -2, 0.01);
  * c.passed; // true
- * c.message; // "variance decays like e^{2wt}: observed -1.998 vs expected -2 (tol 0.01) — pass"
+ * c.message; // "variance decays like e^(2wt): observed -1.998 vs expected -2 (tol 0.01) — pass"
  * ```
  */
 export function makeCheck(name: string, claim: string, observed: number, expected: number, tolerance: number): Check {
@@ -52,7 +52,7 @@ export function makeCheck(name: string, claim: string, observed: number, expecte
   const passed = Number.isFinite(observed) && Math.abs(observed - expected) <= tolerance;
   const [o, x] = fmtPair(observed, expected);
   const message = `${claim}: observed ${o} vs expected ${x} (tol ${fmt(tolerance)}) — ${passed ? "pass" : "FAIL"}`;
-  return Object.freeze({ name, claim, observed, expected, tolerance, passed, message });
+  return Object.freeze({ name, claim, observed, expected, tolerance, passed, status: passed ? "pass" : "fail", message });
 }
 
 /**
@@ -76,7 +76,7 @@ export function makeBoundCheck(name: string, claim: string, observed: number, bo
   const passed = Number.isFinite(observed) && observed <= bound;
   const [o, b] = fmtPair(observed, bound);
   const message = `${claim}: observed ${o} ${passed ? "≤" : ">"} ${b} — ${passed ? "pass" : "FAIL"}`;
-  return Object.freeze({ ...c, passed, message });
+  return Object.freeze({ ...c, passed, status: passed ? "pass" : "fail", message });
 }
 
 /**
@@ -96,6 +96,45 @@ export function makeTrueCheck(name: string, claim: string, holds: boolean): Chec
 }
 
 /**
+ * A check whose claim is outside its regime at the run's settings (e.g. an order that cannot be
+ * resolved on the grids a control offers): it neither passes nor fails, and says why.
+ * @param name - short identifier
+ * @param claim - the claim in words
+ * @param reason - one line for the reader: why the claim is not tested at these settings
+ * @returns a check with status "not-applicable" (counted as not failed by {@link allChecksPassed})
+ * @example
+ * ```ts
+ * makeNotApplicableCheck("order", "upwind is first order", "T = 0.5 is too short to resolve the order").status; // "not-applicable"
+ * ```
+ */
+export function makeNotApplicableCheck(name: string, claim: string, reason: string): Check {
+  return Object.freeze({
+    name,
+    claim,
+    observed: Number.NaN,
+    expected: Number.NaN,
+    tolerance: Number.NaN,
+    passed: true,
+    status: "not-applicable" as const,
+    reason,
+    message: `${claim} — not applicable: ${reason}`,
+  });
+}
+
+/**
+ * Did a check fail (status "fail")? Not-applicable checks do not fail.
+ * @param c - a check
+ * @returns true for a failed check
+ * @example
+ * ```ts
+ * checkFailed(makeCheck("x", "x is 1", 2, 1, 0.1)); // true
+ * ```
+ */
+export function checkFailed(c: Check): boolean {
+  return (c.status ?? (c.passed ? "pass" : "fail")) === "fail";
+}
+
+/**
  * Did every check pass?
  * @param checks - checks of one or more results
  * @returns true when every check passed (also for an empty list)
@@ -105,5 +144,5 @@ export function makeTrueCheck(name: string, claim: string, holds: boolean): Chec
  * ```
  */
 export function allChecksPassed(checks: readonly Check[]): boolean {
-  return checks.every((c) => c.passed);
+  return checks.every((c) => !checkFailed(c));
 }

@@ -31,7 +31,7 @@ export interface GridField {
 export interface Check {
   /** Short identifier, e.g. `"variance-rate"`. */
   readonly name: string;
-  /** The claim in words, e.g. "variance decays like e^{2wt}". */
+  /** The claim in words, e.g. "variance decays like e^(2wt)". */
   readonly claim: string;
   /** The observed value. */
   readonly observed: number;
@@ -39,9 +39,16 @@ export interface Check {
   readonly expected: number;
   /** Allowed |observed - expected| (absolute). */
   readonly tolerance: number;
-  /** Whether |observed - expected| ≤ tolerance. */
+  /** Whether the check did not fail: |observed - expected| ≤ tolerance, or not applicable. */
   readonly passed: boolean;
-  /** A printable sentence: "variance decays like e^{2wt}: observed rate -1.998 vs -2 (tol 0.01)". */
+  /**
+   * "pass", "fail", or "not-applicable" when the run's settings lie outside the regime the claim
+   * is about (then `reason` says why in one line); absent means "pass"/"fail" from `passed`.
+   */
+  readonly status?: "pass" | "fail" | "not-applicable";
+  /** Why a check is not applicable at these settings (one line, shown to the reader). */
+  readonly reason?: string;
+  /** A printable sentence: "variance decays like e^(2wt): observed rate -1.998 vs -2 (tol 0.01)". */
   readonly message: string;
 }
 

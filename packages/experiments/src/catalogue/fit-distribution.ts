@@ -119,7 +119,7 @@ export const fitDistribution = defineExperiment({
       checks.push(
         makeBoundCheck("tanh-D", `tanh-type target: recovered D (true ${D0}); relative error`, rel(res.params.D as number, D0), 0.01),
       );
-      fits.push({ key: "tanh", label: `sech(${w0}x + ${b0})^{1/(|w|D)}, D = ${D0}`, res });
+      fits.push({ key: "tanh", label: `sech(${w0}x + ${b0})^(1/(|w|D)), D = ${D0}`, res });
     }
 
     await st.stage("Beta-type target (D(x) = κ(1 - x²))");
@@ -132,7 +132,7 @@ export const fitDistribution = defineExperiment({
         b = kappa * (be - al);
       checks.push(makeCheck("beta-kappa", `Beta-type target: κ = |w|/(α+β) = ${r6(kappa)}`, res.params.kappa ?? NaN, kappa, 0.01 * kappa));
       checks.push(makeCheck("beta-b", `Beta-type target: b = κ(β - α) = ${r6(b)}`, res.params.b, b, 0.01 * Math.abs(b) + 1e-4));
-      fits.push({ key: "beta", label: `(1-x)^{${al}-1}(1+x)^{${be}-1}`, res });
+      fits.push({ key: "beta", label: `(1-x)^(${al}−1)(1+x)^(${be}−1)`, res });
     }
 
     await st.stage(`iris ${config.feature} and ${config.bimodalFeature}: histogram fits`);

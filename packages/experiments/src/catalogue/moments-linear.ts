@@ -106,7 +106,7 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
   checks.push(
     makeCheck(
       `${tag}-pde-variance`,
-      `(${tag}) PDE variance at T equals the exact e^{2wT}Var(0) (tol 5% + Δx²)`,
+      `(${tag}) PDE variance at T equals the exact e^(2wT)Var(0) (tol 5% + Δx²)`,
       qv[last]!,
       v[last]!,
       0.05 * v[last]! + grid.dx ** 2,
@@ -123,7 +123,7 @@ function panel(cfg: Config, b: number, seed: number, tag: string): Panel {
   );
   const rate = slope(t, Array.from(pv, Math.log));
   checks.push(
-    makeCheck(`${tag}-variance-rate`, `(${tag}) particle variance decays like e^{2wt}: fitted rate of log Var`, rate, 2 * w, 1e-6),
+    makeCheck(`${tag}-variance-rate`, `(${tag}) particle variance decays like e^(2wt): fitted rate of log Var`, rate, 2 * w, 1e-6),
   );
   return {
     table: table(
@@ -182,7 +182,7 @@ function figure(id: string, series: string, b: number, w: number): FigureSpec {
       { kind: "line" as const, series, x: "t", y: `${k}_pde`, label: `${label} PDE`, color: PALETTE[i]!, dashed: true },
       { kind: "scatter" as const, series, x: "t", y: `${k}_particles`, label: `${label} particles`, color: PALETTE[i]! },
     ]),
-    caption: `σ = id, w = ${w}, b = ${b}: exact moment ODE (solid), Vlasov PDE (dashed) and particles (markers). m₀ stays 1, the mean relaxes to x* = -b/w, the variance decays like e^{2wt}.`,
+    caption: `σ = id, w = ${w}, b = ${b}: exact moment ODE (solid), Vlasov PDE (dashed) and particles (markers). m₀ stays 1, the mean relaxes to x* = -b/w, the variance decays like e^(2wt).`,
   };
 }
 
@@ -191,7 +191,7 @@ export const momentsLinear = defineExperiment({
   id: "moments-linear",
   title: "Moments of the linear network (Fig. 1)",
   summary:
-    "For σ = id the moment hierarchy closes: m0 stays 1, the mean relaxes to x* = -b/w and the variance decays like e^{2wt} for w < 0. The exact moment ODE, the Vlasov PDE solver and particles are compared for b = 0 (left) and b ≠ 0 (right).",
+    "For σ = id the moment hierarchy closes: m0 stays 1, the mean relaxes to x* = -b/w and the variance decays like e^(2wt) for w < 0. The exact moment ODE, the Vlasov PDE solver and particles are compared for b = 0 (left) and b ≠ 0 (right).",
   schema,
   quick: { particles: 20_000, nTimes: 21, cells: 400 },
   controls: [

@@ -90,7 +90,7 @@ export const regression = defineExperiment({
       hi = Math.max(probe[1]!, g(bnd), bnd) + 0.5;
     const grid = createGrid1D(lo, hi, config.cells) as Grid1D;
     const pde = solveVlasov({ params, f0: { cdf: F0 }, grid });
-    // Exact push-forward of the uniform input by g (increasing): F_Y(y) = F0(g^{-1}(y)).
+    // Exact push-forward of the uniform input by g (increasing): F_Y(y) = F0(g^(-1)(y)).
     const ginv = (y: number) => {
       let l = a - 10,
         h = bnd + 10;

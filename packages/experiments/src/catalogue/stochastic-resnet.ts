@@ -229,7 +229,7 @@ function partDensities(cfg: Config, seed: number): Part {
     checks.push(
       makeBoundCheck(
         "relaxation",
-        `(${cfg.sigma}) f(T) approaches the stationary density ${st.family === "gaussian" ? "N(-b/w, D/|w|)" : "∝ sech(wx+b)^{1/(|w|D)}"}: L1 distance (bound 2e^{-|w|T/2} + 0.01)`,
+        `(${cfg.sigma}) f(T) approaches the stationary density ${st.family === "gaussian" ? "N(-b/w, D/|w|)" : "∝ sech(wx+b)^(1/(|w|D))"}: L1 distance (bound 2e^(-|w|T/2) + 0.01)`,
         l1,
         2 * Math.exp((-Math.abs(cfg.w) * cfg.T) / 2) + 0.01,
       ),
@@ -331,14 +331,14 @@ export const stochasticResnet = defineExperiment({
                   x: "x",
                   y: "stationary",
                   label: "stationary f∞",
-                  color: "#000000",
+                  color: "#9467BD",
                   dashed: true,
                 },
               ]
             : []),
         ],
         caption:
-          "Fokker–Planck density (solid) and histograms of the stochastic ResNet particles (dashed steps) at three times; the black dashed line is the closed-form stationary density.",
+          "Fokker–Planck density (solid lines) and histograms of the stochastic ResNet particles (dashed steps) at three times, one colour per time (blue, vermilion, green); the purple dashed line is the closed-form stationary density.",
       },
       {
         id: "fp-heatmap",
@@ -355,7 +355,7 @@ export const stochasticResnet = defineExperiment({
         yLabel: "W1",
         layers: [{ kind: "line", series: "w1", x: "t", y: "w1", label: "W1(t)" }],
         caption:
-          "Distance between the particle ensemble and the Fokker–Planck density: sampling noise O(M^{-1/2}) plus the weak error of Euler–Maruyama.",
+          "Distance between the particle ensemble and the Fokker–Planck density: sampling noise O(M^(−1/2)) plus the weak error of Euler–Maruyama.",
       },
     ];
     return {
