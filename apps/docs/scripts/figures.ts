@@ -56,7 +56,10 @@ function resnetLayers(): BuiltFigure {
   }
   for (let p = 0; p < x0.length; p++) {
     const name = `ode-${p}`;
-    series[name] = { columns: ["t", "x"], data: { t: tFine, x: Float64Array.from(tFine, (_, s) => exact.saved[s * x0.length + p] ?? Number.NaN) } };
+    series[name] = {
+      columns: ["t", "x"],
+      data: { t: tFine, x: Float64Array.from(tFine, (_, s) => exact.saved[s * x0.length + p] ?? Number.NaN) },
+    };
     layers.push({ kind: "line", series: name, x: "t", y: "x", label: "neural ODE (dopri5)", dashed: true, color: "#222222" });
   }
   const fig: FigureSpec = {
@@ -68,7 +71,13 @@ function resnetLayers(): BuiltFigure {
     caption:
       "Three inputs pushed through x ← x + Δt tanh(1.5x + 0.2) with L = 2, 8 and 64 layers (Δt = 2/L), against the neural ODE solved by dopri5: the forward-Euler error falls like 1/L.",
   };
-  return { key: "resnet-layers", source: "resnet-layers", title: fig.title, caption: fig.caption ?? fig.title, svg: toSvg(fig, { series }) };
+  return {
+    key: "resnet-layers",
+    source: "resnet-layers",
+    title: fig.title,
+    caption: fig.caption ?? fig.title,
+    svg: toSvg(fig, { series }),
+  };
 }
 
 const wanted = process.argv.slice(2);
@@ -90,7 +99,13 @@ for (const key of wanted) {
     }
     const fig = figId === undefined ? result.figures[0] : result.figures.find((f) => f.id === figId);
     if (fig === undefined) throw new Error(`no figure ${JSON.stringify(figId)} in ${id}`);
-    figures.push({ key, source: id, title: fig.title, caption: fig.caption ?? fig.title, svg: toSvg(fig, { series: result.series, fields: result.fields }) });
+    figures.push({
+      key,
+      source: id,
+      title: fig.title,
+      caption: fig.caption ?? fig.title,
+      svg: toSvg(fig, { series: result.series, fields: result.fields }),
+    });
   } catch (err) {
     errors[key] = String((err as Error).message ?? err).split("\n")[0] ?? "failed";
   }
