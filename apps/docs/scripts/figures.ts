@@ -23,7 +23,9 @@ export interface BuiltFigure {
 const document = parseHTML("<!DOCTYPE html><html><body></body></html>").document as unknown as Document;
 
 function toSvg(fig: FigureSpec, data: FigureData): string {
-  const svg = renderFigure(fig, data, { document, width: 640, background: "white" });
+  // The page prints the caption under the picture, so the SVG leaves it out (and carries it as its label).
+  const { caption: _caption, ...bare } = fig;
+  const svg = renderFigure(bare, data, { document, width: 640, background: "white" });
   svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
   svg.setAttribute("color", "#222222");
   svg.setAttribute("role", "img");
