@@ -92,7 +92,9 @@ export default defineConfig({
     nav: [
       { text: "Guide", link: "/guide/getting-started", activeMatch: "^/guide/" },
       { text: "Experiments", link: "/experiments/", activeMatch: "^/experiments/" },
+      { text: "Gallery", link: "/gallery", activeMatch: "^/gallery" },
       { text: "API", link: "/api/", activeMatch: "^/api/" },
+      { text: "Changelog", link: "/changelog", activeMatch: "^/changelog" },
       { text: "Cite", link: "/cite", activeMatch: "^/cite" },
     ],
     sidebar: {
