@@ -265,6 +265,8 @@ async function main() {
     const { page, problems } = await open(preferred);
     const first = await waitForExperiment(page);
     assert(first.state === "done", `first run did not finish: ${first.state} ${first.error}`);
+    const path = await page.locator(".kn-path").textContent();
+    assert(/Computed with: (WebAssembly SIMD kernels|TypeScript) \(f64\)/.test(path ?? ""), `the page does not say which path ran: ${path}`);
     const before = await page.locator(".kn-plot").first().innerHTML();
     const range = page.locator(".kn-controls input[type=range]").first();
     const select = page.locator(".kn-controls select").first();

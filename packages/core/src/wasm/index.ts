@@ -13,6 +13,7 @@ export {
   defineKernelModule,
   kernelFunction,
   setWasmKernelsEnabled,
+  wasmKernelsAvailable,
   wasmKernelsEnabled,
   type KernelModule,
   type KernelModuleSpec,

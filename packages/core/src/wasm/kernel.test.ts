@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { F64, I32, op, V128 } from "./assembler.js";
-import { defineKernelModule, kernelFunction, setWasmKernelsEnabled, wasmKernelsEnabled } from "./kernel.js";
+import { defineKernelModule, kernelFunction, setWasmKernelsEnabled, wasmKernelsAvailable, wasmKernelsEnabled } from "./kernel.js";
 import { declareTanhLocals } from "./tanh.js";
 
 afterEach(() => setWasmKernelsEnabled(true));
@@ -89,5 +89,28 @@ describe("defineKernelModule", () => {
     });
     expect(bad.instance()).toBeNull();
     expect(bad.available()).toBe(false);
+  });
+});
+
+describe("wasmKernelsAvailable", () => {
+  it("agrees with whether a SIMD module validates here, and is false when the kernels are switched off", () => {
+    const M = defineKernelModule<Axpy>({ memoryPages: 1, functions: () => [axpy()] });
+    const simdModule = defineKernelModule<Axpy>({
+      memoryPages: 1,
+      functions: () => [
+        kernelFunction("axpy", { params: { a: "f64", x: "f64", y: "f64" }, results: ["f64"], locals: { v: "v128" } }, ({ a }) => [
+          ...op.get(a),
+        ]),
+      ],
+    });
+    expect(wasmKernelsAvailable()).toBe(simdModule.available());
+    // Node (the test platform) has WebAssembly SIMD: the kernels are the default path.
+    expect(wasmKernelsAvailable()).toBe(true);
+    expect(M.instance()).not.toBeNull();
+    setWasmKernelsEnabled(false);
+    expect(wasmKernelsAvailable()).toBe(false);
+    expect(M.instance()).toBeNull();
+    setWasmKernelsEnabled(true);
+    expect(wasmKernelsAvailable()).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
  * callers run their TypeScript path.
  * @packageDocumentation
  */
-import { assembleModule, F64, I32, I64, V128, type WasmFunction } from "./assembler.js";
+import { assembleModule, F64, I32, I64, op, V128, type WasmFunction } from "./assembler.js";
 
 /** Value type of a parameter, result or local. */
 export type ValueType = "i32" | "i64" | "f64" | "v128";
@@ -99,6 +99,34 @@ export function setWasmKernelsEnabled(on: boolean): void {
  */
 export function wasmKernelsEnabled(): boolean {
   return enabled;
+}
+
+let simd: boolean | undefined;
+
+/**
+ * Whether the WebAssembly SIMD kernels run here: switched on (see {@link setWasmKernelsEnabled}) and
+ * the platform validates and compiles a module with SIMD values (checked once, then cached). When
+ * false, every solver runs its TypeScript twin; when true, the solvers that have a kernel use it.
+ * @returns true when the kernels are switched on and WebAssembly SIMD is available
+ * @throws never: a platform without WebAssembly gives false
+ * @example
+ * ```ts
+ * const path = wasmKernelsAvailable() ? "WebAssembly SIMD kernels (f64)" : "TypeScript (f64)";
+ * ```
+ */
+export function wasmKernelsAvailable(): boolean {
+  if (!enabled) return false;
+  if (simd === undefined) {
+    simd = false;
+    try {
+      const probe = kernelFunction("probe", { params: { x: "f64" }, results: ["f64"], locals: { v: "v128" } }, ({ x }) => [...op.get(x)]);
+      const bytes = assembleModule(1, [probe]);
+      if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) simd = new WebAssembly.Module(bytes) !== null;
+    } catch {
+      simd = false;
+    }
+  }
+  return simd;
 }
 
 /** What a kernel module is made of. */

@@ -13,6 +13,7 @@
  */
 import * as experimentsModule from "@kinetic-nde/experiments";
 import type { ExperimentDefinition, ExperimentResult } from "@kinetic-nde/experiments";
+import { wasmKernelsAvailable } from "@kinetic-nde/core/wasm";
 
 // Read the registry through a plain record: the catalogue may still be incomplete, and a missing
 // export must become "not available" on the page rather than a failed build.
@@ -153,10 +154,10 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
     }
     lastResult = result;
     try {
-      postMessage({ type: "result", runId, result });
+      postMessage({ type: "result", runId, result, wasm: wasmKernelsAvailable() });
     } catch {
       // Not structured-cloneable (e.g. a function slipped into the config): send a plain copy.
-      postMessage({ type: "result", runId, result: JSON.parse(exportText("json", undefined)) });
+      postMessage({ type: "result", runId, result: JSON.parse(exportText("json", undefined)), wasm: wasmKernelsAvailable() });
     }
   } catch (e) {
     const err = e as { message?: string; code?: string; details?: { issues?: { path?: unknown; rule?: unknown; value?: unknown }[] } };
