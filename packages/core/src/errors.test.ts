@@ -31,6 +31,6 @@ describe("KineticError", () => {
     expect(isKineticError({ code: "INVALID_ARGUMENT" })).toBe(false);
   });
   it("lists every solve status", () => {
-    expect(SOLVE_STATUSES).toEqual(["success", "max-steps", "step-too-small", "non-finite", "mass-lost", "unstable"]);
+    expect(SOLVE_STATUSES).toEqual(["success", "max-steps", "step-too-small", "non-finite", "mass-lost", "unstable", "under-resolved"]);
   });
 });

@@ -90,7 +90,20 @@ export type SolveStatus =
   | "non-finite"
   | "mass-lost"
   /** A fixed-step method ran outside its stability region: its numbers are not to be trusted. */
-  | "unstable";
+  | "unstable"
+  /**
+   * The grid no longer resolves the solution (e.g. a density collapsed into a cell or two): the
+   * discrete numbers are those of the scheme, not approximations of the continuous problem.
+   */
+  | "under-resolved";
 
 /** Every {@link SolveStatus}, for iteration and validation. */
-export const SOLVE_STATUSES: readonly SolveStatus[] = ["success", "max-steps", "step-too-small", "non-finite", "mass-lost", "unstable"];
+export const SOLVE_STATUSES: readonly SolveStatus[] = [
+  "success",
+  "max-steps",
+  "step-too-small",
+  "non-finite",
+  "mass-lost",
+  "unstable",
+  "under-resolved",
+];

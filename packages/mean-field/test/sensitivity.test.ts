@@ -2,7 +2,13 @@ import { createNetwork, createScalarNetwork, type KineticErrorCode } from "@kine
 import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
 import { describe, expect, it } from "vitest";
 import { createGrid1D, gaussLegendre, massOf } from "@kinetic-nde/datasets";
-import { lossSensitivity, solveVlasov, solveVlasovSensitivity, trajectorySensitivities } from "../src/index.js";
+import {
+  lossSensitivity,
+  solveVlasov,
+  solveVlasovSensitivity,
+  trajectorySensitivities,
+  UNDER_RESOLVED_CELL_FRACTION,
+} from "../src/index.js";
 import { flowNetwork1D } from "../src/internal/flow.js";
 import { gaussian } from "./helpers.js";
 
@@ -93,6 +99,60 @@ describe("PDE sensitivities f_w, f_b (discrete tangent of the upwind scheme)", (
     }
     expectAllClose(lossSensitivity(fine, s.fw, ell), ew, { rtol: 2e-2 });
     expectAllClose(lossSensitivity(fine, s.fb, ell), eb, { rtol: 2e-2 });
+  });
+});
+
+describe("long times: the collapsed density is reported as under-resolved", () => {
+  // σ = id or tanh, w = -1.2, b = 0.4: the density contracts to x* = -b/w and ∂m₁/∂w → b/w².
+  const w = -1.2,
+    b = 0.4,
+    xs = -b / w;
+  const f0 = gaussian(xs, 0.8);
+  // E over f0 of x(T), ∂_w x(T) by Gauss–Legendre panels on [x* - 6, x* + 6]
+  const nodes: number[] = [],
+    wts: number[] = [];
+  for (let p = 0; p < 240; p++) {
+    const a = xs - 6 + p * 0.05;
+    for (let k = 0; k < 8; k++) {
+      const x = a + 0.025 * (1 + GL8_X[k]!);
+      nodes.push(x);
+      wts.push(0.025 * GL8_W[k]! * f0(x));
+    }
+  }
+  const trajectoryDm1dw = (params: ReturnType<typeof createScalarNetwork>) => {
+    const tr = trajectorySensitivities(params, new Float64Array(nodes), { substeps: 400 });
+    return tr.dxdw.reduce((acc, v, i) => acc + wts[i]! * v, 0);
+  };
+  for (const sigma of ["identity", "tanh"]) {
+    for (const T of [5, 10, 20]) {
+      it(`${sigma}, T = ${T}: ∂m₁/∂w matches the reference within 1e-3, or the result says "under-resolved"`, () => {
+        const params = createScalarNetwork({ sigma, w, b, T });
+        // reference: the closed-form moment equation for σ = id (m₁ = x* + (m₁(0) - x*)e^{wT}, m₁(0) = x*),
+        // the trajectory sensitivities for tanh; both tend to b/w²
+        const ref = sigma === "identity" ? (b / w ** 2) * (1 - Math.exp(w * T)) : trajectoryDm1dw(params);
+        expectAllClose(ref, b / w ** 2, { atol: T >= 10 ? 1e-5 : 2e-3, label: "reference vs b/w²" });
+        for (const n of [200, 400, 800]) {
+          const s = solveVlasovSensitivity({ params, grid: createGrid1D(xs - 5, xs + 5, n), f0 });
+          if (s.status === "success") expectAllClose(s.moments.dw[1]! / s.moments.m[0]!, ref, { atol: 1e-3, label: `n = ${n}` });
+          else {
+            expect(s.status).toBe("under-resolved");
+            expect(s.resolution.maxCellFraction).toBeGreaterThan(UNDER_RESOLVED_CELL_FRACTION);
+            expect(s.message).toContain("trajectorySensitivities");
+          }
+          // at T = 20 the density sits in one or two cells whatever n
+          if (T === 20) expect(s.status).toBe("under-resolved");
+        }
+      });
+    }
+  }
+
+  it("short times stay resolved: the largest cell fraction is small and the status is success", () => {
+    const params = createScalarNetwork({ sigma: "tanh", w: [-0.8, -0.3], b: [0.3, 0.1], T: 1 });
+    const s = solveVlasovSensitivity({ params, grid, f0: gauss }, { dt });
+    expect(s.status).toBe("success");
+    expect(s.message).toBeUndefined();
+    expect(s.resolution.maxCellFraction).toBeLessThan(UNDER_RESOLVED_CELL_FRACTION);
+    expect(s.resolution.spreadCells).toBeGreaterThan(2);
   });
 });
 
