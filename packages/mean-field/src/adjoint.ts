@@ -5,14 +5,7 @@
  */
 import { KineticError, type SolveStatus } from "@kinetic-nde/core";
 import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
-import type { Grid1D } from "@kinetic-nde/datasets";
-import {
-  type FaceCoefficients1D,
-  advectionStage1D,
-  createFaceCoefficients1D,
-  networkFaceCoefficients1DInto,
-  stridedSlopes,
-} from "./fluxes.js";
+import { advectionStage1D, createFaceCoefficients1D, networkFaceCoefficients1DInto, stridedSlopes } from "./fluxes.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
 
