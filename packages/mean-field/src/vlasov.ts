@@ -308,6 +308,15 @@ export interface PreparedVlasov {
 /**
  * Validate a Vlasov problem and its options (allowing `extraKeys` besides the solver's own) and resolve
  * the grid, initial cell averages and timeline; shared by {@link solveVlasov} and the adjoint.
+ * @param problem - as for {@link solveVlasov}
+ * @param options - as for {@link solveVlasov}
+ * @param extraKeys - option keys accepted besides the solver's own (validated by the caller)
+ * @returns the network, grid, initial cell averages (copies when computed; the caller's arrays otherwise), timeline and resolved options
+ * @throws KineticError as {@link solveVlasov} before any work
+ * @example
+ * ```ts
+ * const p = prepareVlasov({ params: createScalarNetwork({ sigma: "tanh", w: 1, b: 0, T: 1 }), grid: createGrid1D(-4, 4, 80), f0: (x) => Math.exp(-x * x) }, {}, []);
+ * ```
  * @internal
  */
 export function prepareVlasov(problem: VlasovProblem, options: VlasovOptions, extraKeys: readonly string[]): PreparedVlasov {
