@@ -188,7 +188,8 @@ export interface VlasovResult<F> {
   };
 }
 
-interface Resolved {
+/** Resolved solver options. @internal */
+export interface Resolved {
   scheme: SpatialScheme;
   limiter: Limiter;
   stepper: TimeStepper;
@@ -280,6 +281,45 @@ export function solveVlasov(
   problem: VlasovProblem,
   options: VlasovOptions = {},
 ): VlasovResult<Float64Array> | VlasovResult<Float64Array[]> {
+  const { params, g, fs, borrowed, tl, opt, multi } = prepareVlasov(problem, options, []);
+  const r = run(g.kind === "1d" ? { params, g1: g, g2: null, fs, borrowed, tl, opt } : { params, g1: null, g2: g, fs, borrowed, tl, opt });
+  const method = {
+    scheme: opt.scheme,
+    limiter: opt.scheme === "muscl" ? opt.limiter : null,
+    timeStepper: opt.stepper,
+    cfl: opt.cfl,
+    boundary: opt.boundary,
+  };
+  if (multi) return { ...r, grid: g, method };
+  return { f: r.f[0]!, saved: r.saved.map((s) => s[0]!), times: r.times, t: r.t, status: r.status, stats: r.stats, grid: g, method };
+}
+
+/** A prepared solve: validated network, grid, initial cell averages, timeline and resolved options. */
+export interface PreparedVlasov {
+  readonly params: NetworkParams;
+  readonly g: Grid1D | Grid2D;
+  readonly fs: Float64Array[];
+  readonly borrowed: (string | null)[];
+  readonly tl: Timeline;
+  readonly opt: Resolved;
+  readonly multi: boolean;
+}
+
+/**
+ * Validate a Vlasov problem and its options (allowing `extraKeys` besides the solver's own) and resolve
+ * the grid, initial cell averages and timeline; shared by {@link solveVlasov} and the adjoint.
+ * @param problem - as for {@link solveVlasov}
+ * @param options - as for {@link solveVlasov}
+ * @param extraKeys - option keys accepted besides the solver's own (validated by the caller)
+ * @returns the network, grid, initial cell averages (copies when computed; the caller's arrays otherwise), timeline and resolved options
+ * @throws KineticError as {@link solveVlasov} before any work
+ * @example
+ * ```ts
+ * const p = prepareVlasov({ params: createScalarNetwork({ sigma: "tanh", w: 1, b: 0, T: 1 }), grid: createGrid1D(-4, 4, 80), f0: (x) => Math.exp(-x * x) }, {}, []);
+ * ```
+ * @internal
+ */
+export function prepareVlasov(problem: VlasovProblem, options: VlasovOptions, extraKeys: readonly string[]): PreparedVlasov {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
   const params = checkNetwork(problem.params, "params");
   const d = params.d;
@@ -292,7 +332,9 @@ export function solveVlasov(
   const multi = Array.isArray(problem.f0);
   const list = (multi ? problem.f0 : [problem.f0]) as readonly InitialDensity[];
   if (list.length === 0) throw invalidArgument("f0", "a density or a non-empty array of densities", problem.f0);
-  options = requireOptions<VlasovOptions>("options", options, VLASOV_OPTION_KEYS, { massLossThreshold: "massLossTolerance" });
+  options = requireOptions<VlasovOptions>("options", options, [...VLASOV_OPTION_KEYS, ...extraKeys], {
+    massLossThreshold: "massLossTolerance",
+  });
   const opt = resolveOptions(options);
 
   let grid = problem.grid;
@@ -323,16 +365,7 @@ export function solveVlasov(
     return g.kind === "1d" ? cellAverages1D(g, f as InitialDensity1D, names[i]!) : cellAverages2D(g, f as InitialDensity2D, names[i]!);
   });
   const borrowed = list.map((f, i) => (ArrayBuffer.isView(f) ? names[i]! : null));
-  const r = run(g.kind === "1d" ? { params, g1: g, g2: null, fs, borrowed, tl, opt } : { params, g1: null, g2: g, fs, borrowed, tl, opt });
-  const method = {
-    scheme: opt.scheme,
-    limiter: opt.scheme === "muscl" ? opt.limiter : null,
-    timeStepper: opt.stepper,
-    cfl: opt.cfl,
-    boundary: opt.boundary,
-  };
-  if (multi) return { ...r, grid: g, method };
-  return { f: r.f[0]!, saved: r.saved.map((s) => s[0]!), times: r.times, t: r.t, status: r.status, stats: r.stats, grid: g, method };
+  return { params, g, fs, borrowed, tl, opt, multi };
 }
 
 interface RunOut {
