@@ -18,3 +18,4 @@ export * from "./wasserstein.js";
 export * from "./steady-states.js";
 export * from "./sensitivity.js";
 export type { DensityObjective } from "./objective.js";
+export * from "./density-losses.js";
