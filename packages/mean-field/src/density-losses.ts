@@ -511,8 +511,8 @@ export const CLASSIFICATION_DENSITY_LOSSES = ["cross-entropy", "squared"] as con
  * import { createGrid1D } from "@kinetic-nde/datasets";
  * const grid = createGrid1D(-1, 1, 2);
  * const loss = classificationDensityLoss({ nClasses: 2, dimension: 1 });
- * const theta = new Float64Array(loss.nParams); // A = 0, c = 0: ℓ = log 2 everywhere
- * loss.evaluate([new Float64Array([1, 0]), new Float64Array([0, 1])], grid, theta, null, null); // log 2
+ * const theta = new Float64Array(loss.nParams); // A = 0, c = 0
+ * loss.evaluate([new Float64Array([1, 0]), new Float64Array([0, 1])], grid, theta, null, null); // 2 log 2: ℓ = log 2 on a total mass of 2
  * ```
  */
 export function classificationDensityLoss(options: ClassificationDensityLossOptions): DensityObjective {
