@@ -10,6 +10,7 @@ import {
   slicedW1DensityLoss,
   w1DensityLoss,
 } from "./density-losses.js";
+import { wasserstein1Grid } from "./wasserstein.js";
 import type { DensityObjective } from "./objective.js";
 
 const g1 = createGrid1D(-2, 3, 12);
@@ -98,6 +99,11 @@ describe("density losses", () => {
       t = new Float64Array([0, 1, 0, 0]);
     expectAllClose(w1DensityLoss(t).evaluate([f], grid, new Float64Array(0), null, null), 3 * 0.25, { rtol: 1e-15 });
     checkGradient(w1DensityLoss(randomDensity(12, 7)), [randomDensity(12, 8), randomDensity(12, 9)], g1);
+    // For unit masses it is the W1 of the CDF-based distance between grid densities.
+    const unit = (v: Float64Array) => v.map((x) => x / (v.reduce((a, b) => a + b, 0) * g1.dx));
+    const a = unit(randomDensity(12, 30)),
+      b = unit(randomDensity(12, 31));
+    expectAllClose(w1DensityLoss(b).evaluate([a], g1, new Float64Array(0), null, null), wasserstein1Grid(g1, a, g1, b), { rtol: 1e-12 });
     expect(() => w1DensityLoss(randomDensity(20, 1)).evaluate([randomDensity(20, 2)], g2, new Float64Array(0), null, null)).toThrow(
       /1-D grid/,
     );
