@@ -11,7 +11,19 @@ export {
 } from "./initial.js";
 // The flux kernels are the `@kinetic-nde/mean-field/fluxes` entry; the option types stay here.
 export type { AdvectionBoundary, Limiter, SpatialScheme } from "./fluxes.js";
-export * from "./vlasov.js";
+export {
+  DEFAULT_MAX_CELL_UPDATES,
+  type MethodInfo,
+  type Resolved,
+  solveVlasov,
+  TIME_STEPPERS,
+  type TimeStepper,
+  VLASOV_SCHEMES,
+  type VlasovOptions,
+  type VlasovProblem,
+  type VlasovResult,
+  type VlasovStats,
+} from "./vlasov.js";
 export * from "./exact.js";
 export * from "./particle-grid.js";
 export * from "./wasserstein.js";
@@ -19,3 +31,4 @@ export * from "./steady-states.js";
 export * from "./sensitivity.js";
 export type { DensityObjective } from "./objective.js";
 export * from "./adjoint.js";
+export * from "./density-losses.js";
