@@ -165,9 +165,12 @@ export function vlasovGradient(
     }
   };
   // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h/dx ΔF(src))
-  const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array) => {
-    if (muscl) stridedSlopes(src, sl, n, 1, 1, 0, opt.limiter, periodic);
-    advectionStage1D(c, src, muscl ? sl : null, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
+  // slopes of U and A: computed once per step by the recomputed stages, reused by their VJPs
+  const slU = new Float64Array(n),
+    slA = new Float64Array(n);
+  const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
+    if (muscl) stridedSlopes(src, slopes, n, 1, 1, 0, opt.limiter, periodic);
+    advectionStage1D(c, src, muscl ? slopes : null, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
   };
   let fwdStages = 0;
   const advance = (u: Float64Array, out: Float64Array, st: Step) => {
@@ -185,16 +188,22 @@ export function vlasovGradient(
     }
   };
   // forward: checkpoints every k steps (all densities concatenated)
+  // one buffer for the checkpoints, one for the recomputed segment (k > 1), two for the forward sweep
+  const nCheck = Math.max(1, Math.ceil(N / k));
+  const store = new Float64Array(nCheck * nd * n);
+  const view = (buf: Float64Array, slot: number) =>
+    Array.from({ length: nd }, (_, q) => buf.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n));
   const checkpoints: Float64Array[][] = [];
   let u = prep.fs.map((f) => f.slice());
+  let spare = u.map(() => new Float64Array(n));
   for (let s = 0; s < N; s++) {
-    if (s % k === 0) checkpoints.push(u.map((f) => f.slice()));
-    const next = u.map((f) => {
-      const o = new Float64Array(n);
-      advance(f, o, steps[s]!);
-      return o;
-    });
-    u = next;
+    if (s % k === 0) {
+      const cp = view(store, checkpoints.length);
+      for (let q = 0; q < nd; q++) cp[q]!.set(u[q]!);
+      checkpoints.push(cp);
+    }
+    for (let q = 0; q < nd; q++) advance(u[q]!, spare[q]!, steps[s]!);
+    [u, spare] = [spare, u];
   }
   const fT = u;
   let finite = true;
@@ -229,33 +238,23 @@ export function vlasovGradient(
   let bwdStages = 0,
     recomputed = 0;
   /** lamSrc += (1-a)·(lamDst + VJP of -h/dx ΔF(src)); accumulates gap/gam. */
-  const stageVjp = (src: Float64Array, lamDst: Float64Array, h: number, a: number, lamSrc: Float64Array) => {
+  /** `slopes`: the limited slopes of src, already computed (MUSCL) — or null to compute them here. */
+  const stageVjp = (
+    src: Float64Array,
+    lamDst: Float64Array,
+    h: number,
+    a: number,
+    lamSrc: Float64Array,
+    slopes: Float64Array | null = null,
+  ) => {
     bwdStages++;
-    const w = 1 - a,
-      c2 = (w * h) / g.dx;
     if (muscl) {
-      stridedSlopes(src, sl, n, 1, 1, 0, opt.limiter, periodic);
+      const s = slopes ?? sl;
+      if (slopes === null) stridedSlopes(src, s, n, 1, 1, 0, opt.limiter, periodic);
       gsl.fill(0);
-    }
-    for (let i = 0; i < n; i++) lamSrc[i] += w * lamDst[i]!;
-    const { ap, am } = c;
-    for (let j = 0; j <= n; j++) {
-      const gF = (j < n ? c2 * lamDst[j]! : 0) - (j >= 1 ? c2 * lamDst[j - 1]! : 0);
-      if (gF === 0) continue;
-      const iL = j === 0 ? (periodic ? n - 1 : 0) : j - 1;
-      const iR = j === n ? (periodic ? 0 : n - 1) : j;
-      const uL = muscl ? src[iL]! + 0.5 * sl[iL]! : src[iL]!;
-      const uR = muscl ? src[iR]! - 0.5 * sl[iR]! : src[iR]!;
-      gap[j] += gF * uL;
-      gam[j] += gF * uR;
-      lamSrc[iL] += gF * ap[j]!;
-      lamSrc[iR] += gF * am[j]!;
-      if (muscl) {
-        gsl[iL] += 0.5 * gF * ap[j]!;
-        gsl[iR] -= 0.5 * gF * am[j]!;
-      }
-    }
-    if (muscl) slopesVjp(src, gsl, lamSrc, n, opt.limiter, periodic);
+      fluxVjp1D(c.ap, c.am, src, s, gsl, lamDst, ((1 - a) * h) / g.dx, 1 - a, lamSrc, gap, gam, periodic);
+      slopesVjp(src, gsl, lamSrc, n, opt.limiter, periodic);
+    } else fluxVjp1D(c.ap, c.am, src, null, null, lamDst, ((1 - a) * h) / g.dx, 1 - a, lamSrc, gap, gam, periodic);
   };
   const flushLayer = (kk: number) => {
     if (kk < 0) return;
@@ -290,19 +289,17 @@ export function vlasovGradient(
     lA = new Float64Array(n),
     lB = new Float64Array(n);
   let gradLayer = -1;
+  const segStore = k > 1 ? new Float64Array(k * nd * n) : store;
   for (let ci = checkpoints.length - 1; ci >= 0; ci--) {
     const s0 = ci * k,
       s1 = Math.min(N, s0 + k);
     // states at s0..s1-1 (recomputed from the checkpoint when k > 1)
     const seg: Float64Array[][] = [checkpoints[ci]!];
     for (let s = s0 + 1; s < s1; s++) {
-      seg.push(
-        seg[seg.length - 1]!.map((f) => {
-          const o = new Float64Array(n);
-          advance(f, o, steps[s - 1]!);
-          return o;
-        }),
-      );
+      const o = view(segStore, s - s0);
+      const prev = seg[seg.length - 1]!;
+      for (let q = 0; q < nd; q++) advance(prev[q]!, o[q]!, steps[s - 1]!);
+      seg.push(o);
       recomputed++;
     }
     for (let s = s1 - 1; s >= s0; s--) {
@@ -319,21 +316,21 @@ export function vlasovGradient(
         lU.fill(0);
         if (opt.stepper === "euler") stageVjp(U, l, h, 0, lU);
         else if (opt.stepper === "ssp-rk2") {
-          stage(U, A, h, 0, U);
+          stage(U, A, h, 0, U, slU);
           for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
           lA.fill(0);
           stageVjp(A, l, h, 0.5, lA);
-          stageVjp(U, lA, h, 0, lU);
+          stageVjp(U, lA, h, 0, lU, muscl ? slU : null);
         } else {
-          stage(U, A, h, 0, U);
-          stage(A, B, h, 0.75, U);
+          stage(U, A, h, 0, U, slU);
+          stage(A, B, h, 0.75, U, slA);
           for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]!;
           lB.fill(0);
           stageVjp(B, l, h, 1 / 3, lB);
           for (let i = 0; i < n; i++) lU[i] += 0.75 * lB[i]!;
           lA.fill(0);
-          stageVjp(A, lB, h, 0.75, lA);
-          stageVjp(U, lA, h, 0, lU);
+          stageVjp(A, lB, h, 0.75, lA, muscl ? slA : null);
+          stageVjp(U, lA, h, 0, lU, muscl ? slU : null);
         }
         l.set(lU);
       }
@@ -341,6 +338,71 @@ export function vlasovGradient(
   }
   flushLayer(gradLayer);
   return { loss, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
+}
+
+/**
+ * The transpose of one flux-difference stage `dst = w·src − c2·(F_{j+1} − F_j)` with
+ * `F_j = ap_j·uL_j + am_j·uR_j` (uL/uR: cell values, or MUSCL face values when `sl` is given):
+ * lamSrc += w·lamDst + (∂F/∂src)ᵀ gF, gap_j += gF_j·uL_j, gam_j += gF_j·uR_j, gsl += (∂F/∂sl)ᵀ gF.
+ * Interior faces in one branch-free loop; the two boundary faces apart.
+ */
+function fluxVjp1D(
+  ap: Float64Array,
+  am: Float64Array,
+  src: Float64Array,
+  sl: Float64Array | null,
+  gsl: Float64Array | null,
+  lamDst: Float64Array,
+  c2: number,
+  w: number,
+  lamSrc: Float64Array,
+  gap: Float64Array,
+  gam: Float64Array,
+  periodic: boolean,
+): void {
+  const n = src.length;
+  for (let i = 0; i < n; i++) lamSrc[i] += w * lamDst[i]!;
+  const face = (j: number, iL: number, iR: number, gF: number) => {
+    const uL = sl === null ? src[iL]! : src[iL]! + 0.5 * sl[iL]!;
+    const uR = sl === null ? src[iR]! : src[iR]! - 0.5 * sl[iR]!;
+    gap[j] += gF * uL;
+    gam[j] += gF * uR;
+    lamSrc[iL] += gF * ap[j]!;
+    lamSrc[iR] += gF * am[j]!;
+    if (gsl !== null) {
+      gsl[iL] += 0.5 * gF * ap[j]!;
+      gsl[iR] -= 0.5 * gF * am[j]!;
+    }
+  };
+  face(0, periodic ? n - 1 : 0, 0, c2 * lamDst[0]!);
+  face(n, n - 1, periodic ? 0 : n - 1, -c2 * lamDst[n - 1]!);
+  if (sl === null) {
+    let lPrev = lamDst[0]!;
+    for (let j = 1; j < n; j++) {
+      const lj = lamDst[j]!;
+      const gF = c2 * (lj - lPrev);
+      lPrev = lj;
+      const uL = src[j - 1]!,
+        uR = src[j]!;
+      gap[j] += gF * uL;
+      gam[j] += gF * uR;
+      lamSrc[j - 1] += gF * ap[j]!;
+      lamSrc[j] += gF * am[j]!;
+    }
+    return;
+  }
+  const g2 = gsl!;
+  for (let j = 1; j < n; j++) {
+    const gF = c2 * (lamDst[j]! - lamDst[j - 1]!);
+    const a = gF * ap[j]!,
+      b = gF * am[j]!;
+    gap[j] += gF * (src[j - 1]! + 0.5 * sl[j - 1]!);
+    gam[j] += gF * (src[j]! - 0.5 * sl[j]!);
+    lamSrc[j - 1] += a;
+    lamSrc[j] += b;
+    g2[j - 1] += 0.5 * a;
+    g2[j] -= 0.5 * b;
+  }
 }
 
 /** lamU += (∂s/∂u)ᵀ gs for the limited slopes s of u (branch of the forward pass). */
