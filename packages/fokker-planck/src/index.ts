@@ -41,6 +41,12 @@ export {
   type SteadyStateResult,
 } from "./steady-state.js";
 export {
+  steadyStateSensitivity,
+  type SteadyStateLoss,
+  type SteadyStateSensitivityOptions,
+  type SteadyStateSensitivityResult,
+} from "./steady-state-gradient.js";
+export {
   solveFokkerPlanck2D,
   type FokkerPlanckOptions2D,
   type FokkerPlanckProblem2D,
@@ -51,6 +57,7 @@ export {
   fitSteadyState,
   type FitFamily,
   type FitLoss,
+  type FitMethod,
   type FitOptions,
   type FitResult,
   type FitTarget,
