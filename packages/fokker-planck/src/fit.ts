@@ -431,7 +431,7 @@ function finish(
  *   beta), so the constraints always hold. `"gradient"`: L-BFGS on the exact gradient of the
  *   discrete steady state (see `steadyStateSensitivity`), from the initial guess and `restarts`
  *   seeded perturbations of it; status `"success"` only when the best run's largest gradient entry
- *   fell below 1e-9 or its loss stopped changing (relative 1e-13, twice). `"nelder-mead"`:
+ *   fell below 1e-9 or its loss stopped changing (by at most 1e-10 relative over 10 steps). `"nelder-mead"`:
  *   derivative-free simplex search with restarts. Each evaluation is one O(n) steady-state recursion
  *   (O(n · P) with the gradient). Fits on a bounded grid with zero-flux walls.
  * @example

@@ -9,8 +9,13 @@ export interface LbfgsOptions {
   readonly memory?: number;
   /** Converged when max_k |∂f/∂x_k| ≤ gtol (default 1e-9). */
   readonly gtol?: number;
-  /** Converged when an accepted step lowers f by at most ftol·|f| (default 1e-13), twice in a row. */
+  /**
+   * Converged when the last `window` accepted steps together lowered f by at most ftol·|f|
+   * (default 1e-10), or one step by at most 1e-14·|f| twice in a row.
+   */
   readonly ftol?: number;
+  /** Steps of the loss-change criterion (default 10). */
+  readonly window?: number;
   /** Largest number of evaluations of f and ∇f together (default 2000). */
   readonly maxEvaluations?: number;
   /** Largest number of trial steps per line search (default 40). */
@@ -54,7 +59,9 @@ export function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Arra
   const n = x0.length;
   const mem = options.memory ?? 10;
   const gtol = options.gtol ?? 1e-9;
-  const ftol = options.ftol ?? 1e-13;
+  const ftol = options.ftol ?? 1e-10;
+  const window = options.window ?? 10;
+  const history: number[] = [];
   const maxEval = options.maxEvaluations ?? 2000;
   const maxLs = options.maxLineSearch ?? 40;
   const signal = options.signal;
@@ -167,14 +174,16 @@ export function lbfgs(fg: (x: Float64Array, g: Float64Array) => number, x0: Arra
       Y.push(y);
       rho.push(1 / sy);
     }
-    if (fPrev - f <= ftol * Math.max(Math.abs(f), Math.abs(fPrev))) {
-      smallSteps++;
-      if (smallSteps >= 2) {
-        reason = "loss-change";
-        converged = true;
-        break;
-      }
-    } else smallSteps = 0;
+    history.push(f);
+    if (history.length > window + 1) history.shift();
+    const windowDone = history.length === window + 1 && history[0]! - f <= ftol * Math.abs(f);
+    if (fPrev - f <= 1e-14 * Math.max(Math.abs(f), Math.abs(fPrev))) smallSteps++;
+    else smallSteps = 0;
+    if (windowDone || smallSteps >= 2) {
+      reason = "loss-change";
+      converged = true;
+      break;
+    }
   }
   return { x, f, gradientNorm: maxAbs(g), evaluations: evals, iterations, converged, reason };
 }
