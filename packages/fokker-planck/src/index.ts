@@ -53,6 +53,11 @@ export {
   type FokkerPlanckResult2D,
 } from "./solve-2d.js";
 export {
+  solveFokkerPlanck2DSensitivity,
+  type FokkerPlanckSensitivityOptions2D,
+  type FokkerPlanckSensitivityResult2D,
+} from "./sensitivity-2d.js";
+export {
   fitFiniteHorizon,
   fitSteadyState,
   type FitFamily,
