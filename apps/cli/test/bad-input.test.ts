@@ -129,6 +129,7 @@ const CASES: readonly BadCase[] = [
   { args: ["fit", "--family", "bogus"], code: U, names: "--family" },
   { args: ["fit", "--cells", "1000000000"], code: BIG, names: "--cells" },
   { args: ["fit", "--max-evaluations", "-1"], code: U, names: "--max-evaluations" },
+  { args: ["fit", "--method", "newton"], code: U, names: "--method" },
   { args: ["fit", "--target", "beta", "--alpha", "-1"], code: U, names: "--alpha" },
   // train
   { args: ["train", "--dataset", "bogus"], code: U, names: "--dataset" },

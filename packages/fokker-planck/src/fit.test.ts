@@ -1,10 +1,10 @@
 import { createRng, createScalarNetwork } from "@kinetic-nde/core";
 import { expectAllClose, expectKineticError } from "@kinetic-nde/core/testing";
-import { createGrid1D } from "@kinetic-nde/datasets";
+import { createGrid1D, loadIris } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { fitFiniteHorizon, fitSteadyState } from "./fit.js";
 import { solveFokkerPlanck } from "./solve-1d.js";
-import { stationaryDensity } from "./steady-state.js";
+import { solveSteadyState, stationaryDensity } from "./steady-state.js";
 
 const grid = createGrid1D(-6, 6, 400);
 
@@ -79,6 +79,80 @@ describe("fitSteadyState recovers known parameters from their own steady states"
         ),
       "INVALID_ARGUMENT",
     );
+  });
+});
+
+describe("gradient fits (L-BFGS on the exact steady-state gradient) recover the parameters of their own discrete steady states", () => {
+  it("Gaussian / OU (identity family): b and D to 1e-6", () => {
+    const target = solveSteadyState({ grid, sigma: "identity", w: -1, b: 0.3, D: 0.5 }).f;
+    const fit = fitSteadyState({ density: target, grid }, { family: "identity" });
+    expect(fit.method).toBe("gradient");
+    expect(fit.status).toBe("success");
+    expectAllClose([fit.params.b, fit.params.D as number], [0.3, 0.5], { rtol: 1e-6 });
+  });
+
+  it("tanh: (w, b, D) to 1e-4", () => {
+    const target = solveSteadyState({ grid, sigma: "tanh", w: -1.5, b: 0.6, D: 0.4 }).f;
+    const fit = fitSteadyState({ density: target, grid }, { family: "tanh" });
+    expect(fit.status).toBe("success");
+    expectAllClose([fit.params.w, fit.params.b, fit.params.D as number], [-1.5, 0.6, 0.4], { rtol: 1e-4 });
+  });
+
+  it("Beta-type, D(x) = κ(1 - x²): (b, κ) to 1e-4", () => {
+    const g = createGrid1D(-1, 1, 400);
+    const target = solveSteadyState({ grid: g, sigma: "identity", w: -1, b: 0.3, D: (x) => 0.2 * (1 - x * x) }).f;
+    const fit = fitSteadyState({ density: target, grid: g }, { family: "beta" });
+    expect(fit.status).toBe("success");
+    expectAllClose([fit.params.b, fit.params.kappa!], [0.3, 0.2], { rtol: 1e-4 });
+  });
+
+  it("bimodal D(x) basis: b, d₀ and every bump coefficient to 1e-4", () => {
+    const g = createGrid1D(-3, 3, 300);
+    const centres = [-2, 0, 2];
+    const width = 6 / (2 * centres.length);
+    const coef = [0.3, 0.2, 1.5, 0.2];
+    const D = (x: number) => coef[0]! + centres.reduce((s, m, j) => s + coef[j + 1]! * Math.exp(-0.5 * ((x - m) / width) ** 2), 0);
+    const target = solveSteadyState({ grid: g, sigma: "identity", w: -1, b: 0.2, D }).f;
+    const fit = fitSteadyState({ density: target, grid: g }, { family: "bimodal", basisCentres: centres });
+    expect(fit.status).toBe("success");
+    expectAllClose([fit.params.b, ...fit.params.coefficients!], [0.2, ...coef], { rtol: 1e-4 });
+  });
+
+  it("bimodal mixture and the iris petal lengths end with status success under default settings", () => {
+    const g = createGrid1D(-3, 3, 300);
+    const mixture = (x: number) => Math.exp(-((x - 1.2) ** 2) / 0.18) + Math.exp(-((x + 1.2) ** 2) / 0.18);
+    const mix = fitSteadyState(mixture, { family: "bimodal", grid: g });
+    expect(mix.status).toBe("success");
+    const petal = loadIris({ features: ["petal-length"] }).x;
+    const kl = fitSteadyState({ samples: petal }, { family: "bimodal" });
+    expect(kl.status).toBe("success");
+    // as good as Nelder–Mead (to 1e-6 relative), which needs several times the evaluations
+    const nm = fitSteadyState({ samples: petal }, { family: "bimodal", method: "nelder-mead" });
+    expect(kl.loss).toBeLessThanOrEqual(nm.loss * (1 + 1e-6));
+    expect(kl.stats.evaluations).toBeLessThan(nm.stats.evaluations);
+    expect(fitSteadyState({ samples: petal }, { family: "bimodal", loss: "w1" }).status).toBe("success");
+  });
+
+  it("multi-start is seeded: the same seed gives the same fit", () => {
+    const target = stationaryDensity("tanh", -1.2, 0.2, 0.5).pdf;
+    const a = fitSteadyState(target, { family: "tanh", grid, seed: 5, restarts: 2 });
+    const b = fitSteadyState(target, { family: "tanh", grid, seed: 5, restarts: 2 });
+    expect([a.params.w, a.params.b, a.params.D]).toEqual([b.params.w, b.params.b, b.params.D]);
+    expect(a.stats.evaluations).toBe(b.stats.evaluations);
+  });
+
+  it("a budget too small to converge is reported as max-steps, never success", () => {
+    const target = solveSteadyState({ grid, sigma: "tanh", w: -1.5, b: 0.6, D: 0.4 }).f;
+    const fit = fitSteadyState({ density: target, grid }, { family: "tanh", maxEvaluations: 5 });
+    expect(fit.status).toBe("max-steps");
+    expect(fit.stats.evaluations).toBeLessThanOrEqual(5);
+  });
+
+  it("fitFiniteHorizon refuses the gradient method; bad method and seed are refused", () => {
+    const f0 = (x: number) => Math.exp(-x * x);
+    expectKineticError(() => fitFiniteHorizon(f0, f0, 1, { grid, method: "gradient" }), "UNSUPPORTED", /options\.method/);
+    expectKineticError(() => fitSteadyState(f0, { grid, method: "newton" as never }), "INVALID_ARGUMENT", /options\.method/);
+    expectKineticError(() => fitSteadyState(f0, { grid, seed: -1 }), "INVALID_ARGUMENT", /options\.seed/);
   });
 });
 

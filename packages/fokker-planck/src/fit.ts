@@ -4,7 +4,7 @@
  * target density.
  * @packageDocumentation
  */
-import { createScalarNetwork, getActivation, type SolveStatus } from "@kinetic-nde/core";
+import { createRng, createScalarNetwork, getActivation, KineticError, type SolveStatus } from "@kinetic-nde/core";
 import {
   invalidArgument,
   requireFinite,
@@ -24,6 +24,14 @@ import { nelderMead } from "./internal/nelder-mead.js";
 import { requireGrid1D, resolveInitialDensity } from "./problem.js";
 import { solveFokkerPlanck } from "./solve-1d.js";
 import { recursionSteadyStateInto, steadyCoefficients } from "./steady-state.js";
+import {
+  constantDiffusionModel,
+  type DiffusionModel,
+  steadyLossDensityGradientInto,
+  steadyLossValue,
+  steadyStateJacobianInto,
+} from "./steady-state-gradient.js";
+import { lbfgs } from "./internal/lbfgs.js";
 
 /**
  * A target distribution: a density function x ↦ g(x), samples (e.g. the labels or targets of a
@@ -70,8 +78,18 @@ export interface FitOptions {
   readonly initial?: { readonly w?: number; readonly b?: number; readonly D?: number; readonly kappa?: number };
   /** Centres m_j of the D(x) bumps of `"bimodal"` (default 7 cell-centred points across the grid; width = spacing / 2 of the default, L / (2·count)). */
   readonly basisCentres?: readonly number[];
-  /** Nelder–Mead restarts (default 3). */
+  /**
+   * Optimiser (steady states): `"gradient"` (default; L-BFGS on the exact gradient of the discrete
+   * steady state) or `"nelder-mead"` (derivative-free). Finite horizons use Nelder–Mead only.
+   */
+  readonly method?: FitMethod;
+  /**
+   * Restarts (default 3). Gradient: extra starting points drawn around the initial guess (seeded by
+   * `seed`); Nelder–Mead: fresh simplices around the best point.
+   */
   readonly restarts?: number;
+  /** Seed of the gradient fit's extra starting points (default 0). */
+  readonly seed?: number;
   /** Largest number of loss evaluations (default 20000 for the steady state, 1500 for a finite horizon; one steady-state evaluation is an O(n) recursion). */
   readonly maxEvaluations?: number;
   /** Finite horizon only: implicit Euler steps over [0, T] (default 50). */
@@ -80,7 +98,23 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
 }
 
-const FIT_OPTION_KEYS = ["family", "loss", "grid", "w", "initial", "basisCentres", "restarts", "maxEvaluations", "steps", "signal"];
+const FIT_OPTION_KEYS = [
+  "family",
+  "loss",
+  "grid",
+  "w",
+  "initial",
+  "basisCentres",
+  "method",
+  "restarts",
+  "seed",
+  "maxEvaluations",
+  "steps",
+  "signal",
+];
+
+/** Optimisers of the fits: L-BFGS on exact gradients, or derivative-free Nelder–Mead. */
+export type FitMethod = "gradient" | "nelder-mead";
 
 /** Fitted parameters. */
 export interface FittedParameters {
@@ -112,6 +146,9 @@ export interface FitResult {
   readonly fitted: Float64Array;
   /** `"success"` or `"max-steps"` (evaluation budget exhausted before convergence). */
   readonly status: SolveStatus;
+  /** How the parameters were found: closed form (`"gaussian"`), L-BFGS, or Nelder–Mead. */
+  readonly method: "closed-form" | FitMethod;
+  /** Loss evaluations (a gradient fit evaluates the loss and its exact gradient together). */
   readonly stats: { readonly evaluations: number };
 }
 
@@ -183,7 +220,18 @@ function lossFn(name: FitLoss): (grid: Grid1D, g: Float64Array, f: Float64Array)
 interface Model {
   readonly theta0: number[];
   readonly decode: (theta: Float64Array) => FittedParameters;
+  /**
+   * Steady states: how θ maps to the raw parameters p = (w, b, q…) of the steady-state Jacobian —
+   * θ_j drives p[raw[j]] with ∂p/∂θ_j = scale(θ)[j] — and the diffusion model D(x; q).
+   */
+  readonly grad?: {
+    readonly raw: readonly number[];
+    readonly scale: (theta: Float64Array, p: FittedParameters, out: Float64Array) => void;
+    readonly diffusion: (p: FittedParameters) => DiffusionModel;
+  };
 }
+
+const constantD = (p: FittedParameters): DiffusionModel => constantDiffusionModel(p.D as number);
 
 function momentsOf(grid: Grid1D, g: Float64Array): { mean: number; variance: number } {
   let m = 0;
@@ -219,6 +267,14 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
       return {
         theta0: [init.b ?? -wFixed * mean, Math.log(init.D ?? variance * aw)],
         decode: (t) => ({ sigma: "identity", w: wFixed, b: t[0]!, D: Math.exp(t[1]!) }),
+        grad: {
+          raw: [1, 2],
+          scale: (_t, p, out) => {
+            out[0] = 1;
+            out[1] = p.D as number;
+          },
+          diffusion: constantD,
+        },
       };
     }
     case "tanh": {
@@ -233,6 +289,15 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
       return {
         theta0: [Math.log(Math.abs(w0)), init.b ?? -w0 * mean, Math.log(D0)],
         decode: (t) => ({ sigma: "tanh", w: -Math.exp(t[0]!), b: t[1]!, D: Math.exp(t[2]!) }),
+        grad: {
+          raw: [0, 1, 2],
+          scale: (_t, p, out) => {
+            out[0] = p.w;
+            out[1] = 1;
+            out[2] = p.D as number;
+          },
+          diffusion: constantD,
+        },
       };
     }
     case "beta": {
@@ -247,6 +312,21 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
           const kappa = Math.exp(t[1]!);
           return { sigma: "identity", w: wFixed, b: aw * Math.tanh(t[0]!), D: (x: number) => kappa * (1 - x * x), kappa };
         },
+        grad: {
+          raw: [1, 2],
+          scale: (t, p, out) => {
+            const th = Math.tanh(t[0]!);
+            out[0] = aw * (1 - th * th);
+            out[1] = p.kappa!;
+          },
+          diffusion: (p) => ({
+            D: p.D,
+            size: 1,
+            dD: (x, out) => {
+              out[0] = 1 - x * x;
+            },
+          }),
+        },
       };
     }
     case "bimodal": {
@@ -258,6 +338,7 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
           : [0, 1, 2, 3, 4, 5, 6].map((j) => grid.xMin + ((j + 0.5) / 7) * L);
       const width = L / (2 * centres.length);
       const d0 = variance * aw;
+      const coefIndex = [2, ...centres.map((_, j) => 3 + j)];
       return {
         theta0: [init.b ?? -wFixed * mean, Math.log(d0), ...centres.map(() => Math.log(0.1 * d0))],
         decode: (t) => {
@@ -271,6 +352,24 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
             return s;
           };
           return { sigma: "identity", w: wFixed, b: t[0]!, D, coefficients: coef };
+        },
+        grad: {
+          raw: [1, ...coefIndex],
+          scale: (_t, p, out) => {
+            out[0] = 1;
+            for (let k = 0; k < p.coefficients!.length; k++) out[1 + k] = p.coefficients![k]!;
+          },
+          diffusion: (p) => ({
+            D: p.D,
+            size: 1 + centres.length,
+            dD: (x, out) => {
+              out[0] = 1;
+              for (let j = 0; j < centres.length; j++) {
+                const u = (x - centres[j]!) / width;
+                out[1 + j] = Math.exp(-0.5 * u * u);
+              }
+            },
+          }),
         },
       };
     }
@@ -295,6 +394,7 @@ function finish(
   fitted: Float64Array,
   evaluations: number,
   converged: boolean,
+  method: FitResult["method"],
 ): FitResult {
   const losses = { kl: klDivergence(grid, g, fitted), l2: l2Distance(grid, g, fitted), w1: wasserstein1Grid(grid, g, grid, fitted) };
   return {
@@ -312,6 +412,7 @@ function finish(
       : converged
         ? "success"
         : "max-steps",
+    method,
     stats: { evaluations },
   };
 }
@@ -320,15 +421,19 @@ function finish(
  * Fit the steady state of the stochastic ResNet's Fokker–Planck equation to a target distribution.
  * @param target - density function, `{ samples }`, or `{ density, grid }` (cell averages)
  * @param options - `family` (default `"tanh"`), `loss` (default `"kl"`), `grid`, `w`, `initial`,
- *   `basisCentres`, `restarts`, `maxEvaluations`
+ *   `basisCentres`, `method` (default `"gradient"`), `restarts`, `seed`, `maxEvaluations`
  * @returns fitted parameters, the loss (and all three losses), the target and fitted densities on the
- *   grid, status and the number of evaluations
+ *   grid, the method, status and the number of evaluations
  * @throws KineticError INVALID_ARGUMENT (bad target, options, or a grid outside (-1, 1) for
  *   `"beta"`), SHAPE_MISMATCH (target density length), NOT_FOUND
- * @remarks `"gaussian"` is closed form (one evaluation). Otherwise Nelder–Mead with restarts on
- *   transformed parameters (w = -e^θ, D = e^θ, b = |w| tanh θ for beta), so constraints always
- *   hold; each loss evaluation is one O(n) steady-state recursion (exact discrete null space of
- *   the Chang–Cooper operator). Fits on a bounded grid with zero-flux walls.
+ * @remarks `"gaussian"` is closed form (one evaluation). Otherwise the loss is minimised over
+ *   transformed parameters (w = -e^θ, D = e^θ, κ = e^θ, bump coefficients e^θ, b = |w| tanh θ for
+ *   beta), so the constraints always hold. `"gradient"`: L-BFGS on the exact gradient of the
+ *   discrete steady state (see `steadyStateSensitivity`), from the initial guess and `restarts`
+ *   seeded perturbations of it; status `"success"` only when the best run's largest gradient entry
+ *   fell below 1e-9 or its loss stopped changing (by at most 1e-10 relative over 10 steps). `"nelder-mead"`:
+ *   derivative-free simplex search with restarts. Each evaluation is one O(n) steady-state recursion
+ *   (O(n · P) with the gradient). Fits on a bounded grid with zero-flux walls.
  * @example
  * ```ts
  * const fit = fitSteadyState((x) => Math.exp(-Math.abs(x)) / 2, { family: "tanh", grid: createGrid1D(-10, 10, 400) });
@@ -342,13 +447,20 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
   const { grid, g } = resolveTarget(target, family, options.grid);
   const model = buildModel(family, grid, g, options, false);
   const loss = lossFn(lossName);
+  const method = requireOneOf("options.method", options.method ?? "gradient", ["gradient", "nelder-mead"] as const);
+  const seed = options.seed !== undefined ? requireInteger("options.seed", options.seed, 0) : 0;
   const f = new Float64Array(grid.n);
   if (family === "gaussian") {
     const p = model.decode(Float64Array.from(model.theta0));
-    return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), 1, true);
+    return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), 1, true, "closed-form");
   }
   const restarts = options.restarts !== undefined ? requireInteger("options.restarts", options.restarts, 0) : 3;
   const maxEvaluations = options.maxEvaluations !== undefined ? requireInteger("options.maxEvaluations", options.maxEvaluations) : 20000;
+  if (method === "gradient") {
+    const r = gradientFit(model, grid, g, lossName, restarts, maxEvaluations, seed, options.signal);
+    const p = model.decode(r.x);
+    return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), r.evaluations, r.converged, "gradient");
+  }
   const objective = (theta: Float64Array): number => {
     try {
       return loss(grid, g, steadyOf(grid, model.decode(theta), f));
@@ -358,7 +470,57 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
   };
   const r = nelderMead(objective, model.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9, signal: options.signal });
   const p = model.decode(r.x);
-  return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), r.evaluations, r.converged);
+  return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), r.evaluations, r.converged, "nelder-mead");
+}
+
+/**
+ * L-BFGS from the initial guess and `restarts` seeded perturbations of it (θ + 0.5 N(0, 1)), sharing
+ * one evaluation budget; the best end point wins, and it is converged only if its own run met the
+ * gradient or loss-change criterion.
+ */
+function gradientFit(
+  model: Model,
+  grid: Grid1D,
+  g: Float64Array,
+  lossName: FitLoss,
+  restarts: number,
+  maxEvaluations: number,
+  seed: number,
+  signal: AbortSignal | undefined,
+): { x: Float64Array; evaluations: number; converged: boolean } {
+  const gm = model.grad!;
+  const n = grid.n;
+  const P = model.theta0.length;
+  const f = new Float64Array(n);
+  const u = new Float64Array(n);
+  const scale = new Float64Array(P);
+  let J: Float64Array[] = [];
+  const fg = (theta: Float64Array, out: Float64Array): number => {
+    const p = model.decode(theta);
+    const dm = gm.diffusion(p);
+    if (J.length !== 2 + dm.size) J = Array.from({ length: 2 + dm.size }, () => new Float64Array(n));
+    steadyStateJacobianInto(grid, getActivation(p.sigma), p.w, p.b, dm, f, J);
+    const v = steadyLossValue(lossName, grid, g, f);
+    steadyLossDensityGradientInto(lossName, grid, g, f, u);
+    gm.scale(theta, p, scale);
+    for (let j = 0; j < P; j++) {
+      const Jk = J[gm.raw[j]!]!;
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += u[i]! * Jk[i]!;
+      out[j] = acc * scale[j]!;
+    }
+    return v;
+  };
+  const rng = createRng(seed);
+  let evaluations = 0;
+  let best: { x: Float64Array; f: number; converged: boolean } | undefined;
+  for (let start = 0; start <= restarts && evaluations < maxEvaluations; start++) {
+    const x0 = model.theta0.map((v) => (start === 0 ? v : v + 0.5 * rng.normal()));
+    const r = lbfgs(fg, x0, { maxEvaluations: maxEvaluations - evaluations, signal });
+    evaluations += r.evaluations;
+    if (best === undefined || r.f < best.f) best = { x: r.x, f: r.f, converged: r.converged };
+  }
+  return { x: best!.x, evaluations, converged: best!.converged };
 }
 
 /**
@@ -367,9 +529,10 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
  * @param target - density function, `{ samples }`, or `{ density, grid }`
  * @param T - horizon > 0
  * @param options - `family` (`"tanh"` default, or `"identity"`), `loss`, `grid` (required unless the
- *   target carries one), `initial`, `restarts`, `maxEvaluations`, `steps` (implicit Euler steps, default 50)
+ *   target carries one), `initial`, `restarts`, `maxEvaluations`, `steps` (implicit Euler steps,
+ *   default 50); `method` must be `"nelder-mead"` (the default here)
  * @returns as {@link fitSteadyState}, `fitted` = f(T)
- * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH
+ * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH; UNSUPPORTED for `method: "gradient"`
  * @remarks Each evaluation is one implicit Euler Chang–Cooper solve, O(n · steps). w is free in
  *   sign (spreading or aggregation). For σ = identity and Gaussian f0 only the first two moments are
  *   reachable (MODEL.md §6) and (w, b, D) is not identifiable; use a non-Gaussian f0 or σ = tanh.
@@ -389,6 +552,13 @@ export function fitFiniteHorizon(
   requirePositive("T", T);
   const family = requireOneOf("options.family", options.family ?? "tanh", ["identity", "tanh"] as const);
   const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
+  if (requireOneOf("options.method", options.method ?? "nelder-mead", ["gradient", "nelder-mead"] as const) === "gradient")
+    throw new KineticError(
+      "UNSUPPORTED",
+      'unsupported: `options.method` "gradient" is for steady states (fitSteadyState); fitFiniteHorizon uses "nelder-mead"',
+      { details: { argument: "options.method", value: "gradient" } },
+    );
+  if (options.seed !== undefined) requireInteger("options.seed", options.seed, 0);
   const { grid, g } = resolveTarget(target, family, options.grid);
   const fInit = normalise(grid, resolveInitialDensity(grid, f0));
   const steps = options.steps !== undefined ? requireInteger("options.steps", options.steps) : 50;
@@ -409,5 +579,5 @@ export function fitFiniteHorizon(
   };
   const r = nelderMead(objective, model.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9, signal: options.signal });
   const p = model.decode(r.x);
-  return finish(family, lossName, grid, g, p, evolve(p), r.evaluations, r.converged);
+  return finish(family, lossName, grid, g, p, evolve(p), r.evaluations, r.converged, "nelder-mead");
 }

@@ -41,16 +41,28 @@ export {
   type SteadyStateResult,
 } from "./steady-state.js";
 export {
+  steadyStateSensitivity,
+  type SteadyStateLoss,
+  type SteadyStateSensitivityOptions,
+  type SteadyStateSensitivityResult,
+} from "./steady-state-gradient.js";
+export {
   solveFokkerPlanck2D,
   type FokkerPlanckOptions2D,
   type FokkerPlanckProblem2D,
   type FokkerPlanckResult2D,
 } from "./solve-2d.js";
 export {
+  solveFokkerPlanck2DSensitivity,
+  type FokkerPlanckSensitivityOptions2D,
+  type FokkerPlanckSensitivityResult2D,
+} from "./sensitivity-2d.js";
+export {
   fitFiniteHorizon,
   fitSteadyState,
   type FitFamily,
   type FitLoss,
+  type FitMethod,
   type FitOptions,
   type FitResult,
   type FitTarget,

@@ -156,6 +156,49 @@ function assembleSweepLines(
 }
 
 /**
+ * Validate a 2-D problem: the network (d = 2), the grid, the diagonal diffusion (given or from the
+ * noise model) and the final time. @internal
+ */
+export function resolveProblem2D(problem: FokkerPlanckProblem2D): {
+  network: NetworkParams;
+  grid: Grid2D;
+  D: [Diffusion1D, Diffusion1D];
+  T: number;
+} {
+  if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
+  const network = checkNetwork(problem.network, "network");
+  if (network.d !== 2)
+    throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 2 for the 2-D solver; got ${network.d}`);
+  const grid = problem.grid;
+  if (typeof grid !== "object" || grid === null || grid.kind !== "2d") throw invalidArgument("grid", "a 2-D grid from createGrid2D", grid);
+  const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
+  return { network, grid, D: diffusion2D(network, problem.D), T };
+}
+
+/**
+ * The initial density of a 2-D problem as nx·ny cell values (index i*ny + j): a function sampled at
+ * the cell centres, or a copy of the given values; finite and non-negative. @internal
+ */
+export function resolveInitialDensity2D(grid: Grid2D, f0: FokkerPlanckProblem2D["f0"]): Float64Array {
+  const { nx, ny, dx, dy } = grid;
+  const N = nx * ny;
+  if (typeof f0 === "function") {
+    const f = new Float64Array(N);
+    for (let i = 0; i < nx; i++) {
+      for (let j = 0; j < ny; j++) {
+        const v = f0(grid.xMin + (i + 0.5) * dx, grid.yMin + (j + 0.5) * dy);
+        if (!Number.isFinite(v) || v < 0) throw invalidArgument("f0", "finite and non-negative at every cell centre", v);
+        f[i * ny + j] = v;
+      }
+    }
+    return f;
+  }
+  const f = requireFiniteArray("f0", f0, N);
+  for (let k = 0; k < N; k++) if (f[k]! < 0) throw invalidArgument(`f0[${k}]`, "a non-negative density value", f[k]);
+  return f;
+}
+
+/**
  * Solve the 2-D Fokker–Planck equation of the stochastic ResNet with diagonal diffusion.
  * @param problem - `{ network (d = 2), grid (Grid2D), f0, D?, T? }`; f0 as nx·ny cell averages
  *   (index i*ny + j) or a function sampled at cell centres
@@ -177,14 +220,8 @@ function assembleSweepLines(
  * ```
  */
 export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D = {}): FokkerPlanckResult2D {
-  if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
-  const network = checkNetwork(problem.network, "network");
-  if (network.d !== 2)
-    throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 2 for the 2-D solver; got ${network.d}`);
-  const grid = problem.grid;
-  if (typeof grid !== "object" || grid === null || grid.kind !== "2d") throw invalidArgument("grid", "a 2-D grid from createGrid2D", grid);
-  const [Dx, Dy] = diffusion2D(network, problem.D);
-  const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
+  const { network, grid, D, T } = resolveProblem2D(problem);
+  const [Dx, Dy] = D;
   options = requireOptions<FokkerPlanckOptions2D>("options", options, ["dt", "boundary", "saveAt", "massLossTolerance", "maxSteps"], {
     massTolerance: "massLossTolerance",
   });
@@ -195,21 +232,7 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
   const dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
   requireStepBudget(tl.segments, dt, options.maxSteps);
   const massTol = resolveMassLossTolerance(options.massLossTolerance);
-  let f: Float64Array;
-  if (typeof problem.f0 === "function") {
-    const g0 = problem.f0;
-    f = new Float64Array(N);
-    for (let i = 0; i < nx; i++) {
-      for (let j = 0; j < ny; j++) {
-        const v = g0(grid.xMin + (i + 0.5) * dx, grid.yMin + (j + 0.5) * dy);
-        if (!Number.isFinite(v) || v < 0) throw invalidArgument("f0", "finite and non-negative at every cell centre", v);
-        f[i * ny + j] = v;
-      }
-    }
-  } else {
-    f = requireFiniteArray("f0", problem.f0, N);
-    for (let k = 0; k < N; k++) if (f[k]! < 0) throw invalidArgument(`f0[${k}]`, "a non-negative density value", f[k]);
-  }
+  const f = resolveInitialDensity2D(grid, problem.f0);
   const gx = createGrid1D(grid.xMin, grid.xMax, nx);
   const gy = createGrid1D(grid.yMin, grid.yMax, ny);
   // Per-row (x sweeps, ny rows of nx) and per-column (y sweeps, nx columns of ny) coefficients and factors.

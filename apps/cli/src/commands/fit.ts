@@ -107,7 +107,8 @@ export function registerFit(program: Command): void {
     .option("--family <name>", "gaussian | identity | tanh | beta | bimodal")
     .option("--loss <name>", "kl | l2 | w1")
     .option("--cells <n>", "grid cells")
-    .option("--max-evaluations <n>", "optimiser budget")
+    .option("--method <name>", "gradient (L-BFGS on the exact gradient, default) | nelder-mead")
+    .option("--max-evaluations <n>", "optimiser budget (loss evaluations)")
     .option("--out <dir>", "output directory (default ./out/fit-<target>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
@@ -135,6 +136,7 @@ ${OUTPUT_HELP} Fitted parameters are also in fit.json.`,
           family: "family",
           loss: "loss",
           cells: "cells",
+          method: "method",
           maxEvaluations: "maxEvaluations",
         }),
       );

@@ -31,7 +31,11 @@ const schema = z
     dataCells: z.number().int().min(10).max(400).default(40).describe("histogram cells of the data fits (150 samples)"),
     loss: z.enum(["kl", "l2", "w1"]).default("kl").describe("fitting loss"),
     cells: z.number().int().min(100).max(4000).default(400).describe("grid cells"),
-    maxEvaluations: z.number().int().min(100).max(20_000).default(3000).describe("Nelder–Mead evaluation budget per fit"),
+    method: z
+      .enum(["gradient", "nelder-mead"])
+      .default("gradient")
+      .describe("optimiser: L-BFGS on the exact steady-state gradient, or derivative-free Nelder–Mead"),
+    maxEvaluations: z.number().int().min(100).max(20_000).default(3000).describe("loss evaluation budget per fit"),
   })
   .strict();
 
@@ -55,6 +59,8 @@ function paramsSummary(key: string, r: FitResult): Record<string, number | strin
     [`${key}_kl`]: r6(r.losses.kl),
     [`${key}_w1`]: r6(r.losses.w1),
     [`${key}_status`]: r.status,
+    [`${key}_method`]: r.method,
+    [`${key}_evaluations`]: r.stats.evaluations,
   };
   if (typeof p.D === "number") out[`${key}_D`] = r6(p.D);
   if (p.kappa !== undefined) out[`${key}_kappa`] = r6(p.kappa);
@@ -67,7 +73,7 @@ export const fitDistribution = defineExperiment({
   id: "fit-distribution",
   title: "Fitting distributions with Fokker–Planck steady states",
   summary:
-    "Training becomes fitting distributions: choose (w, b, D) — or a state-dependent D(x) — so that the stationary density of the stochastic ResNet's Fokker–Planck equation matches a target. Gaussian targets have a closed form (b = -wμ, D = s²|w|); tanh-type (sech-power) and Beta-type (D(x) = κ(1 - x²)) targets are fitted by Nelder–Mead and must recover the parameters that generated them; a histogram of real data (iris) is fitted by a constant-D tanh model and by a bimodal D(x).",
+    "Training becomes fitting distributions: choose (w, b, D) — or a state-dependent D(x) — so that the stationary density of the stochastic ResNet's Fokker–Planck equation matches a target. Gaussian targets have a closed form (b = -wμ, D = s²|w|); tanh-type (sech-power) and Beta-type (D(x) = κ(1 - x²)) targets are fitted by L-BFGS on the exact gradient of the discrete steady state (or by Nelder–Mead) and must recover the parameters that generated them; a histogram of real data (iris) is fitted by a constant-D tanh model and by a bimodal D(x).",
   schema,
   quick: { cells: 300, maxEvaluations: 1500 },
   controls: [
@@ -77,12 +83,13 @@ export const fitDistribution = defineExperiment({
     { key: "betaBeta", label: "Beta β", kind: "range", min: 1.2, max: 10, step: 0.1 },
     { key: "feature", label: "iris feature", kind: "select", options: ["sepal-length", "sepal-width", "petal-length", "petal-width"] },
     { key: "loss", label: "loss", kind: "select", options: ["kl", "l2", "w1"] },
+    { key: "method", label: "optimiser", kind: "select", options: ["gradient", "nelder-mead"] },
   ],
   async run(config, ctx) {
     const st = stages(ctx, 4);
     const checks: Check[] = [];
     const fits: Fit[] = [];
-    const base = { loss: config.loss, maxEvaluations: config.maxEvaluations } as const;
+    const base = { loss: config.loss, method: config.method, maxEvaluations: config.maxEvaluations, seed: ctx.seed } as const;
 
     await st.stage("Gaussian target (closed form)");
     {

@@ -39,8 +39,18 @@ export const fitFields = {
   loss: z.enum(["kl", "l2", "w1"]).default("kl").describe("loss"),
   grid: gridSchema.optional().describe("grid (default from the target)"),
   cells: z.number().int().min(10).max(100_000).default(400).describe("cells of the default grid"),
-  maxEvaluations: z.number().int().min(10).max(1_000_000).default(20000).describe("Nelder–Mead evaluation budget"),
-  restarts: z.number().int().min(0).max(100).default(3).describe("Nelder–Mead restarts"),
+  method: z
+    .enum(["gradient", "nelder-mead"])
+    .default("gradient")
+    .describe("optimiser: L-BFGS on the exact steady-state gradient, or derivative-free Nelder–Mead"),
+  maxEvaluations: z.number().int().min(10).max(1_000_000).default(20000).describe("loss evaluation budget"),
+  restarts: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(3)
+    .describe("restarts: extra seeded starting points (gradient) or fresh simplices (Nelder–Mead)"),
 };
 
 /** Config schema of the tool (zod; defaults and limits; unknown keys are errors). */
@@ -118,7 +128,8 @@ function targetOf(cfg: FitConfig): { target: FitTarget; grid: Grid1D; label: str
 
 /**
  * The `fit` tool: the Fokker–Planck steady state of a family (gaussian, identity, tanh, beta,
- * bimodal) that best matches a target density or samples in KL, L2 or W1 (Nelder–Mead with restarts).
+ * bimodal) that best matches a target density or samples in KL, L2 or W1 (L-BFGS on the exact
+ * steady-state gradient with seeded restarts by default, or Nelder–Mead).
  * Returns the fitted parameters in the summary and the target and fitted densities.
  * @remarks Memory: about 16 doubles per grid cell (refused beyond 1 GiB naming `grid.n`).
  */
@@ -132,6 +143,7 @@ export const fitTool = defineExperiment({
   controls: [
     { key: "family", label: "model family", kind: "select", options: ["gaussian", "identity", "tanh", "beta", "bimodal"] },
     { key: "loss", label: "loss", kind: "select", options: ["kl", "l2", "w1"] },
+    { key: "method", label: "optimiser", kind: "select", options: ["gradient", "nelder-mead"] },
     { key: "cells", label: "cells", kind: "range", min: 50, max: 1000, step: 50 },
   ],
   async run(cfg, ctx) {
@@ -145,8 +157,10 @@ export const fitTool = defineExperiment({
       family,
       loss: cfg.loss,
       grid,
+      method: cfg.method,
       maxEvaluations: cfg.maxEvaluations,
       restarts: cfg.restarts,
+      seed: ctx.seed,
       ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
     });
     await st.stage("outputs");
@@ -182,6 +196,7 @@ export const fitTool = defineExperiment({
       kl: r.losses.kl,
       l2: r.losses.l2,
       w1: r.losses.w1,
+      method: r.method,
       evaluations: r.stats.evaluations,
     };
     if (typeof p.D === "number") {
@@ -210,6 +225,7 @@ export const fitTool = defineExperiment({
       value: r.loss,
       losses: r.losses,
       status: r.status,
+      method: r.method,
       evaluations: r.stats.evaluations,
     };
     const { samples: _s, ...targetCfg } = cfg.target;
