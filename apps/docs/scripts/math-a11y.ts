@@ -22,7 +22,9 @@ let toMathML: ((tex: string, display: boolean) => string) | undefined;
 export function texToMathML(tex: string, display: boolean): string {
   if (toMathML === undefined) {
     RegisterHTMLHandler(liteAdaptor());
-    const doc = mathjax.document("", { InputJax: new TeX({ packages: AllPackages }) });
+    // bussproofs needs an output jax to measure boxes; MathML conversion has none.
+    const packages = AllPackages.filter((p) => p !== "bussproofs");
+    const doc = mathjax.document("", { InputJax: new TeX({ packages }) });
     const visitor = new SerializedMmlVisitor();
     toMathML = (t, d) => visitor.visitTree(doc.convert(t, { display: d, end: STATE.CONVERT }) as MmlNode);
   }
