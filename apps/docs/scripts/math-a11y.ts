@@ -39,7 +39,12 @@ export function withMathML(html: string, tex: string, display: boolean): string 
     mml = texToMathML(tex, display).replace(/\{/g, "&#x7B;").replace(/\}/g, "&#x7D;").replace(/\n\s*/g, "");
   } catch {
     // A formula MathJax's TeX input rejects keeps its TeX source as the name.
-    const label = tex.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/\{/g, "&#x7B;").replace(/\}/g, "&#x7D;");
+    const label = tex
+      .replace(/&/g, "&amp;")
+      .replace(/"/g, "&quot;")
+      .replace(/</g, "&lt;")
+      .replace(/\{/g, "&#x7B;")
+      .replace(/\}/g, "&#x7D;");
     return html.replace(/<svg\b([^>]*?)\srole="img"/, `<svg$1 role="img" aria-label="${label}"`);
   }
   const hidden = html.replace(/<svg\b([^>]*?)\srole="img"\s+focusable="false"/, '<svg$1 aria-hidden="true" focusable="false"');
