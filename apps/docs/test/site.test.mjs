@@ -4,7 +4,8 @@
  * Serves `.vitepress/dist` (built beforehand by `docs:build`; this script builds nothing) from a tiny
  * static server on a free port, drives Debian's Chromium through playwright-core and checks that:
  *   - every page loads without console errors, page errors or failed same-origin requests;
- *   - formulas are typeset and the local search finds a guide;
+ *   - formulas are typeset, no page shows TeX as text (`^{`, `_{`, `\frac`, backslash commands, `$`
+ *     in the rendered text outside code and formulas) and the local search finds a guide;
  *   - every live experiment page finishes its run (or says "not available"), and on one of them a
  *     changed control triggers a new run with a new plot, and the JSON/CSV downloads work;
  *   - the API reference has an entry for every exported function and class of every package
@@ -179,6 +180,28 @@ async function main() {
     );
   }
 
+  /**
+   * TeX left as text on a page: `\frac`, `^{`, `_{`, a backslash command or a `$` in the rendered
+   * text, outside code (`pre`, `code`), typeset formulas (`mjx-container`) and scripts. Each finding is
+   * the fragment with a little context.
+   */
+  async function texResidue(page) {
+    return page.evaluate(() => {
+      const skip = "pre, code, kbd, samp, mjx-container, script, style, noscript, template, svg";
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const found = [];
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent === null || parent.closest(skip) !== null) continue;
+        const text = node.textContent ?? "";
+        for (const m of text.matchAll(/\\frac|\^\{|_\{|\\[a-zA-Z]+|\$/g)) {
+          found.push(text.slice(Math.max(0, m.index - 20), m.index + 20).replace(/\s+/g, " ").trim());
+        }
+      }
+      return found;
+    });
+  }
+
   const pages = listPages().filter((p) => new RegExp(process.env.KN_PAGES ?? ".").test(p));
   console.log(`serving ${dist} at ${origin}; ${pages.length} pages`);
   const SCREENSHOTS = {
@@ -217,6 +240,8 @@ async function main() {
           if ((await page.locator(".kn-plot").count()) > 0) await waitForPlots(page);
           if (SCREENSHOTS[path]) await page.screenshot({ path: join(shots, `${SCREENSHOTS[path]}.png`), fullPage: path !== "/api/core" });
         }
+        const tex = await texResidue(page);
+        assert(tex.length === 0, `raw TeX in the page text: ${tex.map((t) => `"${t}"`).join(", ")}`);
         assert(problems.length === 0, problems.join("\n"));
       } finally {
         await page.close();
