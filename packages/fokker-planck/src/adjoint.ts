@@ -97,7 +97,9 @@ function bernPrime(z: number): number {
 interface Factors {
   layer: number;
   h: number;
-  readonly coef: ChangCooperCoefficients;
+  /** The layer's coefficients: `own`, or the cached ones of the layer. */
+  coef: ChangCooperCoefficients;
+  readonly own: ChangCooperCoefficients;
   readonly lower: Float64Array;
   readonly diag: Float64Array;
   readonly upper: Float64Array;
@@ -105,12 +107,18 @@ interface Factors {
   readonly inv: Float64Array;
 }
 
+function createCoefficients(n: number): ChangCooperCoefficients {
+  return { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
+}
+
 function createFactors(n: number): Factors {
   const a = () => new Float64Array(n);
+  const own = createCoefficients(n);
   return {
     layer: -1,
     h: Number.NaN,
-    coef: { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) },
+    coef: own,
+    own,
     lower: a(),
     diag: a(),
     upper: a(),
@@ -204,11 +212,16 @@ export function fokkerPlanckGradient(
   }
   const N = steps.length;
   const stateBytes = 8 * n;
+  // the face coefficients of every layer are kept (assembled once) when they take at most half the budget
+  const layersUsed = new Set(steps.map((st) => st.layer)).size;
+  const coefBytes = layersUsed * 3 * (n + 1) * 8;
+  const cacheCoefs = coefBytes <= budget / 2;
+  const trajBudget = cacheCoefs ? budget - coefBytes : budget;
   // checkpoint interval k: ceil(N/k) + 1 stored states and k recomputed ones must fit
   let k = 1;
   const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk : 0)) * stateBytes;
-  while (need(k) > budget && k < N) k *= 2;
-  if (need(k) > budget)
+  while (need(k) > trajBudget && k < N) k *= 2;
+  if (need(k) > trajBudget)
     throw new KineticError(
       "TOO_LARGE",
       `too large: the trajectory of ${N} steps needs ${need(k)} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
@@ -221,9 +234,16 @@ export function fokkerPlanckGradient(
   let factorizations = 0;
   const fwd = createFactors(n);
   const bwd = createFactors(n);
+  const cache = new Map<number, ChangCooperCoefficients>();
   const setLayer = (F: Factors, layer: number): void => {
     if (F.layer !== layer) {
-      layerCoefficients(network, layer, grid, D, left, right, F.coef);
+      let c = cache.get(layer);
+      if (c === undefined) {
+        c = cacheCoefs ? createCoefficients(n) : F.own;
+        layerCoefficients(network, layer, grid, D, left, right, c);
+        if (cacheCoefs) cache.set(layer, c);
+      }
+      F.coef = c;
       F.layer = layer;
       F.h = Number.NaN;
     }
@@ -268,7 +288,7 @@ export function fokkerPlanckGradient(
     steps: N,
     checkpoints: checkpoints.length,
     recomputedSteps: recomputed,
-    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes,
+    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes + (cacheCoefs ? coefBytes : 0),
     factorizations,
   });
   const fail = (loss: number) => ({ loss, gradW, gradB, gradTheta, gradK, gradDScale: 0, f: fT, status: "non-finite" as const, stats: stats(0) });
@@ -283,7 +303,6 @@ export function fokkerPlanckGradient(
   const ga = new Float64Array(n + 1);
   const gb = new Float64Array(n + 1);
   const mu = new Float64Array(n);
-  const g = new Float64Array(n);
   let gradScale = 0;
   const flush = (layer: number): void => {
     if (layer < 0) return;
@@ -331,16 +350,22 @@ export function fokkerPlanckGradient(
         }
         thomasSolveInPlace(n, bwd.lower, bwd.cp, bwd.inv, mu);
       }
-      // the state the operator acts on: r_i f^{n+1} + r_e f^n
+      // μᵀ Ã g = Σ_f (α_f g_{f-1} - β_f g_f)(μ_f - μ_{f-1}) with μ_{-1} = μ_n = 0, on the state the
+      // operator acts on, g = r_i f^{n+1} + r_e f^n
       const ri = (theta_i * st.h) / dx2;
       const re = (theta_e * st.h) / dx2;
-      for (let i = 0; i < n; i++) g[i] = ri * fn1[i]! + re * fn[i]!;
-      // μᵀ Ã g = Σ_f (α_f g_{f-1} - β_f g_f)(μ_f - μ_{f-1}), μ_{-1} = μ_n = 0
-      for (let f = 0; f <= n; f++) {
-        const dmu = (f < n ? mu[f]! : 0) - (f > 0 ? mu[f - 1]! : 0);
-        if (f > 0) ga[f] += dmu * g[f - 1]!;
-        if (f < n) gb[f] -= dmu * g[f]!;
+      let gPrev = 0;
+      let muPrev = 0;
+      for (let f = 0; f < n; f++) {
+        const gf = ri * fn1[f]! + re * fn[f]!;
+        const m = mu[f]!;
+        const dmu = m - muPrev;
+        ga[f] += dmu * gPrev;
+        gb[f] -= dmu * gf;
+        gPrev = gf;
+        muPrev = m;
       }
+      ga[n] -= muPrev * gPrev;
       // λ^n = Pᵀ μ
       if (theta_e > 0) applyExplicitTranspose(bwd.coef, n, re, mu, lam);
       else lam.set(mu);

@@ -20,6 +20,11 @@ export {
 } from "./densities.js";
 export { diffusionFromNetwork } from "./problem.js";
 export {
+  fokkerPlanckGradient,
+  type FokkerPlanckGradientOptions,
+  type FokkerPlanckGradientResult,
+} from "./adjoint.js";
+export {
   FOKKER_PLANCK_METHODS,
   solveFokkerPlanck,
   type FokkerPlanckMethod,
