@@ -184,6 +184,14 @@ describe("fokkerPlanckGradient: trajectory, statuses and errors", () => {
   it("a non-finite loss gives status non-finite; mass lost beyond the tolerance gives mass-lost", () => {
     const bad: DensityObjective = { nParams: 0, evaluate: () => Number.NaN };
     expect(fokkerPlanckGradient(problem, bad, { dt: 0.05 }).status).toBe("non-finite");
+    const badSeed: DensityObjective = {
+      nParams: 0,
+      evaluate: (_f, _g, _t, gradF) => {
+        gradF?.[0]!.fill(Number.NaN);
+        return 1;
+      },
+    };
+    expect(fokkerPlanckGradient(problem, badSeed, { dt: 0.05 }).status).toBe("non-finite");
     const r = fokkerPlanckGradient(problem, objective, { dt: 0.05, boundary: "absorbing", massLossTolerance: 1e-6 });
     expect(r.status).toBe("mass-lost");
   });

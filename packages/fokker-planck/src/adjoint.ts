@@ -58,7 +58,10 @@ export interface FokkerPlanckGradientResult {
   readonly gradDScale: number;
   /** Final density (cell averages). */
   readonly f: Float64Array;
-  /** `"success"`, `"non-finite"` (blow-up or non-finite loss; gradients zero) or `"mass-lost"`. */
+  /**
+   * `"success"`, `"mass-lost"` (more than `massLossTolerance` of the mass left), or `"non-finite"` (a
+   * blow-up or a non-finite loss: gradients zero; or a non-finite ∂J/∂f or gradient).
+   */
   readonly status: SolveStatus;
   readonly stats: {
     /** Time steps of the (fixed) step sequence. */
@@ -376,6 +379,12 @@ export function fokkerPlanckGradient(
     const K = network.noise.K[0]!;
     gradK[0] = (2 * gradScale) / K; // D = K²/2: ∂D/∂K = K = 2D/K, ∂J/∂D = gradScale/D
   }
+  // a non-finite seed ∂J/∂f or an overflow in the sweep is not reported as a success
+  let finite = Number.isFinite(gradScale);
+  for (const v of gradW) finite &&= Number.isFinite(v);
+  for (const v of gradB) finite &&= Number.isFinite(v);
+  for (const v of gradTheta) finite &&= Number.isFinite(v);
+  if (!finite) status = "non-finite";
   return { loss, gradW, gradB, gradTheta, gradK, gradDScale: gradScale, f: fT, status, stats: stats(recomputed) };
 }
 
