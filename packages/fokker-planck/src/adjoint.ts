@@ -294,7 +294,17 @@ export function fokkerPlanckGradient(
     peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes + (cacheCoefs ? coefBytes : 0),
     factorizations,
   });
-  const fail = (loss: number) => ({ loss, gradW, gradB, gradTheta, gradK, gradDScale: 0, f: fT, status: "non-finite" as const, stats: stats(0) });
+  const fail = (loss: number) => ({
+    loss,
+    gradW,
+    gradB,
+    gradTheta,
+    gradK,
+    gradDScale: 0,
+    f: fT,
+    status: "non-finite" as const,
+    stats: stats(0),
+  });
   if (!Number.isFinite(massFinal)) return fail(Number.NaN);
   const lam = new Float64Array(n);
   const loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
@@ -388,8 +398,8 @@ export function fokkerPlanckGradient(
   return { loss, gradW, gradB, gradTheta, gradK, gradDScale: gradScale, f: fT, status, stats: stats(recomputed) };
 }
 
-/** Turn the bands of a tridiagonal M into those of Mᵀ in place: Mᵀ_{i,i-1} = M_{i-1,i}, Mᵀ_{i,i+1} = M_{i+1,i}. */
-function transposeBands(n: number, lower: Float64Array, upper: Float64Array): void {
+/** Turn the bands of a tridiagonal M into those of Mᵀ in place: Mᵀ_{i,i-1} = M_{i-1,i}, Mᵀ_{i,i+1} = M_{i+1,i}. @internal */
+export function transposeBands(n: number, lower: Float64Array, upper: Float64Array): void {
   let prevUpper = 0;
   for (let i = 0; i < n; i++) {
     const u = upper[i]!;
@@ -400,10 +410,10 @@ function transposeBands(n: number, lower: Float64Array, upper: Float64Array): vo
 }
 
 /**
- * Chain ∂J/∂α_f, ∂J/∂β_f of one layer to (∂J/∂w, ∂J/∂b, ∂J/∂s), differentiating the assembly of
- * `changCooperCoefficients` face by face.
+ * Chain ∂J/∂α_f, ∂J/∂β_f of one line of faces with velocity σ(w x + b) to (∂J/∂w, ∂J/∂b, ∂J/∂s),
+ * differentiating the assembly of `changCooperCoefficients` face by face. @internal
  */
-function faceChain(
+export function faceChain(
   c: ChangCooperCoefficients,
   ga: Float64Array,
   gb: Float64Array,

@@ -25,6 +25,11 @@ export {
   type FokkerPlanckGradientResult,
 } from "./adjoint.js";
 export {
+  fokkerPlanckGradient2D,
+  type FokkerPlanckGradientOptions2D,
+  type FokkerPlanckGradientResult2D,
+} from "./adjoint-2d.js";
+export {
   FOKKER_PLANCK_METHODS,
   solveFokkerPlanck,
   type FokkerPlanckMethod,

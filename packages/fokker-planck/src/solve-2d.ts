@@ -60,7 +60,8 @@ export interface FokkerPlanckResult2D extends Pick<FokkerPlanckResult, "saved" |
   readonly stats: Pick<FokkerPlanckStats, "steps" | "rejected" | "assemblies" | "massInitial" | "massFinal" | "massLost" | "minValue">;
 }
 
-function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion1D] | undefined): [Diffusion1D, Diffusion1D] {
+/** The diagonal diffusion [D_x, D_y] of a 2-D problem. @internal */
+export function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion1D] | undefined): [Diffusion1D, Diffusion1D] {
   if (D !== undefined) {
     if (!Array.isArray(D) || D.length !== 2) throw invalidArgument("D", "a pair [D_x, D_y]", D);
     return [validateDiffusion(D[0], "D[0]"), validateDiffusion(D[1], "D[1]")];
@@ -92,7 +93,7 @@ function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion
  * the cell centre `otherMin + (l + 0.5)·dOther` of the other coordinate. Line l's Chang–Cooper
  * coefficients start at l·(n + 1), its tridiagonal factors at l·n. @internal
  */
-interface SweepLines {
+export interface SweepLines {
   readonly g: Grid1D;
   readonly lines: number;
   readonly otherMin: number;
@@ -107,7 +108,15 @@ interface SweepLines {
   readonly inv: Float64Array;
 }
 
-function createSweepLines(g: Grid1D, lines: number, otherMin: number, dOther: number, D: Diffusion1D, boundary: Boundary): SweepLines {
+/** Storage of the lines of one direction. @internal */
+export function createSweepLines(
+  g: Grid1D,
+  lines: number,
+  otherMin: number,
+  dOther: number,
+  D: Diffusion1D,
+  boundary: Boundary,
+): SweepLines {
   const n = g.n;
   return {
     g,
@@ -129,7 +138,7 @@ function createSweepLines(g: Grid1D, lines: number, otherMin: number, dOther: nu
  * Assemble and factorise the implicit sweeps I - r A of every line of `sw`, with velocity
  * σ(wOwn·u + wOther·v + bias) along the line (u its coordinate, v the line's other coordinate). @internal
  */
-function assembleSweepLines(
+export function assembleSweepLines(
   sw: SweepLines,
   s: (z: number) => number,
   wOwn: number,
@@ -155,28 +164,23 @@ function assembleSweepLines(
   }
 }
 
-/**
- * Solve the 2-D Fokker–Planck equation of the stochastic ResNet with diagonal diffusion.
- * @param problem - `{ network (d = 2), grid (Grid2D), f0, D?, T? }`; f0 as nx·ny cell averages
- *   (index i*ny + j) or a function sampled at cell centres
- * @param options - `dt`, `boundary`, `saveAt`, `massLossTolerance` (default Infinity), `maxSteps` (default 1e7)
- * @returns `{ f, saved, times, grid, status, stats }` with fresh arrays
- * @throws KineticError INVALID_ARGUMENT (bad grid, f0, D, dt, T, saveAt), SHAPE_MISMATCH (d ≠ 2,
- *   f0 length), UNSUPPORTED (non-diagonal noise)
- * @remarks Lie splitting of two implicit Chang–Cooper sweeps: first order in time, second order in
- *   space. Guarantees for every Δt: f ≥ 0 (each sweep is an M-matrix solve), mass exact with
- *   zero-flux walls (each sweep conserves it), and — when the drift is separable (W diagonal) — the
- *   product of the 1-D discrete steady states is preserved to round-off. For non-separable W the
- *   splitting steady state differs from the true one by O(Δt). Cost O(nx·ny) per step; the sweeps
- *   are factorised once per layer and step length.
- * @example
- * ```ts
- * const network = createConstantNetwork({ sigma: "tanh", W: [-1, 0.5, -0.5, -1], b: [0.2, -0.1], T: 1 });
- * const grid = createGrid2D([-4, 4], [-4, 4], 128);
- * const r = solveFokkerPlanck2D({ network, grid, D: [0.2, 0.2], f0: (x, y) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI) });
- * ```
- */
-export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D = {}): FokkerPlanckResult2D {
+/** The validated inputs of a 2-D solve. @internal */
+export interface PreparedFokkerPlanck2D {
+  readonly network: NetworkParams;
+  readonly grid: Grid2D;
+  readonly Dx: Diffusion1D;
+  readonly Dy: Diffusion1D;
+  readonly bx: Boundary;
+  readonly by: Boundary;
+  readonly tl: ReturnType<typeof resolveTimeline>;
+  readonly dt: number;
+  readonly massTol: number;
+  /** A fresh copy of the initial cell averages. */
+  readonly f: Float64Array;
+}
+
+/** Validate a 2-D problem and its options as {@link solveFokkerPlanck2D} does (same errors, same order). @internal */
+export function prepareFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D): PreparedFokkerPlanck2D {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
   const network = checkNetwork(problem.network, "network");
   if (network.d !== 2)
@@ -210,6 +214,33 @@ export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: Fok
     f = requireFiniteArray("f0", problem.f0, N);
     for (let k = 0; k < N; k++) if (f[k]! < 0) throw invalidArgument(`f0[${k}]`, "a non-negative density value", f[k]);
   }
+  return { network, grid, Dx, Dy, bx, by, tl, dt, massTol, f };
+}
+
+/**
+ * Solve the 2-D Fokker–Planck equation of the stochastic ResNet with diagonal diffusion.
+ * @param problem - `{ network (d = 2), grid (Grid2D), f0, D?, T? }`; f0 as nx·ny cell averages
+ *   (index i*ny + j) or a function sampled at cell centres
+ * @param options - `dt`, `boundary`, `saveAt`, `massLossTolerance` (default Infinity), `maxSteps` (default 1e7)
+ * @returns `{ f, saved, times, grid, status, stats }` with fresh arrays
+ * @throws KineticError INVALID_ARGUMENT (bad grid, f0, D, dt, T, saveAt), SHAPE_MISMATCH (d ≠ 2,
+ *   f0 length), UNSUPPORTED (non-diagonal noise)
+ * @remarks Lie splitting of two implicit Chang–Cooper sweeps: first order in time, second order in
+ *   space. Guarantees for every Δt: f ≥ 0 (each sweep is an M-matrix solve), mass exact with
+ *   zero-flux walls (each sweep conserves it), and — when the drift is separable (W diagonal) — the
+ *   product of the 1-D discrete steady states is preserved to round-off. For non-separable W the
+ *   splitting steady state differs from the true one by O(Δt). Cost O(nx·ny) per step; the sweeps
+ *   are factorised once per layer and step length.
+ * @example
+ * ```ts
+ * const network = createConstantNetwork({ sigma: "tanh", W: [-1, 0.5, -0.5, -1], b: [0.2, -0.1], T: 1 });
+ * const grid = createGrid2D([-4, 4], [-4, 4], 128);
+ * const r = solveFokkerPlanck2D({ network, grid, D: [0.2, 0.2], f0: (x, y) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI) });
+ * ```
+ */
+export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D = {}): FokkerPlanckResult2D {
+  const { network, grid, Dx, Dy, bx, by, tl, dt, massTol, f } = prepareFokkerPlanck2D(problem, options);
+  const { nx, ny, dx, dy } = grid;
   const gx = createGrid1D(grid.xMin, grid.xMax, nx);
   const gy = createGrid1D(grid.yMin, grid.yMax, ny);
   // Per-row (x sweeps, ny rows of nx) and per-column (y sweeps, nx columns of ny) coefficients and factors.
