@@ -187,7 +187,7 @@ describe("fokkerPlanckGradient: trajectory, statuses and errors", () => {
     const badSeed: DensityObjective = {
       nParams: 0,
       evaluate: (_f, _g, _t, gradF) => {
-        gradF?.[0]!.fill(Number.NaN);
+        if (gradF) gradF[0]!.fill(Number.NaN);
         return 1;
       },
     };

@@ -260,7 +260,6 @@ export function fokkerPlanckGradient(
       fwd.h = st.h;
     }
   };
-  const work = new Float64Array(n);
   /** out = one step from u (u is not modified). */
   const advance = (u: Float64Array, out: Float64Array, st: Step): void => {
     factorFwd(st);
