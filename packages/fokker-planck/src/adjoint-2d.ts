@@ -144,17 +144,26 @@ export function fokkerPlanckGradient2D(
   }
   const N = steps.length;
   const stateBytes = 8 * size;
-  // two sets of sweep lines (forward and transposed) and three work states are fixed costs
-  const fixedBytes = 2 * 6 * 8 * (nx * (ny + 1) + ny * (nx + 1)) + 3 * stateBytes;
-  const trajBudget = budget - fixedBytes;
+  // fixed costs: two sets of sweep lines (forward and transposed: 6 arrays per direction), the face
+  // gradients (at most 3 arrays per direction) and three work states
+  const fixedBytes = 15 * 8 * (nx * (ny + 1) + ny * (nx + 1)) + 3 * stateBytes;
+  // the face weights of every layer are kept (assembled once) when they take at most a quarter of the budget
+  const layersUsed = new Set(steps.map((st) => st.layer)).size;
+  const coefPerLayer = 3 * (ny * (nx + 1) + nx * (ny + 1));
+  const cacheCoefs = layersUsed * coefPerLayer * 8 <= (budget - fixedBytes) / 4;
+  const trajBudget = budget - fixedBytes - (cacheCoefs ? layersUsed * coefPerLayer * 8 : 0);
   let k = 1;
   const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk : 0)) * stateBytes;
-  while (need(k) > trajBudget && k < N) k *= 2;
+  let least = need(1);
+  while (need(k) > trajBudget && k < N) {
+    k *= 2;
+    least = Math.min(least, need(k));
+  }
   if (need(k) > trajBudget)
     throw new KineticError(
       "TOO_LARGE",
-      `too large: the trajectory of ${N} steps needs ${need(k) + fixedBytes} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
-      { details: { argument: "memoryBudget", value: budget, estimate: need(k) + fixedBytes, unit: "bytes" } },
+      `too large: the trajectory of ${N} steps needs at least ${least + fixedBytes} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
+      { details: { argument: "memoryBudget", value: budget, estimate: least + fixedBytes, unit: "bytes" } },
     );
 
   const gx = createGrid1D(grid.xMin, grid.xMax, nx);
@@ -173,16 +182,38 @@ export function fokkerPlanckGradient2D(
   const s = network.sigma.sigma;
   const W = network.W;
   const B = network.b;
+  const cache = new Map<number, Float64Array>();
+  const parts = (sw: Sweeps) => [sw.x.alpha, sw.x.beta, sw.x.z, sw.y.alpha, sw.y.beta, sw.y.z];
   const assemble = (sw: Sweeps, st: Step, transposed: boolean): void => {
     if (sw.layer === st.layer && sw.h === st.h) return;
     const kk = st.layer;
-    assembleSweepLines(sw.x, s, W[4 * kk]!, W[4 * kk + 1]!, B[2 * kk]!, st.h / (dx * dx), diagTmp, upTmp);
-    assembleSweepLines(sw.y, s, W[4 * kk + 3]!, W[4 * kk + 2]!, B[2 * kk + 1]!, st.h / (dy * dy), diagTmp, upTmp);
-    if (transposed) {
-      factorTransposed(sw.x, st.h / (dx * dx), diagTmp, upTmp);
-      factorTransposed(sw.y, st.h / (dy * dy), diagTmp, upTmp);
+    const rx = st.h / (dx * dx);
+    const ry = st.h / (dy * dy);
+    if (sw.layer !== kk) {
+      const c = cache.get(kk);
+      if (c !== undefined) {
+        let o = 0;
+        for (const a of parts(sw)) {
+          a.set(c.subarray(o, o + a.length));
+          o += a.length;
+        }
+      } else {
+        assembleSweepLines(sw.x, s, W[4 * kk]!, W[4 * kk + 1]!, B[2 * kk]!, rx, diagTmp, upTmp);
+        assembleSweepLines(sw.y, s, W[4 * kk + 3]!, W[4 * kk + 2]!, B[2 * kk + 1]!, ry, diagTmp, upTmp);
+        if (cacheCoefs) {
+          const keep = new Float64Array(coefPerLayer);
+          let o = 0;
+          for (const a of parts(sw)) {
+            keep.set(a, o);
+            o += a.length;
+          }
+          cache.set(kk, keep);
+        }
+      }
     }
-    sw.layer = st.layer;
+    factorLines(sw.x, rx, transposed, diagTmp, upTmp);
+    factorLines(sw.y, ry, transposed, diagTmp, upTmp);
+    sw.layer = kk;
     sw.h = st.h;
   };
   const sweepX = (sw: SweepLines, u: Float64Array): void => {
@@ -221,7 +252,7 @@ export function fokkerPlanckGradient2D(
     steps: N,
     checkpoints: checkpoints.length,
     recomputedSteps: recomputed,
-    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes + fixedBytes,
+    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes + fixedBytes + cache.size * coefPerLayer * 8,
   });
   const fail = (loss: number) => ({
     loss,
@@ -244,12 +275,23 @@ export function fokkerPlanckGradient2D(
   // ∂J/∂α, ∂J/∂β of every line of the current layer (line-major, n + 1 faces per line)
   const gaX = new Float64Array(ny * (nx + 1));
   const gbX = new Float64Array(ny * (nx + 1));
+  // the x lines are accumulated face-major (face i, row j at i·ny + j: contiguous in memory) and
+  // reordered line-major once per layer
+  const gaXT = new Float64Array((nx + 1) * ny);
+  const gbXT = new Float64Array((nx + 1) * ny);
+  const gPrev = new Float64Array(ny);
+  const muPrev = new Float64Array(ny);
   const gaY = new Float64Array(nx * (ny + 1));
   const gbY = new Float64Array(nx * (ny + 1));
   const flush = (layer: number): void => {
     if (layer < 0) return;
     // the coefficients do not depend on h: any step length of the layer assembles them
     if (bwd.layer !== layer) assemble(bwd, { layer, h: bwd.h }, true);
+    for (let f = 0; f <= nx; f++)
+      for (let j = 0; j < ny; j++) {
+        gaX[j * (nx + 1) + f] = gaXT[f * ny + j]!;
+        gbX[j * (nx + 1) + f] = gbXT[f * ny + j]!;
+      }
     const sig = network.sigma;
     const lineChain = (sw: SweepLines, ga: Float64Array, gb: Float64Array, own: number, other: number, bias: number, dir: 0 | 1): void => {
       const n = sw.g.n;
@@ -281,8 +323,8 @@ export function fokkerPlanckGradient2D(
     };
     lineChain(bwd.x, gaX, gbX, 4 * layer, 4 * layer + 1, 2 * layer, 0);
     lineChain(bwd.y, gaY, gbY, 4 * layer + 3, 4 * layer + 2, 2 * layer + 1, 1);
-    gaX.fill(0);
-    gbX.fill(0);
+    gaXT.fill(0);
+    gbXT.fill(0);
     gaY.fill(0);
     gbY.fill(0);
   };
@@ -318,7 +360,7 @@ export function fokkerPlanckGradient2D(
       accumulate(lam, fn1, st.h / (dy * dy), nx, ny, ny, 1, gaY, gbY);
       // x: μ_x = M_x⁻ᵀ μ_y per row, faces of row j see r_x f*
       sweepX(bwd.x, lam);
-      accumulate(lam, fStar, st.h / (dx * dx), ny, nx, 1, ny, gaX, gbX);
+      accumulateAcross(lam, fStar, st.h / (dx * dx), nx, ny, gaXT, gbXT, gPrev, muPrev);
     }
   }
   flush(gradLayer);
@@ -332,8 +374,8 @@ export function fokkerPlanckGradient2D(
   return { loss, gradW, gradB, gradTheta, gradK, gradDScale, f: fT, status, stats: stats(recomputed) };
 }
 
-/** Factorise Mᵀ of every line of `sw` (coefficients already assembled) into its `low`, `cp`, `inv`. */
-function factorTransposed(sw: SweepLines, r: number, diagTmp: Float64Array, upTmp: Float64Array): void {
+/** Factorise M (or Mᵀ) of every line of `sw` (coefficients already assembled) into its `low`, `cp`, `inv`. */
+function factorLines(sw: SweepLines, r: number, transposed: boolean, diagTmp: Float64Array, upTmp: Float64Array): void {
   const n = sw.g.n;
   for (let l = 0; l < sw.lines; l++) {
     const o = l * (n + 1);
@@ -344,7 +386,7 @@ function factorTransposed(sw: SweepLines, r: number, diagTmp: Float64Array, upTm
     };
     const lo = sw.low.subarray(l * n, (l + 1) * n);
     fillImplicitMatrix(c, n, r, lo, diagTmp, upTmp);
-    transposeBands(n, lo, upTmp);
+    if (transposed) transposeBands(n, lo, upTmp);
     thomasFactor(n, lo, diagTmp, upTmp, sw.cp.subarray(l * n, (l + 1) * n), sw.inv.subarray(l * n, (l + 1) * n));
   }
 }
@@ -381,4 +423,38 @@ function accumulate(
     }
     ga[o + n] -= muPrev * gPrev;
   }
+}
+
+/**
+ * The same as {@link accumulate} for the `lines` lines of stride `lines` (line j, element i at
+ * i·lines + j), walking memory contiguously: faces stored face-major (face f of line j at f·lines + j).
+ */
+function accumulateAcross(
+  mu: Float64Array,
+  g: Float64Array,
+  r: number,
+  n: number,
+  lines: number,
+  gaT: Float64Array,
+  gbT: Float64Array,
+  gPrev: Float64Array,
+  muPrev: Float64Array,
+): void {
+  gPrev.fill(0);
+  muPrev.fill(0);
+  for (let i = 0; i < n; i++) {
+    const row = i * lines;
+    for (let j = 0; j < lines; j++) {
+      const e = row + j;
+      const gm = r * g[e]!;
+      const mm = mu[e]!;
+      const d = mm - muPrev[j]!;
+      gaT[e] += d * gPrev[j]!;
+      gbT[e] -= d * gm;
+      gPrev[j] = gm;
+      muPrev[j] = mm;
+    }
+  }
+  const last = n * lines;
+  for (let j = 0; j < lines; j++) gaT[last + j] -= muPrev[j]! * gPrev[j]!;
 }

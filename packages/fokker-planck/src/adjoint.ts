@@ -84,15 +84,14 @@ interface Step {
 
 const B_SERIES = 0.1; // the series branch of the assembly's Bernoulli function
 
-/** B'(z), the derivative of each branch of {@link bern}. */
-function bernPrime(z: number): number {
+/** B'(z) given b = B(z) as the assembly computed it (B(z) = β/c_β): the derivative of each of its branches. */
+function bernPrime(z: number, b: number): number {
   if (Math.abs(z) < B_SERIES) {
     const u = z * z;
     return -0.5 + z * (1 / 6 + u * (-4 / 720 + u * (6 / 30240 - (8 * u) / 1209600)));
   }
-  if (z > 745) return (1 - z) * Math.exp(-z);
-  const b = z / Math.expm1(z);
-  // ln B = ln z - ln(e^z - 1) ⇒ B' = B (1 - B - z) / z
+  // ln B = ln z - ln(e^z - 1) ⇒ B' = B (1 - B - z) / z (for z > 745, where B = z e^{-z}, this is
+  // (1 - z) e^{-z} to round-off)
   return (b * (1 - b - z)) / z;
 }
 
@@ -223,12 +222,16 @@ export function fokkerPlanckGradient(
   // checkpoint interval k: ceil(N/k) + 1 stored states and k recomputed ones must fit
   let k = 1;
   const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk : 0)) * stateBytes;
-  while (need(k) > trajBudget && k < N) k *= 2;
+  let least = need(1);
+  while (need(k) > trajBudget && k < N) {
+    k *= 2;
+    least = Math.min(least, need(k));
+  }
   if (need(k) > trajBudget)
     throw new KineticError(
       "TOO_LARGE",
-      `too large: the trajectory of ${N} steps needs ${need(k)} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
-      { details: { argument: "memoryBudget", value: budget, estimate: need(k), unit: "bytes" } },
+      `too large: the trajectory of ${N} steps needs at least ${least} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
+      { details: { argument: "memoryBudget", value: budget, estimate: least, unit: "bytes" } },
     );
 
   const implicit = method !== "explicit-euler";
@@ -450,8 +453,9 @@ export function faceChain(
   /** α = cα B(-z), β = cβ B(z), with cα, cβ ∝ D (z ∝ 1/D under D → sD). */
   const bernoulliFace = (f: number, cAlpha: number, cBeta: number, x0: number, x1: number): void => {
     const zf = z[f]!;
-    const bpm = bernPrime(-zf);
-    const bpp = bernPrime(zf);
+    // B(∓z) recovered from the assembled weights (no second exponential)
+    const bpm = cAlpha > 0 ? bernPrime(-zf, alpha[f]! / cAlpha) : 0;
+    const bpp = cBeta > 0 ? bernPrime(zf, beta[f]! / cBeta) : 0;
     const gz = -ga[f]! * cAlpha * bpm + gb[f]! * cBeta * bpp;
     zChain(gz, x0, x1);
     // ∂/∂s at s = 1: α(s) = s cα B(-z/s) → α + cα B'(-z) z; β(s) = s cβ B(z/s) → β - cβ B'(z) z
