@@ -12,7 +12,7 @@ import { KineticError, type SolveStatus } from "@kinetic-nde/core";
 import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import type { DensityObjective } from "@kinetic-nde/mean-field";
-import { faceChain, transposeBands } from "./adjoint.js";
+import { accumulate, faceChain, transposeBands } from "./adjoint.js";
 import type { ChangCooperCoefficients } from "./chang-cooper.js";
 import { compensatedSum, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";
 import { subSteps } from "./problem.js";
@@ -388,40 +388,6 @@ function factorLines(sw: SweepLines, r: number, transposed: boolean, diagTmp: Fl
     fillImplicitMatrix(c, n, r, lo, diagTmp, upTmp);
     if (transposed) transposeBands(n, lo, upTmp);
     thomasFactor(n, lo, diagTmp, upTmp, sw.cp.subarray(l * n, (l + 1) * n), sw.inv.subarray(l * n, (l + 1) * n));
-  }
-}
-
-/**
- * For each of `lines` lines of `n` cells (element m of line l at l·lineStride + m·stride), add
- * μᵀ ∂Ã/∂(α_f, β_f) (r g) to ga, gb (line-major, n + 1 faces per line).
- */
-function accumulate(
-  mu: Float64Array,
-  g: Float64Array,
-  r: number,
-  lines: number,
-  n: number,
-  lineStride: number,
-  stride: number,
-  ga: Float64Array,
-  gb: Float64Array,
-): void {
-  for (let l = 0; l < lines; l++) {
-    const base = l * lineStride;
-    const o = l * (n + 1);
-    let gPrev = 0;
-    let muPrev = 0;
-    for (let m = 0; m < n; m++) {
-      const e = base + m * stride;
-      const gm = r * g[e]!;
-      const mm = mu[e]!;
-      const d = mm - muPrev;
-      ga[o + m] += d * gPrev;
-      gb[o + m] -= d * gm;
-      gPrev = gm;
-      muPrev = mm;
-    }
-    ga[o + n] -= muPrev * gPrev;
   }
 }
 

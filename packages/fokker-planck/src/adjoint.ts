@@ -365,22 +365,11 @@ export function fokkerPlanckGradient(
         }
         thomasSolveInPlace(n, bwd.lower, bwd.cp, bwd.inv, mu);
       }
-      // μᵀ Ã g = Σ_f (α_f g_{f-1} - β_f g_f)(μ_f - μ_{f-1}) with μ_{-1} = μ_n = 0, on the state the
-      // operator acts on, g = r_i f^{n+1} + r_e f^n
+      // μᵀ ∂Ã/∂(α, β) g on the state the operator acts on, g = r_i f^{n+1} + r_e f^n (linear in g)
       const ri = (theta_i * st.h) / dx2;
       const re = (theta_e * st.h) / dx2;
-      let gPrev = 0;
-      let muPrev = 0;
-      for (let f = 0; f < n; f++) {
-        const gf = ri * fn1[f]! + re * fn[f]!;
-        const m = mu[f]!;
-        const dmu = m - muPrev;
-        ga[f] += dmu * gPrev;
-        gb[f] -= dmu * gf;
-        gPrev = gf;
-        muPrev = m;
-      }
-      ga[n] -= muPrev * gPrev;
+      if (ri > 0) accumulate(mu, fn1, ri, 1, n, 0, 1, ga, gb);
+      if (re > 0) accumulate(mu, fn, re, 1, n, 0, 1, ga, gb);
       // λ^n = Pᵀ μ
       if (theta_e > 0) applyExplicitTranspose(bwd.coef, n, re, mu, lam);
       else lam.set(mu);
@@ -491,4 +480,39 @@ export function faceChain(
     Dl = Dr;
   }
   return [gw, gbias, gs];
+}
+
+/**
+ * For each of `lines` lines of `n` cells (element m of line l at l·lineStride + m·stride), add
+ * μᵀ ∂Ã/∂(α_f, β_f) (r g) to ga, gb (line-major, n + 1 faces per line): with
+ * μᵀ Ã g = Σ_f (α_f g_{f-1} - β_f g_f)(μ_f - μ_{f-1}), μ_{-1} = μ_n = 0. @internal
+ */
+export function accumulate(
+  mu: Float64Array,
+  g: Float64Array,
+  r: number,
+  lines: number,
+  n: number,
+  lineStride: number,
+  stride: number,
+  ga: Float64Array,
+  gb: Float64Array,
+): void {
+  for (let l = 0; l < lines; l++) {
+    const base = l * lineStride;
+    const o = l * (n + 1);
+    let gPrev = 0;
+    let muPrev = 0;
+    for (let m = 0; m < n; m++) {
+      const e = base + m * stride;
+      const gm = r * g[e]!;
+      const mm = mu[e]!;
+      const d = mm - muPrev;
+      ga[o + m] += d * gPrev;
+      gb[o + m] -= d * gm;
+      gPrev = gm;
+      muPrev = mm;
+    }
+    ga[o + n] -= muPrev * gPrev;
+  }
 }
