@@ -219,9 +219,9 @@ export function fokkerPlanckGradient(
   const coefBytes = layersUsed * 3 * (n + 1) * 8;
   const cacheCoefs = coefBytes <= budget / 2;
   const trajBudget = cacheCoefs ? budget - coefBytes : budget;
-  // checkpoint interval k: ceil(N/k) + 1 stored states and k recomputed ones must fit
+  // checkpoint interval k: ceil(N/k) + 1 stored states and k + 1 work states (k - 1 recomputed, 2 rolling) must fit
   let k = 1;
-  const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk : 0)) * stateBytes;
+  const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk + 1 : 0)) * stateBytes;
   let least = need(1);
   while (need(k) > trajBudget && k < N) {
     k *= 2;
@@ -272,16 +272,21 @@ export function fokkerPlanckGradient(
   };
 
   // forward: checkpoints every k steps, and the final state
-  const checkpoints: Float64Array[] = [];
-  let u = prep.f.slice();
+  // (states 0, k, 2k, … below N, and N, in one buffer; the steps between run in two work buffers)
+  const nStored = Math.ceil(N / k) + 1;
+  const store = new Float64Array(nStored * n);
+  const checkpoints: Float64Array[] = [store.subarray(0, n)];
+  checkpoints[0]!.set(prep.f);
+  const rolling = k > 1 ? [new Float64Array(n), new Float64Array(n)] : [];
+  let u = checkpoints[0]!;
   for (let s = 0; s < N; s++) {
-    if (s % k === 0) checkpoints.push(u);
-    const o = new Float64Array(n);
+    const keep = (s + 1) % k === 0 || s + 1 === N;
+    const o = keep ? store.subarray(checkpoints.length * n, (checkpoints.length + 1) * n) : rolling[s & 1]!;
     advance(u, o, steps[s]!);
+    if (keep) checkpoints.push(o);
     u = o;
   }
-  const fT = u;
-  checkpoints.push(fT);
+  const fT = u.slice();
   const massInitial = compensatedSum(prep.f) * dx;
   const massFinal = compensatedSum(fT) * dx;
   const gradW = new Float64Array(network.W.length);
@@ -293,7 +298,7 @@ export function fokkerPlanckGradient(
     steps: N,
     checkpoints: checkpoints.length,
     recomputedSteps: recomputed,
-    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes + (cacheCoefs ? coefBytes : 0),
+    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k + 1 : 0)) * stateBytes + (cacheCoefs ? coefBytes : 0),
     factorizations,
   });
   const fail = (loss: number) => ({
@@ -308,7 +313,7 @@ export function fokkerPlanckGradient(
     stats: stats(0),
   });
   if (!Number.isFinite(massFinal)) return fail(Number.NaN);
-  const lam = new Float64Array(n);
+  let lam = new Float64Array(n);
   const loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
   if (!Number.isFinite(loss)) return fail(loss);
   let status: SolveStatus = "success";
@@ -317,7 +322,8 @@ export function fokkerPlanckGradient(
   // backward sweep: gα, gβ accumulate ∂J/∂α_f, ∂J/∂β_f of the current layer
   const ga = new Float64Array(n + 1);
   const gb = new Float64Array(n + 1);
-  const mu = new Float64Array(n);
+  // λ^n = Pᵀ μ is written into `spare`, and the two buffers swap
+  let spare = new Float64Array(n);
   let gradScale = 0;
   const flush = (layer: number): void => {
     if (layer < 0) return;
@@ -331,6 +337,7 @@ export function fokkerPlanckGradient(
   };
   let gradLayer = -1;
   let recomputed = 0;
+  const segBuf = new Float64Array(k > 1 ? (k - 1) * n : 0);
   const nCk = checkpoints.length - 1; // the last one is f(T)
   for (let ci = nCk - 1; ci >= 0; ci--) {
     const s0 = ci * k;
@@ -338,7 +345,7 @@ export function fokkerPlanckGradient(
     // states s0..s1 (s1 is the next checkpoint)
     const seg: Float64Array[] = [checkpoints[ci]!];
     for (let s = s0 + 1; s < s1; s++) {
-      const o = new Float64Array(n);
+      const o = segBuf.subarray((s - s0 - 1) * n, (s - s0) * n);
       advance(seg[seg.length - 1]!, o, steps[s - 1]!);
       seg.push(o);
       recomputed++;
@@ -353,8 +360,7 @@ export function fokkerPlanckGradient(
       setLayer(bwd, st.layer);
       const fn = seg[s - s0]!;
       const fn1 = seg[s - s0 + 1]!;
-      // μ = M⁻ᵀ λ
-      mu.set(lam);
+      // μ = M⁻ᵀ λ, in place
       if (implicit) {
         if (bwd.h !== st.h) {
           fillImplicitMatrix(bwd.coef, n, (theta_i * st.h) / dx2, bwd.lower, bwd.diag, bwd.upper);
@@ -363,16 +369,20 @@ export function fokkerPlanckGradient(
           factorizations++;
           bwd.h = st.h;
         }
-        thomasSolveInPlace(n, bwd.lower, bwd.cp, bwd.inv, mu);
+        thomasSolveInPlace(n, bwd.lower, bwd.cp, bwd.inv, lam);
       }
       // μᵀ ∂Ã/∂(α, β) g on the state the operator acts on, g = r_i f^{n+1} + r_e f^n (linear in g)
       const ri = (theta_i * st.h) / dx2;
       const re = (theta_e * st.h) / dx2;
-      if (ri > 0) accumulate(mu, fn1, ri, 1, n, 0, 1, ga, gb);
-      if (re > 0) accumulate(mu, fn, re, 1, n, 0, 1, ga, gb);
+      if (ri > 0) accumulate(lam, fn1, ri, 1, n, 0, 1, ga, gb);
+      if (re > 0) accumulate(lam, fn, re, 1, n, 0, 1, ga, gb);
       // λ^n = Pᵀ μ
-      if (theta_e > 0) applyExplicitTranspose(bwd.coef, n, re, mu, lam);
-      else lam.set(mu);
+      if (theta_e > 0) {
+        applyExplicitTranspose(bwd.coef, n, re, lam, spare);
+        const t = lam;
+        lam = spare;
+        spare = t;
+      }
     }
   }
   flush(gradLayer);
@@ -471,12 +481,51 @@ export function faceChain(
   } else if (right === "absorbing") {
     bernoulliFace(n, 2 * Dat(xMin + (n - 0.5) * dx), 0, xMax - 0.5 * dx, xMax);
   }
+  // interior faces: bernoulliFace and zChain written out (the hot loop of the backward sweep)
+  const ds = sigma.dsigma;
+  const n0 = GL3_NODES[0]!;
+  const n1 = GL3_NODES[1]!;
+  const n2 = GL3_NODES[2]!;
+  const q0 = GL3_WEIGHTS[0]!;
+  const q1 = GL3_WEIGHTS[1]!;
+  const q2 = GL3_WEIGHTS[2]!;
+  const constD = typeof D === "number";
   let Dl = Dat(xMin + 0.5 * dx);
   for (let f = 1; f < n; f++) {
     const x0 = xMin + (f - 0.5) * dx;
     const x1 = x0 + dx;
-    const Dr = Dat(x1);
-    bernoulliFace(f, Dl, Dr, x0, x1);
+    const Dr = constD ? Dl : Dat(x1);
+    const gaf = ga[f]!;
+    const gbf = gb[f]!;
+    if (gaf !== 0 || gbf !== 0) {
+      const zf = z[f]!;
+      const af = alpha[f]!;
+      const bf = beta[f]!;
+      const bpm = bernPrime(-zf, af / Dl);
+      const bpp = bernPrime(zf, bf / Dr);
+      const gz = -gaf * Dl * bpm + gbf * Dr * bpp;
+      gs += gaf * (af + Dl * bpm * zf) + gbf * (bf - Dr * bpp * zf);
+      const m = 0.5 * (x0 + x1);
+      const r = 0.5 * (x1 - x0);
+      const xa = m + r * n0;
+      const xb = m + r * n1;
+      const xc = m + r * n2;
+      let da = q0 * ds(w * xa + b);
+      let db = q1 * ds(w * xb + b);
+      let dc = q2 * ds(w * xc + b);
+      if (constD) {
+        da /= Dl;
+        db /= Dl;
+        dc /= Dl;
+      } else {
+        da /= Dat(xa);
+        db /= Dat(xb);
+        dc /= Dat(xc);
+      }
+      const gr = gz * r;
+      gw += gr * (da * xa + db * xb + dc * xc);
+      gbias += gr * (da + db + dc);
+    }
     Dl = Dr;
   }
   return [gw, gbias, gs];
