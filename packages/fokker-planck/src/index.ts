@@ -20,6 +20,16 @@ export {
 } from "./densities.js";
 export { diffusionFromNetwork } from "./problem.js";
 export {
+  fokkerPlanckGradient,
+  type FokkerPlanckGradientOptions,
+  type FokkerPlanckGradientResult,
+} from "./adjoint.js";
+export {
+  fokkerPlanckGradient2D,
+  type FokkerPlanckGradientOptions2D,
+  type FokkerPlanckGradientResult2D,
+} from "./adjoint-2d.js";
+export {
   FOKKER_PLANCK_METHODS,
   solveFokkerPlanck,
   type FokkerPlanckMethod,

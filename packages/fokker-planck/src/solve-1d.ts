@@ -206,7 +206,7 @@ function sharedVelocity(x: number): number {
  * {@link sharedVelocity}; its parameters are restored afterwards, so a solve nested in a user's σ or D
  * does not disturb the caller. @internal
  */
-function layerCoefficients(
+export function layerCoefficients(
   network: NetworkParams,
   k: number,
   grid: Grid1D,
@@ -286,6 +286,76 @@ export function outflowRate(c: ChangCooperCoefficients, n: number, dx: number, f
   return (c.alpha[n]! * f[n - 1]! + c.beta[0]! * f[0]!) / dx;
 }
 
+/** The validated inputs of a 1-D solve and its step length rule. @internal */
+export interface PreparedFokkerPlanck {
+  readonly network: NetworkParams;
+  readonly grid: Grid1D;
+  readonly D: Diffusion1D;
+  readonly T: number;
+  readonly method: FokkerPlanckMethod;
+  readonly left: Boundary;
+  readonly right: Boundary;
+  readonly tl: ReturnType<typeof resolveTimeline>;
+  readonly massTol: number;
+  /** A fresh copy of the initial cell averages. */
+  readonly f: Float64Array;
+  /** The largest step (each segment is cut into {@link subSteps} equal steps). */
+  readonly dt: number;
+}
+
+/**
+ * Validate a 1-D problem and its options as {@link solveFokkerPlanck} does (same errors, same
+ * order) and fix the largest step dt. @internal
+ */
+export function prepareFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerPlanckOptions): PreparedFokkerPlanck {
+  if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
+  const network = requireNetwork1D(problem.network);
+  const grid = requireGrid1D(problem.grid);
+  const D = problem.D !== undefined ? validateDiffusion(problem.D) : diffusionFromNetwork(network);
+  const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
+  options = requireOptions<FokkerPlanckOptions>("options", options, FP_OPTION_KEYS, { massTolerance: "massLossTolerance" });
+  const method = requireOneOf("method", options.method ?? "implicit-euler", [
+    "implicit-euler",
+    "crank-nicolson",
+    "explicit-euler",
+  ] as const);
+  const [left, right] = resolveBoundaries(options.boundary);
+  const n = grid.n;
+  const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: n });
+  const safety = options.safety !== undefined ? requirePositive("safety", options.safety) : 0.9;
+  if (safety > 1) throw invalidArgument("safety", "in (0, 1]", safety);
+  const massTol = resolveMassLossTolerance(options.massLossTolerance);
+  const f = resolveInitialDensity(grid, problem.f0);
+  const dx = grid.dx;
+  let dt: number;
+  if (method === "explicit-euler") {
+    const coef: ChangCooperCoefficients = { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
+    let worst = 0;
+    for (const k of new Set(tl.segments.map((seg) => seg.layer))) {
+      layerCoefficients(network, k, grid, D, left, right, coef);
+      worst = Math.max(worst, maxOutgoing(coef, n));
+    }
+    const bound = worst > 0 ? (dx * dx) / worst : Infinity;
+    if (options.dt !== undefined) {
+      dt = requirePositive("dt", options.dt);
+      if (dt > bound * (1 + 1e-12)) {
+        throw new KineticError(
+          "UNSTABLE",
+          `unstable: explicit Euler needs dt <= ${bound.toPrecision(6)} (= dx^2 / max_i(alpha_{i+1/2} + beta_{i-1/2}) on this grid, ` +
+            `for positivity and stability); got dt = ${dt}. Use a smaller dt, omit dt to have it chosen, or method "implicit-euler".`,
+          { details: { dt, bound } },
+        );
+      }
+    } else {
+      dt = Math.min(safety * bound, T);
+    }
+  } else {
+    dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
+  }
+  requireStepBudget(tl.segments, dt, options.maxSteps);
+  return { network, grid, D, T, method, left, right, tl, massTol, f, dt };
+}
+
 /**
  * Solve the 1-D Fokker–Planck equation of the stochastic ResNet,
  * ∂_t f + ∂_x(σ(w(t)x + b(t)) f) = ∂_xx(D(x) f), f(0) = f0, on the grid's interval.
@@ -323,54 +393,10 @@ export function outflowRate(c: ChangCooperCoefficients, n: number, dx: number, f
  * ```
  */
 export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerPlanckOptions = {}): FokkerPlanckResult {
-  if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
-  const network = requireNetwork1D(problem.network);
-  const grid = requireGrid1D(problem.grid);
-  const D = problem.D !== undefined ? validateDiffusion(problem.D) : diffusionFromNetwork(network);
-  const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
-  options = requireOptions<FokkerPlanckOptions>("options", options, FP_OPTION_KEYS, { massTolerance: "massLossTolerance" });
-  const method = requireOneOf("method", options.method ?? "implicit-euler", [
-    "implicit-euler",
-    "crank-nicolson",
-    "explicit-euler",
-  ] as const);
-  const [left, right] = resolveBoundaries(options.boundary);
+  const { network, grid, D, method, left, right, tl, massTol, f, dt } = prepareFokkerPlanck(problem, options);
   const n = grid.n;
-  const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: n });
-  const safety = options.safety !== undefined ? requirePositive("safety", options.safety) : 0.9;
-  if (safety > 1) throw invalidArgument("safety", "in (0, 1]", safety);
-  const massTol = resolveMassLossTolerance(options.massLossTolerance);
-  const f = resolveInitialDensity(grid, problem.f0);
   const dx = grid.dx;
-
   const coef: ChangCooperCoefficients = { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
-  const layersUsed = [...new Set(tl.segments.map((seg) => seg.layer))];
-
-  let dt: number;
-  if (method === "explicit-euler") {
-    let worst = 0;
-    for (const k of layersUsed) {
-      layerCoefficients(network, k, grid, D, left, right, coef);
-      worst = Math.max(worst, maxOutgoing(coef, n));
-    }
-    const bound = worst > 0 ? (dx * dx) / worst : Infinity;
-    if (options.dt !== undefined) {
-      dt = requirePositive("dt", options.dt);
-      if (dt > bound * (1 + 1e-12)) {
-        throw new KineticError(
-          "UNSTABLE",
-          `unstable: explicit Euler needs dt <= ${bound.toPrecision(6)} (= dx^2 / max_i(alpha_{i+1/2} + beta_{i-1/2}) on this grid, ` +
-            `for positivity and stability); got dt = ${dt}. Use a smaller dt, omit dt to have it chosen, or method "implicit-euler".`,
-          { details: { dt, bound } },
-        );
-      }
-    } else {
-      dt = Math.min(safety * bound, T);
-    }
-  } else {
-    dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
-  }
-  requireStepBudget(tl.segments, dt, options.maxSteps);
 
   // Preallocated work arrays: nothing is allocated inside the time loop.
   // implicit Euler: LU and UL factors, alternated step by step (fused sweeps); the others: one LU

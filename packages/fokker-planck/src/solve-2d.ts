@@ -60,7 +60,8 @@ export interface FokkerPlanckResult2D extends Pick<FokkerPlanckResult, "saved" |
   readonly stats: Pick<FokkerPlanckStats, "steps" | "rejected" | "assemblies" | "massInitial" | "massFinal" | "massLost" | "minValue">;
 }
 
-function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion1D] | undefined): [Diffusion1D, Diffusion1D] {
+/** The diagonal diffusion [D_x, D_y] of a 2-D problem. @internal */
+export function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion1D] | undefined): [Diffusion1D, Diffusion1D] {
   if (D !== undefined) {
     if (!Array.isArray(D) || D.length !== 2) throw invalidArgument("D", "a pair [D_x, D_y]", D);
     return [validateDiffusion(D[0], "D[0]"), validateDiffusion(D[1], "D[1]")];
@@ -92,7 +93,7 @@ function diffusion2D(network: NetworkParams, D: readonly [Diffusion1D, Diffusion
  * the cell centre `otherMin + (l + 0.5)·dOther` of the other coordinate. Line l's Chang–Cooper
  * coefficients start at l·(n + 1), its tridiagonal factors at l·n. @internal
  */
-interface SweepLines {
+export interface SweepLines {
   readonly g: Grid1D;
   readonly lines: number;
   readonly otherMin: number;
@@ -107,7 +108,15 @@ interface SweepLines {
   readonly inv: Float64Array;
 }
 
-function createSweepLines(g: Grid1D, lines: number, otherMin: number, dOther: number, D: Diffusion1D, boundary: Boundary): SweepLines {
+/** Storage of the lines of one direction. @internal */
+export function createSweepLines(
+  g: Grid1D,
+  lines: number,
+  otherMin: number,
+  dOther: number,
+  D: Diffusion1D,
+  boundary: Boundary,
+): SweepLines {
   const n = g.n;
   return {
     g,
@@ -129,7 +138,7 @@ function createSweepLines(g: Grid1D, lines: number, otherMin: number, dOther: nu
  * Assemble and factorise the implicit sweeps I - r A of every line of `sw`, with velocity
  * σ(wOwn·u + wOther·v + bias) along the line (u its coordinate, v the line's other coordinate). @internal
  */
-function assembleSweepLines(
+export function assembleSweepLines(
   sw: SweepLines,
   s: (z: number) => number,
   wOwn: number,
@@ -198,6 +207,39 @@ export function resolveInitialDensity2D(grid: Grid2D, f0: FokkerPlanckProblem2D[
   return f;
 }
 
+/** The validated inputs of a 2-D solve. @internal */
+export interface PreparedFokkerPlanck2D {
+  readonly network: NetworkParams;
+  readonly grid: Grid2D;
+  readonly Dx: Diffusion1D;
+  readonly Dy: Diffusion1D;
+  readonly bx: Boundary;
+  readonly by: Boundary;
+  readonly tl: ReturnType<typeof resolveTimeline>;
+  readonly dt: number;
+  readonly massTol: number;
+  /** A fresh copy of the initial cell averages. */
+  readonly f: Float64Array;
+}
+
+/** Validate a 2-D problem and its options as {@link solveFokkerPlanck2D} does (same errors, same order). @internal */
+export function prepareFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D): PreparedFokkerPlanck2D {
+  const { network, grid, D, T } = resolveProblem2D(problem);
+  const [Dx, Dy] = D;
+  options = requireOptions<FokkerPlanckOptions2D>("options", options, ["dt", "boundary", "saveAt", "massLossTolerance", "maxSteps"], {
+    massTolerance: "massLossTolerance",
+  });
+  const [bx, by] = resolveBoundaries(options.boundary);
+  const { nx, ny } = grid;
+  const N = nx * ny;
+  const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: N });
+  const dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
+  requireStepBudget(tl.segments, dt, options.maxSteps);
+  const massTol = resolveMassLossTolerance(options.massLossTolerance);
+  const f = resolveInitialDensity2D(grid, problem.f0);
+  return { network, grid, Dx, Dy, bx, by, tl, dt, massTol, f };
+}
+
 /**
  * Solve the 2-D Fokker–Planck equation of the stochastic ResNet with diagonal diffusion.
  * @param problem - `{ network (d = 2), grid (Grid2D), f0, D?, T? }`; f0 as nx·ny cell averages
@@ -220,19 +262,8 @@ export function resolveInitialDensity2D(grid: Grid2D, f0: FokkerPlanckProblem2D[
  * ```
  */
 export function solveFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D = {}): FokkerPlanckResult2D {
-  const { network, grid, D, T } = resolveProblem2D(problem);
-  const [Dx, Dy] = D;
-  options = requireOptions<FokkerPlanckOptions2D>("options", options, ["dt", "boundary", "saveAt", "massLossTolerance", "maxSteps"], {
-    massTolerance: "massLossTolerance",
-  });
-  const [bx, by] = resolveBoundaries(options.boundary);
+  const { network, grid, Dx, Dy, bx, by, tl, dt, massTol, f } = prepareFokkerPlanck2D(problem, options);
   const { nx, ny, dx, dy } = grid;
-  const N = nx * ny;
-  const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: N });
-  const dt = options.dt !== undefined ? requirePositive("dt", options.dt) : Math.min(network.dt, T / 100);
-  requireStepBudget(tl.segments, dt, options.maxSteps);
-  const massTol = resolveMassLossTolerance(options.massLossTolerance);
-  const f = resolveInitialDensity2D(grid, problem.f0);
   const gx = createGrid1D(grid.xMin, grid.xMax, nx);
   const gy = createGrid1D(grid.yMin, grid.yMax, ny);
   // Per-row (x sweeps, ny rows of nx) and per-column (y sweeps, nx columns of ny) coefficients and factors.
