@@ -1,0 +1,294 @@
+/**
+ * WGSL sources of the WebGPU kernels, generated per dimension d, activation, method and workgroup
+ * size. Each particle is one invocation that keeps its state in registers for all layers and steps;
+ * W and b live in one storage buffer (per layer: d·d weights row-major, then d biases). Not exported
+ * from the package.
+ * @packageDocumentation
+ */
+import type { ActivationKind } from "../activations.js";
+
+/** Fixed-step methods the ODE kernel implements. */
+export type GpuOdeMethod = "euler" | "heun" | "rk4";
+
+/** Activation kinds the kernels implement (every built-in; user activations run only on the CPU). */
+export type GpuActivationKind = Exclude<ActivationKind, "custom">;
+
+/** Magnitude above which an f32 state counts as a blow-up (f32 overflows at 3.4e38). */
+export const GPU_BLOW_UP_THRESHOLD = 1e30;
+
+/** σ(z) in f32, with forms that neither overflow nor lose the sign (the GPU's tanh may be sinh/cosh). */
+function activationWgsl(kind: GpuActivationKind): string {
+  switch (kind) {
+    case "identity":
+      return "return z;";
+    case "tanh":
+      // small |z|: odd Taylor polynomial (relative error < 4e-9 for |z| < 1/16); else (1 - e)/(1 + e)
+      // with e = exp(-2|z|) ∈ (0, 1], which never overflows
+      return `let a = abs(z);
+  if (a < 0.0625) { let z2 = z * z; return z * (1.0 + z2 * (-0.33333333 + z2 * 0.13333333)); }
+  let e = exp(-2.0 * a);
+  return sign(z) * ((1.0 - e) / (1.0 + e));`;
+    case "sigmoid":
+      return `if (z >= 0.0) { return 1.0 / (1.0 + exp(-z)); }
+  let e = exp(z);
+  return e / (1.0 + e);`;
+    case "relu":
+      return "return select(z, 0.0, z < 0.0);";
+    case "leaky-relu":
+      return "return select(z, p.alpha * z, z < 0.0);";
+    case "softplus":
+      return "return max(z, 0.0) + log(1.0 + exp(-abs(z)));";
+  }
+}
+
+/** Shared declarations: state type, parameters, activation, velocity of one layer, blow-up test. */
+function common(d: number, kind: GpuActivationKind, paramsStruct: string): string {
+  return `const D: u32 = ${d}u;
+const LAYER: u32 = ${d * d + d}u;
+alias Vec = array<f32, ${d}>;
+${paramsStruct}
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> wb: array<f32>;
+
+fn act(z: f32) -> f32 {
+  ${activationWgsl(kind)}
+}
+
+fn vel(l: u32, y: Vec) -> Vec {
+  var yy = y;
+  var out: Vec;
+  let o = l * LAYER;
+  for (var r = 0u; r < D; r++) {
+    var z = 0.0;
+    for (var j = 0u; j < D; j++) { z += wb[o + r * D + j] * yy[j]; }
+    out[r] = act(z + wb[o + D * D + r]);
+  }
+  return out;
+}
+
+// Non-finite or beyond the blow-up threshold. The exponent bits are tested directly: a shader
+// compiler may assume finite arithmetic and fold comparisons with NaN away.
+fn isBad(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u || abs(v) > ${GPU_BLOW_UP_THRESHOLD.toExponential()};
+}
+
+fn anyBad(v: Vec) -> bool {
+  var vv = v;
+  var bad = false;
+  for (var j = 0u; j < D; j++) { bad = bad || isBad(vv[j]); }
+  return bad;
+}
+
+fn axpy(x: Vec, a: f32, v: Vec) -> Vec {
+  var xx = x;
+  var vv = v;
+  var out: Vec;
+  for (var j = 0u; j < D; j++) { out[j] = xx[j] + a * vv[j]; }
+  return out;
+}
+`;
+}
+
+function stepWgsl(method: GpuOdeMethod): string {
+  switch (method) {
+    case "euler":
+      return "return axpy(y, h, vel(l, y));";
+    case "heun":
+      return `let k1 = vel(l, y);
+  let k2 = vel(l, axpy(y, h, k1));
+  var a = k1;
+  var b = k2;
+  var out: Vec;
+  var yy = y;
+  for (var j = 0u; j < D; j++) { out[j] = yy[j] + (0.5 * h) * (a[j] + b[j]); }
+  return out;`;
+    case "rk4":
+      return `let k1 = vel(l, y);
+  let k2 = vel(l, axpy(y, 0.5 * h, k1));
+  let k3 = vel(l, axpy(y, 0.5 * h, k2));
+  let k4 = vel(l, axpy(y, h, k3));
+  var a = k1;
+  var b = k2;
+  var c = k3;
+  var e = k4;
+  var out: Vec;
+  var yy = y;
+  for (var j = 0u; j < D; j++) { out[j] = yy[j] + (h / 6.0) * (a[j] + 2.0 * (b[j] + c[j]) + e[j]); }
+  return out;`;
+  }
+}
+
+const INDEX = `let i = p.first + (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i >= p.end) { return; }`;
+
+/**
+ * The fused fixed-step ODE kernel: particles [first, end) each take steps k0 … k0 + nSteps - 1 (layer
+ * min(⌊k / spl⌋, L - 1) at step k) from `xin` into `xout`. The first failing step goes to `flags[0]`
+ * (atomic min); with `probe` set, the lowest particle that fails at step k0 + nSteps goes to `flags[1]`.
+ */
+export function odeKernel(d: number, kind: GpuActivationKind, method: GpuOdeMethod, wg: number): string {
+  return `${common(
+    d,
+    kind,
+    "struct Params { first: u32, end: u32, k0: u32, nSteps: u32, spl: u32, nLayers: u32, probe: u32, pad: u32, h: f32, alpha: f32, pad2: f32, pad3: f32 };",
+  )}
+const WG: u32 = ${wg}u;
+@group(0) @binding(2) var<storage, read> xin: array<f32>;
+@group(0) @binding(3) var<storage, read_write> xout: array<f32>;
+@group(0) @binding(4) var<storage, read_write> flags: array<atomic<u32>, 2>;
+
+fn step(l: u32, h: f32, y: Vec) -> Vec {
+  ${stepWgsl(method)}
+}
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ${INDEX}
+  var s: Vec;
+  for (var j = 0u; j < D; j++) { s[j] = xin[i * D + j]; }
+  var failed = false;
+  for (var k = p.k0; k < p.k0 + p.nSteps; k++) {
+    let next = step(min(k / p.spl, p.nLayers - 1u), p.h, s);
+    if (anyBad(next)) { atomicMin(&flags[0], k); failed = true; break; }
+    s = next;
+  }
+  let kp = p.k0 + p.nSteps;
+  if (p.probe != 0u && !failed) {
+    if (anyBad(step(min(kp / p.spl, p.nLayers - 1u), p.h, s))) { atomicMin(&flags[1], i); }
+  }
+  for (var j = 0u; j < D; j++) { xout[i * D + j] = s[j]; }
+}
+`;
+}
+
+/** Philox4x32-10 and Box–Muller in WGSL (the twin of `philox.ts`). */
+const PHILOX = `fn mulhi(a: u32, b: u32) -> u32 {
+  let a0 = a & 0xffffu; let a1 = a >> 16u; let b0 = b & 0xffffu; let b1 = b >> 16u;
+  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
+  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  return p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
+}
+
+fn philox(ctr: vec4u, key: vec2u) -> vec4u {
+  var c = ctr;
+  var k = key;
+  for (var r = 0u; r < 10u; r++) {
+    if (r > 0u) { k = k + vec2u(0x9e3779b9u, 0xbb67ae85u); }
+    let hi0 = mulhi(0xd2511f53u, c.x); let lo0 = 0xd2511f53u * c.x;
+    let hi1 = mulhi(0xcd9e8d57u, c.z); let lo1 = 0xcd9e8d57u * c.z;
+    c = vec4u(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+  }
+  return c;
+}
+
+// (cos 2πu, sin 2πu) for u = w·2^-32 from the top 24 bits of w: quadrant from the top two bits, then
+// Taylor polynomials on [0, π/2) (error < 1e-8), so the result does not depend on the GPU's sin/cos.
+fn sincos2pi(w: u32) -> vec2f {
+  let q = w >> 30u;
+  let t = f32((w >> 8u) & 0x3fffffu) * (6.2831853071795865 / 16777216.0);
+  let t2 = t * t;
+  let c = 1.0 + t2 * (-0.5 + t2 * (4.1666667e-2 + t2 * (-1.3888889e-3 + t2 * (2.4801587e-5 + t2 * (-2.7557319e-7 + t2 * 2.0876757e-9)))));
+  let s = t * (1.0 + t2 * (-0.16666667 + t2 * (8.3333333e-3 + t2 * (-1.9841270e-4 + t2 * (2.7557319e-6 + t2 * (-2.5052108e-8 + t2 * 1.6059044e-10))))));
+  if (q == 0u) { return vec2f(c, s); }
+  if (q == 1u) { return vec2f(-s, c); }
+  if (q == 2u) { return vec2f(-c, -s); }
+  return vec2f(s, -c);
+}
+
+fn boxMuller(w0: u32, w1: u32) -> vec2f {
+  let u = (f32(w0 >> 8u) + 0.5) * (1.0 / 16777216.0);
+  return sqrt(-2.0 * log(u)) * sincos2pi(w1);
+}
+`;
+
+/**
+ * The fused Euler–Maruyama kernel with constant noise K (stored after the layers in `wb`): particle i
+ * at step k draws its normals from Philox4x32-10 with counter (k, i + pOff, block, 0) and key (seedLo,
+ * seedHi). A particle that blows up at step k becomes NaN for good: `failStep[i]` = k + 1 (0: never
+ * failed), `flags[0]` = the earliest such k (atomic min), `flags[1]` counts such particles.
+ */
+export function sdeKernel(d: number, kind: GpuActivationKind, wg: number): string {
+  const blocks = Math.ceil(d / 4);
+  let draws = "";
+  for (let blk = 0; blk < blocks; blk++) {
+    draws += `    { let w = philox(vec4u(k, i + p.pOff, ${blk}u, 0u), key);
+      let n0 = boxMuller(w.x, w.y);
+      let n1 = boxMuller(w.z, w.w);
+      let v = array<f32, 4>(n0.x, n0.y, n1.x, n1.y);
+      for (var j = 0u; j < 4u && ${4 * blk}u + j < D; j++) { xi[${4 * blk}u + j] = v[j]; } }
+`;
+  }
+  return `${common(
+    d,
+    kind,
+    "struct Params { first: u32, end: u32, k0: u32, nSteps: u32, spl: u32, nLayers: u32, seedLo: u32, seedHi: u32, h: f32, alpha: f32, sqrtH: f32, pOff: u32 };",
+  )}
+const WG: u32 = ${wg}u;
+@group(0) @binding(2) var<storage, read> xin: array<f32>;
+@group(0) @binding(3) var<storage, read_write> xout: array<f32>;
+@group(0) @binding(4) var<storage, read_write> flags: array<atomic<u32>, 2>;
+@group(0) @binding(5) var<storage, read_write> failStep: array<u32>;
+${PHILOX}
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ${INDEX}
+  let key = vec2u(p.seedLo, p.seedHi);
+  let ko = p.nLayers * LAYER;
+  if (failStep[i] != 0u) {
+    // failed in an earlier dispatch: stays NaN
+    for (var j = 0u; j < D; j++) { xout[i * D + j] = bitcast<f32>(0x7fc00000u); }
+    return;
+  }
+  var s: Vec;
+  for (var j = 0u; j < D; j++) { s[j] = xin[i * D + j]; }
+  var fail = 0xffffffffu;
+  for (var k = p.k0; k < p.k0 + p.nSteps; k++) {
+    let a = vel(min(k / p.spl, p.nLayers - 1u), s);
+    var xi: Vec;
+${draws}    var av = a;
+    var next: Vec;
+    for (var r = 0u; r < D; r++) {
+      var g = 0.0;
+      for (var j = 0u; j < D; j++) { g += wb[ko + r * D + j] * xi[j]; }
+      next[r] = s[r] + p.h * av[r] + p.sqrtH * g;
+    }
+    if (anyBad(next)) { fail = k; atomicMin(&flags[0], k); atomicAdd(&flags[1], 1u); break; }
+    s = next;
+  }
+  if (fail != 0xffffffffu) {
+    failStep[i] = fail + 1u;
+    for (var j = 0u; j < D; j++) { s[j] = bitcast<f32>(0x7fc00000u); }
+  }
+  for (var j = 0u; j < D; j++) { xout[i * D + j] = s[j]; }
+}
+`;
+}
+
+/**
+ * Histogram kernel: particle i adds 1 (u32 atomic) to the count of the cell that contains it; particles
+ * outside [xMin, xMin + nx·dx] (× [yMin, yMin + ny·dy] in 2-D) are dropped. Cell index a·ny + b in 2-D.
+ */
+export function histogramKernel(d: 1 | 2, wg: number): string {
+  const locate =
+    d === 1
+      ? `let u = (x[i] - p.xMin) * p.invDx;
+  if (!(u >= 0.0 && u <= f32(p.nx))) { return; }
+  let c = min(u32(floor(u)), p.nx - 1u);`
+      : `let u = (x[2u * i] - p.xMin) * p.invDx;
+  let v = (x[2u * i + 1u] - p.yMin) * p.invDy;
+  if (!(u >= 0.0 && u <= f32(p.nx) && v >= 0.0 && v <= f32(p.ny))) { return; }
+  let c = min(u32(floor(u)), p.nx - 1u) * p.ny + min(u32(floor(v)), p.ny - 1u);`;
+  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, xMin: f32, invDx: f32, yMin: f32, invDy: f32 };
+const WG: u32 = ${wg}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> counts: array<atomic<u32>>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ${INDEX}
+  ${locate}
+  atomicAdd(&counts[c], 1u);
+}
+`;
+}
