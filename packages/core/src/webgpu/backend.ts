@@ -395,17 +395,17 @@ class Backend implements WebGpuBackend {
       } while (k0 < nSteps);
       const out = bufs[c % 2]!;
       const [first, blownUp] = await this.readU32(flags, 2);
+      const x = await this.readF64(out, n);
       let failedParticle = -1;
       if (first !== NONE) {
+        // particles that blew up are NaN from their failing step on (as in the CPU solveSde)
         const steps = await this.readU32(failStep, M);
         for (let i = 0; i < M; i++) {
-          if (steps[i] === first! + 1) {
-            failedParticle = i;
-            break;
-          }
+          if (steps[i] === 0) continue;
+          if (failedParticle < 0 && steps[i] === first! + 1) failedParticle = i;
+          x.fill(Number.NaN, i * d, (i + 1) * d);
         }
       }
-      const x = await this.readF64(out, n);
       await this.checkErrors();
       const failed = first !== NONE;
       return {

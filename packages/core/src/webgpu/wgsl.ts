@@ -204,8 +204,8 @@ fn boxMuller(w0: u32, w1: u32) -> vec2f {
 /**
  * The fused Euler–Maruyama kernel with constant noise K (stored after the layers in `wb`): particle i
  * at step k draws its normals from Philox4x32-10 with counter (k, i + pOff, block, 0) and key (seedLo,
- * seedHi). A particle that blows up at step k becomes NaN for good: `failStep[i]` = k + 1 (0: never
- * failed), `flags[0]` = the earliest such k (atomic min), `flags[1]` counts such particles.
+ * seedHi). A particle that blows up at step k stops: `failStep[i]` = k + 1 (0: never failed; the host
+ * sets such particles to NaN), `flags[0]` = the earliest such k (atomic min), `flags[1]` counts them.
  */
 export function sdeKernel(d: number, kind: GpuActivationKind, wg: number): string {
   const blocks = Math.ceil(d / 4);
@@ -234,11 +234,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   ${INDEX}
   let key = vec2u(p.seedLo, p.seedHi);
   let ko = p.nLayers * LAYER;
-  if (failStep[i] != 0u) {
-    // failed in an earlier dispatch: stays NaN
-    for (var j = 0u; j < D; j++) { xout[i * D + j] = bitcast<f32>(0x7fc00000u); }
-    return;
-  }
+  if (failStep[i] != 0u) { return; } // failed in an earlier dispatch (set to NaN on readback)
   var s: Vec;
   for (var j = 0u; j < D; j++) { s[j] = xin[i * D + j]; }
   var fail = 0xffffffffu;
@@ -255,10 +251,7 @@ ${draws}    var av = a;
     if (anyBad(next)) { fail = k; atomicMin(&flags[0], k); atomicAdd(&flags[1], 1u); break; }
     s = next;
   }
-  if (fail != 0xffffffffu) {
-    failStep[i] = fail + 1u;
-    for (var j = 0u; j < D; j++) { s[j] = bitcast<f32>(0x7fc00000u); }
-  }
+  if (fail != 0xffffffffu) { failStep[i] = fail + 1u; }
   for (var j = 0u; j < D; j++) { xout[i * D + j] = s[j]; }
 }
 `;
