@@ -84,10 +84,10 @@ export async function openGpuPage(): Promise<GpuPage> {
     return {
       page,
       call: (name, ...args) =>
-        page.evaluate(
-          ([n, a]) => (globalThis as unknown as { kn: Record<string, (...x: unknown[]) => unknown> }).kn[n]!(...a),
-          [name, args] as [string, unknown[]],
-        ) as never,
+        page.evaluate(([n, a]) => (globalThis as unknown as { kn: Record<string, (...x: unknown[]) => unknown> }).kn[n]!(...a), [
+          name,
+          args,
+        ] as [string, unknown[]]) as never,
       close: async () => {
         await b.close();
         server.close();

@@ -312,7 +312,12 @@ describe("WebGPU backend on the software adapter", () => {
       let k = 0;
       for (let i = 0; i < M; i++) {
         for (let c = 0; c < d; c++) {
-          const u = grid.kind === "1d" ? (x[i]! - grid.xMin) / grid.dx : c === 0 ? (x[2 * i]! - grid.xMin) / grid.dx : (x[2 * i + 1]! - grid.yMin) / grid.dy;
+          const u =
+            grid.kind === "1d"
+              ? (x[i]! - grid.xMin) / grid.dx
+              : c === 0
+                ? (x[2 * i]! - grid.xMin) / grid.dx
+                : (x[2 * i + 1]! - grid.yMin) / grid.dy;
           if (Math.abs(u - Math.round(u)) < 1e-5) k++;
         }
       }
@@ -346,7 +351,11 @@ describe("WebGPU backend on the software adapter", () => {
     ["histogram grid of 0 cells", () => gpu!.call("histogram", [0.5], { kind: "1d", xMin: 0, dx: 1, n: 0 }), "INVALID_ARGUMENT"],
     ["histogram negative dx", () => gpu!.call("histogram", [0.5], { kind: "1d", xMin: 0, dx: -1, n: 4 }), "INVALID_ARGUMENT"],
     ["histogram unknown grid", () => gpu!.call("histogram", [0.5], { kind: "3d" }), "INVALID_ARGUMENT"],
-    ["histogram 2-D odd length", () => gpu!.call("histogram", [0.5, 1, 2], { kind: "2d", xMin: 0, yMin: 0, dx: 1, dy: 1, nx: 2, ny: 2 }), "SHAPE_MISMATCH"],
+    [
+      "histogram 2-D odd length",
+      () => gpu!.call("histogram", [0.5, 1, 2], { kind: "2d", xMin: 0, yMin: 0, dx: 1, dy: 1, nx: 2, ny: 2 }),
+      "SHAPE_MISMATCH",
+    ],
   ];
   for (const [name, f, code] of badJson) {
     test(`bad input: ${name} → ${code}`, async (ctx) => {

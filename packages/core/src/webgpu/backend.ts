@@ -429,7 +429,12 @@ class Backend implements WebGpuBackend {
       throw invalidArgument("grid", "a 1-D or 2-D uniform grid ({ kind, xMin, dx, n } or { kind, xMin, yMin, dx, dy, nx, ny })", grid);
     }
     const d = grid.kind === "1d" ? 1 : 2;
-    const nx = requireInteger(d === 1 ? "grid.n" : "grid.nx", d === 1 ? (grid as { n: number }).n : (grid as { nx: number }).nx, 1, 2 ** 24);
+    const nx = requireInteger(
+      d === 1 ? "grid.n" : "grid.nx",
+      d === 1 ? (grid as { n: number }).n : (grid as { nx: number }).nx,
+      1,
+      2 ** 24,
+    );
     const ny = d === 1 ? 1 : requireInteger("grid.ny", (grid as { ny: number }).ny, 1, 2 ** 24);
     requireFits("grid", nx * ny, 4, this.device.limits.maxStorageBufferBindingSize);
     const xMin = requireF32Number("grid.xMin", grid.xMin);
@@ -480,9 +485,12 @@ class Backend implements WebGpuBackend {
     if (d > GPU_MAX_DIMENSION) throw unsupported(`the WebGPU kernels support d ≤ ${GPU_MAX_DIMENSION}; got d = ${d}`, { d });
     const info = activationInfo(params.sigma);
     if (info.kind === "custom") {
-      throw unsupported(`the WebGPU kernels support the built-in activations only; got the user activation ${JSON.stringify(params.sigma.name)}`, {
-        activation: params.sigma.name,
-      });
+      throw unsupported(
+        `the WebGPU kernels support the built-in activations only; got the user activation ${JSON.stringify(params.sigma.name)}`,
+        {
+          activation: params.sigma.name,
+        },
+      );
     }
     requireF32("params.W", params.W);
     requireF32("params.b", params.b);
@@ -580,12 +588,17 @@ class Backend implements WebGpuBackend {
     const oom = await this.device.popErrorScope();
     const validation = await this.device.popErrorScope();
     const e = oom ?? validation;
-    if (e !== null) throw new KineticError("SOLVER_FAILED", `the WebGPU device reported an error: ${e.message}`, { details: { gpuError: e.message } });
+    if (e !== null)
+      throw new KineticError("SOLVER_FAILED", `the WebGPU device reported an error: ${e.message}`, { details: { gpuError: e.message } });
   }
 }
 
 /** Step grid of a fixed-step solve: h = Δt / spl and the number of steps to tEnd (a multiple of h). */
-function stepGrid(params: NetworkParams, stepsPerLayer: number | undefined, tEndIn: number | undefined): { spl: number; h: number; nSteps: number } {
+function stepGrid(
+  params: NetworkParams,
+  stepsPerLayer: number | undefined,
+  tEndIn: number | undefined,
+): { spl: number; h: number; nSteps: number } {
   const spl = stepsPerLayer === undefined ? 1 : requireInteger("options.stepsPerLayer", stepsPerLayer, 1, 2 ** 20);
   const h = params.dt / spl;
   const tEnd = tEndIn === undefined ? params.T : requirePositive("options.tEnd", tEndIn);

@@ -20,7 +20,7 @@ export const MAP_MODE_READ = 0x0001;
 /** A `GPUBuffer`. */
 export interface GpuBufferLike {
   readonly size: number;
-  mapAsync(mode: number, offset?: number, size?: number): Promise<undefined | void>;
+  mapAsync(mode: number, offset?: number, size?: number): Promise<unknown>;
   getMappedRange(offset?: number, size?: number): ArrayBuffer;
   unmap(): void;
   destroy(): void;
@@ -37,7 +37,13 @@ export interface GpuComputePassLike {
 /** A `GPUCommandEncoder`. */
 export interface GpuCommandEncoderLike {
   beginComputePass(descriptor?: object): GpuComputePassLike;
-  copyBufferToBuffer(source: GpuBufferLike, sourceOffset: number, destination: GpuBufferLike, destinationOffset: number, size: number): void;
+  copyBufferToBuffer(
+    source: GpuBufferLike,
+    sourceOffset: number,
+    destination: GpuBufferLike,
+    destinationOffset: number,
+    size: number,
+  ): void;
   clearBuffer(buffer: GpuBufferLike, offset?: number, size?: number): void;
   finish(): unknown;
 }
@@ -67,7 +73,7 @@ export interface GpuDeviceLike {
   readonly queue: {
     writeBuffer(buffer: GpuBufferLike, offset: number, data: ArrayBufferView | ArrayBuffer): void;
     submit(commands: readonly unknown[]): void;
-    onSubmittedWorkDone(): Promise<undefined | void>;
+    onSubmittedWorkDone(): Promise<unknown>;
   };
   createBuffer(descriptor: { size: number; usage: number; mappedAtCreation?: boolean; label?: string }): GpuBufferLike;
   createShaderModule(descriptor: { code: string; label?: string }): unknown;

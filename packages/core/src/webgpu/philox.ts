@@ -94,7 +94,8 @@ export function philoxNormals(seed: number, particle: number, step: number, out:
   requireInteger("seed", seed, 0, Number.MAX_SAFE_INTEGER);
   requireInteger("particle", particle, 0, 0xffffffff);
   requireInteger("step", step, 0, 0xffffffff);
-  if (!(out instanceof Float64Array) || out.length < 1 || out.length > 8) throw invalidArgument("out", "a Float64Array of 1 to 8 values", out);
+  if (!(out instanceof Float64Array) || out.length < 1 || out.length > 8)
+    throw invalidArgument("out", "a Float64Array of 1 to 8 values", out);
   const k0 = seed >>> 0;
   const k1 = Math.floor(seed / 4294967296) >>> 0;
   const w = new Uint32Array(4);
