@@ -31,7 +31,7 @@ export interface GpuPage {
   close(): Promise<void>;
 }
 
-/** Bundle `entry` (a file beside this one) for the browser, in memory. */
+/** Bundle `entry` (a path relative to this file, or a file URL) for the browser, in memory. */
 export async function bundle(entry: string): Promise<string> {
   const r = await build({
     entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
@@ -64,15 +64,16 @@ export async function serve(js: string): Promise<{ server: Server; origin: strin
 }
 
 /**
- * Open the page with the WebGPU backend. Throws (with the reason) when Chromium or its adapter is
- * missing.
+ * Open a page with the WebGPU backend (by default this suite's `page.ts`; the GPU benchmark passes its
+ * own entry and may replace the adapter flags). Throws (with the reason) when Chromium or its adapter
+ * is missing.
  */
-export async function openGpuPage(): Promise<GpuPage> {
-  const js = await bundle("./page.ts");
+export async function openGpuPage(entry = "./page.ts", args: readonly string[] = CHROMIUM_ARGS): Promise<GpuPage> {
+  const js = await bundle(entry);
   const { server, origin } = await serve(js);
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...args] });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));

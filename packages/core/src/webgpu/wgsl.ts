@@ -41,11 +41,20 @@ function activationWgsl(kind: GpuActivationKind): string {
   }
 }
 
-/** Shared declarations: state type, parameters, activation, velocity of one layer, blow-up test. */
+/** `f(0), f(1), …, f(n - 1)` joined by `sep`: the generator unrolls every loop over coordinates. */
+function each(n: number, f: (j: number) => string, sep = ", "): string {
+  return Array.from({ length: n }, (_, j) => f(j)).join(sep);
+}
+
+/**
+ * Shared declarations: the state as a struct of d scalars (no dynamic indexing, which some compilers,
+ * SwiftShader among them, spill to memory), parameters, activation, velocity of one layer, blow-up test.
+ */
 function common(d: number, kind: GpuActivationKind, paramsStruct: string): string {
+  const z = (r: number) => `${each(d, (j) => `wb[o + ${r * d + j}u] * y.c${j}`, " + ")} + wb[o + ${d * d + r}u]`;
   return `const D: u32 = ${d}u;
 const LAYER: u32 = ${d * d + d}u;
-alias Vec = array<f32, ${d}>;
+struct Vec { ${each(d, (j) => `c${j}: f32`)} };
 ${paramsStruct}
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> wb: array<f32>;
@@ -55,15 +64,8 @@ fn act(z: f32) -> f32 {
 }
 
 fn vel(l: u32, y: Vec) -> Vec {
-  var yy = y;
-  var out: Vec;
   let o = l * LAYER;
-  for (var r = 0u; r < D; r++) {
-    var z = 0.0;
-    for (var j = 0u; j < D; j++) { z += wb[o + r * D + j] * yy[j]; }
-    out[r] = act(z + wb[o + D * D + r]);
-  }
-  return out;
+  return Vec(${each(d, (r) => `act(${z(r)})`, ",\n    ")});
 }
 
 // Non-finite or beyond the blow-up threshold. The exponent bits are tested directly: a shader
@@ -73,18 +75,23 @@ fn isBad(v: f32) -> bool {
 }
 
 fn anyBad(v: Vec) -> bool {
-  var vv = v;
-  var bad = false;
-  for (var j = 0u; j < D; j++) { bad = bad || isBad(vv[j]); }
-  return bad;
+  return ${each(d, (j) => `isBad(v.c${j})`, " || ")};
 }
 
 fn axpy(x: Vec, a: f32, v: Vec) -> Vec {
-  var xx = x;
-  var vv = v;
-  var out: Vec;
-  for (var j = 0u; j < D; j++) { out[j] = xx[j] + a * vv[j]; }
-  return out;
+  return Vec(${each(d, (j) => `x.c${j} + a * v.c${j}`)});
+}
+
+fn add(x: Vec, v: Vec) -> Vec {
+  return Vec(${each(d, (j) => `x.c${j} + v.c${j}`)});
+}
+
+fn load(i: u32) -> Vec {
+  return Vec(${each(d, (j) => `xin[i * D + ${j}u]`)});
+}
+
+fn store(i: u32, v: Vec) {
+  ${each(d, (j) => `xout[i * D + ${j}u] = v.c${j};`, "\n  ")}
 }
 `;
 }
@@ -96,25 +103,13 @@ function stepWgsl(method: GpuOdeMethod): string {
     case "heun":
       return `let k1 = vel(l, y);
   let k2 = vel(l, axpy(y, h, k1));
-  var a = k1;
-  var b = k2;
-  var out: Vec;
-  var yy = y;
-  for (var j = 0u; j < D; j++) { out[j] = yy[j] + (0.5 * h) * (a[j] + b[j]); }
-  return out;`;
+  return axpy(y, 0.5 * h, add(k1, k2));`;
     case "rk4":
       return `let k1 = vel(l, y);
   let k2 = vel(l, axpy(y, 0.5 * h, k1));
   let k3 = vel(l, axpy(y, 0.5 * h, k2));
   let k4 = vel(l, axpy(y, h, k3));
-  var a = k1;
-  var b = k2;
-  var c = k3;
-  var e = k4;
-  var out: Vec;
-  var yy = y;
-  for (var j = 0u; j < D; j++) { out[j] = yy[j] + (h / 6.0) * (a[j] + 2.0 * (b[j] + c[j]) + e[j]); }
-  return out;`;
+  return axpy(y, h / 6.0, axpy(add(k1, k4), 2.0, add(k2, k3)));`;
   }
 }
 
@@ -136,7 +131,6 @@ const WG: u32 = ${wg}u;
 @group(0) @binding(2) var<storage, read> xin: array<f32>;
 @group(0) @binding(3) var<storage, read_write> xout: array<f32>;
 @group(0) @binding(4) var<storage, read_write> flags: array<atomic<u32>, 2>;
-
 fn step(l: u32, h: f32, y: Vec) -> Vec {
   ${stepWgsl(method)}
 }
@@ -144,8 +138,7 @@ fn step(l: u32, h: f32, y: Vec) -> Vec {
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   ${INDEX}
-  var s: Vec;
-  for (var j = 0u; j < D; j++) { s[j] = xin[i * D + j]; }
+  var s = load(i);
   var failed = false;
   for (var k = p.k0; k < p.k0 + p.nSteps; k++) {
     let next = step(min(k / p.spl, p.nLayers - 1u), p.h, s);
@@ -156,7 +149,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   if (p.probe != 0u && !failed) {
     if (anyBad(step(min(kp / p.spl, p.nLayers - 1u), p.h, s))) { atomicMin(&flags[1], i); }
   }
-  for (var j = 0u; j < D; j++) { xout[i * D + j] = s[j]; }
+  store(i, s);
 }
 `;
 }
@@ -208,16 +201,16 @@ fn boxMuller(w0: u32, w1: u32) -> vec2f {
  * sets such particles to NaN), `flags[0]` = the earliest such k (atomic min), `flags[1]` counts them.
  */
 export function sdeKernel(d: number, kind: GpuActivationKind, wg: number): string {
-  const blocks = Math.ceil(d / 4);
   let draws = "";
-  for (let blk = 0; blk < blocks; blk++) {
-    draws += `    { let w = philox(vec4u(k, i + p.pOff, ${blk}u, 0u), key);
-      let n0 = boxMuller(w.x, w.y);
-      let n1 = boxMuller(w.z, w.w);
-      let v = array<f32, 4>(n0.x, n0.y, n1.x, n1.y);
-      for (var j = 0u; j < 4u && ${4 * blk}u + j < D; j++) { xi[${4 * blk}u + j] = v[j]; } }
+  for (let blk = 0; 4 * blk < d; blk++) {
+    draws += `    let w${blk} = philox(vec4u(k, i + p.pOff, ${blk}u, 0u), key);
+    let p${2 * blk} = boxMuller(w${blk}.x, w${blk}.y);
 `;
+    if (4 * blk + 2 < d) draws += `    let p${2 * blk + 1} = boxMuller(w${blk}.z, w${blk}.w);\n`;
   }
+  // normal j is component j % 2 of pair ⌊j / 2⌋
+  const xi = (j: number) => `p${Math.floor(j / 2)}.${j % 2 === 0 ? "x" : "y"}`;
+  const noise = (r: number) => each(d, (j) => `wb[ko + ${r * d + j}u] * ${xi(j)}`, " + ");
   return `${common(
     d,
     kind,
@@ -232,27 +225,19 @@ ${PHILOX}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   ${INDEX}
+  if (failStep[i] != 0u) { return; } // failed in an earlier dispatch (set to NaN on readback)
   let key = vec2u(p.seedLo, p.seedHi);
   let ko = p.nLayers * LAYER;
-  if (failStep[i] != 0u) { return; } // failed in an earlier dispatch (set to NaN on readback)
-  var s: Vec;
-  for (var j = 0u; j < D; j++) { s[j] = xin[i * D + j]; }
+  var s = load(i);
   var fail = 0xffffffffu;
   for (var k = p.k0; k < p.k0 + p.nSteps; k++) {
     let a = vel(min(k / p.spl, p.nLayers - 1u), s);
-    var xi: Vec;
-${draws}    var av = a;
-    var next: Vec;
-    for (var r = 0u; r < D; r++) {
-      var g = 0.0;
-      for (var j = 0u; j < D; j++) { g += wb[ko + r * D + j] * xi[j]; }
-      next[r] = s[r] + p.h * av[r] + p.sqrtH * g;
-    }
+${draws}    let next = Vec(${each(d, (r) => `s.c${r} + p.h * a.c${r} + p.sqrtH * (${noise(r)})`, ",\n      ")});
     if (anyBad(next)) { fail = k; atomicMin(&flags[0], k); atomicAdd(&flags[1], 1u); break; }
     s = next;
   }
   if (fail != 0xffffffffu) { failStep[i] = fail + 1u; }
-  for (var j = 0u; j < D; j++) { xout[i * D + j] = s[j]; }
+  store(i, s);
 }
 `;
 }
