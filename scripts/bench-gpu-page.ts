@@ -28,7 +28,14 @@ function workload(wl: string, M: number): { net: NetworkParams; x0: Float64Array
   for (let i = 0; i < M; i++) x0[i] = -3 + (6 * (i + 0.5)) / M;
   if (wl === "W3") {
     return {
-      net: createNetwork({ sigma: "tanh", d: 1, W: new Array(200).fill(-1), b: new Array(200).fill(0.5), dt: 0.01, noise: { kind: "constant", K: new Float64Array([0.5]) } }),
+      net: createNetwork({
+        sigma: "tanh",
+        d: 1,
+        W: new Array(200).fill(-1),
+        b: new Array(200).fill(0.5),
+        dt: 0.01,
+        noise: { kind: "constant", K: new Float64Array([0.5]) },
+      }),
       x0,
       d: 1,
     };

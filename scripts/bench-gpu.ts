@@ -89,11 +89,18 @@ async function main(): Promise<void> {
   const flags = adapterFlag === "swiftshader" ? CHROMIUM_ARGS : CHROMIUM_ARGS.filter((a) => !a.startsWith("--use-webgpu-adapter"));
   const page = await openGpuPage(new URL("./bench-gpu-page.ts", import.meta.url).href, flags);
   try {
-    const call = page.call as unknown as <K extends keyof BenchPageApi>(n: K, ...a: Parameters<BenchPageApi[K]>) => ReturnType<BenchPageApi[K]>;
+    const call = page.call as unknown as <K extends keyof BenchPageApi>(
+      n: K,
+      ...a: Parameters<BenchPageApi[K]>
+    ) => ReturnType<BenchPageApi[K]>;
     const adapter = await call("adapter");
-    console.log(`# WebGPU adapter: vendor=${adapter.vendor || "?"} architecture=${adapter.architecture || "?"} device=${adapter.device || "?"} ${adapter.description}`);
+    console.log(
+      `# WebGPU adapter: vendor=${adapter.vendor || "?"} architecture=${adapter.architecture || "?"} device=${adapter.device || "?"} ${adapter.description}`,
+    );
     if (adapter.architecture === "swiftshader") console.log("# software adapter (SwiftShader): CPU emulation, not GPU performance");
-    console.log("| workload | M | steps | seconds | particle-steps/s | mean (f32) | rel. diff. of mean vs f64 | rel. diff. of var vs f64 |");
+    console.log(
+      "| workload | M | steps | seconds | particle-steps/s | mean (f32) | rel. diff. of mean vs f64 | rel. diff. of var vs f64 |",
+    );
     console.log("|---|---|---|---|---|---|---|---|");
     for (const wl of only) {
       if (!(wl in SIZES)) continue;
@@ -105,7 +112,8 @@ async function main(): Promise<void> {
         `| ${wl}-webgpu-f32 | ${M} | ${r.steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | ${r.mean.map((v) => v.toPrecision(7)).join(", ")} | ${rel(r.mean, cpu.mean).toExponential(1)} | ${rel(r.var, cpu.var).toExponential(1)} |`,
       );
     }
-    if (only.includes("W3")) console.log("# W3 uses other random numbers than the CPU: its mean and variance agree only statistically (about 3/sqrt(M)).");
+    if (only.includes("W3"))
+      console.log("# W3 uses other random numbers than the CPU: its mean and variance agree only statistically (about 3/sqrt(M)).");
   } finally {
     await page.close();
   }

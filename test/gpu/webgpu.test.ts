@@ -10,11 +10,22 @@
  * a few ulps of r, plus the 24-bit angle polynomial < 1e-8), same form. Histogram counts are exact;
  * a particle can change cell only when f32 rounding of x or of (x - xMin)/dx crosses a cell edge, so
  * the L1 distance to the f64 histogram is at most 2·k/M, k the particles within 1e-5 cells of an edge.
+ * Upwind advection under CFL ≤ 1 is a convex combination (L1-nonexpansive), so the rounding of each
+ * step (a few u of the cell and its neighbours) adds up: L1 error ≤ C·(steps + 1)·u·‖f0‖₁, the same
+ * bound for the mass drift (zero-flux, periodic), and f ≥ -C·(steps + 1)·u·max f0.
  */
 import { createNetwork, createRng, type NetworkParams, solveOde, solveSde } from "@kinetic-nde/core";
 import { expectAllClose } from "@kinetic-nde/core/testing";
 import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import { depositHistogram } from "@kinetic-nde/mean-field";
+import {
+  advectionStage1D,
+  advectionStage2D,
+  createFaceCoefficients1D,
+  createFaceCoefficients2D,
+  networkFaceCoefficients1DInto,
+  networkFaceCoefficients2DInto,
+} from "@kinetic-nde/mean-field/fluxes";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createWebGpuBackend, philoxNormals } from "@kinetic-nde/core/webgpu";
 import { type GpuPage, openGpuPage } from "./browser.js";
@@ -337,6 +348,107 @@ describe("WebGPU backend on the software adapter", () => {
     expect(b.counts).toEqual(a.counts);
   });
 
+  for (const boundary of ["zero-flux", "outflow", "periodic"] as const) {
+    test(`upwind advection, 1-D and 2-D, ${boundary}: L1 within C·(steps+1)·u·‖f0‖₁ of f64, mass and positivity`, async (ctx) => {
+      const g = page(ctx);
+      const steps = 60;
+      const periodic = boundary === "periodic";
+      // a drift σ(Wx + b) that carries a bump near the right edge across it (wrap, outflow, wall)
+      // 1-D
+      const g1 = createGrid1D(-4, 4, 300);
+      const p1 = createNetwork({ sigma: "tanh", d: 1, W: [0.1], b: [0.8], dt: 1 });
+      const c1 = networkFaceCoefficients1DInto(p1, 0, g1, boundary, createFaceCoefficients1D(g1.n));
+      const lam1 = 0.9 / c1.rate / g1.dx;
+      const f1 = Array.from({ length: g1.n }, (_, j) => Math.exp(-(((g1.xMin + (j + 0.5) * g1.dx - 3) / 0.6) ** 2)));
+      // 2-D
+      const g2 = createGrid2D([-3, 3], [-3, 3], 48, 40);
+      const p2 = createNetwork({ sigma: "tanh", d: 2, W: [0.1, 0.2, -0.2, 0.1], b: [0.6, -0.4], dt: 1 });
+      const c2 = networkFaceCoefficients2DInto(p2, 0, g2, boundary, createFaceCoefficients2D(g2));
+      const dt2 = 0.9 / c2.rate;
+      const f2: number[] = [];
+      for (let i = 0; i < g2.nx; i++) {
+        for (let j = 0; j < g2.ny; j++) {
+          const x = g2.xMin + (i + 0.5) * g2.dx;
+          const y = g2.yMin + (j + 0.5) * g2.dy;
+          f2.push(Math.exp(-((x - 2) ** 2 + (y + 2) ** 2) / 0.5));
+        }
+      }
+      const cases = [
+        {
+          f0: f1,
+          vol: g1.dx,
+          gpu: await g.call("advect", f1, { ap: Array.from(c1.ap), am: Array.from(c1.am) }, { steps, lambda: lam1, periodic }),
+          cpu: (src: Float64Array, dst: Float64Array) => advectionStage1D(c1, src, null, periodic, 0, src, 1, lam1, dst),
+        },
+        {
+          f0: f2,
+          vol: g2.dx * g2.dy,
+          gpu: await g.call(
+            "advect",
+            f2,
+            { nx: g2.nx, ny: g2.ny, axp: Array.from(c2.axp), axm: Array.from(c2.axm), ayp: Array.from(c2.ayp), aym: Array.from(c2.aym) },
+            { steps, lambda: [dt2 / g2.dx, dt2 / g2.dy], periodic },
+          ),
+          cpu: (src: Float64Array, dst: Float64Array) =>
+            advectionStage2D(
+              g2,
+              c2,
+              src,
+              null,
+              null,
+              periodic,
+              0,
+              src,
+              1,
+              dt2 / g2.dx,
+              dt2 / g2.dy,
+              dst,
+              new Float64Array(g2.ny),
+              new Float64Array(g2.ny),
+            ),
+        },
+      ];
+      for (const { f0, vol, gpu: r, cpu } of cases) {
+        if ("error" in r) throw new Error(r.message);
+        expect(r.status).toBe("success");
+        expect(r.stats.steps).toBe(steps);
+        expect(r.stats.cfl).toBeLessThanOrEqual(0.9 + 1e-6);
+        let src = Float64Array.from(f0);
+        let dst = new Float64Array(f0.length);
+        for (let k = 0; k < steps; k++) {
+          cpu(src, dst);
+          [src, dst] = [dst, src];
+        }
+        let l1 = 0;
+        let mass0 = 0;
+        let mass = 0;
+        let min = Infinity;
+        for (let i = 0; i < f0.length; i++) {
+          l1 += Math.abs(r.f[i]! - src[i]!) * vol;
+          mass0 += f0[i]! * vol;
+          mass += r.f[i]! * vol;
+          min = Math.min(min, r.f[i]!);
+        }
+        const bound = C * (steps + 1) * U;
+        expect(l1).toBeLessThanOrEqual(bound * mass0);
+        expect(min).toBeGreaterThanOrEqual(-bound * maxAbs(f0));
+        if (boundary !== "outflow") expectAllClose(mass, mass0, { rtol: bound, atol: 0 });
+        else expect(mass).toBeLessThan(mass0); // the field carries mass out
+      }
+    });
+  }
+
+  test("upwind advection does not depend on workgroup size or dispatch split (bit-identical)", async (ctx) => {
+    const g = page(ctx);
+    const f = Array.from({ length: 1000 }, (_, j) => Math.sin(j / 50) ** 2);
+    const ap = Array.from({ length: 1001 }, (_, j) => (j % 7) / 10);
+    const am = Array.from({ length: 1001 }, (_, j) => -(j % 5) / 10);
+    const a = await g.call("advect", f, { ap, am }, { steps: 20, lambda: 0.8 });
+    const b = await g.call("advect", f, { ap, am }, { steps: 20, lambda: 0.8 }, { workgroupSize: 8, particlesPerDispatch: 333 });
+    if ("error" in a || "error" in b) throw new Error("advection failed");
+    expect(b.f).toEqual(a.f);
+  });
+
   const badJson: [string, () => Promise<unknown>, string][] = [
     ["unknown option", () => gpu!.call("ode", randomNet("tanh", 1, 2, 0.1, 1), [1], { saveAt: 2 }), "INVALID_ARGUMENT"],
     ["adaptive method", () => gpu!.call("ode", randomNet("tanh", 1, 2, 0.1, 1), [1], { method: "dopri5" }), "INVALID_ARGUMENT"],
@@ -351,6 +463,33 @@ describe("WebGPU backend on the software adapter", () => {
     ["histogram grid of 0 cells", () => gpu!.call("histogram", [0.5], { kind: "1d", xMin: 0, dx: 1, n: 0 }), "INVALID_ARGUMENT"],
     ["histogram negative dx", () => gpu!.call("histogram", [0.5], { kind: "1d", xMin: 0, dx: -1, n: 4 }), "INVALID_ARGUMENT"],
     ["histogram unknown grid", () => gpu!.call("histogram", [0.5], { kind: "3d" }), "INVALID_ARGUMENT"],
+    ["advection CFL above 1", () => gpu!.call("advect", [1, 1], { ap: [0, 1, 0], am: [0, 0, 0] }, { steps: 1, lambda: 1.5 }), "UNSTABLE"],
+    [
+      "advection coefficient length",
+      () => gpu!.call("advect", [1, 1], { ap: [0, 1], am: [0, 0] }, { steps: 1, lambda: 0.5 }),
+      "SHAPE_MISMATCH",
+    ],
+    [
+      "advection ap negative",
+      () => gpu!.call("advect", [1, 1], { ap: [0, -1, 0], am: [0, 0, 0] }, { steps: 1, lambda: 0.5 }),
+      "INVALID_ARGUMENT",
+    ],
+    [
+      "advection steps 0",
+      () => gpu!.call("advect", [1, 1], { ap: [0, 1, 0], am: [0, 0, 0] }, { steps: 0, lambda: 0.5 }),
+      "INVALID_ARGUMENT",
+    ],
+    [
+      "advection 2-D scalar lambda",
+      () => gpu!.call("advect", [1], { nx: 1, ny: 1, axp: [0, 0], axm: [0, 0], ayp: [0, 0], aym: [0, 0] }, { steps: 1, lambda: 0.5 }),
+      "INVALID_ARGUMENT",
+    ],
+    [
+      "advection 2-D f length",
+      () =>
+        gpu!.call("advect", [1, 2], { nx: 1, ny: 1, axp: [0, 0], axm: [0, 0], ayp: [0, 0], aym: [0, 0] }, { steps: 1, lambda: [0.5, 0.5] }),
+      "SHAPE_MISMATCH",
+    ],
     [
       "histogram 2-D odd length",
       () => gpu!.call("histogram", [0.5, 1, 2], { kind: "2d", xMin: 0, yMin: 0, dx: 1, dy: 1, nx: 2, ny: 2 }),

@@ -11,7 +11,7 @@ import { checkNetwork, type NetworkParams } from "../network.js";
 import type { OdeStats } from "../ode.js";
 import { checkEnsemble } from "../particles.js";
 import type { SdeStats } from "../sde.js";
-import { invalidArgument, requireFits, requireInteger, requireOneOf, requireOptions, requirePositive } from "../validate.js";
+import { invalidArgument, requireFits, requireInteger, requireOneOf, requireOptions, requirePositive, shapeMismatch } from "../validate.js";
 import {
   BUFFER_USAGE,
   type GpuAdapterLike,
@@ -21,7 +21,7 @@ import {
   type GpuLike,
   MAP_MODE_READ,
 } from "./gpu-types.js";
-import { type GpuActivationKind, type GpuOdeMethod, histogramKernel, odeKernel, sdeKernel } from "./wgsl.js";
+import { type GpuActivationKind, type GpuOdeMethod, histogramKernel, odeKernel, sdeKernel, upwindKernel } from "./wgsl.js";
 
 /** Options of {@link createWebGpuBackend}. All optional. */
 export interface WebGpuBackendOptions {
@@ -143,6 +143,47 @@ export interface GpuHistogramResult {
   readonly adapter: GpuAdapterSummary;
 }
 
+/**
+ * Upwind face coefficients (the layout of `FaceCoefficients1D` / `FaceCoefficients2D` of
+ * `@kinetic-nde/mean-field/fluxes`): the flux through a face is ap·(value left) + am·(value right),
+ * ap ≥ 0 ≥ am, with the boundary condition baked in. 1-D: n + 1 faces for n cells. 2-D: x-faces
+ * `axp/axm[i*ny + j]`, i = 0..nx ((nx+1)·ny values), y-faces `ayp/aym[i*(ny+1) + j]`, j = 0..ny.
+ */
+export type GpuFaceCoefficients =
+  | { readonly ap: ArrayLike<number>; readonly am: ArrayLike<number> }
+  | {
+      readonly nx: number;
+      readonly ny: number;
+      readonly axp: ArrayLike<number>;
+      readonly axm: ArrayLike<number>;
+      readonly ayp: ArrayLike<number>;
+      readonly aym: ArrayLike<number>;
+    };
+
+/** Options of {@link WebGpuBackend.advectUpwind}. */
+export interface GpuAdvectOptions {
+  /** Number of steps, integer ≥ 1. */
+  readonly steps: number;
+  /** Δt/Δx (1-D), or [Δt/Δx, Δt/Δy] (2-D). */
+  readonly lambda: number | readonly [number, number];
+  /** Neighbours wrap around (periodic boundary) [false]. */
+  readonly periodic?: boolean;
+}
+
+/** Result of {@link WebGpuBackend.advectUpwind}. */
+export interface GpuAdvectResult {
+  /** The cell averages after the steps (fresh; 2-D index i·ny + j). */
+  readonly f: Float64Array;
+  /** `"success"`, or `"non-finite"` when a cell is not finite at the end. */
+  readonly status: SolveStatus;
+  /** Steps taken and the CFL number λ·max_cell(outflow rate) (≤ 1 keeps f ≥ 0 up to f32 rounding). */
+  readonly stats: { readonly steps: number; readonly cfl: number };
+  /** Always `"f32"`. */
+  readonly precision: "f32";
+  /** The adapter that ran the kernel. */
+  readonly adapter: GpuAdapterSummary;
+}
+
 /** A WebGPU device with the kernels of the package; see {@link createWebGpuBackend}. */
 export interface WebGpuBackend {
   /** The adapter (or, for a given device, what is known of it). */
@@ -159,6 +200,8 @@ export interface WebGpuBackend {
   solveSde(params: NetworkParams, x0: Float64Array, options?: GpuSdeOptions): Promise<GpuSdeResult>;
   /** Histogram (nearest-cell) cell averages with u32 atomic counts, 1-D or 2-D; see `depositHistogram`. */
   histogram(x: Float64Array, grid: GpuHistogramGrid): Promise<GpuHistogramResult>;
+  /** First-order upwind + forward-Euler advection steps with given face coefficients, 1-D or 2-D; see `advectionStage1D`. */
+  advectUpwind(f: Float64Array, coefficients: GpuFaceCoefficients, options: GpuAdvectOptions): Promise<GpuAdvectResult>;
   /** Release the buffers and pipelines (and the device when the backend opened it). */
   destroy(): void;
 }
@@ -172,6 +215,9 @@ const NONE = 0xffffffff;
 const BACKEND_OPTION_KEYS = ["gpu", "adapter", "device", "workgroupSize", "particlesPerDispatch", "workPerDispatch"] as const;
 const ODE_OPTION_KEYS = ["method", "stepsPerLayer", "tEnd"] as const;
 const SDE_OPTION_KEYS = ["stepsPerLayer", "tEnd", "seed", "firstParticle"] as const;
+const ADVECT_OPTION_KEYS = ["steps", "lambda", "periodic"] as const;
+/** Dispatches encoded per submission of the advection steps. */
+const STEPS_PER_SUBMIT = 256;
 const ODE_METHODS: readonly GpuOdeMethod[] = ["euler", "heun", "rk4"];
 const STAGES: Readonly<Record<GpuOdeMethod, number>> = { euler: 1, heun: 2, rk4: 4 };
 
@@ -475,6 +521,112 @@ class Backend implements WebGpuBackend {
     }
   }
 
+  async advectUpwind(f: Float64Array, coefficients: GpuFaceCoefficients, options: GpuAdvectOptions): Promise<GpuAdvectResult> {
+    this.requireOpen();
+    if (typeof coefficients !== "object" || coefficients === null) {
+      throw invalidArgument("coefficients", "face coefficients { ap, am } (1-D) or { nx, ny, axp, axm, ayp, aym } (2-D)", coefficients);
+    }
+    const o = requireOptions<GpuAdvectOptions>("options", options, ADVECT_OPTION_KEYS);
+    const steps = requireInteger("options.steps", o.steps, 1, 2 ** 31);
+    const periodic = o.periodic === undefined ? false : o.periodic;
+    if (typeof periodic !== "boolean") throw invalidArgument("options.periodic", "a boolean", periodic);
+    if (!(f instanceof Float64Array) || f.length === 0) throw invalidArgument("f", "a non-empty Float64Array of cell averages", f);
+    requireF32("f", f);
+    const two = "axp" in coefficients;
+    let nx: number;
+    let ny = 1;
+    let arrays: Float32Array[];
+    let lx: number;
+    let ly = 0;
+    if (two) {
+      const c = coefficients;
+      nx = requireInteger("coefficients.nx", c.nx, 1, 2 ** 24);
+      ny = requireInteger("coefficients.ny", c.ny, 1, 2 ** 24);
+      if (f.length !== nx * ny) throw shapeMismatch("f", `nx·ny = ${nx * ny} values`, f.length);
+      arrays = [
+        faceArray("coefficients.axp", c.axp, (nx + 1) * ny, 1),
+        faceArray("coefficients.axm", c.axm, (nx + 1) * ny, -1),
+        faceArray("coefficients.ayp", c.ayp, nx * (ny + 1), 1),
+        faceArray("coefficients.aym", c.aym, nx * (ny + 1), -1),
+      ];
+      if (!Array.isArray(o.lambda) || o.lambda.length !== 2)
+        throw invalidArgument("options.lambda", "[Δt/Δx, Δt/Δy] for a 2-D grid", o.lambda);
+      lx = requirePositive("options.lambda[0]", o.lambda[0]);
+      ly = requirePositive("options.lambda[1]", o.lambda[1]);
+    } else {
+      nx = f.length;
+      arrays = [faceArray("coefficients.ap", coefficients.ap, nx + 1, 1), faceArray("coefficients.am", coefficients.am, nx + 1, -1)];
+      lx = requirePositive("options.lambda", o.lambda);
+    }
+    // CFL: λ times the largest outflow rate of a cell (the scheme is a convex combination when ≤ 1)
+    let cfl = 0;
+    for (let i = 0; i < nx; i++) {
+      for (let j = 0; j < ny; j++) {
+        const id = i * ny + j;
+        let out = lx * ((arrays[0]![id + (two ? ny : 1)] ?? 0) - arrays[1]![id]!);
+        if (two) out += ly * (arrays[2]![i * (ny + 1) + j + 1]! - arrays[3]![i * (ny + 1) + j]!);
+        if (out > cfl) cfl = out;
+      }
+    }
+    if (!(cfl <= 1)) {
+      throw new KineticError(
+        "UNSTABLE",
+        `unstable: the upwind CFL number λ·max(outflow rate) = ${cfl.toPrecision(4)} exceeds 1; take options.lambda (Δt) at most ${(1 / cfl).toPrecision(4)} times as large`,
+        { details: { cfl } },
+      );
+    }
+    const n = nx * ny;
+    requireFits("f", n, 4 * 2, Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize));
+    const pipe = this.pipeline(`upwind|${two ? 2 : 1}`, () => upwindKernel(two ? 2 : 1, this.wg));
+    const dev = this.device;
+    dev.pushErrorScope("validation");
+    dev.pushErrorScope("out-of-memory");
+    const coeff = arrays.map((a) => this.upload(a));
+    const bufs = [this.upload(Float32Array.from(f)), this.storage(n * 4)];
+    const uniforms: GpuBufferLike[] = [];
+    try {
+      // one bind group per direction of the ping-pong and per particle block (the uniform holds the block)
+      const groups: unknown[][] = [[], []];
+      const parts = [...this.parts(n)];
+      for (const part of parts) {
+        const u = dev.createBuffer({ size: 32, usage: BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST });
+        uniforms.push(u);
+        const data = new ArrayBuffer(32);
+        new Uint32Array(data, 0, 6).set([part.first, part.end, nx, ny, periodic ? 1 : 0, 0]);
+        new Float32Array(data, 24, 2).set([lx, ly]);
+        dev.queue.writeBuffer(u, 0, data);
+        for (let dir = 0; dir < 2; dir++) {
+          const list = [u, coeff[0]!, coeff[1]!, bufs[dir]!, bufs[1 - dir]!, ...(two ? [coeff[2]!, coeff[3]!] : [])];
+          const entries = list.map((buffer, binding) => ({ binding, resource: { buffer } }));
+          groups[dir]!.push(dev.createBindGroup({ layout: pipe.getBindGroupLayout(0) as never, entries }));
+        }
+      }
+      const lim = dev.limits.maxComputeWorkgroupsPerDimension;
+      for (let k0 = 0; k0 < steps; k0 += STEPS_PER_SUBMIT) {
+        const enc = dev.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        pass.setPipeline(pipe);
+        for (let k = k0; k < Math.min(steps, k0 + STEPS_PER_SUBMIT); k++) {
+          parts.forEach((part, q) => {
+            pass.setBindGroup(0, groups[k % 2]![q]);
+            const g = Math.ceil((part.end - part.first) / this.wg);
+            const gx = Math.min(g, lim);
+            pass.dispatchWorkgroups(gx, Math.ceil(g / gx));
+          });
+        }
+        pass.end();
+        dev.queue.submit([enc.finish()]);
+      }
+      const out = await this.readF64(bufs[steps % 2]!, n);
+      await this.checkErrors();
+      let finite = true;
+      for (let i = 0; i < n; i++) if (!Number.isFinite(out[i]!)) finite = false;
+      return { f: out, status: finite ? "success" : "non-finite", stats: { steps, cfl }, precision: "f32", adapter: this.adapter };
+    } finally {
+      for (const b of [...coeff, ...bufs, ...uniforms]) b.destroy();
+    }
+  }
+
   private requireOpen(): void {
     if (this.destroyed) throw invalidArgument("backend", "a backend not yet destroyed", "destroyed");
   }
@@ -617,6 +769,20 @@ function layerBuffer(params: NetworkParams): Float32Array {
   for (let k = 0; k < nLayers; k++) {
     out.set(W.subarray(k * d * d, (k + 1) * d * d), k * (d * d + d));
     out.set(b.subarray(k * d, (k + 1) * d), k * (d * d + d) + d * d);
+  }
+  return out;
+}
+
+/** Face coefficients as f32: `length` values, finite, of the given sign (ap ≥ 0, am ≤ 0). */
+function faceArray(name: string, a: ArrayLike<number>, length: number, sign: 1 | -1): Float32Array {
+  if (a === null || typeof a !== "object" || typeof a.length !== "number") throw invalidArgument(name, `an array of ${length} numbers`, a);
+  if (a.length !== length) throw shapeMismatch(name, `${length} values`, a.length);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = a[i]!;
+    if (!(Math.abs(v) <= F32_MAX) || v * sign < 0)
+      throw invalidArgument(`${name}[${i}]`, `a finite ${sign > 0 ? "non-negative" : "non-positive"} number`, v);
+    out[i] = v;
   }
   return out;
 }

@@ -270,3 +270,52 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 `;
 }
+
+/**
+ * One first-order upwind + forward-Euler step of ∂_t f + ∇·(a f) = 0 on a uniform grid, one invocation
+ * per cell: dst = src - λx (Fx_{i+1/2} - Fx_{i-1/2}) [- λy (Fy_{j+1/2} - Fy_{j-1/2})], with the face
+ * flux F = ap·(value left) + am·(value right) and the boundary baked into the coefficients (the layout
+ * of `@kinetic-nde/mean-field/fluxes`; neighbours wrap around when `periodic` is set).
+ */
+export function upwindKernel(d: 1 | 2, wg: number): string {
+  const body =
+    d === 1
+      ? `let n = p.nx;
+  let jl = select(j - 1u, select(0u, n - 1u, p.periodic != 0u), j == 0u);
+  let jr = select(j + 1u, select(n - 1u, 0u, p.periodic != 0u), j == n - 1u);
+  let fl = ap[j] * src[jl] + am[j] * src[j];
+  let fr = ap[j + 1u] * src[j] + am[j + 1u] * src[jr];
+  dst[j] = src[j] - p.lx * (fr - fl);`
+      : `let nx = p.nx;
+  let ny = p.ny;
+  let i = j / ny;
+  let c = j % ny;
+  let wrap = p.periodic != 0u;
+  let il = select(i - 1u, select(0u, nx - 1u, wrap), i == 0u);
+  let ir = select(i + 1u, select(nx - 1u, 0u, wrap), i == nx - 1u);
+  let cl = select(c - 1u, select(0u, ny - 1u, wrap), c == 0u);
+  let cr = select(c + 1u, select(ny - 1u, 0u, wrap), c == ny - 1u);
+  let u = src[j];
+  let fxl = ap[j] * src[il * ny + c] + am[j] * u;
+  let fxr = ap[j + ny] * u + am[j + ny] * src[ir * ny + c];
+  let y = i * (ny + 1u) + c;
+  let fyl = ayp[y] * src[i * ny + cl] + aym[y] * u;
+  let fyr = ayp[y + 1u] * u + aym[y + 1u] * src[i * ny + cr];
+  dst[j] = u - p.lx * (fxr - fxl) - p.ly * (fyr - fyl);`;
+  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, periodic: u32, pad: u32, lx: f32, ly: f32 };
+const WG: u32 = ${wg}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> ap: array<f32>;
+@group(0) @binding(2) var<storage, read> am: array<f32>;
+@group(0) @binding(3) var<storage, read> src: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dst: array<f32>;
+${d === 2 ? "@group(0) @binding(5) var<storage, read> ayp: array<f32>;\n@group(0) @binding(6) var<storage, read> aym: array<f32>;" : ""}
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let j = p.first + (wid.y * nwg.x + wid.x) * WG + lid;
+  if (j >= p.end) { return; }
+  ${body}
+}
+`;
+}
