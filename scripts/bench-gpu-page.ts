@@ -4,6 +4,7 @@
  */
 import { createNetwork, type NetworkParams } from "../packages/core/src/index.js";
 import { createWebGpuBackend, type WebGpuBackend } from "../packages/core/src/webgpu/index.js";
+import { w6Problem } from "./bench-gpu-w6.js";
 
 let backend: WebGpuBackend | undefined;
 
@@ -67,6 +68,26 @@ const api = {
   async adapter() {
     backend ??= await createWebGpuBackend();
     return backend.adapter;
+  },
+  /** W6: 2-D upwind on an n×n grid; returns the time of all steps (two calls: full steps, then the shortened last one). */
+  async runW6(n: number, repeats: number) {
+    backend ??= await createWebGpuBackend();
+    const w = w6Problem(n);
+    const go = async () => {
+      const a = await backend!.advectUpwind(w.f0, w.coefficients, { steps: w.steps - 1, lambda: w.lambda });
+      return backend!.advectUpwind(a.f, w.coefficients, { steps: 1, lambda: w.lambdaLast });
+    };
+    await go();
+    const times: number[] = [];
+    let f = w.f0;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      f = (await go()).f;
+      times.push((performance.now() - t0) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const seconds = times[Math.floor(times.length / 2)]!;
+    return { workload: "W6", cells: n * n, steps: w.steps, seconds, rate: (n * n * w.steps) / seconds, ...w.checksums(f) };
   },
   async run(wl: string, M: number, repeats: number) {
     backend ??= await createWebGpuBackend();

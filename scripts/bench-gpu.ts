@@ -1,18 +1,20 @@
 /**
- * GPU rows of the benchmark: workloads W1 (ResNet forward pass, d = 1), W2 (d = 2) and W3
- * (Euler–Maruyama) of bench/WORKLOADS.md on the WebGPU backend (f32), run in Chromium on whatever
+ * GPU rows of the benchmark: workloads W1 (ResNet forward pass, d = 1), W2 (d = 2), W3
+ * (Euler–Maruyama) and W6 (2-D upwind transport, 512², cell-updates/s) of bench/WORKLOADS.md on the WebGPU backend (f32), run in Chromium on whatever
  * adapter it offers, next to the f64 CPU result of the same workload (relative difference of the mean
  * and variance). Times include the upload of x0 and the read-back of x (end to end), the median of
  * `--repeats` runs after one warm-up run.
  *
  * Usage: node --conditions=source --import tsx scripts/bench-gpu.ts [--size-scale S] [--repeats R]
- *   [--only W1,W3] [--adapter swiftshader|default]
+ *   [--only W1,W3] [--adapter swiftshader|default] (--size-scale scales M, and the side of the W6 grid by its square root)
  * `--adapter swiftshader` (the default) forces Chromium's software adapter, the one CI machines have:
  * its rates are CPU emulation, not GPU performance. `--adapter default` lets Chromium pick the GPU.
  */
 import { createNetwork, forwardResnet, solveSde } from "../packages/core/src/index.js";
+import { advectionStage2D } from "../packages/mean-field/src/fluxes.js";
 import { CHROMIUM_ARGS, openGpuPage } from "../test/gpu/browser.js";
 import type { BenchPageApi } from "./bench-gpu-page.js";
+import { w6Problem } from "./bench-gpu-w6.js";
 
 const args = process.argv.slice(2);
 function opt(name: string): string | undefined {
@@ -21,7 +23,7 @@ function opt(name: string): string | undefined {
 }
 const sizeScale = Number(opt("--size-scale") ?? "1");
 const repeats = Math.max(1, Number(opt("--repeats") ?? "3") | 0);
-const only = (opt("--only") ?? "W1,W2,W3").split(",").map((s) => s.trim().toUpperCase());
+const only = (opt("--only") ?? "W1,W2,W3,W6").split(",").map((s) => s.trim().toUpperCase());
 const adapterFlag = opt("--adapter") ?? "swiftshader";
 if (!(sizeScale > 0) || !["swiftshader", "default"].includes(adapterFlag)) {
   console.error("invalid arguments: --size-scale must be positive and --adapter one of swiftshader, default");
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
     );
     if (adapter.architecture === "swiftshader") console.log("# software adapter (SwiftShader): CPU emulation, not GPU performance");
     console.log(
-      "| workload | M | steps | seconds | particle-steps/s | mean (f32) | rel. diff. of mean vs f64 | rel. diff. of var vs f64 |",
+      "| workload | M (W6: cells) | steps | seconds | rate (particle-steps/s; W6: cell-updates/s) | checksums (f32) | rel. diff. of mean vs f64 | rel. diff. of var vs f64 (W6: abs. diff. of mass) |",
     );
     console.log("|---|---|---|---|---|---|---|---|");
     for (const wl of only) {
@@ -110,6 +112,26 @@ async function main(): Promise<void> {
       const rel = (a: number[], b: number[]) => Math.max(...a.map((v, j) => Math.abs(v - b[j]!) / Math.max(Math.abs(b[j]!), 1e-300)));
       console.log(
         `| ${wl}-webgpu-f32 | ${M} | ${r.steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | ${r.mean.map((v) => v.toPrecision(7)).join(", ")} | ${rel(r.mean, cpu.mean).toExponential(1)} | ${rel(r.var, cpu.var).toExponential(1)} |`,
+      );
+    }
+    if (only.includes("W6")) {
+      const n = Math.max(8, Math.round(512 * Math.sqrt(sizeScale)));
+      const r = await call("runW6", n, repeats);
+      // f64 reference: the same steps with advectionStage2D
+      const w = w6Problem(n);
+      let src = Float64Array.from(w.f0);
+      let dst = new Float64Array(src.length);
+      const rowL = new Float64Array(n);
+      const rowR = new Float64Array(n);
+      for (let k = 0; k < w.steps; k++) {
+        const [lx, ly] = k === w.steps - 1 ? w.lambdaLast : w.lambda;
+        advectionStage2D(w.grid, w.coefficients, src, null, null, false, 0, src, 1, lx, ly, dst, rowL, rowR);
+        [src, dst] = [dst, src];
+      }
+      const cpu = w.checksums(src);
+      const relMean = Math.max(...r.mean.map((v, j) => Math.abs(v - cpu.mean[j]!) / Math.abs(cpu.mean[j]!)));
+      console.log(
+        `| W6-webgpu-f32 (cell-updates/s) | ${n}² | ${r.steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | mass ${r.mass.toPrecision(8)}, mean ${r.mean.map((v) => v.toPrecision(6)).join(", ")} | ${relMean.toExponential(1)} | mass ${Math.abs(r.mass - cpu.mass).toExponential(1)} |`,
       );
     }
     if (only.includes("W3"))

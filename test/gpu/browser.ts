@@ -5,9 +5,10 @@
  * suite. `CHROMIUM_PATH` overrides the browser; `KN_SKIP_GPU=1` turns a missing browser or adapter
  * into a skip with the reason printed (otherwise the suite fails).
  */
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import type { PageApi } from "./page.js";
 
@@ -31,9 +32,26 @@ export interface GpuPage {
   close(): Promise<void>;
 }
 
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Workspace packages resolve to their TypeScript sources (as in the root vitest config). */
+const workspaceSources: Plugin = {
+  name: "workspace-sources",
+  setup(b) {
+    b.onResolve({ filter: /^@kinetic-nde\// }, (args) => {
+      const [, pkg, sub] = /^@kinetic-nde\/([^/]+)(?:\/(.+))?$/.exec(args.path) ?? [];
+      if (pkg === undefined) return undefined;
+      const src = `${ROOT}packages/${pkg}/src/`;
+      if (sub === undefined) return { path: `${src}index.ts` };
+      return { path: existsSync(`${src}${sub}/index.ts`) ? `${src}${sub}/index.ts` : `${src}${sub}.ts` };
+    });
+  },
+};
+
 /** Bundle `entry` (a path relative to this file, or a file URL) for the browser, in memory. */
 export async function bundle(entry: string): Promise<string> {
   const r = await build({
+    plugins: [workspaceSources],
     entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
     bundle: true,
     format: "esm",
