@@ -192,15 +192,56 @@ export interface WebGpuBackend {
   readonly precision: "f32";
   /** The device the kernels run on. */
   readonly device: GpuDeviceLike;
-  /** The ResNet forward pass (Euler, one step per layer), fused across layers; see `forwardResnet`. */
+  /**
+   * The ResNet forward pass x ← x + Δt σ(W^k x + b^k), k = 0..L-1 (Euler, one step per layer), fused
+   * across layers; the f32 twin of `forwardResnet`.
+   * @param params - network parameters (d ≤ 8, a built-in activation; W, b representable in f32)
+   * @param x0 - inputs, M·d values row-major; not modified
+   * @returns the outputs, status, stats, `precision: "f32"` and the adapter
+   * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH (bad input), UNSUPPORTED (d > 8, user
+   *   activation), TOO_LARGE (beyond the device's buffer limit), SOLVER_FAILED (the device reported an error)
+   */
   forwardResnet(params: NetworkParams, x0: Float64Array): Promise<GpuOdeResult>;
-  /** Fixed-step ODE solve (euler, heun, rk4), fused across layers; see `solveOde`. */
+  /**
+   * Fixed-step ODE solve (euler, heun, rk4) from 0 to tEnd, fused across layers; the f32 twin of
+   * `solveOde` without `saveAt`.
+   * @param params - network parameters
+   * @param x0 - initial ensemble, M·d values row-major; not modified
+   * @param options - method [`"euler"`], stepsPerLayer [1], tEnd [T] (a multiple of the step)
+   * @returns the final ensemble (or the last finite one), status, stats, precision and adapter
+   * @throws KineticError as {@link WebGpuBackend.forwardResnet}; INVALID_ARGUMENT for a bad or unknown option
+   */
   solveOde(params: NetworkParams, x0: Float64Array, options?: GpuOdeOptions): Promise<GpuOdeResult>;
-  /** Euler–Maruyama with constant noise K and Philox4x32-10 normals; see `solveSde`. */
+  /**
+   * Euler–Maruyama x ← x + h σ(Wx + b) + √h K ξ with constant noise K and Philox4x32-10 normals
+   * (see `philoxNormals`); the f32 twin of `solveSde` without `saveAt`.
+   * @param params - network parameters with `noise: { kind: "constant", K }`
+   * @param x0 - initial ensemble, M·d values row-major; not modified
+   * @param options - stepsPerLayer [1], tEnd [T], seed [0], firstParticle [0]
+   * @returns the final ensemble (blown-up particles NaN), status, stats, precision and adapter
+   * @throws KineticError as {@link WebGpuBackend.forwardResnet}; INVALID_ARGUMENT without noise;
+   *   UNSUPPORTED for noise other than constant
+   */
   solveSde(params: NetworkParams, x0: Float64Array, options?: GpuSdeOptions): Promise<GpuSdeResult>;
-  /** Histogram (nearest-cell) cell averages with u32 atomic counts, 1-D or 2-D; see `depositHistogram`. */
+  /**
+   * Nearest-cell histogram with u32 atomic counts, normalised to cell averages with weights 1/M; the
+   * f32 twin of `depositHistogram`.
+   * @param x - particles, M·d values row-major (d = 1 or 2, as the grid)
+   * @param grid - a uniform 1-D or 2-D grid (a `Grid1D` / `Grid2D` of `@kinetic-nde/datasets` works)
+   * @returns cell averages, counts, the mass inside the domain, precision and adapter
+   * @throws KineticError INVALID_ARGUMENT (bad grid, non-finite particles), SHAPE_MISMATCH, TOO_LARGE
+   */
   histogram(x: Float64Array, grid: GpuHistogramGrid): Promise<GpuHistogramResult>;
-  /** First-order upwind + forward-Euler advection steps with given face coefficients, 1-D or 2-D; see `advectionStage1D`. */
+  /**
+   * First-order upwind + forward-Euler steps of ∂ₜf + ∇·(a f) = 0 with given face coefficients, 1-D or
+   * 2-D (unsplit); the f32 twin of repeated `advectionStage1D` / `advectionStage2D` of
+   * `@kinetic-nde/mean-field/fluxes`.
+   * @param f - cell averages (n values, or nx·ny with index i·ny + j); not modified
+   * @param coefficients - face coefficients (see {@link GpuFaceCoefficients})
+   * @param options - steps, lambda (Δt/Δx, or [Δt/Δx, Δt/Δy]), periodic [false]
+   * @returns the cell averages after the steps, status, stats (steps, CFL number), precision and adapter
+   * @throws KineticError UNSTABLE (CFL number above 1), INVALID_ARGUMENT, SHAPE_MISMATCH, TOO_LARGE
+   */
   advectUpwind(f: Float64Array, coefficients: GpuFaceCoefficients, options: GpuAdvectOptions): Promise<GpuAdvectResult>;
   /** Release the buffers and pipelines (and the device when the backend opened it). */
   destroy(): void;
