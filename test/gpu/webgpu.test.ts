@@ -124,10 +124,15 @@ describe("WebGPU backend without a GPU (Node)", () => {
 });
 
 describe("WebGPU backend on the software adapter", () => {
-  test("the adapter is reported", async (ctx) => {
-    const a = await page(ctx).call("adapter");
+  test("the adapter is reported (also by a backend given only the device)", async (ctx) => {
+    const g = page(ctx);
+    const a = await g.call("adapter");
     expect(typeof a.vendor).toBe("string");
     expect(a.architecture.length + a.vendor.length).toBeGreaterThan(0);
+    const r = await g.call("histogram", [0.5], { kind: "1d", xMin: 0, dx: 1, n: 1 }, { workgroupSize: 16 });
+    if ("error" in r) throw new Error(r.message);
+    expect(r.adapter.vendor).toBe(a.vendor);
+    expect(r.adapter.architecture).toBe(a.architecture);
   });
 
   for (const d of [1, 2, 5]) {

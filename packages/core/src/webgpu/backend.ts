@@ -14,6 +14,7 @@ import type { SdeStats } from "../sde.js";
 import { invalidArgument, requireFits, requireInteger, requireOneOf, requireOptions, requirePositive, shapeMismatch } from "../validate.js";
 import {
   BUFFER_USAGE,
+  type GpuAdapterInfoLike,
   type GpuAdapterLike,
   type GpuBufferLike,
   type GpuComputePipelineLike,
@@ -262,8 +263,9 @@ const STEPS_PER_SUBMIT = 256;
 const ODE_METHODS: readonly GpuOdeMethod[] = ["euler", "heun", "rk4"];
 const STAGES: Readonly<Record<GpuOdeMethod, number>> = { euler: 1, heun: 2, rk4: 4 };
 
-function summarize(adapter: GpuAdapterLike | undefined): GpuAdapterSummary {
-  const info = adapter?.info ?? {};
+function summarize(adapter: GpuAdapterLike | undefined, device: GpuDeviceLike): GpuAdapterSummary {
+  // a device given alone may still say where it runs (`GPUDevice.adapterInfo`)
+  const info = adapter?.info ?? (device as { adapterInfo?: GpuAdapterInfoLike }).adapterInfo ?? {};
   return Object.freeze({
     vendor: info.vendor ?? "",
     architecture: info.architecture ?? "",
@@ -333,7 +335,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   if (wg > device.limits.maxComputeInvocationsPerWorkgroup || wg > device.limits.maxComputeWorkgroupSizeX) {
     throw invalidArgument("options.workgroupSize", `at most ${device.limits.maxComputeInvocationsPerWorkgroup} on this device`, wg);
   }
-  return new Backend(device, summarize(adapter), owned, wg, perDispatch, workPerDispatch);
+  return new Backend(device, summarize(adapter, device), owned, wg, perDispatch, workPerDispatch);
 }
 
 interface Dispatch {
