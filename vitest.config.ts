@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       {
-        find: /^@kinetic-nde\/core\/(wasm|node)$/,
+        find: /^@kinetic-nde\/core\/(wasm|node|webgpu)$/,
         replacement: `${root}packages/core/src/$1/index.ts`,
       },
       {

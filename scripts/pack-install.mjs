@@ -392,6 +392,7 @@ function writeExamples() {
     join(app, "example.mts"),
     `import { createScalarNetwork, forwardResnet, isKineticError, linspaceEnsemble, solveOde } from "@kinetic-nde/core";
 import { defineKernelModule } from "@kinetic-nde/core/wasm";
+import { createWebGpuBackend, philoxNormals } from "@kinetic-nde/core/webgpu";
 import { createGrid1D, makeDataset, massOf } from "@kinetic-nde/datasets";
 import { runExperiment } from "@kinetic-nde/experiments";
 import { solveSteadyState } from "@kinetic-nde/fokker-planck";
@@ -423,6 +424,14 @@ try {
 }
 const k = defineKernelModule<{ readonly mem: WebAssembly.Memory }>({ memoryPages: 1, functions: () => [] }).instance();
 if (k !== null && k.mem.buffer.byteLength !== 65536) fail("wasm memory");
+// the WebGPU entry resolves; Node without the optional \`webgpu\` package has no navigator.gpu
+if (!Number.isFinite(philoxNormals(1, 0, 0, new Float64Array(2))[1]!)) fail("philox normals");
+try {
+  await createWebGpuBackend();
+  fail("a WebGPU backend without navigator.gpu");
+} catch (e) {
+  if (!isKineticError(e, "UNSUPPORTED")) throw e;
+}
 console.log("esm example: ok");
 `,
   );

@@ -24,6 +24,7 @@ export default defineConfig({
     testing: "src/testing.ts",
     validate: "src/validate.ts",
     "wasm/index": "src/wasm/index.ts",
+    "webgpu/index": "src/webgpu/index.ts",
     "node/index": "src/node/index.ts",
     "node/worker": "src/node/worker.ts",
   },

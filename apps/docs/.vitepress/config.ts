@@ -134,6 +134,7 @@ export default defineConfig({
         },
         { find: /^@kinetic-nde\/experiments\/plot$/, replacement: `${repoRoot}packages/experiments/src/plot/index.ts` },
         { find: /^@kinetic-nde\/core\/wasm$/, replacement: `${repoRoot}packages/core/src/wasm/index.ts` },
+        { find: /^@kinetic-nde\/core\/webgpu$/, replacement: `${repoRoot}packages/core/src/webgpu/index.ts` },
         { find: /^@kinetic-nde\/core\/(testing|validate)$/, replacement: `${repoRoot}packages/core/src/$1.ts` },
         { find: /^@kinetic-nde\/mean-field\/fluxes$/, replacement: `${repoRoot}packages/mean-field/src/fluxes.ts` },
       ],

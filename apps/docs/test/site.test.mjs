@@ -35,7 +35,7 @@ const EXPERIMENT_TIMEOUT = Number(process.env.KN_EXPERIMENT_TIMEOUT ?? 120) * 10
 const repoRoot = join(appDir, "..", "..");
 const coreManifest = JSON.parse(readFileSync(join(repoRoot, "packages", "core", "package.json"), "utf8"));
 const REPOSITORY = "https://github.com/kinetic-nde/kinetic-nde";
-const PACKAGES = ["core", "core/node", "core/wasm", "core/testing", "core/validate", "datasets", "mean-field", "mean-field/fluxes", "fokker-planck", "moments", "experiments", "experiments/plot"];
+const PACKAGES = ["core", "core/node", "core/wasm", "core/webgpu", "core/testing", "core/validate", "datasets", "mean-field", "mean-field/fluxes", "fokker-planck", "moments", "experiments", "experiments/plot"];
 
 let passed = 0;
 let failed = 0;

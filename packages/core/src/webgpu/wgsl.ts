@@ -1,0 +1,321 @@
+/**
+ * WGSL sources of the WebGPU kernels, generated per dimension d, activation, method and workgroup
+ * size. Each particle is one invocation that keeps its state in registers for all layers and steps;
+ * W and b live in one storage buffer (per layer: d·d weights row-major, then d biases). Not exported
+ * from the package.
+ * @packageDocumentation
+ */
+import type { ActivationKind } from "../activations.js";
+
+/** Fixed-step methods the ODE kernel implements. */
+export type GpuOdeMethod = "euler" | "heun" | "rk4";
+
+/** Activation kinds the kernels implement (every built-in; user activations run only on the CPU). */
+export type GpuActivationKind = Exclude<ActivationKind, "custom">;
+
+/** Magnitude above which an f32 state counts as a blow-up (f32 overflows at 3.4e38). */
+export const GPU_BLOW_UP_THRESHOLD = 1e30;
+
+/** σ(z) in f32, with forms that neither overflow nor lose the sign (the GPU's tanh may be sinh/cosh). */
+function activationWgsl(kind: GpuActivationKind): string {
+  switch (kind) {
+    case "identity":
+      return "return z;";
+    case "tanh":
+      // small |z|: odd Taylor polynomial (relative error < 4e-9 for |z| < 1/16); else (1 - e)/(1 + e)
+      // with e = exp(-2|z|) ∈ (0, 1], which never overflows
+      return `let a = abs(z);
+  if (a < 0.0625) { let z2 = z * z; return z * (1.0 + z2 * (-0.33333333 + z2 * 0.13333333)); }
+  let e = exp(-2.0 * a);
+  return sign(z) * ((1.0 - e) / (1.0 + e));`;
+    case "sigmoid":
+      return `if (z >= 0.0) { return 1.0 / (1.0 + exp(-z)); }
+  let e = exp(z);
+  return e / (1.0 + e);`;
+    case "relu":
+      return "return select(z, 0.0, z < 0.0);";
+    case "leaky-relu":
+      return "return select(z, p.alpha * z, z < 0.0);";
+    case "softplus":
+      return "return max(z, 0.0) + log(1.0 + exp(-abs(z)));";
+  }
+}
+
+/** `f(0), f(1), …, f(n - 1)` joined by `sep`: the generator unrolls every loop over coordinates. */
+function each(n: number, f: (j: number) => string, sep = ", "): string {
+  return Array.from({ length: n }, (_, j) => f(j)).join(sep);
+}
+
+/**
+ * Shared declarations: the state as a struct of d scalars (no dynamic indexing, which some compilers,
+ * SwiftShader among them, spill to memory), parameters, activation, velocity of one layer, blow-up test.
+ */
+function common(d: number, kind: GpuActivationKind, paramsStruct: string): string {
+  const z = (r: number) => `${each(d, (j) => `wb[o + ${r * d + j}u] * y.c${j}`, " + ")} + wb[o + ${d * d + r}u]`;
+  return `const D: u32 = ${d}u;
+const LAYER: u32 = ${d * d + d}u;
+struct Vec { ${each(d, (j) => `c${j}: f32`)} };
+${paramsStruct}
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> wb: array<f32>;
+
+fn act(z: f32) -> f32 {
+  ${activationWgsl(kind)}
+}
+
+fn vel(l: u32, y: Vec) -> Vec {
+  let o = l * LAYER;
+  return Vec(${each(d, (r) => `act(${z(r)})`, ",\n    ")});
+}
+
+// Non-finite or beyond the blow-up threshold. The exponent bits are tested directly: a shader
+// compiler may assume finite arithmetic and fold comparisons with NaN away.
+fn isBad(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u || abs(v) > ${GPU_BLOW_UP_THRESHOLD.toExponential()};
+}
+
+fn anyBad(v: Vec) -> bool {
+  return ${each(d, (j) => `isBad(v.c${j})`, " || ")};
+}
+
+fn axpy(x: Vec, a: f32, v: Vec) -> Vec {
+  return Vec(${each(d, (j) => `x.c${j} + a * v.c${j}`)});
+}
+
+fn add(x: Vec, v: Vec) -> Vec {
+  return Vec(${each(d, (j) => `x.c${j} + v.c${j}`)});
+}
+
+fn load(i: u32) -> Vec {
+  return Vec(${each(d, (j) => `xin[i * D + ${j}u]`)});
+}
+
+fn store(i: u32, v: Vec) {
+  ${each(d, (j) => `xout[i * D + ${j}u] = v.c${j};`, "\n  ")}
+}
+`;
+}
+
+function stepWgsl(method: GpuOdeMethod): string {
+  switch (method) {
+    case "euler":
+      return "return axpy(y, h, vel(l, y));";
+    case "heun":
+      return `let k1 = vel(l, y);
+  let k2 = vel(l, axpy(y, h, k1));
+  return axpy(y, 0.5 * h, add(k1, k2));`;
+    case "rk4":
+      return `let k1 = vel(l, y);
+  let k2 = vel(l, axpy(y, 0.5 * h, k1));
+  let k3 = vel(l, axpy(y, 0.5 * h, k2));
+  let k4 = vel(l, axpy(y, h, k3));
+  return axpy(y, h / 6.0, axpy(add(k1, k4), 2.0, add(k2, k3)));`;
+  }
+}
+
+const INDEX = `let i = p.first + (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i >= p.end) { return; }`;
+
+/**
+ * The fused fixed-step ODE kernel: particles [first, end) each take steps k0 … k0 + nSteps - 1 (layer
+ * min(⌊k / spl⌋, L - 1) at step k) from `xin` into `xout`. The first failing step goes to `flags[0]`
+ * (atomic min); with `probe` set, the lowest particle that fails at step k0 + nSteps goes to `flags[1]`.
+ */
+export function odeKernel(d: number, kind: GpuActivationKind, method: GpuOdeMethod, wg: number): string {
+  return `${common(
+    d,
+    kind,
+    "struct Params { first: u32, end: u32, k0: u32, nSteps: u32, spl: u32, nLayers: u32, probe: u32, pad: u32, h: f32, alpha: f32, pad2: f32, pad3: f32 };",
+  )}
+const WG: u32 = ${wg}u;
+@group(0) @binding(2) var<storage, read> xin: array<f32>;
+@group(0) @binding(3) var<storage, read_write> xout: array<f32>;
+@group(0) @binding(4) var<storage, read_write> flags: array<atomic<u32>, 2>;
+fn step(l: u32, h: f32, y: Vec) -> Vec {
+  ${stepWgsl(method)}
+}
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ${INDEX}
+  var s = load(i);
+  var failed = false;
+  for (var k = p.k0; k < p.k0 + p.nSteps; k++) {
+    let next = step(min(k / p.spl, p.nLayers - 1u), p.h, s);
+    if (anyBad(next)) { atomicMin(&flags[0], k); failed = true; break; }
+    s = next;
+  }
+  let kp = p.k0 + p.nSteps;
+  if (p.probe != 0u && !failed) {
+    if (anyBad(step(min(kp / p.spl, p.nLayers - 1u), p.h, s))) { atomicMin(&flags[1], i); }
+  }
+  store(i, s);
+}
+`;
+}
+
+/** Philox4x32-10 and Box–Muller in WGSL (the twin of `philox.ts`). */
+const PHILOX = `fn mulhi(a: u32, b: u32) -> u32 {
+  let a0 = a & 0xffffu; let a1 = a >> 16u; let b0 = b & 0xffffu; let b1 = b >> 16u;
+  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
+  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  return p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
+}
+
+fn philox(ctr: vec4u, key: vec2u) -> vec4u {
+  var c = ctr;
+  var k = key;
+  for (var r = 0u; r < 10u; r++) {
+    if (r > 0u) { k = k + vec2u(0x9e3779b9u, 0xbb67ae85u); }
+    let hi0 = mulhi(0xd2511f53u, c.x); let lo0 = 0xd2511f53u * c.x;
+    let hi1 = mulhi(0xcd9e8d57u, c.z); let lo1 = 0xcd9e8d57u * c.z;
+    c = vec4u(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+  }
+  return c;
+}
+
+// (cos 2πu, sin 2πu) for u = w·2^-32 from the top 24 bits of w: quadrant from the top two bits, then
+// Taylor polynomials on [0, π/2) (error < 1e-8), so the result does not depend on the GPU's sin/cos.
+fn sincos2pi(w: u32) -> vec2f {
+  let q = w >> 30u;
+  let t = f32((w >> 8u) & 0x3fffffu) * (6.2831853071795865 / 16777216.0);
+  let t2 = t * t;
+  let c = 1.0 + t2 * (-0.5 + t2 * (4.1666667e-2 + t2 * (-1.3888889e-3 + t2 * (2.4801587e-5 + t2 * (-2.7557319e-7 + t2 * 2.0876757e-9)))));
+  let s = t * (1.0 + t2 * (-0.16666667 + t2 * (8.3333333e-3 + t2 * (-1.9841270e-4 + t2 * (2.7557319e-6 + t2 * (-2.5052108e-8 + t2 * 1.6059044e-10))))));
+  if (q == 0u) { return vec2f(c, s); }
+  if (q == 1u) { return vec2f(-s, c); }
+  if (q == 2u) { return vec2f(-c, -s); }
+  return vec2f(s, -c);
+}
+
+fn boxMuller(w0: u32, w1: u32) -> vec2f {
+  let u = (f32(w0 >> 8u) + 0.5) * (1.0 / 16777216.0);
+  return sqrt(-2.0 * log(u)) * sincos2pi(w1);
+}
+`;
+
+/**
+ * The fused Euler–Maruyama kernel with constant noise K (stored after the layers in `wb`): particle i
+ * at step k draws its normals from Philox4x32-10 with counter (k, i + pOff, block, 0) and key (seedLo,
+ * seedHi). A particle that blows up at step k stops: `failStep[i]` = k + 1 (0: never failed; the host
+ * sets such particles to NaN), `flags[0]` = the earliest such k (atomic min), `flags[1]` counts them.
+ */
+export function sdeKernel(d: number, kind: GpuActivationKind, wg: number): string {
+  let draws = "";
+  for (let blk = 0; 4 * blk < d; blk++) {
+    draws += `    let w${blk} = philox(vec4u(k, i + p.pOff, ${blk}u, 0u), key);
+    let p${2 * blk} = boxMuller(w${blk}.x, w${blk}.y);
+`;
+    if (4 * blk + 2 < d) draws += `    let p${2 * blk + 1} = boxMuller(w${blk}.z, w${blk}.w);\n`;
+  }
+  // normal j is component j % 2 of pair ⌊j / 2⌋
+  const xi = (j: number) => `p${Math.floor(j / 2)}.${j % 2 === 0 ? "x" : "y"}`;
+  const noise = (r: number) => each(d, (j) => `wb[ko + ${r * d + j}u] * ${xi(j)}`, " + ");
+  return `${common(
+    d,
+    kind,
+    "struct Params { first: u32, end: u32, k0: u32, nSteps: u32, spl: u32, nLayers: u32, seedLo: u32, seedHi: u32, h: f32, alpha: f32, sqrtH: f32, pOff: u32 };",
+  )}
+const WG: u32 = ${wg}u;
+@group(0) @binding(2) var<storage, read> xin: array<f32>;
+@group(0) @binding(3) var<storage, read_write> xout: array<f32>;
+@group(0) @binding(4) var<storage, read_write> flags: array<atomic<u32>, 2>;
+@group(0) @binding(5) var<storage, read_write> failStep: array<u32>;
+${PHILOX}
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ${INDEX}
+  if (failStep[i] != 0u) { return; } // failed in an earlier dispatch (set to NaN on readback)
+  let key = vec2u(p.seedLo, p.seedHi);
+  let ko = p.nLayers * LAYER;
+  var s = load(i);
+  var fail = 0xffffffffu;
+  for (var k = p.k0; k < p.k0 + p.nSteps; k++) {
+    let a = vel(min(k / p.spl, p.nLayers - 1u), s);
+${draws}    let next = Vec(${each(d, (r) => `s.c${r} + p.h * a.c${r} + p.sqrtH * (${noise(r)})`, ",\n      ")});
+    if (anyBad(next)) { fail = k; atomicMin(&flags[0], k); atomicAdd(&flags[1], 1u); break; }
+    s = next;
+  }
+  if (fail != 0xffffffffu) { failStep[i] = fail + 1u; }
+  store(i, s);
+}
+`;
+}
+
+/**
+ * Histogram kernel: particle i adds 1 (u32 atomic) to the count of the cell that contains it; particles
+ * outside [xMin, xMin + nx·dx] (× [yMin, yMin + ny·dy] in 2-D) are dropped. Cell index a·ny + b in 2-D.
+ */
+export function histogramKernel(d: 1 | 2, wg: number): string {
+  const locate =
+    d === 1
+      ? `let u = (x[i] - p.xMin) * p.invDx;
+  if (!(u >= 0.0 && u <= f32(p.nx))) { return; }
+  let c = min(u32(floor(u)), p.nx - 1u);`
+      : `let u = (x[2u * i] - p.xMin) * p.invDx;
+  let v = (x[2u * i + 1u] - p.yMin) * p.invDy;
+  if (!(u >= 0.0 && u <= f32(p.nx) && v >= 0.0 && v <= f32(p.ny))) { return; }
+  let c = min(u32(floor(u)), p.nx - 1u) * p.ny + min(u32(floor(v)), p.ny - 1u);`;
+  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, xMin: f32, invDx: f32, yMin: f32, invDy: f32 };
+const WG: u32 = ${wg}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> counts: array<atomic<u32>>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  ${INDEX}
+  ${locate}
+  atomicAdd(&counts[c], 1u);
+}
+`;
+}
+
+/**
+ * One first-order upwind + forward-Euler step of ∂_t f + ∇·(a f) = 0 on a uniform grid, one invocation
+ * per cell: dst = src - λx (Fx_{i+1/2} - Fx_{i-1/2}) [- λy (Fy_{j+1/2} - Fy_{j-1/2})], with the face
+ * flux F = ap·(value left) + am·(value right) and the boundary baked into the coefficients (the layout
+ * of `@kinetic-nde/mean-field/fluxes`; neighbours wrap around when `periodic` is set).
+ */
+export function upwindKernel(d: 1 | 2, wg: number): string {
+  const body =
+    d === 1
+      ? `let n = p.nx;
+  let jl = select(j - 1u, select(0u, n - 1u, p.periodic != 0u), j == 0u);
+  let jr = select(j + 1u, select(n - 1u, 0u, p.periodic != 0u), j == n - 1u);
+  let fl = ap[j] * src[jl] + am[j] * src[j];
+  let fr = ap[j + 1u] * src[j] + am[j + 1u] * src[jr];
+  dst[j] = src[j] - p.lx * (fr - fl);`
+      : `let nx = p.nx;
+  let ny = p.ny;
+  let i = j / ny;
+  let c = j % ny;
+  let wrap = p.periodic != 0u;
+  let il = select(i - 1u, select(0u, nx - 1u, wrap), i == 0u);
+  let ir = select(i + 1u, select(nx - 1u, 0u, wrap), i == nx - 1u);
+  let cl = select(c - 1u, select(0u, ny - 1u, wrap), c == 0u);
+  let cr = select(c + 1u, select(ny - 1u, 0u, wrap), c == ny - 1u);
+  let u = src[j];
+  let fxl = ap[j] * src[il * ny + c] + am[j] * u;
+  let fxr = ap[j + ny] * u + am[j + ny] * src[ir * ny + c];
+  let y = i * (ny + 1u) + c;
+  let fyl = ayp[y] * src[i * ny + cl] + aym[y] * u;
+  let fyr = ayp[y + 1u] * u + aym[y + 1u] * src[i * ny + cr];
+  dst[j] = u - p.lx * (fxr - fxl) - p.ly * (fyr - fyl);`;
+  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, periodic: u32, pad: u32, lx: f32, ly: f32 };
+const WG: u32 = ${wg}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> ap: array<f32>;
+@group(0) @binding(2) var<storage, read> am: array<f32>;
+@group(0) @binding(3) var<storage, read> src: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dst: array<f32>;
+${d === 2 ? "@group(0) @binding(5) var<storage, read> ayp: array<f32>;\n@group(0) @binding(6) var<storage, read> aym: array<f32>;" : ""}
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let j = p.first + (wid.y * nwg.x + wid.x) * WG + lid;
+  if (j >= p.end) { return; }
+  ${body}
+}
+`;
+}

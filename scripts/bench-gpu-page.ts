@@ -1,0 +1,112 @@
+/**
+ * The page of `scripts/bench-gpu.ts`: runs workloads W1–W3 (bench/WORKLOADS.md) on the WebGPU backend
+ * of whatever adapter the browser offers and returns the median time and the checksums.
+ */
+import { createNetwork, type NetworkParams } from "../packages/core/src/index.js";
+import { createWebGpuBackend, type WebGpuBackend } from "../packages/core/src/webgpu/index.js";
+import { w6Problem } from "./bench-gpu-w6.js";
+
+let backend: WebGpuBackend | undefined;
+
+function workload(wl: string, M: number): { net: NetworkParams; x0: Float64Array; d: number } {
+  const W: number[] = [];
+  const b: number[] = [];
+  if (wl === "W2") {
+    for (let k = 0; k < 100; k++) {
+      W.push(-1 + 0.3 * Math.sin(k), 0.5 * Math.cos(k), -0.5 * Math.cos(k), -1 + 0.3 * Math.cos(2 * k));
+      b.push(0.1 * Math.sin(k), -0.1 * Math.cos(k));
+    }
+    const x0 = new Float64Array(2 * M);
+    for (let i = 0; i < M; i++) {
+      const r = 2 * Math.sqrt((i + 0.5) / M);
+      const th = 2 * Math.PI * ((i * 0.6180339887498949) % 1);
+      x0[2 * i] = r * Math.cos(th);
+      x0[2 * i + 1] = r * Math.sin(th);
+    }
+    return { net: createNetwork({ sigma: "tanh", d: 2, W, b, dt: 0.01 }), x0, d: 2 };
+  }
+  const x0 = new Float64Array(M);
+  for (let i = 0; i < M; i++) x0[i] = -3 + (6 * (i + 0.5)) / M;
+  if (wl === "W3") {
+    return {
+      net: createNetwork({
+        sigma: "tanh",
+        d: 1,
+        W: new Array(200).fill(-1),
+        b: new Array(200).fill(0.5),
+        dt: 0.01,
+        noise: { kind: "constant", K: new Float64Array([0.5]) },
+      }),
+      x0,
+      d: 1,
+    };
+  }
+  for (let k = 0; k < 100; k++) {
+    W.push(-1 + 0.5 * Math.sin(k));
+    b.push(0.1 * Math.cos(k));
+  }
+  return { net: createNetwork({ sigma: "tanh", d: 1, W, b, dt: 0.01 }), x0, d: 1 };
+}
+
+function moments(x: Float64Array, d: number): { mean: number[]; var: number[] } {
+  const M = x.length / d;
+  const mean: number[] = [];
+  const v: number[] = [];
+  for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let i = 0; i < M; i++) s += x[i * d + j]!;
+    const m = s / M;
+    let q = 0;
+    for (let i = 0; i < M; i++) q += (x[i * d + j]! - m) ** 2;
+    mean.push(m);
+    v.push(q / M);
+  }
+  return { mean, var: v };
+}
+
+const api = {
+  async adapter() {
+    backend ??= await createWebGpuBackend();
+    return backend.adapter;
+  },
+  /** W6: 2-D upwind on an n×n grid; returns the time of all steps (two calls: full steps, then the shortened last one). */
+  async runW6(n: number, repeats: number) {
+    backend ??= await createWebGpuBackend();
+    const w = w6Problem(n);
+    const go = async () => {
+      const a = await backend!.advectUpwind(w.f0, w.coefficients, { steps: w.steps - 1, lambda: w.lambda });
+      return backend!.advectUpwind(a.f, w.coefficients, { steps: 1, lambda: w.lambdaLast });
+    };
+    await go();
+    const times: number[] = [];
+    let f = w.f0;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      f = (await go()).f;
+      times.push((performance.now() - t0) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const seconds = times[Math.floor(times.length / 2)]!;
+    return { workload: "W6", cells: n * n, steps: w.steps, seconds, rate: (n * n * w.steps) / seconds, ...w.checksums(f) };
+  },
+  async run(wl: string, M: number, repeats: number) {
+    backend ??= await createWebGpuBackend();
+    const { net, x0, d } = workload(wl, M);
+    const go = () => (wl === "W3" ? backend!.solveSde(net, x0, { seed: 1 }) : backend!.forwardResnet(net, x0));
+    await go(); // compiles the pipeline
+    const times: number[] = [];
+    let last: Float64Array = x0;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      const res = await go();
+      times.push((performance.now() - t0) / 1000);
+      last = res.x;
+    }
+    times.sort((a, b) => a - b);
+    const seconds = times[Math.floor(times.length / 2)]!;
+    return { workload: wl, M, steps: net.nLayers, seconds, rate: (M * net.nLayers) / seconds, ...moments(last, d) };
+  },
+};
+
+export type BenchPageApi = typeof api;
+(globalThis as unknown as { kn: BenchPageApi }).kn = api;
