@@ -240,7 +240,7 @@ describe("bad input: exit code of its class, a message naming the flag or file, 
         );
     }
     expect(failures.join("\n")).toBe("");
-  }, 120_000);
+  }, 300_000); // ~120 sequential CLI processes: a budget for a loaded 2-core machine
 
   it("leaves no output directory behind for a refused run", () => {
     const r = runIn(["simulate", "--particles", "10000000000", "--out", "refused"]);
