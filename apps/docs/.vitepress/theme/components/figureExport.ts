@@ -21,15 +21,17 @@ function themeOf(el: Element): { color: string; background: string; fontFamily: 
 }
 
 /**
- * One figure as a standalone SVG document, drawn like the page draws it (same renderer, same width)
- * with its title and caption, the page's text colour, background and font set on the elements.
+ * One figure as a standalone SVG document, drawn by the page's renderer with its title and caption,
+ * the page's text colour, background and font set on the elements. It is as wide as on the page but
+ * at least as wide as the command line draws it (720 px), so that a title never overflows a narrow file.
  */
-export async function figureSvg(figure: FigureSpec, result: ExperimentResult, themeEl: Element, width: number): Promise<SvgFile> {
+export async function figureSvg(figure: FigureSpec, result: ExperimentResult, themeEl: Element, pageWidth: number): Promise<SvgFile> {
   const { renderFigure } = await import("@kinetic-nde/experiments/plot");
   const theme = themeOf(themeEl);
+  const width = Math.max(720, Math.round(pageWidth));
   const svg = renderFigure(figure, result, {
     document,
-    width: Math.max(320, Math.round(width)),
+    width,
     height: Math.round(Math.min(420, Math.max(240, width * 0.55))),
     title: true,
     caption: true,
