@@ -8,7 +8,10 @@
  * - `{ type: "describe", id }` → `{ type: "describe", id, available, title, summary, controls, config, limits }`
  *   (`limits[key]`: the bounds of each control's field, read from the config's JSON Schema)
  * - `{ type: "run", runId, id, overrides, seed, quick }` → `progress`* then `result` or `error`
- *   (`error` carries `issues: { path, rule, shown }[]` when the config was refused)
+ *   (`error` carries `issues: { path, rule, shown }[]` when the config was refused); a new `run`
+ *   cancels the one in progress
+ * - `{ type: "cancel" }` → cancels the run in progress (between two stages of the experiment); every
+ *   cancelled run answers `{ type: "cancelled", runId }` once it has stopped
  * - `{ type: "export", requestId, format: "json" | "csv", key?, result? }` → `{ type: "export", requestId, text }`
  */
 import * as experimentsModule from "@kinetic-nde/experiments";
@@ -30,7 +33,7 @@ type GetFn = (id: string) => ExperimentDefinition;
 type RunFn = (
   id: string,
   overrides: Record<string, unknown>,
-  options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void },
+  options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void; signal?: AbortSignal },
 ) => Promise<ExperimentResult>;
 type ResolveFn = (id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>;
 
@@ -46,6 +49,8 @@ const tableToCsv = fn<(t: unknown) => string>("tableToCsv");
 const fieldToCsv = fn<(f: unknown) => string>("fieldToCsv");
 
 let lastResult: ExperimentResult | undefined;
+/** The run in progress and its cancellation. */
+let current: { runId: number; controller: AbortController } | undefined;
 
 function lookupIn(get: ((id: string) => ExperimentDefinition) | undefined, id: string): ExperimentDefinition | undefined {
   if (get === undefined) return undefined;
@@ -138,19 +143,27 @@ function describe(id: string): Record<string, unknown> {
 }
 
 async function run(id: string, overrides: Record<string, unknown>, seed: number, quick: boolean, runId: number): Promise<void> {
+  current?.controller.abort();
+  const controller = new AbortController();
+  const signal = controller.signal;
+  current = { runId, controller };
   const onProgress = (p: { fraction: number; message: string }): void => {
-    postMessage({ type: "progress", runId, fraction: p.fraction, message: p.message });
+    if (!signal.aborted) postMessage({ type: "progress", runId, fraction: p.fraction, message: p.message });
   };
   try {
     let result: ExperimentResult;
     const runner = isTool(id) ? runTool : runExperiment;
     if (runner !== undefined) {
-      result = await runner(id, overrides, { seed, quick, onProgress });
+      result = await runner(id, overrides, { seed, quick, onProgress, signal });
     } else {
       const def = lookup(id);
       if (def === undefined) throw new Error(`experiment ${id} is not available`);
       const config = def.schema.parse({ ...(quick ? def.quick : {}), ...overrides });
-      result = await def.run(config, { seed, onProgress });
+      result = await def.run(config, { seed, onProgress, signal });
+    }
+    if (signal.aborted) {
+      postMessage({ type: "cancelled", runId });
+      return;
     }
     lastResult = result;
     try {
@@ -160,6 +173,10 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
       postMessage({ type: "result", runId, result: JSON.parse(exportText("json", undefined)), wasm: wasmKernelsAvailable() });
     }
   } catch (e) {
+    if (signal.aborted) {
+      postMessage({ type: "cancelled", runId });
+      return;
+    }
     const err = e as { message?: string; code?: string; details?: { issues?: { path?: unknown; rule?: unknown; value?: unknown }[] } };
     const issues = (err?.details?.issues ?? []).map((i) => ({
       path: String(i.path ?? ""),
@@ -167,6 +184,8 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
       shown: shownValue(i.value),
     }));
     postMessage({ type: "error", runId, message: String(err?.message ?? e), code: err?.code ?? null, issues });
+  } finally {
+    if (current?.runId === runId) current = undefined;
   }
 }
 
@@ -224,6 +243,9 @@ self.onmessage = (ev: MessageEvent): void => {
         msg["quick"] !== false,
         Number(msg["runId"]),
       );
+      break;
+    case "cancel":
+      current?.controller.abort();
       break;
     case "export":
       postMessage({
