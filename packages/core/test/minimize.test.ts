@@ -89,3 +89,11 @@ describe("minimize", () => {
     );
   });
 });
+
+describe("train options", () => {
+  it("rejects unknown option keys, naming them", () => {
+    const x = Float64Array.of(-1, 1);
+    const problem = { x, labels: Int32Array.of(0, 1), loss: "logistic" as const, network: { sigma: "tanh", d: 1, nLayers: 2 } };
+    expectKineticError(() => train(problem, { epoch: 3 } as never), "INVALID_ARGUMENT", "epoch");
+  });
+});

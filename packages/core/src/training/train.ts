@@ -6,12 +6,13 @@
 import type { SolveStatus } from "../errors.js";
 import type { NetworkParams } from "../network.js";
 import { createRng } from "../rng.js";
-import { invalidArgument } from "../validate.js";
+import { invalidArgument, requireOptions } from "../validate.js";
 import { type Compiled, compileProblem, type TrainingProblem, unpackTheta } from "./gradient.js";
 import { ResNetKernel, type TrainingScheme } from "./kernel.js";
 import { compileData, type CompiledData, LossHead, type Readout, subsetData, type TrainingData } from "./losses.js";
 import {
   type LearningRateSchedule,
+  MINIMIZE_OPTION_KEYS,
   type MinimizeObjective,
   type OptimizerSpec,
   runMinimize,
@@ -81,7 +82,7 @@ export interface TrainResult {
  * @param options - optimiser, learning rate and schedule, epochs, mini-batches, seed, validation and
  *   early stopping, progress callback (all optional)
  * @returns trained parameters, read-out, per-epoch history, status and counts; inputs are not modified
- * @throws KineticError INVALID_ARGUMENT (bad option values or data), SHAPE_MISMATCH (lengths),
+ * @throws KineticError INVALID_ARGUMENT (bad option values or data, unknown option keys), SHAPE_MISMATCH (lengths),
  *   UNSUPPORTED (L-BFGS with mini-batches; a read-out for a loss without one), NOT_FOUND (activation)
  * @remarks Gradients are exact discrete adjoints of the chosen scheme (see {@link computeGradient});
  * the optimisation loop is {@link minimize}, applied to the compiled loss.
@@ -102,6 +103,7 @@ export interface TrainResult {
  */
 export function train(problem: TrainingProblem, options: TrainOptions = {}): TrainResult {
   if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
+  requireOptions("options", options, [...MINIMIZE_OPTION_KEYS, "scheme", "validationSplit", "validation"]);
   const seed = options.seed ?? 0;
   const c0 = compileProblem(problem, { ...(options.scheme !== undefined ? { scheme: options.scheme } : {}), seed });
   const split = options.validationSplit ?? 0;
