@@ -378,7 +378,7 @@ describe("reproduce", () => {
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on("data", (b: Buffer) => {
         stderr += b.toString();
-        if (!sent && stderr.includes("[1/9] moments-linear done")) {
+        if (!sent && stderr.includes(`[1/${listExperiments().length}] moments-linear done`)) {
           sent = true;
           child.kill("SIGINT");
         }
