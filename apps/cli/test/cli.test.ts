@@ -284,6 +284,35 @@ describe("train, fit, dataset", () => {
     expect((readJson(join(dir, "t", "model.json")) as { schemaVersion?: unknown }).schemaVersion).toBeDefined();
   });
 
+  it("train --level density trains on the class densities; --help states the levels", () => {
+    const dir = tmp();
+    const args = ["train", "--dataset", "two-gaussians-1d", "--param", "nSamples=300", "--level", "density", "--cells", "200"];
+    const r = run([...args, "--layers", "3", "--epochs", "40", "--out", "t"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const s = readJson(join(dir, "t", "summary.json")).summary as Record<string, number | string>;
+    expect(s["level"]).toBe("density");
+    expect(s["status"]).toBe("success");
+    expect(s["test_accuracy"]).toBeGreaterThan(0.9); // Bayes accuracy of N(∓1, 0.5²): Φ(2) ≈ 0.977
+    expect((readJson(join(dir, "t", "model.json")) as { scheme?: string }).scheme).toBe("rk4");
+    const h = run(["train", "--help"]);
+    expect(h.stdout).toContain("--level <name>");
+    expect(h.stdout).toMatch(/particles \(default/);
+  });
+
+  it("train --level: bad values and combinations are usage errors naming the flag", () => {
+    const dir = tmp();
+    const cases: [string[], string][] = [
+      [["--level", "bogus"], "--level"],
+      [["--dataset", "moons", "--level", "density"], "--level"],
+      [["--dataset", "two-gaussians-1d", "--level", "density", "--batch-size", "10"], "--batch-size"],
+    ];
+    for (const [args, flag] of cases) {
+      const r = run(["train", ...args, "--epochs", "1", "--out", "t"], dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`\`${flag}\``);
+    }
+  });
+
   it("fit recovers the closed-form Gaussian parameters", () => {
     const dir = tmp();
     const r = run(["fit", "--target", "gaussian", "--mean", "0.5", "--std", "0.3", "--family", "gaussian", "--out", "f"], dir);
@@ -349,7 +378,7 @@ describe("reproduce", () => {
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on("data", (b: Buffer) => {
         stderr += b.toString();
-        if (!sent && stderr.includes("[1/9] moments-linear done")) {
+        if (!sent && stderr.includes(`[1/${listExperiments().length}] moments-linear done`)) {
           sent = true;
           child.kill("SIGINT");
         }

@@ -47,4 +47,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     title: "Convergence orders",
     blurb: "Observed orders of every ODE, SDE, Vlasov and Fokker–Planck scheme against exact solutions.",
   },
+  {
+    id: "mean-field-training",
+    title: "Training at the density level",
+    blurb: "Optimal control of the Vlasov equation: density training against particle training, with exact adjoint gradients.",
+  },
 ];

@@ -49,6 +49,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: "Moments", link: "/guide/moments" },
       { text: "Stochastic network and Fokker–Planck", link: "/guide/fokker-planck" },
       { text: "Fitting distributions", link: "/guide/fitting-distributions" },
+      { text: "Training on densities", link: "/guide/training-densities" },
     ],
   },
   {

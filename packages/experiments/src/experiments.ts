@@ -7,6 +7,7 @@ export { classification } from "./catalogue/classification.js";
 export { convergence } from "./catalogue/convergence.js";
 export { fitDistribution } from "./catalogue/fit-distribution.js";
 export { meanFieldLimit } from "./catalogue/mean-field-limit.js";
+export { meanFieldTraining } from "./catalogue/mean-field-training.js";
 export { momentsLinear } from "./catalogue/moments-linear.js";
 export { regression } from "./catalogue/regression.js";
 export { sensitivity } from "./catalogue/sensitivity.js";

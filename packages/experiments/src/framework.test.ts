@@ -60,7 +60,7 @@ describe("config validation", () => {
 });
 
 describe("registry", () => {
-  it("lists the nine experiments of the catalogue", () => {
+  it("lists the ten experiments of the catalogue", () => {
     expect(listExperiments().map((e) => e.id)).toEqual([
       "moments-linear",
       "steady-states",
@@ -71,6 +71,7 @@ describe("registry", () => {
       "stochastic-resnet",
       "fit-distribution",
       "convergence",
+      "mean-field-training",
     ]);
   });
   it("every schema parses {} and its quick preset, and has a JSON Schema", () => {

@@ -32,3 +32,4 @@ export * from "./sensitivity.js";
 export type { DensityObjective } from "./objective.js";
 export * from "./adjoint.js";
 export * from "./density-losses.js";
+export * from "./train-density.js";

@@ -52,7 +52,7 @@ function loadFile(cfg: z.output<typeof trainSchema>, csv: CsvFlags): Dataset | u
 /** Register the command. */
 export function registerTrain(program: Command): void {
   addCsvOptions(program.command("train"))
-    .description("train a ResNet (exact adjoint gradients) on a generated or loaded data set")
+    .description("train a ResNet (exact adjoint gradients) on a generated or loaded data set, on its samples or its class densities")
     .option("--config <file>", "JSON/YAML config file (flags override it)")
     .option("--dataset <name|file>", "registry name (moons, blobs, two-gaussians-1d, ...) or a .csv/.json file")
     .option("--param <key=value>", "data set parameter (repeatable), e.g. --param nSamples=400", collectPairs("--param"))
@@ -68,7 +68,12 @@ export function registerTrain(program: Command): void {
     .option("--batch-size <n>", "mini-batch size")
     .option("--lambda <l>", "Tikhonov regularisation")
     .option("--test-fraction <f>", "held-out fraction")
-    .option("--scheme <name>", "euler | heun | rk4")
+    .option("--scheme <name>", "euler | heun | rk4 (particles level)")
+    .option(
+      "--level <name>",
+      "particles (default: train on the samples) | density (train on the class densities, transported by the 1-D Vlasov equation; 1-D classification data only, no --batch-size)",
+    )
+    .option("--cells <n>", "density level: grid cells (default 400)")
     .option("--seed <n>", "seed of data generation, initialisation, split and batches (independent named streams)", parseSeed, 1)
     .option("--out <dir>", "output directory (default ./out/train-<dataset>)")
     .option("--force", "overwrite a non-empty output directory")
@@ -79,6 +84,7 @@ export function registerTrain(program: Command): void {
 Examples:
   $ kinetic-nde train --dataset moons --param nSamples=400 --param noise=0.1 --epochs 500
   $ kinetic-nde train --dataset two-gaussians-1d --layers 5 --sigma relu
+  $ kinetic-nde train --dataset two-gaussians-1d --level density --layers 3 --optimizer lbfgs --epochs 50
   $ kinetic-nde train --dataset data.csv --label species --optimizer lbfgs
 ${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).`,
     )
@@ -98,6 +104,8 @@ ${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).
         lambda: "lambda",
         testFraction: "testFraction",
         scheme: "scheme",
+        level: "level",
+        cells: "cells",
       });
       if (flags.param !== undefined) {
         fields["datasetParams"] = flags.param;

@@ -24,5 +24,12 @@ export {
   type TrainResult,
   type TrainingHistory,
 } from "./train.js";
+export {
+  minimize,
+  type MinimizeObjective,
+  type MinimizeOptions,
+  type MinimizeResult,
+  type StopReason,
+} from "./minimize.js";
 export { trainEki, type EkiOptions, type EkiResult } from "./eki.js";
 export { loadModel, MODEL_SCHEMA_VERSION, saveModel, type ModelJson } from "./serialize.js";

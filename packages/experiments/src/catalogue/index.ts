@@ -8,6 +8,7 @@ import { classification } from "./classification.js";
 import { regression } from "./regression.js";
 import { convergence } from "./convergence.js";
 import { fitDistribution } from "./fit-distribution.js";
+import { meanFieldTraining } from "./mean-field-training.js";
 
 /** The catalogue in the order of the experiment table. */
 export const CATALOGUE: readonly ExperimentDefinition[] = Object.freeze(
@@ -21,5 +22,6 @@ export const CATALOGUE: readonly ExperimentDefinition[] = Object.freeze(
     stochasticResnet,
     fitDistribution,
     convergence,
+    meanFieldTraining,
   ].map((e) => e as unknown as ExperimentDefinition),
 );

@@ -251,4 +251,20 @@ describe("fit and train", () => {
     expect(JSON.parse(r.artifacts!["model.json"]!)).toHaveProperty("schemaVersion");
     await expectCode(runTool("train", { datasetParams: { nSamples: 1e9 } }), "TOO_LARGE", "`datasetParams.nSamples`");
   });
+
+  it("train at the density level: class densities transported by the Vlasov equation; bad combinations name the field", async () => {
+    const cfg = { dataset: "two-gaussians-1d", datasetParams: { nSamples: 400 }, level: "density", cells: 200, epochs: 60, layers: 3 };
+    const r = await runTool("train", cfg, { seed: 1 });
+    expect(r.summary["status"]).toBe("success");
+    expect(r.summary["level"]).toBe("density");
+    // N(∓1, 0.5²): the Bayes accuracy is Φ(2) ≈ 0.977
+    expect(r.summary["test_accuracy"]).toBeGreaterThan(0.9);
+    expect(r.summary["final_loss"]).toBeLessThan(r.summary["initial_loss"] as number);
+    const model = JSON.parse(r.artifacts!["model.json"]!) as { scheme: string; readout: { nOut: number } };
+    expect(model.scheme).toBe("rk4");
+    expect(model.readout.nOut).toBe(2);
+    await expectCode(runTool("train", { dataset: "moons", level: "density" }), "INVALID_ARGUMENT", "`level`");
+    await expectCode(runTool("train", { ...cfg, batchSize: 10 }), "INVALID_ARGUMENT", "`batchSize`");
+    await expectCode(runTool("train", { ...cfg, loss: "logistic" }), "INVALID_ARGUMENT", "`loss`");
+  });
 });

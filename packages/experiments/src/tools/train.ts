@@ -2,9 +2,21 @@
  * Tool `train`: train a ResNet on a data set (a registry name, or a given data set).
  * @packageDocumentation
  */
-import { deriveSeed, initNetwork, predict, saveModel, train, type LossSpec } from "@kinetic-nde/core";
-import { requireFits } from "@kinetic-nde/core/validate";
-import { makeDataset, trainTestSplit, type Dataset } from "@kinetic-nde/datasets";
+import {
+  deriveSeed,
+  initNetwork,
+  predict,
+  saveModel,
+  train,
+  type LossSpec,
+  type NetworkParams,
+  type Readout,
+  type SolveStatus,
+  type TrainingHistory,
+} from "@kinetic-nde/core";
+import { invalidArgument, requireFits } from "@kinetic-nde/core/validate";
+import { createGrid1D, type Grid1D, makeDataset, trainTestSplit, type Dataset } from "@kinetic-nde/datasets";
+import { classificationDensityLoss, densityModel, kernelDensityEstimate, silvermanBandwidth, trainDensity } from "@kinetic-nde/mean-field";
 import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
@@ -37,7 +49,14 @@ export const trainFields = {
   batchSize: z.number().int().min(1).optional().describe("mini-batch size (default: full batch)"),
   lambda: z.number().min(0).default(0).describe("Tikhonov regularisation λ"),
   testFraction: z.number().min(0).max(0.9).default(0.25).describe("fraction held out for testing"),
-  scheme: z.enum(["euler", "heun", "rk4"]).default("euler").describe("forward scheme (euler = the ResNet)"),
+  scheme: z.enum(["euler", "heun", "rk4"]).default("euler").describe("forward scheme (euler = the ResNet; particles level)"),
+  level: z
+    .enum(["particles", "density"])
+    .default("particles")
+    .describe(
+      "training level: particles (the samples) or density (class densities on a grid transported by the 1-D Vlasov equation; 1-D classification only)",
+    ),
+  cells: z.number().int().min(20).max(20_000).default(400).describe("density level: grid cells"),
 };
 
 /** Config schema of the tool (zod; defaults and limits; unknown keys are errors). */
@@ -61,9 +80,49 @@ function bytesPerSampleLayer(d: number, scheme: string): number {
 }
 
 /**
+ * Class densities of a 1-D labelled sample on a grid: Gaussian kernel density estimates (Silverman's
+ * bandwidth per class) with mass = the class's share of the samples, so Σ_k ∫ f_k ℓ_k is the expected loss.
+ */
+export function classDensities(x: Float64Array, labels: ArrayLike<number>, nClasses: number, grid: Grid1D): Float64Array[] {
+  const M = x.length;
+  return Array.from({ length: nClasses }, (_, k) => {
+    const xs: number[] = [];
+    for (let i = 0; i < M; i++) if (labels[i] === k) xs.push(x[i]!);
+    if (xs.length < 2) throw invalidArgument("dataset", `at least 2 samples of class ${k} for the density level`, xs.length);
+    const xk = Float64Array.from(xs);
+    return kernelDensityEstimate(xk, grid, { weights: new Float64Array(xk.length).fill(1 / M) });
+  });
+}
+
+/** The grid of the density level: the data's range, widened by 4 bandwidths and the horizon T (|σ| ≤ 1 moves mass at most T). */
+export function densityGrid(x: Float64Array, T: number, cells: number): Grid1D {
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of x) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const pad = 4 * silvermanBandwidth(x) + T;
+  return createGrid1D(lo - pad, hi + pad, cells);
+}
+
+interface Trained {
+  readonly params: NetworkParams;
+  readonly readout?: Readout;
+  readonly history: TrainingHistory;
+  readonly status: SolveStatus;
+  readonly stats: { readonly epochs: number; readonly initialLoss: number; readonly finalLoss: number };
+  readonly scheme: "euler" | "heun" | "rk4";
+}
+
+/**
  * The `train` tool: generates (or takes) a data set, splits it, trains a ResNet with exact adjoint
  * gradients and reports the training history and the train/test accuracy (classification) or mean
  * squared error (regression); the trained model is the artifact `model.json` (`loadModel` of core).
+ * With `level: "density"` (1-D classification data), the class densities of the training samples
+ * (kernel density estimates on `cells` cells) are transported by the Vlasov equation and the network
+ * and read-out are trained on the density-level cross-entropy with exact adjoint gradients
+ * (`trainDensity` of mean-field); accuracies are those of the trained model on the samples (rk4 layers).
  * @remarks Random streams: the data set is drawn from the named stream `"data"` of the seed, the
  *   weights from `"init"`, the train/test split from `"data-split"` and the mini-batches from
  *   `"batches"`. Memory: the forward states of every layer for every sample are kept for the
@@ -120,29 +179,60 @@ export const trainTool = defineExperiment({
       scale: 0.1,
       seed: deriveSeed(ctx.seed, "init"),
     });
-    await st.stage(`training (${cfg.epochs} epochs)`);
-    const r = train(
-      { x: tr.x, ...(classification ? { labels: tr.labels! } : { targets: tr.targets! }), loss, network, lambda: cfg.lambda },
-      {
-        optimizer: cfg.optimizer,
-        learningRate: cfg.learningRate,
-        epochs: cfg.epochs,
-        seed: deriveSeed(ctx.seed, "batches"),
-        scheme: cfg.scheme,
-        earlyStopping: false,
-        ...(cfg.batchSize !== undefined ? { batchSize: cfg.batchSize } : {}),
-        onProgress: (p) => {
-          // Training is synchronous: an abort already signalled stops it at the next epoch.
-          throwIfAborted(ctx.signal);
-          ctx.onProgress?.({
-            fraction: (1 + (20 * p.epoch) / cfg.epochs) / 22,
-            message: `epoch ${p.epoch}: loss ${p.loss.toPrecision(4)}`,
-          });
+    const onProgress = (p: { epoch: number; loss: number }) => {
+      // Training is synchronous: an abort already signalled stops it at the next epoch.
+      throwIfAborted(ctx.signal);
+      ctx.onProgress?.({
+        fraction: (1 + (20 * p.epoch) / cfg.epochs) / 22,
+        message: `epoch ${p.epoch}: loss ${p.loss.toPrecision(4)}`,
+      });
+    };
+    await st.stage(`training (${cfg.epochs} epochs, ${cfg.level})`);
+    let r: Trained;
+    let densityStats: Record<string, number> = {};
+    if (cfg.level === "density") {
+      if (tr.d !== 1) throw invalidArgument("level", `"particles" for a ${tr.d}-D data set ("density" is 1-D)`, cfg.level);
+      if (!classification)
+        throw invalidArgument("level", '"particles" for a regression data set ("density" trains classifiers)', cfg.level);
+      if (cfg.batchSize !== undefined)
+        throw invalidArgument("batchSize", 'absent with level "density" (the loss is an integral)', cfg.batchSize);
+      if (loss.kind !== "softmax" && cfg.loss !== "auto")
+        throw invalidArgument("loss", '"auto" or "softmax" with level "density" (cross-entropy of a softmax read-out)', cfg.loss);
+      const grid = densityGrid(tr.x, cfg.T, cfg.cells);
+      const f0 = classDensities(tr.x, tr.labels!, nClasses, grid);
+      const dloss = classificationDensityLoss({ nClasses, dimension: 1 });
+      const rd = trainDensity(
+        { network, f0, grid, loss: dloss, lambda: cfg.lambda },
+        {
+          optimizer: cfg.optimizer,
+          learningRate: cfg.learningRate,
+          epochs: cfg.epochs,
+          onProgress,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
         },
-      },
-    );
+      );
+      const model = densityModel(rd, nClasses);
+      r = { ...rd, readout: model.readout!, scheme: "rk4" };
+      densityStats = { cells: grid.n, solver_steps: rd.stats.steps };
+    } else {
+      const rp = train(
+        { x: tr.x, ...(classification ? { labels: tr.labels! } : { targets: tr.targets! }), loss, network, lambda: cfg.lambda },
+        {
+          optimizer: cfg.optimizer,
+          learningRate: cfg.learningRate,
+          epochs: cfg.epochs,
+          seed: deriveSeed(ctx.seed, "batches"),
+          scheme: cfg.scheme,
+          earlyStopping: false,
+          ...(cfg.batchSize !== undefined ? { batchSize: cfg.batchSize } : {}),
+          onProgress,
+        },
+      );
+      r = { ...rp, scheme: cfg.scheme };
+    }
     await st.stage("evaluation");
-    const model = { params: r.params, ...(r.readout ? { readout: r.readout } : {}), scheme: cfg.scheme, loss };
+    const modelLoss: LossSpec = cfg.level === "density" ? { kind: "softmax", nClasses } : loss;
+    const model = { params: r.params, ...(r.readout ? { readout: r.readout } : {}), scheme: r.scheme, loss: modelLoss };
     const evalSet = (ds: Dataset): number => {
       const p = predict(model, ds.x);
       if (classification) {
@@ -158,19 +248,21 @@ export const trainTool = defineExperiment({
     };
     const summary: Record<string, number | string> = {
       status: r.status,
+      level: cfg.level,
       epochs: r.stats.epochs,
       initial_loss: r.stats.initialLoss,
       final_loss: r.stats.finalLoss,
       train_size: tr.x.length / tr.d,
       test_size: te.x.length / te.d,
-      loss: loss.kind,
+      loss: modelLoss.kind,
+      ...densityStats,
       [classification ? "train_accuracy" : "train_mse"]: evalSet(tr),
       [classification ? "test_accuracy" : "test_mse"]: evalSet(te),
     };
     const figures: FigureSpec[] = [
       {
         id: "loss",
-        title: `Training loss (${cfg.optimizer}, ${loss.kind})`,
+        title: `Training loss (${cfg.level}, ${cfg.optimizer}, ${modelLoss.kind})`,
         xLabel: "epoch",
         yLabel: "loss",
         logY: true,
