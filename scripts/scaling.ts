@@ -14,7 +14,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNetwork, forwardResnet } from "../packages/core/src/index.js";
 import { createWorkerPool } from "../packages/core/src/node/index.js";
-import { createGrid1D, createGrid2D, solveVlasov } from "../packages/mean-field/src/index.js";
+import { createGrid1D, createGrid2D } from "../packages/datasets/src/index.js";
+import { solveVlasov } from "../packages/mean-field/src/index.js";
 
 interface Case {
   readonly kind: "particles" | "vlasov-1d" | "vlasov-2d";
