@@ -21,7 +21,14 @@ import { lookupMethod } from "./internal/method-lookup.js";
 import { checkNetwork, type NetworkParams } from "./network.js";
 import { checkEnsemble } from "./particles.js";
 import { resolveTimeline } from "./timeline.js";
-import { isWasmBuffer, WASM_BATCH_STEPS, wasmEulerTanhBatch, wasmEulerTanhStep, wasmWorkBuffer } from "./internal/wasm-euler.js";
+import {
+  isWasmBuffer,
+  WASM_BATCH_STEPS,
+  WASM_EULER_MAX_D,
+  wasmEulerTanhBatch,
+  wasmEulerTanhStep,
+  wasmWorkBuffer,
+} from "./internal/wasm-euler.js";
 import {
   invalidArgument,
   requireInteger,
@@ -248,6 +255,12 @@ function fixedStep(
   let bad = -1;
   if (method === "euler") {
     const code = c.kern.code;
+    if (code === ACT_TANH && c.d > 2 && x === target && isWasmBuffer(x)) {
+      // WebAssembly SIMD for d = 3…8, bit-identical to the TypeScript path below.
+      c.stats.rhsEvals++;
+      bad = wasmEulerTanhStep(c.d, c.W, c.b, layer, h, x, n);
+      return bad < 0 ? -1 : firstBad(target, n);
+    }
     if (code !== ACT_USER && c.d <= 2) {
       // Fused ResNet update: one pass, the activation inlined (no closure per element).
       c.stats.rhsEvals++;
@@ -318,18 +331,19 @@ interface RunOut {
 
 function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array, saved: Float64Array): RunOut {
   const n = c.n;
-  const needStages = o.method !== "euler" || c.kern.code === ACT_USER || c.d > 2;
+  const { saveAt, tEnd, spl } = o;
+  const nSave = saveAt.length;
+  const h = params.dt / spl;
+  // Euler with tanh in d ≤ 8 runs in a working buffer inside the WebAssembly kernels' memory when
+  // they are available (same results bit for bit); `out` receives the state at the end.
+  const work = o.method === "euler" && c.kern.code === ACT_TANH && c.d <= WASM_EULER_MAX_D && n >= 64 ? wasmWorkBuffer(n, c.d) : null;
+  // d > 2 needs the velocity buffer only for the TypeScript path and off-grid save times.
+  const needStages = o.method !== "euler" || c.kern.code === ACT_USER || (c.d > 2 && (work === null || nSave > 0));
   const k1 = new Float64Array(needStages ? n : 0);
   const k2 = new Float64Array(o.method === "euler" ? 0 : n);
   const k3 = new Float64Array(o.method === "rk4" ? n : 0);
   const k4 = new Float64Array(o.method === "rk4" ? n : 0);
   const tmp = new Float64Array(o.method === "euler" ? 0 : n);
-  const { saveAt, tEnd, spl } = o;
-  const nSave = saveAt.length;
-  const h = params.dt / spl;
-  // Euler with tanh in d ≤ 2 runs in a working buffer inside the WebAssembly kernels' memory when
-  // they are available (same results bit for bit); `out` receives the state at the end.
-  const work = o.method === "euler" && c.kern.code === ACT_TANH && c.d <= 2 && n >= 64 ? wasmWorkBuffer(n) : null;
   // Steps update in place (no second state buffer streamed through memory every step). A blow-up
   // is rare: the initial state is kept and, on failure, the solve is replayed deterministically up
   // to the last finite step so that `out` holds that state. With the working buffer, `out` itself

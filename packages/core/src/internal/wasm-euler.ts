@@ -23,6 +23,7 @@ import { ConstantPool, ensureMemory, op, unrolledLoops, type Constants, type Was
 import { defineKernelModule, kernelFunction } from "../wasm/kernel.js";
 import { declareTanhLanes, interleavedTanh, writeTanhTable, type TanhLocals } from "../wasm/tanh.js";
 import { eulerTanh1D, eulerTanh2D } from "./kernels.js";
+import { eulerTanhNdKernel, ND_MAX, ND_MIN } from "./wasm-euler-nd.js";
 import { tanhFast } from "./tanh.js";
 
 const SCHED = 32768;
@@ -283,12 +284,21 @@ interface Kernels {
   readonly m1: (sched: number, nSteps: number, ptr: number, n: number) => number;
   readonly m2: (sched: number, nSteps: number, ptr: number, n: number) => number;
   readonly em: (x: number, y: number, xi: number, n: number, w: number, c: number, h: number, kS: number) => number;
+  /** d = 3…8 (see `wasm-euler-nd.ts`): (sched, nSteps, ptr, nPairs) → Σ|x|. */
+  readonly [nd: `n${number}`]: (sched: number, nSteps: number, ptr: number, nPairs: number) => number;
 }
 
 /** The module: the tanh table written into each instance's memory. */
 const EULER = defineKernelModule<Kernels>({
   memoryPages: Math.ceil(DATA / 65536) + 1,
-  functions: () => [kernel(1, false), kernel(2, false), kernel(1, true), kernel(2, true), emKernel()],
+  functions: () => [
+    kernel(1, false),
+    kernel(2, false),
+    kernel(1, true),
+    kernel(2, true),
+    emKernel(),
+    ...Array.from({ length: ND_MAX - ND_MIN + 1 }, (_, i) => eulerTanhNdKernel(ND_MIN + i)),
+  ],
   setup: (k) => writeTanhTable(k.mem, 0),
 });
 
@@ -300,13 +310,29 @@ export function wasmEulerModuleBytes(): Uint8Array<ArrayBuffer> {
   return EULER.bytes();
 }
 
+/** Largest dimension with a WebAssembly Euler/tanh kernel (d = 1, 2 and 3…this). */
+export const WASM_EULER_MAX_D = ND_MAX;
+
+/** Bytes of layer parameters one pass of the d ≥ 3 kernels reads for every pair (kept in the L1 cache). */
+const ND_PARAM_BYTES = 24576;
+/** Bytes of one layer's parameters for the d ≥ 3 kernels: W (d², row-major), then b (d). */
+const ndStride = (d: number): number => 8 * (d * d + d);
+/** Layers per pass of the d ≥ 3 kernels. */
+const ndSlots = (d: number): number => Math.max(1, Math.floor(ND_PARAM_BYTES / ndStride(d)));
+/** Where the d ≥ 3 kernels' layer parameters start: after the n particle values (16-byte aligned). */
+const ndBase = (n: number): number => (DATA + 8 * n + 31) & ~15;
+/** Particle pairs per call of a d ≥ 3 kernel (several calls let V8 swap in its optimised code). */
+const ND_CALL_PAIRS = 256;
+
 /**
  * A working buffer of n doubles inside the kernels' memory (grown as needed; valid until the next
- * call), or null when the WebAssembly kernels are unavailable.
+ * call), or null when the WebAssembly kernels are unavailable. For d ≥ 3 the memory also gets room
+ * for the layer parameters behind the buffer.
  */
-export function wasmWorkBuffer(n: number): Float64Array | null {
+export function wasmWorkBuffer(n: number, d = 1): Float64Array | null {
   const k = EULER.instance();
-  if (k === null || !ensureMemory(k.mem, DATA + 8 * (n + 2))) return null;
+  const bytes = d >= ND_MIN ? ndBase(n) + ndSlots(d) * ndStride(d) : DATA + 8 * (n + 2);
+  if (k === null || !ensureMemory(k.mem, bytes)) return null;
   return new Float64Array(k.mem.buffer, DATA, n);
 }
 
@@ -350,6 +376,7 @@ export function wasmEulerTanhStep(
   x: Float64Array,
   n: number,
 ): number {
+  if (d >= ND_MIN) return ndBatch(d, W, b, Int32Array.of(layer), Float64Array.of(h), 1, x, n);
   writeStep(d, W, b, layer, h, 0);
   const main = n - (n & 1); // one vector (2 values) per iteration
   const k = EULER.created()!;
@@ -379,6 +406,7 @@ export function wasmEulerTanhBatch(
   x: Float64Array,
   n: number,
 ): number {
+  if (d >= ND_MIN) return ndBatch(d, W, b, layers, hs, count, x, n);
   for (let i = 0; i < count; i++) writeStep(d, W, b, layers[i]!, hs[i]!, i);
   const main = n - (n & 1);
   const k = EULER.created()!;
@@ -399,6 +427,82 @@ export function wasmEulerTanhBatch(
     }
   }
   return acc <= 1e150 ? -1 : 0;
+}
+
+/**
+ * Euler/tanh steps for d = 3…8 (see {@link wasmEulerTanhBatch}). The steps are taken in passes: each
+ * pass writes the parameters of at most {@link ndSlots} distinct consecutive layers behind the
+ * particles and the schedule (h, parameter address) at SCHED, then runs its steps on every pair. An
+ * odd last particle takes the TypeScript twin.
+ */
+function ndBatch(
+  d: number,
+  W: Float64Array,
+  b: Float64Array,
+  layers: Int32Array,
+  hs: Float64Array,
+  count: number,
+  x: Float64Array,
+  n: number,
+): number {
+  const k = EULER.created()!;
+  const f = k[`n${d}`];
+  const M = n / d;
+  const pairs = M >> 1;
+  const base = ndBase(n);
+  const stride = ndStride(d);
+  const slots = ndSlots(d);
+  const f64 = new Float64Array(k.mem.buffer);
+  const i32 = new Int32Array(k.mem.buffer);
+  const dd = d * d;
+  let acc = 0;
+  for (let i = 0; i < count; ) {
+    let used = 0;
+    let prev = -1;
+    let j = i;
+    for (; j < count; j++) {
+      const l = layers[j]!;
+      if (l !== prev) {
+        if (used === slots) break;
+        const at = (base + used * stride) / 8;
+        f64.set(W.subarray(l * dd, (l + 1) * dd), at);
+        f64.set(b.subarray(l * d, (l + 1) * d), at + dd);
+        used++;
+        prev = l;
+      }
+      const e = SCHED + 16 * (j - i);
+      f64[e / 8] = hs[j]!;
+      i32[e / 4 + 2] = base + (used - 1) * stride;
+    }
+    for (let p = 0; p < pairs; p += ND_CALL_PAIRS) acc += f(SCHED, j - i, DATA + 16 * d * p, Math.min(ND_CALL_PAIRS, pairs - p));
+    i = j;
+  }
+  if (2 * pairs < M) for (let s = 0; s < count; s++) acc += eulerTanhNdOne(d, W, b, layers[s]!, hs[s]!, x, 2 * pairs * d);
+  return acc <= 1e150 ? -1 : 0;
+}
+
+const ndScratch = new Float64Array(ND_MAX);
+
+/**
+ * One Euler/tanh step of the particle at x[off…off+d) with the operations of the TypeScript path
+ * (`velocityEnsembleInto`, then x + h·v); returns Σ|x| of its new coordinates.
+ */
+function eulerTanhNdOne(d: number, W: Float64Array, b: Float64Array, layer: number, h: number, x: Float64Array, off: number): number {
+  const wo = layer * d * d;
+  const bo = layer * d;
+  for (let r = 0; r < d; r++) {
+    let z = 0;
+    const row = wo + r * d;
+    for (let j = 0; j < d; j++) z += W[row + j]! * x[off + j]!;
+    ndScratch[r] = tanhFast(z + b[bo + r]!);
+  }
+  let acc = 0;
+  for (let r = 0; r < d; r++) {
+    const v = x[off + r]! + h * ndScratch[r]!;
+    x[off + r] = v;
+    acc += Math.abs(v);
+  }
+  return acc;
 }
 
 /** Most particles per call of {@link wasmEulerMaruyamaTanh} (three buffers of this size fit the schedule region). */
