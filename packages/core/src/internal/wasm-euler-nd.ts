@@ -56,6 +56,7 @@ export function eulerTanhNdKernel(d: number): WasmFunction {
     for (let i = 0; i < U * d; i++) X.push(more.add(`x${i}`, "v128"));
     const { T } = declareTanhLanes(more, U * d, "z");
     const K = inlineConstants;
+    const ld = (i: number): number[] => op.v128Load64Splat(8 * i); // coefficient i of the layer, in both lanes
     const pairs = (count: number): number[] => {
       const c: number[] = [];
       const e = count * d; // evaluations: e = u·d + r
@@ -76,9 +77,8 @@ export function eulerTanhNdKernel(d: number): WasmFunction {
       for (let r = 0; r < d; r++)
         for (let u = 0; u < count; u++) {
           c.push(...K.get(0));
-          for (let j = 0; j < d; j++)
-            c.push(...op.get(wp), ...op.v128Load64Splat(8 * (r * d + j)), ...op.get(X[u * d + j]!), ...op.f64x2Mul, ...op.f64x2Add);
-          c.push(...op.get(wp), ...op.v128Load64Splat(8 * (d * d + r)), ...op.f64x2Add, ...op.set(T(u * d + r).z));
+          for (let j = 0; j < d; j++) c.push(...op.get(wp), ...ld(r * d + j), ...op.get(X[u * d + j]!), ...op.f64x2Mul, ...op.f64x2Add);
+          c.push(...op.get(wp), ...ld(d * d + r), ...op.f64x2Add, ...op.set(T(u * d + r).z));
         }
       for (let g = 0; g < e; g += TANH_GROUP)
         c.push(
