@@ -628,10 +628,11 @@ function runDopri(params: NetworkParams, c: Ctx, o: Resolved, xIn: Float64Array,
  * @returns the result with `x === out`
  * @throws KineticError INVALID_ARGUMENT (bad options, non-finite x0), SHAPE_MISMATCH (x0/out lengths)
  * @remarks Same methods, guarantees and cost as {@link solveOde}. Allocation per solve: the stage
- * buffers of the method (none for Euler with a built-in activation in d ≤ 2) and one copy of x0, from
- * which a blow-up is replayed to its last finite state; nothing is allocated per step. Euler with tanh
- * in d ≤ 2 works in the WebAssembly kernels' memory, which grows to the largest M·d seen (8 bytes per
- * value, kept for reuse) and gives bit-identical results.
+ * buffers of the method (none for Euler with a built-in activation in d ≤ 2, or with tanh in d ≤ 8
+ * without save times) and one copy of x0, from which a blow-up is replayed to its last finite state;
+ * nothing is allocated per step. Euler with tanh in d ≤ 8 works in the WebAssembly kernels' memory,
+ * which grows to the largest M·d seen (8 bytes per value, kept for reuse) and gives bit-identical
+ * results.
  * @example
  * ```ts
  * const out = new Float64Array(x0.length);
@@ -715,8 +716,8 @@ export function solveOde(params: NetworkParams, x0: Float64Array, options: OdeOp
  *   x^L, fresh
  * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH
  * @remarks Cost L·M·d activations; fused single pass for built-in activations in d ≤ 2; with tanh
- * the pass runs in a WebAssembly SIMD kernel where the runtime has one (Node, current browsers),
- * bit-identical to the JavaScript kernel used elsewhere. A blow-up
+ * in d ≤ 8 the pass runs in a WebAssembly SIMD kernel where the runtime has one (Node, current
+ * browsers), bit-identical to the JavaScript path used elsewhere. A blow-up
  * (|x| > 1e150 or non-finite) gives status "non-finite" with the last finite layer output.
  * @example
  * ```ts
