@@ -6,7 +6,8 @@
  *
  * The timed region of a grid case includes the set-up of the initial cell averages (quadrature per cell).
  *
- * Usage: pnpm bench:scaling [--out DIR]   (writes DIR/scaling.json and DIR/scaling.md; default bench-results)
+ * Usage: pnpm bench:scaling [--out DIR] [--only TEXT]   (writes DIR/scaling.json and DIR/scaling.md;
+ * default bench-results; --only runs the groups whose title contains TEXT, e.g. `--only "vs d"`)
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -86,7 +87,11 @@ if (process.argv[2] === "--case") {
   const outDir = resolve(root, i >= 0 ? process.argv[i + 1]! : "bench-results");
   const groups: { title: string; vary: string; cases: Case[] }[] = [
     { title: "particles vs M (d = 1, L = 100)", vary: "M", cases: [1e4, 1e5, 1e6].map((M) => ({ kind: "particles", M, d: 1, L: 100 })) },
-    { title: "particles vs d (M = 10⁵, L = 20)", vary: "d", cases: [1, 2, 4, 8].map((d) => ({ kind: "particles", M: 1e5, d, L: 20 })) },
+    {
+      title: "particles vs d (M = 10⁵, L = 20)",
+      vary: "d",
+      cases: [1, 2, 3, 4, 6, 8].map((d) => ({ kind: "particles", M: 1e5, d, L: 20 })),
+    },
     { title: "particles vs L (M = 10⁵, d = 1)", vary: "L", cases: [25, 50, 100, 200].map((L) => ({ kind: "particles", M: 1e5, d: 1, L })) },
     {
       title: "particles vs threads (worker pool; M = 10⁶, d = 1, L = 100)",
@@ -101,9 +106,11 @@ if (process.argv[2] === "--case") {
       cases: [128, 256, 512, 1024].map((n) => ({ kind: "vlasov-2d", n })),
     },
   ];
+  const j = process.argv.indexOf("--only");
+  const only = j >= 0 ? process.argv[j + 1]! : "";
   const results: unknown[] = [];
   const md: string[] = ["| case | size | seconds | rate | peak RSS (MiB) |", "| --- | --- | --- | --- | --- |"];
-  for (const g of groups) {
+  for (const g of groups.filter((g) => g.title.includes(only))) {
     for (const c of g.cases) {
       const r = spawnSync(process.execPath, [...process.execArgv, self, "--case", JSON.stringify(c)], { encoding: "utf8" });
       if (r.status !== 0) {

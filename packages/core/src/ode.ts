@@ -21,14 +21,8 @@ import { lookupMethod } from "./internal/method-lookup.js";
 import { checkNetwork, type NetworkParams } from "./network.js";
 import { checkEnsemble } from "./particles.js";
 import { resolveTimeline } from "./timeline.js";
-import {
-  isWasmBuffer,
-  WASM_BATCH_STEPS,
-  WASM_EULER_MAX_D,
-  wasmEulerTanhBatch,
-  wasmEulerTanhStep,
-  wasmWorkBuffer,
-} from "./internal/wasm-euler.js";
+import { isWasmBuffer, WASM_BATCH_STEPS, wasmEulerTanhBatch, wasmEulerTanhStep, wasmWorkBuffer } from "./internal/wasm-euler.js";
+import { isWasmNdBuffer, ND_MAX, wasmNdEulerTanhBatch, wasmNdEulerTanhStep, wasmNdWorkBuffer } from "./internal/wasm-euler-nd.js";
 import {
   invalidArgument,
   requireInteger,
@@ -255,10 +249,10 @@ function fixedStep(
   let bad = -1;
   if (method === "euler") {
     const code = c.kern.code;
-    if (code === ACT_TANH && c.d > 2 && x === target && isWasmBuffer(x)) {
+    if (code === ACT_TANH && c.d > 2 && x === target && isWasmNdBuffer(x, c.d)) {
       // WebAssembly SIMD for d = 3…8, bit-identical to the TypeScript path below.
       c.stats.rhsEvals++;
-      bad = wasmEulerTanhStep(c.d, c.W, c.b, layer, h, x, n);
+      bad = wasmNdEulerTanhStep(c.d, c.W, c.b, layer, h, x, n);
       return bad < 0 ? -1 : firstBad(target, n);
     }
     if (code !== ACT_USER && c.d <= 2) {
@@ -336,7 +330,12 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
   const h = params.dt / spl;
   // Euler with tanh in d ≤ 8 runs in a working buffer inside the WebAssembly kernels' memory when
   // they are available (same results bit for bit); `out` receives the state at the end.
-  const work = o.method === "euler" && c.kern.code === ACT_TANH && c.d <= WASM_EULER_MAX_D && n >= 64 ? wasmWorkBuffer(n, c.d) : null;
+  const work =
+    o.method === "euler" && c.kern.code === ACT_TANH && c.d <= ND_MAX && n >= 64
+      ? c.d <= 2
+        ? wasmWorkBuffer(n)
+        : wasmNdWorkBuffer(n, c.d)
+      : null;
   // d > 2 needs the velocity buffer only for the TypeScript path and off-grid save times.
   const needStages = o.method !== "euler" || c.kern.code === ACT_USER || (c.d > 2 && (work === null || nSave > 0));
   const k1 = new Float64Array(needStages ? n : 0);
@@ -360,7 +359,8 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
   const flush = (x: Float64Array): boolean => {
     if (queued === 0) return true;
     c.stats.rhsEvals += queued;
-    const ok = wasmEulerTanhBatch(c.d, c.W, c.b, qLayers, qH, queued, x, n) < 0;
+    const batch = c.d <= 2 ? wasmEulerTanhBatch : wasmNdEulerTanhBatch;
+    const ok = batch(c.d, c.W, c.b, qLayers, qH, queued, x, n) < 0;
     queued = 0;
     return ok;
   };

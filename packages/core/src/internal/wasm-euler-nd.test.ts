@@ -4,8 +4,17 @@ import { createNetwork, type NetworkParams } from "../network.js";
 import { forwardResnet, solveOde } from "../ode.js";
 import { expectAllClose } from "../testing.js";
 import { setWasmKernelsEnabled } from "../wasm/kernel.js";
-import { ND_MAX, ND_MIN, ndPairsPerIteration } from "./wasm-euler-nd.js";
-import { WASM_BATCH_STEPS, wasmEulerModuleBytes, wasmEulerTanhBatch, wasmEulerTanhStep, wasmWorkBuffer } from "./wasm-euler.js";
+import {
+  isWasmNdBuffer,
+  ND_MAX,
+  ND_MIN,
+  ndPairsPerIteration,
+  wasmEulerNdModuleBytes,
+  wasmNdEulerTanhBatch,
+  wasmNdEulerTanhStep,
+  wasmNdWorkBuffer,
+} from "./wasm-euler-nd.js";
+import { WASM_BATCH_STEPS } from "./wasm-euler.js";
 
 afterEach(() => setWasmKernelsEnabled(true));
 
@@ -55,9 +64,19 @@ function ensemble(M: number, d: number): Float64Array {
 const DIMS = Array.from({ length: ND_MAX - ND_MIN + 1 }, (_, i) => ND_MIN + i);
 
 describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
-  it("are part of the module: one kernel per dimension", () => {
-    const names = WebAssembly.Module.exports(new WebAssembly.Module(wasmEulerModuleBytes())).map((e) => e.name);
-    for (const d of DIMS) expect(names).toContain(`n${d}`);
+  it("compile here (one module per dimension), and their buffers are recognised per dimension", () => {
+    for (const d of DIMS) {
+      const names = WebAssembly.Module.exports(new WebAssembly.Module(wasmEulerNdModuleBytes(d))).map((e) => e.name);
+      expect(names).toEqual(["mem", `n${d}`]);
+      const buf = wasmNdWorkBuffer(10 * d, d)!;
+      expect(isWasmNdBuffer(buf, d)).toBe(true);
+      expect(isWasmNdBuffer(buf, d === ND_MAX ? ND_MIN : d + 1)).toBe(false);
+      expect(isWasmNdBuffer(new Float64Array(10 * d), d)).toBe(false);
+    }
+    expect(wasmNdWorkBuffer(64, 2)).toBeNull();
+    expect(wasmNdWorkBuffer(81, 9)).toBeNull();
+    setWasmKernelsEnabled(false);
+    expect(wasmNdWorkBuffer(64, 4)).toBeNull(); // the fallback: callers take the TypeScript path
   });
 
   // M: smallest with the working buffer (M·d ≥ 64), odd, and sizes that leave every remainder of
@@ -87,12 +106,12 @@ describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
         const ref = forwardResnet(net, x0).x;
         setWasmKernelsEnabled(true);
         const n = M * d;
-        const buf = wasmWorkBuffer(n, d)!;
+        const buf = wasmNdWorkBuffer(n, d)!;
         buf.set(x0);
         const layers = Int32Array.from({ length: L }, (_, k) => k);
         const hs = new Float64Array(L).fill(net.dt);
-        expect(wasmEulerTanhBatch(d, net.W, net.b, layers.subarray(0, 4), hs, 4, buf, n)).toBe(-1);
-        for (let k = 4; k < L; k++) expect(wasmEulerTanhStep(d, net.W, net.b, k, net.dt, buf, n)).toBe(-1);
+        expect(wasmNdEulerTanhBatch(d, net.W, net.b, layers.subarray(0, 4), hs, 4, buf, n)).toBe(-1);
+        for (let k = 4; k < L; k++) expect(wasmNdEulerTanhStep(d, net.W, net.b, k, net.dt, buf, n)).toBe(-1);
         expect(differing(Float64Array.from(buf), ref)).toBe(0);
       }
     }
