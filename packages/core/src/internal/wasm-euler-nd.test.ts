@@ -10,8 +10,10 @@ import {
   ND_MIN,
   ndPairsPerIteration,
   wasmEulerNdModuleBytes,
-  wasmNdEulerTanhBatch,
-  wasmNdEulerTanhStep,
+  ND_METHODS,
+  type NdMethod,
+  wasmNdTanhBatch,
+  wasmNdTanhStep,
   wasmNdWorkBuffer,
 } from "./wasm-euler-nd.js";
 import { WASM_BATCH_STEPS } from "./wasm-euler.js";
@@ -62,16 +64,20 @@ function ensemble(M: number, d: number): Float64Array {
 }
 
 const DIMS = Array.from({ length: ND_MAX - ND_MIN + 1 }, (_, i) => ND_MIN + i);
+const METHODS = Object.keys(ND_METHODS) as NdMethod[];
 
-describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
+describe("WebAssembly SIMD tanh kernels (Euler, Heun, RK4) for d = 3…8", () => {
   it("compile here (one module per dimension), and their buffers are recognised per dimension", () => {
     for (const d of DIMS) {
-      const names = WebAssembly.Module.exports(new WebAssembly.Module(wasmEulerNdModuleBytes(d))).map((e) => e.name);
-      expect(names).toEqual(["mem", `n${d}`]);
+      for (const method of METHODS) {
+        const names = WebAssembly.Module.exports(new WebAssembly.Module(wasmEulerNdModuleBytes(d, method))).map((e) => e.name);
+        expect(names).toEqual(["mem", `n${d}`]);
+      }
       const buf = wasmNdWorkBuffer(10 * d, d)!;
       expect(isWasmNdBuffer(buf, d)).toBe(true);
       expect(isWasmNdBuffer(buf, d === ND_MAX ? ND_MIN : d + 1)).toBe(false);
       expect(isWasmNdBuffer(new Float64Array(10 * d), d)).toBe(false);
+      expect(isWasmNdBuffer(buf, d, "rk4")).toBe(false); // each method has its own module and memory
     }
     expect(wasmNdWorkBuffer(64, 2)).toBeNull();
     expect(wasmNdWorkBuffer(81, 9)).toBeNull();
@@ -82,17 +88,23 @@ describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
   // M: smallest with the working buffer (M·d ≥ 64), odd, and sizes that leave every remainder of
   // the unrolled pair loop and the calls of 256 pairs.
   for (const d of DIMS) {
-    it(`d = ${d}: forwardResnet is bit-identical to the TypeScript path for even and odd M`, () => {
+    it(`d = ${d}: Euler, Heun and RK4 are bit-identical to the TypeScript path for even and odd M`, () => {
       const net = network(d, 13);
       const m0 = Math.ceil(64 / d);
       for (const M of [m0, m0 + 1, 2 * ndPairsPerIteration(d) * 3 + 1, 515, 1030]) {
         const x0 = ensemble(M, d);
-        const [a, c] = both(() => forwardResnet(net, x0));
-        expect(a.status).toBe("success");
-        expect(c.status).toBe("success");
-        expect(a.stats.rhsEvals).toBe(c.stats.rhsEvals);
-        expect(differing(a.x, c.x)).toBe(0);
+        for (const method of METHODS) {
+          const [a, c] = both(() => solveOde(net, x0, { method, stepsPerLayer: method === "euler" ? 1 : 2 }));
+          expect(a.status).toBe("success");
+          expect(c.status).toBe("success");
+          expect(a.stats.rhsEvals).toBe(c.stats.rhsEvals);
+          expect(differing(a.x, c.x)).toBe(0);
+        }
       }
+      // forwardResnet is the Euler solve with one step per layer
+      const x0 = ensemble(m0 + 1, d);
+      const [a, c] = both(() => forwardResnet(net, x0));
+      expect(differing(a.x, c.x)).toBe(0);
     });
   }
 
@@ -100,24 +112,25 @@ describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
     for (const d of [ND_MIN, 5, ND_MAX]) {
       const L = 6;
       const net = network(d, L);
-      for (const M of [1, 2, 3]) {
-        const x0 = ensemble(M, d);
-        setWasmKernelsEnabled(false);
-        const ref = forwardResnet(net, x0).x;
-        setWasmKernelsEnabled(true);
-        const n = M * d;
-        const buf = wasmNdWorkBuffer(n, d)!;
-        buf.set(x0);
-        const layers = Int32Array.from({ length: L }, (_, k) => k);
-        const hs = new Float64Array(L).fill(net.dt);
-        expect(wasmNdEulerTanhBatch(d, net.W, net.b, layers.subarray(0, 4), hs, 4, buf, n)).toBe(-1);
-        for (let k = 4; k < L; k++) expect(wasmNdEulerTanhStep(d, net.W, net.b, k, net.dt, buf, n)).toBe(-1);
-        expect(differing(Float64Array.from(buf), ref)).toBe(0);
-      }
+      for (const method of METHODS)
+        for (const M of [1, 2, 3]) {
+          const x0 = ensemble(M, d);
+          setWasmKernelsEnabled(false);
+          const ref = solveOde(net, x0, { method, stepsPerLayer: 1 }).x;
+          setWasmKernelsEnabled(true);
+          const n = M * d;
+          const buf = wasmNdWorkBuffer(n, d, method)!;
+          buf.set(x0);
+          const layers = Int32Array.from({ length: L }, (_, k) => k);
+          const hs = new Float64Array(L).fill(net.dt);
+          expect(wasmNdTanhBatch(method, d, net.W, net.b, layers.subarray(0, 4), hs, 4, buf, n)).toBe(-1);
+          for (let k = 4; k < L; k++) expect(wasmNdTanhStep(method, d, net.W, net.b, k, net.dt, buf, n)).toBe(-1);
+          expect(differing(Float64Array.from(buf), ref)).toBe(0);
+        }
     }
   });
 
-  it("agree with an Euler solve using Math.tanh within the tanh error (a few ulps, propagated)", () => {
+  it("agree with solves using Math.tanh within the tanh error (a few ulps, propagated)", () => {
     // σ = Math.tanh through the generic path: differs from the built-in tanh by ≤ 4 ulps per
     // evaluation; over L = 20 steps of size h = 1/20 with ‖W‖ ≲ 3 the difference stays below
     // L·h·4·2^-53·e^{3} ≈ 1e-14 (absolute), so rtol 1e-13 with atol 1e-13 has margin and still
@@ -126,9 +139,11 @@ describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
     for (const d of DIMS) {
       const M = 301;
       const x0 = ensemble(M, d);
-      const fast = forwardResnet(network(d, 20), x0);
-      const ref = forwardResnet(network(d, 20, 1, mathTanh), x0);
-      expectAllClose(fast.x, ref.x, { rtol: 1e-13, atol: 1e-13, label: `d = ${d}` });
+      for (const method of METHODS) {
+        const fast = solveOde(network(d, 20), x0, { method, stepsPerLayer: 1 });
+        const ref = solveOde(network(d, 20, 1, mathTanh), x0, { method, stepsPerLayer: 1 });
+        expectAllClose(fast.x, ref.x, { rtol: 1e-13, atol: 1e-13, label: `d = ${d}, ${method}` });
+      }
     }
   });
 
@@ -136,17 +151,20 @@ describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
     for (const d of [3, 4, 7]) {
       const net = network(d, 4);
       const x0 = ensemble(257, d);
-      const opts = { method: "euler", stepsPerLayer: 3, tEnd: 1.6, saveAt: [0, 0.1, 0.77, 1, 1.6] } as const;
-      const [a, c] = both(() => solveOde(net, x0, opts));
-      expect(a.status).toBe("success");
-      expect(differing(a.x, c.x)).toBe(0);
-      expect(differing(a.saved, c.saved)).toBe(0);
-      expect(a.t).toBe(c.t);
-      const [ma, mc] = both(() => solveOde(net, x0, { method: "euler", stepsPerLayer: 5, maxSteps: 7, saveAt: [0, 0.5] }));
-      expect(ma.status).toBe("max-steps");
-      expect([ma.t, ma.stats.steps]).toEqual([mc.t, mc.stats.steps]);
-      expect(differing(ma.x, mc.x)).toBe(0);
-      expect(differing(ma.saved, mc.saved)).toBe(0);
+      for (const method of METHODS) {
+        const opts = { method, stepsPerLayer: 3, tEnd: 1.6, saveAt: [0, 0.1, 0.77, 1, 1.6] } as const;
+        const [a, c] = both(() => solveOde(net, x0, opts));
+        expect(a.status).toBe("success");
+        expect(a.stats.rhsEvals).toBe(c.stats.rhsEvals);
+        expect(differing(a.x, c.x)).toBe(0);
+        expect(differing(a.saved, c.saved)).toBe(0);
+        expect(a.t).toBe(c.t);
+        const [ma, mc] = both(() => solveOde(net, x0, { method, stepsPerLayer: 5, maxSteps: 7, saveAt: [0, 0.5] }));
+        expect(ma.status).toBe("max-steps");
+        expect([ma.t, ma.stats.steps]).toEqual([mc.t, mc.stats.steps]);
+        expect(differing(ma.x, mc.x)).toBe(0);
+        expect(differing(ma.saved, mc.saved)).toBe(0);
+      }
     }
   });
 
@@ -158,10 +176,12 @@ describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
     ] as const) {
       const net = network(d, L, 0.5);
       const x0 = ensemble(M, d);
-      const [a, c] = both(() => forwardResnet(net, x0));
-      expect(a.status).toBe("success");
-      expect(a.stats.rhsEvals).toBe(c.stats.rhsEvals);
-      expect(differing(a.x, c.x)).toBe(0);
+      for (const method of d === 8 ? METHODS : (["euler"] as const)) {
+        const [a, c] = both(() => solveOde(net, x0, { method, stepsPerLayer: 1 }));
+        expect(a.status).toBe("success");
+        expect(a.stats.rhsEvals).toBe(c.stats.rhsEvals);
+        expect(differing(a.x, c.x)).toBe(0);
+      }
     }
   });
 
@@ -172,12 +192,14 @@ describe("WebAssembly SIMD Euler/tanh kernels for d = 3…8", () => {
       for (const p of [37, M - 1]) {
         const x0 = ensemble(M, d);
         x0[p * d + 1] = 1e200; // W x overflows to ±Infinity − Infinity or beyond the threshold
-        const [a, c] = both(() => forwardResnet(net, x0));
-        expect(a.status).toBe("non-finite");
-        expect(a.failedParticle).toBe(c.failedParticle);
-        expect(a.failedParticle).toBe(p);
-        expect(a.t).toBe(c.t);
-        expect(differing(a.x, c.x)).toBe(0);
+        for (const method of METHODS) {
+          const [a, c] = both(() => solveOde(net, x0, { method, stepsPerLayer: 2 }));
+          expect(a.status).toBe("non-finite");
+          expect(a.failedParticle).toBe(c.failedParticle);
+          expect(a.failedParticle).toBe(p);
+          expect(a.t).toBe(c.t);
+          expect(differing(a.x, c.x)).toBe(0);
+        }
       }
     }
   });
