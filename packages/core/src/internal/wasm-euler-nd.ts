@@ -167,7 +167,7 @@ export function eulerTanhNdKernel(d: number, method: NdMethod = "euler"): WasmFu
       c.push(...op.get(sp), ...op.v128Load64Splat(0), ...op.set(hv), ...op.get(sp), ...op.i32Load(8), ...op.set(wp));
       if (method !== "euler") c.push(...op.get(sp), ...op.v128Load64Splat(16), ...op.set(h2v));
       if (method === "rk4") c.push(...op.get(sp), ...op.v128Load64Splat(24), ...op.set(h6v));
-      c.push(...step(count));
+      for (const byte of step(count)) c.push(byte); // tens of kilobytes for RK4: not spread into a call
       c.push(...op.get(sp), ...op.i32(SCHED_ENTRY), ...op.i32Add, ...op.set(sp), ...op.br(0), ...op.end, ...op.end);
       // store both lanes back; acc += |x|
       for (let u = 0; u < count; u++)

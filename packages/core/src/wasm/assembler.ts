@@ -204,8 +204,8 @@ export function assembleModule(memoryPages: number, functions: readonly WasmFunc
       else groups.push([1, t]);
     }
     const decl = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n!), t!])];
-    const code = [...decl, ...f.body, 0x0b];
-    codes.push(...uleb(code.length), ...code);
+    // a body may be tens of kilobytes: copied by a loop, not spread into a call's arguments
+    for (const part of [uleb(decl.length + f.body.length + 1), decl, f.body, [0x0b]]) for (const byte of part) codes.push(byte);
   }
   const exports: number[] = [...utf8Name("mem"), 0x02, 0];
   functions.forEach((f, i) => exports.push(...utf8Name(f.name), 0x00, ...uleb(i)));
