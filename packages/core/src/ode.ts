@@ -635,11 +635,11 @@ function runDopri(params: NetworkParams, c: Ctx, o: Resolved, xIn: Float64Array,
  * @returns the result with `x === out`
  * @throws KineticError INVALID_ARGUMENT (bad options, non-finite x0), SHAPE_MISMATCH (x0/out lengths)
  * @remarks Same methods, guarantees and cost as {@link solveOde}. Allocation per solve: the stage
- * buffers of the method (none for Euler with a built-in activation in d ≤ 2, or with tanh in d ≤ 8
- * without save times) and one copy of x0, from which a blow-up is replayed to its last finite state;
- * nothing is allocated per step. Euler with tanh in d ≤ 8 works in the WebAssembly kernels' memory,
- * which grows to the largest M·d seen (8 bytes per value, kept for reuse) and gives bit-identical
- * results.
+ * buffers of the method (none for Euler with a built-in activation in d ≤ 2, or for a fixed-step
+ * method with tanh in d = 3…8 without save times) and one copy of x0, from which a blow-up is
+ * replayed to its last finite state; nothing is allocated per step. Euler with tanh in d ≤ 8, and
+ * Heun and RK4 with tanh in d = 3…8, work in the WebAssembly kernels' memory, which grows to the
+ * largest M·d seen (8 bytes per value, kept for reuse) and gives bit-identical results.
  * @example
  * ```ts
  * const out = new Float64Array(x0.length);

@@ -1,23 +1,25 @@
 /**
- * WebAssembly SIMD (f64x2) kernel generator for the ResNet/Euler update with tanh in d = 3…8
- * dimensions: x ← x + h·tanh(W x + b) for a batch of steps. Two particles share a v128 (particle A in
- * lane 0, particle B in lane 1), so the matrix–vector product needs no horizontal adds and each
- * lane performs exactly the IEEE-754 operations of the TypeScript path (`velocityEnsembleInto`
- * followed by the Euler update): z_r = ((0 + W_r0 x_0) + W_r1 x_1 + … + W_r,d-1 x_d-1) + b_r, then
- * `tanhFast`, then x_r + h·tanh(z_r). The results are bit-identical to that path.
+ * WebAssembly SIMD (f64x2) kernel generator for the fixed-step methods (Euler — the ResNet update —,
+ * Heun and RK4) of dx/dt = tanh(W x + b) in d = 3…8 dimensions, for a batch of steps. Two particles
+ * share a v128 (particle A in lane 0, particle B in lane 1), so the matrix–vector product needs no
+ * horizontal adds and each lane performs exactly the IEEE-754 operations of the TypeScript path
+ * (`velocityEnsembleInto`, then the stepper's combination in `ode.ts`): z_r = ((0 + W_r0 y_0) +
+ * W_r1 y_1 + … + W_r,d-1 y_d-1) + b_r, then `tanhFast`, then e.g. x_r + h·tanh(z_r) for Euler. The
+ * results are bit-identical to that path.
  *
  * A pair of particles stays in registers for every step of the batch (the ensemble is read and
  * written once per batch); each step reads its coefficients, splatted from memory, through a
- * schedule of 16-byte entries: the step size h (f64, offset 0) and the byte address of its layer's
- * parameters (i32, offset 8), which hold W row-major (d² values) followed by b (d values). The rows'
- * tanh evaluations are interleaved step by step so that the processor always has independent work;
- * in low dimensions several pairs go through the steps together for the same reason.
+ * schedule of 32-byte entries: the step size h (f64, offset 0), the byte address of its layer's
+ * parameters (i32, offset 8), which hold W row-major (d² values) followed by b (d values), and h/2,
+ * h/6 (f64, offsets 16 and 24). The rows' tanh evaluations are interleaved step by step so that the
+ * processor always has independent work; in low dimensions two pairs go through the steps together
+ * for the same reason.
  *
- * One module per dimension, assembled and compiled on first use of that dimension (each is about
- * 10 KB; the d ≤ 2 module stays small). Memory of each: bytes [0, 28808) the tanh table;
- * [32768, 65536) the schedule (up to {@link WASM_BATCH_STEPS} steps of 16 bytes); the particles from
- * byte 65536 on; behind them the parameters of up to 24 KiB of layers (one pass). Not exported from
- * the package.
+ * One module per method and dimension, assembled and compiled on first use of that pair (7–11 KB for
+ * Euler, 42 KB for RK4 in d = 8; the d ≤ 2 module stays small). Memory of each: bytes [0, 28808) the
+ * tanh table; [32768, 98304) the schedule (up to {@link WASM_BATCH_STEPS} entries); the particles
+ * from byte 98304 on; behind them the parameters of up to 24 KiB of layers (one pass). Not exported
+ * from the package.
  * @packageDocumentation
  */
 import { ensureMemory, inlineConstants, op, unrolledLoops, type WasmFunction } from "../wasm/assembler.js";
