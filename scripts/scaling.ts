@@ -6,10 +6,12 @@
  *
  * The timed region of a grid case includes the set-up of the initial cell averages (quadrature per cell).
  *
- * Usage: pnpm bench:scaling [--out DIR] [--only TEXT] [--repeat N]   (writes DIR/scaling.json and
- * DIR/scaling.md; default bench-results; --only runs the groups whose title contains TEXT, e.g.
+ * Usage: pnpm bench:scaling [--out DIR] [--only TEXT] [--repeat N] [--typescript]
+ * (writes DIR/scaling.json and DIR/scaling.md; default bench-results; --only runs the groups whose
+ * title contains TEXT, e.g.
  * `--only "vs d"`; --repeat runs every size N times, each in a fresh process, and keeps the fastest,
- * for machines shared with other work). Every row also gives the rate per CPU second of the process
+ * for machines shared with other work; --typescript switches the WebAssembly kernels off, which
+ * measures the fallback path). Every row also gives the rate per CPU second of the process
  * (all its threads), which load from other processes disturbs less than the wall-clock rate.
  */
 import { spawnSync } from "node:child_process";
@@ -18,6 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNetwork, forwardResnet } from "../packages/core/src/index.js";
 import { createWorkerPool } from "../packages/core/src/node/index.js";
+import { setWasmKernelsEnabled } from "../packages/core/src/wasm/index.js";
 import { createGrid1D, createGrid2D } from "../packages/datasets/src/index.js";
 import { solveVlasov } from "../packages/mean-field/src/index.js";
 
@@ -29,6 +32,8 @@ interface Case {
   readonly n?: number;
   /** Threads of a worker pool (particles only; absent: the single-thread solver). */
   readonly threads?: number;
+  /** false: the TypeScript paths only (the fallback where WebAssembly SIMD is missing). */
+  readonly wasm?: boolean;
 }
 
 /** CPU seconds (all threads of this process) of the last timed region closed by {@link elapsed}. */
@@ -47,6 +52,7 @@ function elapsed(t0: { wall: number; cpu: NodeJS.CpuUsage }): number {
 
 /** Run one case in this process; returns seconds, work units and the unit. */
 async function runCase(c: Case): Promise<{ seconds: number; work: number; unit: string }> {
+  if (c.wasm === false) setWasmKernelsEnabled(false);
   if (c.kind === "particles") {
     const { M = 1, d = 1, L = 1 } = c;
     const W: number[] = [];
@@ -127,6 +133,7 @@ if (process.argv[2] === "--case") {
   ];
   const j = process.argv.indexOf("--only");
   const only = j >= 0 ? process.argv[j + 1]! : "";
+  const typescript = process.argv.includes("--typescript");
   const k = process.argv.indexOf("--repeat");
   const repeat = k >= 0 ? Math.max(1, Math.floor(Number(process.argv[k + 1]))) : 1;
   const results: unknown[] = [];
@@ -136,7 +143,8 @@ if (process.argv[2] === "--case") {
     for (const c of g.cases) {
       let rec: Rec | undefined;
       for (let run = 0; run < repeat; run++) {
-        const r = spawnSync(process.execPath, [...process.execArgv, self, "--case", JSON.stringify(c)], { encoding: "utf8" });
+        const arg = JSON.stringify(typescript ? { ...c, wasm: false } : c);
+        const r = spawnSync(process.execPath, [...process.execArgv, self, "--case", arg], { encoding: "utf8" });
         if (r.status !== 0) {
           console.error(`case ${JSON.stringify(c)} failed: ${r.stderr}`);
           process.exit(1);
