@@ -28,7 +28,7 @@ import { declareTanhLanes, interleavedTanh, writeTanhTable } from "../wasm/tanh.
 import { tanhFast } from "./tanh.js";
 import { WASM_BATCH_STEPS } from "./wasm-euler.js";
 
-/** Smallest and largest dimension with a kernel. */
+/** Smallest dimension with a kernel here (d = 1, 2 have their own in `wasm-euler.ts`). */
 export const ND_MIN = 3;
 /** Largest dimension with a kernel (d² coefficient loads per pair and step; beyond it the TypeScript path). */
 export const ND_MAX = 8;
@@ -67,7 +67,7 @@ export type NdMethod = keyof typeof ND_METHODS;
  * @param method - the fixed-step method
  * @returns the function
  */
-export function eulerTanhNdKernel(d: number, method: NdMethod = "euler"): WasmFunction {
+export function fixedStepTanhNdKernel(d: number, method: NdMethod = "euler"): WasmFunction {
   const U = ndPairsPerIteration(d);
   const pairBytes = 16 * d;
   const signature = {
@@ -234,7 +234,7 @@ const MODULES = new Map(
       const d = ND_MIN + i;
       const module = defineKernelModule<NdKernels>({
         memoryPages: Math.ceil(DATA / 65536) + 1,
-        functions: () => [eulerTanhNdKernel(d, method)],
+        functions: () => [fixedStepTanhNdKernel(d, method)],
         setup: (k) => writeTanhTable(k.mem, 0),
       });
       return [`${method}${d}`, module] as const;
