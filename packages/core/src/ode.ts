@@ -22,6 +22,7 @@ import { checkNetwork, type NetworkParams } from "./network.js";
 import { checkEnsemble } from "./particles.js";
 import { resolveTimeline } from "./timeline.js";
 import { isWasmBuffer, WASM_BATCH_STEPS, wasmEulerTanhBatch, wasmEulerTanhStep, wasmWorkBuffer } from "./internal/wasm-euler.js";
+import { isWasmNdBuffer, ND_MAX, ND_METHODS, wasmNdTanhBatch, wasmNdTanhStep, wasmNdWorkBuffer } from "./internal/wasm-euler-nd.js";
 import {
   invalidArgument,
   requireInteger,
@@ -246,6 +247,12 @@ function fixedStep(
 ): number {
   const n = c.n;
   let bad = -1;
+  if (method !== "dopri5" && c.kern.code === ACT_TANH && c.d > 2 && x === target && isWasmNdBuffer(x, c.d, method)) {
+    // WebAssembly SIMD for d = 3…8, bit-identical to the TypeScript paths below.
+    c.stats.rhsEvals += ND_METHODS[method];
+    bad = wasmNdTanhStep(method, c.d, c.W, c.b, layer, h, x, n);
+    return bad < 0 ? -1 : firstBad(target, n);
+  }
   if (method === "euler") {
     const code = c.kern.code;
     if (code !== ACT_USER && c.d <= 2) {
@@ -318,25 +325,36 @@ interface RunOut {
 
 function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array, saved: Float64Array): RunOut {
   const n = c.n;
-  const needStages = o.method !== "euler" || c.kern.code === ACT_USER || c.d > 2;
-  const k1 = new Float64Array(needStages ? n : 0);
-  const k2 = new Float64Array(o.method === "euler" ? 0 : n);
-  const k3 = new Float64Array(o.method === "rk4" ? n : 0);
-  const k4 = new Float64Array(o.method === "rk4" ? n : 0);
-  const tmp = new Float64Array(o.method === "euler" ? 0 : n);
   const { saveAt, tEnd, spl } = o;
   const nSave = saveAt.length;
   const h = params.dt / spl;
-  // Euler with tanh in d ≤ 2 runs in a working buffer inside the WebAssembly kernels' memory when
-  // they are available (same results bit for bit); `out` receives the state at the end.
-  const work = o.method === "euler" && c.kern.code === ACT_TANH && c.d <= 2 && n >= 64 ? wasmWorkBuffer(n) : null;
+  // Euler with tanh in d ≤ 8, and Heun and RK4 with tanh in d = 3…8, run in a working buffer inside
+  // the WebAssembly kernels' memory when they are available (same results bit for bit); `out`
+  // receives the state at the end.
+  const method = o.method as Exclude<OdeMethodName, "dopri5">; // runFixed never gets dopri5
+  const work =
+    c.kern.code === ACT_TANH && c.d <= ND_MAX && n >= 64
+      ? c.d <= 2
+        ? method === "euler"
+          ? wasmWorkBuffer(n)
+          : null
+        : wasmNdWorkBuffer(n, c.d, method)
+      : null;
+  // With the d = 3…8 kernels the stage buffers serve only off-grid save times (TypeScript path).
+  const typed = c.d <= 2 || work === null || nSave > 0;
+  const needStages = typed && (o.method !== "euler" || c.kern.code === ACT_USER || c.d > 2);
+  const k1 = new Float64Array(needStages ? n : 0);
+  const k2 = new Float64Array(o.method === "euler" || !typed ? 0 : n);
+  const k3 = new Float64Array(o.method === "rk4" && typed ? n : 0);
+  const k4 = new Float64Array(o.method === "rk4" && typed ? n : 0);
+  const tmp = new Float64Array(o.method === "euler" || !typed ? 0 : n);
   // Steps update in place (no second state buffer streamed through memory every step). A blow-up
   // is rare: the initial state is kept and, on failure, the solve is replayed deterministically up
   // to the last finite step so that `out` holds that state. With the working buffer, `out` itself
   // keeps the initial state until the end (no copy: fresh pages cost as much as the arithmetic).
   const initial = work !== null ? out : Float64Array.from(out);
 
-  // Batching (WebAssembly Euler/tanh only): consecutive steps between save points are queued and run
+  // Batching (WebAssembly tanh kernels only): consecutive steps between save points are queued and run
   // by one tiled kernel call; BATCH_FAILED reports a blow-up somewhere in a batch (then the caller
   // replays step by step, which locates it — the arithmetic is the same).
   const BATCH_FAILED = -2;
@@ -345,8 +363,11 @@ function runFixed(params: NetworkParams, c: Ctx, o: Resolved, out: Float64Array,
   let queued = 0;
   const flush = (x: Float64Array): boolean => {
     if (queued === 0) return true;
-    c.stats.rhsEvals += queued;
-    const ok = wasmEulerTanhBatch(c.d, c.W, c.b, qLayers, qH, queued, x, n) < 0;
+    c.stats.rhsEvals += queued * ND_METHODS[method];
+    const ok =
+      (c.d <= 2
+        ? wasmEulerTanhBatch(c.d, c.W, c.b, qLayers, qH, queued, x, n)
+        : wasmNdTanhBatch(method, c.d, c.W, c.b, qLayers, qH, queued, x, n)) < 0;
     queued = 0;
     return ok;
   };
@@ -614,10 +635,11 @@ function runDopri(params: NetworkParams, c: Ctx, o: Resolved, xIn: Float64Array,
  * @returns the result with `x === out`
  * @throws KineticError INVALID_ARGUMENT (bad options, non-finite x0), SHAPE_MISMATCH (x0/out lengths)
  * @remarks Same methods, guarantees and cost as {@link solveOde}. Allocation per solve: the stage
- * buffers of the method (none for Euler with a built-in activation in d ≤ 2) and one copy of x0, from
- * which a blow-up is replayed to its last finite state; nothing is allocated per step. Euler with tanh
- * in d ≤ 2 works in the WebAssembly kernels' memory, which grows to the largest M·d seen (8 bytes per
- * value, kept for reuse) and gives bit-identical results.
+ * buffers of the method (none for Euler with a built-in activation in d ≤ 2, or for a fixed-step
+ * method with tanh in d = 3…8 without save times) and one copy of x0, from which a blow-up is
+ * replayed to its last finite state; nothing is allocated per step. Euler with tanh in d ≤ 8, and
+ * Heun and RK4 with tanh in d = 3…8, work in the WebAssembly kernels' memory, which grows to the
+ * largest M·d seen (8 bytes per value, kept for reuse) and gives bit-identical results.
  * @example
  * ```ts
  * const out = new Float64Array(x0.length);
@@ -701,8 +723,8 @@ export function solveOde(params: NetworkParams, x0: Float64Array, options: OdeOp
  *   x^L, fresh
  * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH
  * @remarks Cost L·M·d activations; fused single pass for built-in activations in d ≤ 2; with tanh
- * the pass runs in a WebAssembly SIMD kernel where the runtime has one (Node, current browsers),
- * bit-identical to the JavaScript kernel used elsewhere. A blow-up
+ * in d ≤ 8 the pass runs in a WebAssembly SIMD kernel where the runtime has one (Node, current
+ * browsers), bit-identical to the JavaScript path used elsewhere. A blow-up
  * (|x| > 1e150 or non-finite) gives status "non-finite" with the last finite layer output.
  * @example
  * ```ts

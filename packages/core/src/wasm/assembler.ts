@@ -107,6 +107,7 @@ export const op = {
   i32GtS: [0x4a],
   i32GeS: [0x4e],
   i32GeU: [0x4f],
+  i32Load: (offset = 0): number[] => [0x28, ...memarg(2, offset)],
   f64Load: (offset = 0): number[] => [0x2b, ...memarg(3, offset)],
   f64Store: (offset = 0): number[] => [0x39, ...memarg(3, offset)],
   f64Add: [0xa0],
@@ -126,6 +127,10 @@ export const op = {
   v128Store: (offset = 0): number[] => [...simd(0x0b), ...memarg(4, offset)],
   /** v128.load64_zero: lane 0 from memory, lane 1 zero. */
   v128Load64Zero: (offset = 0): number[] => [...simd(0x5d), ...memarg(3, offset)],
+  /** v128.load64_splat: both lanes from one f64 in memory. */
+  v128Load64Splat: (offset = 0): number[] => [...simd(0x0a), ...memarg(3, offset)],
+  /** v128.store64_lane: store one 64-bit lane of the v128 on the stack (address below it). */
+  v128Store64Lane: (offset: number, lane: number): number[] => [...simd(0x5b), ...memarg(3, offset), lane],
   /** v128.load64_lane: replace one 64-bit lane of the v128 on the stack with a value from memory. */
   v128Load64Lane: (offset: number, lane: number): number[] => [...simd(0x57), ...memarg(3, offset), lane],
   /** i8x16.shuffle with 16 lane indices into the concatenation of the two operands. */
@@ -199,8 +204,8 @@ export function assembleModule(memoryPages: number, functions: readonly WasmFunc
       else groups.push([1, t]);
     }
     const decl = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n!), t!])];
-    const code = [...decl, ...f.body, 0x0b];
-    codes.push(...uleb(code.length), ...code);
+    // a body may be tens of kilobytes: copied by a loop, not spread into a call's arguments
+    for (const part of [uleb(decl.length + f.body.length + 1), decl, f.body, [0x0b]]) for (const byte of part) codes.push(byte);
   }
   const exports: number[] = [...utf8Name("mem"), 0x02, 0];
   functions.forEach((f, i) => exports.push(...utf8Name(f.name), 0x00, ...uleb(i)));
