@@ -177,6 +177,7 @@ function part1D(cfg: Config, seed: number): Part {
     checks,
     summary: {
       "1d_test_accuracy": r6(acc),
+      "1d_bayes_error": r6(normalTail(cfg.separation / cfg.std1d)),
       "1d_pde_accuracy": r6(accPde),
       "1d_particle_accuracy": r6(accMc),
       "1d_train_status": m.status,
