@@ -70,3 +70,20 @@ export function sweepValues(def: ExperimentDefinition, c: ControlSpec): unknown[
   mid = Number(mid.toPrecision(12));
   return [...new Set([lo, hi, mid])];
 }
+
+/**
+ * Cheaper settings of the controls that are not swept, for the costliest sweeps: each keeps the
+ * swept control's effect on its checks (a particle count still sets the 1/√M tolerances, a cell
+ * count the mass round-off bound) while shortening the run.
+ */
+export const LIGHTER: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  "moments-linear.particles": { T: 0.5 },
+  "steady-states.cells": { T: 1 },
+  "mean-field-limit.maxExp": { repeats: 1 },
+  "convergence.sdeParticles": { sdeLevels: 3 },
+  "stochastic-resnet.particles": { T: 0.5, nTimes: 3 },
+};
+
+/** The sweep is split over two test files (vitest runs files in parallel); together they cover the catalogue. */
+export const SWEEP_A: readonly string[] = ["moments-linear", "steady-states", "sensitivity", "mean-field-limit", "fit-distribution"];
+export const SWEEP_B: readonly string[] = ["classification", "regression", "stochastic-resnet", "convergence"];

@@ -412,6 +412,7 @@ function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
         xLabel: "x₁",
         yLabel: "x₂",
         heatmap: `${which}-t0`,
+        colorLabel: "π₁f₁ - π₀f₀ at t = 0 (class-weighted density difference)",
         caption: "Kernel density estimates of the two classes (positive: class 1).",
       },
       {
@@ -420,6 +421,7 @@ function part2D(cfg: Config, which: "moons" | "blobs", seed: number): Part {
         xLabel: "x₁",
         yLabel: "x₂",
         heatmap: `${which}-T`,
+        colorLabel: "π₁f₁ - π₀f₀ at t = T (class-weighted density difference)",
         caption: "The same densities transported by the Vlasov equation with the trained parameters.",
       },
     ],

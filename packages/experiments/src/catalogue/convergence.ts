@@ -394,7 +394,7 @@ export const convergence = defineExperiment({
     for (const s of studies) {
       series[key(s)] = table(
         { h: Float64Array.from(s.h), error: Float64Array.from(s.err) },
-        { h: "step h", error: "error" },
+        { h: s.group === "adaptive" ? "relative tolerance rtol" : "step h", error: "error" },
         `${s.name}: ${s.note}`,
       );
       summary[`${key(s)}_declared`] = s.declared;
@@ -440,6 +440,39 @@ export const convergence = defineExperiment({
         `L1 errors of the Fokker–Planck schemes. ${legend}`,
       ],
     ];
+    // Reference slopes: for each declared order of a group a grey dashed line of slope p through
+    // the finest point of the first study with that order, over the group's range of steps.
+    const references = (g: Study["group"]): FigureLayer[] => {
+      const inGroup = studies.filter((s) => s.group === g && s.h.length > 0);
+      const all = inGroup.flatMap((s) => s.h);
+      if (all.length === 0) return [];
+      const hMin = Math.min(...all),
+        hMax = Math.max(...all);
+      const layers: FigureLayer[] = [];
+      for (const p of [...new Set(inGroup.map((s) => s.declared))].sort((x, y) => x - y)) {
+        const s = inGroup.find((t) => t.declared === p)!;
+        const k = s.h.indexOf(Math.min(...s.h));
+        const hf = s.h[k]!,
+          ef = s.err[k]!;
+        const id = `reference-${g}-order-${String(p).replace(".", "_")}`;
+        const hs = Float64Array.from([hMin, hMax]);
+        series[id] = table(
+          { h: hs, error: Float64Array.from(hs, (h) => ef * (h / hf) ** p) },
+          { h: g === "adaptive" ? "relative tolerance rtol" : "step h", error: "error" },
+          `reference slope ${p} through the finest point of ${s.name}`,
+        );
+        layers.push({
+          kind: "line",
+          series: id,
+          x: "h",
+          y: "error",
+          label: g === "adaptive" ? `slope ${p}` : `order ${p}`,
+          color: "#8c8c8c",
+          dashed: true,
+        });
+      }
+      return layers;
+    };
     const figures = groups
       .filter(([g]) => studies.some((s) => s.group === g))
       .map(([g, title, xl, caption]) => ({
@@ -449,20 +482,23 @@ export const convergence = defineExperiment({
         yLabel: "error",
         logX: true,
         logY: true,
-        layers: studies
-          .filter((s) => s.group === g)
-          .map(
-            (s, i): FigureLayer => ({
-              kind: "line",
-              series: key(s),
-              x: "h",
-              y: "error",
-              label: `${shortName(s.name)}: ${s.observed.toFixed(2)} (${s.declared})`,
-              color: PALETTE[i % PALETTE.length]!,
-              dashed: i % 2 === 1,
-            }),
-          ),
-        caption,
+        layers: [
+          ...studies
+            .filter((s) => s.group === g)
+            .map(
+              (s, i): FigureLayer => ({
+                kind: "line",
+                series: key(s),
+                x: "h",
+                y: "error",
+                label: `${shortName(s.name)}: ${Number.isFinite(s.observed) ? s.observed.toFixed(2) : "n/a"} (${s.declared})`,
+                color: PALETTE[i % PALETTE.length]!,
+                dashed: i % 2 === 1,
+              }),
+            ),
+          ...references(g),
+        ],
+        caption: `${caption} Grey dashed lines: reference slopes (order p), anchored at the finest point of a scheme of that order.`,
       }));
     return { id: "convergence", config, seed: ctx.seed, series, summary, checks, figures };
   },

@@ -17,7 +17,7 @@ export const CATALOGUE_ENTRIES: readonly CatalogueEntry[] = [
     id: "moments-linear",
     title: "Moments of the linear network (Fig. 1)",
     summary:
-      "For σ = id the moment hierarchy closes: m0 stays 1, the mean relaxes to x* = -b/w and the variance decays like e^{2wt} for w < 0. The exact moment ODE, the Vlasov PDE solver and particles are compared for b = 0 (left) and b ≠ 0 (right).",
+      "For σ = id the moment hierarchy closes: m0 stays 1, the mean relaxes to x* = -b/w and the variance decays like e^(2wt) for w < 0. The exact moment ODE, the Vlasov PDE solver and particles are compared for b = 0 (left) and b ≠ 0 (right).",
   },
   {
     id: "steady-states",
@@ -35,7 +35,7 @@ export const CATALOGUE_ENTRIES: readonly CatalogueEntry[] = [
     id: "mean-field-limit",
     title: "The mean-field limit: particles → Vlasov",
     summary:
-      "The empirical measure of M particles carried by the network solves the Vlasov equation weakly; as M grows it converges to the solution started from the input density. With f0 = N(0, 1) the Wasserstein-1 distance between the particles at T and the exact solution (by characteristics) decays like M^{-1/2}, the Monte Carlo rate; the fitted slope is checked.",
+      "The empirical measure of M particles carried by the network solves the Vlasov equation weakly; as M grows it converges to the solution started from the input density. With f0 = N(0, 1) the Wasserstein-1 distance between the particles at T and the exact solution (by characteristics) decays like M^(−1/2), the Monte Carlo rate; the fitted slope is checked.",
   },
   {
     id: "classification",

@@ -461,6 +461,7 @@ export const stochasticResnet = defineExperiment({
         xLabel: "x",
         yLabel: "time t",
         heatmap: "fp",
+        colorLabel: "density f(t, x)",
         caption: "Density over time; noise keeps it spread around x* instead of collapsing to a δ.",
       },
       {
