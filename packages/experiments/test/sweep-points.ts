@@ -77,11 +77,11 @@ export function sweepValues(def: ExperimentDefinition, c: ControlSpec): unknown[
  * count the mass round-off bound) while shortening the run.
  */
 export const LIGHTER: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  "moments-linear.particles": { T: 0.5 },
-  "steady-states.cells": { T: 1 },
-  "mean-field-limit.maxExp": { repeats: 1 },
+  "moments-linear.particles": { T: 0.5, nTimes: 3 },
+  "steady-states.cells": { T: 1, activations: ["identity", "relu"] },
+  "mean-field-limit.maxExp": { repeats: 1, T: 0.5, stepsPerUnitTime: 4 },
   "convergence.sdeParticles": { sdeLevels: 3 },
-  "stochastic-resnet.particles": { T: 0.5, nTimes: 3 },
+  "stochastic-resnet.particles": { T: 0.5, dt: 0.05, nTimes: 3 },
 };
 
 /** The sweep is split over two test files (vitest runs files in parallel); together they cover the catalogue. */
