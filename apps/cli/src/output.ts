@@ -1,6 +1,6 @@
 /** Shared output handling of the non-reproduce commands. */
 import { join } from "node:path";
-import type { ExperimentResult } from "@kinetic-nde/experiments";
+import { type ExperimentResult, checkFailed } from "@kinetic-nde/experiments";
 import { EXIT } from "./exit-codes.js";
 import { finalPath, jsonText, prepareOutDir, writeOut } from "./io.js";
 import { writeResult } from "./results.js";
@@ -33,8 +33,9 @@ export function finish(outDir: string, result: ExperimentResult, statuses: reado
   for (const [k, v] of Object.entries(result.summary)) lines.push(`  ${k}: ${typeof v === "number" ? Number(v.toPrecision(8)) : v}`);
   process.stdout.write(`${result.id}\n${lines.join("\n")}\noutput: ${finalPath(outDir)}\n`);
   const bad = statuses.filter((s) => s !== "success");
-  const failed = result.checks.filter((c) => !c.passed);
+  const failed = result.checks.filter(checkFailed);
   for (const c of failed) process.stderr.write(`FAIL ${c.message}\n`);
+  for (const c of result.checks.filter((x) => x.status === "not-applicable")) process.stderr.write(`n/a ${c.name}: ${c.reason ?? ""}\n`);
   if (bad.length > 0) process.stderr.write(`solver status: ${bad.join(", ")} (not "success")\n`);
   return bad.length > 0 || failed.length > 0 ? EXIT.CHECK_FAILED : EXIT.OK;
 }

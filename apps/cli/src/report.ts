@@ -1,7 +1,7 @@
 /** The reproduction report: one Markdown and one self-contained HTML file. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ExperimentResult } from "@kinetic-nde/experiments";
+import { type Check, type ExperimentResult, checkFailed } from "@kinetic-nde/experiments";
 import type { WrittenFiles } from "./results.js";
 
 /** One experiment's entry in the report. */
@@ -72,15 +72,56 @@ function partialNote(input: ReportInput): string | undefined {
   return undefined;
 }
 
-function counts(input: ReportInput): { passed: number; failed: number; errors: number } {
+/** A check outside its regime at the run's settings: neither evidence for nor against the claim. */
+function notApplicable(c: Check): boolean {
+  return c.status === "not-applicable";
+}
+
+/** The outcome of a check as the report prints it: "pass", "FAIL" or "n/a — <reason>". */
+function outcomeText(c: Check): string {
+  if (notApplicable(c)) return `n/a — ${c.reason ?? "outside the claim's regime at these settings"}`;
+  return checkFailed(c) ? "FAIL" : "pass";
+}
+
+/** Checks of one result: passed, failed and not applicable. */
+function checkCounts(checks: readonly Check[]): { passed: number; failed: number; na: number } {
   let passed = 0,
     failed = 0,
+    na = 0;
+  for (const c of checks) {
+    if (notApplicable(c)) na++;
+    else if (checkFailed(c)) failed++;
+    else passed++;
+  }
+  return { passed, failed, na };
+}
+
+function counts(input: ReportInput): { passed: number; failed: number; na: number; errors: number } {
+  let passed = 0,
+    failed = 0,
+    na = 0,
     errors = 0;
   for (const e of input.entries) {
     if (e.error !== undefined) errors++;
-    for (const c of e.result?.checks ?? []) c.passed ? passed++ : failed++;
+    const k = checkCounts(e.result?.checks ?? []);
+    passed += k.passed;
+    failed += k.failed;
+    na += k.na;
   }
-  return { passed, failed, errors };
+  return { passed, failed, na, errors };
+}
+
+/** "3/4 (1 n/a)": passed of the applicable checks, and the not-applicable ones. */
+function checksCell(checks: readonly Check[]): string {
+  const k = checkCounts(checks);
+  return `${k.passed}/${k.passed + k.failed}${k.na > 0 ? ` (${k.na} n/a)` : ""}`;
+}
+
+/** Observed, expected and tolerance as printed, or dashes for a not-applicable check (never NaN). */
+function checkValues(c: Check): [string, string, string] {
+  if (notApplicable(c)) return ["–", "–", "–"];
+  const [o, x] = fmtPair(c.observed, c.expected);
+  return [o, x, fmt(c.tolerance)];
 }
 
 /** Render the Markdown report (figures referenced by relative path). */
@@ -90,14 +131,16 @@ export function reportMarkdown(input: ReportInput): string {
   L.push(`# kinetic-nde reproduction report`, "");
   L.push(`- kinetic-nde ${input.version}; seed ${input.seed}; preset ${input.quick ? "quick" : "default"}`);
   L.push(`- experiments run: ${input.entries.length}${input.notRun.length > 0 ? `; not run: ${input.notRun.join(", ")}` : ""}`);
-  L.push(`- checks: ${c.passed} passed, ${c.failed} failed${c.errors > 0 ? `; ${c.errors} experiment(s) raised an error` : ""}`);
+  L.push(
+    `- checks: ${c.passed} passed, ${c.failed} failed, ${c.na} not applicable (outside the claim's regime at these settings)${c.errors > 0 ? `; ${c.errors} experiment(s) raised an error` : ""}`,
+  );
   const note = partialNote(input);
   if (note !== undefined) L.push("", `> ${note}`);
   L.push("", "| experiment | checks | outcome |", "|---|---|---|");
   for (const e of input.entries) {
-    const n = e.result?.checks.length ?? 0;
-    const ok = e.result?.checks.filter((x) => x.passed).length ?? 0;
-    L.push(`| [${e.id}](#${e.id}) | ${ok}/${n} | ${e.error !== undefined ? "error" : ok === n ? "pass" : "FAIL"} |`);
+    const checks = e.result?.checks ?? [];
+    const failed = checkCounts(checks).failed;
+    L.push(`| [${e.id}](#${e.id}) | ${checksCell(checks)} | ${e.error !== undefined ? "error" : failed === 0 ? "pass" : "FAIL"} |`);
   }
   for (const id of input.notRun) L.push(`| ${id} | – | not run |`);
   for (const e of input.entries) {
@@ -112,8 +155,9 @@ export function reportMarkdown(input: ReportInput): string {
     for (const [k, v] of Object.entries(r.summary)) L.push(`| ${mdCell(k)} | ${mdCell(fmt(v))} |`);
     L.push("", "### Checks", "", "| check | claim | observed | expected | tolerance | outcome |", "|---|---|---|---|---|---|");
     for (const ch of r.checks) {
-      const [o, x] = fmtPair(ch.observed, ch.expected);
-      L.push(`| ${mdCell(ch.name)} | ${mdCell(ch.claim)} | ${o} | ${x} | ${fmt(ch.tolerance)} | ${ch.passed ? "pass" : "**FAIL**"} |`);
+      const [o, x, t] = checkValues(ch);
+      const out = outcomeText(ch);
+      L.push(`| ${mdCell(ch.name)} | ${mdCell(ch.claim)} | ${o} | ${x} | ${t} | ${mdCell(out === "FAIL" ? "**FAIL**" : out)} |`);
     }
     L.push("", "### Figures", "");
     for (const f of e.files?.figures ?? []) {
@@ -134,12 +178,12 @@ export function reportHtml(input: ReportInput, outDir: string): string {
   H.push(`<style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4}.pass{color:#0a7a2f;font-weight:600}.fail{color:#b00020;font-weight:700}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
+th{background:#f4f4f4}.pass{color:#0a7a2f;font-weight:600}.na{color:#555;font-style:italic}.fail{color:#b00020;font-weight:700}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 figcaption{font-size:.9rem;color:#555}pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:.85rem}.banner{background:#fff3cd;border:1px solid #e0c36a;padding:.6rem}
 </style></head><body>`);
   H.push(`<h1>kinetic-nde reproduction report</h1>`);
   H.push(
-    `<p>kinetic-nde ${esc(input.version)}; seed ${input.seed}; preset ${input.quick ? "quick" : "default"}. Checks: <span class="pass">${c.passed} passed</span>, <span class="${c.failed > 0 ? "fail" : ""}">${c.failed} failed</span>${c.errors > 0 ? `; <span class="fail">${c.errors} experiment(s) raised an error</span>` : ""}.</p>`,
+    `<p>kinetic-nde ${esc(input.version)}; seed ${input.seed}; preset ${input.quick ? "quick" : "default"}. Checks: <span class="pass">${c.passed} passed</span>, <span class="${c.failed > 0 ? "fail" : ""}">${c.failed} failed</span>, <span class="na">${c.na} not applicable</span> (outside the claim's regime at these settings)${c.errors > 0 ? `; <span class="fail">${c.errors} experiment(s) raised an error</span>` : ""}.</p>`,
   );
   const note = partialNote(input);
   if (note !== undefined)
@@ -148,15 +192,14 @@ figcaption{font-size:.9rem;color:#555}pre{background:#f6f8fa;padding:.6rem;overf
     );
   H.push(`<table><tr><th>experiment</th><th>checks</th><th>outcome</th></tr>`);
   for (const e of input.entries) {
-    const n = e.result?.checks.length ?? 0;
-    const ok = e.result?.checks.filter((x) => x.passed).length ?? 0;
+    const checks = e.result?.checks ?? [];
     const outcome =
       e.error !== undefined
         ? `<span class="fail">error</span>`
-        : ok === n
+        : checkCounts(checks).failed === 0
           ? `<span class="pass">pass</span>`
           : `<span class="fail">FAIL</span>`;
-    H.push(`<tr><td><a href="#${e.id}">${e.id}</a></td><td>${ok}/${n}</td><td>${outcome}</td></tr>`);
+    H.push(`<tr><td><a href="#${e.id}">${e.id}</a></td><td>${esc(checksCell(checks))}</td><td>${outcome}</td></tr>`);
   }
   for (const id of input.notRun) H.push(`<tr><td>${esc(id)}</td><td>–</td><td>not run</td></tr>`);
   H.push(`</table>`);
@@ -175,9 +218,10 @@ figcaption{font-size:.9rem;color:#555}pre{background:#f6f8fa;padding:.6rem;overf
       `</table><h3>Checks</h3><table><tr><th>check</th><th>claim</th><th>observed</th><th>expected</th><th>tolerance</th><th>outcome</th></tr>`,
     );
     for (const ch of r.checks) {
-      const [o, x] = fmtPair(ch.observed, ch.expected);
+      const [o, x, t] = checkValues(ch);
+      const cls = notApplicable(ch) ? "na" : checkFailed(ch) ? "fail" : "pass";
       H.push(
-        `<tr><td>${esc(ch.name)}</td><td>${esc(ch.claim)}</td><td>${o}</td><td>${x}</td><td>${fmt(ch.tolerance)}</td><td class="${ch.passed ? "pass" : "fail"}">${ch.passed ? "pass" : "FAIL"}</td></tr>`,
+        `<tr><td>${esc(ch.name)}</td><td>${esc(ch.claim)}</td><td>${o}</td><td>${x}</td><td>${t}</td><td class="${cls}">${esc(outcomeText(ch))}</td></tr>`,
       );
     }
     H.push(`</table><h3>Figures</h3>`);

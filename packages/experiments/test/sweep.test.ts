@@ -1,41 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { EXPERIMENTS, checkFailed, runExperiment } from "../src/index.js";
-import type { ControlSpec } from "../src/types.js";
+import { EXPERIMENTS } from "../src/index.js";
+import { SWEEP_A, SWEEP_B, sweepValues } from "./sweep-points.js";
+import { sweepExperiments } from "./sweep-run.js";
 
-/** Minimum, maximum and one interior value of a control (options: first, last, middle). */
-function sweepValues(c: ControlSpec, def: unknown): unknown[] {
-  if (c.kind === "select") {
-    const o = c.options ?? [];
-    return [...new Set([o[0], o[o.length - 1], o[Math.floor(o.length / 2)]])].filter((v) => v !== undefined);
-  }
-  const lo = c.min!,
-    hi = c.max!;
-  let mid = (lo + hi) / 2;
-  if (c.step !== undefined && c.step > 0) mid = lo + Math.round((mid - lo) / c.step) * c.step;
-  if (typeof def === "number" && Number.isInteger(def) && Number.isInteger(lo) && Number.isInteger(hi)) mid = Math.round(mid);
-  return [lo, hi, mid];
-}
+sweepExperiments(SWEEP_A);
 
-/**
- * Experiments whose checks scale with (or say "not applicable" outside) the settings the controls
- * offer. classification, regression, stochastic-resnet and convergence still fail some checks at
- * extreme control values and join this list when they are fixed.
- */
-const SWEPT = ["moments-linear", "steady-states", "sensitivity", "mean-field-limit", "fit-distribution"];
-
-describe("every control at its min, max and an interior value: no check fails", () => {
-  for (const e of EXPERIMENTS.filter((x) => SWEPT.includes(x.id))) {
-    const defaults = e.schema.parse(e.quick) as Record<string, unknown>;
-    for (const c of e.controls) {
-      for (const v of sweepValues(c, defaults[c.key])) {
-        it(`${e.id} ${c.key}=${String(v)}`, { timeout: 60_000 }, async () => {
-          const r = await runExperiment(e.id, { [c.key]: v }, { seed: 1, quick: true });
-          const failed = r.checks.filter(checkFailed).map((k) => k.message);
-          expect(failed).toEqual([]);
-          // A not-applicable check says why.
-          for (const k of r.checks) if (k.status === "not-applicable") expect(k.reason ?? "").not.toBe("");
-        });
-      }
-    }
-  }
+describe("the sweep covers the catalogue at the schema's limits", () => {
+  it("every experiment is swept", () => {
+    expect([...SWEEP_A, ...SWEEP_B].sort()).toEqual(EXPERIMENTS.map((e) => e.id).sort());
+  });
+  it("a number field takes the schema's limits, a slider the narrower of its own and the schema's", () => {
+    const st = EXPERIMENTS.find((e) => e.id === "steady-states")!;
+    const cells = st.controls.find((c) => c.key === "cells")!;
+    expect(sweepValues(st, cells)).toEqual([100, 8000, 4100]);
+    const mf = EXPERIMENTS.find((e) => e.id === "mean-field-limit")!;
+    expect(sweepValues(mf, mf.controls.find((c) => c.key === "maxExp")!)).toEqual([3, 6, 5]);
+  });
 });

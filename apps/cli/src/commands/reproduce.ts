@@ -1,6 +1,6 @@
 /** `kinetic-nde reproduce [ids…] | --all [--quick]` — run the experiment catalogue and write a report. */
 import { join } from "node:path";
-import { EXPERIMENTS, allChecksPassed, getExperiment, resolveConfig, runExperiment } from "@kinetic-nde/experiments";
+import { EXPERIMENTS, allChecksPassed, checkFailed, getExperiment, resolveConfig, runExperiment } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { EXIT, CliError } from "../exit-codes.js";
 import { VERSION, collectSet, parseSeed, toExit } from "../common.js";
@@ -160,12 +160,15 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
         const files = writeResult(join(outDir, id), result, opts.png);
         configs[id] = result.config;
         entries.push({ id, title: def.title, description: def.summary, result, files, seconds });
-        const failed = result.checks.filter((c) => !c.passed);
+        const failed = result.checks.filter(checkFailed);
+        const na = result.checks.filter((c) => c.status === "not-applicable");
         if (!opts.quiet) {
+          const applicable = result.checks.length - na.length;
           progress.log(
-            `${label} done in ${seconds.toFixed(1)} s: ${result.checks.length - failed.length}/${result.checks.length} checks passed`,
+            `${label} done in ${seconds.toFixed(1)} s: ${applicable - failed.length}/${applicable} checks passed${na.length > 0 ? `, ${na.length} not applicable` : ""}`,
           );
           for (const c of failed) progress.log(`  FAIL ${c.message}`);
+          for (const c of na) progress.log(`  n/a ${c.name}: ${c.reason ?? ""}`);
         }
       } catch (e) {
         progress.finish();
@@ -186,10 +189,12 @@ async function reproduce(ids: string[], opts: ReproduceOptions): Promise<number>
   const interrupted = interruptRequested();
   writeReport("done");
   const ok = entries.every((e) => e.error === undefined && e.result !== undefined && allChecksPassed(e.result.checks));
-  const nChecks = entries.reduce((s, e) => s + (e.result?.checks.length ?? 0), 0);
-  const nPassed = entries.reduce((s, e) => s + (e.result?.checks.filter((c) => c.passed).length ?? 0), 0);
+  const all = entries.flatMap((e) => e.result?.checks ?? []);
+  const nNa = all.filter((c) => c.status === "not-applicable").length;
+  const nFailed = all.filter(checkFailed).length;
+  const nChecks = all.length - nNa;
   process.stderr.write(
-    `${interrupted ? "interrupted: " : ""}${entries.length} experiment(s), ${nPassed}/${nChecks} checks passed; report: ${finalPath(join(outDir, "report.html"))}\n`,
+    `${interrupted ? "interrupted: " : ""}${entries.length} experiment(s), ${nChecks - nFailed}/${nChecks} checks passed${nNa > 0 ? `, ${nNa} not applicable` : ""}; report: ${finalPath(join(outDir, "report.html"))}\n`,
   );
   if (interrupted) return EXIT.INTERRUPTED;
   return ok ? EXIT.OK : EXIT.CHECK_FAILED;

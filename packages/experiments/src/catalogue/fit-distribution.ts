@@ -18,7 +18,7 @@ const schema = z
     tanhW: z.number().min(-3).max(-0.3).default(-1.5).describe("tanh-type target: w of the generating steady state"),
     tanhB: z.number().min(-1).max(1).default(0.6).describe("tanh-type target: b"),
     tanhD: z.number().min(0.05).max(2).default(0.3).describe("tanh-type target: D"),
-    betaAlpha: z.number().min(1.2).max(10).default(2).describe("Beta-type target (1-x)^{α-1}(1+x)^{β-1}: α"),
+    betaAlpha: z.number().min(1.2).max(10).default(2).describe("Beta-type target (1 - x)^(α-1)·(1 + x)^(β-1): α"),
     betaBeta: z.number().min(1.2).max(10).default(5).describe("Beta-type target: β"),
     feature: z
       .enum(["sepal-length", "sepal-width", "petal-length", "petal-width"])

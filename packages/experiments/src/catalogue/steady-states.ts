@@ -388,6 +388,7 @@ export const steadyStates = defineExperiment({
         xLabel: "x",
         yLabel: "time t",
         heatmap: c.key,
+        colorLabel: "log₁₀(1 + f(t, x)), f the density",
         caption: predicted(c.act, c.w).text,
       });
     }

@@ -399,7 +399,7 @@ export function figurePlotOptions(figure: FigureSpec, data: FigureData, options:
   marks.push(Plot.frame({ stroke: "currentColor", strokeOpacity: 0.75 }));
 
   // Title, legend, colour bar and caption: plain SVG in the margins, drawn with the same document.
-  const colorLabel = figure.colorLabel ?? field?.description ?? "value";
+  const colorLabel = figure.colorLabel ?? field?.description ?? figure.title;
   const title = titleH > 0 ? figure.title : undefined;
   marks.push((_index, scales, _values, dims) => {
     const g = svgEl(document, "g", { "aria-label": "figure decorations", fill: "currentColor", stroke: "none" });

@@ -23,7 +23,7 @@ export const fitTargetFields = {
   w: z.number().negative().default(-1).describe("tanh: w < 0"),
   b: z.number().default(0).describe("tanh: b"),
   D: z.number().positive().default(0.5).describe("tanh: D"),
-  alpha: z.number().min(1).default(2).describe("beta: α of (1-x)^{α-1}(1+x)^{β-1} on (-1, 1)"),
+  alpha: z.number().min(1).default(2).describe("beta: α of (1 - x)^(α-1)·(1 + x)^(β-1) on (-1, 1)"),
   beta: z.number().min(1).default(3).describe("beta: β"),
 };
 
@@ -94,14 +94,14 @@ function targetOf(cfg: FitConfig): { target: FitTarget; grid: Grid1D; label: str
       return {
         target: sd.pdf,
         grid: custom ?? (createGrid1D(c - h, c + h, cfg.cells) as Grid1D),
-        label: `sech(${t.w}x + ${t.b})^{1/(|w|D)}, D = ${t.D}`,
+        label: `sech(${t.w}x + ${t.b})^(1/(|w|D)), D = ${t.D}`,
       };
     }
     case "beta":
       return {
         target: (x) => Math.pow(1 - x, t.alpha - 1) * Math.pow(1 + x, t.beta - 1),
         grid: custom ?? (createGrid1D(-1, 1, cfg.cells) as Grid1D),
-        label: `(1-x)^{${t.alpha}-1}(1+x)^{${t.beta}-1}`,
+        label: `(1 - x)^(${t.alpha}-1)·(1 + x)^(${t.beta}-1)`,
       };
     case "samples": {
       const samples = t.samples;

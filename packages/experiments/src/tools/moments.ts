@@ -39,7 +39,7 @@ export const momentsTool = defineExperiment({
   id: "moments",
   title: "Moment hierarchy of the linear network",
   summary:
-    "For σ = id the moments of the density obey a closed linear hierarchy dm_k/dt = k w m_k + k b m_{k-1} + k(k-1) D m_{k-2}: the raw moments, the mean and the variance over time, with and without diffusion.",
+    "For σ = id the moments of the density obey a closed linear hierarchy dmₖ/dt = k w mₖ + k b mₖ₋₁ + k(k-1) D mₖ₋₂: the raw moments, the mean and the variance over time, with and without diffusion.",
   schema: momentsSchema,
   quick: {},
   controls: [

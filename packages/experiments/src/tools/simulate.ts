@@ -107,7 +107,7 @@ export const simulateTool = defineExperiment({
   id: "simulate",
   title: "Particles through the (stochastic) ResNet",
   summary:
-    "Moves M particles through the ResNet x_{k+1} = x_k + Δt σ(W_k x_k + b_k) (or the neural ODE with rk4/dopri5, or the stochastic ResNet with noise K): the mean and variance over time and the particle density at t = 0 and t = T.",
+    "Moves M particles through the ResNet xₖ₊₁ = xₖ + Δt σ(Wₖ xₖ + bₖ) (or the neural ODE with rk4/dopri5, or the stochastic ResNet with noise K): the mean and variance over time and the particle density at t = 0 and t = T.",
   schema: simulateSchema,
   quick: { particles: 4000 },
   controls: [

@@ -106,7 +106,15 @@ function densityOutputs(grid: Grid1D, times: readonly number[], snaps: readonly 
     .map((k) => ({ kind: "line" as const, series: "snapshots", x: "x", y: k, label: k }));
   const figures: FigureSpec[] = [
     { id: "snapshots", title, xLabel: "x", yLabel: "density f(t, x)", layers: snapshotLayers, caption },
-    { id: "heatmap", title: `${title}: f(t, x)`, xLabel: "x", yLabel: "time t", heatmap: "density", caption },
+    {
+      id: "heatmap",
+      title: `${title}: f(t, x)`,
+      xLabel: "x",
+      yLabel: "time t",
+      heatmap: "density",
+      colorLabel: "density f(t, x)",
+      caption,
+    },
   ];
   const series: Record<string, DataTable> = {
     snapshots: table(cols, { x: "x" }),
