@@ -5,15 +5,15 @@
  * the rule, the elements and axe's summary.
  * Run: `node test/a11y.test.mjs` (needs `docs:build`); `KN_A11Y_PAGES=<regexp>` restricts the pages.
  *
- * One known finding is reported but not failed on unless `KN_A11Y_FIGURES=strict`: Observable Plot
- * puts `aria-label` on `<g>`/`<rect>` marks without a role (axe "aria-prohibited-attr") inside the
- * figures' SVG. Every other serious or critical violation, in figures or not, fails.
+ * Observable Plot puts `aria-label` on `<g>`/`<rect>` marks without a role; the renderer gives them
+ * one, so this test fails on them too. `KN_A11Y_FIGURES=lenient` reports such marks without failing
+ * (for a figure renderer under repair). Every other serious or critical violation fails.
  */
 import { createRequire } from "node:module";
 import { assert, reporter, startSite, waitForExperiment } from "./browser.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const FIGURES_STRICT = process.env.KN_A11Y_FIGURES === "strict";
+const FIGURES_STRICT = process.env.KN_A11Y_FIGURES !== "lenient";
 const PAGES = ["/", "/guide/mean-field", "/api/core", "/experiments/moments-linear"].filter((p) => new RegExp(process.env.KN_A11Y_PAGES ?? ".").test(p));
 
 const site = await startSite();
@@ -51,7 +51,7 @@ for (const appearance of ["light", "dark"]) {
             figureMarks: serious.flatMap((v) => v.nodes.filter((n) => plotMark(v, n))).length,
           };
         }, FIGURES_STRICT);
-        if (figureMarks > 0) console.log(`      (known: ${figureMarks} plot marks with aria-label and no role — KN_A11Y_FIGURES=strict fails on them)`);
+        if (figureMarks > 0) console.log(`      (known: ${figureMarks} plot marks with aria-label and no role — reported only: KN_A11Y_FIGURES=lenient)`);
         const report = violations.map(
           (v) =>
             `${v.id} (${v.impact}, ${v.nodes.length} elements): ${v.help}\n` +

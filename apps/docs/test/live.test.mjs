@@ -61,22 +61,7 @@ const TOO_HEAVY = ["mean-field-limit maxExp=6", "moments-linear particles=100000
  * Each entry is a defect of the experiment's check, not of the page; when one is fixed, this test
  * fails until the entry is removed.
  */
-const KNOWN_FAILURES = [
-  "classification T=0.5: moons-test-error",
-  "classification T=5: 1d-pde-vs-particles",
-  "classification epochs=10: 1d-test-error, moons-test-error",
-  "classification layers=1: 1d-pde-vs-particles, 1d-test-error",
-  "classification noise=0.3: moons-test-error",
-  "classification sigma=identity: moons-test-error",
-  "convergence w=-0.25: order-dopri5-tolerance-proportionality",
-  "convergence w=-2: order-heun, order-rk4, order-vlasov-upwind",
-  "regression epochs=50: fit",
-  "regression layers=2: fit",
-  "regression noise=0: fit",
-  "stochastic-resnet K=0.1: ou-stationary-variance, relaxation",
-  "stochastic-resnet w=-0.2: ou-fp-variance",
-  "stochastic-resnet w=-3: relaxation",
-];
+const KNOWN_FAILURES = [];
 
 let passed = 0;
 let failed = 0;

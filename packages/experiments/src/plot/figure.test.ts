@@ -63,6 +63,14 @@ describe("figure renderer", () => {
     expect(svg.outerHTML).not.toContain("foreignObject");
   });
 
+  it("every labelled element has a role that allows its label (valid ARIA for screen readers)", () => {
+    const svg = draw(lineFigure, lineData);
+    expect(svg.getAttribute("role")).toBe("img");
+    const labelled = Array.from(svg.querySelectorAll("[aria-label]"));
+    expect(labelled.length).toBeGreaterThan(3);
+    expect(labelled.filter((n) => !n.hasAttribute("role")).map((n) => n.getAttribute("aria-label"))).toEqual([]);
+  });
+
   it("title and caption can be left to the page", () => {
     const svg = renderFigure(lineFigure, lineData, { document, width: 600, title: false, caption: false });
     const deco = texts(svg, "figure decorations");

@@ -559,5 +559,9 @@ export function renderFigure(figure: FigureSpec, data: FigureData, options: Figu
   if (options.fontFamily !== undefined) el.setAttribute("font-family", options.fontFamily);
   el.setAttribute("role", "img");
   el.setAttribute("aria-label", figure.title);
+  // Plot labels its mark groups (`aria-label="line"`, …) without a role, which ARIA prohibits: name
+  // them as groups (or, for a single element, as an image) so the labels stay valid.
+  for (const node of Array.from(el.querySelectorAll("[aria-label]:not([role])")))
+    node.setAttribute("role", node.tagName.toLowerCase() === "g" ? "group" : "img");
   return el;
 }
