@@ -11,10 +11,14 @@
 // - A block that must not run (it needs files, a bundler or a server that the example only
 //   describes) is fenced as ```ts no-run; it is still type-checked. Keep these few.
 // - A block that is not TypeScript at all (a shell session, a YAML file) uses its own language.
+// - What an example prints is shown in a ```text output block after it (before the next ```ts
+//   block). The check compares it with what the example really prints (trailing spaces ignored), so
+//   a shown output can never go stale. `--write-output` rewrites the shown outputs of the given
+//   files from a fresh run; `--add-output` also adds one after every example that prints and has none.
 //
-// Usage: node scripts/check-docs-code.mjs [--no-run] [--keep] [files…]
+// Usage: node scripts/check-docs-code.mjs [--no-run] [--keep] [--write-output] [--add-output] [files…]
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,6 +30,14 @@ const work = join(root, ".docs-code");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 const RUN_TIMEOUT_MS = 120_000;
 const started = performance.now();
+const rewrite = flags.has("--write-output") || flags.has("--add-output");
+/** Output as compared: trailing spaces and trailing blank lines dropped. */
+const normalise = (text) =>
+  text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n")
+    .replace(/\n+$/, "");
 
 function markdownFiles() {
   if (only.length > 0) return only.map((f) => join(root, f));
@@ -44,6 +56,23 @@ function extractBlocks(file) {
   const lines = readFileSync(file, "utf8").split("\n");
   const blocks = [];
   for (let i = 0; i < lines.length; i++) {
+    const out = /^(\s*)(`{3,}|~{3,})text\s+output\s*$/.exec(lines[i]);
+    if (out !== null) {
+      let j = i + 1;
+      while (j < lines.length && lines[j].trim() !== out[2]) j++;
+      const owner = blocks[blocks.length - 1];
+      if (owner !== undefined && owner.output === undefined)
+        owner.output = {
+          from: i + 1,
+          to: j,
+          text: lines
+            .slice(i + 1, j)
+            .map((l) => l.slice(out[1].length))
+            .join("\n"),
+        };
+      i = j;
+      continue;
+    }
     const open = /^(\s*)(`{3,}|~{3,})(ts|typescript)(?:\s+(.*))?\s*$/.exec(lines[i]);
     if (open === null) continue;
     const [, indent, fence, , info = ""] = open;
@@ -53,7 +82,7 @@ function extractBlocks(file) {
       if (lines[j].trimStart().startsWith(fence) && lines[j].trim() === lines[j].trim().replace(/[^`~]/g, "")) break;
       body.push(lines[j].startsWith(indent) ? lines[j].slice(indent.length) : lines[j]);
     }
-    blocks.push({ file, line: i + 1, attrs: new Set(info.split(/[\s,]+/).filter(Boolean)), code: body.join("\n") });
+    blocks.push({ file, line: i + 1, end: j + 1, indent, attrs: new Set(info.split(/[\s,]+/).filter(Boolean)), code: body.join("\n") });
     i = j;
   }
   return blocks;
@@ -78,7 +107,11 @@ function run(cmd, args, { cwd, timeout }) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d) => (out += d));
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      stdout += d;
+    });
     child.stderr.on("data", (d) => (out += d));
     const timer = timeout
       ? setTimeout(() => {
@@ -88,7 +121,7 @@ function run(cmd, args, { cwd, timeout }) {
       : null;
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, out });
+      resolve({ code, out, stdout });
     });
   });
 }
@@ -151,9 +184,16 @@ if (!flags.has("--no-run")) {
       while (next < runnable.length) {
         const b = runnable[next++];
         const t = performance.now();
-        const { code, out } = await run(process.execPath, ["--import", "tsx", b.name], { cwd: work, timeout: RUN_TIMEOUT_MS });
+        const { code, out, stdout } = await run(process.execPath, ["--import", "tsx", b.name], { cwd: work, timeout: RUN_TIMEOUT_MS });
         const s = ((performance.now() - t) / 1000).toFixed(1);
-        if (code === 0) console.log(`check-docs-code: ran ${where(b)} (${s} s)`);
+        b.stdout = normalise(stdout);
+        if (code === 0 && b.output !== undefined && !rewrite && normalise(b.output.text) !== b.stdout) {
+          failed++;
+          console.error(
+            `check-docs-code: ${where(b)} prints something else than its output block (lines ${b.output.from + 1}–${b.output.to}):\n` +
+              `--- shown\n${normalise(b.output.text)}\n--- printed\n${b.stdout}\n(node scripts/check-docs-code.mjs --write-output ${relative(root, b.file)} updates it)`,
+          );
+        } else if (code === 0) console.log(`check-docs-code: ran ${where(b)} (${s} s)`);
         else {
           failed++;
           console.error(`check-docs-code: ${where(b)} FAILED (exit ${code}, ${s} s)\n${out.trim().split("\n").slice(-25).join("\n")}`);
@@ -169,6 +209,27 @@ if (!flags.has("--no-run")) {
         .map(where)
         .join(", ")}`,
     );
+}
+
+// --write-output / --add-output: put what each example printed into its output block.
+if (rewrite && failed === 0) {
+  const byFile = new Map();
+  for (const b of blocks)
+    if (b.stdout !== undefined && (b.output !== undefined || (flags.has("--add-output") && b.stdout !== "")))
+      byFile.set(b.file, [...(byFile.get(b.file) ?? []), b]);
+  for (const [file, list] of byFile) {
+    const lines = readFileSync(file, "utf8").split("\n");
+    // bottom-up, so earlier line numbers stay valid
+    for (const b of [...list].sort((p, q) => q.line - p.line)) {
+      const shown = b.stdout.split("\n").map((l) => (l === "" ? l : b.indent + l));
+      if (b.output !== undefined) lines.splice(b.output.from, b.output.to - b.output.from, ...shown);
+      else lines.splice(b.end, 0, "", `${b.indent}Output:`, "", `${b.indent}\`\`\`text output`, ...shown, `${b.indent}\`\`\``);
+    }
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, lines.join("\n"));
+    renameSync(tmp, file);
+    console.log(`check-docs-code: wrote ${list.length} output block(s) in ${relative(root, file)}`);
+  }
 }
 
 if (!flags.has("--keep")) rmSync(work, { recursive: true, force: true });
