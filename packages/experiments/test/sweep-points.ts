@@ -86,4 +86,4 @@ export const LIGHTER: Readonly<Record<string, Readonly<Record<string, unknown>>>
 
 /** The sweep is split over two test files (vitest runs files in parallel); together they cover the catalogue. */
 export const SWEEP_A: readonly string[] = ["moments-linear", "steady-states", "sensitivity", "mean-field-limit", "fit-distribution"];
-export const SWEEP_B: readonly string[] = ["classification", "regression", "stochastic-resnet", "convergence"];
+export const SWEEP_B: readonly string[] = ["classification", "regression", "stochastic-resnet", "convergence", "mean-field-training"];
