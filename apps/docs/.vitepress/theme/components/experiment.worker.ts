@@ -70,7 +70,13 @@ function messageOf(e: unknown): string {
 
 /** Is there a WebGPU adapter in this worker, and what is it called? */
 async function probeGpu(id: string): Promise<Record<string, unknown>> {
-  const answer = (available: boolean, adapter: string, note: string): Record<string, unknown> => ({ type: "gpu", id, available, adapter, note });
+  const answer = (available: boolean, adapter: string, note: string): Record<string, unknown> => ({
+    type: "gpu",
+    id,
+    available,
+    adapter,
+    note,
+  });
   if (!GPU_TOOLS.has(id)) return answer(false, "", "this page has no GPU path");
   const gpu = (self.navigator as { gpu?: { requestAdapter(o?: unknown): Promise<{ info?: Record<string, string> } | null> } }).gpu;
   if (gpu === undefined || gpu === null) return answer(false, "", "this browser offers no WebGPU");
@@ -176,7 +182,14 @@ function describe(id: string): Record<string, unknown> {
   };
 }
 
-async function run(id: string, overrides: Record<string, unknown>, seed: number, quick: boolean, runId: number, wantGpu: boolean): Promise<void> {
+async function run(
+  id: string,
+  overrides: Record<string, unknown>,
+  seed: number,
+  quick: boolean,
+  runId: number,
+  wantGpu: boolean,
+): Promise<void> {
   current?.controller.abort();
   const controller = new AbortController();
   const signal = controller.signal;
