@@ -78,7 +78,7 @@ try {
     });
     const label = (await gpuControl.locator("label").textContent())?.trim();
     assert(label === "Use the GPU (WebGPU, f32)", `the switch reads ${JSON.stringify(label)}`);
-    assert(!(await page.getByRole("switch").isChecked()), "the GPU switch is on by default");
+    assert(!(await page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).isChecked()), "the GPU switch is on by default");
     adapter = (await gpuControl.getAttribute("data-adapter")) ?? "";
     assert(adapter.trim() !== "", "the adapter has no name");
     const shown = (await gpuControl.locator(".kn-gpu-adapter").textContent()) ?? "";
@@ -92,7 +92,7 @@ try {
   await test("with the switch on, the particles move on the GPU and the moments agree with the CPU run to f32 accuracy", async () => {
     assert(cpu !== undefined, "no CPU run to compare with");
     const runs = await runsOf(page);
-    await page.getByRole("switch").check();
+    await page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).check();
     const path = await nextRun(page, runs);
     assert(path.includes(`Computed with: WebGPU on ${adapter} (f32)`), `the page does not say the GPU ran: ${path}`);
     assert((await page.locator(".kn-gpu-note").count()) === 0, "a fallback note is shown although the GPU ran");
@@ -126,7 +126,7 @@ try {
 
   await test("switching the GPU off returns to the f64 path", async () => {
     const runs = await runsOf(page);
-    await page.getByRole("switch").uncheck();
+    await page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).uncheck();
     const path = await nextRun(page, runs);
     assert(/Computed with: (WebAssembly SIMD kernels|TypeScript) \(f64\)/.test(path), `after switching off: ${path}`);
     assert(problems.length === 0, problems.join("\n"));
