@@ -7,7 +7,9 @@
  *   - with the switch on, the run finishes, the page says "Computed with: WebGPU on <adapter> (f32)",
  *     and the mean and variance over time agree with the CPU run to the f32 bound of the backend
  *     (16·n·u·max|x|·e^{T·|w|}, n steps, u = 2^-24; see `createWebGpuBackend`) without being
- *     bit-identical (f32 arithmetic really ran); switching off returns to the f64 path.
+ *     bit-identical (f32 arithmetic really ran); switching off returns to the f64 path;
+ *   - with noise (K = 0.5) the GPU's Euler–Maruyama (Philox normals) agrees with the CPU run in law:
+ *     mean and variance at T within 6 standard errors.
  * Chromium with `--disable-gpu` (no adapter): no switch, a note that the CPU computes, the f64 path.
  * Run: `node test/gpu-page.test.mjs`; exits non-zero on failure, the last line is `N passed, M failed`.
  */
@@ -81,6 +83,7 @@ try {
     assert(!(await page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).isChecked()), "the GPU switch is on by default");
     adapter = (await gpuControl.getAttribute("data-adapter")) ?? "";
     assert(adapter.trim() !== "", "the adapter has no name");
+    console.log(`      adapter: ${adapter}`);
     const shown = (await gpuControl.locator(".kn-gpu-adapter").textContent()) ?? "";
     assert(shown.includes(adapter), `the adapter's name ${adapter} is not shown (${shown})`);
     const path = (await page.locator(".kn-path").textContent()) ?? "";
@@ -129,6 +132,35 @@ try {
     await page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).uncheck();
     const path = await nextRun(page, runs);
     assert(/Computed with: (WebAssembly SIMD kernels|TypeScript) \(f64\)/.test(path), `after switching off: ${path}`);
+    assert(problems.length === 0, problems.join("\n"));
+  });
+
+  await test("with noise K = 0.5 the GPU's Euler–Maruyama agrees in law with the CPU run (mean and variance at T within 6σ)", async () => {
+    let runs = await runsOf(page);
+    await page.locator('input[name="K"]').fill("0.5");
+    let path = await nextRun(page, runs);
+    assert(/\(f64\)/.test(path), `the CPU run with noise: ${path}`);
+    const cpuK = await resultJson(page);
+    runs = await runsOf(page);
+    await page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).check();
+    path = await nextRun(page, runs);
+    assert(path.includes(`Computed with: WebGPU on ${adapter} (f32)`), `the page does not say the GPU ran: ${path}`);
+    const gpuK = await resultJson(page);
+    assert(cpuK.config.K === 0.5 && gpuK.config.K === 0.5, "the runs did not use K = 0.5");
+    assert(gpuK.summary?.status === "success", `the GPU run's status is ${gpuK.summary?.status}`);
+    const M = cpuK.config.particles;
+    const last = (r, key) => column(r, "moments", key).at(-1);
+    // Same initial particles, independent noise: each mean has variance ≤ Var(x_T)/M, each sample
+    // variance about 2·Var(x_T)²/M (near-Gaussian ensemble).
+    const v = Math.max(last(cpuK, "variance"), last(gpuK, "variance"));
+    const meanTol = 6 * Math.sqrt((2 * v) / M);
+    const varTol = 6 * Math.sqrt((2 * 2 * v * v) / M);
+    const dm = Math.abs(last(cpuK, "mean") - last(gpuK, "mean"));
+    const dv = Math.abs(last(cpuK, "variance") - last(gpuK, "variance"));
+    assert(dm <= meanTol, `mean at T: CPU ${last(cpuK, "mean")}, GPU ${last(gpuK, "mean")}, |diff| ${dm} > ${meanTol}`);
+    assert(dv <= varTol, `variance at T: CPU ${last(cpuK, "variance")}, GPU ${last(gpuK, "variance")}, |diff| ${dv} > ${varTol}`);
+    assert(dm > 0, "the noisy GPU run equals the CPU run bit for bit");
+    console.log(`      |Δmean| ${dm.toExponential(2)} (≤ ${meanTol.toExponential(2)}), |Δvariance| ${dv.toExponential(2)} (≤ ${varTol.toExponential(2)})`);
     assert(problems.length === 0, problems.join("\n"));
   });
 } finally {
