@@ -13,8 +13,14 @@ export const dist = join(appDir, ".vitepress", "dist");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const EXPERIMENT_TIMEOUT = Number(process.env.KN_EXPERIMENT_TIMEOUT ?? 120) * 1000;
 
-/** Serves the built site and starts Chromium; exits the process when the site has not been built. */
-export async function startSite() {
+/** Flags that give Chromium WebGPU on its software adapter (SwiftShader), as in the core's GPU suite. */
+export const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--disable-gpu-sandbox"];
+
+/**
+ * Serves the built site and starts Chromium; exits the process when the site has not been built.
+ * With `{ webgpu: true }` Chromium gets WebGPU on SwiftShader instead of `--disable-gpu`.
+ */
+export async function startSite({ webgpu = false } = {}) {
   if (!existsSync(join(dist, "index.html"))) {
     console.log("the site has not been built: run `pnpm --filter @kinetic-nde/docs docs:build` first");
     console.log("0 passed, 1 failed");
@@ -25,7 +31,15 @@ export async function startSite() {
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      ...(webgpu ? WEBGPU_ARGS : ["--disable-gpu"]),
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   return {
     origin,

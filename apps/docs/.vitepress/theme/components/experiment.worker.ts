@@ -13,10 +13,16 @@
  * - `{ type: "cancel" }` → cancels the run in progress (between two stages of the experiment); every
  *   cancelled run answers `{ type: "cancelled", runId }` once it has stopped
  * - `{ type: "export", requestId, format: "json" | "csv", key?, result? }` → `{ type: "export", requestId, text }`
+ * - `{ type: "gpu-probe", id }` → `{ type: "gpu", id, available, adapter, note }`: whether the tool `id` can
+ *   run on the GPU here (WebGPU adapter found) and the adapter's name. A `run` with `gpu: true` then moves
+ *   the particles on that adapter in f32; its `result` carries `gpu: { adapter }` only when the GPU did
+ *   the solves, and `gpuNote` when it was asked for but the CPU computed instead (and why).
  */
 import * as experimentsModule from "@kinetic-nde/experiments";
-import type { ExperimentDefinition, ExperimentResult } from "@kinetic-nde/experiments";
+import type { ExperimentDefinition, ExperimentResult, ParticleSolver } from "@kinetic-nde/experiments";
 import { wasmKernelsAvailable } from "@kinetic-nde/core/wasm";
+import { createWebGpuBackend, type WebGpuBackend } from "@kinetic-nde/core/webgpu";
+import { adapterName, GPU_TOOLS, gpuParticleSolver } from "./gpuSolver";
 
 // Read the registry through a plain record: the catalogue may still be incomplete, and a missing
 // export must become "not available" on the page rather than a failed build.
@@ -33,7 +39,13 @@ type GetFn = (id: string) => ExperimentDefinition;
 type RunFn = (
   id: string,
   overrides: Record<string, unknown>,
-  options: { seed?: number; quick?: boolean; onProgress?: (p: { fraction: number; message: string }) => void; signal?: AbortSignal },
+  options: {
+    seed?: number;
+    quick?: boolean;
+    onProgress?: (p: { fraction: number; message: string }) => void;
+    signal?: AbortSignal;
+    particleSolver?: ParticleSolver;
+  },
 ) => Promise<ExperimentResult>;
 type ResolveFn = (id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>;
 
@@ -49,6 +61,33 @@ const tableToCsv = fn<(t: unknown) => string>("tableToCsv");
 const fieldToCsv = fn<(f: unknown) => string>("fieldToCsv");
 
 let lastResult: ExperimentResult | undefined;
+/** The WebGPU backend, opened on the first GPU run and kept for the next ones. */
+let gpuBackend: Promise<WebGpuBackend> | undefined;
+
+function messageOf(e: unknown): string {
+  return String((e as { message?: string })?.message ?? e);
+}
+
+/** Is there a WebGPU adapter in this worker, and what is it called? */
+async function probeGpu(id: string): Promise<Record<string, unknown>> {
+  const answer = (available: boolean, adapter: string, note: string): Record<string, unknown> => ({
+    type: "gpu",
+    id,
+    available,
+    adapter,
+    note,
+  });
+  if (!GPU_TOOLS.has(id)) return answer(false, "", "this page has no GPU path");
+  const gpu = (self.navigator as { gpu?: { requestAdapter(o?: unknown): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+  if (gpu === undefined || gpu === null) return answer(false, "", "this browser offers no WebGPU");
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+    if (adapter === null) return answer(false, "", "WebGPU found no adapter");
+    return answer(true, adapterName(adapter.info ?? {}), "");
+  } catch (e) {
+    return answer(false, "", `WebGPU failed: ${messageOf(e)}`);
+  }
+}
 /** The run in progress and its cancellation. */
 let current: { runId: number; controller: AbortController } | undefined;
 
@@ -139,10 +178,18 @@ function describe(id: string): Record<string, unknown> {
     controls: JSON.parse(JSON.stringify(def.controls ?? [])),
     config: JSON.parse(JSON.stringify(config)),
     limits: fieldLimits(def),
+    gpuTool: GPU_TOOLS.has(id),
   };
 }
 
-async function run(id: string, overrides: Record<string, unknown>, seed: number, quick: boolean, runId: number): Promise<void> {
+async function run(
+  id: string,
+  overrides: Record<string, unknown>,
+  seed: number,
+  quick: boolean,
+  runId: number,
+  wantGpu: boolean,
+): Promise<void> {
   current?.controller.abort();
   const controller = new AbortController();
   const signal = controller.signal;
@@ -151,15 +198,41 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
     if (!signal.aborted) postMessage({ type: "progress", runId, fraction: p.fraction, message: p.message });
   };
   try {
-    let result: ExperimentResult;
+    let result: ExperimentResult | undefined;
+    let gpu: { adapter: string } | null = null;
+    let gpuNote: string | null = null;
     const runner = isTool(id) ? runTool : runExperiment;
-    if (runner !== undefined) {
-      result = await runner(id, overrides, { seed, quick, onProgress, signal });
-    } else {
-      const def = lookup(id);
-      if (def === undefined) throw new Error(`experiment ${id} is not available`);
-      const config = def.schema.parse({ ...(quick ? def.quick : {}), ...overrides });
-      result = await def.run(config, { seed, onProgress, signal });
+    if (wantGpu && !GPU_TOOLS.has(id)) gpuNote = "this page has no GPU path; computed on the CPU";
+    if (wantGpu && GPU_TOOLS.has(id) && runTool !== undefined) {
+      // The GPU moves the particles; anything it cannot do (or any failure) falls back to the CPU run.
+      try {
+        gpuBackend ??= createWebGpuBackend();
+        const backend = await gpuBackend;
+        const solver = gpuParticleSolver(backend);
+        const r = await runTool(id, overrides, { seed, quick, onProgress, signal, particleSolver: solver });
+        if (solver.used()) {
+          result = r;
+          gpu = { adapter: adapterName(backend.adapter) };
+        } else gpuNote = "the GPU was not used; computed on the CPU";
+      } catch (e) {
+        if (signal.aborted) throw e;
+        if (gpuBackend !== undefined) {
+          const failed = gpuBackend;
+          gpuBackend = undefined;
+          failed.then((b) => b.destroy()).catch(() => undefined);
+        }
+        gpuNote = `the GPU run failed (${messageOf(e)}); computed on the CPU instead`;
+      }
+    }
+    if (result === undefined) {
+      if (runner !== undefined) {
+        result = await runner(id, overrides, { seed, quick, onProgress, signal });
+      } else {
+        const def = lookup(id);
+        if (def === undefined) throw new Error(`experiment ${id} is not available`);
+        const config = def.schema.parse({ ...(quick ? def.quick : {}), ...overrides });
+        result = await def.run(config, { seed, onProgress, signal });
+      }
     }
     if (signal.aborted) {
       postMessage({ type: "cancelled", runId });
@@ -167,10 +240,10 @@ async function run(id: string, overrides: Record<string, unknown>, seed: number,
     }
     lastResult = result;
     try {
-      postMessage({ type: "result", runId, result, wasm: wasmKernelsAvailable() });
+      postMessage({ type: "result", runId, result, wasm: wasmKernelsAvailable(), gpu, gpuNote });
     } catch {
       // Not structured-cloneable (e.g. a function slipped into the config): send a plain copy.
-      postMessage({ type: "result", runId, result: JSON.parse(exportText("json", undefined)), wasm: wasmKernelsAvailable() });
+      postMessage({ type: "result", runId, result: JSON.parse(exportText("json", undefined)), wasm: wasmKernelsAvailable(), gpu, gpuNote });
     }
   } catch (e) {
     if (signal.aborted) {
@@ -242,7 +315,11 @@ self.onmessage = (ev: MessageEvent): void => {
         Number(msg["seed"] ?? 1),
         msg["quick"] !== false,
         Number(msg["runId"]),
+        msg["gpu"] === true,
       );
+      break;
+    case "gpu-probe":
+      void probeGpu(String(msg["id"])).then((m) => postMessage(m));
       break;
     case "cancel":
       current?.controller.abort();
