@@ -355,8 +355,14 @@ add("vlasovGradient unknown option", () => mf.vlasovGradient(vp(), sq(), { steps
 add("vlasovGradient cfl NaN", () => mf.vlasovGradient(vp(), sq(), { cfl: NaN }));
 add("vlasovGradient dt -1", () => mf.vlasovGradient(vp(), sq(), { dt: -1 }));
 add("vlasovGradient dt beyond CFL", () => mf.vlasovGradient(vp(), sq(), { dt: 10 }));
-add("vlasovGradient n 1e6 cells (work)", () => mf.vlasovGradient({ params: net1(), f0: gauss }, sq(), { n: 1_000_000 } as never), "TOO_LARGE");
-add("vlasovGradient d = 2", () => mf.vlasovGradient({ params: net2(), grid: g2(), f0: (x: number, y: number) => gauss(x) * gauss(y) } as never, sq()));
+add(
+  "vlasovGradient n 1e6 cells (work)",
+  () => mf.vlasovGradient({ params: net1(), f0: gauss }, sq(), { n: 1_000_000 } as never),
+  "TOO_LARGE",
+);
+add("vlasovGradient d = 2", () =>
+  mf.vlasovGradient({ params: net2(), grid: g2(), f0: (x: number, y: number) => gauss(x) * gauss(y) } as never, sq()),
+);
 add("vlasovGradient objective value NaN", () => mf.vlasovGradient(vp(), sq("nan-value")));
 add("vlasovGradient objective gradient NaN", () => mf.vlasovGradient(vp(), sq("nan-grad")));
 const tgt = () => new Float64Array(64).fill(1 / 8);
@@ -568,10 +574,14 @@ add("minimize objective gradient NaN", () =>
   }, new Float64Array(2)),
 );
 add("minimize lbfgs objective gradient NaN", () =>
-  core.minimize((t, g) => {
-    if (g) g.fill(NaN);
-    return quad(t, null);
-  }, new Float64Array(2), { optimizer: "lbfgs" }),
+  core.minimize(
+    (t, g) => {
+      if (g) g.fill(NaN);
+      return quad(t, null);
+    },
+    new Float64Array(2),
+    { optimizer: "lbfgs" },
+  ),
 );
 add("minimize objective returns a string", () => core.minimize(() => "1" as never, new Float64Array(2)));
 add("minimize objective becomes NaN after a step", () =>

@@ -450,7 +450,10 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
   const { grid, g } = resolveTarget(target, family, options.grid);
   const model = buildModel(family, grid, g, options, false);
   const loss = lossFn(lossName);
-  const method = requireOneOf("options.method", options.method === undefined ? "gradient" : options.method, ["gradient", "nelder-mead"] as const);
+  const method = requireOneOf("options.method", options.method === undefined ? "gradient" : options.method, [
+    "gradient",
+    "nelder-mead",
+  ] as const);
   const seed = options.seed !== undefined ? requireInteger("options.seed", options.seed, 0) : 0;
   const f = new Float64Array(grid.n);
   if (family === "gaussian") {
@@ -555,7 +558,10 @@ export function fitFiniteHorizon(
   requirePositive("T", T);
   const family = requireOneOf("options.family", options.family ?? "tanh", ["identity", "tanh"] as const);
   const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
-  if (requireOneOf("options.method", options.method === undefined ? "nelder-mead" : options.method, ["gradient", "nelder-mead"] as const) === "gradient")
+  if (
+    requireOneOf("options.method", options.method === undefined ? "nelder-mead" : options.method, ["gradient", "nelder-mead"] as const) ===
+    "gradient"
+  )
     throw new KineticError(
       "UNSUPPORTED",
       'unsupported: `options.method` "gradient" is for steady states (fitSteadyState); fitFiniteHorizon uses "nelder-mead"',
