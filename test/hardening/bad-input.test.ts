@@ -323,6 +323,271 @@ add("resolveConfig wrong type", () => exps.resolveConfig("moments-linear", { T: 
 add("resolveConfig NaN", () => exps.resolveConfig("moments-linear", { T: NaN }));
 add("resolveConfig negative size", () => exps.resolveConfig("mean-field-limit", { particles: -1 }));
 
+// ---- density gradients, losses and training ------------------------------------------------------------------------------
+/** A loss J = ½ Σ f², with a non-finite value or gradient on request. */
+const sq = (mode: "ok" | "nan-value" | "nan-grad" = "ok"): mf.DensityObjective => ({
+  nParams: 0,
+  evaluate(f, _g, _t, gradF) {
+    let J = 0;
+    f[0]!.forEach((v, i) => {
+      J += 0.5 * v * v;
+      if (gradF) gradF[0]![i] = mode === "nan-grad" ? NaN : v;
+    });
+    return mode === "nan-value" ? NaN : J;
+  },
+});
+const vp = () => ({ params: net1(), grid: g1(), f0: gauss });
+add("vlasovGradient objective null", () => mf.vlasovGradient(vp(), null as never));
+add("vlasovGradient objective without evaluate", () => mf.vlasovGradient(vp(), { nParams: 0 } as never));
+add("vlasovGradient problem null", () => mf.vlasovGradient(null as never, sq()));
+add("vlasovGradient options null", () => mf.vlasovGradient(vp(), sq(), null as never));
+add("vlasovGradient f0 NaN", () => mf.vlasovGradient({ ...vp(), f0: () => NaN }, sq()));
+add("vlasovGradient f0 wrong length", () => mf.vlasovGradient({ ...vp(), f0: new Float64Array(3) } as never, sq()));
+add("vlasovGradient theta wrong length", () => mf.vlasovGradient(vp(), sq(), { theta: new Float64Array(2) }));
+add("vlasovGradient theta not an array", () => mf.vlasovGradient(vp(), sq(), { theta: [1] as never }));
+add("vlasovGradient objective nParams -1", () => mf.vlasovGradient(vp(), { ...sq(), nParams: -1 }));
+add("vlasovGradient objective nParams NaN", () => mf.vlasovGradient(vp(), { ...sq(), nParams: NaN }));
+add("vlasovGradient memoryBudget -1", () => mf.vlasovGradient(vp(), sq(), { memoryBudget: -1 }));
+add("vlasovGradient memoryBudget NaN", () => mf.vlasovGradient(vp(), sq(), { memoryBudget: NaN }));
+add("vlasovGradient memoryBudget 100 bytes", () => mf.vlasovGradient(vp(), sq(), { memoryBudget: 100 }), "TOO_LARGE");
+add("vlasovGradient saveAt", () => mf.vlasovGradient(vp(), sq(), { saveAt: [0.5] } as never));
+add("vlasovGradient unknown option", () => mf.vlasovGradient(vp(), sq(), { steps: 3 } as never));
+add("vlasovGradient cfl NaN", () => mf.vlasovGradient(vp(), sq(), { cfl: NaN }));
+add("vlasovGradient dt -1", () => mf.vlasovGradient(vp(), sq(), { dt: -1 }));
+add("vlasovGradient dt beyond CFL", () => mf.vlasovGradient(vp(), sq(), { dt: 10 }));
+add(
+  "vlasovGradient n 1e6 cells (work)",
+  () => mf.vlasovGradient({ params: net1(), f0: gauss }, sq(), { n: 1_000_000 } as never),
+  "TOO_LARGE",
+);
+add("vlasovGradient d = 2", () =>
+  mf.vlasovGradient({ params: net2(), grid: g2(), f0: (x: number, y: number) => gauss(x) * gauss(y) } as never, sq()),
+);
+add("vlasovGradient objective value NaN", () => mf.vlasovGradient(vp(), sq("nan-value")));
+add("vlasovGradient objective gradient NaN", () => mf.vlasovGradient(vp(), sq("nan-grad")));
+const tgt = () => new Float64Array(64).fill(1 / 8);
+add("l2DensityLoss target NaN", () => mf.l2DensityLoss([NaN, 1]));
+add("l2DensityLoss target empty", () => mf.l2DensityLoss([]));
+add("l2DensityLoss target null", () => mf.l2DensityLoss(null as never));
+add("l2DensityLoss target wrong length (at evaluation)", () =>
+  mf.l2DensityLoss([1, 2, 3]).evaluate([new Float64Array(64)], g1(), new Float64Array(0), null, null),
+);
+add("klDensityLoss target negative", () => mf.klDensityLoss([-1, 1]));
+add("klDensityLoss target Infinity", () => mf.klDensityLoss([Infinity, 1]));
+add("klDensityLoss unknown option", () => mf.klDensityLoss(tgt(), { eps: 1 } as never));
+add("klDensityLoss floor -1", () => mf.klDensityLoss(tgt(), { floor: -1 } as never));
+add("w1DensityLoss target empty", () => mf.w1DensityLoss([]));
+add("w1DensityLoss target NaN", () => mf.w1DensityLoss([NaN]));
+add("w1DensityLoss target wrong length (at evaluation)", () =>
+  mf.w1DensityLoss([1, 2, 3]).evaluate([new Float64Array(64)], g1(), new Float64Array(0), null, null),
+);
+add("slicedW1DensityLoss target empty", () => mf.slicedW1DensityLoss([]));
+add("slicedW1DensityLoss unknown option", () => mf.slicedW1DensityLoss(tgt(), { slices: 4 } as never));
+add("slicedW1DensityLoss nDirections 1e12", () => mf.slicedW1DensityLoss(tgt(), { nDirections: 1e12 } as never));
+add("slicedW1DensityLoss nDirections -1", () => mf.slicedW1DensityLoss(tgt(), { nDirections: -1 } as never));
+add("momentDensityLoss no targets", () => mf.momentDensityLoss({}));
+add("momentDensityLoss mean NaN", () => mf.momentDensityLoss({ mean: [NaN] }));
+add("momentDensityLoss weight -1", () => mf.momentDensityLoss({ mean: [0], meanWeight: -1 }));
+add("momentDensityLoss unknown key", () => mf.momentDensityLoss({ mean: [0], average: 1 } as never));
+add("momentDensityLoss null", () => mf.momentDensityLoss(null as never));
+add("momentDensityLoss empty list", () => mf.momentDensityLoss([]));
+add("momentDensityLoss mean wrong length (at evaluation)", () =>
+  mf.momentDensityLoss({ mean: [0, 0] }).evaluate([tgt()], g1(), new Float64Array(0), null, null),
+);
+add("momentDensityLoss zero mass (at evaluation)", () =>
+  mf.momentDensityLoss({ mean: [0] }).evaluate([new Float64Array(64)], g1(), new Float64Array(0), null, null),
+);
+add("classificationDensityLoss nClasses 1", () => mf.classificationDensityLoss({ nClasses: 1, dimension: 1 }));
+add("classificationDensityLoss nClasses 1e9", () => mf.classificationDensityLoss({ nClasses: 1e9, dimension: 1 }));
+add("classificationDensityLoss nClasses NaN", () => mf.classificationDensityLoss({ nClasses: NaN, dimension: 1 }));
+add("classificationDensityLoss dimension 3", () => mf.classificationDensityLoss({ nClasses: 2, dimension: 3 }));
+add("classificationDensityLoss unknown loss", () => mf.classificationDensityLoss({ nClasses: 2, dimension: 1, loss: "hinge" as never }));
+add("classificationDensityLoss unknown key", () => mf.classificationDensityLoss({ nClasses: 2, dimension: 1, classes: 2 } as never));
+add("classificationDensityLoss initialTheta wrong length", () =>
+  mf.classificationDensityLoss({ nClasses: 2, dimension: 1, initialTheta: [1] }),
+);
+add("classificationDensityLoss null", () => mf.classificationDensityLoss(null as never));
+add("classificationDensityLoss wrong number of densities (at evaluation)", () =>
+  mf.classificationDensityLoss({ nClasses: 2, dimension: 1 }).evaluate([tgt()], g1(), new Float64Array(4), null, null),
+);
+const dp = () => ({ network: net1(), grid: g1(), f0: gauss, loss: mf.l2DensityLoss(tgt()) });
+add("trainDensity problem null", () => mf.trainDensity(null as never));
+add("trainDensity loss missing", () => mf.trainDensity({ ...dp(), loss: undefined } as never));
+add("trainDensity grid 2-D", () => mf.trainDensity({ ...dp(), grid: g2() } as never));
+add("trainDensity network missing", () => mf.trainDensity({ ...dp(), network: undefined } as never));
+add("trainDensity network null", () => mf.trainDensity({ ...dp(), network: null } as never));
+add("trainDensity network d = 2", () => mf.trainDensity({ ...dp(), network: net2() }));
+add("trainDensity lambda -1", () => mf.trainDensity({ ...dp(), lambda: -1 }));
+add("trainDensity lambda NaN", () => mf.trainDensity({ ...dp(), lambda: NaN }));
+add("trainDensity unknown problem key", () => mf.trainDensity({ ...dp(), target: 1 } as never));
+add("trainDensity unknown option", () => mf.trainDensity(dp(), { epoch: 3 } as never));
+add("trainDensity batchSize (no mini-batches)", () => mf.trainDensity(dp(), { batchSize: 2 } as never));
+add("trainDensity epochs 0", () => mf.trainDensity(dp(), { epochs: 0 }));
+add("trainDensity epochs 1e12", () => mf.trainDensity(dp(), { epochs: 1e12 }));
+add("trainDensity learningRate NaN", () => mf.trainDensity(dp(), { learningRate: NaN }));
+add("trainDensity seed -1", () => mf.trainDensity(dp(), { seed: -1 }));
+add("trainDensity f0 NaN", () => mf.trainDensity({ ...dp(), f0: () => NaN }));
+add("trainDensity f0 wrong length", () => mf.trainDensity({ ...dp(), f0: new Float64Array(3) } as never));
+add("trainDensity f0 empty list", () => mf.trainDensity({ ...dp(), f0: [] } as never));
+add("trainDensity n 1e6 cells", () => mf.trainDensity(dp(), { n: 1_000_000 } as never));
+add("trainDensity loss value NaN", () => mf.trainDensity({ ...dp(), loss: sq("nan-value") }, { epochs: 2 }));
+add("trainDensity loss gradient NaN", () => mf.trainDensity({ ...dp(), loss: sq("nan-grad") }, { epochs: 2 }));
+add("densityModel null", () => mf.densityModel(null as never));
+add("densityModel not a result", () => mf.densityModel({ params: net1() } as never));
+add("densityModel nClasses 0", () =>
+  mf.densityModel({ params: net1(), head: new Float64Array(4), history: {}, status: "success", f: [], stats: {} } as never, 0),
+);
+add("densityModel nClasses NaN", () =>
+  mf.densityModel({ params: net1(), head: new Float64Array(4), history: {}, status: "success", f: [], stats: {} } as never, NaN),
+);
+add("densityModel head length does not fit nClasses", () =>
+  mf.densityModel({ params: net1(), head: new Float64Array(5), history: {}, status: "success", f: [], stats: {} } as never, 2),
+);
+// ---- fokker-planck: gradients and sensitivities ---------------------------------------------------------------------------
+const fpp = () => ({ network: fpNet(), grid: g1(), f0: gauss });
+add("fokkerPlanckGradient objective null", () => fp.fokkerPlanckGradient(fpp(), null as never));
+add("fokkerPlanckGradient problem null", () => fp.fokkerPlanckGradient(null as never, sq()));
+add("fokkerPlanckGradient options null", () => fp.fokkerPlanckGradient(fpp(), sq(), null as never));
+add("fokkerPlanckGradient f0 NaN", () => fp.fokkerPlanckGradient({ ...fpp(), f0: () => NaN }, sq()));
+add("fokkerPlanckGradient f0 wrong length", () => fp.fokkerPlanckGradient({ ...fpp(), f0: [1, 2, 3] }, sq()));
+add("fokkerPlanckGradient f0 empty", () => fp.fokkerPlanckGradient({ ...fpp(), f0: [] }, sq()));
+add("fokkerPlanckGradient D negative", () => fp.fokkerPlanckGradient({ ...fpp(), D: -1 }, sq()));
+add("fokkerPlanckGradient D NaN", () => fp.fokkerPlanckGradient({ ...fpp(), D: NaN }, sq()));
+add("fokkerPlanckGradient theta wrong length", () => fp.fokkerPlanckGradient(fpp(), sq(), { theta: new Float64Array(1) }));
+add("fokkerPlanckGradient objective nParams -1", () => fp.fokkerPlanckGradient(fpp(), { ...sq(), nParams: -1 }));
+add("fokkerPlanckGradient memoryBudget 0", () => fp.fokkerPlanckGradient(fpp(), sq(), { memoryBudget: 0 }));
+add("fokkerPlanckGradient memoryBudget 100 bytes", () => fp.fokkerPlanckGradient(fpp(), sq(), { memoryBudget: 100 }), "TOO_LARGE");
+add("fokkerPlanckGradient dt 1e-12 (hang)", () => fp.fokkerPlanckGradient(fpp(), sq(), { dt: 1e-12 }), "TOO_LARGE");
+add("fokkerPlanckGradient dt NaN", () => fp.fokkerPlanckGradient(fpp(), sq(), { dt: NaN }));
+add("fokkerPlanckGradient unknown method", () => fp.fokkerPlanckGradient(fpp(), sq(), { method: "rk4" as never }));
+add("fokkerPlanckGradient saveAt", () => fp.fokkerPlanckGradient(fpp(), sq(), { saveAt: [0.5] } as never));
+add("fokkerPlanckGradient unknown option", () => fp.fokkerPlanckGradient(fpp(), sq(), { steps: 3 } as never));
+add("fokkerPlanckGradient grid 2-D", () => fp.fokkerPlanckGradient({ ...fpp(), grid: g2() } as never, sq()));
+add("fokkerPlanckGradient objective value NaN", () => fp.fokkerPlanckGradient(fpp(), sq("nan-value")));
+add("fokkerPlanckGradient objective gradient NaN", () => fp.fokkerPlanckGradient(fpp(), sq("nan-grad")));
+const f2 = (x: number, y: number) => gauss(x) * gauss(y);
+const fpp2 = () => ({ network: net2(), grid: g2(), f0: f2, D: [0.2, 0.3] as [number, number] });
+add("fokkerPlanckGradient2D objective null", () => fp.fokkerPlanckGradient2D(fpp2(), null as never));
+add("fokkerPlanckGradient2D problem null", () => fp.fokkerPlanckGradient2D(null as never, sq()));
+add("fokkerPlanckGradient2D grid 1-D", () => fp.fokkerPlanckGradient2D({ ...fpp2(), grid: g1() } as never, sq()));
+add("fokkerPlanckGradient2D network d = 1", () => fp.fokkerPlanckGradient2D({ ...fpp2(), network: net1() }, sq()));
+add("fokkerPlanckGradient2D f0 NaN", () => fp.fokkerPlanckGradient2D({ ...fpp2(), f0: () => NaN }, sq()));
+add("fokkerPlanckGradient2D f0 wrong length", () => fp.fokkerPlanckGradient2D({ ...fpp2(), f0: [1, 2, 3] } as never, sq()));
+add("fokkerPlanckGradient2D D negative", () => fp.fokkerPlanckGradient2D({ ...fpp2(), D: [-1, 1] } as never, sq()));
+add("fokkerPlanckGradient2D D wrong length", () => fp.fokkerPlanckGradient2D({ ...fpp2(), D: [1, 1, 1] } as never, sq()));
+add("fokkerPlanckGradient2D theta wrong length", () => fp.fokkerPlanckGradient2D(fpp2(), sq(), { theta: new Float64Array(2) }));
+add("fokkerPlanckGradient2D memoryBudget 100 bytes", () => fp.fokkerPlanckGradient2D(fpp2(), sq(), { memoryBudget: 100 }), "TOO_LARGE");
+add("fokkerPlanckGradient2D dt 1e-12 (hang)", () => fp.fokkerPlanckGradient2D(fpp2(), sq(), { dt: 1e-12 }), "TOO_LARGE");
+add("fokkerPlanckGradient2D dt 0", () => fp.fokkerPlanckGradient2D(fpp2(), sq(), { dt: 0 }));
+add("fokkerPlanckGradient2D unknown option", () => fp.fokkerPlanckGradient2D(fpp2(), sq(), { steps: 3 } as never));
+add("fokkerPlanckGradient2D grid 1e6 x 1e6", () =>
+  fp.fokkerPlanckGradient2D({ ...fpp2(), grid: { ...g2(), nx: 1e6, ny: 1e6 } } as never, sq()),
+);
+add("fokkerPlanckGradient2D objective value NaN", () => fp.fokkerPlanckGradient2D(fpp2(), sq("nan-value")));
+add("fokkerPlanckGradient2D objective gradient NaN", () => fp.fokkerPlanckGradient2D(fpp2(), sq("nan-grad")));
+const ssp = () => ({ grid: g1(), sigma: "tanh", w: -1, b: 0.3, D: 0.4 });
+add("steadyStateSensitivity problem null", () => fp.steadyStateSensitivity(null as never));
+add("steadyStateSensitivity w NaN", () => fp.steadyStateSensitivity({ ...ssp(), w: NaN }));
+add("steadyStateSensitivity b Infinity", () => fp.steadyStateSensitivity({ ...ssp(), b: Infinity }));
+add("steadyStateSensitivity D 0", () => fp.steadyStateSensitivity({ ...ssp(), D: 0 }));
+add("steadyStateSensitivity D function negative", () => fp.steadyStateSensitivity({ ...ssp(), D: () => -1 }));
+add("steadyStateSensitivity D function NaN", () => fp.steadyStateSensitivity({ ...ssp(), D: () => NaN }));
+add("steadyStateSensitivity unknown sigma", () => fp.steadyStateSensitivity({ ...ssp(), sigma: "nope" }), "NOT_FOUND");
+add("steadyStateSensitivity grid missing", () => fp.steadyStateSensitivity({ ...ssp(), grid: undefined } as never));
+add("steadyStateSensitivity unknown option", () => fp.steadyStateSensitivity(ssp(), { targets: [] } as never));
+add("steadyStateSensitivity dD with constant D", () => fp.steadyStateSensitivity(ssp(), { dD: [() => 1] }));
+add("steadyStateSensitivity dD not functions", () => fp.steadyStateSensitivity({ ...ssp(), D: () => 1 }, { dD: [1] } as never));
+add("steadyStateSensitivity dD returns NaN", () => fp.steadyStateSensitivity({ ...ssp(), D: () => 1 }, { dD: [() => NaN] }));
+add("steadyStateSensitivity target wrong length", () => fp.steadyStateSensitivity(ssp(), { target: [1, 2, 3] }));
+add("steadyStateSensitivity target NaN", () => fp.steadyStateSensitivity(ssp(), { target: new Float64Array(64).fill(NaN) }));
+add("steadyStateSensitivity target empty", () => fp.steadyStateSensitivity(ssp(), { target: [] }));
+add("steadyStateSensitivity unknown loss", () => fp.steadyStateSensitivity(ssp(), { target: tgt(), loss: "l1" as never }));
+add("steadyStateSensitivity loss without target", () => fp.steadyStateSensitivity(ssp(), { loss: "l2" }));
+const sp2 = () => ({ network: net2(), grid: g2(), f0: f2, D: [0.2, 0.2] as [number, number] });
+add("solveFokkerPlanck2DSensitivity problem null", () => fp.solveFokkerPlanck2DSensitivity(null as never));
+add("solveFokkerPlanck2DSensitivity grid 1-D", () => fp.solveFokkerPlanck2DSensitivity({ ...sp2(), grid: g1() } as never));
+add("solveFokkerPlanck2DSensitivity network d = 1", () => fp.solveFokkerPlanck2DSensitivity({ ...sp2(), network: net1() }));
+add("solveFokkerPlanck2DSensitivity f0 NaN", () => fp.solveFokkerPlanck2DSensitivity({ ...sp2(), f0: () => NaN }));
+add("solveFokkerPlanck2DSensitivity f0 wrong length", () => fp.solveFokkerPlanck2DSensitivity({ ...sp2(), f0: [1, 2] } as never));
+add("solveFokkerPlanck2DSensitivity D NaN", () => fp.solveFokkerPlanck2DSensitivity({ ...sp2(), D: [NaN, 1] } as never));
+add("solveFokkerPlanck2DSensitivity T -1", () => fp.solveFokkerPlanck2DSensitivity({ ...sp2(), T: -1 } as never));
+add("solveFokkerPlanck2DSensitivity dt -1", () => fp.solveFokkerPlanck2DSensitivity(sp2(), { dt: -1 }));
+add("solveFokkerPlanck2DSensitivity dt 1e-12 (hang)", () => fp.solveFokkerPlanck2DSensitivity(sp2(), { dt: 1e-12 }), "TOO_LARGE");
+add("solveFokkerPlanck2DSensitivity maxSteps 0", () => fp.solveFokkerPlanck2DSensitivity(sp2(), { maxSteps: 0 }));
+add("solveFokkerPlanck2DSensitivity unknown option", () => fp.solveFokkerPlanck2DSensitivity(sp2(), { steps: 2 } as never));
+add("solveFokkerPlanck2DSensitivity grid 1e6 x 1e6", () =>
+  fp.solveFokkerPlanck2DSensitivity({ ...sp2(), grid: { ...g2(), nx: 1e6, ny: 1e6 } } as never),
+);
+const fitT = () => ({ kind: "samples", samples: [0.1, -0.3, 0.5, 0.2, -0.1, 0.05, 0.4, -0.6] }) as never;
+add("fitSteadyState unknown method", () => fp.fitSteadyState(fitT(), { method: "bfgs" as never }));
+add("fitSteadyState restarts -1", () => fp.fitSteadyState(fitT(), { restarts: -1 }));
+add("fitSteadyState restarts 2.5", () => fp.fitSteadyState(fitT(), { restarts: 2.5 }));
+add("fitSteadyState restarts 1e12", () => fp.fitSteadyState(fitT(), { restarts: 1e12 }));
+add("fitFiniteHorizon restarts 1e12", () => fp.fitFiniteHorizon(gauss, fitT(), 1, { restarts: 1e12 }));
+add("fitSteadyState restarts NaN", () => fp.fitSteadyState(fitT(), { restarts: NaN }));
+add("fitSteadyState seed -1", () => fp.fitSteadyState(fitT(), { seed: -1 }));
+add("fitSteadyState seed NaN", () => fp.fitSteadyState(fitT(), { seed: NaN }));
+add("fitSteadyState seed 1.5", () => fp.fitSteadyState(fitT(), { seed: 1.5 }));
+add("fitSteadyState method null", () => fp.fitSteadyState(fitT(), { method: null as never }));
+add("fitSteadyState maxEvaluations 0", () => fp.fitSteadyState(fitT(), { maxEvaluations: 0 }));
+add("fitSteadyState samples empty", () => fp.fitSteadyState({ kind: "samples", samples: [] } as never));
+add("fitSteadyState samples NaN", () => fp.fitSteadyState({ kind: "samples", samples: [1, NaN, 2] } as never));
+// ---- core: minimize ---------------------------------------------------------------------------------------------------------
+const quad = (theta: Float64Array, grad: Float64Array | null) => {
+  let J = 0;
+  theta.forEach((v, i) => {
+    J += 0.5 * (v - 1) ** 2;
+    if (grad) grad[i] = v - 1;
+  });
+  return J;
+};
+add("minimize objective null", () => core.minimize(null as never, new Float64Array(2)));
+add("minimize objective without evaluate", () => core.minimize({} as never, new Float64Array(2)));
+add("minimize theta0 not a Float64Array", () => core.minimize(quad, [1, 2] as never));
+add("minimize theta0 NaN", () => core.minimize(quad, new Float64Array([NaN])));
+add("minimize theta0 Infinity", () => core.minimize(quad, new Float64Array([1, Infinity])));
+add("minimize options null", () => core.minimize(quad, new Float64Array(2), null as never));
+add("minimize unknown option", () => core.minimize(quad, new Float64Array(2), { epoch: 3 } as never));
+add("minimize unknown optimizer", () => core.minimize(quad, new Float64Array(2), { optimizer: "sgd" as never }));
+add("minimize epochs 0", () => core.minimize(quad, new Float64Array(2), { epochs: 0 }));
+add("minimize epochs 1e12", () => core.minimize(quad, new Float64Array(2), { epochs: 1e12 }));
+add("minimize epochs NaN", () => core.minimize(quad, new Float64Array(2), { epochs: NaN }));
+add("minimize learningRate -1", () => core.minimize(quad, new Float64Array(2), { learningRate: -1 }));
+add("minimize learningRate Infinity", () => core.minimize(quad, new Float64Array(2), { learningRate: Infinity }));
+add("minimize seed -1", () => core.minimize(quad, new Float64Array(2), { seed: -1 }));
+add("minimize seed NaN", () => core.minimize(quad, new Float64Array(2), { seed: NaN }));
+add("minimize momentum 1", () => core.minimize(quad, new Float64Array(2), { optimizer: { kind: "gd", momentum: 1 } }));
+add("minimize lbfgs memory 0", () => core.minimize(quad, new Float64Array(2), { optimizer: { kind: "lbfgs", memory: 0 } }));
+add("minimize lbfgs memory 1e9", () => core.minimize(quad, new Float64Array(2), { optimizer: { kind: "lbfgs", memory: 1e9 } }));
+add("minimize unknown schedule", () => core.minimize(quad, new Float64Array(2), { schedule: { kind: "linear" } as never }));
+add("minimize gradTolerance NaN", () => core.minimize(quad, new Float64Array(2), { gradTolerance: NaN }));
+add("minimize onProgress not a function", () => core.minimize(quad, new Float64Array(2), { onProgress: 1 as never }));
+add("minimize batchSize without evaluateBatch", () =>
+  core.minimize({ evaluate: quad, nSamples: 10 }, new Float64Array(2), { batchSize: 2 }),
+);
+add("minimize nSamples -1", () => core.minimize({ evaluate: quad, nSamples: -1 }, new Float64Array(2)));
+add("minimize objective returns NaN", () => core.minimize(() => NaN, new Float64Array(2)));
+add("minimize objective gradient NaN", () =>
+  core.minimize((t, g) => {
+    if (g) g.fill(NaN);
+    return quad(t, null);
+  }, new Float64Array(2)),
+);
+add("minimize lbfgs objective gradient NaN", () =>
+  core.minimize(
+    (t, g) => {
+      if (g) g.fill(NaN);
+      return quad(t, null);
+    },
+    new Float64Array(2),
+    { optimizer: "lbfgs" },
+  ),
+);
+add("minimize objective returns a string", () => core.minimize(() => "1" as never, new Float64Array(2)));
+add("minimize objective becomes NaN after a step", () =>
+  core.minimize((t, g) => (t[0]! > 0.5 ? NaN : quad(t, g)), new Float64Array(2), { optimizer: "gd", learningRate: 1 }),
+);
+
 describe("bad input at every public entry point", () => {
   it(`has at least 150 distinct cases (${cases.length})`, () => {
     expect(cases.length).toBeGreaterThanOrEqual(150);

@@ -146,6 +146,71 @@ describe("seeded fuzz of solver configurations", () => {
     expect(o.success).toBeGreaterThan(500);
   });
 
+  it("density gradients (Vlasov and Fokker–Planck adjoints): success only with a finite loss and gradient", () => {
+    const rng = core.createRng(2026);
+    const o: Outcome = { refused: 0, success: 0, otherStatus: 0, violations: [] };
+    const schemes = ["upwind", "muscl"] as const;
+    const limiters = ["minmod", "mc", "van-leer"] as const;
+    const steppers = ["euler", "ssp-rk2", "ssp-rk3"] as const;
+    const vBoundaries = ["zero-flux", "outflow", "periodic"] as const;
+    const fpMethods = fp.FOKKER_PLANCK_METHODS.map((m) => m.name);
+    const fpBoundaries = ["zero-flux", "outflow", "absorbing"] as const;
+    /** A random loss on n cells: L², KL, W1 against a random positive target, or a moment loss. */
+    const randomLoss = (n: number) => {
+      const target = Array.from({ length: n }, () => uniform(rng, 0, 1));
+      const kind = pick(rng, ["l2", "kl", "w1", "moment"] as const);
+      if (kind === "l2") return mf.l2DensityLoss(target);
+      if (kind === "kl") return mf.klDensityLoss(target);
+      if (kind === "w1") return mf.w1DensityLoss(target);
+      return mf.momentDensityLoss({ mean: [uniform(rng, -1, 1)], covariance: [uniform(rng, 0.1, 2)] });
+    };
+    const gradProblems = (r: { loss: number; gradW: Float64Array; gradB: Float64Array; f: readonly Float64Array[] }) => {
+      const problems: string[] = [];
+      if (!Number.isFinite(r.loss)) problems.push(`loss ${r.loss}`);
+      if (!allFinite(r.gradW) || !allFinite(r.gradB)) problems.push("non-finite gradient");
+      for (const f of r.f) if (!allFinite(f)) problems.push("non-finite density");
+      return problems;
+    };
+    for (let i = 0; i < 400; i++) {
+      const sigma = pick(rng, SIGMAS);
+      const net = scalarNet(rng, sigma);
+      const n = intIn(rng, 8, 40);
+      const grid = datasets.createGrid1D(-4, 4, n);
+      const s = uniform(rng, 0.3, 1.5);
+      const scheme = pick(rng, schemes);
+      const options = {
+        scheme,
+        ...(scheme === "muscl" ? { limiter: pick(rng, limiters) } : {}),
+        timeStepper: pick(rng, steppers),
+        boundary: pick(rng, vBoundaries),
+        // now and then a fixed dt, which may break the CFL limit (then: refused)
+        ...(rng.uniform() < 0.2 ? { dt: uniform(rng, 0.005, 0.2) } : {}),
+      };
+      const loss = randomLoss(n);
+      runCase(o, `vlasovGradient ${sigma} ${JSON.stringify(options)} #${i}`, () => {
+        const r = mf.vlasovGradient({ params: net, grid, f0: (x: number) => Math.exp((-x * x) / (2 * s * s)) }, loss, options);
+        return { status: r.status, problems: gradProblems(r) };
+      });
+    }
+    for (let i = 0; i < 400; i++) {
+      const sigma = pick(rng, SIGMAS);
+      const net = scalarNet(rng, sigma, uniform(rng, 0.05, 2));
+      const n = intIn(rng, 8, 40);
+      const grid = datasets.createGrid1D(-5, 5, n);
+      const options = { method: pick(rng, fpMethods), boundary: pick(rng, fpBoundaries), dt: uniform(rng, 0.01, 0.3) };
+      const loss = randomLoss(n);
+      runCase(o, `fokkerPlanckGradient ${sigma} ${JSON.stringify(options)} #${i}`, () => {
+        const r = fp.fokkerPlanckGradient({ network: net, grid, f0: (x: number) => Math.exp(-x * x) }, loss, options);
+        const problems = gradProblems({ ...r, f: [r.f] });
+        if (!allFinite(r.gradK) || !Number.isFinite(r.gradDScale)) problems.push(`gradK ${r.gradK} gradDScale ${r.gradDScale}`);
+        return { status: r.status, problems };
+      });
+    }
+    expect(o.violations.slice(0, 10)).toEqual([]);
+    expect(o.success + o.otherStatus + o.refused).toBe(800);
+    expect(o.success).toBeGreaterThan(400);
+  });
+
   it("moment equations (identity): success only when mean and variance match the closed form", () => {
     const rng = core.createRng(3);
     const o: Outcome = { refused: 0, success: 0, otherStatus: 0, violations: [] };

@@ -17,6 +17,10 @@ export interface CheckRecord {
   expected: number | string;
   tolerance: number | string;
   passed: boolean;
+  /** "not-applicable": outside the claim's regime at these settings (`passed` is then true but nothing was tested). */
+  status?: "pass" | "fail" | "not-applicable";
+  /** Why a not-applicable check was not tested. */
+  reason?: string;
   message: string;
 }
 

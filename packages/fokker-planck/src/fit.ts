@@ -84,7 +84,7 @@ export interface FitOptions {
    */
   readonly method?: FitMethod;
   /**
-   * Restarts (default 3). Gradient: extra starting points drawn around the initial guess (seeded by
+   * Restarts (default 3, at most 1000). Gradient: extra starting points drawn around the initial guess (seeded by
    * `seed`); Nelder–Mead: fresh simplices around the best point.
    */
   readonly restarts?: number;
@@ -112,6 +112,9 @@ const FIT_OPTION_KEYS = [
   "steps",
   "signal",
 ];
+
+/** Largest `restarts` (each restart costs at least one loss evaluation; more cannot fit any `maxEvaluations` in reason). */
+const MAX_RESTARTS = 1000;
 
 /** Optimisers of the fits: L-BFGS on exact gradients, or derivative-free Nelder–Mead. */
 export type FitMethod = "gradient" | "nelder-mead";
@@ -447,14 +450,17 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
   const { grid, g } = resolveTarget(target, family, options.grid);
   const model = buildModel(family, grid, g, options, false);
   const loss = lossFn(lossName);
-  const method = requireOneOf("options.method", options.method ?? "gradient", ["gradient", "nelder-mead"] as const);
+  const method = requireOneOf("options.method", options.method === undefined ? "gradient" : options.method, [
+    "gradient",
+    "nelder-mead",
+  ] as const);
   const seed = options.seed !== undefined ? requireInteger("options.seed", options.seed, 0) : 0;
   const f = new Float64Array(grid.n);
   if (family === "gaussian") {
     const p = model.decode(Float64Array.from(model.theta0));
     return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), 1, true, "closed-form");
   }
-  const restarts = options.restarts !== undefined ? requireInteger("options.restarts", options.restarts, 0) : 3;
+  const restarts = options.restarts !== undefined ? requireInteger("options.restarts", options.restarts, 0, MAX_RESTARTS) : 3;
   const maxEvaluations = options.maxEvaluations !== undefined ? requireInteger("options.maxEvaluations", options.maxEvaluations) : 20000;
   if (method === "gradient") {
     const r = gradientFit(model, grid, g, lossName, restarts, maxEvaluations, seed, options.signal);
@@ -552,7 +558,10 @@ export function fitFiniteHorizon(
   requirePositive("T", T);
   const family = requireOneOf("options.family", options.family ?? "tanh", ["identity", "tanh"] as const);
   const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
-  if (requireOneOf("options.method", options.method ?? "nelder-mead", ["gradient", "nelder-mead"] as const) === "gradient")
+  if (
+    requireOneOf("options.method", options.method === undefined ? "nelder-mead" : options.method, ["gradient", "nelder-mead"] as const) ===
+    "gradient"
+  )
     throw new KineticError(
       "UNSUPPORTED",
       'unsupported: `options.method` "gradient" is for steady states (fitSteadyState); fitFiniteHorizon uses "nelder-mead"',
@@ -564,7 +573,7 @@ export function fitFiniteHorizon(
   const steps = options.steps !== undefined ? requireInteger("options.steps", options.steps) : 50;
   const model = buildModel(family, grid, g, options, true);
   const loss = lossFn(lossName);
-  const restarts = options.restarts !== undefined ? requireInteger("options.restarts", options.restarts, 0) : 3;
+  const restarts = options.restarts !== undefined ? requireInteger("options.restarts", options.restarts, 0, MAX_RESTARTS) : 3;
   const maxEvaluations = options.maxEvaluations !== undefined ? requireInteger("options.maxEvaluations", options.maxEvaluations) : 1500;
   const evolve = (p: FittedParameters): Float64Array => {
     const network = createScalarNetwork({ sigma: p.sigma, w: p.w, b: p.b, T });

@@ -7,7 +7,7 @@
  */
 import { checkNetwork, KineticError, type NetworkParams, resolveTimeline, type SolveStatus } from "@kinetic-nde/core";
 import { invalidArgument, requireFiniteArray, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
-import { createGrid1D, type Grid1D, type Grid2D } from "@kinetic-nde/datasets";
+import { createGrid1D, type Grid1D, type Grid2D, requireGrid2D } from "@kinetic-nde/datasets";
 import { type Boundary, changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
 import { compensatedSum, minOf, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";
 import { createSaveRecorder, massLossStatus, requireStepBudget, resolveMassLossTolerance, subSteps, validateDiffusion } from "./problem.js";
@@ -178,8 +178,8 @@ export function resolveProblem2D(problem: FokkerPlanckProblem2D): {
   const network = checkNetwork(problem.network, "network");
   if (network.d !== 2)
     throw new KineticError("SHAPE_MISMATCH", `shape mismatch: \`network.d\` must be 2 for the 2-D solver; got ${network.d}`);
-  const grid = problem.grid;
-  if (typeof grid !== "object" || grid === null || grid.kind !== "2d") throw invalidArgument("grid", "a 2-D grid from createGrid2D", grid);
+  // kind, finite bounds, integer sizes and nx·ny within the cell limit (TOO_LARGE) before any allocation
+  const grid = requireGrid2D("grid", problem.grid);
   const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
   return { network, grid, D: diffusion2D(network, problem.D), T };
 }

@@ -275,7 +275,11 @@ export function steadyStateSensitivity(
       D,
       size: dD.length,
       dD: (x, out) => {
-        for (let k = 0; k < dD.length; k++) out[k] = dD[k]!(x);
+        for (let k = 0; k < dD.length; k++) {
+          const v = dD[k]!(x);
+          if (!Number.isFinite(v)) throw invalidArgument(`options.dD[${k}]`, "finite at every point of the domain", { x, value: v });
+          out[k] = v;
+        }
       },
     };
     names = ["w", "b", ...dD.map((_, k) => `dD[${k}]`)];

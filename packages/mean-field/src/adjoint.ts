@@ -88,6 +88,7 @@ export function vlasovGradient(
 ): VlasovGradientResult {
   if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function")
     throw invalidArgument("objective", "a DensityObjective", objective);
+  if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
   const { theta: thetaOpt, memoryBudget: budgetOpt, ...rest } = options;
   if ((rest as VlasovOptions).saveAt !== undefined)
     throw invalidArgument("options.saveAt", "not an option of vlasovGradient", (rest as VlasovOptions).saveAt);
@@ -337,6 +338,9 @@ export function vlasovGradient(
     }
   }
   flushLayer(gradLayer);
+  // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
+  const allFinite = (a: Float64Array) => a.every(Number.isFinite);
+  if (!(allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
   return { loss, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
 }
 

@@ -317,7 +317,8 @@ export function runMinimize(obj: MinimizeObjective, theta0: Float64Array, M: num
   let J = obj.evaluate(theta, grad);
   gradEvals++;
   const initialLoss = J;
-  let status: SolveStatus = Number.isFinite(J) ? "success" : "non-finite";
+  // a non-finite gradient at θ₀ ends the run like a non-finite loss (L-BFGS would otherwise stop in its line search)
+  let status: SolveStatus = Number.isFinite(J) && Number.isFinite(norm(grad)) ? "success" : "non-finite";
   let stoppedBy: StopReason = status === "success" ? "epochs" : "non-finite";
   let bestVal = Infinity;
   let bestEpoch = 0;
