@@ -126,7 +126,30 @@ function run(cmd, args, { cwd, timeout }) {
   });
 }
 
-const blocks = markdownFiles().flatMap(extractBlocks);
+/** The gallery's reproduction scripts (apps/docs/gallery-scripts.ts): checked like the examples. */
+async function galleryBlocks() {
+  const { code, stdout, out } = await run(
+    process.execPath,
+    ["--import", "tsx", join("apps", "docs", "scripts", "print-gallery-scripts.ts")],
+    {
+      cwd: root,
+      timeout: RUN_TIMEOUT_MS,
+    },
+  );
+  if (code !== 0) throw new Error(`check-docs-code: could not list the gallery's scripts:\n${out}`);
+  const file = join(root, "apps", "docs", "gallery.md");
+  return JSON.parse(stdout).map((s, i) => ({
+    file,
+    line: i + 1,
+    end: i + 1,
+    indent: "",
+    attrs: new Set(),
+    code: s.code,
+    generated: s.key,
+  }));
+}
+
+const blocks = [...markdownFiles().flatMap(extractBlocks), ...(only.length === 0 ? await galleryBlocks() : [])];
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const names = new Map();
@@ -154,7 +177,7 @@ writeFileSync(
 );
 
 let failed = 0;
-const where = (b) => `${relative(root, b.file)}:${b.line}`;
+const where = (b) => (b.generated !== undefined ? `gallery script ${b.generated}` : `${relative(root, b.file)}:${b.line}`);
 console.log(`check-docs-code: ${blocks.length} TypeScript blocks in ${new Set(blocks.map((b) => b.file)).size} files`);
 
 // Type-check all blocks at once; map the errors back to the markdown lines.
@@ -215,7 +238,7 @@ if (!flags.has("--no-run")) {
 if (rewrite && failed === 0) {
   const byFile = new Map();
   for (const b of blocks)
-    if (b.stdout !== undefined && (b.output !== undefined || (flags.has("--add-output") && b.stdout !== "")))
+    if (b.generated === undefined && b.stdout !== undefined && (b.output !== undefined || (flags.has("--add-output") && b.stdout !== "")))
       byFile.set(b.file, [...(byFile.get(b.file) ?? []), b]);
   for (const [file, list] of byFile) {
     const lines = readFileSync(file, "utf8").split("\n");
