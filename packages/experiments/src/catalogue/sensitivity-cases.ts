@@ -41,6 +41,10 @@ export const LONG_TIME = Object.freeze({
 /**
  * ∂m₁(T)/∂w for σ = id from the closed form m₁(T) = e^(wT) m₁(0) + (b/w)(e^(wT) - 1):
  * T e^(wT) m₁(0) + (b/w) T e^(wT) + (b/w²)(1 - e^(wT)), which tends to b/w² (the derivative of x* = -b/w) as T → ∞ (w < 0).
+ * @example
+ * ```ts
+ * exactDm1dw(-1.2, 0.4, 0.5, 20); // ≈ 0.4 / 1.44
+ * ```
  */
 export function exactDm1dw(w: number, b: number, m10: number, T: number): number {
   const E = Math.exp(w * T);
@@ -85,6 +89,11 @@ function mean(a: Float64Array): number {
  * trajectory sensitivities against central differences of the particle mean.
  * @param cells - the experiment's grid cells (capped at {@link LONG_TIME}.maxCells, made odd)
  * @param seed - the run's seed (its own random stream)
+ * @returns checks, summary entries, series and the figure of ∂m₁/∂w against T
+ * @example
+ * ```ts
+ * const { checks } = longTimeCase(301, 1);
+ * ```
  */
 export function longTimeCase(cells: number, seed: number): CaseOutput {
   const { w, b, mean0, times, particles, eps } = LONG_TIME;
@@ -242,6 +251,11 @@ export const FOKKER_PLANCK_2D = Object.freeze({
  * The 2-D Fokker–Planck case: ∂f/∂θ from solveFokkerPlanck2DSensitivity for a few entries of W and b,
  * against central differences of solveFokkerPlanck2D; a heatmap of ∂f/∂W01.
  * @param sigma - the activation
+ * @returns checks, summary entries, the field ∂f/∂W01 and its heatmap
+ * @example
+ * ```ts
+ * const { checks, fields } = fokkerPlanck2DCase("tanh");
+ * ```
  */
 export function fokkerPlanck2DCase(sigma: string): CaseOutput {
   const { W, b, K, cells, T, dt, compared, eps } = FOKKER_PLANCK_2D;
