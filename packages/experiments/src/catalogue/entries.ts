@@ -29,7 +29,7 @@ export const CATALOGUE_ENTRIES: readonly CatalogueEntry[] = [
     id: "sensitivity",
     title: "Sensitivity with respect to weights and bias",
     summary:
-      "The sensitivities f_w = ∂f/∂w and f_b = ∂f/∂b solve linear transport equations with sources and carry zero mass. They are computed with the upwind scheme's exact discrete tangent and compared with central finite differences of the PDE; the moment sensitivities are compared with the closed forms for σ = id, the loss gradient ∫ℓ f_w with the particle formula E[ℓ'(x(T)) ∂_w x(T)], and saturating activations show vanishing gradients far from x*.",
+      "The sensitivities f_w = ∂f/∂w and f_b = ∂f/∂b solve linear transport equations with sources and carry zero mass. They are computed with the upwind scheme's exact discrete tangent and compared with central finite differences of the PDE; the moment sensitivities are compared with the closed forms for σ = id, the loss gradient ∫ℓ f_w with the particle formula E[ℓ'(x(T)) ∂_w x(T)], and saturating activations show vanishing gradients far from x*. Over long times (T up to 20) ∂m₁/∂w tends to b/w²: the moment sensitivity equation and the trajectories follow it exactly, while the PDE's tangent is reported as under-resolved once the density collapses into a few cells. In 2-D, the Fokker–Planck sensitivities ∂f/∂W_ij and ∂f/∂b_i are compared with central finite differences of the solver.",
   },
   {
     id: "mean-field-limit",

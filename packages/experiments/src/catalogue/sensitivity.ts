@@ -10,6 +10,7 @@ import { makeBoundCheck, makeCheck, makeNotApplicableCheck } from "../checks.js"
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { normalPdf } from "../internal/grids.js";
 import { linspace, r6, stages, table } from "../internal/util.js";
+import { fokkerPlanck2DCase, longTimeCase } from "./sensitivity-cases.js";
 import type { Check, FigureSpec } from "../types.js";
 
 const schema = z
@@ -32,7 +33,7 @@ export const sensitivity = defineExperiment({
   id: "sensitivity",
   title: "Sensitivity with respect to weights and bias",
   summary:
-    "The sensitivities f_w = ∂f/∂w and f_b = ∂f/∂b solve linear transport equations with sources and carry zero mass. They are computed with the upwind scheme's exact discrete tangent and compared with central finite differences of the PDE; the moment sensitivities are compared with the closed forms for σ = id, the loss gradient ∫ℓ f_w with the particle formula E[ℓ'(x(T)) ∂_w x(T)], and saturating activations show vanishing gradients far from x*.",
+    "The sensitivities f_w = ∂f/∂w and f_b = ∂f/∂b solve linear transport equations with sources and carry zero mass. They are computed with the upwind scheme's exact discrete tangent and compared with central finite differences of the PDE; the moment sensitivities are compared with the closed forms for σ = id, the loss gradient ∫ℓ f_w with the particle formula E[ℓ'(x(T)) ∂_w x(T)], and saturating activations show vanishing gradients far from x*. Over long times (T up to 20) ∂m₁/∂w tends to b/w²: the moment sensitivity equation and the trajectories follow it exactly, while the PDE's tangent is reported as under-resolved once the density collapses into a few cells. In 2-D, the Fokker–Planck sensitivities ∂f/∂W_ij and ∂f/∂b_i are compared with central finite differences of the solver.",
   schema,
   quick: { cells: 300, particles: 20_000 },
   controls: [
@@ -43,7 +44,7 @@ export const sensitivity = defineExperiment({
   ],
   async run(config, ctx) {
     const { sigma, w, b, T, eps } = config;
-    const st = stages(ctx, 4);
+    const st = stages(ctx, 6);
     // x* = -b/w at a cell centre (an odd number of cells centred on x*): at a face with velocity
     // exactly 0 the upwind flux max(a, 0) f⁻ + min(a, 0) f⁺ has a kink in (w, b), so central finite
     // differences and the one-sided discrete tangent would legitimately disagree there.
@@ -228,6 +229,15 @@ export const sensitivity = defineExperiment({
             `tanh is not saturated along the trajectory from x₀ = -6 (|wx+b| may fall to ${r6(argEnd)} < 3 by T)`,
           ),
     );
+
+    await st.stage("long times: ∂m₁/∂w as the density collapses (σ = id, tanh)");
+    const long = longTimeCase(config.cells, ctx.seed);
+    await st.stage(`2-D Fokker–Planck sensitivities (σ = ${sigma})`);
+    const fp2d = fokkerPlanck2DCase(sigma);
+    for (const c of [long, fp2d]) {
+      checks.push(...c.checks);
+      Object.assign(summary, c.summary);
+    }
     st.done();
 
     const xc = cellCenters(grid);
@@ -293,10 +303,13 @@ export const sensitivity = defineExperiment({
           { x0: "x₀" },
           "∂x(T)/∂w and ∂x(T)/∂b per initial point",
         ),
+        ...long.series,
+        ...fp2d.series,
       },
+      fields: { ...long.fields, ...fp2d.fields },
       summary,
       checks,
-      figures,
+      figures: [...figures, ...long.figures, ...fp2d.figures],
     };
   },
 });
