@@ -79,6 +79,14 @@ export {
   type FittedParameters,
 } from "./fit.js";
 export {
+  trainFokkerPlanck,
+  type FokkerPlanckSolverOptions,
+  type FokkerPlanckTrainingProblem,
+  type FokkerPlanckTrainOptions,
+  type FokkerPlanckTrainResult,
+  type InitialDensityFP,
+} from "./train-fokker-planck.js";
+export {
   compareWithParticles,
   type CompareWithParticlesOptions,
   type CompareWithParticlesResult,
