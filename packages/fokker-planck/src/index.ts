@@ -84,7 +84,7 @@ export {
   type FokkerPlanckTrainingProblem,
   type FokkerPlanckTrainOptions,
   type FokkerPlanckTrainResult,
-  type InitialDensityFP,
+  type FokkerPlanckInitialDensity,
 } from "./train-fokker-planck.js";
 export {
   compareWithParticles,

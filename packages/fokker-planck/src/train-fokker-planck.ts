@@ -25,7 +25,7 @@ import { type FokkerPlanckGradientOptions, type FokkerPlanckGradientResult, fokk
 import { type FokkerPlanckProblem, solveFokkerPlanck } from "./solve-1d.js";
 
 /** An initial density: n cell averages ≥ 0 or a function x ↦ f0(x) (as `solveFokkerPlanck`). */
-export type InitialDensityFP = FokkerPlanckProblem["f0"];
+export type FokkerPlanckInitialDensity = FokkerPlanckProblem["f0"];
 
 /** A training problem on densities for the stochastic ResNet (1-D). */
 export interface FokkerPlanckTrainingProblem {
@@ -37,7 +37,7 @@ export interface FokkerPlanckTrainingProblem {
   /** Initial noise level K > 0 (constant, D = K²/2); default the network's constant noise. Needed with a `NetworkInit`. */
   readonly K?: number;
   /** The initial density, or one density per class, transported together by the same field and noise. */
-  readonly f0: InitialDensityFP | readonly InitialDensityFP[];
+  readonly f0: FokkerPlanckInitialDensity | readonly FokkerPlanckInitialDensity[];
   /** The 1-D grid of the densities. */
   readonly grid: Grid1D;
   /** The loss on the densities at T (mean-field's `l2DensityLoss`, `w1DensityLoss`, `classificationDensityLoss`, …). */
@@ -114,12 +114,12 @@ function isNetworkParams(n: unknown): n is NetworkParams {
 }
 
 /** One initial density or a list of them (an array of numbers is one density of cell averages). */
-function densityList(f0: unknown): readonly InitialDensityFP[] {
-  if (Array.isArray(f0) && f0.length > 0 && typeof f0[0] !== "number") return f0 as readonly InitialDensityFP[];
+function densityList(f0: unknown): readonly FokkerPlanckInitialDensity[] {
+  if (Array.isArray(f0) && f0.length > 0 && typeof f0[0] !== "number") return f0 as readonly FokkerPlanckInitialDensity[];
   if (Array.isArray(f0) && f0.length === 0) throw invalidArgument("problem.f0", "a density, or a non-empty list of densities", f0);
   if (f0 === undefined || f0 === null)
     throw invalidArgument("problem.f0", "a density (cell averages or a function), or a list of them", f0);
-  return [f0 as InitialDensityFP];
+  return [f0 as FokkerPlanckInitialDensity];
 }
 
 /** Solve state at one parameter vector. */
@@ -153,7 +153,9 @@ interface Last {
  * other than success, too many steps, explicit Euler above its bound) or a K below `minNoise` or
  * overflowing counts as a non-finite loss: L-BFGS shortens the step, GD and Adam stop with the last
  * good parameters and the reason as status. The status is never `"success"` when the solve at the
- * returned parameters is not a success. core's `saveModel` does not store noise models: keep `K`.
+ * returned parameters is not a success. In log K the gradient K ∂J/∂K vanishes as K → 0: a loss that
+ * prefers no noise drives K down ever more slowly (raise `minNoise` to stop such a run earlier, or
+ * keep the noise fixed). core's `saveModel` does not store noise models: keep `K`.
  * @example
  * ```ts
  * import { createScalarNetwork } from "@kinetic-nde/core";
