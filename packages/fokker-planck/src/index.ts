@@ -80,11 +80,18 @@ export {
 } from "./fit.js";
 export {
   trainFokkerPlanck,
-  type FokkerPlanckSolverOptions,
-  type FokkerPlanckTrainingProblem,
-  type FokkerPlanckTrainOptions,
-  type FokkerPlanckTrainResult,
+  trainFokkerPlanck2D,
   type FokkerPlanckInitialDensity,
+  type FokkerPlanckInitialDensity2D,
+  type FokkerPlanckSolverOptions,
+  type FokkerPlanckSolverOptions2D,
+  type FokkerPlanckTrainingProblem,
+  type FokkerPlanckTrainingProblem2D,
+  type FokkerPlanckTrainOptions,
+  type FokkerPlanckTrainOptions2D,
+  type FokkerPlanckTrainResult,
+  type FokkerPlanckTrainResult2D,
+  type NoiseTrainingOptions,
 } from "./train-fokker-planck.js";
 export {
   compareWithParticles,

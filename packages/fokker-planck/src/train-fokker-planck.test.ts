@@ -12,7 +12,8 @@ import { describe, expect, it } from "vitest";
 import { fokkerPlanckGradient } from "./adjoint.js";
 import { compareWithParticles } from "./particles.js";
 import { solveFokkerPlanck } from "./solve-1d.js";
-import { fokkerPlanckTraining, trainFokkerPlanck } from "./train-fokker-planck.js";
+import { solveFokkerPlanck2D } from "./solve-2d.js";
+import { fokkerPlanckTraining, fokkerPlanckTraining2D, trainFokkerPlanck, trainFokkerPlanck2D } from "./train-fokker-planck.js";
 
 const bump = (m: number, s: number) => (x: number) => Math.exp(-((x - m) ** 2) / (2 * s * s)) / (s * Math.sqrt(2 * Math.PI));
 const mixture = (x: number) => 0.6 * bump(-1, 0.5)(x) + 0.4 * bump(1.2, 0.4)(x);
@@ -293,5 +294,116 @@ describe("trainFokkerPlanck", () => {
       { dt, boundary: "outflow", massLossTolerance: 1e-6, epochs: 3 },
     );
     expect(lost.status).toBe("mass-lost");
+  });
+});
+
+describe("trainFokkerPlanck2D", () => {
+  const noise = (a: number, b: number) => ({ kind: "constant" as const, K: Float64Array.of(a, 0, 0, b) });
+  const f0 = (x: number, y: number) =>
+    Math.exp(-2 * ((x - 0.5) ** 2 + (y + 0.3) ** 2)) + 0.5 * Math.exp(-3 * ((x + 1) ** 2 + (y - 0.8) ** 2));
+
+  it("uses the exact gradient in (W, b, log K₀₀, log K₁₁, θ_head): central differences agree to 1e-6", () => {
+    const grid = createGrid2D([-3, 3], [-3, 3], 16, 14);
+    const net = (a: number, b: number, W: number[], bb: number[]) =>
+      createNetwork({ sigma: "tanh", d: 2, W: [W.slice(0, 4), W.slice(4)], b: [bb.slice(0, 2), bb.slice(2)], T: 1, noise: noise(a, b) });
+    const start = net(0.6, 0.5, [-1, 0.3, 0.2, -0.5, 0.4, -0.2, 0.1, -0.8], [0.2, -0.1, 0.1, 0.3]);
+    const target = solveFokkerPlanck2D(
+      { network: net(0.4, 0.7, [-0.5, 0, 0, -0.5, 0.2, 0.1, 0, -0.3], [0, 0, 0, 0]), grid, f0 },
+      { dt: 0.05 },
+    ).f;
+    const cases = [
+      fokkerPlanckTraining2D({ network: start, f0, grid, loss: l2DensityLoss(target), lambda: 0.01 }, { dt: 0.05 }),
+      fokkerPlanckTraining2D({ network: start, f0, grid, loss: l2DensityLoss(target) }, { dt: 0.05, boundary: "outflow" }),
+      fokkerPlanckTraining2D(
+        {
+          network: start,
+          f0: [
+            (x: number, y: number) => 0.5 * Math.exp(-2 * ((x - 0.8) ** 2 + y * y)),
+            (x: number, y: number) => 0.5 * Math.exp(-2 * ((x + 0.8) ** 2 + (y - 0.5) ** 2)),
+          ],
+          grid,
+          loss: classificationDensityLoss({ nClasses: 2, dimension: 2, initialTheta: [0.5, -0.2, -0.4, 0.3, 0.1, -0.2] }),
+        },
+        { dt: 0.05 },
+      ),
+    ];
+    for (const t of cases) {
+      expect(Array.from(t.theta0.subarray(12, 14))).toEqual([Math.log(0.6), Math.log(0.5)]); // [W (8) | b (4) | log K (2) | head]
+      const { exact, fd } = gradientCheck(t);
+      for (let q = 0; q < exact.length; q++) {
+        expect(Math.abs(exact[q]!)).toBeGreaterThan(1e-4);
+        expect(Math.abs(fd[q]! - exact[q]!)).toBeLessThanOrEqual(1e-6 * Math.abs(exact[q]!)); // ≤ 1.1e-8 observed
+      }
+    }
+  });
+
+  it("recovers (W, b, K₀₀, K₁₁) of a one-layer network from its own f(T), within |g|·‖H⁻¹‖", () => {
+    const grid = createGrid2D([-3, 3], [-3, 3], 24);
+    const g0 = (x: number, y: number) => Math.exp(-2 * ((x - 0.5) ** 2 + y * y));
+    const net = (a: number, b: number, W: number[], bb: number[]) =>
+      createNetwork({ sigma: "tanh", d: 2, W, b: bb, T: 1, noise: noise(a, b) });
+    const truth = net(0.4, 0.7, [-1, 0.3, 0, -0.5], [0.2, 0]);
+    const loss = l2DensityLoss(solveFokkerPlanck2D({ network: truth, grid, f0: g0 }, { dt: 0.05 }).f);
+    const atTruth = fokkerPlanckTraining2D({ network: truth, f0: g0, grid, loss }, { dt: 0.05 });
+    const P = atTruth.theta0.length;
+    const H: number[][] = [];
+    for (let q = 0; q < P; q++) {
+      const gp = new Float64Array(P);
+      const gm = new Float64Array(P);
+      const p = atTruth.theta0.slice();
+      const m = atTruth.theta0.slice();
+      p[q] += 1e-5;
+      m[q] -= 1e-5;
+      atTruth.evaluate(p, gp);
+      atTruth.evaluate(m, gm);
+      H.push(Array.from(gp, (v, i) => (v - gm[i]!) / 2e-5));
+    }
+    expect(isPositiveDefinite(H)).toBe(true);
+    const hInv = inverseFrobenius(H);
+    const r = trainFokkerPlanck2D(
+      { network: net(0.8, 0.8, [-0.7, 0, 0.1, -0.8], [0, 0.1]), f0: g0, grid, loss },
+      { optimizer: "lbfgs", epochs: 200, dt: 0.05, gradTolerance: 1e-13 },
+    );
+    expect(r.status).toBe("success");
+    const err = Math.hypot(
+      ...Array.from(r.params.W, (v, i) => v - truth.W[i]!),
+      ...Array.from(r.params.b, (v, i) => v - truth.b[i]!),
+      Math.log(r.K[0]! / 0.4),
+      Math.log(r.K[1]! / 0.7),
+    );
+    expect(err).toBeLessThanOrEqual(2 * hInv * r.history.gradNorm.at(-1)!);
+    expect(Math.abs(r.K[0]! - 0.4) + Math.abs(r.K[1]! - 0.7)).toBeLessThan(1e-9); // ≈ 7e-12 measured
+    expect(r.f[0]!.length).toBe(24 * 24);
+  });
+
+  it("refuses bad input with errors naming the field", () => {
+    const grid = createGrid2D([-3, 3], [-3, 3], 8);
+    const network = createNetwork({ sigma: "tanh", d: 2, W: [-1, 0, 0, -1], b: [0, 0], T: 1, noise: noise(0.5, 0.5) });
+    const ok = { network, f0, grid, loss: l2DensityLoss(new Float64Array(64)) };
+    expectKineticError(() => trainFokkerPlanck2D({ ...ok, K: [0.5, -1] }), "INVALID_ARGUMENT", "problem.K[1]");
+    expectKineticError(() => trainFokkerPlanck2D({ ...ok, K: [0.5] as never }), "INVALID_ARGUMENT", "problem.K");
+    expectKineticError(() => trainFokkerPlanck2D({ ...ok, grid: createGrid1D(-1, 1, 8) as never }), "INVALID_ARGUMENT", "problem.grid");
+    expectKineticError(
+      () => trainFokkerPlanck2D({ ...ok, network: createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1, K: 0.5 }) }),
+      "UNSUPPORTED",
+      "2-D",
+    );
+    expectKineticError(() => trainFokkerPlanck2D(ok, { method: "crank-nicolson" } as never), "INVALID_ARGUMENT", "method");
+    const full = createNetwork({
+      sigma: "tanh",
+      d: 2,
+      W: [-1, 0, 0, -1],
+      b: [0, 0],
+      T: 1,
+      noise: { kind: "constant", K: Float64Array.of(0.5, 0.1, 0, 0.5) },
+    });
+    expectKineticError(() => trainFokkerPlanck2D({ ...ok, network: full }), "UNSUPPORTED", "diagonal");
+    // an explicit K replaces a non-diagonal noise: the trained network's noise is diagonal
+    const Km = (
+      trainFokkerPlanck2D({ ...ok, network: full, K: [0.5, 0.6] }, { epochs: 1, dt: 0.1 }).params.noise as ReturnType<typeof noise>
+    ).K;
+    expect([Km[1], Km[2]]).toEqual([0, 0]);
+    expect(Km[0]).toBeGreaterThan(0);
+    expect(Km[3]).toBeGreaterThan(0);
   });
 });
