@@ -457,6 +457,21 @@ add("trainFokkerPlanck loss gradient NaN", () => fp.trainFokkerPlanck({ ...fpt()
 add("trainFokkerPlanck mass lost through an outflow wall", () =>
   fp.trainFokkerPlanck({ ...fpt(), grid: datasets.createGrid1D(-1, 1, 64) }, { boundary: "absorbing", massLossTolerance: 1e-6, epochs: 2 }),
 );
+const fpt2 = () => ({
+  network: net2(),
+  K: 0.5,
+  grid: g2(),
+  f0: (x: number, y: number) => gauss(x) * gauss(y),
+  loss: mf.l2DensityLoss(new Float64Array(256)),
+});
+add("trainFokkerPlanck2D problem null", () => fp.trainFokkerPlanck2D(null as never));
+add("trainFokkerPlanck2D grid 1-D", () => fp.trainFokkerPlanck2D({ ...fpt2(), grid: g1() } as never));
+add("trainFokkerPlanck2D network d = 1", () => fp.trainFokkerPlanck2D({ ...fpt2(), network: net1() }), "UNSUPPORTED");
+add("trainFokkerPlanck2D K pair with a negative entry", () => fp.trainFokkerPlanck2D({ ...fpt2(), K: [0.5, -1] }));
+add("trainFokkerPlanck2D K of length 3", () => fp.trainFokkerPlanck2D({ ...fpt2(), K: [0.5, 0.5, 0.5] } as never));
+add("trainFokkerPlanck2D no noise to learn", () => fp.trainFokkerPlanck2D({ ...fpt2(), K: undefined }));
+add("trainFokkerPlanck2D 1-D option method", () => fp.trainFokkerPlanck2D(fpt2(), { method: "crank-nicolson" } as never));
+add("trainFokkerPlanck2D loss value NaN", () => fp.trainFokkerPlanck2D({ ...fpt2(), loss: sq("nan-value") }, { epochs: 2 }));
 add("densityModel null", () => mf.densityModel(null as never));
 add("densityModel not a result", () => mf.densityModel({ params: net1() } as never));
 add("densityModel nClasses 0", () =>
