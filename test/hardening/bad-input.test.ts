@@ -432,6 +432,46 @@ add("trainDensity f0 empty list", () => mf.trainDensity({ ...dp(), f0: [] } as n
 add("trainDensity n 1e6 cells", () => mf.trainDensity(dp(), { n: 1_000_000 } as never));
 add("trainDensity loss value NaN", () => mf.trainDensity({ ...dp(), loss: sq("nan-value") }, { epochs: 2 }));
 add("trainDensity loss gradient NaN", () => mf.trainDensity({ ...dp(), loss: sq("nan-grad") }, { epochs: 2 }));
+const fpt = () => ({ network: net1(), K: 0.5, grid: g1(), f0: gauss, loss: mf.l2DensityLoss(tgt()) });
+add("trainFokkerPlanck problem null", () => fp.trainFokkerPlanck(null as never));
+add("trainFokkerPlanck loss missing", () => fp.trainFokkerPlanck({ ...fpt(), loss: undefined } as never));
+add("trainFokkerPlanck grid 2-D", () => fp.trainFokkerPlanck({ ...fpt(), grid: g2() } as never));
+add("trainFokkerPlanck network missing", () => fp.trainFokkerPlanck({ ...fpt(), network: undefined } as never));
+add("trainFokkerPlanck network d = 2", () => fp.trainFokkerPlanck({ ...fpt(), network: net2() }), "UNSUPPORTED");
+add("trainFokkerPlanck no noise to learn", () => fp.trainFokkerPlanck({ ...fpt(), K: undefined }));
+add("trainFokkerPlanck K 0", () => fp.trainFokkerPlanck({ ...fpt(), K: 0 }));
+add("trainFokkerPlanck K NaN", () => fp.trainFokkerPlanck({ ...fpt(), K: NaN }));
+add("trainFokkerPlanck K below minNoise", () => fp.trainFokkerPlanck({ ...fpt(), K: 1e-3 }, { minNoise: 0.01 }));
+add("trainFokkerPlanck minNoise -1", () => fp.trainFokkerPlanck(fpt(), { minNoise: -1 }));
+add("trainFokkerPlanck learnNoise not a boolean", () => fp.trainFokkerPlanck(fpt(), { learnNoise: 1 } as never));
+add("trainFokkerPlanck lambda -1", () => fp.trainFokkerPlanck({ ...fpt(), lambda: -1 }));
+add("trainFokkerPlanck unknown problem key", () => fp.trainFokkerPlanck({ ...fpt(), D: 1 } as never));
+add("trainFokkerPlanck unknown option", () => fp.trainFokkerPlanck(fpt(), { saveAt: [0.5] } as never));
+add("trainFokkerPlanck batchSize (no mini-batches)", () => fp.trainFokkerPlanck(fpt(), { batchSize: 2 } as never));
+add("trainFokkerPlanck epochs 0", () => fp.trainFokkerPlanck(fpt(), { epochs: 0 }));
+add("trainFokkerPlanck f0 NaN", () => fp.trainFokkerPlanck({ ...fpt(), f0: () => NaN }));
+add("trainFokkerPlanck f0 empty list", () => fp.trainFokkerPlanck({ ...fpt(), f0: [] }));
+add("trainFokkerPlanck dt 1e-12 (hang)", () => fp.trainFokkerPlanck(fpt(), { dt: 1e-12 }), "TOO_LARGE");
+add("trainFokkerPlanck loss value NaN", () => fp.trainFokkerPlanck({ ...fpt(), loss: sq("nan-value") }, { epochs: 2 }));
+add("trainFokkerPlanck loss gradient NaN", () => fp.trainFokkerPlanck({ ...fpt(), loss: sq("nan-grad") }, { epochs: 2 }));
+add("trainFokkerPlanck mass lost through an outflow wall", () =>
+  fp.trainFokkerPlanck({ ...fpt(), grid: datasets.createGrid1D(-1, 1, 64) }, { boundary: "absorbing", massLossTolerance: 1e-6, epochs: 2 }),
+);
+const fpt2 = () => ({
+  network: net2(),
+  K: 0.5,
+  grid: g2(),
+  f0: (x: number, y: number) => gauss(x) * gauss(y),
+  loss: mf.l2DensityLoss(new Float64Array(256)),
+});
+add("trainFokkerPlanck2D problem null", () => fp.trainFokkerPlanck2D(null as never));
+add("trainFokkerPlanck2D grid 1-D", () => fp.trainFokkerPlanck2D({ ...fpt2(), grid: g1() } as never));
+add("trainFokkerPlanck2D network d = 1", () => fp.trainFokkerPlanck2D({ ...fpt2(), network: net1() }), "UNSUPPORTED");
+add("trainFokkerPlanck2D K pair with a negative entry", () => fp.trainFokkerPlanck2D({ ...fpt2(), K: [0.5, -1] }));
+add("trainFokkerPlanck2D K of length 3", () => fp.trainFokkerPlanck2D({ ...fpt2(), K: [0.5, 0.5, 0.5] } as never));
+add("trainFokkerPlanck2D no noise to learn", () => fp.trainFokkerPlanck2D({ ...fpt2(), K: undefined }));
+add("trainFokkerPlanck2D 1-D option method", () => fp.trainFokkerPlanck2D(fpt2(), { method: "crank-nicolson" } as never));
+add("trainFokkerPlanck2D loss value NaN", () => fp.trainFokkerPlanck2D({ ...fpt2(), loss: sq("nan-value") }, { epochs: 2 }));
 add("densityModel null", () => mf.densityModel(null as never));
 add("densityModel not a result", () => mf.densityModel({ params: net1() } as never));
 add("densityModel nClasses 0", () =>

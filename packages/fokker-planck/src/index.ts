@@ -79,6 +79,21 @@ export {
   type FittedParameters,
 } from "./fit.js";
 export {
+  trainFokkerPlanck,
+  trainFokkerPlanck2D,
+  type FokkerPlanckInitialDensity,
+  type FokkerPlanckInitialDensity2D,
+  type FokkerPlanckSolverOptions,
+  type FokkerPlanckSolverOptions2D,
+  type FokkerPlanckTrainingProblem,
+  type FokkerPlanckTrainingProblem2D,
+  type FokkerPlanckTrainOptions,
+  type FokkerPlanckTrainOptions2D,
+  type FokkerPlanckTrainResult,
+  type FokkerPlanckTrainResult2D,
+  type NoiseTrainingOptions,
+} from "./train-fokker-planck.js";
+export {
   compareWithParticles,
   type CompareWithParticlesOptions,
   type CompareWithParticlesResult,
