@@ -406,7 +406,7 @@ export const regression = defineExperiment({
             },
             { kind: "line", series: "square", x: "x", y: "augmented", label: `ResNet augmented to d = ${D}`, color: PALETTE[2]! },
           ],
-          caption: `A 1-D flow is increasing, so no d = 1 network that is a flow beats the best monotone fit of x² (loss ${r6(sq.floor.loss)}); the d = 1 ResNet reaches ${r6(sq.flatLoss)}${sq.flatMonotone ? "" : " by folding (its Euler steps are too large to be a flow)"}. Padding each input with ${config.augment} zero${config.augment > 1 ? "s" : ""} and reading the first coordinate, the flow of R^${D} bends the line and reaches ${r6(sq.augLoss)}. L = ${config.layers}, Adam for ${config.squareEpochs} epochs.`,
+          caption: `A 1-D flow is increasing, so no d = 1 network that is a flow beats the best monotone fit of x² (loss ${r6(sq.floor.loss)}); the d = 1 ResNet reaches ${r6(sq.flatLoss)}${sq.flatMonotone ? "" : " by folding (its Euler steps are too large to be a flow)"}. Padding each input with ${config.augment} zero${config.augment > 1 ? "s" : ""} and reading the first coordinate, the flow of R${"⁰¹²³⁴⁵⁶⁷⁸⁹"[D] ?? `^${D}`} bends the line and reaches ${r6(sq.augLoss)}. L = ${config.layers}, Adam for ${config.squareEpochs} epochs.`,
         },
         {
           id: "loss",

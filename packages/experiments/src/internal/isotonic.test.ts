@@ -47,5 +47,8 @@ describe("isotonic regression (pool-adjacent-violators)", () => {
     const f = monotoneFloor(y);
     expect(Math.abs(f.loss - 0.028125)).toBeLessThan(1e-5);
     expect(Math.abs(f.fit[0]! - 0.25)).toBeLessThan(1e-3);
+    expect(f.direction).toBe("increasing"); // the tie of symmetric data
+    expect(monotoneFloor([3, 2, 1]).direction).toBe("decreasing");
+    expect(monotoneFloor([3, 2, 1]).loss).toBe(0);
   });
 });

@@ -45,7 +45,8 @@ export function isotonicIncreasing(y: ArrayLike<number>): Float64Array {
  * The least-squares floor of monotone predictors: for values y at inputs sorted increasingly,
  * min over non-decreasing and non-increasing f of ½·mean (f_i - y_i)², and the minimiser.
  * @param y - targets in the order of increasing inputs
- * @returns the floor (the mse loss ½·mean of squares) and the best monotone fit
+ * @returns the floor (the mse loss ½·mean of squares) and the best monotone fit (the increasing one
+ *   when both directions tie to round-off)
  * @remarks Any predictor whose values on the sorted inputs are monotone — a 1-D flow map x ↦ φ(x),
  * followed by any affine head a·φ + c — has a loss at least this floor. Cost O(n).
  * @example
@@ -65,5 +66,7 @@ export function monotoneFloor(y: ArrayLike<number>): { loss: number; fit: Float6
   }
   lu /= 2 * n;
   ld /= 2 * n;
-  return lu <= ld ? { loss: lu, fit: up, direction: "increasing" } : { loss: ld, fit: down.map((v) => -v), direction: "decreasing" };
+  // a tie within round-off (symmetric data) shows the increasing fit; the floor is the smaller loss either way
+  const loss = Math.min(lu, ld);
+  return lu <= ld * (1 + 1e-12) ? { loss, fit: up, direction: "increasing" } : { loss, fit: down.map((v) => -v), direction: "decreasing" };
 }
