@@ -64,10 +64,11 @@ function halfMse(f: ArrayLike<number>, y: ArrayLike<number>): number {
   return s / (2 * y.length);
 }
 
-/** Whether values at increasing inputs are non-decreasing or non-increasing. */
+/** Whether values at increasing inputs are finite and non-decreasing or non-increasing. */
 function isMonotone(f: ArrayLike<number>): boolean {
   let up = true;
   let down = true;
+  for (let i = 0; i < f.length; i++) if (!Number.isFinite(f[i]!)) return false;
   for (let i = 1; i < f.length; i++) {
     if (f[i]! < f[i - 1]!) up = false;
     if (f[i]! > f[i - 1]!) down = false;
@@ -308,30 +309,34 @@ export const regression = defineExperiment({
           w1PdeParticles,
           3 / Math.sqrt(M) + grid.dx,
         ),
-        sq.flatMonotone
-          ? makeBoundCheck(
-              "square-d1-floor",
-              "x² on [-1, 1], d = 1: the ResNet's outputs are monotone in x, so no loss below the isotonic floor (best monotone fit, pool-adjacent-violators): floor ≤ d = 1 loss (tol 1e-12 relative)",
-              sq.floor.loss,
-              sq.flatLoss + floorTol,
-            )
-          : makeNotApplicableCheck(
-              "square-d1-floor",
-              "x² on [-1, 1], d = 1: the ResNet's loss is at least the isotonic floor",
-              `the trained Euler layers fold (max Δt·max(0, -w_k) = ${r6(sq.stepGain)} ≥ 1 at Δt = T/L = ${r6(sq.flat.params.dt)}): this ResNet is not a flow, its outputs are not monotone and its loss ${r6(sq.flatLoss)} may undercut the floor ${r6(sq.floor.loss)}; the neural ODE of the same parameters cannot (next check)`,
-            ),
-        sq.odeMonotone
-          ? makeBoundCheck(
-              "square-d1-ode-floor",
-              "x² on [-1, 1], d = 1: the neural ODE (flow of R, RK4 with 8 steps per layer) of the trained parameters is increasing, so its loss is at least the isotonic floor (tol 1e-12 relative)",
-              sq.floor.loss,
-              sq.odeLoss + floorTol,
-            )
-          : makeNotApplicableCheck(
-              "square-d1-ode-floor",
-              "x² on [-1, 1], d = 1: the neural ODE's loss is at least the isotonic floor",
-              "the RK4 solution is not monotone in x: 8 steps per layer do not resolve the flow of these weights",
-            ),
+        !Number.isFinite(sq.flatLoss)
+          ? makeBoundCheck("square-d1-floor", "x² on [-1, 1], d = 1: training ended with a finite loss", sq.flatLoss, sq.floor.loss)
+          : sq.flatMonotone
+            ? makeBoundCheck(
+                "square-d1-floor",
+                "x² on [-1, 1], d = 1: the ResNet's outputs are monotone in x, so no loss below the isotonic floor (best monotone fit, pool-adjacent-violators): floor ≤ d = 1 loss (tol 1e-12 relative)",
+                sq.floor.loss,
+                sq.flatLoss + floorTol,
+              )
+            : makeNotApplicableCheck(
+                "square-d1-floor",
+                "x² on [-1, 1], d = 1: the ResNet's loss is at least the isotonic floor",
+                `the trained Euler layers fold (max Δt·max(0, -w_k) = ${r6(sq.stepGain)} ≥ 1 at Δt = T/L = ${r6(sq.flat.params.dt)}): this ResNet is not a flow, its outputs are not monotone and its loss ${r6(sq.flatLoss)} may undercut the floor ${r6(sq.floor.loss)}; the neural ODE of the same parameters cannot (next check)`,
+              ),
+        !Number.isFinite(sq.odeLoss)
+          ? makeBoundCheck("square-d1-ode-floor", "x² on [-1, 1], d = 1: the neural ODE's outputs are finite", sq.odeLoss, sq.floor.loss)
+          : sq.odeMonotone
+            ? makeBoundCheck(
+                "square-d1-ode-floor",
+                "x² on [-1, 1], d = 1: the neural ODE (flow of R, RK4 with 8 steps per layer) of the trained parameters is increasing, so its loss is at least the isotonic floor (tol 1e-12 relative)",
+                sq.floor.loss,
+                sq.odeLoss + floorTol,
+              )
+            : makeNotApplicableCheck(
+                "square-d1-ode-floor",
+                "x² on [-1, 1], d = 1: the neural ODE's loss is at least the isotonic floor",
+                "the RK4 solution is not monotone in x: 8 steps per layer do not resolve the flow of these weights",
+              ),
         makeBoundCheck(
           "square-augmented-fit",
           `x² on [-1, 1], augmented to d = ${D}: the loss is small, ≤ ${SQUARE_FIT_BOUND} (largest of 20 seeds × depths 2–40 was 3.8e-3)`,
