@@ -313,6 +313,35 @@ describe("train, fit, dataset", () => {
     }
   });
 
+  it("train --augment K pads the samples: x² on [-1, 1] is fitted, the model records K; --help states the default", () => {
+    const dir = tmp();
+    const args = ["train", "--dataset", "regression-1d", "--param", "nSamples=200", "--param", "fn=quadratic", "--param", "xRange=[-1,1]"];
+    const common = ["--layers", "20", "--learning-rate", "0.03", "--epochs", "600", "--test-fraction", "0", "--no-png"];
+    const a = run([...args, ...common, "--augment", "1", "--out", "a"], dir);
+    expect(a.code, a.stderr).toBe(0);
+    const s = readJson(join(dir, "a", "summary.json")).summary as Record<string, number>;
+    expect(s["state_dimension"]).toBe(2);
+    // a monotone fit of x² on uniform [-1, 1] has a mean squared error ≥ 0.056 (isotonic floor); augmented: far below
+    expect(s["train_mse"]).toBeLessThan(0.01);
+    expect(readJson(join(dir, "a", "model.json"))).toMatchObject({ schemaVersion: 2, augment: 1, d: 2 });
+    const f = run([...args, ...common, "--out", "f"], dir);
+    expect(f.code, f.stderr).toBe(0);
+    expect((readJson(join(dir, "f", "summary.json")).summary as Record<string, number>)["train_mse"]).toBeGreaterThan(0.05);
+    const h = run(["train", "--help"]);
+    expect(h.stdout).toContain("--augment <k>");
+    expect(h.stdout).toMatch(/non-monotone target \(default 0\)/);
+    for (const bad of [
+      ["--augment", "-1"],
+      ["--augment", "1.5"],
+      ["--augment", "65"],
+      ["--dataset", "two-gaussians-1d", "--level", "density", "--augment", "1"],
+    ]) {
+      const r = run(["train", ...bad, "--epochs", "1", "--out", "t"], dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain("`--augment`");
+    }
+  });
+
   it("fit recovers the closed-form Gaussian parameters", () => {
     const dir = tmp();
     const r = run(["fit", "--target", "gaussian", "--mean", "0.5", "--std", "0.3", "--family", "gaussian", "--out", "f"], dir);

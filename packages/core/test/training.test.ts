@@ -252,7 +252,7 @@ describe("initialisation and JSON", () => {
     const good = JSON.parse(saveModel({ params: initNetwork({ sigma: "tanh", d: 2, nLayers: 2 }) }));
     expectKineticError(() => loadModel("{not json"), "PARSE_ERROR");
     expectKineticError(() => loadModel("[1, 2]"), "PARSE_ERROR");
-    expectKineticError(() => loadModel({ ...good, schemaVersion: 2 }), "UNSUPPORTED");
+    expectKineticError(() => loadModel({ ...good, schemaVersion: 3 }), "UNSUPPORTED");
     expectKineticError(() => loadModel({ ...good, kind: "other" }), "UNSUPPORTED");
     expectKineticError(() => loadModel({ ...good, sigma: "swish" }), "NOT_FOUND");
     expectKineticError(() => loadModel({ ...good, W: [1, 2, 3] }), "SHAPE_MISMATCH");
@@ -264,3 +264,69 @@ describe("initialisation and JSON", () => {
     expectKineticError(() => loadModel({ ...good, readout: { nOut: 1, weights: [1], bias: [0] } }), "SHAPE_MISMATCH");
   });
 });
+
+describe("augmentation (state dimension d = data features + k)", () => {
+  const n = 100;
+  const xs = Float64Array.from({ length: n }, (_, i) => -1 + (2 * (i + 0.5)) / n);
+  const ys = Float64Array.from(xs, (v) => v * v);
+  const network = { sigma: "tanh", d: 2, nLayers: 10, T: 2, init: "random", scale: 0.1 } as const;
+
+  it("train returns the augmentation; predict pads the inputs and reads the first coordinate", () => {
+    const res = train({ x: xs, targets: ys, loss: "mse", augment: 1, network }, { epochs: 20, seed: 1 });
+    expect(res.augment).toBe(1);
+    expect(train({ x: xs, targets: ys, loss: "mse", network: { ...network, d: 1 } }, { epochs: 2 }).augment).toBe(0);
+    const p = predict(res, xs);
+    expect(p.outputs.length).toBe(2 * n);
+    expect(p.values!.length).toBe(n);
+    const padded = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) padded[2 * i] = xs[i]!;
+    const q = predict({ params: res.params }, padded);
+    expect(Array.from(p.outputs)).toEqual(Array.from(q.outputs));
+    expect(Array.from(p.values!)).toEqual(Array.from(q.outputs.filter((_, j) => j % 2 === 0)));
+    // the final loss is the mse of these values
+    let J = 0;
+    for (let i = 0; i < n; i++) J += 0.5 * (p.values![i]! - ys[i]!) ** 2;
+    expectAllClose([J / n], [res.stats.finalLoss], { rtol: 1e-12 });
+    expectKineticError(() => predict({ params: res.params, augment: 2 }, xs), "INVALID_ARGUMENT", "`model.augment`");
+    expectKineticError(() => predict({ params: res.params, augment: 1 }, new Float64Array(0)), "INVALID_ARGUMENT");
+  });
+
+  it("a validation set has the data's features too", () => {
+    const res = train(
+      { x: xs, targets: ys, loss: "mse", augment: 1, network },
+      { epochs: 30, validation: { x: xs.subarray(0, 20), targets: ys.subarray(0, 20) }, earlyStopping: { patience: 5 } },
+    );
+    expect(res.history.valLoss?.length).toBeGreaterThan(0);
+    expect(res.history.valLoss!.every(Number.isFinite)).toBe(true);
+    const split = train({ x: xs, targets: ys, loss: "mse", augment: 1, network }, { epochs: 5, validationSplit: 0.2 });
+    expect(split.status).toBe("success");
+    expectKineticError(
+      () => train({ x: xs, targets: ys, loss: "mse", augment: 1, network }, { epochs: 5, validation: { x: padTwo(xs), targets: ys } }),
+      "SHAPE_MISMATCH",
+    );
+  });
+
+  it("saves as schema version 2 with `augment` and loads back to identical predictions", () => {
+    const res = train({ x: xs, targets: ys, loss: "mse", augment: 1, network }, { epochs: 5, seed: 2 });
+    const text = saveModel({ ...res, loss: { kind: "mse" } });
+    const json = JSON.parse(text);
+    expect(json).toMatchObject({ schemaVersion: 2, augment: 1, d: 2 });
+    const back = loadModel(text);
+    expect(back.augment).toBe(1);
+    expect(Array.from(predict(back, xs).values!)).toEqual(Array.from(predict(res, xs).values!));
+    // an unaugmented model stays version 1, readable by earlier versions
+    expect(JSON.parse(saveModel({ params: res.params })).schemaVersion).toBe(1);
+    expectKineticError(() => loadModel({ ...json, schemaVersion: 1 }), "INVALID_ARGUMENT", "`model.augment`");
+    const { augment: _a, ...noAugment } = json;
+    expectKineticError(() => loadModel(noAugment), "INVALID_ARGUMENT", "`model.augment`");
+    expectKineticError(() => loadModel({ ...json, augment: 2 }), "INVALID_ARGUMENT", "`model.augment`");
+    expectKineticError(() => loadModel({ ...json, augment: 0 }), "INVALID_ARGUMENT", "`model.augment`");
+    expectKineticError(() => saveModel({ params: res.params, augment: -1 }), "INVALID_ARGUMENT", "`model.augment`");
+  });
+});
+
+function padTwo(x: Float64Array): Float64Array {
+  const out = new Float64Array(2 * x.length);
+  for (let i = 0; i < x.length; i++) out[2 * i] = x[i]!;
+  return out;
+}

@@ -74,6 +74,10 @@ export function registerTrain(program: Command): void {
       "particles (default: train on the samples) | density (train on the class densities, transported by the 1-D Vlasov equation; 1-D classification data only, no --batch-size)",
     )
     .option("--cells <n>", "density level: grid cells (default 400)")
+    .option(
+      "--augment <k>",
+      "augmented width (particles level): pad each sample with k zero coordinates, so the network's state has d + k coordinates and the mse loss reads the first d; k ≥ 1 lets a 1-D input fit a non-monotone target (default 0)",
+    )
     .option("--seed <n>", "seed of data generation, initialisation, split and batches (independent named streams)", parseSeed, 1)
     .option("--out <dir>", "output directory (default ./out/train-<dataset>)")
     .option("--force", "overwrite a non-empty output directory")
@@ -86,6 +90,7 @@ Examples:
   $ kinetic-nde train --dataset two-gaussians-1d --layers 5 --sigma relu
   $ kinetic-nde train --dataset two-gaussians-1d --level density --layers 3 --optimizer lbfgs --epochs 50
   $ kinetic-nde train --dataset data.csv --label species --optimizer lbfgs
+  $ kinetic-nde train --dataset regression-1d --param fn=quadratic --param xRange=[-1,1] --augment 1 --layers 20 --learning-rate 0.03 --epochs 600
 ${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).`,
     )
     .action(async (flags: Flags) => {
@@ -106,6 +111,7 @@ ${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).
         scheme: "scheme",
         level: "level",
         cells: "cells",
+        augment: "augment",
       });
       if (flags.param !== undefined) {
         fields["datasetParams"] = flags.param;

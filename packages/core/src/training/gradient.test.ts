@@ -334,3 +334,105 @@ describe("invariants", () => {
     expect(relErr(a.gradient, b.gradient)).toBeLessThan(1e-13);
   });
 });
+
+describe("augmentation: data of d - k features carried in a state of dimension d", () => {
+  /** A network of state dimension D for data of D - k features, with every loss acting on the state. */
+  function augmented(loss: string, sigma: string, D: number, k: number, seed: number): TrainingProblem {
+    const rng = createRng(seed, 13);
+    const dData = D - k;
+    const Ls = 3;
+    const network = createNetwork({
+      sigma,
+      d: D,
+      W: Array.from({ length: Ls * D * D }, () => 0.8 * rng.normal()),
+      b: Array.from({ length: Ls * D }, () => 0.5 * rng.normal()),
+      T: 1.2,
+    });
+    const x = Float64Array.from({ length: M * dData }, () => rng.normal());
+    const common = { x, weights: Array.from({ length: M }, () => 0.5 + rng.uniform()), lambda: 0.03, network, augment: k };
+    switch (loss) {
+      case "mse": // the first d - k coordinates are read: targets M·(d - k)
+        return { ...common, loss: "mse", targets: Array.from({ length: M * dData }, () => rng.normal()) };
+      case "mse-projection": // a 2×D projection of the whole state
+        return {
+          ...common,
+          loss: { kind: "mse", projection: Array.from({ length: 2 * D }, () => rng.normal()) },
+          targets: Array.from({ length: M * 2 }, () => rng.normal()),
+        };
+      case "logistic":
+        return { ...common, loss: "logistic", labels: Array.from({ length: M }, (_, i) => i % 2) };
+      case "softmax":
+        return { ...common, loss: { kind: "softmax", nClasses: 3 }, labels: Array.from({ length: M }, (_, i) => i % 3) };
+      default:
+        return {
+          ...common,
+          loss: { kind: "class-targets", classTargets: Array.from({ length: 3 * D }, () => rng.normal()) },
+          labels: Array.from({ length: M }, (_, i) => i % 3),
+        };
+    }
+  }
+  // D = 2, k = 1 with tanh and Euler runs the d = 2 fast path (WebAssembly where available); D = 3 the generic kernel.
+  for (const scheme of TRAINING_SCHEMES.map((s) => s.name)) {
+    for (const [D, k] of [
+      [2, 1],
+      [3, 2],
+      [3, 1],
+    ] as const) {
+      for (const loss of LOSSES) {
+        it(`the adjoint equals central finite differences and forward-mode tangents (${scheme}, d = ${D}, k = ${k}, ${loss})`, () => {
+          const p = augmented(loss, "tanh", D, k, 4 + D + k);
+          const { g: fd, theta, ev } = fdGradient(p, scheme);
+          const grad = new Float64Array(ev.nParams);
+          const J = ev.evaluate(theta, grad);
+          expect(Number.isFinite(J)).toBe(true);
+          expect(relErr(grad, fd)).toBeLessThan(1e-6);
+          const fwd = forwardSensitivityGradient(p, { scheme, seed: 3 });
+          expect(relErr(fwd.gradient, grad)).toBeLessThan(1e-12);
+        });
+      }
+    }
+  }
+
+  it("is exactly the problem on zero-padded inputs with the projection [I | 0]", () => {
+    for (const [D, k] of [
+      [2, 1],
+      [3, 2],
+    ] as const) {
+      const p = augmented("mse", "tanh", D, k, 21);
+      const dData = D - k;
+      const padded = new Float64Array(M * D);
+      for (let i = 0; i < M; i++) for (let j = 0; j < dData; j++) padded[i * D + j] = p.x[i * dData + j]!;
+      const P = Array.from({ length: dData * D }, (_, q) => (q % D === Math.floor(q / D) ? 1 : 0));
+      const { augment: _k, ...rest } = p;
+      const a = computeGradient(p);
+      const b = computeGradient({ ...rest, x: padded, loss: { kind: "mse", projection: P } });
+      expect(a.loss).toBe(b.loss);
+      expect(relErr(a.gradient, b.gradient)).toBe(0);
+      // outputs: the whole final state
+      const ev = createGradientEvaluator(p);
+      expect(ev.outputs(ev.initialTheta).length).toBe(M * D);
+    }
+  });
+
+  it("augment 0 is the plain problem", () => {
+    const p = problemFor("softmax", "tanh", 3);
+    const a = computeGradient(p);
+    const b = computeGradient({ ...p, augment: 0 });
+    expect(b.loss).toBe(a.loss);
+    expect(relErr(b.gradient, a.gradient)).toBe(0);
+  });
+
+  it("bad augmentations and shapes name the field", () => {
+    const p = augmented("mse", "tanh", 2, 1, 1);
+    for (const bad of [-1, 1.5, Number.NaN, Infinity, 2, 7, "1", null]) {
+      expectKineticError(() => computeGradient({ ...p, augment: bad as never }), "INVALID_ARGUMENT", "`problem.augment`");
+    }
+    // targets of the state dimension instead of the data's
+    expectKineticError(() => computeGradient({ ...p, targets: Array.from({ length: 2 * M }, () => 0) }), "SHAPE_MISMATCH");
+    // inputs that are not a multiple of d - k: x holds M·(d - k) values
+    const q = augmented("mse", "tanh", 3, 1, 1);
+    expectKineticError(() => computeGradient({ ...q, x: new Float64Array(2 * M + 1) }), "SHAPE_MISMATCH");
+    // a projection must act on the whole state (m×d)
+    expectKineticError(() => computeGradient({ ...p, loss: { kind: "mse", projection: [1] } }), "SHAPE_MISMATCH");
+  });
+});

@@ -11,12 +11,14 @@ import { checkEnsemble } from "../particles.js";
 import { initNetwork, type NetworkInit } from "./init.js";
 import { ResNetKernel, TRAINING_SCHEMES, type TrainingScheme } from "./kernel.js";
 import {
+  augmentLoss,
   checkReadout,
   compileData,
   type CompiledData,
   LossHead,
   type LossSpec,
   type Readout,
+  padInputs,
   readoutOut,
   resolveLoss,
   type TrainingData,
@@ -35,6 +37,16 @@ export interface TrainingProblem extends TrainingData {
   readonly readout?: Readout;
   /** Tikhonov weight λ ≥ 0 of (λ/2) Σ_k |W^k|² + |b^k|² (default 0; the read-out is not penalised). */
   readonly lambda?: number;
+  /**
+   * Augmentation k (default 0): extra state coordinates beyond the data's features. The network's
+   * dimension d (`network.d`) is the state dimension d_data + k, so the samples `x` hold M·(d - k)
+   * values; each enters the network as (x_i, 0, …, 0), its features in the first d - k coordinates and
+   * zeros in the last k. The mse loss without a projection reads the first d - k coordinates of the final
+   * state (P = [I | 0], targets M·(d - k) values); a given projection is m×d, a read-out nOut×d and class
+   * targets K·d values (they act on the whole final state). An integer in [0, d - 1]. A 1-D flow is
+   * monotone; with k ≥ 1 the network can fit non-monotone targets such as x².
+   */
+  readonly augment?: number;
 }
 
 /** Options shared by the gradient functions. */
@@ -89,7 +101,10 @@ export interface GradientEvaluator {
 
 /** @internal Everything the trainers need. */
 export interface Compiled {
+  /** The loss on the final state (with augmentation and a plain mse loss: the projection [I | 0]). */
   readonly loss: LossSpec;
+  /** Augmentation k (zero coordinates appended to each sample). */
+  readonly augment: number;
   readonly params: NetworkParams;
   readonly data: CompiledData;
   readonly kernel: ResNetKernel;
@@ -116,10 +131,11 @@ export function compileProblem(problem: TrainingProblem, options: GradientOption
   if (problem.network === undefined) throw invalidArgument("problem.network", "network parameters or an initialisation", undefined);
   const params = isNetworkParams(problem.network) ? problem.network : initNetwork({ seed, ...(problem.network as NetworkInit) });
   const d = params.d;
+  const augment = checkAugment("problem.augment", problem.augment, d);
   if (problem.loss === undefined) throw invalidArgument("problem.loss", "a loss", undefined);
-  const loss = resolveLoss(problem.loss, d);
+  const loss = augmentLoss(resolveLoss(problem.loss, d), d, augment);
   const lambda = requireNonNegative("problem.lambda", problem.lambda ?? 0);
-  const data = compileData(problem, loss, d, "problem");
+  const data = compileData(problem, loss, d, "problem", augment);
   const head = new LossHead(loss, d);
   const kernel = new ResNetKernel(d, params.nLayers, params.dt, params.sigma, scheme, head, lambda);
   kernel.bind(data);
@@ -140,7 +156,23 @@ export function compileProblem(problem: TrainingProblem, options: GradientOption
   } else if (problem.readout !== undefined) {
     throw new KineticError("UNSUPPORTED", `the ${loss.kind} loss has no read-out; remove \`problem.readout\``);
   }
-  return { loss, params, data, kernel, theta0, nOut, scheme, lambda };
+  return { loss, augment, params, data, kernel, theta0, nOut, scheme, lambda };
+}
+
+/** Largest augmentation accepted (state dimension d ≤ d_data + this). */
+const MAX_AUGMENT = 64;
+
+/** @internal Validate an augmentation k for a network of state dimension d: an integer in [0, min(d - 1, 64)]. */
+export function checkAugment(name: string, augment: unknown, d: number): number {
+  if (augment === undefined) return 0;
+  const max = Math.min(d - 1, MAX_AUGMENT);
+  if (typeof augment !== "number" || !Number.isInteger(augment) || augment < 0 || augment > max)
+    throw invalidArgument(
+      name,
+      `an integer in [0, ${max}] (zero coordinates appended to each sample; the network's d = ${d} is the state dimension, data features + ${name.replace(/^.*\./, "")})`,
+      augment,
+    );
+  return augment;
 }
 
 /** @internal Split θ. */
@@ -305,27 +337,40 @@ export interface TrainedModel {
   readonly scheme?: TrainingScheme;
   /** The loss, needed to turn outputs into classes. */
   readonly loss?: LossSpec;
+  /**
+   * Augmentation k the model was trained with (default 0): inputs have d - k features and are padded
+   * with k zeros (see {@link TrainingProblem.augment}).
+   */
+  readonly augment?: number;
 }
 
 /** Result of {@link predict}. */
 export interface Prediction {
-  /** Outputs x^L, M·d values. */
+  /** Final states x^L, M·d values (d the state dimension, augmented coordinates included). */
   readonly outputs: Float64Array;
+  /**
+   * The mse loss's predicted values P x^L, M·m values: x^L itself without a projection, its first
+   * d - k coordinates with augmentation k (absent for classification losses).
+   */
+  readonly values?: Float64Array;
   /** Predicted classes (classification losses), M values. */
   readonly classes?: Int32Array;
 }
 
 /**
- * Run a model forward and predict classes (classification losses).
- * @param model - parameters, read-out, scheme and loss
- * @param x - inputs, M·d values
- * @returns outputs x^L and, for classification losses, the predicted classes
- * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH for bad inputs or a missing read-out
+ * Run a model forward and predict classes (classification losses) or values (mse).
+ * @param model - parameters, read-out, scheme, loss and augmentation k
+ * @param x - inputs, M·(d - k) values (d the network's state dimension; M·d without augmentation)
+ * @returns final states x^L (M·d), and the predicted values P x^L (mse) or classes (classification)
+ * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH for bad inputs, a bad `model.augment` or a
+ *   missing read-out
  * @remarks Logistic: class 1 when a·x + c > 0; softmax: arg max; class targets: nearest target.
- * Cost O(M·L·S·d²).
+ * With augmentation each input is padded to (x_i, 0, …, 0) as in training. Cost O(M·L·S·d²).
  * @example
  * ```ts
  * const { classes } = predict({ params, readout, loss: { kind: "logistic" } }, xTest);
+ * // a model of state dimension 2 trained on 1-D data with augment: 1
+ * const { values } = predict({ params: net2, augment: 1 }, Float64Array.of(-0.5, 0, 0.5)); // 3 values
  * ```
  */
 export function predict(model: TrainedModel, x: Float64Array): Prediction {
@@ -333,8 +378,9 @@ export function predict(model: TrainedModel, x: Float64Array): Prediction {
     throw invalidArgument("model.params", "network parameters", model?.params);
   const params = model.params;
   const d = params.d;
-  const M = checkEnsemble(x, d, "x");
-  const loss = model.loss !== undefined ? resolveLoss(model.loss, d) : ({ kind: "mse" } as LossSpec);
+  const augment = checkAugment("model.augment", model.augment, d);
+  const M = checkEnsemble(x, d - augment, "x");
+  const loss = augmentLoss(model.loss !== undefined ? resolveLoss(model.loss, d) : { kind: "mse" }, d, augment);
   const scheme = requireOneOf("model.scheme", model.scheme ?? "euler", SCHEME_NAMES);
   const head = new LossHead(loss, d);
   const kernel = new ResNetKernel(d, params.nLayers, params.dt, params.sigma, scheme, head, 0);
@@ -349,11 +395,26 @@ export function predict(model: TrainedModel, x: Float64Array): Prediction {
     theta.set(r.bias, kernel.ro + nOut * d);
   }
   const outputs = new Float64Array(M * d);
-  kernel.forwardAll(theta, x, M, outputs);
-  if (loss.kind === "mse") return { outputs };
+  kernel.forwardAll(theta, augment === 0 ? x : padInputs(x, M, d - augment, d), M, outputs);
+  if (loss.kind === "mse") return { outputs, values: projectOutputs(loss, outputs, M, d) };
   const classes = new Int32Array(M);
   for (let i = 0; i < M; i++) classes[i] = head.predict(outputs, i * d, theta, kernel.ro);
   return { outputs, classes };
+}
+
+/** P x^L per sample for the mse loss (a copy of the states without a projection). */
+function projectOutputs(loss: LossSpec, outputs: Float64Array, M: number, d: number): Float64Array {
+  if (loss.kind !== "mse" || loss.projection === undefined) return outputs.slice();
+  const P = loss.projection;
+  const m = P.length / d;
+  const out = new Float64Array(M * m);
+  for (let i = 0; i < M; i++)
+    for (let a = 0; a < m; a++) {
+      let v = 0;
+      for (let j = 0; j < d; j++) v += P[a * d + j]! * outputs[i * d + j]!;
+      out[i * m + a] = v;
+    }
+  return out;
 }
 
 /**

@@ -11,7 +11,7 @@ import { invalidArgument, requireInteger, requireNonNegative } from "../validate
 export interface NetworkInit {
   /** Activation name or object. */
   readonly sigma: string | Activation;
-  /** Dimension d (neurons per layer = data dimension). */
+  /** Dimension d (neurons per layer = state dimension: the data's features, plus a training problem's augmentation k). */
   readonly d: number;
   /** Number of layers L. */
   readonly nLayers: number;

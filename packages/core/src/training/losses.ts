@@ -37,7 +37,7 @@ export interface Readout {
 
 /** Labelled or targeted samples. */
 export interface TrainingData {
-  /** Inputs x^0, M·d values, row-major (`x[i*d + j]`). */
+  /** Inputs x^0, M·d values, row-major (`x[i*d + j]`); M·(d - k) values with augmentation k (padded with k zeros). */
   readonly x: Float64Array;
   /** Regression targets (loss `mse`): M·m values, m the projection's row count (d by default). */
   readonly targets?: ArrayLike<number>;
@@ -121,11 +121,15 @@ export function mseOutputDim(loss: LossSpec, d: number): number {
   return loss.kind === "mse" && loss.projection ? loss.projection.length / d : d;
 }
 
-/** @internal Validate samples for a loss. */
-export function compileData(data: TrainingData, loss: LossSpec, d: number, name: string): CompiledData {
+/**
+ * @internal Validate samples for a loss. With `augment` = k > 0 the samples have d - k features and are
+ * padded with k zeros (the last k coordinates of the state); the compiled x holds M·d values.
+ */
+export function compileData(data: TrainingData, loss: LossSpec, d: number, name: string, augment = 0): CompiledData {
   if (typeof data !== "object" || data === null) throw invalidArgument(name, "an object with x and targets or labels", data);
-  const M = checkEnsemble(data.x, d, `${name}.x`);
-  const x = Float64Array.from(data.x);
+  const dData = d - augment;
+  const M = checkEnsemble(data.x, dData, `${name}.x`);
+  const x = augment === 0 ? Float64Array.from(data.x) : padInputs(data.x, M, dData, d);
   let targets: Float64Array | null = null;
   let labels: Int32Array | null = null;
   if (loss.kind === "mse") {
@@ -158,6 +162,29 @@ export function compileData(data: TrainingData, loss: LossSpec, d: number, name:
     if (!(s > 0)) throw invalidArgument(`${name}.weights`, "non-negative with a positive sum", s);
   }
   return { M, x, targets, labels, weights };
+}
+
+/**
+ * @internal Augmentation: the M samples of `dData` features (row-major) as states of dimension d ≥ dData,
+ * each row (x, 0, ..., 0) — the data in the first dData coordinates, zeros in the last d - dData.
+ */
+export function padInputs(x: ArrayLike<number>, M: number, dData: number, d: number): Float64Array {
+  const out = new Float64Array(M * d);
+  for (let i = 0; i < M; i++) for (let j = 0; j < dData; j++) out[i * d + j] = x[i * dData + j]!;
+  return out;
+}
+
+/**
+ * @internal The loss acting on augmented states: the mse loss without a projection compares the first
+ * d - augment coordinates with the targets, i.e. P = [I | 0] ((d - augment)×d); every other loss is unchanged
+ * (it acts on the whole final state).
+ */
+export function augmentLoss(loss: LossSpec, d: number, augment: number): LossSpec {
+  if (augment === 0 || loss.kind !== "mse" || loss.projection !== undefined) return loss;
+  const m = d - augment;
+  const P = new Float64Array(m * d);
+  for (let a = 0; a < m; a++) P[a * d + a] = 1;
+  return { kind: "mse", projection: P };
 }
 
 /** @internal Select samples by index (for validation splits). */

@@ -5,23 +5,29 @@
 import { KineticError } from "../errors.js";
 import { createNetwork } from "../network.js";
 import { invalidArgument, requireOneOf } from "../validate.js";
-import type { TrainedModel } from "./gradient.js";
+import { checkAugment, type TrainedModel } from "./gradient.js";
 import { TRAINING_SCHEMES } from "./kernel.js";
 import { type LossSpec, type Readout, resolveLoss, checkReadout, readoutOut } from "./losses.js";
 
-/** Version of the JSON model format written by {@link saveModel}. */
-export const MODEL_SCHEMA_VERSION = 1;
+/**
+ * Newest version of the JSON model format: {@link saveModel} writes 2 for an augmented model (the
+ * `augment` field) and 1 otherwise, so that readers of version 1, which would ignore `augment`, refuse
+ * augmented models instead of misreading them; {@link loadModel} reads both.
+ */
+export const MODEL_SCHEMA_VERSION = 2;
 
-/** The JSON document of a saved model (version 1). */
+/** The JSON document of a saved model (version 1, or 2 with augmentation). */
 export interface ModelJson {
-  /** Format version, 1. */
-  readonly schemaVersion: 1;
+  /** Format version: 2 when `augment` is present, else 1. */
+  readonly schemaVersion: 1 | 2;
   /** Always `"kinetic-nde/resnet"`. */
   readonly kind: "kinetic-nde/resnet";
   /** Registered activation name, e.g. `"tanh"` or `"leaky-relu(0.1)"`. */
   readonly sigma: string;
-  /** Dimension d. */
+  /** Dimension d (the state dimension: data features + augment). */
   readonly d: number;
+  /** Augmentation k ≥ 1 (version 2 only): inputs have d - k features, padded with k zeros. */
+  readonly augment?: number;
   /** Number of layers L. */
   readonly nLayers: number;
   /** Layer step Δt. */
@@ -54,7 +60,7 @@ function lossJson(loss: LossSpec): NonNullable<ModelJson["loss"]> {
 /**
  * Serialise a model (parameters, read-out, scheme and loss) to a JSON string.
  * @param model - a trained model (e.g. `{ ...trainResult, scheme, loss }`)
- * @returns JSON text with `schemaVersion` 1; numbers round-trip exactly
+ * @returns JSON text with `schemaVersion` 1 (2 for an augmented model); numbers round-trip exactly
  * @throws KineticError INVALID_ARGUMENT when the activation has no registered name (a user
  *   activation must be registered with `registerActivation` to be saved and loaded), or the model is malformed
  * @remarks Noise models of the stochastic ResNet are not saved. Cost O(number of parameters).
@@ -83,11 +89,13 @@ export function saveModel(model: TrainedModel): string {
     model.scheme ?? "euler",
     TRAINING_SCHEMES.map((s) => s.name),
   );
+  const augment = checkAugment("model.augment", model.augment, p.d);
   const json: ModelJson = {
-    schemaVersion: 1,
+    schemaVersion: augment > 0 ? 2 : 1,
     kind: "kinetic-nde/resnet",
     sigma: p.sigma.name,
     d: p.d,
+    ...(augment > 0 ? { augment } : {}),
     nLayers: p.nLayers,
     dt: p.dt,
     scheme,
@@ -134,10 +142,11 @@ export function loadModel(json: string | object): TrainedModel {
   }
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new KineticError("PARSE_ERROR", "model JSON must be an object");
   const o = obj as Record<string, unknown>;
-  if (o["schemaVersion"] !== MODEL_SCHEMA_VERSION) {
+  const version = o["schemaVersion"];
+  if (version !== 1 && version !== 2) {
     throw new KineticError(
       "UNSUPPORTED",
-      `model schemaVersion ${JSON.stringify(o["schemaVersion"])} is not supported (this version reads ${MODEL_SCHEMA_VERSION})`,
+      `model schemaVersion ${JSON.stringify(version)} is not supported (this version reads 1 to ${MODEL_SCHEMA_VERSION})`,
       {
         details: { schemaVersion: o["schemaVersion"] },
       },
@@ -159,6 +168,12 @@ export function loadModel(json: string | object): TrainedModel {
     o["scheme"] ?? "euler",
     TRAINING_SCHEMES.map((s) => s.name),
   );
+  if (version === 1 && o["augment"] !== undefined)
+    throw invalidArgument("model.augment", "absent in schemaVersion 1 (augmented models are version 2)", o["augment"]);
+  if (version === 2 && o["augment"] === undefined)
+    throw invalidArgument("model.augment", "given in schemaVersion 2 (an integer ≥ 1)", undefined);
+  const augment = checkAugment("model.augment", o["augment"], params.d);
+  if (version === 2 && augment < 1) throw invalidArgument("model.augment", "an integer ≥ 1 in schemaVersion 2", augment);
   let loss: LossSpec | undefined;
   if (o["loss"] !== undefined) loss = resolveLoss(o["loss"] as LossSpec, d);
   let readout: Readout | undefined;
@@ -170,5 +185,11 @@ export function loadModel(json: string | object): TrainedModel {
     readout = checkReadout(r as unknown as Readout, spec, d);
     if (loss === undefined) loss = spec;
   }
-  return { params, scheme, ...(readout !== undefined ? { readout } : {}), ...(loss !== undefined ? { loss } : {}) };
+  return {
+    params,
+    scheme,
+    ...(readout !== undefined ? { readout } : {}),
+    ...(loss !== undefined ? { loss } : {}),
+    ...(augment > 0 ? { augment } : {}),
+  };
 }

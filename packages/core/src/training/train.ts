@@ -59,6 +59,11 @@ export interface TrainResult {
   readonly params: NetworkParams;
   /** Trained read-out of a classification loss. */
   readonly readout?: Readout;
+  /**
+   * The problem's augmentation k (0 without): pass it on to {@link predict} and {@link saveModel}
+   * (spreading the result into a model, `{ ...res, loss }`, does).
+   */
+  readonly augment: number;
   /** Per-epoch history. */
   readonly history: TrainingHistory;
   /** `"success"`, or `"non-finite"` when the loss overflowed (the last finite parameters are returned). */
@@ -77,8 +82,9 @@ export interface TrainResult {
 
 /**
  * Train a ResNet (and the read-out of a classification loss) on a training problem.
- * @param problem - samples x (M·d), targets or labels, loss, network (initial parameters or an
- *   initialisation), optional read-out, per-sample weights and Tikhonov λ
+ * @param problem - samples x (M·d; M·(d - k) with augmentation k), targets or labels, loss, network
+ *   (initial parameters or an initialisation, d the state dimension), optional read-out, per-sample
+ *   weights, Tikhonov λ and augmentation k (see {@link TrainingProblem.augment})
  * @param options - optimiser, learning rate and schedule, epochs, mini-batches, seed, validation and
  *   early stopping, progress callback (all optional)
  * @returns trained parameters, read-out, per-epoch history, status and counts; inputs are not modified
@@ -99,6 +105,14 @@ export interface TrainResult {
  *   { optimizer: "adam", learningRate: 0.05, epochs: 300, seed: 1 },
  * );
  * res.history.loss.at(-1);
+ *
+ * // x² on [-1, 1] is not monotone: a 1-D flow cannot fit it, the flow of R² fed (x, 0) can
+ * const xs = Float64Array.from({ length: 101 }, (_, i) => -1 + i / 50);
+ * const fit = train(
+ *   { x: xs, targets: Array.from(xs, (v) => v * v), loss: "mse", augment: 1, network: { sigma: "tanh", d: 2, nLayers: 20, T: 2, init: "random", scale: 0.1 } },
+ *   { learningRate: 0.03, epochs: 2000 },
+ * );
+ * predict(fit, xs).values; // ≈ x², read from the first coordinate of the final state
  * ```
  */
 export function train(problem: TrainingProblem, options: TrainOptions = {}): TrainResult {
@@ -133,7 +147,7 @@ export function train(problem: TrainingProblem, options: TrainOptions = {}): Tra
     valData = subsetData(c0.data, perm.slice(0, nVal).sort(), c0.loss, d);
     trainData = subsetData(c0.data, perm.slice(nVal).sort(), c0.loss, d);
   } else if (options.validation !== undefined) {
-    valData = compileData(options.validation, c0.loss, d, "options.validation");
+    valData = compileData(options.validation, c0.loss, d, "options.validation", c0.augment);
   }
   const c: Compiled = { ...c0, data: trainData };
   const kernel = c.kernel;
@@ -154,5 +168,12 @@ export function train(problem: TrainingProblem, options: TrainOptions = {}): Tra
   const { scheme: _s, validationSplit: _v, validation: _val, ...loopOptions } = options;
   const r = runMinimize(objective, c.theta0, M, { ...loopOptions, seed });
   const { params, readout } = unpackTheta(c, r.theta);
-  return { params, ...(readout !== undefined ? { readout } : {}), history: r.history, status: r.status, stats: r.stats };
+  return {
+    params,
+    ...(readout !== undefined ? { readout } : {}),
+    augment: c.augment,
+    history: r.history,
+    status: r.status,
+    stats: r.stats,
+  };
 }

@@ -47,7 +47,7 @@ export const CATALOGUE_ENTRIES: readonly CatalogueEntry[] = [
     id: "regression",
     title: "Regression and the push-forward of the input density",
     summary:
-      "A 1-D ResNet is trained to fit y = g(x) for a monotone g (a 1-D flow map is increasing, so only monotone targets can be matched). The Vlasov equation with the trained parameters carries the uniform input density to an output density, which is compared with g's push-forward of the input density: by the coupling argument W1 ≤ E|x(T) - g(x)|, the fit error bounds the distance.",
+      "A 1-D ResNet is trained to fit y = g(x) for a monotone g (a 1-D flow map is increasing, so only monotone targets can be matched). The Vlasov equation with the trained parameters carries the uniform input density to an output density, which is compared with g's push-forward of the input density: by the coupling argument W1 ≤ E|x(T) - g(x)|, the fit error bounds the distance. A second case fits the non-monotone x² on [-1, 1]: with d = 1 no flow beats the best monotone fit (isotonic regression, loss 0.028), while the network augmented with a zero coordinate (state (x, 0), output its first coordinate) fits it.",
   },
   {
     id: "stochastic-resnet",

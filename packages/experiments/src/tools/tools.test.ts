@@ -267,4 +267,29 @@ describe("fit and train", () => {
     await expectCode(runTool("train", { ...cfg, batchSize: 10 }), "INVALID_ARGUMENT", "`batchSize`");
     await expectCode(runTool("train", { ...cfg, loss: "logistic" }), "INVALID_ARGUMENT", "`loss`");
   });
+
+  it("train with augment: x² on [-1, 1] is fitted by the augmented network, not by the 1-D flow; the model records k", async () => {
+    const cfg = {
+      dataset: "regression-1d",
+      datasetParams: { nSamples: 200, fn: "quadratic", xRange: [-1, 1] },
+      layers: 20,
+      epochs: 600,
+      learningRate: 0.03,
+      testFraction: 0,
+    };
+    const flat = await runTool("train", cfg, { seed: 1 });
+    const aug = await runTool("train", { ...cfg, augment: 1 }, { seed: 1 });
+    expect(aug.summary["state_dimension"]).toBe(2);
+    // mean squared error = 2 × the mse loss; a monotone fit of x² on uniform [-1, 1] has at least 2 × 0.028 ≈ 0.056
+    expect(flat.summary["train_mse"]).toBeGreaterThan(0.05);
+    expect(aug.summary["train_mse"]).toBeLessThan(0.01);
+    const model = JSON.parse(aug.artifacts!["model.json"]!) as { schemaVersion: number; augment: number; d: number };
+    expect(model).toMatchObject({ schemaVersion: 2, augment: 1, d: 2 });
+    await expectCode(runTool("train", { ...cfg, augment: -1 }), "INVALID_ARGUMENT", "augment");
+    await expectCode(
+      runTool("train", { dataset: "two-gaussians-1d", level: "density", augment: 1, epochs: 1 }),
+      "INVALID_ARGUMENT",
+      "`augment`",
+    );
+  });
 });

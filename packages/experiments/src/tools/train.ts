@@ -57,6 +57,15 @@ export const trainFields = {
       "training level: particles (the samples) or density (class densities on a grid transported by the 1-D Vlasov equation; 1-D classification only)",
     ),
   cells: z.number().int().min(20).max(20_000).default(400).describe("density level: grid cells"),
+  augment: z
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(0)
+    .describe(
+      "augmentation k (particles level): each sample is padded with k zero coordinates, the network's state has d + k coordinates and the mse loss reads the first d (a 1-D flow is monotone; with k ≥ 1 non-monotone targets can be fitted)",
+    ),
 };
 
 /** Config schema of the tool (zod; defaults and limits; unknown keys are errors). */
@@ -123,6 +132,9 @@ interface Trained {
  * (kernel density estimates on `cells` cells) are transported by the Vlasov equation and the network
  * and read-out are trained on the density-level cross-entropy with exact adjoint gradients
  * (`trainDensity` of mean-field); accuracies are those of the trained model on the samples (rk4 layers).
+ * With `augment: k` (particles level) each sample of d features enters a network of state dimension
+ * d + k as (x, 0, …, 0); the mse loss reads the first d coordinates of the final state, and the saved
+ * model records k so that `predict` pads new inputs the same way.
  * @remarks Random streams: the data set is drawn from the named stream `"data"` of the seed, the
  *   weights from `"init"`, the train/test split from `"data-split"` and the mini-batches from
  *   `"batches"`. Memory: the forward states of every layer for every sample are kept for the
@@ -146,12 +158,12 @@ export const trainTool = defineExperiment({
     const nSamples = cfg.datasetParams["nSamples"];
     // Generated data sets have d ≤ 4: refuse a sample count that cannot fit before generating it.
     if (cfg.data === undefined && typeof nSamples === "number")
-      requireFits("datasetParams.nSamples", nSamples, (cfg.layers + 1) * bytesPerSampleLayer(4, cfg.scheme));
+      requireFits("datasetParams.nSamples", nSamples, (cfg.layers + 1) * bytesPerSampleLayer(4 + cfg.augment, cfg.scheme));
     const st = stages(ctx, [1, 20, 1]);
     await st.stage("data");
     const data: Dataset = cfg.data ?? makeDataset(cfg.dataset, { seed: deriveSeed(ctx.seed, "data"), ...cfg.datasetParams });
     const M = data.x.length / data.d;
-    requireFits("layers", cfg.layers + 1, M * bytesPerSampleLayer(data.d, cfg.scheme));
+    requireFits("layers", cfg.layers + 1, M * bytesPerSampleLayer(data.d + cfg.augment, cfg.scheme));
     const split =
       cfg.testFraction > 0
         ? trainTestSplit(data, {
@@ -170,9 +182,11 @@ export const trainTool = defineExperiment({
         : cfg.loss === "softmax" || (cfg.loss === "auto" && nClasses > 2)
           ? { kind: "softmax", nClasses }
           : { kind: "logistic" };
+    if (cfg.augment > 0 && cfg.level === "density")
+      throw invalidArgument("augment", '0 with level "density" (the density level transports 1-D densities)', cfg.augment);
     const network = initNetwork({
       sigma: cfg.sigma,
-      d: tr.d,
+      d: tr.d + cfg.augment,
       nLayers: cfg.layers,
       T: cfg.T,
       init: "random",
@@ -216,7 +230,14 @@ export const trainTool = defineExperiment({
       densityStats = { cells: grid.n, solver_steps: rd.stats.steps };
     } else {
       const rp = train(
-        { x: tr.x, ...(classification ? { labels: tr.labels! } : { targets: tr.targets! }), loss, network, lambda: cfg.lambda },
+        {
+          x: tr.x,
+          ...(classification ? { labels: tr.labels! } : { targets: tr.targets! }),
+          loss,
+          network,
+          lambda: cfg.lambda,
+          augment: cfg.augment,
+        },
         {
           optimizer: cfg.optimizer,
           learningRate: cfg.learningRate,
@@ -232,7 +253,13 @@ export const trainTool = defineExperiment({
     }
     await st.stage("evaluation");
     const modelLoss: LossSpec = cfg.level === "density" ? { kind: "softmax", nClasses } : loss;
-    const model = { params: r.params, ...(r.readout ? { readout: r.readout } : {}), scheme: r.scheme, loss: modelLoss };
+    const model = {
+      params: r.params,
+      ...(r.readout ? { readout: r.readout } : {}),
+      scheme: r.scheme,
+      loss: modelLoss,
+      ...(cfg.augment > 0 ? { augment: cfg.augment } : {}),
+    };
     const evalSet = (ds: Dataset): number => {
       const p = predict(model, ds.x);
       if (classification) {
@@ -240,15 +267,18 @@ export const trainTool = defineExperiment({
         for (let i = 0; i < ds.labels!.length; i++) if (p.classes![i] === ds.labels![i]) ok++;
         return ok / ds.labels!.length;
       }
+      // the mse loss's predicted values (the first d coordinates of the final state with augmentation)
       let s = 0;
       const m = ds.targets!.length;
-      const k = p.outputs.length / m;
-      for (let i = 0; i < m; i++) s += (p.outputs[i * k]! - ds.targets![i]!) ** 2;
+      const v = p.values!;
+      const k = v.length / m;
+      for (let i = 0; i < m; i++) s += (v[i * k]! - ds.targets![i]!) ** 2;
       return s / m;
     };
     const summary: Record<string, number | string> = {
       status: r.status,
       level: cfg.level,
+      state_dimension: tr.d + cfg.augment,
       epochs: r.stats.epochs,
       initial_loss: r.stats.initialLoss,
       final_loss: r.stats.finalLoss,
