@@ -3,9 +3,20 @@
  * adjoint of the finite-volume scheme.
  * @packageDocumentation
  */
-import { KineticError, type SolveStatus } from "@kinetic-nde/core";
+import { KineticError, type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
+import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
-import { advectionStage1D, createFaceCoefficients1D, networkFaceCoefficients1DInto, stridedSlopes } from "./fluxes.js";
+import {
+  type AdvectionBoundary,
+  type Limiter,
+  advectionStage1D,
+  advectionStage2D,
+  createFaceCoefficients1D,
+  createFaceCoefficients2D,
+  networkFaceCoefficients1DInto,
+  networkFaceCoefficients2DInto,
+  stridedSlopes,
+} from "./fluxes.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
 
@@ -94,40 +105,36 @@ export function vlasovGradient(
     throw invalidArgument("options.saveAt", "not an option of vlasovGradient", (rest as VlasovOptions).saveAt);
   const prep = prepareVlasov(problem, rest, []);
   const { params, g, tl, opt } = prep;
-  if (g.kind !== "1d") throw new KineticError("UNSUPPORTED", "vlasovGradient supports d = 1 so far; got a 2-D problem");
   const budget = budgetOpt === undefined ? DEFAULT_MEMORY_BUDGET : requirePositive("memoryBudget", budgetOpt);
   const theta = thetaOpt ?? objective.initialTheta ?? new Float64Array(0);
   if (!(theta instanceof Float64Array) || theta.length !== objective.nParams)
     throw invalidArgument("theta", `a Float64Array of length objective.nParams = ${objective.nParams}`, theta);
   for (const f of prep.fs) for (const v of f) if (!Number.isFinite(v)) throw invalidArgument("f0", "finite values", v);
   const nd = prep.fs.length;
-  const n = g.n;
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
   const limit = muscl ? 0.5 : 1;
-  const c = createFaceCoefficients1D(n);
+  const geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary) : geometry2D(params, g, opt.boundary);
+  const n = geo.cells;
+  const dirs = geo.dirs;
 
   // the step sequence, fixed by the forward rule
   const steps: Step[] = [];
   let status: SolveStatus = "success";
-  let layer = -1;
   let t = tl.t0;
   for (const seg of tl.segments) {
-    if (seg.layer !== layer) {
-      layer = seg.layer;
-      networkFaceCoefficients1DInto(params, layer, g, opt.boundary, c);
-    }
+    const rate = geo.setLayer(seg.layer);
     const span = seg.t1 - t;
     let h: number;
     if (opt.dt !== null) {
       h = opt.dt;
-      const cf = Math.min(h, span) * c.rate;
+      const cf = Math.min(h, span) * rate;
       if (cf > limit * (1 + 1e-12))
         throw new KineticError(
           "UNSTABLE",
-          `CFL violation: dt = ${opt.dt} gives CFL number ${cf.toPrecision(4)} > ${limit} in layer ${layer}`,
+          `CFL violation: dt = ${opt.dt} gives CFL number ${cf.toPrecision(4)} > ${limit} in layer ${seg.layer}`,
         );
-    } else h = c.rate > 0 ? opt.cfl! / c.rate : span;
+    } else h = rate > 0 ? opt.cfl! / rate : span;
     if (!(h < span)) h = span;
     let m = Math.ceil(span / h - 1e-9);
     if (m < 1) m = 1;
@@ -137,7 +144,7 @@ export function vlasovGradient(
         status = "max-steps";
         break;
       }
-      steps.push({ layer, h: s < m - 1 ? h : hLast });
+      steps.push({ layer: seg.layer, h: s < m - 1 ? h : hLast });
     }
     if (status !== "success") break;
     t = seg.t1;
@@ -155,23 +162,31 @@ export function vlasovGradient(
     );
 
   const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
-  const sl = new Float64Array(n);
   const A = new Float64Array(n),
     B = new Float64Array(n);
   let curLayer = -1;
   const coeffs = (kk: number) => {
     if (kk !== curLayer) {
       curLayer = kk;
-      networkFaceCoefficients1DInto(params, kk, g, opt.boundary, c);
+      geo.setLayer(kk);
     }
   };
-  // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h/dx ΔF(src))
-  // slopes of U and A: computed once per step by the recomputed stages, reused by their VJPs
-  const slU = new Float64Array(n),
-    slA = new Float64Array(n);
+  // limited slopes, one array per direction: scratch, and those of U and A (computed once per step by
+  // the recomputed stages, reused by their VJPs)
+  const slopeSet = () => (muscl ? dirs.map(() => new Float64Array(n)) : null);
+  const sl = slopeSet(),
+    slU = slopeSet(),
+    slA = slopeSet();
+  const slopesOf = (src: Float64Array, out: Float64Array[]) => {
+    for (let d = 0; d < dirs.length; d++) {
+      const D = dirs[d]!;
+      stridedSlopes(src, out[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
+    }
+  };
+  // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h ∇·F(src))
   const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
-    if (muscl) stridedSlopes(src, slopes, n, 1, 1, 0, opt.limiter, periodic);
-    advectionStage1D(c, src, muscl ? slopes : null, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
+    if (slopes !== null) slopesOf(src, slopes);
+    geo.stage(src, slopes, a, base, h, dst);
   };
   let fwdStages = 0;
   const advance = (u: Float64Array, out: Float64Array, st: Step) => {
@@ -229,62 +244,40 @@ export function vlasovGradient(
       m1 = 0;
     for (const f of prep.fs) for (const v of f) m0 += v;
     for (const f of fT) for (const v of f) m1 += v;
-    if ((m0 - m1) * g.dx > opt.threshold * m0 * g.dx) status = "mass-lost";
+    if (m0 - m1 > opt.threshold * m0) status = "mass-lost";
   }
 
   // backward sweep
-  const gap = new Float64Array(n + 1),
-    gam = new Float64Array(n + 1);
-  const gsl = new Float64Array(n);
+  const gsl = muscl ? dirs.map(() => new Float64Array(n)) : null;
   let bwdStages = 0,
     recomputed = 0;
-  /** lamSrc += (1-a)·(lamDst + VJP of -h/dx ΔF(src)); accumulates gap/gam. */
-  /** `slopes`: the limited slopes of src, already computed (MUSCL) — or null to compute them here. */
+  /**
+   * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-coefficient adjoints;
+   * `slopes`: the limited slopes of src, already computed (MUSCL), or null to compute them here.
+   */
   const stageVjp = (
     src: Float64Array,
     lamDst: Float64Array,
     h: number,
     a: number,
     lamSrc: Float64Array,
-    slopes: Float64Array | null = null,
+    slopes: Float64Array[] | null = null,
   ) => {
     bwdStages++;
+    const w = 1 - a;
+    for (let i = 0; i < n; i++) lamSrc[i] += w * lamDst[i]!;
+    let s: Float64Array[] | null = null;
     if (muscl) {
-      const s = slopes ?? sl;
-      if (slopes === null) stridedSlopes(src, s, n, 1, 1, 0, opt.limiter, periodic);
-      gsl.fill(0);
-      fluxVjp1D(c.ap, c.am, src, s, gsl, lamDst, ((1 - a) * h) / g.dx, 1 - a, lamSrc, gap, gam, periodic);
-      slopesVjp(src, gsl, lamSrc, n, opt.limiter, periodic);
-    } else fluxVjp1D(c.ap, c.am, src, null, null, lamDst, ((1 - a) * h) / g.dx, 1 - a, lamSrc, gap, gam, periodic);
-  };
-  const flushLayer = (kk: number) => {
-    if (kk < 0) return;
-    // face j velocity v_j = σ(w x_j + b), split ap = max(v, 0), am = min(v, 0) with the boundary baked in
-    if (opt.boundary === "zero-flux") gap[0] = gam[0] = gap[n] = gam[n] = 0;
-    else if (opt.boundary === "outflow") gap[0] = gam[n] = 0;
-    else {
-      gap[0] += gap[n]!;
-      gam[0] += gam[n]!;
-      gap[n] = gam[n] = 0;
+      s = slopes ?? sl!;
+      if (slopes === null) slopesOf(src, s);
     }
-    const wk = params.W[kk]!,
-      bk = params.b[kk]!;
-    let gw = 0,
-      gb = 0;
-    for (let j = 0; j <= n; j++) {
-      const x = g.xMin + j * g.dx;
-      const z = wk * x + bk;
-      const v = params.sigma.sigma(z);
-      const gv = v > 0 ? gap[j]! : v < 0 ? gam[j]! : 0;
-      if (gv === 0) continue;
-      const ds = params.sigma.dsigma(z) * gv;
-      gw += ds * x;
-      gb += ds;
+    for (let d = 0; d < dirs.length; d++) {
+      const D = dirs[d]!;
+      const gs = gsl === null ? null : gsl[d]!;
+      gs?.fill(0);
+      fluxVjp(D, src, s === null ? null : s[d]!, gs, lamDst, (w * h) / D.h, lamSrc, periodic);
+      if (gs !== null) slopesVjp(D, src, gs, lamSrc, opt.limiter, periodic);
     }
-    gradW[kk] += gw;
-    gradB[kk] += gb;
-    gap.fill(0);
-    gam.fill(0);
   };
   const lU = new Float64Array(n),
     lA = new Float64Array(n),
@@ -306,7 +299,7 @@ export function vlasovGradient(
     for (let s = s1 - 1; s >= s0; s--) {
       const st = steps[s]!;
       if (st.layer !== gradLayer) {
-        flushLayer(gradLayer);
+        if (gradLayer >= 0) geo.flush(gradLayer, gradW, gradB);
         gradLayer = st.layer;
       }
       coeffs(st.layer);
@@ -321,7 +314,7 @@ export function vlasovGradient(
           for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
           lA.fill(0);
           stageVjp(A, l, h, 0.5, lA);
-          stageVjp(U, lA, h, 0, lU, muscl ? slU : null);
+          stageVjp(U, lA, h, 0, lU, slU);
         } else {
           stage(U, A, h, 0, U, slU);
           stage(A, B, h, 0.75, U, slA);
@@ -330,14 +323,14 @@ export function vlasovGradient(
           stageVjp(B, l, h, 1 / 3, lB);
           for (let i = 0; i < n; i++) lU[i] += 0.75 * lB[i]!;
           lA.fill(0);
-          stageVjp(A, lB, h, 0.75, lA, muscl ? slA : null);
-          stageVjp(U, lA, h, 0, lU, muscl ? slU : null);
+          stageVjp(A, lB, h, 0.75, lA, slA);
+          stageVjp(U, lA, h, 0, lU, slU);
         }
         l.set(lU);
       }
     }
   }
-  flushLayer(gradLayer);
+  if (gradLayer >= 0) geo.flush(gradLayer, gradW, gradB);
   // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
   const allFinite = (a: Float64Array) => a.every(Number.isFinite);
   if (!(allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
@@ -345,98 +338,288 @@ export function vlasovGradient(
 }
 
 /**
- * The transpose of one flux-difference stage `dst = w·src − c2·(F_{j+1} − F_j)` with
- * `F_j = ap_j·uL_j + am_j·uR_j` (uL/uR: cell values, or MUSCL face values when `sl` is given):
- * lamSrc += w·lamDst + (∂F/∂src)ᵀ gF, gap_j += gF_j·uL_j, gam_j += gF_j·uR_j, gsl += (∂F/∂sl)ᵀ gF.
- * Interior faces in one branch-free loop; the two boundary faces apart.
+ * One direction of the grid: `lines` lines of `len` cells, cell c of line l at l·lineStride + c·stride,
+ * face f (0..len, face f left of cell f) of line l at l·faceLineStride + f·faceStride; `ap`/`am` the
+ * face coefficients of the current layer (with the boundary baked in), `gp`/`gm` their adjoints.
+ * 1-D: one line. 2-D x-direction: lines j (stride ny), faces i·ny + j; y-direction: lines i, faces
+ * i·(ny + 1) + j (the layouts of FaceCoefficients2D).
  */
-function fluxVjp1D(
+interface Direction {
+  readonly len: number;
+  readonly stride: number;
+  readonly lines: number;
+  readonly lineStride: number;
+  readonly faceStride: number;
+  readonly faceLineStride: number;
+  /** Cell width along the direction. */
+  readonly h: number;
+  readonly ap: Float64Array;
+  readonly am: Float64Array;
+  readonly gp: Float64Array;
+  readonly gm: Float64Array;
+}
+
+/** The forward stage and the parameter pull-back of one grid dimension. */
+interface Geometry {
+  readonly cells: number;
+  readonly dirs: readonly Direction[];
+  /** Face coefficients of layer k; returns the CFL rate. */
+  setLayer(k: number): number;
+  /** `dst = a·base + (1-a)(src - h ∇·F(src))` exactly as solveVlasov does it; `slopes` (one per direction) computed. */
+  stage(src: Float64Array, slopes: Float64Array[] | null, a: number, base: Float64Array, h: number, dst: Float64Array): void;
+  /** gradW, gradB of layer k += the pull-back of the accumulated face adjoints (then zeroed). */
+  flush(k: number, gradW: Float64Array, gradB: Float64Array): void;
+}
+
+function direction(
+  len: number,
+  stride: number,
+  lines: number,
+  lineStride: number,
+  faceStride: number,
+  faceLineStride: number,
+  h: number,
   ap: Float64Array,
   am: Float64Array,
+): Direction {
+  return {
+    len,
+    stride,
+    lines,
+    lineStride,
+    faceStride,
+    faceLineStride,
+    h,
+    ap,
+    am,
+    gp: new Float64Array(ap.length),
+    gm: new Float64Array(ap.length),
+  };
+}
+
+/**
+ * The transpose of the boundary rule baked into the face coefficients (zero-flux: boundary faces
+ * carry nothing; outflow: no inflow part; periodic: the last face is a copy of the first).
+ */
+function boundaryTranspose(D: Direction, boundary: AdvectionBoundary): void {
+  const { gp, gm } = D;
+  for (let l = 0; l < D.lines; l++) {
+    const f0 = l * D.faceLineStride,
+      fN = f0 + D.len * D.faceStride;
+    if (boundary === "zero-flux") gp[f0] = gm[f0] = gp[fN] = gm[fN] = 0;
+    else if (boundary === "outflow") gp[f0] = gm[fN] = 0;
+    else {
+      gp[f0] += gp[fN]!;
+      gm[f0] += gm[fN]!;
+      gp[fN] = gm[fN] = 0;
+    }
+  }
+}
+
+function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary): Geometry {
+  const n = g.n;
+  const c = createFaceCoefficients1D(n);
+  const periodic = boundary === "periodic";
+  const D = direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am);
+  return {
+    cells: n,
+    dirs: [D],
+    setLayer: (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate,
+    stage(src, slopes, a, base, h, dst) {
+      advectionStage1D(c, src, slopes === null ? null : slopes[0]!, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
+    },
+    flush(k, gradW, gradB) {
+      // face j velocity v_j = σ(w x_j + b), split ap = max(v, 0), am = min(v, 0)
+      boundaryTranspose(D, boundary);
+      const { gp, gm } = D;
+      const wk = params.W[k]!,
+        bk = params.b[k]!;
+      let gw = 0,
+        gb = 0;
+      for (let j = 0; j <= n; j++) {
+        const x = g.xMin + j * g.dx;
+        const z = wk * x + bk;
+        const v = params.sigma.sigma(z);
+        const gv = v > 0 ? gp[j]! : v < 0 ? gm[j]! : 0;
+        if (gv === 0) continue;
+        const ds = params.sigma.dsigma(z) * gv;
+        gw += ds * x;
+        gb += ds;
+      }
+      gradW[k] += gw;
+      gradB[k] += gb;
+      gp.fill(0);
+      gm.fill(0);
+    },
+  };
+}
+
+function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundary): Geometry {
+  const { nx, ny, dx, dy, xMin, yMin } = g;
+  const c = createFaceCoefficients2D(g);
+  const periodic = boundary === "periodic";
+  const rowL = new Float64Array(ny),
+    rowR = new Float64Array(ny);
+  const Dx = direction(nx, ny, ny, 1, ny, 1, dx, c.axp, c.axm);
+  const Dy = direction(ny, 1, nx, ny, 1, ny + 1, dy, c.ayp, c.aym);
+  const { sigma, dsigma } = params.sigma;
+  return {
+    cells: nx * ny,
+    dirs: [Dx, Dy],
+    setLayer: (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate,
+    stage(src, slopes, a, base, h, dst) {
+      const sx = slopes === null ? null : slopes[0]!,
+        sy = slopes === null ? null : slopes[1]!;
+      advectionStage2D(g, c, src, sx, sy, periodic, a, base, 1 - a, ((1 - a) * h) / dx, ((1 - a) * h) / dy, dst, rowL, rowR);
+    },
+    flush(k, gradW, gradB) {
+      // x-face (i, j) at (xMin + iΔx, y_j): v = σ(W₁₁x + W₁₂y + b₁); y-face (i, j) at (x_i, yMin + jΔy):
+      // v = σ(W₂₁x + W₂₂y + b₂); each split into max(v, 0), min(v, 0)
+      const W = params.W,
+        o = 4 * k;
+      for (let r = 0; r < 2; r++) {
+        const D = r === 0 ? Dx : Dy;
+        boundaryTranspose(D, boundary);
+        const { gp, gm } = D;
+        const w1 = W[o + 2 * r]!,
+          w2 = W[o + 2 * r + 1]!,
+          br = params.b[2 * k + r]!;
+        let g1 = 0,
+          g2 = 0,
+          gb = 0;
+        for (let l = 0; l < D.lines; l++)
+          for (let f = 0; f <= D.len; f++) {
+            const id = l * D.faceLineStride + f * D.faceStride;
+            const pv = gp[id]!,
+              mv = gm[id]!;
+            if (pv === 0 && mv === 0) continue;
+            const x = r === 0 ? xMin + f * dx : xMin + (l + 0.5) * dx;
+            const y = r === 0 ? yMin + (l + 0.5) * dy : yMin + f * dy;
+            const z = w1 * x + w2 * y + br;
+            const v = sigma(z);
+            const gv = v > 0 ? pv : v < 0 ? mv : 0;
+            if (gv === 0) continue;
+            const ds = dsigma(z) * gv;
+            g1 += ds * x;
+            g2 += ds * y;
+            gb += ds;
+          }
+        gradW[o + 2 * r] += g1;
+        gradW[o + 2 * r + 1] += g2;
+        gradB[2 * k + r] += gb;
+        gp.fill(0);
+        gm.fill(0);
+      }
+    },
+  };
+}
+
+/**
+ * The transpose, along one direction, of the flux difference `dst -= c2·(F_{f+1} − F_f)` with
+ * `F_f = ap_f·uL_f + am_f·uR_f` (uL/uR: cell values, or MUSCL face values when `sl` is given):
+ * lamSrc += (∂F/∂src)ᵀ gF, gp_f += gF_f·uL_f, gm_f += gF_f·uR_f, gsl += (∂F/∂sl)ᵀ gF, where
+ * gF_f = c2·(lamDst right of f − lamDst left of f). One function for 1-D and both 2-D directions,
+ * upwind and MUSCL; interior faces in one loop per line, the two boundary faces apart.
+ */
+function fluxVjp(
+  D: Direction,
   src: Float64Array,
   sl: Float64Array | null,
   gsl: Float64Array | null,
   lamDst: Float64Array,
   c2: number,
-  w: number,
   lamSrc: Float64Array,
-  gap: Float64Array,
-  gam: Float64Array,
   periodic: boolean,
 ): void {
-  const n = src.length;
-  for (let i = 0; i < n; i++) lamSrc[i] += w * lamDst[i]!;
-  const face = (j: number, iL: number, iR: number, gF: number) => {
+  const { len, stride, faceStride, ap, am, gp, gm } = D;
+  const last = (len - 1) * stride;
+  const face = (f: number, iL: number, iR: number, gF: number) => {
     const uL = sl === null ? src[iL]! : src[iL]! + 0.5 * sl[iL]!;
     const uR = sl === null ? src[iR]! : src[iR]! - 0.5 * sl[iR]!;
-    gap[j] += gF * uL;
-    gam[j] += gF * uR;
-    lamSrc[iL] += gF * ap[j]!;
-    lamSrc[iR] += gF * am[j]!;
+    gp[f] += gF * uL;
+    gm[f] += gF * uR;
+    lamSrc[iL] += gF * ap[f]!;
+    lamSrc[iR] += gF * am[f]!;
     if (gsl !== null) {
-      gsl[iL] += 0.5 * gF * ap[j]!;
-      gsl[iR] -= 0.5 * gF * am[j]!;
+      gsl[iL] += 0.5 * gF * ap[f]!;
+      gsl[iR] -= 0.5 * gF * am[f]!;
     }
   };
-  face(0, periodic ? n - 1 : 0, 0, c2 * lamDst[0]!);
-  face(n, n - 1, periodic ? 0 : n - 1, -c2 * lamDst[n - 1]!);
-  if (sl === null) {
-    let lPrev = lamDst[0]!;
-    for (let j = 1; j < n; j++) {
-      const lj = lamDst[j]!;
-      const gF = c2 * (lj - lPrev);
-      lPrev = lj;
-      const uL = src[j - 1]!,
-        uR = src[j]!;
-      gap[j] += gF * uL;
-      gam[j] += gF * uR;
-      lamSrc[j - 1] += gF * ap[j]!;
-      lamSrc[j] += gF * am[j]!;
+  for (let l = 0; l < D.lines; l++) {
+    const o = l * D.lineStride,
+      fo = l * D.faceLineStride;
+    face(fo, periodic ? o + last : o, o, c2 * lamDst[o]!);
+    face(fo + len * faceStride, o + last, periodic ? o : o + last, -c2 * lamDst[o + last]!);
+    let iL = o,
+      f = fo + faceStride;
+    if (sl === null) {
+      for (let c = 1; c < len; c++, iL += stride, f += faceStride) {
+        const iR = iL + stride;
+        const gF = c2 * (lamDst[iR]! - lamDst[iL]!);
+        gp[f] += gF * src[iL]!;
+        gm[f] += gF * src[iR]!;
+        lamSrc[iL] += gF * ap[f]!;
+        lamSrc[iR] += gF * am[f]!;
+      }
+      continue;
     }
-    return;
-  }
-  const g2 = gsl!;
-  for (let j = 1; j < n; j++) {
-    const gF = c2 * (lamDst[j]! - lamDst[j - 1]!);
-    const a = gF * ap[j]!,
-      b = gF * am[j]!;
-    gap[j] += gF * (src[j - 1]! + 0.5 * sl[j - 1]!);
-    gam[j] += gF * (src[j]! - 0.5 * sl[j]!);
-    lamSrc[j - 1] += a;
-    lamSrc[j] += b;
-    g2[j - 1] += 0.5 * a;
-    g2[j] -= 0.5 * b;
+    const g2 = gsl!;
+    for (let c = 1; c < len; c++, iL += stride, f += faceStride) {
+      const iR = iL + stride;
+      const gF = c2 * (lamDst[iR]! - lamDst[iL]!);
+      const a = gF * ap[f]!,
+        b = gF * am[f]!;
+      gp[f] += gF * (src[iL]! + 0.5 * sl[iL]!);
+      gm[f] += gF * (src[iR]! - 0.5 * sl[iR]!);
+      lamSrc[iL] += a;
+      lamSrc[iR] += b;
+      g2[iL] += 0.5 * a;
+      g2[iR] -= 0.5 * b;
+    }
   }
 }
 
-/** lamU += (∂s/∂u)ᵀ gs for the limited slopes s of u (branch of the forward pass). */
-function slopesVjp(u: Float64Array, gs: Float64Array, lamU: Float64Array, n: number, limiter: string, periodic: boolean): void {
+/**
+ * lamU += (∂s/∂u)ᵀ gs for the limited slopes s of u along one direction (`stridedSlopes`), in the
+ * branch the forward pass took (minmod and MC: the selected argument; van Leer: its derivative).
+ */
+function slopesVjp(D: Direction, u: Float64Array, gs: Float64Array, lamU: Float64Array, limiter: Limiter, periodic: boolean): void {
+  const { len, stride } = D;
   const first = periodic ? 0 : 1,
-    last = periodic ? n : n - 1;
-  for (let i = first; i < last; i++) {
-    const gsi = gs[i]!;
-    if (gsi === 0) continue;
-    const im = i === 0 ? n - 1 : i - 1,
-      ip = i === n - 1 ? 0 : i + 1;
-    const a = u[i]! - u[im]!,
-      b = u[ip]! - u[i]!;
-    if (a * b <= 0) continue;
-    let da: number, db: number;
-    if (limiter === "minmod") [da, db] = Math.abs(a) < Math.abs(b) ? [1, 0] : [0, 1];
-    else if (limiter === "mc") {
-      const P = 2 * Math.abs(a),
-        Q = 2 * Math.abs(b),
-        R = 0.5 * Math.abs(a + b);
-      [da, db] = P <= Q && P <= R ? [2, 0] : Q <= R ? [0, 2] : [0.5, 0.5];
-    } else {
-      const s = a + b;
-      da = (2 * b * b) / (s * s);
-      db = (2 * a * a) / (s * s);
+    last = periodic ? len : len - 1;
+  for (let l = 0; l < D.lines; l++) {
+    const o = l * D.lineStride;
+    for (let c = first; c < last; c++) {
+      const i = o + c * stride;
+      const gsi = gs[i]!;
+      if (gsi === 0) continue;
+      const im = o + (c === 0 ? len - 1 : c - 1) * stride,
+        ip = o + (c === len - 1 ? 0 : c + 1) * stride;
+      const a = u[i]! - u[im]!,
+        b = u[ip]! - u[i]!;
+      if (a * b <= 0) continue;
+      let da: number, db: number;
+      if (limiter === "minmod") {
+        const left = Math.abs(a) < Math.abs(b);
+        da = left ? 1 : 0;
+        db = left ? 0 : 1;
+      } else if (limiter === "mc") {
+        const P = 2 * Math.abs(a),
+          Q = 2 * Math.abs(b),
+          R = 0.5 * Math.abs(a + b);
+        if (P <= Q && P <= R) (da = 2), (db = 0);
+        else if (Q <= R) (da = 0), (db = 2);
+        else da = db = 0.5;
+      } else {
+        const s = a + b;
+        da = (2 * b * b) / (s * s);
+        db = (2 * a * a) / (s * s);
+      }
+      const ga = gsi * da,
+        gb = gsi * db;
+      lamU[i] += ga - gb;
+      lamU[im] -= ga;
+      lamU[ip] += gb;
     }
-    const ga = gsi * da,
-      gb = gsi * db;
-    lamU[i] += ga - gb;
-    lamU[im] -= ga;
-    lamU[ip] += gb;
   }
 }
