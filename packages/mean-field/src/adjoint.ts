@@ -123,7 +123,8 @@ export function vlasovGradient(
   let status: SolveStatus = "success";
   let t = tl.t0;
   for (const seg of tl.segments) {
-    const rate = geo.setLayer(seg.layer);
+    // the rates the work estimate computed (the same numbers), else the layer's coefficients
+    const rate = prep.rates.get(seg.layer) ?? geo.setLayer(seg.layer);
     const span = seg.t1 - t;
     let h: number;
     if (opt.dt !== null) {
@@ -248,7 +249,7 @@ export function vlasovGradient(
   }
 
   // backward sweep
-  const gsl = muscl ? dirs.map(() => new Float64Array(n)) : null;
+  const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
   let bwdStages = 0,
     recomputed = 0;
   /**
@@ -265,7 +266,6 @@ export function vlasovGradient(
   ) => {
     bwdStages++;
     const w = 1 - a;
-    for (let i = 0; i < n; i++) lamSrc[i] += w * lamDst[i]!;
     let s: Float64Array[] | null = null;
     if (muscl) {
       s = slopes ?? sl!;
@@ -273,14 +273,11 @@ export function vlasovGradient(
     }
     for (let d = 0; d < dirs.length; d++) {
       const D = dirs[d]!;
-      const gs = gsl === null ? null : gsl[d]!;
-      gs?.fill(0);
-      fluxVjp(D, src, s === null ? null : s[d]!, gs, lamDst, (w * h) / D.h, lamSrc, periodic);
-      if (gs !== null) slopesVjp(D, src, gs, lamSrc, opt.limiter, periodic);
+      stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
     }
   };
-  const lU = new Float64Array(n),
-    lA = new Float64Array(n),
+  let lU = new Float64Array(n);
+  const lA = new Float64Array(n),
     lB = new Float64Array(n);
   let gradLayer = -1;
   const segStore = k > 1 ? new Float64Array(k * nd * n) : store;
@@ -299,7 +296,10 @@ export function vlasovGradient(
     for (let s = s1 - 1; s >= s0; s--) {
       const st = steps[s]!;
       if (st.layer !== gradLayer) {
-        if (gradLayer >= 0) geo.flush(gradLayer, gradW, gradB);
+        if (gradLayer >= 0) {
+          coeffs(gradLayer); // a recomputed segment may have moved on to another layer
+          geo.flush(gradLayer, gradW, gradB);
+        }
         gradLayer = st.layer;
       }
       coeffs(st.layer);
@@ -307,30 +307,35 @@ export function vlasovGradient(
       for (let q = 0; q < nd; q++) {
         const U = seg[s - s0]![q]!;
         const l = lam[q]!;
-        lU.fill(0);
-        if (opt.stepper === "euler") stageVjp(U, l, h, 0, lU);
-        else if (opt.stepper === "ssp-rk2") {
+        // λ_U (into lU, which then becomes λ; the old λ array becomes the next lU)
+        if (opt.stepper === "euler") {
+          lU.fill(0);
+          stageVjp(U, l, h, 0, lU);
+        } else if (opt.stepper === "ssp-rk2") {
           stage(U, A, h, 0, U, slU);
-          for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
           lA.fill(0);
           stageVjp(A, l, h, 0.5, lA);
+          for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
           stageVjp(U, lA, h, 0, lU, slU);
         } else {
           stage(U, A, h, 0, U, slU);
           stage(A, B, h, 0.75, U, slA);
-          for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]!;
           lB.fill(0);
           stageVjp(B, l, h, 1 / 3, lB);
-          for (let i = 0; i < n; i++) lU[i] += 0.75 * lB[i]!;
+          for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
           lA.fill(0);
           stageVjp(A, lB, h, 0.75, lA, slA);
           stageVjp(U, lA, h, 0, lU, slU);
         }
-        l.set(lU);
+        lam[q] = lU;
+        lU = l;
       }
     }
   }
-  if (gradLayer >= 0) geo.flush(gradLayer, gradW, gradB);
+  if (gradLayer >= 0) {
+    coeffs(gradLayer);
+    geo.flush(gradLayer, gradW, gradB);
+  }
   // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
   const allFinite = (a: Float64Array) => a.every(Number.isFinite);
   if (!(allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
@@ -367,7 +372,10 @@ interface Geometry {
   setLayer(k: number): number;
   /** `dst = a·base + (1-a)(src - h ∇·F(src))` exactly as solveVlasov does it; `slopes` (one per direction) computed. */
   stage(src: Float64Array, slopes: Float64Array[] | null, a: number, base: Float64Array, h: number, dst: Float64Array): void;
-  /** gradW, gradB of layer k += the pull-back of the accumulated face adjoints (then zeroed). */
+  /**
+   * gradW, gradB of layer k += the pull-back of the accumulated face adjoints (then zeroed); the face
+   * coefficients must be those of layer k (their signs tell which part of v = max(v, 0) + min(v, 0) acts).
+   */
   flush(k: number, gradW: Float64Array, gradB: Float64Array): void;
 }
 
@@ -431,17 +439,17 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
     flush(k, gradW, gradB) {
       // face j velocity v_j = σ(w x_j + b), split ap = max(v, 0), am = min(v, 0)
       boundaryTranspose(D, boundary);
-      const { gp, gm } = D;
+      const { gp, gm, ap, am } = D;
       const wk = params.W[k]!,
         bk = params.b[k]!;
       let gw = 0,
         gb = 0;
       for (let j = 0; j <= n; j++) {
+        // ap > 0 exactly where v > 0, am < 0 where v < 0 (the boundary faces' adjoints are 0 by now)
+        const gv = ap[j]! > 0 ? gp[j]! : am[j]! < 0 ? gm[j]! : 0;
+        if (gv === 0) continue;
         const x = g.xMin + j * g.dx;
         const z = wk * x + bk;
-        const v = params.sigma.sigma(z);
-        const gv = v > 0 ? gp[j]! : v < 0 ? gm[j]! : 0;
-        if (gv === 0) continue;
         const ds = params.sigma.dsigma(z) * gv;
         gw += ds * x;
         gb += ds;
@@ -462,7 +470,7 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
     rowR = new Float64Array(ny);
   const Dx = direction(nx, ny, ny, 1, ny, 1, dx, c.axp, c.axm);
   const Dy = direction(ny, 1, nx, ny, 1, ny + 1, dy, c.ayp, c.aym);
-  const { sigma, dsigma } = params.sigma;
+  const { dsigma } = params.sigma;
   return {
     cells: nx * ny,
     dirs: [Dx, Dy],
@@ -480,7 +488,7 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
       for (let r = 0; r < 2; r++) {
         const D = r === 0 ? Dx : Dy;
         boundaryTranspose(D, boundary);
-        const { gp, gm } = D;
+        const { gp, gm, ap, am } = D;
         const w1 = W[o + 2 * r]!,
           w2 = W[o + 2 * r + 1]!,
           br = params.b[2 * k + r]!;
@@ -490,15 +498,12 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
         for (let l = 0; l < D.lines; l++)
           for (let f = 0; f <= D.len; f++) {
             const id = l * D.faceLineStride + f * D.faceStride;
-            const pv = gp[id]!,
-              mv = gm[id]!;
-            if (pv === 0 && mv === 0) continue;
+            // ap > 0 exactly where v > 0, am < 0 where v < 0 (the boundary faces' adjoints are 0 by now)
+            const gv = ap[id]! > 0 ? gp[id]! : am[id]! < 0 ? gm[id]! : 0;
+            if (gv === 0) continue;
             const x = r === 0 ? xMin + f * dx : xMin + (l + 0.5) * dx;
             const y = r === 0 ? yMin + (l + 0.5) * dy : yMin + f * dy;
             const z = w1 * x + w2 * y + br;
-            const v = sigma(z);
-            const gv = v > 0 ? pv : v < 0 ? mv : 0;
-            if (gv === 0) continue;
             const ds = dsigma(z) * gv;
             g1 += ds * x;
             g2 += ds * y;
@@ -515,111 +520,129 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
 }
 
 /**
- * The transpose, along one direction, of the flux difference `dst -= c2·(F_{f+1} − F_f)` with
- * `F_f = ap_f·uL_f + am_f·uR_f` (uL/uR: cell values, or MUSCL face values when `sl` is given):
- * lamSrc += (∂F/∂src)ᵀ gF, gp_f += gF_f·uL_f, gm_f += gF_f·uR_f, gsl += (∂F/∂sl)ᵀ gF, where
- * gF_f = c2·(lamDst right of f − lamDst left of f). One function for 1-D and both 2-D directions,
- * upwind and MUSCL; interior faces in one loop per line, the two boundary faces apart.
+ * Loop order over the interior of one direction: line by line when cells of a line are contiguous
+ * (1-D, the 2-D y-direction), else position by position across the lines (2-D x-direction: the lines
+ * are contiguous), so that the inner loop always walks memory with step 1.
+ * `outer`/`inner`: counts, and the cell and face index steps of each loop.
  */
-function fluxVjp(
+function sweepOrder(D: Direction, interior: number) {
+  const byLine = D.stride === 1 || D.lines === 1;
+  return byLine
+    ? { nO: D.lines, oC: D.lineStride, oF: D.faceLineStride, nI: interior, iC: D.stride, iF: D.faceStride }
+    : { nO: interior, oC: D.stride, oF: D.faceStride, nI: D.lines, iC: D.lineStride, iF: D.faceLineStride };
+}
+
+/**
+ * The transpose, along one direction, of the flux part of a stage, `dst -= c2·(F_{f+1} − F_f)` with
+ * `F_f = ap_f·uL_f + am_f·uR_f` (uL/uR: cell values, or the MUSCL face values u ± s/2 of the limited
+ * slopes s when `sl` is given), plus `w·lamDst`: lamSrc += w·lamDst + (∂F/∂src)ᵀ gF, gp_f += gF_f·uL_f,
+ * gm_f += gF_f·uR_f, where gF_f = c2·(lamDst right of f − lamDst left of f). With MUSCL the slope
+ * adjoint gs_i = ½(gF_{i+1/2}·ap − gF_{i−1/2}·am) of each cell is pulled back through the limiter at
+ * once ({@link slopeVjpAt}). One function for 1-D, both 2-D directions, upwind and MUSCL: cells 1..len−2
+ * (whose faces are interior) in one fused gather loop nest ({@link sweepOrder}), the two end cells of
+ * each line with the boundary faces apart.
+ */
+function stageVjpAlong(
   D: Direction,
   src: Float64Array,
   sl: Float64Array | null,
-  gsl: Float64Array | null,
   lamDst: Float64Array,
   c2: number,
+  w: number,
   lamSrc: Float64Array,
   periodic: boolean,
+  lim: number,
 ): void {
   const { len, stride, faceStride, ap, am, gp, gm } = D;
-  const last = (len - 1) * stride;
-  const face = (f: number, iL: number, iR: number, gF: number) => {
-    const uL = sl === null ? src[iL]! : src[iL]! + 0.5 * sl[iL]!;
-    const uR = sl === null ? src[iR]! : src[iR]! - 0.5 * sl[iR]!;
-    gp[f] += gF * uL;
-    gm[f] += gF * uR;
-    lamSrc[iL] += gF * ap[f]!;
-    lamSrc[iR] += gF * am[f]!;
-    if (gsl !== null) {
-      gsl[iL] += 0.5 * gF * ap[f]!;
-      gsl[iR] -= 0.5 * gF * am[f]!;
+  const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2);
+  for (let a = 0; a < nO; a++) {
+    let i = stride + a * oC,
+      fl = faceStride + a * oF;
+    for (let b = 0; b < nI; b++, i += iC, fl += iF) {
+      const im = i - stride,
+        ip = i + stride,
+        fr = fl + faceStride;
+      const l0 = lamDst[i]!;
+      const gl = c2 * (l0 - lamDst[im]!),
+        gr = c2 * (lamDst[ip]! - l0);
+      const pr = gr * ap[fr]!,
+        ml = gl * am[fl]!;
+      const u0 = src[i]!,
+        up = src[ip]!;
+      lamSrc[i] += w * l0 + pr + ml;
+      if (sl === null) {
+        gp[fr] += gr * u0;
+        gm[fr] += gr * up;
+      } else {
+        gp[fr] += gr * (u0 + 0.5 * sl[i]!);
+        gm[fr] += gr * (up - 0.5 * sl[ip]!);
+        slopeVjpAt(src, lamSrc, i, im, ip, 0.5 * (pr - ml), lim);
+      }
     }
-  };
+  }
+  const last = (len - 1) * stride;
+  const half = sl === null ? 0 : 0.5;
+  const s = (i: number) => (sl === null ? 0 : half * sl[i]!);
   for (let l = 0; l < D.lines; l++) {
     const o = l * D.lineStride,
-      fo = l * D.faceLineStride;
-    face(fo, periodic ? o + last : o, o, c2 * lamDst[o]!);
-    face(fo + len * faceStride, o + last, periodic ? o : o + last, -c2 * lamDst[o + last]!);
-    let iL = o,
-      f = fo + faceStride;
-    if (sl === null) {
-      for (let c = 1; c < len; c++, iL += stride, f += faceStride) {
-        const iR = iL + stride;
-        const gF = c2 * (lamDst[iR]! - lamDst[iL]!);
-        gp[f] += gF * src[iL]!;
-        gm[f] += gF * src[iR]!;
-        lamSrc[iL] += gF * ap[f]!;
-        lamSrc[iR] += gF * am[f]!;
-      }
-      continue;
-    }
-    const g2 = gsl!;
-    for (let c = 1; c < len; c++, iL += stride, f += faceStride) {
-      const iR = iL + stride;
-      const gF = c2 * (lamDst[iR]! - lamDst[iL]!);
-      const a = gF * ap[f]!,
-        b = gF * am[f]!;
-      gp[f] += gF * (src[iL]! + 0.5 * sl[iL]!);
-      gm[f] += gF * (src[iR]! - 0.5 * sl[iR]!);
-      lamSrc[iL] += a;
-      lamSrc[iR] += b;
-      g2[iL] += 0.5 * a;
-      g2[iR] -= 0.5 * b;
+      e = o + last,
+      f0 = l * D.faceLineStride,
+      f1 = f0 + faceStride,
+      fN = f0 + len * faceStride,
+      fE = fN - faceStride;
+    const iL0 = periodic ? e : o,
+      iRN = periodic ? o : e;
+    // faces 0 and len (boundary: one cell each), face 1 (right of cell 0), face len−1 (left of cell e)
+    const g0 = c2 * lamDst[o]!,
+      gN = -c2 * lamDst[e]!,
+      g1 = c2 * (lamDst[o + stride]! - lamDst[o]!),
+      gE = c2 * (lamDst[e]! - lamDst[e - stride]!);
+    gp[f0] += g0 * (src[iL0]! + s(iL0));
+    gm[f0] += g0 * (src[o]! - s(o));
+    gp[fN] += gN * (src[e]! + s(e));
+    gm[fN] += gN * (src[iRN]! - s(iRN));
+    gp[f1] += g1 * (src[o]! + s(o));
+    gm[f1] += g1 * (src[o + stride]! - s(o + stride));
+    lamSrc[o] += w * lamDst[o]! + g1 * ap[f1]! + g0 * am[f0]!;
+    lamSrc[e] += w * lamDst[e]! + gN * ap[fN]! + gE * am[fE]!;
+    lamSrc[iL0] += g0 * ap[f0]!;
+    lamSrc[iRN] += gN * am[fN]!;
+    // the end cells' slopes: limited only when periodic (else 0, no dependence on src)
+    if (sl !== null && periodic) {
+      slopeVjpAt(src, lamSrc, o, e, o + stride, 0.5 * (g1 * ap[f1]! - g0 * am[f0]! - gN * am[fN]!), lim);
+      slopeVjpAt(src, lamSrc, e, e - stride, o, 0.5 * (gN * ap[fN]! - gE * am[fE]! + g0 * ap[f0]!), lim);
     }
   }
 }
 
 /**
- * lamU += (∂s/∂u)ᵀ gs for the limited slopes s of u along one direction (`stridedSlopes`), in the
- * branch the forward pass took (minmod and MC: the selected argument; van Leer: its derivative).
+ * lamU += (∂s_i/∂u)ᵀ gs for the limited slope s_i = φ(u_i − u_im, u_ip − u_i) of one cell
+ * (`stridedSlopes`; `lim`: 0 minmod, 1 MC, 2 van Leer), in the branch the forward pass took:
+ * minmod and MC differentiate the selected argument, van Leer 2ab/(a+b) is smooth where ab > 0;
+ * s = 0 where ab ≤ 0 (a constant: no contribution).
  */
-function slopesVjp(D: Direction, u: Float64Array, gs: Float64Array, lamU: Float64Array, limiter: Limiter, periodic: boolean): void {
-  const { len, stride } = D;
-  const first = periodic ? 0 : 1,
-    last = periodic ? len : len - 1;
-  for (let l = 0; l < D.lines; l++) {
-    const o = l * D.lineStride;
-    for (let c = first; c < last; c++) {
-      const i = o + c * stride;
-      const gsi = gs[i]!;
-      if (gsi === 0) continue;
-      const im = o + (c === 0 ? len - 1 : c - 1) * stride,
-        ip = o + (c === len - 1 ? 0 : c + 1) * stride;
-      const a = u[i]! - u[im]!,
-        b = u[ip]! - u[i]!;
-      if (a * b <= 0) continue;
-      let da: number, db: number;
-      if (limiter === "minmod") {
-        const left = Math.abs(a) < Math.abs(b);
-        da = left ? 1 : 0;
-        db = left ? 0 : 1;
-      } else if (limiter === "mc") {
-        const P = 2 * Math.abs(a),
-          Q = 2 * Math.abs(b),
-          R = 0.5 * Math.abs(a + b);
-        if (P <= Q && P <= R) (da = 2), (db = 0);
-        else if (Q <= R) (da = 0), (db = 2);
-        else da = db = 0.5;
-      } else {
-        const s = a + b;
-        da = (2 * b * b) / (s * s);
-        db = (2 * a * a) / (s * s);
-      }
-      const ga = gsi * da,
-        gb = gsi * db;
-      lamU[i] += ga - gb;
-      lamU[im] -= ga;
-      lamU[ip] += gb;
-    }
+function slopeVjpAt(u: Float64Array, lamU: Float64Array, i: number, im: number, ip: number, gs: number, lim: number): void {
+  const a = u[i]! - u[im]!,
+    b = u[ip]! - u[i]!;
+  if (gs === 0 || a * b <= 0) return;
+  let ga: number, gb: number;
+  if (lim === 0) {
+    const left = Math.abs(a) < Math.abs(b);
+    ga = left ? gs : 0;
+    gb = left ? 0 : gs;
+  } else if (lim === 1) {
+    const P = 2 * Math.abs(a),
+      Q = 2 * Math.abs(b),
+      R = 0.5 * Math.abs(a + b);
+    if (P <= Q && P <= R) (ga = 2 * gs), (gb = 0);
+    else if (Q <= R) (ga = 0), (gb = 2 * gs);
+    else ga = gb = 0.5 * gs;
+  } else {
+    const t = gs / ((a + b) * (a + b));
+    ga = 2 * b * b * t;
+    gb = 2 * a * a * t;
   }
+  lamU[i] += ga - gb;
+  lamU[im] -= ga;
+  lamU[ip] += gb;
 }
