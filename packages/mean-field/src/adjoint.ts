@@ -1,6 +1,6 @@
 /**
- * `vlasovGradient`: the gradient of a density loss through the 1-D Vlasov solver, by the exact discrete
- * adjoint of the finite-volume scheme.
+ * `vlasovGradient`: the gradient of a density loss through the Vlasov solver (1-D and 2-D), by the
+ * exact discrete adjoint of the finite-volume scheme.
  * @packageDocumentation
  */
 import { KineticError, type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
@@ -58,26 +58,39 @@ interface Step {
 
 /**
  * Gradient of J(f(T); θ_head) with respect to the network's W, b and θ_head, by the exact discrete
- * adjoint of the 1-D finite-volume Vlasov solver (upwind or MUSCL with any limiter, Euler / SSP-RK2 /
- * SSP-RK3, every boundary).
+ * adjoint of the finite-volume Vlasov solver in 1-D and 2-D (upwind or MUSCL with any limiter, Euler /
+ * SSP-RK2 / SSP-RK3, every boundary).
  *
- * @param problem - as for `solveVlasov` (d = 1)
+ * @param problem - as for `solveVlasov` (d = 1 or 2)
  * @param objective - the loss on the final densities
  * @param options - solver options (no saveAt), `theta`, `memoryBudget`
- * @returns `{ loss, gradW, gradB, gradTheta, f, status, stats }`
- * @throws KineticError INVALID_ARGUMENT (bad options, objective or theta), UNSUPPORTED (d = 2, not yet),
- *   TOO_LARGE (trajectory beyond the memory budget even with checkpointing)
+ * @returns `{ loss, gradW, gradB, gradTheta, f, status, stats }`; gradW in the layout of
+ *   `NetworkParams.W` (L·d·d, each layer's W row-major), gradB L·d
+ * @throws KineticError INVALID_ARGUMENT (bad options, objective or theta), UNSUPPORTED (d > 2),
+ *   TOO_LARGE (trajectory beyond the memory budget even with checkpointing), UNSTABLE (a fixed dt
+ *   beyond the CFL limit)
  * @remarks
  * What is differentiated is the discrete solve: the step sequence (CFL rule or fixed dt) is computed
  * by the forward solve and then held fixed — Δt does not depend on θ in the differentiated problem.
- * Limiters and ReLU-type activations are non-differentiable at kinks; the branch the forward pass took
- * is differentiated (a one-sided derivative). Round-off negative values are not zeroed here.
- * Cost: one forward solve plus one backward sweep (recomputing the intermediate stages of each step).
- * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed.
+ * The forward replay performs the same operations as `solveVlasov` (2-D: the unsplit stage, whose
+ * WebAssembly path is bit-identical), so `f` is its final state bit for bit (`solveVlasov` also sets
+ * values negative only by round-off to 0; this does not).
+ * Kinks: the limiters (minmod and MC select an argument; every limiter is 0 where the one-sided
+ * differences differ in sign), the upwind split max(v, 0) / min(v, 0) and ReLU-type activations are
+ * not differentiable everywhere; the branch the forward pass took is differentiated (a one-sided
+ * derivative; at v = 0 exactly, the face counts as carrying no flux).
+ * Cost: one forward solve plus one backward sweep that recomputes the intermediate stages of each step
+ * and their limited slopes once (the slopes serve the recomputed stage and its transpose). The
+ * transpose of each stage is one fused gather sweep per direction (fluxes, limiter and face
+ * velocities together). The first-order upwind + Euler forward runs the WebAssembly kernel, the
+ * adjoint plain TypeScript, so that ratio is larger (README, bench/adjoint.bench.ts).
+ * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed
+ * (the same gradient, bit for bit).
  * @example
  * ```ts
- * import { createScalarNetwork } from "@kinetic-nde/core";
- * import { createGrid1D } from "@kinetic-nde/datasets";
+ * import { createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+ * import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
+ * import { type DensityObjective, l2DensityLoss, vlasovGradient } from "@kinetic-nde/mean-field";
  * const params = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 1 });
  * const grid = createGrid1D(-4, 4, 80);
  * const l2: DensityObjective = {
@@ -88,8 +101,14 @@ interface Step {
  *     return J;
  *   },
  * };
- * const r = vlasovGradient({ params, grid, f0: (x) => Math.exp(-x * x) }, l2, { scheme: "upwind" });
+ * const r = vlasovGradient({ params, grid, f0: (x: number) => Math.exp(-x * x) }, l2, { scheme: "upwind" });
  * console.log(r.loss, r.gradW, r.gradB);
+ * // 2-D: W is 2×2 and b has 2 entries per layer; any DensityObjective on a 2-D grid
+ * const net = createNetwork({ sigma: "tanh", d: 2, T: 1, W: [[-0.5, 0.8, -0.8, -0.4]], b: [[0.1, 0]] });
+ * const g2 = createGrid2D([-4, 4], [-4, 4], 64);
+ * const target = new Float64Array(64 * 64).fill(0.01);
+ * const r2 = vlasovGradient({ params: net, grid: g2, f0: (x: number, y: number) => Math.exp(-x * x - y * y) }, l2DensityLoss(target));
+ * console.log(r2.gradW.length, r2.gradB.length); // 4, 2
  * ```
  */
 export function vlasovGradient(
@@ -345,7 +364,9 @@ export function vlasovGradient(
 /**
  * One direction of the grid: `lines` lines of `len` cells, cell c of line l at l·lineStride + c·stride,
  * face f (0..len, face f left of cell f) of line l at l·faceLineStride + f·faceStride; `ap`/`am` the
- * face coefficients of the current layer (with the boundary baked in), `gp`/`gm` their adjoints.
+ * face coefficients of the current layer (with the boundary baked in), `gv` the adjoint of the face
+ * velocity v (accumulated over a layer): F = ap·uL + am·uR has ∂F/∂v = uL where ap > 0, uR where
+ * am < 0, 0 where both are 0 (v = 0, or the boundary condition removed the part).
  * 1-D: one line. 2-D x-direction: lines j (stride ny), faces i·ny + j; y-direction: lines i, faces
  * i·(ny + 1) + j (the layouts of FaceCoefficients2D).
  */
@@ -360,8 +381,7 @@ interface Direction {
   readonly h: number;
   readonly ap: Float64Array;
   readonly am: Float64Array;
-  readonly gp: Float64Array;
-  readonly gm: Float64Array;
+  readonly gv: Float64Array;
 }
 
 /** The forward stage and the parameter pull-back of one grid dimension. */
@@ -400,27 +420,22 @@ function direction(
     h,
     ap,
     am,
-    gp: new Float64Array(ap.length),
-    gm: new Float64Array(ap.length),
+    gv: new Float64Array(ap.length),
   };
 }
 
 /**
- * The transpose of the boundary rule baked into the face coefficients (zero-flux: boundary faces
- * carry nothing; outflow: no inflow part; periodic: the last face is a copy of the first).
+ * The transpose of the periodic rule (the last face is a copy of the first): the last face's adjoint
+ * moves to the first. The zero-flux and outflow rules need nothing: a part they removed is 0 in the
+ * coefficients, which is what the pull-back tests.
  */
-function boundaryTranspose(D: Direction, boundary: AdvectionBoundary): void {
-  const { gp, gm } = D;
+function foldPeriodic(D: Direction): void {
+  const { gv } = D;
   for (let l = 0; l < D.lines; l++) {
     const f0 = l * D.faceLineStride,
       fN = f0 + D.len * D.faceStride;
-    if (boundary === "zero-flux") gp[f0] = gm[f0] = gp[fN] = gm[fN] = 0;
-    else if (boundary === "outflow") gp[f0] = gm[fN] = 0;
-    else {
-      gp[f0] += gp[fN]!;
-      gm[f0] += gm[fN]!;
-      gp[fN] = gm[fN] = 0;
-    }
+    gv[f0] += gv[fN]!;
+    gv[fN] = 0;
   }
 }
 
@@ -438,15 +453,14 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
     },
     flush(k, gradW, gradB) {
       // face j velocity v_j = σ(w x_j + b), split ap = max(v, 0), am = min(v, 0)
-      boundaryTranspose(D, boundary);
-      const { gp, gm, ap, am } = D;
+      if (periodic) foldPeriodic(D);
+      const { gv: G, ap, am } = D;
       const wk = params.W[k]!,
         bk = params.b[k]!;
       let gw = 0,
         gb = 0;
       for (let j = 0; j <= n; j++) {
-        // ap > 0 exactly where v > 0, am < 0 where v < 0 (the boundary faces' adjoints are 0 by now)
-        const gv = ap[j]! > 0 ? gp[j]! : am[j]! < 0 ? gm[j]! : 0;
+        const gv = ap[j]! > 0 || am[j]! < 0 ? G[j]! : 0;
         if (gv === 0) continue;
         const x = g.xMin + j * g.dx;
         const z = wk * x + bk;
@@ -456,8 +470,7 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
       }
       gradW[k] += gw;
       gradB[k] += gb;
-      gp.fill(0);
-      gm.fill(0);
+      G.fill(0);
     },
   };
 }
@@ -487,8 +500,8 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
         o = 4 * k;
       for (let r = 0; r < 2; r++) {
         const D = r === 0 ? Dx : Dy;
-        boundaryTranspose(D, boundary);
-        const { gp, gm, ap, am } = D;
+        if (periodic) foldPeriodic(D);
+        const { gv: G, ap, am } = D;
         const w1 = W[o + 2 * r]!,
           w2 = W[o + 2 * r + 1]!,
           br = params.b[2 * k + r]!;
@@ -498,8 +511,7 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
         for (let l = 0; l < D.lines; l++)
           for (let f = 0; f <= D.len; f++) {
             const id = l * D.faceLineStride + f * D.faceStride;
-            // ap > 0 exactly where v > 0, am < 0 where v < 0 (the boundary faces' adjoints are 0 by now)
-            const gv = ap[id]! > 0 ? gp[id]! : am[id]! < 0 ? gm[id]! : 0;
+            const gv = ap[id]! > 0 || am[id]! < 0 ? G[id]! : 0;
             if (gv === 0) continue;
             const x = r === 0 ? xMin + f * dx : xMin + (l + 0.5) * dx;
             const y = r === 0 ? yMin + (l + 0.5) * dy : yMin + f * dy;
@@ -512,8 +524,7 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
         gradW[o + 2 * r] += g1;
         gradW[o + 2 * r + 1] += g2;
         gradB[2 * k + r] += gb;
-        gp.fill(0);
-        gm.fill(0);
+        G.fill(0);
       }
     },
   };
@@ -535,8 +546,8 @@ function sweepOrder(D: Direction, interior: number) {
 /**
  * The transpose, along one direction, of the flux part of a stage, `dst -= c2·(F_{f+1} − F_f)` with
  * `F_f = ap_f·uL_f + am_f·uR_f` (uL/uR: cell values, or the MUSCL face values u ± s/2 of the limited
- * slopes s when `sl` is given), plus `w·lamDst`: lamSrc += w·lamDst + (∂F/∂src)ᵀ gF, gp_f += gF_f·uL_f,
- * gm_f += gF_f·uR_f, where gF_f = c2·(lamDst right of f − lamDst left of f). With MUSCL the slope
+ * slopes s when `sl` is given), plus `w·lamDst`: lamSrc += w·lamDst + (∂F/∂src)ᵀ gF,
+ * gv_f += gF_f·(ap_f > 0 ? uL_f : uR_f), where gF_f = c2·(lamDst right of f − lamDst left of f). With MUSCL the slope
  * adjoint gs_i = ½(gF_{i+1/2}·ap − gF_{i−1/2}·am) of each cell is pulled back through the limiter at
  * once ({@link slopeVjpAt}). One function for 1-D, both 2-D directions, upwind and MUSCL: cells 1..len−2
  * (whose faces are interior) in one fused gather loop nest ({@link sweepOrder}), the two end cells of
@@ -553,7 +564,7 @@ function stageVjpAlong(
   periodic: boolean,
   lim: number,
 ): void {
-  const { len, stride, faceStride, ap, am, gp, gm } = D;
+  const { len, stride, faceStride, ap, am, gv } = D;
   const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2);
   for (let a = 0; a < nO; a++) {
     let i = stride + a * oC,
@@ -571,11 +582,9 @@ function stageVjpAlong(
         up = src[ip]!;
       lamSrc[i] += w * l0 + pr + ml;
       if (sl === null) {
-        gp[fr] += gr * u0;
-        gm[fr] += gr * up;
+        gv[fr] += gr * (ap[fr]! > 0 ? u0 : up);
       } else {
-        gp[fr] += gr * (u0 + 0.5 * sl[i]!);
-        gm[fr] += gr * (up - 0.5 * sl[ip]!);
+        gv[fr] += gr * (ap[fr]! > 0 ? u0 + 0.5 * sl[i]! : up - 0.5 * sl[ip]!);
         slopeVjpAt(src, lamSrc, i, im, ip, 0.5 * (pr - ml), lim);
       }
     }
@@ -597,12 +606,9 @@ function stageVjpAlong(
       gN = -c2 * lamDst[e]!,
       g1 = c2 * (lamDst[o + stride]! - lamDst[o]!),
       gE = c2 * (lamDst[e]! - lamDst[e - stride]!);
-    gp[f0] += g0 * (src[iL0]! + s(iL0));
-    gm[f0] += g0 * (src[o]! - s(o));
-    gp[fN] += gN * (src[e]! + s(e));
-    gm[fN] += gN * (src[iRN]! - s(iRN));
-    gp[f1] += g1 * (src[o]! + s(o));
-    gm[f1] += g1 * (src[o + stride]! - s(o + stride));
+    gv[f0] += g0 * (ap[f0]! > 0 ? src[iL0]! + s(iL0) : src[o]! - s(o));
+    gv[fN] += gN * (ap[fN]! > 0 ? src[e]! + s(e) : src[iRN]! - s(iRN));
+    gv[f1] += g1 * (ap[f1]! > 0 ? src[o]! + s(o) : src[o + stride]! - s(o + stride));
     lamSrc[o] += w * lamDst[o]! + g1 * ap[f1]! + g0 * am[f0]!;
     lamSrc[e] += w * lamDst[e]! + gN * ap[fN]! + gE * am[fE]!;
     lamSrc[iL0] += g0 * ap[f0]!;
