@@ -8,7 +8,6 @@ import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
 import {
   type AdvectionBoundary,
-  type Limiter,
   advectionStage1D,
   advectionStage2D,
   createFaceCoefficients1D,
