@@ -150,10 +150,7 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
   const seed = options.seed ?? 0;
   const params0 = isNetworkParams(problem.network) ? problem.network : initNetwork({ seed, ...(problem.network as NetworkInit) });
   if (params0.d !== 1)
-    throw new KineticError(
-      "UNSUPPORTED",
-      `trainDensity is 1-D (2-D gradients: vlasovGradient); got a network with d = ${params0.d}`,
-    );
+    throw new KineticError("UNSUPPORTED", `trainDensity is 1-D (2-D gradients: vlasovGradient); got a network with d = ${params0.d}`);
   const lambda = requireNonNegative("problem.lambda", problem.lambda ?? 0);
   const solver: Record<string, unknown> = {};
   const loop: Record<string, unknown> = {};
