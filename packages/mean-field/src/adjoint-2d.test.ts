@@ -1,8 +1,10 @@
 import { createNetwork } from "@kinetic-nde/core";
+import { setWasmKernelsEnabled } from "@kinetic-nde/core/wasm";
 import { createGrid2D } from "@kinetic-nde/datasets";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
 import { l2DensityLoss, slicedW1DensityLoss } from "./density-losses.js";
+import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
 import type { DensityObjective } from "./objective.js";
 import { solveVlasov } from "./vlasov.js";
 
@@ -129,6 +131,17 @@ describe("vlasovGradient (2-D) against central finite differences", () => {
 });
 
 describe("vlasovGradient (2-D) replay, checkpointing and statuses", () => {
+  afterEach(() => setWasmKernelsEnabled(true));
+  it("upwind + Euler: the replay matches solveVlasov with its WebAssembly kernel and with its TypeScript twin", () => {
+    const params = net("tanh", W0, b0);
+    const r = vlasovGradient({ params, grid, f0 }, objective, { scheme: "upwind", timeStepper: "euler" });
+    for (const wasm of [true, false]) {
+      setWasmKernelsEnabled(wasm);
+      expect(upwindWasmAvailable()).toBe(wasm); // Node has WebAssembly SIMD: the kernel path is exercised
+      const ref = solveVlasov({ params, grid, f0 }, { scheme: "upwind", timeStepper: "euler" });
+      for (let q = 0; q < 2; q++) expect(Array.from(r.f[q]!)).toEqual(Array.from(ref.f[q]!));
+    }
+  });
   it("the forward replay ends in solveVlasov's densities, bit for bit (every scheme and stepper)", () => {
     const params = net("tanh", W0, b0);
     for (const s of SCHEMES)
