@@ -271,7 +271,7 @@ export function vlasovGradient(
   let bwdStages = 0,
     recomputed = 0;
   /**
-   * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-coefficient adjoints;
+   * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-velocity adjoints;
    * `slopes`: the limited slopes of src, already computed (MUSCL), or null to compute them here.
    */
   const stageVjp = (
