@@ -360,8 +360,18 @@ add(
   () => mf.vlasovGradient({ params: net1(), f0: gauss }, sq(), { n: 1_000_000 } as never),
   "TOO_LARGE",
 );
-add("vlasovGradient d = 2", () =>
-  mf.vlasovGradient({ params: net2(), grid: g2(), f0: (x: number, y: number) => gauss(x) * gauss(y) } as never, sq()),
+add(
+  "vlasovGradient d = 3",
+  () =>
+    mf.vlasovGradient(
+      {
+        params: core.createConstantNetwork({ sigma: "tanh", d: 3, W: [-1, 0, 0, 0, -1, 0, 0, 0, -1], b: [0, 0, 0], T: 1, nLayers: 1 }),
+        grid: g2(),
+        f0: (x: number, y: number) => gauss(x) * gauss(y),
+      } as never,
+      sq(),
+    ),
+  "UNSUPPORTED",
 );
 add("vlasovGradient objective value NaN", () => mf.vlasovGradient(vp(), sq("nan-value")));
 add("vlasovGradient objective gradient NaN", () => mf.vlasovGradient(vp(), sq("nan-grad")));

@@ -1,11 +1,21 @@
 /**
- * `vlasovGradient`: the gradient of a density loss through the 1-D Vlasov solver, by the exact discrete
- * adjoint of the finite-volume scheme.
+ * `vlasovGradient`: the gradient of a density loss through the Vlasov solver (1-D and 2-D), by the
+ * exact discrete adjoint of the finite-volume scheme.
  * @packageDocumentation
  */
-import { KineticError, type SolveStatus } from "@kinetic-nde/core";
+import { KineticError, type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
+import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
-import { advectionStage1D, createFaceCoefficients1D, networkFaceCoefficients1DInto, stridedSlopes } from "./fluxes.js";
+import {
+  type AdvectionBoundary,
+  advectionStage1D,
+  advectionStage2D,
+  createFaceCoefficients1D,
+  createFaceCoefficients2D,
+  networkFaceCoefficients1DInto,
+  networkFaceCoefficients2DInto,
+  stridedSlopes,
+} from "./fluxes.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
 
@@ -47,26 +57,39 @@ interface Step {
 
 /**
  * Gradient of J(f(T); θ_head) with respect to the network's W, b and θ_head, by the exact discrete
- * adjoint of the 1-D finite-volume Vlasov solver (upwind or MUSCL with any limiter, Euler / SSP-RK2 /
- * SSP-RK3, every boundary).
+ * adjoint of the finite-volume Vlasov solver in 1-D and 2-D (upwind or MUSCL with any limiter, Euler /
+ * SSP-RK2 / SSP-RK3, every boundary).
  *
- * @param problem - as for `solveVlasov` (d = 1)
+ * @param problem - as for `solveVlasov` (d = 1 or 2)
  * @param objective - the loss on the final densities
  * @param options - solver options (no saveAt), `theta`, `memoryBudget`
- * @returns `{ loss, gradW, gradB, gradTheta, f, status, stats }`
- * @throws KineticError INVALID_ARGUMENT (bad options, objective or theta), UNSUPPORTED (d = 2, not yet),
- *   TOO_LARGE (trajectory beyond the memory budget even with checkpointing)
+ * @returns `{ loss, gradW, gradB, gradTheta, f, status, stats }`; gradW in the layout of
+ *   `NetworkParams.W` (L·d·d, each layer's W row-major), gradB L·d
+ * @throws KineticError INVALID_ARGUMENT (bad options, objective or theta), UNSUPPORTED (d > 2),
+ *   TOO_LARGE (trajectory beyond the memory budget even with checkpointing), UNSTABLE (a fixed dt
+ *   beyond the CFL limit)
  * @remarks
  * What is differentiated is the discrete solve: the step sequence (CFL rule or fixed dt) is computed
  * by the forward solve and then held fixed — Δt does not depend on θ in the differentiated problem.
- * Limiters and ReLU-type activations are non-differentiable at kinks; the branch the forward pass took
- * is differentiated (a one-sided derivative). Round-off negative values are not zeroed here.
- * Cost: one forward solve plus one backward sweep (recomputing the intermediate stages of each step).
- * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed.
+ * The forward replay performs the same operations as `solveVlasov` (2-D: the unsplit stage, whose
+ * WebAssembly path is bit-identical), so `f` is its final state bit for bit (`solveVlasov` also sets
+ * values negative only by round-off to 0; this does not).
+ * Kinks: the limiters (minmod and MC select an argument; every limiter is 0 where the one-sided
+ * differences differ in sign), the upwind split max(v, 0) / min(v, 0) and ReLU-type activations are
+ * not differentiable everywhere; the branch the forward pass took is differentiated (a one-sided
+ * derivative; at v = 0 exactly, the face counts as carrying no flux).
+ * Cost: one forward solve plus one backward sweep that recomputes the intermediate stages of each step
+ * and their limited slopes once (the slopes serve the recomputed stage and its transpose). The
+ * transpose of each stage is one fused gather sweep per direction (fluxes, limiter and face
+ * velocities together). The first-order upwind + Euler forward runs the WebAssembly kernel, the
+ * adjoint plain TypeScript, so that ratio is larger (README, bench/adjoint.bench.ts).
+ * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed
+ * (the same gradient, bit for bit).
  * @example
  * ```ts
- * import { createScalarNetwork } from "@kinetic-nde/core";
- * import { createGrid1D } from "@kinetic-nde/datasets";
+ * import { createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+ * import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
+ * import { type DensityObjective, l2DensityLoss, vlasovGradient } from "@kinetic-nde/mean-field";
  * const params = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 1 });
  * const grid = createGrid1D(-4, 4, 80);
  * const l2: DensityObjective = {
@@ -77,8 +100,14 @@ interface Step {
  *     return J;
  *   },
  * };
- * const r = vlasovGradient({ params, grid, f0: (x) => Math.exp(-x * x) }, l2, { scheme: "upwind" });
+ * const r = vlasovGradient({ params, grid, f0: (x: number) => Math.exp(-x * x) }, l2, { scheme: "upwind" });
  * console.log(r.loss, r.gradW, r.gradB);
+ * // 2-D: W is 2×2 and b has 2 entries per layer; any DensityObjective on a 2-D grid
+ * const net = createNetwork({ sigma: "tanh", d: 2, T: 1, W: [[-0.5, 0.8, -0.8, -0.4]], b: [[0.1, 0]] });
+ * const g2 = createGrid2D([-4, 4], [-4, 4], 64);
+ * const target = new Float64Array(64 * 64).fill(0.01);
+ * const r2 = vlasovGradient({ params: net, grid: g2, f0: (x: number, y: number) => Math.exp(-x * x - y * y) }, l2DensityLoss(target));
+ * console.log(r2.gradW.length, r2.gradB.length); // 4, 2
  * ```
  */
 export function vlasovGradient(
@@ -94,40 +123,37 @@ export function vlasovGradient(
     throw invalidArgument("options.saveAt", "not an option of vlasovGradient", (rest as VlasovOptions).saveAt);
   const prep = prepareVlasov(problem, rest, []);
   const { params, g, tl, opt } = prep;
-  if (g.kind !== "1d") throw new KineticError("UNSUPPORTED", "vlasovGradient supports d = 1 so far; got a 2-D problem");
   const budget = budgetOpt === undefined ? DEFAULT_MEMORY_BUDGET : requirePositive("memoryBudget", budgetOpt);
   const theta = thetaOpt ?? objective.initialTheta ?? new Float64Array(0);
   if (!(theta instanceof Float64Array) || theta.length !== objective.nParams)
     throw invalidArgument("theta", `a Float64Array of length objective.nParams = ${objective.nParams}`, theta);
   for (const f of prep.fs) for (const v of f) if (!Number.isFinite(v)) throw invalidArgument("f0", "finite values", v);
   const nd = prep.fs.length;
-  const n = g.n;
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
   const limit = muscl ? 0.5 : 1;
-  const c = createFaceCoefficients1D(n);
+  const geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary) : geometry2D(params, g, opt.boundary);
+  const n = geo.cells;
+  const dirs = geo.dirs;
 
   // the step sequence, fixed by the forward rule
   const steps: Step[] = [];
   let status: SolveStatus = "success";
-  let layer = -1;
   let t = tl.t0;
   for (const seg of tl.segments) {
-    if (seg.layer !== layer) {
-      layer = seg.layer;
-      networkFaceCoefficients1DInto(params, layer, g, opt.boundary, c);
-    }
+    // the rates the work estimate computed (the same numbers), else the layer's coefficients
+    const rate = prep.rates.get(seg.layer) ?? geo.setLayer(seg.layer);
     const span = seg.t1 - t;
     let h: number;
     if (opt.dt !== null) {
       h = opt.dt;
-      const cf = Math.min(h, span) * c.rate;
+      const cf = Math.min(h, span) * rate;
       if (cf > limit * (1 + 1e-12))
         throw new KineticError(
           "UNSTABLE",
-          `CFL violation: dt = ${opt.dt} gives CFL number ${cf.toPrecision(4)} > ${limit} in layer ${layer}`,
+          `CFL violation: dt = ${opt.dt} gives CFL number ${cf.toPrecision(4)} > ${limit} in layer ${seg.layer}`,
         );
-    } else h = c.rate > 0 ? opt.cfl! / c.rate : span;
+    } else h = rate > 0 ? opt.cfl! / rate : span;
     if (!(h < span)) h = span;
     let m = Math.ceil(span / h - 1e-9);
     if (m < 1) m = 1;
@@ -137,7 +163,7 @@ export function vlasovGradient(
         status = "max-steps";
         break;
       }
-      steps.push({ layer, h: s < m - 1 ? h : hLast });
+      steps.push({ layer: seg.layer, h: s < m - 1 ? h : hLast });
     }
     if (status !== "success") break;
     t = seg.t1;
@@ -155,23 +181,31 @@ export function vlasovGradient(
     );
 
   const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
-  const sl = new Float64Array(n);
   const A = new Float64Array(n),
     B = new Float64Array(n);
   let curLayer = -1;
   const coeffs = (kk: number) => {
     if (kk !== curLayer) {
       curLayer = kk;
-      networkFaceCoefficients1DInto(params, kk, g, opt.boundary, c);
+      geo.setLayer(kk);
     }
   };
-  // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h/dx ΔF(src))
-  // slopes of U and A: computed once per step by the recomputed stages, reused by their VJPs
-  const slU = new Float64Array(n),
-    slA = new Float64Array(n);
+  // limited slopes, one array per direction: scratch, and those of U and A (computed once per step by
+  // the recomputed stages, reused by their VJPs)
+  const slopeSet = () => (muscl ? dirs.map(() => new Float64Array(n)) : null);
+  const sl = slopeSet(),
+    slU = slopeSet(),
+    slA = slopeSet();
+  const slopesOf = (src: Float64Array, out: Float64Array[]) => {
+    for (let d = 0; d < dirs.length; d++) {
+      const D = dirs[d]!;
+      stridedSlopes(src, out[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
+    }
+  };
+  // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h ∇·F(src))
   const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
-    if (muscl) stridedSlopes(src, slopes, n, 1, 1, 0, opt.limiter, periodic);
-    advectionStage1D(c, src, muscl ? slopes : null, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
+    if (slopes !== null) slopesOf(src, slopes);
+    geo.stage(src, slopes, a, base, h, dst);
   };
   let fwdStages = 0;
   const advance = (u: Float64Array, out: Float64Array, st: Step) => {
@@ -229,65 +263,39 @@ export function vlasovGradient(
       m1 = 0;
     for (const f of prep.fs) for (const v of f) m0 += v;
     for (const f of fT) for (const v of f) m1 += v;
-    if ((m0 - m1) * g.dx > opt.threshold * m0 * g.dx) status = "mass-lost";
+    if (m0 - m1 > opt.threshold * m0) status = "mass-lost";
   }
 
   // backward sweep
-  const gap = new Float64Array(n + 1),
-    gam = new Float64Array(n + 1);
-  const gsl = new Float64Array(n);
+  const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
   let bwdStages = 0,
     recomputed = 0;
-  /** lamSrc += (1-a)·(lamDst + VJP of -h/dx ΔF(src)); accumulates gap/gam. */
-  /** `slopes`: the limited slopes of src, already computed (MUSCL) — or null to compute them here. */
+  /**
+   * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-velocity adjoints;
+   * `slopes`: the limited slopes of src, already computed (MUSCL), or null to compute them here.
+   */
   const stageVjp = (
     src: Float64Array,
     lamDst: Float64Array,
     h: number,
     a: number,
     lamSrc: Float64Array,
-    slopes: Float64Array | null = null,
+    slopes: Float64Array[] | null = null,
   ) => {
     bwdStages++;
+    const w = 1 - a;
+    let s: Float64Array[] | null = null;
     if (muscl) {
-      const s = slopes ?? sl;
-      if (slopes === null) stridedSlopes(src, s, n, 1, 1, 0, opt.limiter, periodic);
-      gsl.fill(0);
-      fluxVjp1D(c.ap, c.am, src, s, gsl, lamDst, ((1 - a) * h) / g.dx, 1 - a, lamSrc, gap, gam, periodic);
-      slopesVjp(src, gsl, lamSrc, n, opt.limiter, periodic);
-    } else fluxVjp1D(c.ap, c.am, src, null, null, lamDst, ((1 - a) * h) / g.dx, 1 - a, lamSrc, gap, gam, periodic);
-  };
-  const flushLayer = (kk: number) => {
-    if (kk < 0) return;
-    // face j velocity v_j = σ(w x_j + b), split ap = max(v, 0), am = min(v, 0) with the boundary baked in
-    if (opt.boundary === "zero-flux") gap[0] = gam[0] = gap[n] = gam[n] = 0;
-    else if (opt.boundary === "outflow") gap[0] = gam[n] = 0;
-    else {
-      gap[0] += gap[n]!;
-      gam[0] += gam[n]!;
-      gap[n] = gam[n] = 0;
+      s = slopes ?? sl!;
+      if (slopes === null) slopesOf(src, s);
     }
-    const wk = params.W[kk]!,
-      bk = params.b[kk]!;
-    let gw = 0,
-      gb = 0;
-    for (let j = 0; j <= n; j++) {
-      const x = g.xMin + j * g.dx;
-      const z = wk * x + bk;
-      const v = params.sigma.sigma(z);
-      const gv = v > 0 ? gap[j]! : v < 0 ? gam[j]! : 0;
-      if (gv === 0) continue;
-      const ds = params.sigma.dsigma(z) * gv;
-      gw += ds * x;
-      gb += ds;
+    for (let d = 0; d < dirs.length; d++) {
+      const D = dirs[d]!;
+      stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
     }
-    gradW[kk] += gw;
-    gradB[kk] += gb;
-    gap.fill(0);
-    gam.fill(0);
   };
-  const lU = new Float64Array(n),
-    lA = new Float64Array(n),
+  let lU = new Float64Array(n);
+  const lA = new Float64Array(n),
     lB = new Float64Array(n);
   let gradLayer = -1;
   const segStore = k > 1 ? new Float64Array(k * nd * n) : store;
@@ -306,7 +314,10 @@ export function vlasovGradient(
     for (let s = s1 - 1; s >= s0; s--) {
       const st = steps[s]!;
       if (st.layer !== gradLayer) {
-        flushLayer(gradLayer);
+        if (gradLayer >= 0) {
+          coeffs(gradLayer); // a recomputed segment may have moved on to another layer
+          geo.flush(gradLayer, gradW, gradB);
+        }
         gradLayer = st.layer;
       }
       coeffs(st.layer);
@@ -314,30 +325,35 @@ export function vlasovGradient(
       for (let q = 0; q < nd; q++) {
         const U = seg[s - s0]![q]!;
         const l = lam[q]!;
-        lU.fill(0);
-        if (opt.stepper === "euler") stageVjp(U, l, h, 0, lU);
-        else if (opt.stepper === "ssp-rk2") {
+        // λ_U (into lU, which then becomes λ; the old λ array becomes the next lU)
+        if (opt.stepper === "euler") {
+          lU.fill(0);
+          stageVjp(U, l, h, 0, lU);
+        } else if (opt.stepper === "ssp-rk2") {
           stage(U, A, h, 0, U, slU);
-          for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
           lA.fill(0);
           stageVjp(A, l, h, 0.5, lA);
-          stageVjp(U, lA, h, 0, lU, muscl ? slU : null);
+          for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
+          stageVjp(U, lA, h, 0, lU, slU);
         } else {
           stage(U, A, h, 0, U, slU);
           stage(A, B, h, 0.75, U, slA);
-          for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]!;
           lB.fill(0);
           stageVjp(B, l, h, 1 / 3, lB);
-          for (let i = 0; i < n; i++) lU[i] += 0.75 * lB[i]!;
+          for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
           lA.fill(0);
-          stageVjp(A, lB, h, 0.75, lA, muscl ? slA : null);
-          stageVjp(U, lA, h, 0, lU, muscl ? slU : null);
+          stageVjp(A, lB, h, 0.75, lA, slA);
+          stageVjp(U, lA, h, 0, lU, slU);
         }
-        l.set(lU);
+        lam[q] = lU;
+        lU = l;
       }
     }
   }
-  flushLayer(gradLayer);
+  if (gradLayer >= 0) {
+    coeffs(gradLayer);
+    geo.flush(gradLayer, gradW, gradB);
+  }
   // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
   const allFinite = (a: Float64Array) => a.every(Number.isFinite);
   if (!(allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
@@ -345,98 +361,293 @@ export function vlasovGradient(
 }
 
 /**
- * The transpose of one flux-difference stage `dst = w·src − c2·(F_{j+1} − F_j)` with
- * `F_j = ap_j·uL_j + am_j·uR_j` (uL/uR: cell values, or MUSCL face values when `sl` is given):
- * lamSrc += w·lamDst + (∂F/∂src)ᵀ gF, gap_j += gF_j·uL_j, gam_j += gF_j·uR_j, gsl += (∂F/∂sl)ᵀ gF.
- * Interior faces in one branch-free loop; the two boundary faces apart.
+ * One direction of the grid: `lines` lines of `len` cells, cell c of line l at l·lineStride + c·stride,
+ * face f (0..len, face f left of cell f) of line l at l·faceLineStride + f·faceStride; `ap`/`am` the
+ * face coefficients of the current layer (with the boundary baked in), `gv` the adjoint of the face
+ * velocity v (accumulated over a layer): F = ap·uL + am·uR has ∂F/∂v = uL where ap > 0, uR where
+ * am < 0, 0 where both are 0 (v = 0, or the boundary condition removed the part).
+ * 1-D: one line. 2-D x-direction: lines j (stride ny), faces i·ny + j; y-direction: lines i, faces
+ * i·(ny + 1) + j (the layouts of FaceCoefficients2D).
  */
-function fluxVjp1D(
+interface Direction {
+  readonly len: number;
+  readonly stride: number;
+  readonly lines: number;
+  readonly lineStride: number;
+  readonly faceStride: number;
+  readonly faceLineStride: number;
+  /** Cell width along the direction. */
+  readonly h: number;
+  readonly ap: Float64Array;
+  readonly am: Float64Array;
+  readonly gv: Float64Array;
+}
+
+/** The forward stage and the parameter pull-back of one grid dimension. */
+interface Geometry {
+  readonly cells: number;
+  readonly dirs: readonly Direction[];
+  /** Face coefficients of layer k; returns the CFL rate. */
+  setLayer(k: number): number;
+  /** `dst = a·base + (1-a)(src - h ∇·F(src))` exactly as solveVlasov does it; `slopes` (one per direction) computed. */
+  stage(src: Float64Array, slopes: Float64Array[] | null, a: number, base: Float64Array, h: number, dst: Float64Array): void;
+  /**
+   * gradW, gradB of layer k += the pull-back of the accumulated face adjoints (then zeroed); the face
+   * coefficients must be those of layer k (their signs tell which part of v = max(v, 0) + min(v, 0) acts).
+   */
+  flush(k: number, gradW: Float64Array, gradB: Float64Array): void;
+}
+
+function direction(
+  len: number,
+  stride: number,
+  lines: number,
+  lineStride: number,
+  faceStride: number,
+  faceLineStride: number,
+  h: number,
   ap: Float64Array,
   am: Float64Array,
+): Direction {
+  return {
+    len,
+    stride,
+    lines,
+    lineStride,
+    faceStride,
+    faceLineStride,
+    h,
+    ap,
+    am,
+    gv: new Float64Array(ap.length),
+  };
+}
+
+/**
+ * The transpose of the periodic rule (the last face is a copy of the first): the last face's adjoint
+ * moves to the first. The zero-flux and outflow rules need nothing: a part they removed is 0 in the
+ * coefficients, which is what the pull-back tests.
+ */
+function foldPeriodic(D: Direction): void {
+  const { gv } = D;
+  for (let l = 0; l < D.lines; l++) {
+    const f0 = l * D.faceLineStride,
+      fN = f0 + D.len * D.faceStride;
+    gv[f0] += gv[fN]!;
+    gv[fN] = 0;
+  }
+}
+
+function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary): Geometry {
+  const n = g.n;
+  const c = createFaceCoefficients1D(n);
+  const periodic = boundary === "periodic";
+  const D = direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am);
+  return {
+    cells: n,
+    dirs: [D],
+    setLayer: (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate,
+    stage(src, slopes, a, base, h, dst) {
+      advectionStage1D(c, src, slopes === null ? null : slopes[0]!, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
+    },
+    flush(k, gradW, gradB) {
+      // face j velocity v_j = σ(w x_j + b), split ap = max(v, 0), am = min(v, 0)
+      if (periodic) foldPeriodic(D);
+      const { gv: G, ap, am } = D;
+      const wk = params.W[k]!,
+        bk = params.b[k]!;
+      let gw = 0,
+        gb = 0;
+      for (let j = 0; j <= n; j++) {
+        const gv = ap[j]! > 0 || am[j]! < 0 ? G[j]! : 0;
+        if (gv === 0) continue;
+        const x = g.xMin + j * g.dx;
+        const z = wk * x + bk;
+        const ds = params.sigma.dsigma(z) * gv;
+        gw += ds * x;
+        gb += ds;
+      }
+      gradW[k] += gw;
+      gradB[k] += gb;
+      G.fill(0);
+    },
+  };
+}
+
+function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundary): Geometry {
+  const { nx, ny, dx, dy, xMin, yMin } = g;
+  const c = createFaceCoefficients2D(g);
+  const periodic = boundary === "periodic";
+  const rowL = new Float64Array(ny),
+    rowR = new Float64Array(ny);
+  const Dx = direction(nx, ny, ny, 1, ny, 1, dx, c.axp, c.axm);
+  const Dy = direction(ny, 1, nx, ny, 1, ny + 1, dy, c.ayp, c.aym);
+  const { dsigma } = params.sigma;
+  return {
+    cells: nx * ny,
+    dirs: [Dx, Dy],
+    setLayer: (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate,
+    stage(src, slopes, a, base, h, dst) {
+      const sx = slopes === null ? null : slopes[0]!,
+        sy = slopes === null ? null : slopes[1]!;
+      advectionStage2D(g, c, src, sx, sy, periodic, a, base, 1 - a, ((1 - a) * h) / dx, ((1 - a) * h) / dy, dst, rowL, rowR);
+    },
+    flush(k, gradW, gradB) {
+      // x-face (i, j) at (xMin + iΔx, y_j): v = σ(W₁₁x + W₁₂y + b₁); y-face (i, j) at (x_i, yMin + jΔy):
+      // v = σ(W₂₁x + W₂₂y + b₂); each split into max(v, 0), min(v, 0)
+      const W = params.W,
+        o = 4 * k;
+      for (let r = 0; r < 2; r++) {
+        const D = r === 0 ? Dx : Dy;
+        if (periodic) foldPeriodic(D);
+        const { gv: G, ap, am } = D;
+        const w1 = W[o + 2 * r]!,
+          w2 = W[o + 2 * r + 1]!,
+          br = params.b[2 * k + r]!;
+        let g1 = 0,
+          g2 = 0,
+          gb = 0;
+        for (let l = 0; l < D.lines; l++)
+          for (let f = 0; f <= D.len; f++) {
+            const id = l * D.faceLineStride + f * D.faceStride;
+            const gv = ap[id]! > 0 || am[id]! < 0 ? G[id]! : 0;
+            if (gv === 0) continue;
+            const x = r === 0 ? xMin + f * dx : xMin + (l + 0.5) * dx;
+            const y = r === 0 ? yMin + (l + 0.5) * dy : yMin + f * dy;
+            const z = w1 * x + w2 * y + br;
+            const ds = dsigma(z) * gv;
+            g1 += ds * x;
+            g2 += ds * y;
+            gb += ds;
+          }
+        gradW[o + 2 * r] += g1;
+        gradW[o + 2 * r + 1] += g2;
+        gradB[2 * k + r] += gb;
+        G.fill(0);
+      }
+    },
+  };
+}
+
+/**
+ * Loop order over the interior of one direction: line by line when cells of a line are contiguous
+ * (1-D, the 2-D y-direction), else position by position across the lines (2-D x-direction: the lines
+ * are contiguous), so that the inner loop always walks memory with step 1.
+ * `outer`/`inner`: counts, and the cell and face index steps of each loop.
+ */
+function sweepOrder(D: Direction, interior: number) {
+  const byLine = D.stride === 1 || D.lines === 1;
+  return byLine
+    ? { nO: D.lines, oC: D.lineStride, oF: D.faceLineStride, nI: interior, iC: D.stride, iF: D.faceStride }
+    : { nO: interior, oC: D.stride, oF: D.faceStride, nI: D.lines, iC: D.lineStride, iF: D.faceLineStride };
+}
+
+/**
+ * The transpose, along one direction, of the flux part of a stage, `dst -= c2·(F_{f+1} − F_f)` with
+ * `F_f = ap_f·uL_f + am_f·uR_f` (uL/uR: cell values, or the MUSCL face values u ± s/2 of the limited
+ * slopes s when `sl` is given), plus `w·lamDst`: lamSrc += w·lamDst + (∂F/∂src)ᵀ gF,
+ * gv_f += gF_f·(ap_f > 0 ? uL_f : uR_f), where gF_f = c2·(lamDst right of f − lamDst left of f). With MUSCL the slope
+ * adjoint gs_i = ½(gF_{i+1/2}·ap − gF_{i−1/2}·am) of each cell is pulled back through the limiter at
+ * once ({@link slopeVjpAt}). One function for 1-D, both 2-D directions, upwind and MUSCL: cells 1..len−2
+ * (whose faces are interior) in one fused gather loop nest ({@link sweepOrder}), the two end cells of
+ * each line with the boundary faces apart.
+ */
+function stageVjpAlong(
+  D: Direction,
   src: Float64Array,
   sl: Float64Array | null,
-  gsl: Float64Array | null,
   lamDst: Float64Array,
   c2: number,
   w: number,
   lamSrc: Float64Array,
-  gap: Float64Array,
-  gam: Float64Array,
   periodic: boolean,
+  lim: number,
 ): void {
-  const n = src.length;
-  for (let i = 0; i < n; i++) lamSrc[i] += w * lamDst[i]!;
-  const face = (j: number, iL: number, iR: number, gF: number) => {
-    const uL = sl === null ? src[iL]! : src[iL]! + 0.5 * sl[iL]!;
-    const uR = sl === null ? src[iR]! : src[iR]! - 0.5 * sl[iR]!;
-    gap[j] += gF * uL;
-    gam[j] += gF * uR;
-    lamSrc[iL] += gF * ap[j]!;
-    lamSrc[iR] += gF * am[j]!;
-    if (gsl !== null) {
-      gsl[iL] += 0.5 * gF * ap[j]!;
-      gsl[iR] -= 0.5 * gF * am[j]!;
+  const { len, stride, faceStride, ap, am, gv } = D;
+  const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2);
+  for (let a = 0; a < nO; a++) {
+    let i = stride + a * oC,
+      fl = faceStride + a * oF;
+    for (let b = 0; b < nI; b++, i += iC, fl += iF) {
+      const im = i - stride,
+        ip = i + stride,
+        fr = fl + faceStride;
+      const l0 = lamDst[i]!;
+      const gl = c2 * (l0 - lamDst[im]!),
+        gr = c2 * (lamDst[ip]! - l0);
+      const pr = gr * ap[fr]!,
+        ml = gl * am[fl]!;
+      const u0 = src[i]!,
+        up = src[ip]!;
+      lamSrc[i] += w * l0 + pr + ml;
+      if (sl === null) {
+        gv[fr] += gr * (ap[fr]! > 0 ? u0 : up);
+      } else {
+        gv[fr] += gr * (ap[fr]! > 0 ? u0 + 0.5 * sl[i]! : up - 0.5 * sl[ip]!);
+        slopeVjpAt(src, lamSrc, i, im, ip, 0.5 * (pr - ml), lim);
+      }
     }
-  };
-  face(0, periodic ? n - 1 : 0, 0, c2 * lamDst[0]!);
-  face(n, n - 1, periodic ? 0 : n - 1, -c2 * lamDst[n - 1]!);
-  if (sl === null) {
-    let lPrev = lamDst[0]!;
-    for (let j = 1; j < n; j++) {
-      const lj = lamDst[j]!;
-      const gF = c2 * (lj - lPrev);
-      lPrev = lj;
-      const uL = src[j - 1]!,
-        uR = src[j]!;
-      gap[j] += gF * uL;
-      gam[j] += gF * uR;
-      lamSrc[j - 1] += gF * ap[j]!;
-      lamSrc[j] += gF * am[j]!;
-    }
-    return;
   }
-  const g2 = gsl!;
-  for (let j = 1; j < n; j++) {
-    const gF = c2 * (lamDst[j]! - lamDst[j - 1]!);
-    const a = gF * ap[j]!,
-      b = gF * am[j]!;
-    gap[j] += gF * (src[j - 1]! + 0.5 * sl[j - 1]!);
-    gam[j] += gF * (src[j]! - 0.5 * sl[j]!);
-    lamSrc[j - 1] += a;
-    lamSrc[j] += b;
-    g2[j - 1] += 0.5 * a;
-    g2[j] -= 0.5 * b;
+  const last = (len - 1) * stride;
+  const half = sl === null ? 0 : 0.5;
+  const s = (i: number) => (sl === null ? 0 : half * sl[i]!);
+  for (let l = 0; l < D.lines; l++) {
+    const o = l * D.lineStride,
+      e = o + last,
+      f0 = l * D.faceLineStride,
+      f1 = f0 + faceStride,
+      fN = f0 + len * faceStride,
+      fE = fN - faceStride;
+    const iL0 = periodic ? e : o,
+      iRN = periodic ? o : e;
+    // faces 0 and len (boundary: one cell each), face 1 (right of cell 0), face len−1 (left of cell e)
+    const g0 = c2 * lamDst[o]!,
+      gN = -c2 * lamDst[e]!,
+      g1 = c2 * (lamDst[o + stride]! - lamDst[o]!),
+      gE = c2 * (lamDst[e]! - lamDst[e - stride]!);
+    gv[f0] += g0 * (ap[f0]! > 0 ? src[iL0]! + s(iL0) : src[o]! - s(o));
+    gv[fN] += gN * (ap[fN]! > 0 ? src[e]! + s(e) : src[iRN]! - s(iRN));
+    gv[f1] += g1 * (ap[f1]! > 0 ? src[o]! + s(o) : src[o + stride]! - s(o + stride));
+    lamSrc[o] += w * lamDst[o]! + g1 * ap[f1]! + g0 * am[f0]!;
+    lamSrc[e] += w * lamDst[e]! + gN * ap[fN]! + gE * am[fE]!;
+    lamSrc[iL0] += g0 * ap[f0]!;
+    lamSrc[iRN] += gN * am[fN]!;
+    // the end cells' slopes: limited only when periodic (else 0, no dependence on src)
+    if (sl !== null && periodic) {
+      slopeVjpAt(src, lamSrc, o, e, o + stride, 0.5 * (g1 * ap[f1]! - g0 * am[f0]! - gN * am[fN]!), lim);
+      slopeVjpAt(src, lamSrc, e, e - stride, o, 0.5 * (gN * ap[fN]! - gE * am[fE]! + g0 * ap[f0]!), lim);
+    }
   }
 }
 
-/** lamU += (∂s/∂u)ᵀ gs for the limited slopes s of u (branch of the forward pass). */
-function slopesVjp(u: Float64Array, gs: Float64Array, lamU: Float64Array, n: number, limiter: string, periodic: boolean): void {
-  const first = periodic ? 0 : 1,
-    last = periodic ? n : n - 1;
-  for (let i = first; i < last; i++) {
-    const gsi = gs[i]!;
-    if (gsi === 0) continue;
-    const im = i === 0 ? n - 1 : i - 1,
-      ip = i === n - 1 ? 0 : i + 1;
-    const a = u[i]! - u[im]!,
-      b = u[ip]! - u[i]!;
-    if (a * b <= 0) continue;
-    let da: number, db: number;
-    if (limiter === "minmod") [da, db] = Math.abs(a) < Math.abs(b) ? [1, 0] : [0, 1];
-    else if (limiter === "mc") {
-      const P = 2 * Math.abs(a),
-        Q = 2 * Math.abs(b),
-        R = 0.5 * Math.abs(a + b);
-      [da, db] = P <= Q && P <= R ? [2, 0] : Q <= R ? [0, 2] : [0.5, 0.5];
-    } else {
-      const s = a + b;
-      da = (2 * b * b) / (s * s);
-      db = (2 * a * a) / (s * s);
-    }
-    const ga = gsi * da,
-      gb = gsi * db;
-    lamU[i] += ga - gb;
-    lamU[im] -= ga;
-    lamU[ip] += gb;
+/**
+ * lamU += (∂s_i/∂u)ᵀ gs for the limited slope s_i = φ(u_i − u_im, u_ip − u_i) of one cell
+ * (`stridedSlopes`; `lim`: 0 minmod, 1 MC, 2 van Leer), in the branch the forward pass took:
+ * minmod and MC differentiate the selected argument, van Leer 2ab/(a+b) is smooth where ab > 0;
+ * s = 0 where ab ≤ 0 (a constant: no contribution).
+ */
+function slopeVjpAt(u: Float64Array, lamU: Float64Array, i: number, im: number, ip: number, gs: number, lim: number): void {
+  const a = u[i]! - u[im]!,
+    b = u[ip]! - u[i]!;
+  if (gs === 0 || a * b <= 0) return;
+  let ga: number, gb: number;
+  if (lim === 0) {
+    const left = Math.abs(a) < Math.abs(b);
+    ga = left ? gs : 0;
+    gb = left ? 0 : gs;
+  } else if (lim === 1) {
+    const P = 2 * Math.abs(a),
+      Q = 2 * Math.abs(b),
+      R = 0.5 * Math.abs(a + b);
+    if (P <= Q && P <= R) (ga = 2 * gs), (gb = 0);
+    else if (Q <= R) (ga = 0), (gb = 2 * gs);
+    else ga = gb = 0.5 * gs;
+  } else {
+    const t = gs / ((a + b) * (a + b));
+    ga = 2 * b * b * t;
+    gb = 2 * a * a * t;
   }
+  lamU[i] += ga - gb;
+  lamU[im] -= ga;
+  lamU[ip] += gb;
 }

@@ -109,7 +109,8 @@ function isNetworkParams(n: unknown): n is NetworkParams {
  * @throws KineticError INVALID_ARGUMENT (bad or unknown options, a bad problem), UNSUPPORTED (d ≠ 1),
  *   TOO_LARGE / UNSTABLE (the solve at the initial parameters does not fit or violates the CFL
  *   limit); the signal's reason when aborted
- * @remarks 1-D only (the discrete adjoint `vlasovGradient` is 1-D). Each epoch is one forward solve and
+ * @remarks 1-D only (the discrete adjoint `vlasovGradient` also covers d = 2; training on 2-D densities
+ * is not offered yet). Each epoch is one forward solve and
  * one adjoint sweep (L-BFGS: one per line-search trial); the gradient is exact for the discretised
  * problem (step sequence held fixed, one-sided derivatives at limiter and ReLU kinks). θ = [W | b |
  * θ_head], the layout of core's training (θ_head of `classificationDensityLoss` = core's read-out).
@@ -149,10 +150,7 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
   const seed = options.seed ?? 0;
   const params0 = isNetworkParams(problem.network) ? problem.network : initNetwork({ seed, ...(problem.network as NetworkInit) });
   if (params0.d !== 1)
-    throw new KineticError(
-      "UNSUPPORTED",
-      `trainDensity is 1-D (the adjoint of the 1-D Vlasov solver); got a network with d = ${params0.d}`,
-    );
+    throw new KineticError("UNSUPPORTED", `trainDensity is 1-D (2-D gradients: vlasovGradient); got a network with d = ${params0.d}`);
   const lambda = requireNonNegative("problem.lambda", problem.lambda ?? 0);
   const solver: Record<string, unknown> = {};
   const loop: Record<string, unknown> = {};

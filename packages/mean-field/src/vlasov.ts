@@ -303,6 +303,8 @@ export interface PreparedVlasov {
   readonly tl: Timeline;
   readonly opt: Resolved;
   readonly multi: boolean;
+  /** CFL rate (max outflow rate) of each layer the work estimate visited (every layer of the timeline unless maxSteps cut it short). */
+  readonly rates: ReadonlyMap<number, number>;
 }
 
 /**
@@ -356,7 +358,7 @@ export function prepareVlasov(problem: VlasovProblem, options: VlasovOptions, ex
   const g = grid;
   const cells = g.kind === "1d" ? g.n : g.nx * g.ny;
   const tl = resolveTimeline(params, options.saveAt, { t0, tEnd: t1, name: "saveAt", stateSize: cells * list.length });
-  requireWork(params, g, tl, opt, list.length, problem.grid === undefined ? "n" : "grid");
+  const rates = requireWork(params, g, tl, opt, list.length, problem.grid === undefined ? "n" : "grid");
   // cell averages given by the caller: type and length checked here, values by `run` on its one copy
   // (never mutated)
   const names = list.map((_, i) => (multi ? `f0[${i}]` : "f0"));
@@ -365,7 +367,7 @@ export function prepareVlasov(problem: VlasovProblem, options: VlasovOptions, ex
     return g.kind === "1d" ? cellAverages1D(g, f as InitialDensity1D, names[i]!) : cellAverages2D(g, f as InitialDensity2D, names[i]!);
   });
   const borrowed = list.map((f, i) => (ArrayBuffer.isView(f) ? names[i]! : null));
-  return { params, g, fs, borrowed, tl, opt, multi };
+  return { params, g, fs, borrowed, tl, opt, multi, rates };
 }
 
 interface RunOut {
@@ -381,9 +383,16 @@ interface RunOut {
  * Refuse, before any work, a solve whose estimated cell-updates (cells × steps × stages × densities,
  * steps from the CFL rule of each layer's outflow rate, capped by maxSteps) exceed `maxCellUpdates`.
  * The message names the grid size and the largest that fits (1-D: work ∝ n² under a CFL rule, 2-D ∝
- * (nx·ny)^{3/2}; with a fixed dt ∝ cells).
+ * (nx·ny)^{3/2}; with a fixed dt ∝ cells). Returns the rate of each layer it visited.
  */
-function requireWork(params: NetworkParams, g: Grid1D | Grid2D, tl: Timeline, opt: Resolved, nd: number, name: string): void {
+function requireWork(
+  params: NetworkParams,
+  g: Grid1D | Grid2D,
+  tl: Timeline,
+  opt: Resolved,
+  nd: number,
+  name: string,
+): Map<number, number> {
   // memory first (about 5 arrays per density and 4 face arrays, 8 bytes each), before any allocation
   requireFits(name, g.kind === "1d" ? g.n : g.nx * g.ny, 8 * (5 * nd + 4));
   const c1 = g.kind === "1d" ? createFaceCoefficients1D(g.n) : null;
@@ -421,6 +430,7 @@ function requireWork(params: NetworkParams, g: Grid1D | Grid2D, tl: Timeline, op
       { details: { argument: name, value: cells, estimate: work, budget: opt.maxCellUpdates, largest, unit: "cell-updates" } },
     );
   }
+  return rates;
 }
 
 /** Cell-updates per kernel call of the first-order upwind + Euler path (about 0.1 ms per call). */
