@@ -29,6 +29,7 @@ export * from "./particle-grid.js";
 export * from "./wasserstein.js";
 export * from "./steady-states.js";
 export * from "./sensitivity.js";
+export * from "./sensitivity-2d.js";
 export type { DensityObjective } from "./objective.js";
 export * from "./adjoint.js";
 export * from "./density-losses.js";

@@ -120,7 +120,8 @@ export function solveVlasovSensitivity(problem: SensitivityProblem, options: Sen
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
   requireOptions("problem", problem, ["params", "f0", "grid", "tSpan"]);
   const params = checkNetwork(problem.params, "params");
-  if (params.d !== 1) throw new KineticError("UNSUPPORTED", `solveVlasovSensitivity is 1-D; got d = ${params.d}`);
+  if (params.d !== 1)
+    throw new KineticError("UNSUPPORTED", `solveVlasovSensitivity is 1-D; got d = ${params.d} (use solveVlasovSensitivity2D for d = 2)`);
   const t0 = requireFinite("tSpan[0]", problem.tSpan?.[0] ?? 0);
   const t1 = requireFinite("tSpan[1]", problem.tSpan?.[1] ?? params.T);
   if (!(t1 >= t0)) throw invalidArgument("tSpan", "[t0, t1] with t1 ≥ t0", problem.tSpan);
