@@ -10,7 +10,7 @@ import { makeBoundCheck, makeCheck, makeNotApplicableCheck } from "../checks.js"
 import { PALETTE, defineExperiment } from "../internal/define.js";
 import { normalPdf } from "../internal/grids.js";
 import { linspace, r6, stages, table } from "../internal/util.js";
-import { fokkerPlanck2DCase, longTimeCase } from "./sensitivity-cases.js";
+import { fokkerPlanck2DCase, longTimeCase, vlasov2DCase } from "./sensitivity-cases.js";
 import type { Check, FigureSpec } from "../types.js";
 
 const schema = z
@@ -33,7 +33,7 @@ export const sensitivity = defineExperiment({
   id: "sensitivity",
   title: "Sensitivity with respect to weights and bias",
   summary:
-    "The sensitivities f_w = ∂f/∂w and f_b = ∂f/∂b solve linear transport equations with sources and carry zero mass. They are computed with the upwind scheme's exact discrete tangent and compared with central finite differences of the PDE; the moment sensitivities are compared with the closed forms for σ = id, the loss gradient ∫ℓ f_w with the particle formula E[ℓ'(x(T)) ∂_w x(T)], and saturating activations show vanishing gradients far from x*. Over long times (T up to 20) ∂m₁/∂w tends to b/w²: the moment sensitivity equation and the trajectories follow it exactly, while the PDE's tangent is reported as under-resolved once the density collapses into a few cells. In 2-D, the Fokker–Planck sensitivities ∂f/∂W_ij and ∂f/∂b_i are compared with central finite differences of the solver.",
+    "The sensitivities f_w = ∂f/∂w and f_b = ∂f/∂b solve linear transport equations with sources and carry zero mass. They are computed with the upwind scheme's exact discrete tangent and compared with central finite differences of the PDE; the moment sensitivities are compared with the closed forms for σ = id, the loss gradient ∫ℓ f_w with the particle formula E[ℓ'(x(T)) ∂_w x(T)], and saturating activations show vanishing gradients far from x*. Over long times (T up to 20) ∂m₁/∂w tends to b/w²: the moment sensitivity equation and the trajectories follow it exactly, while the PDE's tangent is reported as under-resolved once the density collapses into a few cells. In 2-D, the Fokker–Planck and the Vlasov (upwind) sensitivities ∂f/∂W_ij and ∂f/∂b_i are compared with central finite differences of their solvers.",
   schema,
   quick: { cells: 300, particles: 20_000 },
   controls: [
@@ -44,7 +44,7 @@ export const sensitivity = defineExperiment({
   ],
   async run(config, ctx) {
     const { sigma, w, b, T, eps } = config;
-    const st = stages(ctx, 6);
+    const st = stages(ctx, 7);
     // x* = -b/w at a cell centre (an odd number of cells centred on x*): at a face with velocity
     // exactly 0 the upwind flux max(a, 0) f⁻ + min(a, 0) f⁺ has a kink in (w, b), so central finite
     // differences and the one-sided discrete tangent would legitimately disagree there.
@@ -234,7 +234,9 @@ export const sensitivity = defineExperiment({
     const long = longTimeCase(config.cells, ctx.seed);
     await st.stage(`2-D Fokker–Planck sensitivities (σ = ${sigma})`);
     const fp2d = fokkerPlanck2DCase(sigma);
-    for (const c of [long, fp2d]) {
+    await st.stage(`2-D Vlasov sensitivities (σ = ${sigma})`);
+    const v2d = vlasov2DCase(sigma);
+    for (const c of [long, fp2d, v2d]) {
       checks.push(...c.checks);
       Object.assign(summary, c.summary);
     }
@@ -305,11 +307,12 @@ export const sensitivity = defineExperiment({
         ),
         ...long.series,
         ...fp2d.series,
+        ...v2d.series,
       },
-      fields: { ...long.fields, ...fp2d.fields },
+      fields: { ...long.fields, ...fp2d.fields, ...v2d.fields },
       summary,
       checks,
-      figures: [...figures, ...long.figures, ...fp2d.figures],
+      figures: [...figures, ...long.figures, ...fp2d.figures, ...v2d.figures],
     };
   },
 });
