@@ -5,16 +5,24 @@
  * the final KL loss, the loss evaluations, the wall time and the status of the gradient fit (L-BFGS on
  * the exact steady-state gradient) and of Nelder–Mead, both with their default settings.
  *
- * Usage: node --conditions=source --import tsx scripts/fit-table.ts   (prints a Markdown table)
+ * A second table does the same for finite-horizon fits (`fitFiniteHorizon`: f(T) from an initial
+ * density f0 against the target, T = 1, 50 implicit Euler steps): the gradient fit by the discrete
+ * adjoint of the solve against Nelder–Mead.
+ *
+ * Usage: node --conditions=source --import tsx scripts/fit-table.ts [steady|horizon]
+ *   (prints the Markdown tables; `steady` or `horizon` prints only that one)
  * Times are the fastest of three runs on the machine at hand: compare the two columns, not machines.
  */
-import { createGrid1D, type Grid1D, loadIris } from "../packages/datasets/src/index.js";
+import { createScalarNetwork } from "../packages/core/src/index.js";
+import { cellAverages1D, createGrid1D, type Grid1D, loadIris } from "../packages/datasets/src/index.js";
 import {
   type FitFamily,
   type FitMethod,
   type FitResult,
   type FitTarget,
+  fitFiniteHorizon,
   fitSteadyState,
+  solveFokkerPlanck,
   solveSteadyState,
 } from "../packages/fokker-planck/src/index.js";
 
@@ -118,12 +126,103 @@ function cell(method: FitMethod, row: Row): string {
   return `${r.loss.toExponential(3)} | ${r.stats.evaluations} | ${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms | ${r.status}`;
 }
 
-// warm-up (JIT) before anything is timed
-for (const method of ["gradient", "nelder-mead"] as const) rows[0]!.fit(method);
+/** Finite-horizon rows: f0 → target at T = 1. */
+const horizonRows: Row[] = [];
+{
+  const g160 = createGrid1D(-4, 4, 160) as Grid1D;
+  const u160 = createGrid1D(-1, 1, 160) as Grid1D;
+  const g200 = createGrid1D(-4, 4, 200) as Grid1D;
+  const twoBumps = (x: number): number => Math.exp(-((x - 0.8) ** 2) / 0.3) + 0.6 * Math.exp(-((x + 1) ** 2) / 0.5);
+  const bumpUnit = (x: number): number => Math.exp(-((x - 0.3) ** 2) / 0.05) + 0.5;
+  const narrow = (x: number): number => Math.exp(-(x * x) / 0.5);
+  const skew = (x: number): number => (x > -1 ? (x + 1) * Math.exp(-(x + 1) / 0.8) : 0);
+  /** The model's own discrete f(T) from f0 (the fit's solve: implicit Euler, 50 steps, f0 normalised). */
+  const own = (
+    f0: (x: number) => number,
+    grid: Grid1D,
+    sigma: string,
+    w: number[],
+    b: number[],
+    D: number | ((x: number) => number),
+  ): FitTarget => {
+    const network = createScalarNetwork({ sigma, w, b, T: 1 });
+    return { density: solveFokkerPlanck({ network, grid, f0: normalised(f0, grid), D }, { dt: 1 / 50 }).f, grid };
+  };
+  const add = (family: FitFamily, target: string, f0: (x: number) => number, g: FitTarget, grid: Grid1D, extra: object = {}) =>
+    horizonRows.push({ family, target, fit: (method) => fitFiniteHorizon(f0, g, 1, { family, grid, method, ...extra }) });
+  add(
+    "identity",
+    "own f(T) from two bumps (w = −0.7, b = 0.3, D = 0.3)",
+    twoBumps,
+    own(twoBumps, g160, "identity", [-0.7], [0.3], 0.3),
+    g160,
+  );
+  add("tanh", "own f(T) from two bumps (w = −1.2, b = 0.4, D = 0.25)", twoBumps, own(twoBumps, g160, "tanh", [-1.2], [0.4], 0.25), g160);
+  add(
+    "beta",
+    "own f(T) on (−1, 1) (w = −1, b = 0.3, κ = 0.2)",
+    bumpUnit,
+    own(bumpUnit, u160, "identity", [-1], [0.3], (x) => 0.2 * (1 - x * x)),
+    u160,
+  );
+  add(
+    "layerwise",
+    "own f(T) from two bumps (2 tanh layers: w = (−1.2, 0.6), b = (0.5, −0.4), D = 0.2)",
+    twoBumps,
+    own(twoBumps, g160, "tanh", [-1.2, 0.6], [0.5, -0.4], 0.2),
+    g160,
+    { layers: 2 },
+  );
+  for (const [name, tgt] of [
+    ["skewed (x + 1) e^{−(x+1)/0.8}", skew],
+    ["bimodal mixture", mixture],
+  ] as const) {
+    add("identity", `N(0, 0.5²) → ${name}`, narrow, tgt, g200);
+    add("tanh", `N(0, 0.5²) → ${name}`, narrow, tgt, g200);
+    add("layerwise", `N(0, 0.5²) → ${name} (3 tanh layers)`, narrow, tgt, g200, { layers: 3 });
+    add("layerwise", `N(0, 0.5²) → ${name} (3 ReLU layers)`, narrow, tgt, g200, { layers: 3, activation: "relu" });
+  }
+  {
+    // the petal lengths from the Gaussian of their own mean and standard deviation
+    let m = 0;
+    for (const v of petal) m += v;
+    m /= petal.length;
+    let v2 = 0;
+    for (const v of petal) v2 += (v - m) ** 2;
+    const sd = Math.sqrt(v2 / petal.length);
+    const gauss = (x: number): number => Math.exp(-0.5 * ((x - m) / sd) ** 2);
+    const grid = dataGrid(petal);
+    add("tanh", "N(mean, sd²) of the iris petal lengths → their histogram", gauss, { samples: petal }, grid);
+    add("layerwise", "N(mean, sd²) of the iris petal lengths → their histogram (3 tanh layers)", gauss, { samples: petal }, grid, {
+      layers: 3,
+    });
+  }
+}
 
-const out: string[] = [
+/** Cell averages (midpoint) of f on the grid, normalised to mass 1 — as the fit normalises f0. */
+function normalised(f: (x: number) => number, grid: Grid1D): Float64Array {
+  const v = cellAverages1D(f, grid);
+  let m = 0;
+  for (const x of v) m += x;
+  m *= grid.dx;
+  return v.map((x) => x / m);
+}
+
+const only = process.argv[2];
+const header = [
   "| family | target | gradient: KL | evals | time | status | Nelder–Mead: KL | evals | time | status |",
   "|---|---|---|---|---|---|---|---|---|---|",
 ];
-for (const row of rows) out.push(`| ${row.family} | ${row.target} | ${cell("gradient", row)} | ${cell("nelder-mead", row)} |`);
-console.log(out.join("\n"));
+if (only !== "horizon") {
+  // warm-up (JIT) before anything is timed
+  for (const method of ["gradient", "nelder-mead"] as const) rows[0]!.fit(method);
+  const out = [...header];
+  for (const row of rows) out.push(`| ${row.family} | ${row.target} | ${cell("gradient", row)} | ${cell("nelder-mead", row)} |`);
+  console.log(out.join("\n"));
+}
+if (only !== "steady") {
+  for (const method of ["gradient", "nelder-mead"] as const) horizonRows[1]!.fit(method);
+  const out = ["", "Finite horizon (T = 1):", "", ...header.map((h) => h.replace("| target |", "| f0 → target |"))];
+  for (const row of horizonRows) out.push(`| ${row.family} | ${row.target} | ${cell("gradient", row)} | ${cell("nelder-mead", row)} |`);
+  console.log(out.join("\n"));
+}

@@ -16,7 +16,7 @@ import {
   shapeMismatch,
 } from "@kinetic-nde/core/validate";
 import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
-import { wasserstein1Grid } from "@kinetic-nde/mean-field";
+import { type DensityObjective, wasserstein1Grid } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
 import { histogramOnGrid, klDivergence, l2Distance } from "./densities.js";
 import { compensatedSum } from "./internal/numerics.js";
@@ -32,6 +32,7 @@ import {
   steadyStateJacobianInto,
 } from "./steady-state-gradient.js";
 import { lbfgs } from "./internal/lbfgs.js";
+import { fokkerPlanckGradient } from "./adjoint.js";
 
 /**
  * A target distribution: a density function x ↦ g(x), samples (e.g. the labels or targets of a
@@ -53,16 +54,26 @@ export type FitTarget =
  *   β = (|w| + b)/(2κ).
  * - `"bimodal"`: σ = identity, D(x) = d₀ + Σ_j c_j exp(-(x - m_j)²/(2s²)) a positive combination of
  *   Gaussian bumps on `basisCentres` (w fixed); a bump of D where the target dips makes 1/D
- *   bimodal.
+ *   bimodal. Steady states only.
+ * - `"layerwise"` (finite horizon only): the time-dependent drift σ(w^k x + b^k) with one (w^k, b^k)
+ *   per layer of [0, T] (`layers` equal layers, any `activation`, default tanh) and one constant D.
+ *
+ * At a finite horizon w is free in sign and fitted in every family, and `"beta"` fits (w, b, κ).
  */
-export type FitFamily = "gaussian" | "identity" | "tanh" | "beta" | "bimodal";
+export type FitFamily = "gaussian" | "identity" | "tanh" | "beta" | "bimodal" | "layerwise";
+
+/** The families of {@link fitSteadyState}. */
+type SteadyFamily = Exclude<FitFamily, "layerwise">;
 
 /** Loss between target g and model f: KL(g‖f), L², or Wasserstein-1. */
 export type FitLoss = "kl" | "l2" | "w1";
 
 /** Options of {@link fitSteadyState} and {@link fitFiniteHorizon}. */
 export interface FitOptions {
-  /** Model family (default `"tanh"` for steady states; `"tanh"` or `"identity"` at finite horizon). */
+  /**
+   * Model family (default `"tanh"`). Finite horizons: `"identity"`, `"tanh"`, `"beta"` or
+   * `"layerwise"`.
+   */
   readonly family?: FitFamily;
   /** Loss (default `"kl"`). */
   readonly loss?: FitLoss;
@@ -79,8 +90,9 @@ export interface FitOptions {
   /** Centres m_j of the D(x) bumps of `"bimodal"` (default 7 cell-centred points across the grid; width = spacing / 2 of the default, L / (2·count)). */
   readonly basisCentres?: readonly number[];
   /**
-   * Optimiser (steady states): `"gradient"` (default; L-BFGS on the exact gradient of the discrete
-   * steady state) or `"nelder-mead"` (derivative-free). Finite horizons use Nelder–Mead only.
+   * Optimiser: `"gradient"` (default; L-BFGS on the exact gradient of the discrete steady state, or
+   * at a finite horizon of the discrete solve by its adjoint, `fokkerPlanckGradient`) or
+   * `"nelder-mead"` (derivative-free).
    */
   readonly method?: FitMethod;
   /**
@@ -94,6 +106,10 @@ export interface FitOptions {
   readonly maxEvaluations?: number;
   /** Finite horizon only: implicit Euler steps over [0, T] (default 50). */
   readonly steps?: number;
+  /** `"layerwise"` only: number of layers, each with its own (w^k, b^k) over an equal share of [0, T] (default 4, at most 1000). */
+  readonly layers?: number;
+  /** `"layerwise"` only: the activation σ of the drift σ(w^k x + b^k), any of core's (default `"tanh"`). */
+  readonly activation?: string;
   /** Aborts the fit, checked before every loss evaluation; the call then throws the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -110,6 +126,8 @@ const FIT_OPTION_KEYS = [
   "seed",
   "maxEvaluations",
   "steps",
+  "layers",
+  "activation",
   "signal",
 ];
 
@@ -121,9 +139,11 @@ export type FitMethod = "gradient" | "nelder-mead";
 
 /** Fitted parameters. */
 export interface FittedParameters {
-  /** Activation name. */
-  readonly sigma: "identity" | "tanh";
+  /** Activation name (`"identity"` or `"tanh"` except for `"layerwise"`). */
+  readonly sigma: string;
+  /** w (`"layerwise"`: of the first layer; all of them in `layers`). */
   readonly w: number;
+  /** b (`"layerwise"`: of the first layer). */
   readonly b: number;
   /** Constant D, or the fitted function D(x). */
   readonly D: Diffusion1D;
@@ -131,6 +151,8 @@ export interface FittedParameters {
   readonly kappa?: number;
   /** `"bimodal"`: [d₀, c_1, …] of D(x). */
   readonly coefficients?: readonly number[];
+  /** `"layerwise"`: w^k and b^k of every layer (layer k acts on [kT/L, (k+1)T/L)). */
+  readonly layers?: { readonly w: readonly number[]; readonly b: readonly number[] };
 }
 
 /** Result of a fit. */
@@ -147,7 +169,11 @@ export interface FitResult {
   readonly target: Float64Array;
   /** Fitted density on the grid (steady state or f(T)). */
   readonly fitted: Float64Array;
-  /** `"success"` or `"max-steps"` (evaluation budget exhausted before convergence). */
+  /**
+   * `"success"`, `"max-steps"` (evaluation budget exhausted before convergence), `"non-finite"`, or
+   * (finite-horizon gradient fits) `"step-too-small"` (the line search found no decrease before the
+   * convergence criteria were met).
+   */
   readonly status: SolveStatus;
   /** How the parameters were found: closed form (`"gaussian"`), L-BFGS, or Nelder–Mead. */
   readonly method: "closed-form" | FitMethod;
@@ -250,23 +276,15 @@ function momentsOf(grid: Grid1D, g: Float64Array): { mean: number; variance: num
   return { mean: m, variance: Math.max(m2 - m * m - (grid.dx * grid.dx) / 12, 1e-300) };
 }
 
-function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: FitOptions, finite: boolean): Model {
+function buildModel(family: SteadyFamily, grid: Grid1D, g: Float64Array, options: FitOptions): Model {
   const wFixed = options.w !== undefined ? requireFinite("options.w", options.w) : -1;
-  if (!finite && wFixed >= 0 && family !== "tanh")
-    throw invalidArgument("options.w", "negative (a restoring drift) for a steady state", wFixed);
+  if (wFixed >= 0 && family !== "tanh") throw invalidArgument("options.w", "negative (a restoring drift) for a steady state", wFixed);
   const init = options.initial ?? {};
   const { mean, variance } = momentsOf(grid, g);
   const aw = Math.abs(wFixed);
   switch (family) {
     case "gaussian":
     case "identity": {
-      if (finite) {
-        const w0 = init.w ?? -0.5;
-        return {
-          theta0: [w0, init.b ?? 0, Math.log(init.D ?? 0.1)],
-          decode: (t) => ({ sigma: "identity", w: t[0]!, b: t[1]!, D: Math.exp(t[2]!) }),
-        };
-      }
       return {
         theta0: [init.b ?? -wFixed * mean, Math.log(init.D ?? variance * aw)],
         decode: (t) => ({ sigma: "identity", w: wFixed, b: t[0]!, D: Math.exp(t[1]!) }),
@@ -281,13 +299,7 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
       };
     }
     case "tanh": {
-      const w0 = init.w ?? (finite ? -0.5 : -1 / Math.sqrt(variance));
-      if (finite) {
-        return {
-          theta0: [w0, init.b ?? 0, Math.log(init.D ?? 0.1)],
-          decode: (t) => ({ sigma: "tanh", w: t[0]!, b: t[1]!, D: Math.exp(t[2]!) }),
-        };
-      }
+      const w0 = init.w ?? -1 / Math.sqrt(variance);
       const D0 = init.D ?? variance * Math.abs(w0);
       return {
         theta0: [Math.log(Math.abs(w0)), init.b ?? -w0 * mean, Math.log(D0)],
@@ -304,7 +316,6 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
       };
     }
     case "beta": {
-      if (finite) throw invalidArgument("options.family", 'one of "identity", "tanh" at a finite horizon', family);
       if (grid.xMin < -1 || grid.xMax > 1)
         throw invalidArgument("options.grid", "inside (-1, 1) for the beta family", [grid.xMin, grid.xMax]);
       const b0 = init.b ?? -wFixed * mean;
@@ -333,7 +344,6 @@ function buildModel(family: FitFamily, grid: Grid1D, g: Float64Array, options: F
       };
     }
     case "bimodal": {
-      if (finite) throw invalidArgument("options.family", 'one of "identity", "tanh" at a finite horizon', family);
       const L = grid.xMax - grid.xMin;
       const centres =
         options.basisCentres !== undefined
@@ -410,7 +420,17 @@ function finish(
     target: g,
     fitted,
     // A loss or parameter that overflowed is never a success (e.g. a target narrower than a cell).
-    status: !allFinite(losses.kl, losses.l2, losses.w1, params.w, params.b, typeof params.D === "number" ? params.D : 0)
+    status: !allFinite(
+      losses.kl,
+      losses.l2,
+      losses.w1,
+      params.w,
+      params.b,
+      typeof params.D === "number" ? params.D : 0,
+      ...(params.layers?.w ?? []),
+      ...(params.layers?.b ?? []),
+      params.kappa ?? 0,
+    )
       ? "non-finite"
       : converged
         ? "success"
@@ -448,7 +468,7 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
   const family = requireOneOf("options.family", options.family ?? "tanh", ["gaussian", "identity", "tanh", "beta", "bimodal"] as const);
   const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
   const { grid, g } = resolveTarget(target, family, options.grid);
-  const model = buildModel(family, grid, g, options, false);
+  const model = buildModel(family, grid, g, options);
   const loss = lossFn(lossName);
   const method = requireOneOf("options.method", options.method === undefined ? "gradient" : options.method, [
     "gradient",
@@ -479,11 +499,7 @@ export function fitSteadyState(target: FitTarget, options: FitOptions = {}): Fit
   return finish(family, lossName, grid, g, p, steadyOf(grid, p, new Float64Array(grid.n)), r.evaluations, r.converged, "nelder-mead");
 }
 
-/**
- * L-BFGS from the initial guess and `restarts` seeded perturbations of it (θ + 0.5 N(0, 1)), sharing
- * one evaluation budget; the best end point wins, and it is converged only if its own run met the
- * gradient or loss-change criterion.
- */
+/** The steady-state gradient fit: {@link multiStart} on the exact gradient of the discrete steady state. */
 function gradientFit(
   model: Model,
   grid: Grid1D,
@@ -493,7 +509,7 @@ function gradientFit(
   maxEvaluations: number,
   seed: number,
   signal: AbortSignal | undefined,
-): { x: Float64Array; evaluations: number; converged: boolean } {
+): { x: Float64Array; evaluations: number; converged: boolean; stalled: boolean } {
   const gm = model.grad!;
   const n = grid.n;
   const P = model.theta0.length;
@@ -517,35 +533,211 @@ function gradientFit(
     }
     return v;
   };
-  const rng = createRng(seed);
-  let evaluations = 0;
-  let best: { x: Float64Array; f: number; converged: boolean } | undefined;
-  for (let start = 0; start <= restarts && evaluations < maxEvaluations; start++) {
-    const x0 = model.theta0.map((v) => (start === 0 ? v : v + 0.5 * rng.normal()));
-    const r = lbfgs(fg, x0, { maxEvaluations: maxEvaluations - evaluations, signal });
-    evaluations += r.evaluations;
-    if (best === undefined || r.f < best.f) best = { x: r.x, f: r.f, converged: r.converged };
-  }
-  return { x: best!.x, evaluations, converged: best!.converged };
+  return multiStart(fg, model.theta0, restarts, maxEvaluations, seed, signal);
 }
 
 /**
- * Fit constant (w, b, D) so that the Fokker–Planck solution started at f0 matches a target at time T.
+ * L-BFGS from θ₀ and `restarts` seeded perturbations of it (θ₀ + 0.5 N(0, 1)), sharing one evaluation
+ * budget; the best end point wins, and it is converged only if its own run met the gradient or
+ * loss-change criterion.
+ */
+function multiStart(
+  fg: (theta: Float64Array, out: Float64Array) => number,
+  theta0: readonly number[],
+  restarts: number,
+  maxEvaluations: number,
+  seed: number,
+  signal: AbortSignal | undefined,
+): { x: Float64Array; evaluations: number; converged: boolean; stalled: boolean } {
+  const rng = createRng(seed);
+  let evaluations = 0;
+  let best: { x: Float64Array; f: number; converged: boolean; stalled: boolean } | undefined;
+  for (let start = 0; start <= restarts && evaluations < maxEvaluations; start++) {
+    const x0 = theta0.map((v) => (start === 0 ? v : v + 0.5 * rng.normal()));
+    const r = lbfgs(fg, x0, { maxEvaluations: maxEvaluations - evaluations, signal });
+    evaluations += r.evaluations;
+    if (best === undefined || r.f < best.f) best = { x: r.x, f: r.f, converged: r.converged, stalled: r.reason === "line-search" };
+  }
+  return { x: best!.x, evaluations, converged: best!.converged, stalled: best!.stalled };
+}
+
+/** The families of {@link fitFiniteHorizon}. */
+const HORIZON_FAMILIES = ["identity", "tanh", "beta", "layerwise"] as const;
+
+/** Largest `layers` of the `"layerwise"` family. */
+const MAX_LAYERS = 1000;
+
+/**
+ * The finite-horizon fit objective: θ = (w^1…w^L, b^1…b^L, log s) for the drift σ(w^k x + b^k) on
+ * L equal layers of [0, T] and the diffusion D(x) = s·d(x) (d ≡ 1, or 1 - x² for `"beta"`), the
+ * loss between the target and f(T) of the implicit Euler Chang–Cooper solve, and its exact gradient
+ * by the discrete adjoint. @internal
+ */
+export interface FiniteHorizonObjective {
+  readonly family: (typeof HORIZON_FAMILIES)[number];
+  readonly lossName: FitLoss;
+  readonly grid: Grid1D;
+  /** The target as normalised cell averages. */
+  readonly target: Float64Array;
+  /** The starting point θ₀. */
+  readonly theta0: readonly number[];
+  /** Parameters of θ. */
+  readonly decode: (theta: ArrayLike<number>) => FittedParameters;
+  /** f(T) of θ by `solveFokkerPlanck`. */
+  readonly evolve: (theta: ArrayLike<number>) => Float64Array;
+  /** The loss at θ (forward solve only). */
+  readonly value: (theta: ArrayLike<number>) => number;
+  /** The loss at θ, its gradient written into `out` (NaN when the solve or its adjoint is not finite). */
+  readonly valueAndGradient: (theta: ArrayLike<number>, out: Float64Array) => number;
+}
+
+/**
+ * Validate the inputs of {@link fitFiniteHorizon} and build its objective (everything but the
+ * optimiser options). @internal
+ */
+export function finiteHorizonObjective(
+  f0: ArrayLike<number> | ((x: number) => number),
+  target: FitTarget,
+  T: number,
+  options: FitOptions = {},
+): FiniteHorizonObjective {
+  options = requireOptions<FitOptions>("options", options, FIT_OPTION_KEYS);
+  requirePositive("T", T);
+  const requested = options.family ?? "tanh";
+  if (requested === "gaussian" || requested === "bimodal")
+    throw new KineticError(
+      "UNSUPPORTED",
+      requested === "gaussian"
+        ? 'unsupported: `options.family` "gaussian" is the closed-form steady state; at a finite horizon use "identity" (the same Gaussian / OU drift, fitted numerically)'
+        : 'unsupported: `options.family` "bimodal" is for steady states: its D(x) has one coefficient per bump, and the finite-horizon adjoint differentiates one scale of D only; at a finite horizon use "identity", "tanh", "beta" or "layerwise"',
+      { details: { argument: "options.family", value: requested } },
+    );
+  const family = requireOneOf("options.family", requested, HORIZON_FAMILIES);
+  const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
+  if (options.layers !== undefined && family !== "layerwise")
+    throw invalidArgument("options.layers", 'given only with family "layerwise"', options.layers);
+  if (options.activation !== undefined && family !== "layerwise")
+    throw invalidArgument("options.activation", 'given only with family "layerwise" (the other families fix σ)', options.activation);
+  if (options.w !== undefined)
+    throw invalidArgument("options.w", "absent at a finite horizon (w is fitted; give a starting value as `options.initial.w`)", options.w);
+  if (options.basisCentres !== undefined)
+    throw invalidArgument("options.basisCentres", 'absent at a finite horizon (steady-state "bimodal" only)', options.basisCentres);
+  const L =
+    family === "layerwise" ? (options.layers !== undefined ? requireInteger("options.layers", options.layers, 1, MAX_LAYERS) : 4) : 1;
+  const sigma = family === "layerwise" ? (options.activation ?? "tanh") : family === "tanh" ? "tanh" : "identity";
+  if (typeof sigma !== "string") throw invalidArgument("options.activation", "an activation name", sigma);
+  getActivation(sigma); // NOT_FOUND names the known activations
+  const { grid, g } = resolveTarget(target, family, options.grid);
+  if (family === "beta" && (grid.xMin < -1 || grid.xMax > 1))
+    throw invalidArgument("options.grid", "inside (-1, 1) for the beta family", [grid.xMin, grid.xMax]);
+  const fInit = normalise(grid, resolveInitialDensity(grid, f0));
+  const steps = options.steps !== undefined ? requireInteger("options.steps", options.steps) : 50;
+  if (steps < L) throw invalidArgument("options.steps", `at least \`options.layers\` = ${L} (one step per layer at least)`, steps);
+  const init = options.initial ?? {};
+  if (typeof init !== "object" || init === null) throw invalidArgument("options.initial", "an object { w, b, D, kappa }", init);
+  const w0 = init.w !== undefined ? requireFinite("options.initial.w", init.w) : -0.5;
+  const b0 = init.b !== undefined ? requireFinite("options.initial.b", init.b) : 0;
+  const s0 =
+    family === "beta"
+      ? init.kappa !== undefined
+        ? requirePositive("options.initial.kappa", init.kappa)
+        : 0.2
+      : init.D !== undefined
+        ? requirePositive("options.initial.D", init.D)
+        : 0.1;
+  const theta0 = [...new Array<number>(L).fill(w0), ...new Array<number>(L).fill(b0), Math.log(s0)];
+  const P = 2 * L + 1;
+  const shape = family === "beta" ? (x: number) => 1 - x * x : undefined;
+  const diffusion = (s: number): Diffusion1D => (shape === undefined ? s : (x: number) => s * shape(x));
+  const decode = (theta: ArrayLike<number>): FittedParameters => {
+    const s = Math.exp(theta[2 * L]!);
+    const w = Array.from({ length: L }, (_, k) => theta[k]!);
+    const b = Array.from({ length: L }, (_, k) => theta[L + k]!);
+    return {
+      sigma,
+      w: w[0]!,
+      b: b[0]!,
+      D: diffusion(s),
+      ...(family === "beta" ? { kappa: s } : {}),
+      ...(family === "layerwise" ? { layers: { w, b } } : {}),
+    };
+  };
+  const problemOf = (theta: ArrayLike<number>) => {
+    const p = decode(theta);
+    const network = createScalarNetwork({ sigma, w: p.layers?.w ?? p.w, b: p.layers?.b ?? p.b, T });
+    return { network, grid, f0: fInit, D: p.D };
+  };
+  const solveOptions = { dt: T / steps };
+  const evolve = (theta: ArrayLike<number>): Float64Array => solveFokkerPlanck(problemOf(theta), solveOptions).f;
+  const objective: DensityObjective = {
+    nParams: 0,
+    evaluate(f, _grid, _theta, gradF) {
+      const v = steadyLossValue(lossName, grid, g, f[0]!);
+      if (gradF !== null) steadyLossDensityGradientInto(lossName, grid, g, f[0]!, gradF[0]!);
+      return v;
+    },
+  };
+  const valueAndGradient = (theta: ArrayLike<number>, out: Float64Array): number => {
+    const r = fokkerPlanckGradient(problemOf(theta), objective, solveOptions);
+    if (r.status === "non-finite") return Number.NaN;
+    for (let k = 0; k < L; k++) {
+      out[k] = r.gradW[k]!;
+      out[L + k] = r.gradB[k]!;
+    }
+    out[P - 1] = r.gradDScale; // ∂J/∂ log s = s ∂J/∂s = ∂J/∂(scale of D) at 1
+    return r.loss;
+  };
+  return {
+    family,
+    lossName,
+    grid,
+    target: g,
+    theta0,
+    decode,
+    evolve,
+    value: (theta) => steadyLossValue(lossName, grid, g, evolve(theta)),
+    valueAndGradient,
+  };
+}
+
+/**
+ * Fit the drift and the diffusion so that the Fokker–Planck solution started at f0 matches a target
+ * at time T.
  * @param f0 - initial density on the fit grid: n cell averages or a function
  * @param target - density function, `{ samples }`, or `{ density, grid }`
  * @param T - horizon > 0
- * @param options - `family` (`"tanh"` default, or `"identity"`), `loss`, `grid` (required unless the
- *   target carries one), `initial`, `restarts`, `maxEvaluations`, `steps` (implicit Euler steps,
- *   default 50); `method` must be `"nelder-mead"` (the default here)
- * @returns as {@link fitSteadyState}, `fitted` = f(T)
- * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH; UNSUPPORTED for `method: "gradient"`
- * @remarks Each evaluation is one implicit Euler Chang–Cooper solve, O(n · steps). w is free in
- *   sign (spreading or aggregation). For σ = identity and Gaussian f0 only the first two moments are
- *   reachable (MODEL.md §6) and (w, b, D) is not identifiable; use a non-Gaussian f0 or σ = tanh.
+ * @param options - `family` (`"tanh"` default, `"identity"`, `"beta"` or `"layerwise"` with
+ *   `layers` and `activation`), `loss`, `grid` (required unless the target carries one, or `"beta"`),
+ *   `initial` (w, b, and D or κ; every layer starts at the same w, b), `method` (default
+ *   `"gradient"`), `restarts`, `seed`, `maxEvaluations` (default 1500), `steps` (implicit Euler
+ *   steps, default 50), `signal`
+ * @returns as {@link fitSteadyState}, `fitted` = f(T); `"layerwise"` reports every layer in
+ *   `params.layers`
+ * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH (bad inputs, naming them); UNSUPPORTED for
+ *   `family` `"gaussian"` (closed-form steady state: use `"identity"`) and `"bimodal"` (its
+ *   several D(x) coefficients are not differentiated by the adjoint); NOT_FOUND for an unknown
+ *   `activation`
+ * @remarks Parameters θ = (w^1…w^L, b^1…b^L, log D) (log κ for `"beta"`, D(x) = κ(1 - x²)): w and b
+ *   free in sign (spreading or aggregation), D, κ > 0 always. `"gradient"`: L-BFGS on the exact
+ *   gradient of the discrete solve (one forward implicit Euler Chang–Cooper solve and one adjoint
+ *   sweep, `fokkerPlanckGradient`) from the initial guess and `restarts` seeded perturbations
+ *   (θ₀ + 0.5 N(0, 1)) sharing `maxEvaluations`; status `"success"` only when the best run's largest
+ *   gradient entry fell below 1e-9 or its loss stopped changing (1e-10 relative over 10 steps),
+ *   `"step-too-small"` when its line search stalled first, `"max-steps"` otherwise. `"nelder-mead"`: derivative-free simplex search with restarts. Each
+ *   evaluation is O(n · steps). For σ = identity and Gaussian f0 only the first two moments are
+ *   reachable (MODEL.md §6) and (w, b, D) is not identifiable; use a non-Gaussian f0 or σ = tanh. The
+ *   adjoint carries one D over [0, T], so `"layerwise"` learns (w^k, b^k) per layer and one D.
  * @example
  * ```ts
  * const grid = createGrid1D(-4, 4, 200);
  * const fit = fitFiniteHorizon((x) => (Math.abs(x) < 1 ? 0.5 : 0), { samples: [0.1, 0.4, 0.3, 0.8] }, 1, { grid });
+ * const deep = fitFiniteHorizon((x) => (Math.abs(x) < 1 ? 0.5 : 0), { samples: [0.1, 0.4, 0.3, 0.8] }, 1, {
+ *   grid,
+ *   family: "layerwise",
+ *   layers: 3,
+ *   activation: "softplus",
+ * });
+ * deep.params.layers; // { w: [w¹, w², w³], b: [b¹, b², b³] }
  * ```
  */
 export function fitFiniteHorizon(
@@ -554,39 +746,29 @@ export function fitFiniteHorizon(
   T: number,
   options: FitOptions = {},
 ): FitResult {
-  options = requireOptions<FitOptions>("options", options, FIT_OPTION_KEYS);
-  requirePositive("T", T);
-  const family = requireOneOf("options.family", options.family ?? "tanh", ["identity", "tanh"] as const);
-  const lossName = requireOneOf("options.loss", options.loss ?? "kl", ["kl", "l2", "w1"] as const);
-  if (
-    requireOneOf("options.method", options.method === undefined ? "nelder-mead" : options.method, ["gradient", "nelder-mead"] as const) ===
-    "gradient"
-  )
-    throw new KineticError(
-      "UNSUPPORTED",
-      'unsupported: `options.method` "gradient" is for steady states (fitSteadyState); fitFiniteHorizon uses "nelder-mead"',
-      { details: { argument: "options.method", value: "gradient" } },
-    );
-  if (options.seed !== undefined) requireInteger("options.seed", options.seed, 0);
-  const { grid, g } = resolveTarget(target, family, options.grid);
-  const fInit = normalise(grid, resolveInitialDensity(grid, f0));
-  const steps = options.steps !== undefined ? requireInteger("options.steps", options.steps) : 50;
-  const model = buildModel(family, grid, g, options, true);
-  const loss = lossFn(lossName);
+  const obj = finiteHorizonObjective(f0, target, T, options);
+  const method = requireOneOf("options.method", options.method === undefined ? "gradient" : options.method, [
+    "gradient",
+    "nelder-mead",
+  ] as const);
+  const seed = options.seed !== undefined ? requireInteger("options.seed", options.seed, 0) : 0;
   const restarts = options.restarts !== undefined ? requireInteger("options.restarts", options.restarts, 0, MAX_RESTARTS) : 3;
   const maxEvaluations = options.maxEvaluations !== undefined ? requireInteger("options.maxEvaluations", options.maxEvaluations) : 1500;
-  const evolve = (p: FittedParameters): Float64Array => {
-    const network = createScalarNetwork({ sigma: p.sigma, w: p.w, b: p.b, T });
-    return solveFokkerPlanck({ network, grid, f0: fInit, D: p.D }, { dt: T / steps }).f;
-  };
-  const objective = (theta: Float64Array): number => {
-    try {
-      return loss(grid, g, evolve(model.decode(theta)));
-    } catch {
-      return Infinity;
-    }
-  };
-  const r = nelderMead(objective, model.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9, signal: options.signal });
-  const p = model.decode(r.x);
-  return finish(family, lossName, grid, g, p, evolve(p), r.evaluations, r.converged, "nelder-mead");
+  const { family, lossName, grid, target: g } = obj;
+  let r: { x: Float64Array; evaluations: number; converged: boolean; stalled?: boolean };
+  if (method === "gradient") {
+    r = multiStart(obj.valueAndGradient, obj.theta0, restarts, maxEvaluations, seed, options.signal);
+  } else {
+    const objective = (theta: Float64Array): number => {
+      try {
+        return obj.value(theta);
+      } catch {
+        return Infinity;
+      }
+    };
+    r = nelderMead(objective, obj.theta0, { restarts, maxEvaluations, step: 0.3, ftol: 1e-12, xtol: 1e-9, signal: options.signal });
+  }
+  const result = finish(family, lossName, grid, g, obj.decode(r.x), obj.evolve(r.x), r.evaluations, r.converged, method);
+  // a line search that found no decrease before the criteria were met is not a budget exhausted
+  return result.status === "max-steps" && r.stalled === true ? { ...result, status: "step-too-small" } : result;
 }

@@ -1,4 +1,7 @@
-/** `kinetic-nde fit` — fit a Fokker–Planck steady state to a target distribution (the `fit` tool). */
+/**
+ * `kinetic-nde fit` — fit a Fokker–Planck steady state, or the density at a finite horizon
+ * (`--horizon`), to a target distribution (the `fit` tool).
+ */
 import { DEFAULT_FIT_TARGET, fitFields, fitTargetFields, fitTool, type ExperimentResult } from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { addCsvOptions, buildConfig, csvOptionsFromFlags, fieldsFromFlags, type CsvFlags } from "../common.js";
@@ -95,7 +98,7 @@ function withFiniteCheck(result: ExperimentResult): ExperimentResult {
 /** Register the command. */
 export function registerFit(program: Command): void {
   addCsvOptions(program.command("fit"))
-    .description("fit the Fokker–Planck steady state (w, b, D or D(x)) to a target distribution")
+    .description("fit the Fokker–Planck steady state (w, b, D or D(x)), or f(T) at a finite horizon, to a target distribution")
     .option("--config <file>", "JSON/YAML config file (flags override it)")
     .option("--target <kind>", "gaussian | tanh | beta | samples")
     .option("--mean <m>", "gaussian target mean")
@@ -104,11 +107,17 @@ export function registerFit(program: Command): void {
     .option("--beta <b>", "beta target β")
     .option("--file <path>", "samples target: CSV/JSON data set")
     .option("--column <name>", "samples target: column")
-    .option("--family <name>", "gaussian | identity | tanh | beta | bimodal")
+    .option("--family <name>", "gaussian | identity | tanh | beta | bimodal (steady state) | layerwise (with --horizon)")
     .option("--loss <name>", "kl | l2 | w1")
     .option("--cells <n>", "grid cells")
     .option("--method <name>", "gradient (L-BFGS on the exact gradient, default) | nelder-mead")
     .option("--max-evaluations <n>", "optimiser budget (loss evaluations)")
+    .option("--horizon <T>", "fit f(T) at this finite horizon from a Gaussian initial density instead of the steady state")
+    .option("--initial-mean <m>", "--horizon: mean of the Gaussian initial density (default 0)")
+    .option("--initial-std <s>", "--horizon: standard deviation of the Gaussian initial density (default 1)")
+    .option("--steps <n>", "--horizon: implicit Euler steps over [0, T] (default 50)")
+    .option("--layers <n>", "layerwise family: layers, each with its own (w, b) (default 4)")
+    .option("--activation <name>", "layerwise family: activation (default tanh)")
     .option("--out <dir>", "output directory (default ./out/fit-<target>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
@@ -119,6 +128,7 @@ Examples:
   $ kinetic-nde fit --target gaussian --mean 0.5 --std 0.3
   $ kinetic-nde fit --target beta --alpha 2 --beta 5 --family beta
   $ kinetic-nde fit --target samples --file iris.csv --column petal-length --family bimodal --loss w1
+  $ kinetic-nde fit --target samples --file iris.csv --column petal-length --horizon 1 --initial-mean 3.8 --initial-std 1.8 --family layerwise --layers 3
 ${OUTPUT_HELP} Fitted parameters are also in fit.json.`,
     )
     .action(async (flags: Record<string, unknown> & OutputFlags & CsvFlags & { config?: string }) => {
@@ -138,6 +148,12 @@ ${OUTPUT_HELP} Fitted parameters are also in fit.json.`,
           cells: "cells",
           method: "method",
           maxEvaluations: "maxEvaluations",
+          horizon: "horizon",
+          initialMean: "initialMean",
+          initialStd: "initialStd",
+          steps: "steps",
+          layers: "layers",
+          activation: "activation",
         }),
       );
       const out = outDirFor(flags, "fit", cfg.target.kind);

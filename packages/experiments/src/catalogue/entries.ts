@@ -59,7 +59,7 @@ export const CATALOGUE_ENTRIES: readonly CatalogueEntry[] = [
     id: "fit-distribution",
     title: "Fitting distributions with Fokker–Planck steady states",
     summary:
-      "Training becomes fitting distributions: choose (w, b, D) — or a state-dependent D(x) — so that the stationary density of the stochastic ResNet's Fokker–Planck equation matches a target. Gaussian targets have a closed form (b = -wμ, D = s²|w|); tanh-type (sech-power) and Beta-type (D(x) = κ(1 - x²)) targets are fitted by L-BFGS on the exact gradient of the discrete steady state (or by Nelder–Mead) and must recover the parameters that generated them; a histogram of real data (iris) is fitted by a constant-D tanh model and by a bimodal D(x).",
+      "Training becomes fitting distributions: choose (w, b, D) — or a state-dependent D(x) — so that the stationary density of the stochastic ResNet's Fokker–Planck equation matches a target. Gaussian targets have a closed form (b = -wμ, D = s²|w|); tanh-type (sech-power) and Beta-type (D(x) = κ(1 - x²)) targets are fitted by L-BFGS on the exact gradient of the discrete steady state (or by Nelder–Mead) and must recover the parameters that generated them; a histogram of real data (iris) is fitted by a constant-D tanh model and by a bimodal D(x). At a finite horizon the density f(T) reached from a two-bump start is fitted by L-BFGS on the exact adjoint gradient of the solve, and must recover the tanh model that produced it.",
   },
   {
     id: "convergence",

@@ -1,10 +1,11 @@
 /**
- * Tool `fit`: fit a Fokker–Planck steady state to a target distribution.
+ * Tool `fit`: fit a Fokker–Planck steady state, or the density at a finite horizon T, to a target
+ * distribution.
  * @packageDocumentation
  */
 import { invalidArgument, requireFits } from "@kinetic-nde/core/validate";
-import { fitSteadyState, stationaryDensity, type FitTarget } from "@kinetic-nde/fokker-planck";
-import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
+import { fitFiniteHorizon, fitSteadyState, stationaryDensity, type FitTarget } from "@kinetic-nde/fokker-planck";
+import { cellAverages1D, cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { normalPdf } from "../internal/grids.js";
@@ -33,16 +34,20 @@ export const DEFAULT_FIT_TARGET = { kind: "gaussian", mean: 0, std: 1, w: -1, b:
 /** The fit fields besides the target. */
 export const fitFields = {
   family: z
-    .enum(["gaussian", "identity", "tanh", "beta", "bimodal"])
+    .enum(["gaussian", "identity", "tanh", "beta", "bimodal", "layerwise"])
     .optional()
-    .describe("model family (default: matches the target kind; tanh for samples)"),
+    .describe(
+      "model family (default: matches the target kind, identity for a gaussian target at a finite horizon; tanh for samples); layerwise: finite horizon only",
+    ),
   loss: z.enum(["kl", "l2", "w1"]).default("kl").describe("loss"),
   grid: gridSchema.optional().describe("grid (default from the target)"),
   cells: z.number().int().min(10).max(100_000).default(400).describe("cells of the default grid"),
   method: z
     .enum(["gradient", "nelder-mead"])
     .default("gradient")
-    .describe("optimiser: L-BFGS on the exact steady-state gradient, or derivative-free Nelder–Mead"),
+    .describe(
+      "optimiser: L-BFGS on the exact gradient (of the steady state, or by the adjoint of the solve at a finite horizon), or derivative-free Nelder–Mead",
+    ),
   maxEvaluations: z.number().int().min(10).max(1_000_000).default(20000).describe("loss evaluation budget"),
   restarts: z
     .number()
@@ -51,6 +56,17 @@ export const fitFields = {
     .max(100)
     .default(3)
     .describe("restarts: extra seeded starting points (gradient) or fresh simplices (Nelder–Mead)"),
+  horizon: z
+    .number()
+    .positive()
+    .max(1e6)
+    .optional()
+    .describe("finite horizon T: fit the density f(T) reached from the initial density (absent: fit the steady state)"),
+  initialMean: z.number().default(0).describe("finite horizon: mean of the Gaussian initial density f0"),
+  initialStd: z.number().positive().default(1).describe("finite horizon: standard deviation of the Gaussian initial density f0"),
+  steps: z.number().int().min(1).max(100_000).default(50).describe("finite horizon: implicit Euler steps over [0, T]"),
+  layers: z.number().int().min(1).max(1000).default(4).describe("layerwise family: layers, each with its own (w, b)"),
+  activation: z.string().max(100).default("tanh").describe("layerwise family: activation of the drift σ(w x + b)"),
 };
 
 /** Config schema of the tool (zod; defaults and limits; unknown keys are errors). */
@@ -126,10 +142,28 @@ function targetOf(cfg: FitConfig): { target: FitTarget; grid: Grid1D; label: str
   }
 }
 
+/** The grid widened (at the same cell width, at most 100 000 cells) to hold the initial N(m, s²) to ±4 s. */
+function withInitial(grid: Grid1D, m: number, s: number): Grid1D {
+  const lo = Math.min(grid.xMin, m - 4 * s);
+  const hi = Math.max(grid.xMax, m + 4 * s);
+  if (lo === grid.xMin && hi === grid.xMax) return grid;
+  const n = Math.min(100_000, Math.ceil(((hi - lo) / (grid.xMax - grid.xMin)) * grid.n));
+  return createGrid1D(lo, hi, n) as Grid1D;
+}
+
+function normalised(f: Float64Array, dx: number): Float64Array {
+  let m = 0;
+  for (const v of f) m += v;
+  m *= dx;
+  return m > 0 ? f.map((v) => v / m) : f;
+}
+
 /**
  * The `fit` tool: the Fokker–Planck steady state of a family (gaussian, identity, tanh, beta,
  * bimodal) that best matches a target density or samples in KL, L2 or W1 (L-BFGS on the exact
- * steady-state gradient with seeded restarts by default, or Nelder–Mead).
+ * steady-state gradient with seeded restarts by default, or Nelder–Mead). With `horizon` T it fits
+ * f(T) from a Gaussian initial density instead (`fitFiniteHorizon`: identity, tanh, beta or the
+ * layer-wise family, gradient by the adjoint of the solve).
  * Returns the fitted parameters in the summary and the target and fitted densities.
  * @remarks Memory: about 16 doubles per grid cell (refused beyond 1 GiB naming `grid.n`).
  */
@@ -137,7 +171,7 @@ export const fitTool = defineExperiment({
   id: "fit",
   title: "Fitting a steady state to a distribution",
   summary:
-    "Finds the parameters (w, b, D or D(x)) whose Fokker–Planck steady state is closest to a target distribution, in KL, L2 or Wasserstein-1.",
+    "Finds the parameters (w, b, D or D(x)) whose Fokker–Planck steady state — or, with a horizon T, the density reached at T from a Gaussian start — is closest to a target distribution, in KL, L2 or Wasserstein-1.",
   schema: fitSchema,
   quick: { maxEvaluations: 1500, restarts: 1 },
   controls: [
@@ -150,10 +184,23 @@ export const fitTool = defineExperiment({
     if (cfg.grid !== undefined) requireFits("grid.n", cfg.grid.n, 8 * WORK_PER_CELL);
     const st = stages(ctx, [1, 20, 1]);
     await st.stage("target");
-    const { target, grid, label } = targetOf(cfg);
-    const family = cfg.family ?? (cfg.target.kind === "samples" ? "tanh" : cfg.target.kind);
+    const { target, grid: targetGrid, label } = targetOf(cfg);
+    const T = cfg.horizon;
+    const kindFamily = cfg.target.kind === "samples" ? "tanh" : cfg.target.kind;
+    const family = cfg.family ?? (T !== undefined && kindFamily === "gaussian" ? "identity" : kindFamily);
+    if (T === undefined && family === "layerwise")
+      throw invalidArgument(
+        "config.family",
+        'a steady-state family (gaussian, identity, tanh, beta, bimodal) without `horizon`; "layerwise" needs a finite horizon',
+        family,
+      );
+    const grid =
+      T !== undefined && cfg.grid === undefined && family !== "beta"
+        ? withInitial(targetGrid, cfg.initialMean, cfg.initialStd)
+        : targetGrid;
+    const f0 = normalPdf(cfg.initialMean, cfg.initialStd);
     await st.stage(`fitting the ${family} family`);
-    const r = fitSteadyState(target, {
+    const common = {
       family,
       loss: cfg.loss,
       grid,
@@ -162,14 +209,22 @@ export const fitTool = defineExperiment({
       restarts: cfg.restarts,
       seed: ctx.seed,
       ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
-    });
+    };
+    const r =
+      T === undefined
+        ? fitSteadyState(target, common)
+        : fitFiniteHorizon(f0, target, T, {
+            ...common,
+            steps: cfg.steps,
+            ...(family === "layerwise" ? { layers: cfg.layers, activation: cfg.activation } : {}),
+          });
     await st.stage("outputs");
     const p = r.params;
     const samples = cfg.target.kind === "samples";
     const figures: FigureSpec[] = [
       {
         id: "fit",
-        title: `Steady-state fit (${r.family}) to ${label}`,
+        title: T === undefined ? `Steady-state fit (${r.family}) to ${label}` : `Fit of f(T) at T = ${T} (${r.family}) to ${label}`,
         xLabel: "x",
         yLabel: "density",
         layers: [
@@ -181,7 +236,10 @@ export const fitTool = defineExperiment({
             label: samples ? "histogram" : "target",
             color: "#888888",
           },
-          { kind: "line", series: "densities", x: "x", y: "fitted", label: "fitted steady state" },
+          ...(T !== undefined
+            ? [{ kind: "line" as const, series: "densities", x: "x", y: "initial", label: "initial f0", color: "#4477aa" }]
+            : []),
+          { kind: "line", series: "densities", x: "x", y: "fitted", label: T === undefined ? "fitted steady state" : "fitted f(T)" },
         ],
         caption: `${r.lossName.toUpperCase()} = ${r.loss.toPrecision(4)}; w = ${p.w.toPrecision(4)}, b = ${p.b.toPrecision(4)}${typeof p.D === "number" ? `, D = ${p.D.toPrecision(4)}` : ""}${p.kappa !== undefined ? `, κ = ${p.kappa.toPrecision(4)}` : ""}.`,
       },
@@ -199,14 +257,27 @@ export const fitTool = defineExperiment({
       method: r.method,
       evaluations: r.stats.evaluations,
     };
+    if (T !== undefined) summary["horizon"] = T;
+    if (p.layers !== undefined) summary["layers"] = p.layers.w.length;
     if (typeof p.D === "number") {
       summary["D"] = p.D;
       summary["K"] = Math.sqrt(2 * p.D);
     }
     if (p.kappa !== undefined) summary["kappa"] = p.kappa;
     const series: Record<string, ReturnType<typeof table>> = {
-      densities: table({ x: cellCenters(r.grid), target: r.target, fitted: r.fitted }),
+      densities: table({
+        x: cellCenters(r.grid),
+        target: r.target,
+        fitted: r.fitted,
+        ...(T !== undefined ? { initial: normalised(cellAverages1D(f0, r.grid), r.grid.dx) } : {}),
+      }),
     };
+    if (p.layers !== undefined)
+      series["layers"] = table(
+        { layer: Float64Array.from(p.layers.w, (_, k) => k), w: Float64Array.from(p.layers.w), b: Float64Array.from(p.layers.b) },
+        undefined,
+        "fitted (w, b) of every layer",
+      );
     if (p.coefficients !== undefined)
       series["coefficients"] = table(
         { index: Float64Array.from(p.coefficients, (_, i) => i), value: Float64Array.from(p.coefficients) },
@@ -221,6 +292,8 @@ export const fitTool = defineExperiment({
       ...(typeof p.D === "number" ? { D: p.D, K: Math.sqrt(2 * p.D) } : {}),
       ...(p.kappa !== undefined ? { kappa: p.kappa } : {}),
       ...(p.coefficients !== undefined ? { coefficients: Array.from(p.coefficients) } : {}),
+      ...(p.layers !== undefined ? { layers: { w: Array.from(p.layers.w), b: Array.from(p.layers.b) } } : {}),
+      ...(T !== undefined ? { horizon: T, initial: { mean: cfg.initialMean, std: cfg.initialStd }, steps: cfg.steps } : {}),
       loss: r.lossName,
       value: r.loss,
       losses: r.losses,

@@ -245,6 +245,29 @@ describe("fit and train", () => {
     await expectCode(runTool("fit", { target: { kind: "samples" } }), "INVALID_ARGUMENT", "config.target.samples");
   });
 
+  it("fit at a finite horizon: the layer-wise gradient fit of f(T) from N(0, 1), its layers in fit.json and a series", async () => {
+    const cfg = { target: { kind: "gaussian", mean: 1, std: 0.5 }, horizon: 1, family: "layerwise", layers: 2, activation: "softplus" };
+    const r = await runTool("fit", cfg, { quick: true });
+    const f = JSON.parse(r.artifacts!["fit.json"]!) as {
+      method: string;
+      horizon: number;
+      layers: { w: number[]; b: number[] };
+      status: string;
+      value: number;
+    };
+    expect(f).toMatchObject({ method: "gradient", horizon: 1, status: "success" });
+    expect(f.layers.w).toHaveLength(2);
+    expect(r.summary["layers"]).toBe(2);
+    expect(r.series["layers"]).toBeDefined();
+    // a Gaussian target reached from a Gaussian by a smooth drift: the fit is close (not exact: softplus is not linear)
+    expect(f.value).toBeLessThan(1e-2);
+    // a Gaussian target defaults to the identity family at a finite horizon (the closed-form "gaussian" is a steady state)
+    const id = await runTool("fit", { target: { kind: "gaussian", mean: 1, std: 0.5 }, horizon: 1 }, { quick: true });
+    expect(id.summary["family"]).toBe("identity");
+    expect(id.summary["loss_kl"]).toBeLessThan(1e-6);
+    await expectCode(runTool("fit", { family: "layerwise" }), "INVALID_ARGUMENT", "config.family");
+  });
+
   it("train on moons reaches a good test accuracy; the model is an artifact; sizes are checked", async () => {
     const r = await runTool("train", { dataset: "moons", datasetParams: { nSamples: 300, noise: 0.1 }, epochs: 150 }, { seed: 1 });
     expect(r.summary["test_accuracy"]).toBeGreaterThan(0.85);
