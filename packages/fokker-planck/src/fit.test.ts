@@ -182,3 +182,28 @@ describe("fitSteadyState: abort and options", () => {
     expectKineticError(() => fitSteadyState({ samples: [0.5, 0.5, 0.5, 0.5] }, { family: "tanh" }), "INVALID_ARGUMENT", /spread/);
   });
 });
+
+describe("a fit that collapses below the grid is under-resolved, not a success", () => {
+  const coarse = createGrid1D(-3, 3, 60);
+  const spike = new Float64Array(60);
+  spike[35] = 1 / coarse.dx; // all the target's mass in one cell: only D → 0 (or |w| → ∞) matches it
+  const n0 = (x: number) => Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI);
+
+  it("steady state (tanh) and finite horizon (tanh): status under-resolved, largest cell above 20 %", () => {
+    const s = fitSteadyState({ density: spike, grid: coarse }, { family: "tanh" });
+    expect(s.status).toBe("under-resolved");
+    expect(s.largestCellFraction).toBeGreaterThan(0.2);
+    const h = fitFiniteHorizon(n0, { density: spike, grid: coarse }, 1, { family: "tanh" });
+    expect(h.status).toBe("under-resolved");
+    expect(h.largestCellFraction).toBeGreaterThan(0.2);
+  });
+
+  it("a resolved fit on the same grid keeps success and reports its largest cell", () => {
+    const h = fitFiniteHorizon(n0, { samples: [0.1, 0.4, 0.3, 0.8, -0.5, 1.2] }, 1, { family: "tanh", grid: coarse });
+    expect(h.status).toBe("success");
+    expect(h.largestCellFraction).toBeLessThan(0.2);
+    let mx = 0;
+    for (const v of h.fitted) mx = Math.max(mx, v * coarse.dx);
+    expect(h.largestCellFraction).toBeCloseTo(mx, 12);
+  });
+});

@@ -16,7 +16,7 @@ import {
   shapeMismatch,
 } from "@kinetic-nde/core/validate";
 import { cellAverages1D, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
-import { type DensityObjective, wasserstein1Grid } from "@kinetic-nde/mean-field";
+import { type DensityObjective, UNDER_RESOLVED_CELL_FRACTION, wasserstein1Grid } from "@kinetic-nde/mean-field";
 import type { Diffusion1D } from "./chang-cooper.js";
 import { histogramOnGrid, klDivergence, l2Distance } from "./densities.js";
 import { compensatedSum } from "./internal/numerics.js";
@@ -172,9 +172,14 @@ export interface FitResult {
   /**
    * `"success"`, `"max-steps"` (evaluation budget exhausted before convergence), `"non-finite"`, or
    * (finite-horizon gradient fits) `"step-too-small"` (the line search found no decrease before the
-   * convergence criteria were met).
+   * convergence criteria were met), or `"under-resolved"` (the fit converged, but the fitted density puts
+   * more than {@link UNDER_RESOLVED_CELL_FRACTION} of its mass into one cell — D driven towards 0 or a
+   * target narrower than the grid — so the fitted parameters describe the grid, not the density; refine
+   * the grid). `largestCellFraction` gives that fraction.
    */
   readonly status: SolveStatus;
+  /** Fraction of the fitted density's mass in its largest cell (above {@link UNDER_RESOLVED_CELL_FRACTION}: `"under-resolved"`). */
+  readonly largestCellFraction: number;
   /** How the parameters were found: closed form (`"gaussian"`), L-BFGS, or Nelder–Mead. */
   readonly method: "closed-form" | FitMethod;
   /** Loss evaluations (a gradient fit evaluates the loss and its exact gradient together). */
@@ -410,6 +415,10 @@ function finish(
   method: FitResult["method"],
 ): FitResult {
   const losses = { kl: klDivergence(grid, g, fitted), l2: l2Distance(grid, g, fitted), w1: wasserstein1Grid(grid, g, grid, fitted) };
+  let largest = 0;
+  for (let i = 0; i < fitted.length; i++) largest = Math.max(largest, fitted[i]! * grid.dx);
+  const mass = compensatedSum(fitted) * grid.dx;
+  const largestCellFraction = mass > 0 ? largest / mass : Number.NaN;
   return {
     family,
     params,
@@ -432,9 +441,12 @@ function finish(
       params.kappa ?? 0,
     )
       ? "non-finite"
-      : converged
-        ? "success"
-        : "max-steps",
+      : !converged
+        ? "max-steps"
+        : largestCellFraction > UNDER_RESOLVED_CELL_FRACTION
+          ? "under-resolved"
+          : "success",
+    largestCellFraction,
     method,
     stats: { evaluations },
   };

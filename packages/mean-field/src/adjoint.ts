@@ -643,9 +643,12 @@ function slopeVjpAt(u: Float64Array, lamU: Float64Array, i: number, im: number, 
     else if (Q <= R) (ga = 0), (gb = 2 * gs);
     else ga = gb = 0.5 * gs;
   } else {
-    const t = gs / ((a + b) * (a + b));
-    ga = 2 * b * b * t;
-    gb = 2 * a * a * t;
+    // ∂s/∂a = 2(b/(a+b))², ∂s/∂b = 2(a/(a+b))²: the ratios lie in (0, 1) for ab > 0, so tails of
+    // size 1e-160 (where (a+b)² underflows while ab does not) give no 0·∞
+    const r = b / (a + b),
+      q = a / (a + b);
+    ga = 2 * gs * r * r;
+    gb = 2 * gs * q * q;
   }
   lamU[i] += ga - gb;
   lamU[im] -= ga;

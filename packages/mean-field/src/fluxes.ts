@@ -541,7 +541,9 @@ export function limitedSlopesTangentInto(
       }
       case "van-leer": {
         const s = a + b;
-        ds[i] = (2 * (b * b * ga + a * a * gb)) / (s * s);
+        const r = b / s,
+          q = a / s; // in (0, 1) for ab > 0: no overflow where s² underflows
+        ds[i] = 2 * (r * r * ga + q * q * gb);
         break;
       }
     }

@@ -167,7 +167,9 @@ function stridedSlopesTangent(
         ds[i] = A <= B && A <= C ? 2 * ga : B <= C ? 2 * gb : 0.5 * (ga + gb);
       } else {
         const s = a + b;
-        ds[i] = (2 * (b * b * ga + a * a * gb)) / (s * s);
+        const r = b / s,
+          q = a / s; // in (0, 1) for ab > 0: no overflow where s² underflows
+        ds[i] = 2 * (r * r * ga + q * q * gb);
       }
     }
   }
