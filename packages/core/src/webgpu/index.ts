@@ -10,9 +10,13 @@ export {
   type GpuAdapterSummary,
   type GpuAdvectOptions,
   type GpuAdvectResult,
+  type GpuChangCooperCoefficients,
   type GpuFaceCoefficients,
+  type GpuFokkerPlanckOptions,
+  type GpuFokkerPlanckResult,
   type GpuHistogramGrid,
   type GpuHistogramResult,
+  type GpuMusclOptions,
   type GpuOdeOptions,
   type GpuOdeResult,
   type GpuSdeOptions,
@@ -33,4 +37,10 @@ export type {
   GpuLimitsLike,
 } from "./gpu-types.js";
 export { philox4x32, philoxNormals } from "./philox.js";
-export { GPU_BLOW_UP_THRESHOLD, type GpuActivationKind, type GpuOdeMethod } from "./wgsl.js";
+export {
+  GPU_BLOW_UP_THRESHOLD,
+  type GpuActivationKind,
+  type GpuLimiter,
+  type GpuOdeMethod,
+  type GpuTimeStepper,
+} from "./wgsl.js";
