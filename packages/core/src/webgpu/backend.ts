@@ -495,11 +495,11 @@ const SSP_PLANS: Readonly<Record<GpuTimeStepper, StepPlan>> = {
   },
 };
 
-/** (c0, c1, w) per stage kind: dst = c0·base + c1·src - w·λ·ΔF. */
-const SSP_WEIGHTS: Readonly<Record<GpuTimeStepper, readonly (readonly [number, number, number])[]>> = {
-  euler: [[0, 1, 1]],
-  "ssp-rk2": [[0, 1, 1], [0.5, 0.5, 0.5]],
-  "ssp-rk3": [[0, 1, 1], [0.75, 0.25, 0.25], [1 / 3, 2 / 3, 2 / 3]],
+/** (c0, w) per stage kind: dst = c0·base + (1 - c0)·src - w·λ·ΔF, w = 1 - c0. */
+const SSP_WEIGHTS: Readonly<Record<GpuTimeStepper, readonly (readonly [number, number])[]>> = {
+  euler: [[0, 1]],
+  "ssp-rk2": [[0, 1], [0.5, 0.5]],
+  "ssp-rk3": [[0, 1], [0.75, 0.25], [1 / 3, 2 / 3]],
 };
 
 /** A validated advection problem. */
@@ -760,12 +760,12 @@ class Backend implements WebGpuBackend {
     const q = this.faceProblem(f, coefficients, o, 0.5, "MUSCL");
     const d = q.two ? 2 : 1;
     const pipe = this.pipeline(`muscl|${d}|${limiter}`, () => musclKernel(d, limiter, this.wg));
-    // each stage: dst = c0·base + c1·src - w·(λx ΔFx + λy ΔFy) as (c0, c1, w), the Shu–Osher forms of solveVlasov
+    // each stage: dst = src + c0·(base - src) - w·(λx ΔFx + λy ΔFy) as (c0, w), the Shu–Osher forms of solveVlasov
     const weights = SSP_WEIGHTS[stepper];
-    const uniforms = weights.map(([c0, c1, w]) => (_kind: number, part: Dispatch): ArrayBuffer => {
+    const uniforms = weights.map(([c0, w]) => (_kind: number, part: Dispatch): ArrayBuffer => {
       const data = new ArrayBuffer(48);
       new Uint32Array(data, 0, 8).set([part.first, part.end, q.nx, q.ny, q.periodic ? 1 : 0, 0, 0, 0]);
-      new Float32Array(data, 32, 4).set([c0, c1, w * q.lx, w * q.ly]);
+      new Float32Array(data, 32, 4).set([c0, 0, w * q.lx, w * q.ly]);
       return data;
     });
     return this.advect(q, pipe, uniforms, (src, base, dst, c) => [src, base, dst, ...c], SSP_PLANS[stepper]);

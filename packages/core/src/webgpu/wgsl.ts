@@ -348,7 +348,9 @@ function limiterWgsl(limiter: GpuLimiter): string {
 /**
  * One MUSCL finite-volume stage of ∂_t f + ∇·(a f) = 0, one invocation per cell (the f32 twin of
  * `advectionStage1D` / `advectionStage2D` with limited slopes):
- * dst = c0·base + c1·src - cx (Fx_{i+1/2} - Fx_{i-1/2}) [- cy (Fy_{j+1/2} - Fy_{j-1/2})], face flux
+ * dst = src + c0·(base - src) - cx (Fx_{i+1/2} - Fx_{i-1/2}) [- cy (Fy_{j+1/2} - Fy_{j-1/2})] (the
+ * combination c0·base + (1 - c0)·src in a form whose weights sum to 1 exactly although c0 = 1/3 is
+ * rounded to f32, so that SSP-RK3 does not drift the mass by u/2 per step), face flux
  * F = ap·(u_L + s_L/2) + am·(u_R - s_R/2) with limited slopes s recomputed per cell from `src` (the
  * slope of a cell at a non-periodic end of its line is 0; neighbours wrap around when `periodic`).
  * Bindings: 0 params, 1 src, 2 base, 3 dst, 4/5 x-face ap/am, 6/7 y-face ap/am (2-D).
@@ -363,7 +365,7 @@ export function musclKernel(d: 1 | 2, limiter: GpuLimiter, wg: number): string {
   let s = slope(j, j, n, 1u);
   let fl = flux(axp[j], axm[j], src[jl], slope(jl, jl, n, 1u), u, s);
   let fr = flux(axp[j + 1u], axm[j + 1u], u, s, src[jr], slope(jr, jr, n, 1u));
-  dst[j] = p.c0 * base[j] + p.c1 * u - p.cx * (fr - fl);`
+  dst[j] = u + p.c0 * (base[j] - u) - p.cx * (fr - fl);`
       : `let nx = p.nx;
   let ny = p.ny;
   let i = j / ny;
@@ -384,8 +386,8 @@ export function musclKernel(d: 1 | 2, limiter: GpuLimiter, wg: number): string {
   let y = i * (ny + 1u) + c;
   let fyl = flux(ayp[y], aym[y], src[jyl], slope(jyl, cl, ny, 1u), u, sy);
   let fyr = flux(ayp[y + 1u], aym[y + 1u], u, sy, src[jyr], slope(jyr, cr, ny, 1u));
-  dst[j] = p.c0 * base[j] + p.c1 * u - p.cx * (fxr - fxl) - p.cy * (fyr - fyl);`;
-  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, periodic: u32, pad0: u32, pad1: u32, pad2: u32, c0: f32, c1: f32, cx: f32, cy: f32 };
+  dst[j] = u + p.c0 * (base[j] - u) - p.cx * (fxr - fxl) - p.cy * (fyr - fyl);`;
+  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, periodic: u32, pad0: u32, pad1: u32, pad2: u32, c0: f32, pad3: f32, cx: f32, cy: f32 };
 const WG: u32 = ${wg}u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
