@@ -298,7 +298,7 @@ function fpProblem(w: number, b: number, D: number, boundary: FpBoundary) {
   const cc = changCooperCoefficients(grid, (x) => Math.tanh(w * x + b), D, boundary, boundary);
   const f0 = Float64Array.from({ length: grid.n }, (_, j) => {
     const x = grid.xMin + (j + 0.5) * grid.dx;
-    return Math.exp(-(((x - 2.5) / 0.5) ** 2)) + (Math.abs(x + 1.5) < 0.6 ? 0.3 : 0);
+    return Math.exp(-(((x - 2.5) / 0.5) ** 2)) + (Math.abs(x + 1.5) < 0.6 ? 0.3 : 0) + 0.5 * Math.exp(-(((x + 3.3) / 0.4) ** 2));
   });
   let out = 0;
   for (let i = 0; i < grid.n; i++) out = Math.max(out, cc.alpha[i + 1]! + cc.beta[i]!);
@@ -311,6 +311,7 @@ describe("WebGPU explicit Fokker–Planck (Chang–Cooper) on the software adapt
     { w: 0, b: 0.8, D: 0.02, boundary: "outflow" },
     { w: -0.5, b: 0, D: 0.5, boundary: "zero-flux" },
     { w: 0.3, b: -0.2, D: 0.2, boundary: "absorbing" },
+    { w: 0.2, b: -0.6, D: 0.05, boundary: "outflow" },
   ] as const;
   for (const { w, b, D, boundary } of cases) {
     test(`drift tanh(${w}x + ${b}), D = ${D}, ${boundary}: L1 within C·(steps+1)·u·‖f0‖₁ of solveFokkerPlanck, mass and outflow`, async (ctx) => {

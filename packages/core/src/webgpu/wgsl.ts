@@ -409,9 +409,8 @@ fn next(c: u32, len: u32) -> u32 {
 }
 
 // limited slope of the value at index k, cell c of its line (len cells, index step st); 0 at the ends
-// of a non-periodic line
+// of a non-periodic line, where the neighbour is the cell itself and one difference is 0
 fn slope(k: u32, c: u32, len: u32, st: u32) -> f32 {
-  if (p.periodic == 0u && (c == 0u || c == len - 1u)) { return 0.0; }
   let o = k - c * st;
   let u = src[k];
   return lim(u - src[o + prev(c, len) * st], src[o + next(c, len) * st] - u);
