@@ -248,12 +248,16 @@ describe("WebGPU MUSCL advection on the software adapter", () => {
             const mass0 = sum(f0, vol);
             const bound = C * (STAGES[stepper] * steps + 1) * U;
             const err = l1(r.f, cpu, vol);
-            if (VERBOSE) console.log(`${grid.kind} ${limiter} ${stepper} ${boundary}: L1/(stages·steps·u·‖f0‖₁) = ${(err / (bound / C) / mass0).toFixed(3)}`);
+            if (VERBOSE)
+              console.log(
+                `${grid.kind} ${limiter} ${stepper} ${boundary}: L1/(stages·steps·u·‖f0‖₁) = ${(err / (bound / C) / mass0).toFixed(3)}`,
+              );
             expect(err).toBeLessThanOrEqual(bound * mass0);
             expect(Math.min(...r.f)).toBeGreaterThanOrEqual(-bound * maxAbs(f0));
             expect(Math.abs(r.initialMass - mass0)).toBeLessThanOrEqual(U * mass0);
             expect(Math.abs(r.mass - sum(r.f, vol))).toBeLessThanOrEqual(1e-12 * mass0);
-            if (boundary === "outflow") expect(r.mass).toBeLessThan(0.99 * mass0); // the drift carries mass out
+            if (boundary === "outflow")
+              expect(r.mass).toBeLessThan(0.99 * mass0); // the drift carries mass out
             else expect(Math.abs(r.mass - mass0)).toBeLessThanOrEqual(bound * mass0);
             // the test can fail: the f64 result of every other limiter and stepper lies more than twice the
             // bound away, so a kernel computing one of them (its own rounding far below the bound) fails
@@ -377,22 +381,72 @@ describe("WebGPU grid kernels: bad input", () => {
   const face1 = { ap: [0, 1, 0], am: [0, 0, 0] };
   const bad: [string, () => Promise<unknown>, string, string][] = [
     ["MUSCL CFL above 1/2", () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.6 }), "UNSTABLE", "0.5"],
-    ["MUSCL unknown limiter", () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, limiter: "superbee" }), "INVALID_ARGUMENT", "options.limiter"],
-    ["MUSCL unknown stepper", () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, timeStepper: "rk4" }), "INVALID_ARGUMENT", "options.timeStepper"],
-    ["MUSCL unknown option", () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, boundary: "outflow" }), "INVALID_ARGUMENT", "boundary"],
-    ["MUSCL cellVolume 0", () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, cellVolume: 0 }), "INVALID_ARGUMENT", "options.cellVolume"],
-    ["MUSCL am positive", () => gpu!.call("muscl", [1, 1], { ap: [0, 1, 0], am: [0, 1, 0] }, { steps: 1, lambda: 0.4 }), "INVALID_ARGUMENT", "coefficients.am[1]"],
+    [
+      "MUSCL unknown limiter",
+      () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, limiter: "superbee" }),
+      "INVALID_ARGUMENT",
+      "options.limiter",
+    ],
+    [
+      "MUSCL unknown stepper",
+      () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, timeStepper: "rk4" }),
+      "INVALID_ARGUMENT",
+      "options.timeStepper",
+    ],
+    [
+      "MUSCL unknown option",
+      () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, boundary: "outflow" }),
+      "INVALID_ARGUMENT",
+      "boundary",
+    ],
+    [
+      "MUSCL cellVolume 0",
+      () => gpu!.call("muscl", [1, 1], face1, { steps: 1, lambda: 0.4, cellVolume: 0 }),
+      "INVALID_ARGUMENT",
+      "options.cellVolume",
+    ],
+    [
+      "MUSCL am positive",
+      () => gpu!.call("muscl", [1, 1], { ap: [0, 1, 0], am: [0, 1, 0] }, { steps: 1, lambda: 0.4 }),
+      "INVALID_ARGUMENT",
+      "coefficients.am[1]",
+    ],
     [
       "MUSCL 2-D ayp length",
       () => gpu!.call("muscl", [1], { nx: 1, ny: 1, axp: [0, 0], axm: [0, 0], ayp: [0], aym: [0, 0] }, { steps: 1, lambda: [0.4, 0.4] }),
       "SHAPE_MISMATCH",
       "coefficients.ayp",
     ],
-    ["FP CFL above 1", () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, 1, 0] }, { steps: 1, dt: 1.2, dx: 1 }), "UNSTABLE", "options.dt"],
-    ["FP negative beta", () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, -1, 0] }, { steps: 1, dt: 0.1, dx: 1 }), "INVALID_ARGUMENT", "coefficients.beta[1]"],
-    ["FP alpha length", () => gpu!.call("fp", [1, 1], { alpha: [0, 1], beta: [0, 1, 0] }, { steps: 1, dt: 0.1, dx: 1 }), "SHAPE_MISMATCH", "coefficients.alpha"],
-    ["FP missing dx", () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, 1, 0] }, { steps: 1, dt: 0.1 }), "INVALID_ARGUMENT", "options.dx"],
-    ["FP steps 0", () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, 1, 0] }, { steps: 0, dt: 0.1, dx: 1 }), "INVALID_ARGUMENT", "options.steps"],
+    [
+      "FP CFL above 1",
+      () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, 1, 0] }, { steps: 1, dt: 1.2, dx: 1 }),
+      "UNSTABLE",
+      "options.dt",
+    ],
+    [
+      "FP negative beta",
+      () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, -1, 0] }, { steps: 1, dt: 0.1, dx: 1 }),
+      "INVALID_ARGUMENT",
+      "coefficients.beta[1]",
+    ],
+    [
+      "FP alpha length",
+      () => gpu!.call("fp", [1, 1], { alpha: [0, 1], beta: [0, 1, 0] }, { steps: 1, dt: 0.1, dx: 1 }),
+      "SHAPE_MISMATCH",
+      "coefficients.alpha",
+    ],
+    [
+      "FP missing dx",
+      () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, 1, 0] }, { steps: 1, dt: 0.1 }),
+      "INVALID_ARGUMENT",
+      "options.dx",
+    ],
+    [
+      "FP steps 0",
+      () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, 1, 0] }, { steps: 0, dt: 0.1, dx: 1 }),
+      "INVALID_ARGUMENT",
+      "options.steps",
+    ],
     ["FP empty f", () => gpu!.call("fp", [], { alpha: [0], beta: [0] }, { steps: 1, dt: 0.1, dx: 1 }), "INVALID_ARGUMENT", "f"],
     ["FP no coefficients", () => gpu!.call("fp", [1], null as never, { steps: 1, dt: 0.1, dx: 1 }), "INVALID_ARGUMENT", "coefficients"],
   ];

@@ -481,7 +481,13 @@ const SSP_PLANS: Readonly<Record<GpuTimeStepper, StepPlan>> = {
     step: (cur) => {
       const a = (cur + 1) % 3;
       const b = (cur + 2) % 3;
-      return { stages: [[0, cur, cur, a], [1, a, cur, b]], next: b };
+      return {
+        stages: [
+          [0, cur, cur, a],
+          [1, a, cur, b],
+        ],
+        next: b,
+      };
     },
   },
   "ssp-rk3": {
@@ -490,7 +496,14 @@ const SSP_PLANS: Readonly<Record<GpuTimeStepper, StepPlan>> = {
     step: (cur) => {
       const a = (cur + 1) % 3;
       const b = (cur + 2) % 3;
-      return { stages: [[0, cur, cur, a], [1, a, cur, b], [2, b, cur, a]], next: a };
+      return {
+        stages: [
+          [0, cur, cur, a],
+          [1, a, cur, b],
+          [2, b, cur, a],
+        ],
+        next: a,
+      };
     },
   },
 };
@@ -498,8 +511,15 @@ const SSP_PLANS: Readonly<Record<GpuTimeStepper, StepPlan>> = {
 /** (c0, w) per stage kind: dst = c0·base + (1 - c0)·src - w·λ·ΔF, w = 1 - c0. */
 const SSP_WEIGHTS: Readonly<Record<GpuTimeStepper, readonly (readonly [number, number])[]>> = {
   euler: [[0, 1]],
-  "ssp-rk2": [[0, 1], [0.5, 0.5]],
-  "ssp-rk3": [[0, 1], [0.75, 0.25], [1 / 3, 2 / 3]],
+  "ssp-rk2": [
+    [0, 1],
+    [0.5, 0.5],
+  ],
+  "ssp-rk3": [
+    [0, 1],
+    [0.75, 0.25],
+    [1 / 3, 2 / 3],
+  ],
 };
 
 /** A validated advection problem. */
