@@ -433,7 +433,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
  * One explicit Euler step of the 1-D Chang–Cooper Fokker–Planck operator, one invocation per cell
  * (the f32 twin of `applyExplicit` of `@kinetic-nde/fokker-planck`):
  * dst_i = f_i + r (α_i f_{i-1} - (α_{i+1} + β_i) f_i + β_{i+1} f_{i+1}) with r = Δt/Δx² and no
- * neighbours beyond the ends. Cell 0 also adds the wall outflow α_n f_{n-1} + β_0 f_0 of `src` to a
+ * neighbours beyond the ends, evaluated in flux form f_i - r (J_{i+1} - J_i), J_f = α_f f_{f-1} - β_f f_f
+ * (the diagonal α_{i+1} + β_i rounded once in f32 would make the columns sum to 1 ± u: a mass drift). Cell 0 also adds the wall outflow α_n f_{n-1} + β_0 f_0 of `src` to a
  * compensated (Kahan) running sum in `acc` (dispatches run in order, and only cell 0 writes it).
  * Bindings: 0 params, 1 α, 2 β, 3 src, 4 dst, 5 acc.
  */
@@ -453,10 +454,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   if (j >= p.end) { return; }
   let n = p.n;
   let fj = src[j];
-  var v = -(alpha[j + 1u] + beta[j]) * fj;
-  if (j > 0u) { v += alpha[j] * src[j - 1u]; }
-  if (j + 1u < n) { v += beta[j + 1u] * src[j + 1u]; }
-  dst[j] = fj + p.r * v;
+  // face fluxes J_f = α_f f_{f-1} - β_f f_f (no cell beyond the ends), each computed alike by both
+  // neighbours: the f32 steps conserve mass up to the unbiased rounding of the updates
+  let jl = select(alpha[j] * src[max(j, 1u) - 1u], 0.0, j == 0u) - beta[j] * fj;
+  let jr = alpha[j + 1u] * fj - select(beta[j + 1u] * src[min(j + 1u, n - 1u)], 0.0, j + 1u == n);
+  dst[j] = fj - p.r * (jr - jl);
   if (j == 0u) {
     let q = alpha[n] * src[n - 1u] + beta[0] * fj - acc[1];
     let t = acc[0] + q;
