@@ -1,6 +1,7 @@
 /**
  * The WebGPU compute backend (f32): the fused ResNet forward pass and fixed-step ODE solves, fused
- * Euler–Maruyama with a counter-based generator, and particle histograms, on any WebGPU device (a
+ * Euler–Maruyama with a counter-based generator, particle histograms, and grid steps (upwind and
+ * MUSCL advection, explicit Chang–Cooper Fokker–Planck), on any WebGPU device (a
  * browser's `navigator.gpu`, or Dawn through the `webgpu` package in Node). Opt-in: the f64 CPU
  * solvers of the package stay the default.
  * @packageDocumentation

@@ -1,7 +1,8 @@
 /**
  * `@kinetic-nde/core/webgpu`: an opt-in WebGPU compute backend in f32 for large particle ensembles
  * (fused ResNet forward pass and fixed-step ODE solves, Euler–Maruyama with Philox4x32-10 normals,
- * histograms), plus the CPU twin of its random numbers. The f64 CPU solvers remain the default.
+ * histograms, upwind and MUSCL advection steps, explicit Chang–Cooper Fokker–Planck steps), plus the
+ * CPU twin of its random numbers. The f64 CPU solvers remain the default.
  * @packageDocumentation
  */
 export {
