@@ -4,6 +4,7 @@
  */
 import { createNetwork, type NetworkParams } from "../packages/core/src/index.js";
 import { createWebGpuBackend, type WebGpuBackend } from "../packages/core/src/webgpu/index.js";
+import { fp1Problem, w6MusclProblem } from "./bench-gpu-grid.js";
 import { w6Problem } from "./bench-gpu-w6.js";
 
 let backend: WebGpuBackend | undefined;
@@ -88,6 +89,44 @@ const api = {
     times.sort((a, b) => a - b);
     const seconds = times[Math.floor(times.length / 2)]!;
     return { workload: "W6", cells: n * n, steps: w.steps, seconds, rate: (n * n * w.steps) / seconds, ...w.checksums(f) };
+  },
+  /** W6m: W6 with MUSCL (van Leer, SSP-RK3) at half the step; two calls as W6. Returns f for the f64 comparison. */
+  async runW6Muscl(n: number, repeats: number) {
+    backend ??= await createWebGpuBackend();
+    const w = w6MusclProblem(n);
+    const o = { limiter: "van-leer", timeStepper: "ssp-rk3", cellVolume: w.grid.dx * w.grid.dy } as const;
+    const go = async () => {
+      const a = await backend!.advectMuscl(w.f0, w.coefficients, { steps: w.steps - 1, lambda: w.lambda, ...o });
+      return backend!.advectMuscl(a.f, w.coefficients, { steps: 1, lambda: w.lambdaLast, ...o });
+    };
+    await go();
+    const times: number[] = [];
+    let f = w.f0;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      f = (await go()).f;
+      times.push((performance.now() - t0) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const seconds = times[Math.floor(times.length / 2)]!;
+    return { cells: n * n, steps: w.steps, seconds, rate: (n * n * w.steps) / seconds, f: Array.from(f) };
+  },
+  /** FP1: explicit Chang–Cooper steps on n cells, in one call. */
+  async runFp1(n: number, steps: number, repeats: number) {
+    backend ??= await createWebGpuBackend();
+    const p = fp1Problem(n, steps);
+    const go = () => backend!.fokkerPlanckExplicit(p.f0, p.coefficients, { steps, dt: p.dt, dx: p.grid.dx });
+    await go();
+    const times: number[] = [];
+    let res = await go();
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      res = await go();
+      times.push((performance.now() - t0) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const seconds = times[Math.floor(times.length / 2)]!;
+    return { cells: n, steps, seconds, rate: (n * steps) / seconds, f: Array.from(res.f), mass: res.mass };
   },
   async run(wl: string, M: number, repeats: number) {
     backend ??= await createWebGpuBackend();

@@ -1,12 +1,15 @@
 /**
  * GPU rows of the benchmark: workloads W1 (ResNet forward pass, d = 1), W2 (d = 2), W3
- * (Euler–Maruyama) and W6 (2-D upwind transport, 512², cell-updates/s) of bench/WORKLOADS.md on the WebGPU backend (f32), run in Chromium on whatever
+ * (Euler–Maruyama) and W6 (2-D upwind transport, 512², cell-updates/s) of bench/WORKLOADS.md, W6m (W6
+ * with MUSCL, van Leer, SSP-RK3) and FP1 (1-D explicit Chang–Cooper Fokker–Planck, 4096 cells, 2000
+ * steps; see bench-gpu-grid.ts) on the WebGPU backend (f32), run in Chromium on whatever
  * adapter it offers, next to the f64 CPU result of the same workload (relative difference of the mean
  * and variance). Times include the upload of x0 and the read-back of x (end to end), the median of
  * `--repeats` runs after one warm-up run.
  *
  * Usage: node --conditions=source --import tsx scripts/bench-gpu.ts [--size-scale S] [--repeats R]
- *   [--only W1,W3] [--adapter swiftshader|default] (--size-scale scales M, and the side of the W6 grid by its square root)
+ *   [--only W1,W3] [--adapter swiftshader|default] (--size-scale scales M and the FP1 cells, and the side of the W6
+ *   grids by its square root)
  * `--adapter swiftshader` (the default) forces Chromium's software adapter, the one CI machines have:
  * its rates are CPU emulation, not GPU performance. `--adapter default` lets Chromium pick the GPU.
  */
@@ -14,7 +17,15 @@ import { createNetwork, forwardResnet, solveSde } from "../packages/core/src/ind
 import { advectionStage2D } from "../packages/mean-field/src/fluxes.js";
 import { CHROMIUM_ARGS, openGpuPage } from "../test/gpu/browser.js";
 import type { BenchPageApi } from "./bench-gpu-page.js";
+import { fp1F64, fp1Problem, w6MusclF64, w6MusclProblem } from "./bench-gpu-grid.js";
 import { w6Problem } from "./bench-gpu-w6.js";
+
+/** Σ|a - b|·vol. */
+function l1(a: ArrayLike<number>, b: ArrayLike<number>, vol: number): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!) * vol;
+  return s;
+}
 
 const args = process.argv.slice(2);
 function opt(name: string): string | undefined {
@@ -23,7 +34,7 @@ function opt(name: string): string | undefined {
 }
 const sizeScale = Number(opt("--size-scale") ?? "1");
 const repeats = Math.max(1, Number(opt("--repeats") ?? "3") | 0);
-const only = (opt("--only") ?? "W1,W2,W3,W6").split(",").map((s) => s.trim().toUpperCase());
+const only = (opt("--only") ?? "W1,W2,W3,W6,W6M,FP1").split(",").map((s) => s.trim().toUpperCase());
 const adapterFlag = opt("--adapter") ?? "swiftshader";
 if (!(sizeScale > 0) || !["swiftshader", "default"].includes(adapterFlag)) {
   console.error("invalid arguments: --size-scale must be positive and --adapter one of swiftshader, default");
@@ -132,6 +143,31 @@ async function main(): Promise<void> {
       const relMean = Math.max(...r.mean.map((v, j) => Math.abs(v - cpu.mean[j]!) / Math.abs(cpu.mean[j]!)));
       console.log(
         `| W6-webgpu-f32 (cell-updates/s) | ${n}² | ${r.steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | mass ${r.mass.toPrecision(8)}, mean ${r.mean.map((v) => v.toPrecision(6)).join(", ")} | ${relMean.toExponential(1)} | mass ${Math.abs(r.mass - cpu.mass).toExponential(1)} |`,
+      );
+    }
+    if (only.includes("W6M")) {
+      const n = Math.max(8, Math.round(512 * Math.sqrt(sizeScale)));
+      const r = await call("runW6Muscl", n, repeats);
+      const w = w6MusclProblem(n);
+      const cpu = w6MusclF64(w);
+      const vol = w.grid.dx * w.grid.dy;
+      const gpuSums = w.checksums(Float64Array.from(r.f));
+      const cpuSums = w.checksums(cpu);
+      const relMean = Math.max(...gpuSums.mean.map((v, j) => Math.abs(v - cpuSums.mean[j]!) / Math.abs(cpuSums.mean[j]!)));
+      console.log(
+        `| W6m-webgpu-f32 MUSCL van Leer SSP-RK3 (cell-steps/s, 3 stages each) | ${n}² | ${r.steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | mass ${gpuSums.mass.toPrecision(8)}, mean ${gpuSums.mean.map((v) => v.toPrecision(6)).join(", ")} | ${relMean.toExponential(1)} | mass ${Math.abs(gpuSums.mass - cpuSums.mass).toExponential(1)}, L1 ${l1(r.f, cpu, vol).toExponential(1)} |`,
+      );
+    }
+    if (only.includes("FP1")) {
+      const n = Math.max(16, Math.round(4096 * sizeScale));
+      const steps = 2000;
+      const r = await call("runFp1", n, steps, repeats);
+      const p = fp1Problem(n, steps);
+      const cpu = fp1F64(p);
+      let cpuMass = 0;
+      for (const v of cpu) cpuMass += v * p.grid.dx;
+      console.log(
+        `| FP1-webgpu-f32 explicit Chang–Cooper (cell-steps/s) | ${n} | ${steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | mass ${r.mass.toPrecision(8)} | — | mass ${Math.abs(r.mass - cpuMass).toExponential(1)}, L1 ${l1(r.f, cpu, p.grid.dx).toExponential(1)} |`,
       );
     }
     if (only.includes("W3"))

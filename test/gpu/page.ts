@@ -88,6 +88,18 @@ const api = {
       return { ...r, f: Array.from(r.f) };
     });
   },
+  muscl(f: number[], coefficients: object, options: object, opts?: BackendJson) {
+    return caught(async () => {
+      const r = await (await backend(opts)).advectMuscl(new Float64Array(f), coefficients as never, options as never);
+      return { ...r, f: Array.from(r.f) };
+    });
+  },
+  fp(f: number[], coefficients: object, options: object, opts?: BackendJson) {
+    return caught(async () => {
+      const r = await (await backend(opts)).fokkerPlanckExplicit(new Float64Array(f), coefficients as never, options as never);
+      return { ...r, f: Array.from(r.f) };
+    });
+  },
   /** Calls with inputs JSON cannot carry (typed arrays with NaN, user activations, raw options). */
   bad(which: string) {
     return caught(async () => {

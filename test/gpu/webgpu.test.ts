@@ -417,6 +417,7 @@ describe("WebGPU backend on the software adapter", () => {
         if ("error" in r) throw new Error(r.message);
         expect(r.status).toBe("success");
         expect(r.stats.steps).toBe(steps);
+        expect(r.stats.rhsEvals).toBe(steps);
         expect(r.stats.cfl).toBeLessThanOrEqual(0.9 + 1e-6);
         let src = Float64Array.from(f0);
         let dst = new Float64Array(f0.length);
@@ -437,6 +438,9 @@ describe("WebGPU backend on the software adapter", () => {
         const bound = C * (steps + 1) * U;
         expect(l1).toBeLessThanOrEqual(bound * mass0);
         expect(min).toBeGreaterThanOrEqual(-bound * maxAbs(f0));
+        // the reported masses are plain sums (cellVolume 1)
+        expectAllClose(r.mass * vol, mass, { rtol: 1e-12, atol: 0 });
+        expectAllClose(r.initialMass * vol, mass0, { rtol: U, atol: 0 });
         if (boundary !== "outflow") expectAllClose(mass, mass0, { rtol: bound, atol: 0 });
         else expect(mass).toBeLessThan(mass0); // the field carries mass out
       }

@@ -1,7 +1,8 @@
 /**
  * `@kinetic-nde/core/webgpu`: an opt-in WebGPU compute backend in f32 for large particle ensembles
  * (fused ResNet forward pass and fixed-step ODE solves, Euler–Maruyama with Philox4x32-10 normals,
- * histograms), plus the CPU twin of its random numbers. The f64 CPU solvers remain the default.
+ * histograms, upwind and MUSCL advection steps, explicit Chang–Cooper Fokker–Planck steps), plus the
+ * CPU twin of its random numbers. The f64 CPU solvers remain the default.
  * @packageDocumentation
  */
 export {
@@ -10,9 +11,13 @@ export {
   type GpuAdapterSummary,
   type GpuAdvectOptions,
   type GpuAdvectResult,
+  type GpuChangCooperCoefficients,
   type GpuFaceCoefficients,
+  type GpuFokkerPlanckOptions,
+  type GpuFokkerPlanckResult,
   type GpuHistogramGrid,
   type GpuHistogramResult,
+  type GpuMusclOptions,
   type GpuOdeOptions,
   type GpuOdeResult,
   type GpuSdeOptions,
@@ -33,4 +38,10 @@ export type {
   GpuLimitsLike,
 } from "./gpu-types.js";
 export { philox4x32, philoxNormals } from "./philox.js";
-export { GPU_BLOW_UP_THRESHOLD, type GpuActivationKind, type GpuOdeMethod } from "./wgsl.js";
+export {
+  GPU_BLOW_UP_THRESHOLD,
+  type GpuActivationKind,
+  type GpuLimiter,
+  type GpuOdeMethod,
+  type GpuTimeStepper,
+} from "./wgsl.js";

@@ -319,3 +319,152 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 `;
 }
+
+/** Slope limiters of the MUSCL kernels (those of `@kinetic-nde/mean-field/fluxes`). */
+export type GpuLimiter = "minmod" | "mc" | "van-leer";
+
+/** Explicit SSP time steppers of the MUSCL kernels (Shu–Osher form, as the CPU Vlasov solver). */
+export type GpuTimeStepper = "euler" | "ssp-rk2" | "ssp-rk3";
+
+/**
+ * φ(a, b) for the differences a = u_c - u_{c-1}, b = u_{c+1} - u_c: 0 unless a and b have the same
+ * strict sign (tested on the signs, so that a·b cannot underflow or overflow in f32), else minmod,
+ * MC = sign·min(2|a|, 2|b|, |a + b|/2) or van Leer 2ab/(a + b) written as 2a·(b/(a + b)) (|b/(a + b)| < 1).
+ */
+function limiterWgsl(limiter: GpuLimiter): string {
+  const body =
+    limiter === "minmod"
+      ? "return select(b, a, abs(a) < abs(b));"
+      : limiter === "mc"
+        ? `let m = min(min(2.0 * abs(a), 2.0 * abs(b)), abs(0.5 * a + 0.5 * b));
+  return select(-m, m, a > 0.0);`
+        : "return 2.0 * a * (b / (a + b));";
+  return `fn lim(a: f32, b: f32) -> f32 {
+  if (sign(a) * sign(b) <= 0.0) { return 0.0; }
+  ${body}
+}`;
+}
+
+/**
+ * One MUSCL finite-volume stage of ∂_t f + ∇·(a f) = 0, one invocation per cell (the f32 twin of
+ * `advectionStage1D` / `advectionStage2D` with limited slopes):
+ * dst = src + c0·(base - src) - cx (Fx_{i+1/2} - Fx_{i-1/2}) [- cy (Fy_{j+1/2} - Fy_{j-1/2})] (the
+ * combination c0·base + (1 - c0)·src in a form whose weights sum to 1 exactly although c0 = 1/3 is
+ * rounded to f32, so that SSP-RK3 does not drift the mass by u/2 per step), face flux
+ * F = ap·(u_L + s_L/2) + am·(u_R - s_R/2) with limited slopes s recomputed per cell from `src` (the
+ * slope of a cell at a non-periodic end of its line is 0; neighbours wrap around when `periodic`).
+ * Bindings: 0 params, 1 src, 2 base, 3 dst, 4/5 x-face ap/am, 6/7 y-face ap/am (2-D).
+ */
+export function musclKernel(d: 1 | 2, limiter: GpuLimiter, wg: number): string {
+  const body =
+    d === 1
+      ? `let n = p.nx;
+  let jl = prev(j, n);
+  let jr = next(j, n);
+  let u = src[j];
+  let s = slope(j, j, n, 1u);
+  let fl = flux(axp[j], axm[j], src[jl], slope(jl, jl, n, 1u), u, s);
+  let fr = flux(axp[j + 1u], axm[j + 1u], u, s, src[jr], slope(jr, jr, n, 1u));
+  dst[j] = u + p.c0 * (base[j] - u) - p.cx * (fr - fl);`
+      : `let nx = p.nx;
+  let ny = p.ny;
+  let i = j / ny;
+  let c = j % ny;
+  let il = prev(i, nx);
+  let ir = next(i, nx);
+  let cl = prev(c, ny);
+  let cr = next(c, ny);
+  let u = src[j];
+  let sx = slope(j, i, nx, ny);
+  let sy = slope(j, c, ny, 1u);
+  let jxl = il * ny + c;
+  let jxr = ir * ny + c;
+  let fxl = flux(axp[j], axm[j], src[jxl], slope(jxl, il, nx, ny), u, sx);
+  let fxr = flux(axp[j + ny], axm[j + ny], u, sx, src[jxr], slope(jxr, ir, nx, ny));
+  let jyl = i * ny + cl;
+  let jyr = i * ny + cr;
+  let y = i * (ny + 1u) + c;
+  let fyl = flux(ayp[y], aym[y], src[jyl], slope(jyl, cl, ny, 1u), u, sy);
+  let fyr = flux(ayp[y + 1u], aym[y + 1u], u, sy, src[jyr], slope(jyr, cr, ny, 1u));
+  dst[j] = u + p.c0 * (base[j] - u) - p.cx * (fxr - fxl) - p.cy * (fyr - fyl);`;
+  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, periodic: u32, pad0: u32, pad1: u32, pad2: u32, c0: f32, pad3: f32, cx: f32, cy: f32 };
+const WG: u32 = ${wg}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read> base: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(4) var<storage, read> axp: array<f32>;
+@group(0) @binding(5) var<storage, read> axm: array<f32>;
+${d === 2 ? "@group(0) @binding(6) var<storage, read> ayp: array<f32>;\n@group(0) @binding(7) var<storage, read> aym: array<f32>;" : ""}
+
+${limiterWgsl(limiter)}
+
+// the neighbours of cell c on a line of len cells: wrap around when periodic, else the end cell itself
+fn prev(c: u32, len: u32) -> u32 {
+  return select(c - 1u, select(0u, len - 1u, p.periodic != 0u), c == 0u);
+}
+
+fn next(c: u32, len: u32) -> u32 {
+  return select(c + 1u, select(len - 1u, 0u, p.periodic != 0u), c == len - 1u);
+}
+
+// limited slope of the value at index k, cell c of its line (len cells, index step st); 0 at the ends
+// of a non-periodic line, where the neighbour is the cell itself and one difference is 0
+fn slope(k: u32, c: u32, len: u32, st: u32) -> f32 {
+  let o = k - c * st;
+  let u = src[k];
+  return lim(u - src[o + prev(c, len) * st], src[o + next(c, len) * st] - u);
+}
+
+fn flux(ap: f32, am: f32, uL: f32, sL: f32, uR: f32, sR: f32) -> f32 {
+  return ap * (uL + 0.5 * sL) + am * (uR - 0.5 * sR);
+}
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let j = p.first + (wid.y * nwg.x + wid.x) * WG + lid;
+  if (j >= p.end) { return; }
+  ${body}
+}
+`;
+}
+
+/**
+ * One explicit Euler step of the 1-D Chang–Cooper Fokker–Planck operator, one invocation per cell
+ * (the f32 twin of `applyExplicit` of `@kinetic-nde/fokker-planck`):
+ * dst_i = f_i + r (α_i f_{i-1} - (α_{i+1} + β_i) f_i + β_{i+1} f_{i+1}) with r = Δt/Δx² and no
+ * neighbours beyond the ends, evaluated in flux form f_i - r (J_{i+1} - J_i), J_f = α_f f_{f-1} - β_f f_f
+ * (the diagonal α_{i+1} + β_i rounded once in f32 would make the columns sum to 1 ± u: a mass drift). Cell 0 also adds the wall outflow α_n f_{n-1} + β_0 f_0 of `src` to a
+ * compensated (Kahan) running sum in `acc` (dispatches run in order, and only cell 0 writes it).
+ * Bindings: 0 params, 1 α, 2 β, 3 src, 4 dst, 5 acc.
+ */
+export function fokkerPlanckKernel(wg: number): string {
+  return `struct Params { first: u32, end: u32, n: u32, pad: u32, r: f32, pad1: f32, pad2: f32, pad3: f32 };
+const WG: u32 = ${wg}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> alpha: array<f32>;
+@group(0) @binding(2) var<storage, read> beta: array<f32>;
+@group(0) @binding(3) var<storage, read> src: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(5) var<storage, read_write> acc: array<f32, 2>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let j = p.first + (wid.y * nwg.x + wid.x) * WG + lid;
+  if (j >= p.end) { return; }
+  let n = p.n;
+  let fj = src[j];
+  // face fluxes J_f = α_f f_{f-1} - β_f f_f (no cell beyond the ends), each computed alike by both
+  // neighbours: the f32 steps conserve mass up to the unbiased rounding of the updates
+  let jl = select(alpha[j] * src[max(j, 1u) - 1u], 0.0, j == 0u) - beta[j] * fj;
+  let jr = alpha[j + 1u] * fj - select(beta[j + 1u] * src[min(j + 1u, n - 1u)], 0.0, j + 1u == n);
+  dst[j] = fj - p.r * (jr - jl);
+  if (j == 0u) {
+    let q = alpha[n] * src[n - 1u] + beta[0] * fj - acc[1];
+    let t = acc[0] + q;
+    acc[1] = (t - acc[0]) - q;
+    acc[0] = t;
+  }
+}
+`;
+}
