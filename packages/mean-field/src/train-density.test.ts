@@ -145,7 +145,7 @@ describe("trainDensity", () => {
     expect(back.loss).toEqual({ kind: "softmax", nClasses: 2 });
     expectKineticError(() => densityModel(r, 3), "SHAPE_MISMATCH", "result.head");
     const net2 = initNetwork({ sigma: "tanh", d: 2, nLayers: 2 });
-    expectKineticError(() => trainDensity({ network: net2, grid, f0, loss: lossFor() }), "UNSUPPORTED", "1-D");
+    expectKineticError(() => trainDensity({ network: net2, grid, f0, loss: lossFor() }), "INVALID_ARGUMENT", "problem.grid");
     expectKineticError(
       () => trainDensity({ network, grid, f0, loss: lossFor() }, { batchSize: 4 } as never),
       "INVALID_ARGUMENT",

@@ -19,11 +19,10 @@ import {
   withWeights,
 } from "@kinetic-nde/core";
 import { invalidArgument, requireNonNegative, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
-import { createGrid1D, type Grid1D, type Grid2D, requireGrid2D } from "@kinetic-nde/datasets";
+import { createGrid1D, type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 import { type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
 import { depositCloudInCell, depositHistogram, kernelDensityEstimate } from "./particle-grid.js";
-import type { VlasovProblem } from "./vlasov.js";
-import { type InitialDensity1D, type InitialDensity2D, resolveInitialDensity1D } from "./initial.js";
+import { type InitialDensity1D, type InitialDensity2D, resolveInitialDensity1D, resolveInitialDensity2D } from "./initial.js";
 import type { DensityObjective } from "./objective.js";
 
 /** A training problem on densities (1-D or 2-D; 1-D data carried in 2-D with `augment: 1`). */
@@ -133,7 +132,7 @@ function isNetworkParams(n: unknown): n is NetworkParams {
  * parameters), f solving the Vlasov equation ∂_t f + ∇·(σ(W(t)x + b(t)) f) = 0 from `f0` in 1-D or
  * 2-D, or 1-D data carried in 2-D (`augment: 1`).
  * @param problem - `{ network, f0, grid, loss, lambda?, augment? }`; d = 1 or 2 (the grid's dimension)
- * @param options - optimiser (`"adam"` default, `"gd"`, `"lbfgs"`, `"eki"`), learning rate, schedule,
+ * @param options - optimiser (`"adam"` default, `"gd"`, `"lbfgs"`), learning rate, schedule,
  *   epochs, seed, gradient tolerance, progress, signal; solver options of `vlasovGradient` (scheme,
  *   limiter, time stepper, cfl or dt, boundary, massLossTolerance, maxSteps, maxCellUpdates, memoryBudget)
  * @returns trained parameters and θ_head, per-epoch history, status, the densities at T and counts
@@ -209,8 +208,7 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
   const seed = options.seed ?? 0;
   const params0 = isNetworkParams(problem.network) ? problem.network : initNetwork({ seed, ...(problem.network as NetworkInit) });
   const d = params0.d;
-  if (d > 2)
-    throw new KineticError("UNSUPPORTED", `trainDensity covers d = 1 and d = 2 (the Vlasov solvers); got a network with d = ${d}`);
+  if (d > 2) throw new KineticError("UNSUPPORTED", `trainDensity covers d = 1 and d = 2 (the Vlasov solvers); got a network with d = ${d}`);
   if (augment === 1 && d !== 2)
     throw invalidArgument("problem.network", "a network with d = 2 (augment: 1 carries 1-D data in a 2-D state)", `d = ${d}`);
   const gridDim = g.kind === "1d" ? 1 : 2;
@@ -220,15 +218,22 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
       `a ${d}-D grid for a network with d = ${d}${augment === 1 ? " (augment: 1: a 2-D grid with a cell row centred at x₂ = 0)" : ""}`,
       `a ${gridDim}-D grid`,
     );
-  let f0 = problem.f0 as DensityTrainingProblem["f0"];
+  // The initial densities as cell averages, once (each epoch's solve then copies them).
+  const list = Array.isArray(problem.f0) ? (problem.f0 as readonly unknown[]) : [problem.f0];
+  if (list.length === 0) throw invalidArgument("problem.f0", "at least one density", problem.f0);
+  const nameOf = (k: number) => (Array.isArray(problem.f0) ? `problem.f0[${k}]` : "problem.f0");
   if (augment === 1) {
-    const grid2 = g as Grid2D;
-    const list = Array.isArray(f0) ? (f0 as readonly unknown[]) : [f0];
-    if (list.length === 0) throw invalidArgument("problem.f0", "at least one density", f0);
-    f0 = list.map((fk, k) =>
-      augmentedDensity(grid2, fk as InitialDensity1D, Array.isArray(problem.f0) ? `problem.f0[${k}]` : "problem.f0"),
-    );
+    requireGrid2D("problem.grid", g);
+    centredRow(g as Grid2D, "problem.grid");
   }
+  const f0s = list.map((fk, k) =>
+    augment === 1
+      ? augmentedDensity(g as Grid2D, fk as InitialDensity1D, nameOf(k))
+      : g.kind === "1d"
+        ? resolveInitialDensity1D(requireGrid1D("problem.grid", g), fk as InitialDensity1D, nameOf(k))
+        : resolveInitialDensity2D(requireGrid2D("problem.grid", g), fk as InitialDensity2D, nameOf(k)),
+  );
+  const f0 = Array.isArray(problem.f0) ? f0s : f0s[0]!;
   const lambda = requireNonNegative("problem.lambda", problem.lambda ?? 0);
   const solver: Record<string, unknown> = {};
   const loop: Record<string, unknown> = {};
@@ -257,7 +262,7 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
     const params = withWeights(params0, theta.subarray(0, nW), theta.subarray(nW, nWB));
     let r: ReturnType<typeof vlasovGradient>;
     try {
-      r = vlasovGradient({ params, grid, f0: f0 as VlasovProblem["f0"] }, loss, {
+      r = vlasovGradient({ params, grid, f0 }, loss, {
         ...(solver as DensitySolverOptions),
         theta: theta.slice(nWB),
       });
