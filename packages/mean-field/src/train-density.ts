@@ -149,7 +149,8 @@ function isNetworkParams(n: unknown): n is NetworkParams {
  * Once training has started, a solve that fails (non-finite values, a status other than success, a
  * step count beyond `maxSteps`/`maxCellUpdates`/`memoryBudget`, a fixed dt beyond the CFL limit)
  * counts as a non-finite loss: the optimiser stops (GD, Adam; the status is then the solver's, e.g.
- * `"mass-lost"`, with the last good parameters) or shortens the step (L-BFGS). The status is never
+ * `"mass-lost"`, with the last good parameters) or shortens the step (L-BFGS; a line search that
+ * gives up on a failed solve ends with that solve's status). The status is never
  * `"success"` when the solve at the returned parameters is not a success. A step count beyond
  * `memoryBudget` or `maxCellUpdates` mid-run is reported as `"max-steps"`.
  * @example
@@ -187,7 +188,7 @@ function isNetworkParams(n: unknown): n is NetworkParams {
  *     loss: classificationDensityLoss({ nClasses: 2, dimension: 2 }),
  *     augment: 1,
  *   },
- *   { epochs: 10 },
+ *   { epochs: 10, limiter: "mc" },
  * );
  * console.log(r2.history.loss.at(-1), r3.augment); // …, 1
  * ```
@@ -257,8 +258,13 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
 
   let started = false;
   let lastFailure: SolveStatus | null = null;
+  // the failure (if any) of the latest solve and of the one before it
+  let curFailure: SolveStatus | null = null;
+  let prevFailure: SolveStatus | null = null;
   let last: { status: SolveStatus; f: Float64Array[]; steps: number; checkpoints: number } | null = null;
   const evaluate = (theta: Float64Array, grad: Float64Array | null): number => {
+    prevFailure = curFailure;
+    curFailure = null;
     const params = withWeights(params0, theta.subarray(0, nW), theta.subarray(nW, nWB));
     let r: ReturnType<typeof vlasovGradient>;
     try {
@@ -271,13 +277,13 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
       // fits (more CFL steps) or a fixed dt beyond the CFL limit is a failed step.
       if (!started || !isKineticError(e) || (e.code !== "TOO_LARGE" && e.code !== "UNSTABLE")) throw e;
       last = { status: e.code === "UNSTABLE" ? "unstable" : "max-steps", f: [], steps: 0, checkpoints: 0 };
-      lastFailure = last.status;
+      lastFailure = curFailure = last.status;
       return Number.NaN;
     }
     started = true;
     last = { status: r.status, f: r.f, steps: r.stats.steps, checkpoints: r.stats.checkpoints };
     if (r.status !== "success" || !Number.isFinite(r.loss)) {
-      lastFailure = r.status === "success" ? "non-finite" : r.status;
+      lastFailure = curFailure = r.status === "success" ? "non-finite" : r.status;
       return Number.NaN;
     }
     let J = r.loss;
@@ -294,7 +300,11 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
   // minimize ends with one evaluation at the returned θ: `last` describes that solve.
   const fin = last as unknown as { status: SolveStatus; f: Float64Array[]; steps: number; checkpoints: number };
   // Never "success" when the solve at the returned θ failed; when a step failed, the solver's reason.
-  const status: SolveStatus = fin.status !== "success" ? fin.status : m.status === "success" ? "success" : (lastFailure ?? m.status);
+  // An L-BFGS line search that gave up because its last trial's solve failed did not converge: the
+  // solver's reason, not "success" (the evaluation before the final one is that trial).
+  const stuck = m.stats.stoppedBy === "line-search" ? prevFailure : null;
+  const status: SolveStatus =
+    fin.status !== "success" ? fin.status : stuck !== null ? stuck : m.status === "success" ? "success" : (lastFailure ?? m.status);
   return {
     params: withWeights(params0, m.theta.slice(0, nW), m.theta.slice(nW, nWB)),
     augment,
