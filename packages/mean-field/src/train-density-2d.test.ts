@@ -206,7 +206,9 @@ describe("trainDensity in 2-D", () => {
         grid,
         loss: classificationDensityLoss({ nClasses: 2, dimension: 2 }),
       },
-      { optimizer: "lbfgs", epochs: 5 },
+      // MC: deposited densities are exactly 0 away from the samples, and the transported tails decay to
+      // underflow, where the van Leer adjoint is not finite (the status then says "non-finite").
+      { optimizer: "lbfgs", epochs: 5, limiter: "mc" },
     );
     expect(r.status).toBe("success");
     expect(r.history.loss.length).toBeGreaterThan(0);
