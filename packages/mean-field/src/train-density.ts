@@ -188,7 +188,7 @@ function isNetworkParams(n: unknown): n is NetworkParams {
  *     loss: classificationDensityLoss({ nClasses: 2, dimension: 2 }),
  *     augment: 1,
  *   },
- *   { epochs: 10, limiter: "mc" },
+ *   { epochs: 10 },
  * );
  * console.log(r2.history.loss.at(-1), r3.augment); // …, 1
  * ```
