@@ -136,6 +136,25 @@ describe("trainDensity", () => {
     expectAllClose([back.loss], [r.stats.finalLoss], { rtol: 1e-14 });
   });
 
+  it("never reports success when L-BFGS stops because every trial solve fails", () => {
+    // A loss that is finite only at its initial θ_head: the first line search cannot take a step.
+    const at0 = (theta: Float64Array) => theta[0] === 1;
+    const picky = {
+      nParams: 1,
+      initialTheta: Float64Array.of(1),
+      evaluate(f: readonly Float64Array[], _g: unknown, theta: Float64Array, gradF: Float64Array[] | null, gradTheta: Float64Array | null) {
+        if (gradF) gradF[0]!.fill(0);
+        if (gradTheta) gradTheta[0] = 1;
+        return at0(theta) ? f[0]![0]! : Number.NaN;
+      },
+    };
+    const grid = createGrid1D(-5, 5, 40);
+    const r = trainDensity({ network, grid, f0: f0[0]!, loss: picky }, { optimizer: "lbfgs", epochs: 5 });
+    expect(r.stats.stoppedBy).toBe("line-search");
+    expect(r.status).toBe("non-finite");
+    expect(Array.from(r.head)).toEqual([1]);
+  });
+
   it("saves and loads through core's model JSON; rejects bad input with the field's name", () => {
     const grid = createGrid1D(-5, 5, 60);
     const r = trainDensity({ network, grid, f0, loss: lossFor() }, { optimizer: "lbfgs", epochs: 3 });
@@ -145,7 +164,7 @@ describe("trainDensity", () => {
     expect(back.loss).toEqual({ kind: "softmax", nClasses: 2 });
     expectKineticError(() => densityModel(r, 3), "SHAPE_MISMATCH", "result.head");
     const net2 = initNetwork({ sigma: "tanh", d: 2, nLayers: 2 });
-    expectKineticError(() => trainDensity({ network: net2, grid, f0, loss: lossFor() }), "UNSUPPORTED", "1-D");
+    expectKineticError(() => trainDensity({ network: net2, grid, f0, loss: lossFor() }), "INVALID_ARGUMENT", "problem.grid");
     expectKineticError(
       () => trainDensity({ network, grid, f0, loss: lossFor() }, { batchSize: 4 } as never),
       "INVALID_ARGUMENT",

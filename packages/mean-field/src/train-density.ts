@@ -1,6 +1,7 @@
 /**
  * `trainDensity`: train a ResNet at the level of densities — the optimal-control problem for the 1-D
- * Vlasov equation, with exact discrete-adjoint gradients and core's optimisation loop.
+ * and 2-D Vlasov equation, with exact discrete-adjoint gradients and core's optimisation loop; 1-D data
+ * carried in 2-D (augmented width) as f₁(x₁)·δ(x₂).
  * @packageDocumentation
  */
 import {
@@ -17,24 +18,50 @@ import {
   type TrainingHistory,
   withWeights,
 } from "@kinetic-nde/core";
-import { invalidArgument, requireNonNegative, requireOptions } from "@kinetic-nde/core/validate";
-import type { Grid1D } from "@kinetic-nde/datasets";
+import { invalidArgument, requireNonNegative, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
+import { createGrid1D, type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 import { type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
-import type { InitialDensity1D } from "./initial.js";
+import { depositCloudInCell, depositHistogram, kernelDensityEstimate } from "./particle-grid.js";
+import { type InitialDensity1D, type InitialDensity2D, resolveInitialDensity1D, resolveInitialDensity2D } from "./initial.js";
 import type { DensityObjective } from "./objective.js";
 
-/** A training problem on densities (1-D). */
+/** A training problem on densities (1-D or 2-D; 1-D data carried in 2-D with `augment: 1`). */
 export interface DensityTrainingProblem {
-  /** Initial parameters (d = 1), or the shape and initialisation to create them (core's `initNetwork`, seeded by `options.seed`). */
+  /**
+   * Initial parameters (d = 1 or 2; d = 2 with `augment: 1`), or the shape and initialisation to create
+   * them (core's `initNetwork`, seeded by `options.seed`).
+   */
   readonly network: NetworkParams | NetworkInit;
-  /** The initial density, or one density per class, transported together by the same field. */
-  readonly f0: InitialDensity1D | readonly InitialDensity1D[];
-  /** The 1-D grid of the densities. */
-  readonly grid: Grid1D;
-  /** The loss on the densities at T (e.g. `classificationDensityLoss`, `w1DensityLoss`). */
+  /**
+   * The initial density, or one density per class, transported together by the same field: 1-D
+   * densities (cell averages, `(x) => number` or a law with `cdf`) on a 1-D grid, 2-D densities (cell
+   * averages, index `i * ny + j`, or `(x, y) => number`) on a 2-D grid, and with `augment: 1` 1-D
+   * densities of x₁ (`nx` cell averages, a function or a law), embedded as f₁(x₁)·δ(x₂).
+   * {@link classDensities} builds class densities from labelled samples.
+   */
+  readonly f0: InitialDensity1D | InitialDensity2D | readonly (InitialDensity1D | InitialDensity2D)[];
+  /**
+   * The grid of the densities: 1-D for d = 1, 2-D for d = 2. With `augment: 1`, a 2-D grid one of
+   * whose cell rows is centred at x₂ = 0 (e.g. `createGrid2D([a, b], [-H, H], nx, ny)` with ny odd).
+   */
+  readonly grid: Grid1D | Grid2D;
+  /**
+   * The loss on the densities at T (e.g. `classificationDensityLoss`, `w1DensityLoss`,
+   * `slicedW1DensityLoss`), on the grid of the transported densities (2-D with `augment: 1`).
+   */
   readonly loss: DensityObjective;
   /** Tikhonov weight λ ≥ 0 of (λ/2) Σ_k |W^k|² + |b^k|² (default 0; the loss's own parameters are not penalised). */
   readonly lambda?: number;
+  /**
+   * Augmentation k (default 0; 0 or 1): with 1, 1-D data carried in a 2-D state, the density-level
+   * counterpart of core's `train` with `augment: 1` (samples padded to (x, 0)). Each 1-D density f₁
+   * becomes f₁(x₁)·δ(x₂) — on the grid all of its mass in the cell row centred at x₂ = 0 (cell
+   * averages f₁ᵢ / Δy there, 0 elsewhere; see {@link augmentedDensity}) — and is transported by the
+   * 2-D solver. The loss sees the 2-D densities: `classificationDensityLoss({ dimension: 2 })` reads
+   * out from the whole final state, as core's read-out does with augmentation; `marginalDensityLoss`
+   * applies a 1-D loss to the x₁-marginal (the first coordinate, as core's mse loss reads it).
+   */
+  readonly augment?: number;
 }
 
 /** Solver options of {@link trainDensity} (those of `vlasovGradient`, without `theta`). */
@@ -50,6 +77,8 @@ export interface DensityTrainOptions extends Omit<MinimizeOptions, "batchSize" |
 export interface DensityTrainResult {
   /** Trained network parameters. */
   readonly params: NetworkParams;
+  /** The problem's augmentation k (0 or 1): pass it on to core's `predict`/`saveModel` ({@link densityModel} does). */
+  readonly augment: number;
   /** Trained parameters θ_head of the loss (e.g. the classification read-out), length `loss.nParams`. */
   readonly head: Float64Array;
   /** Per-epoch history (loss, gradient norm, learning rate). */
@@ -100,29 +129,33 @@ function isNetworkParams(n: unknown): n is NetworkParams {
 
 /**
  * Train a ResNet at the level of densities: minimise J[f(T)] over W, b (and the loss's own
- * parameters), f solving the 1-D Vlasov equation ∂_t f + ∂_x(σ(W(t)x + b(t)) f) = 0 from `f0`.
- * @param problem - `{ network, f0, grid, loss, lambda? }`; d = 1
- * @param options - optimiser (`"adam"` default, `"gd"`, `"lbfgs"`), learning rate, schedule, epochs,
- *   seed, gradient tolerance, progress, signal; solver options of `vlasovGradient` (scheme, limiter,
- *   time stepper, cfl or dt, boundary, massLossTolerance, maxSteps, maxCellUpdates, memoryBudget)
+ * parameters), f solving the Vlasov equation ∂_t f + ∇·(σ(W(t)x + b(t)) f) = 0 from `f0` in 1-D or
+ * 2-D, or 1-D data carried in 2-D (`augment: 1`).
+ * @param problem - `{ network, f0, grid, loss, lambda?, augment? }`; d = 1 or 2 (the grid's dimension)
+ * @param options - optimiser (`"adam"` default, `"gd"`, `"lbfgs"`), learning rate, schedule,
+ *   epochs, seed, gradient tolerance, progress, signal; solver options of `vlasovGradient` (scheme,
+ *   limiter, time stepper, cfl or dt, boundary, massLossTolerance, maxSteps, maxCellUpdates, memoryBudget)
  * @returns trained parameters and θ_head, per-epoch history, status, the densities at T and counts
- * @throws KineticError INVALID_ARGUMENT (bad or unknown options, a bad problem), UNSUPPORTED (d ≠ 1),
- *   TOO_LARGE / UNSTABLE (the solve at the initial parameters does not fit or violates the CFL
- *   limit); the signal's reason when aborted
- * @remarks 1-D only (the discrete adjoint `vlasovGradient` also covers d = 2; training on 2-D densities
- * is not offered yet). Each epoch is one forward solve and
+ * @throws KineticError INVALID_ARGUMENT (bad or unknown options, a bad problem: a grid whose dimension
+ *   is not the network's, `augment` other than 0 or 1, `augment: 1` without d = 2 or without a cell row
+ *   centred at x₂ = 0), UNSUPPORTED (d > 2), TOO_LARGE / UNSTABLE (the solve at the initial parameters
+ *   does not fit or violates the CFL limit); the signal's reason when aborted
+ * @remarks Each epoch is one forward solve and
  * one adjoint sweep (L-BFGS: one per line-search trial); the gradient is exact for the discretised
  * problem (step sequence held fixed, one-sided derivatives at limiter and ReLU kinks). θ = [W | b |
- * θ_head], the layout of core's training (θ_head of `classificationDensityLoss` = core's read-out).
+ * θ_head] (W: L·d·d, b: L·d), the layout of core's training (θ_head of `classificationDensityLoss` =
+ * core's read-out). In 2-D an epoch costs O(steps · nx · ny) per density (the CFL step shrinks with the
+ * cell size: about 8× the work per halving of Δx); grids of 48²–128² cells are practical.
  * Once training has started, a solve that fails (non-finite values, a status other than success, a
  * step count beyond `maxSteps`/`maxCellUpdates`/`memoryBudget`, a fixed dt beyond the CFL limit)
  * counts as a non-finite loss: the optimiser stops (GD, Adam; the status is then the solver's, e.g.
- * `"mass-lost"`, with the last good parameters) or shortens the step (L-BFGS). The status is never
+ * `"mass-lost"`, with the last good parameters) or shortens the step (L-BFGS; a line search that
+ * gives up on a failed solve ends with that solve's status). The status is never
  * `"success"` when the solve at the returned parameters is not a success. A step count beyond
  * `memoryBudget` or `maxCellUpdates` mid-run is reported as `"max-steps"`.
  * @example
  * ```ts
- * import { createGrid1D } from "@kinetic-nde/datasets";
+ * import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
  * const grid = createGrid1D(-4, 4, 200);
  * const gauss = (m: number) => (x: number) => (0.5 * Math.exp(-2 * (x - m) ** 2)) / Math.sqrt(Math.PI / 2);
  * const r = trainDensity(
@@ -135,22 +168,73 @@ function isNetworkParams(n: unknown): n is NetworkParams {
  *   { optimizer: "lbfgs", epochs: 20 },
  * );
  * console.log(r.status, r.history.loss.at(-1));
+ * // 2-D: two Gaussian blobs, class densities of mass ½ each
+ * const blob = (m: number) => (x: number, y: number) => (0.5 * Math.exp(-((x - m) ** 2 + y * y) / 0.5)) / (Math.PI * 0.5);
+ * const r2 = trainDensity(
+ *   {
+ *     network: { sigma: "tanh", d: 2, nLayers: 2, T: 1, init: "random", scale: 0.5 },
+ *     f0: [blob(-1), blob(1)],
+ *     grid: createGrid2D([-4, 4], [-4, 4], 48),
+ *     loss: classificationDensityLoss({ nClasses: 2, dimension: 2 }),
+ *   },
+ *   { optimizer: "adam", learningRate: 0.05, epochs: 10 },
+ * );
+ * // 1-D data carried in 2-D (augmented width): f₁(x₁)·δ(x₂) on a grid with ny odd
+ * const r3 = trainDensity(
+ *   {
+ *     network: { sigma: "tanh", d: 2, nLayers: 2, T: 1, init: "random", scale: 0.5 },
+ *     f0: [gauss(-1), gauss(1)],
+ *     grid: createGrid2D([-4, 4], [-3, 3], 64, 49),
+ *     loss: classificationDensityLoss({ nClasses: 2, dimension: 2 }),
+ *     augment: 1,
+ *   },
+ *   { epochs: 10 },
+ * );
+ * console.log(r2.history.loss.at(-1), r3.augment); // …, 1
  * ```
  */
 export function trainDensity(problem: DensityTrainingProblem, options: DensityTrainOptions = {}): DensityTrainResult {
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
-  requireOptions("problem", problem, ["network", "f0", "grid", "loss", "lambda"]);
+  requireOptions("problem", problem, ["network", "f0", "grid", "loss", "lambda", "augment"]);
   requireOptions("options", options, [...LOOP_KEYS, ...SOLVER_KEYS]);
   const loss = problem.loss;
   if (typeof loss !== "object" || loss === null || typeof loss.evaluate !== "function")
     throw invalidArgument("problem.loss", "a DensityObjective", loss);
-  if (typeof problem.grid !== "object" || problem.grid === null || problem.grid.kind !== "1d")
-    throw invalidArgument("problem.grid", "a 1-D grid (createGrid1D); trainDensity is 1-D", problem.grid);
+  const augment = problem.augment ?? 0;
+  if (augment !== 0 && augment !== 1) throw invalidArgument("problem.augment", "0 or 1 (1-D data carried in 2-D)", augment);
+  const g = problem.grid;
+  if (typeof g !== "object" || g === null || (g.kind !== "1d" && g.kind !== "2d"))
+    throw invalidArgument("problem.grid", "a 1-D grid (createGrid1D) or a 2-D grid (createGrid2D)", g);
   if (problem.network === undefined) throw invalidArgument("problem.network", "network parameters or an initialisation", undefined);
   const seed = options.seed ?? 0;
   const params0 = isNetworkParams(problem.network) ? problem.network : initNetwork({ seed, ...(problem.network as NetworkInit) });
-  if (params0.d !== 1)
-    throw new KineticError("UNSUPPORTED", `trainDensity is 1-D (2-D gradients: vlasovGradient); got a network with d = ${params0.d}`);
+  const d = params0.d;
+  if (d > 2) throw new KineticError("UNSUPPORTED", `trainDensity covers d = 1 and d = 2 (the Vlasov solvers); got a network with d = ${d}`);
+  if (augment === 1 && d !== 2)
+    throw invalidArgument("problem.network", "a network with d = 2 (augment: 1 carries 1-D data in a 2-D state)", `d = ${d}`);
+  const gridDim = g.kind === "1d" ? 1 : 2;
+  if (gridDim !== d)
+    throw invalidArgument(
+      "problem.grid",
+      `a ${d}-D grid for a network with d = ${d}${augment === 1 ? " (augment: 1: a 2-D grid with a cell row centred at x₂ = 0)" : ""}`,
+      `a ${gridDim}-D grid`,
+    );
+  // The initial densities as cell averages, once (each epoch's solve then copies them).
+  const list = Array.isArray(problem.f0) ? (problem.f0 as readonly unknown[]) : [problem.f0];
+  if (list.length === 0) throw invalidArgument("problem.f0", "at least one density", problem.f0);
+  const nameOf = (k: number) => (Array.isArray(problem.f0) ? `problem.f0[${k}]` : "problem.f0");
+  if (augment === 1) {
+    requireGrid2D("problem.grid", g);
+    centredRow(g as Grid2D, "problem.grid");
+  }
+  const f0s = list.map((fk, k) =>
+    augment === 1
+      ? augmentedDensity(g as Grid2D, fk as InitialDensity1D, nameOf(k))
+      : g.kind === "1d"
+        ? resolveInitialDensity1D(requireGrid1D("problem.grid", g), fk as InitialDensity1D, nameOf(k))
+        : resolveInitialDensity2D(requireGrid2D("problem.grid", g), fk as InitialDensity2D, nameOf(k)),
+  );
+  const f0 = Array.isArray(problem.f0) ? f0s : f0s[0]!;
   const lambda = requireNonNegative("problem.lambda", problem.lambda ?? 0);
   const solver: Record<string, unknown> = {};
   const loop: Record<string, unknown> = {};
@@ -159,47 +243,56 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
     if ((SOLVER_KEYS as readonly string[]).includes(k)) solver[k] = v;
     else loop[k] = v;
   }
-  const L = params0.nLayers;
+  const nW = params0.W.length;
+  const nB = params0.b.length;
+  const nWB = nW + nB;
   const nHead = loss.nParams;
   const head0 = loss.initialTheta ?? new Float64Array(nHead);
   if (!(head0 instanceof Float64Array) || head0.length !== nHead)
     throw invalidArgument("problem.loss.initialTheta", `a Float64Array of length loss.nParams = ${nHead}`, head0);
-  const theta0 = new Float64Array(2 * L + nHead);
+  const theta0 = new Float64Array(nWB + nHead);
   theta0.set(params0.W, 0);
-  theta0.set(params0.b, L);
-  theta0.set(head0, 2 * L);
-  const f0 = problem.f0;
-  const grid = problem.grid;
+  theta0.set(params0.b, nW);
+  theta0.set(head0, nWB);
+  const grid = g;
 
   let started = false;
   let lastFailure: SolveStatus | null = null;
+  // the failure (if any) of the latest solve and of the one before it
+  let curFailure: SolveStatus | null = null;
+  let prevFailure: SolveStatus | null = null;
   let last: { status: SolveStatus; f: Float64Array[]; steps: number; checkpoints: number } | null = null;
   const evaluate = (theta: Float64Array, grad: Float64Array | null): number => {
-    const params = withWeights(params0, theta.subarray(0, L), theta.subarray(L, 2 * L));
+    prevFailure = curFailure;
+    curFailure = null;
+    const params = withWeights(params0, theta.subarray(0, nW), theta.subarray(nW, nWB));
     let r: ReturnType<typeof vlasovGradient>;
     try {
-      r = vlasovGradient({ params, grid, f0 }, loss, { ...(solver as DensitySolverOptions), theta: theta.slice(2 * L) });
+      r = vlasovGradient({ params, grid, f0 }, loss, {
+        ...(solver as DensitySolverOptions),
+        theta: theta.slice(nWB),
+      });
     } catch (e) {
       // Before the first solve, a bad problem is the caller's error; afterwards a solve that no longer
       // fits (more CFL steps) or a fixed dt beyond the CFL limit is a failed step.
       if (!started || !isKineticError(e) || (e.code !== "TOO_LARGE" && e.code !== "UNSTABLE")) throw e;
       last = { status: e.code === "UNSTABLE" ? "unstable" : "max-steps", f: [], steps: 0, checkpoints: 0 };
-      lastFailure = last.status;
+      lastFailure = curFailure = last.status;
       return Number.NaN;
     }
     started = true;
     last = { status: r.status, f: r.f, steps: r.stats.steps, checkpoints: r.stats.checkpoints };
     if (r.status !== "success" || !Number.isFinite(r.loss)) {
-      lastFailure = r.status === "success" ? "non-finite" : r.status;
+      lastFailure = curFailure = r.status === "success" ? "non-finite" : r.status;
       return Number.NaN;
     }
     let J = r.loss;
-    if (lambda > 0) for (let q = 0; q < 2 * L; q++) J += 0.5 * lambda * theta[q]! * theta[q]!;
+    if (lambda > 0) for (let q = 0; q < nWB; q++) J += 0.5 * lambda * theta[q]! * theta[q]!;
     if (grad !== null) {
       grad.set(r.gradW, 0);
-      grad.set(r.gradB, L);
-      grad.set(r.gradTheta, 2 * L);
-      if (lambda > 0) for (let q = 0; q < 2 * L; q++) grad[q] += lambda * theta[q]!;
+      grad.set(r.gradB, nW);
+      grad.set(r.gradTheta, nWB);
+      if (lambda > 0) for (let q = 0; q < nWB; q++) grad[q] += lambda * theta[q]!;
     }
     return J;
   };
@@ -207,15 +300,193 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
   // minimize ends with one evaluation at the returned θ: `last` describes that solve.
   const fin = last as unknown as { status: SolveStatus; f: Float64Array[]; steps: number; checkpoints: number };
   // Never "success" when the solve at the returned θ failed; when a step failed, the solver's reason.
-  const status: SolveStatus = fin.status !== "success" ? fin.status : m.status === "success" ? "success" : (lastFailure ?? m.status);
+  // An L-BFGS line search that gave up because its last trial's solve failed did not converge: the
+  // solver's reason, not "success" (the evaluation before the final one is that trial).
+  const stuck = m.stats.stoppedBy === "line-search" ? prevFailure : null;
+  const status: SolveStatus =
+    fin.status !== "success" ? fin.status : stuck !== null ? stuck : m.status === "success" ? "success" : (lastFailure ?? m.status);
   return {
-    params: withWeights(params0, m.theta.slice(0, L), m.theta.slice(L, 2 * L)),
-    head: m.theta.slice(2 * L),
+    params: withWeights(params0, m.theta.slice(0, nW), m.theta.slice(nW, nWB)),
+    augment,
+    head: m.theta.slice(nWB),
     history: m.history,
     status,
     f: fin.f,
     stats: { ...m.stats, steps: fin.steps, checkpoints: fin.checkpoints },
   };
+}
+
+/**
+ * The cell row of a 2-D grid centred at x₂ = 0 (where {@link augmentedDensity} puts the mass).
+ * @internal
+ */
+function centredRow(grid: Grid2D, name: string): number {
+  const u = -grid.yMin / grid.dy - 0.5;
+  const j = Math.round(u);
+  if (!(Math.abs(u - j) <= 1e-9 * Math.max(1, Math.abs(u))) || j < 0 || j > grid.ny - 1)
+    throw invalidArgument(
+      name,
+      "a 2-D grid with a cell row centred at x₂ = 0 (e.g. createGrid2D([a, b], [-H, H], nx, ny) with ny odd)",
+      `yMin = ${grid.yMin}, yMax = ${grid.yMax}, ny = ${grid.ny}`,
+    );
+  return j;
+}
+
+/**
+ * The 2-D density f₁(x₁)·δ(x₂) of 1-D data carried in a 2-D state (augmented width), as cell averages
+ * on `grid`: all the mass in the cell row centred at x₂ = 0, cell averages f₁ᵢ / Δy there and 0 elsewhere
+ * (f₁ᵢ the cell averages of f₁ on the x₁-cells of the grid). The initial density of
+ * {@link trainDensity} with `augment: 1`; the counterpart of padding samples to (x, 0).
+ * @param grid - a 2-D grid with a cell row centred at x₂ = 0: yMin = −(j + ½)Δy for an integer j
+ *   (e.g. symmetric [−H, H] with ny odd)
+ * @param f1 - the 1-D density: nx cell averages, `(x) => number` or a law with `cdf`
+ * @param name - argument name for messages (default "f1")
+ * @returns nx·ny cell averages (index `i * ny + j`); mass Σᵢ f₁ᵢ Δx, that of f₁ on [xMin, xMax]
+ * @throws KineticError INVALID_ARGUMENT (no cell row centred at 0, a bad density), SHAPE_MISMATCH
+ *   (cell averages of the wrong length)
+ * @remarks A δ in x₂ is resolved by one cell row: the 2-D solver then moves it (its vertical velocity
+ * σ(W₂₁x₁ + b₂) at x₂ = 0) with the scheme's numerical diffusion, which vanishes as the grid is refined.
+ * @example
+ * ```ts
+ * import { createGrid2D } from "@kinetic-nde/datasets";
+ * import { augmentedDensity } from "@kinetic-nde/mean-field";
+ * const grid = createGrid2D([-4, 4], [-3, 3], 80, 61); // ny odd: a row centred at 0
+ * const f = augmentedDensity(grid, (x: number) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI));
+ * console.log(f.length); // 80 · 61
+ * ```
+ */
+export function augmentedDensity(grid: Grid2D, f1: InitialDensity1D, name = "f1"): Float64Array {
+  requireGrid2D("grid", grid);
+  const j0 = centredRow(grid, "grid");
+  const line = resolveInitialDensity1D(createGrid1D(grid.xMin, grid.xMax, grid.nx), f1, name);
+  const out = new Float64Array(grid.nx * grid.ny);
+  for (let i = 0; i < grid.nx; i++) out[i * grid.ny + j0] = line[i]! / grid.dy;
+  return out;
+}
+
+/**
+ * A 1-D density loss applied to the x₁-marginals of 2-D densities: J(f) = J₁(m), mᵢ = Σⱼ fᵢⱼ Δy on the
+ * x₁-cells of the 2-D grid. With `augment: 1` in {@link trainDensity} it reads out the first
+ * coordinate, as core's mse loss does with augmentation (e.g. `w1DensityLoss` or `momentDensityLoss`
+ * of the x₁-marginal).
+ * @param objective - the loss on 1-D densities (its θ_head becomes this loss's)
+ * @returns the loss on 2-D densities; ∂J/∂fᵢⱼ = ∂J₁/∂mᵢ · Δy
+ * @throws KineticError INVALID_ARGUMENT (not a DensityObjective; at evaluation, a 1-D grid)
+ * @example
+ * ```ts
+ * import { marginalDensityLoss, momentDensityLoss } from "@kinetic-nde/mean-field";
+ * const loss = marginalDensityLoss(momentDensityLoss({ mean: [1] })); // mean of x₁ at T → 1
+ * ```
+ */
+export function marginalDensityLoss(objective: DensityObjective): DensityObjective {
+  if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function")
+    throw invalidArgument("objective", "a DensityObjective", objective);
+  return {
+    nParams: objective.nParams,
+    ...(objective.initialTheta === undefined ? {} : { initialTheta: objective.initialTheta }),
+    evaluate(f, grid, theta, gradF, gradTheta) {
+      if (grid.kind !== "2d") throw invalidArgument("grid", "a 2-D grid (marginalDensityLoss acts on 2-D densities)", grid.kind);
+      const { nx, ny, dy } = grid;
+      const g1 = createGrid1D(grid.xMin, grid.xMax, nx);
+      const m = f.map((fk, k) => {
+        if (fk.length !== nx * ny) throw shapeMismatch(`f[${k}]`, `nx·ny = ${nx * ny} values`, fk.length);
+        const out = new Float64Array(nx);
+        for (let i = 0; i < nx; i++) {
+          let s = 0;
+          for (let j = 0; j < ny; j++) s += fk[i * ny + j]!;
+          out[i] = s * dy;
+        }
+        return out;
+      });
+      const gm = gradF === null ? null : m.map(() => new Float64Array(nx));
+      const J = objective.evaluate(m, g1, theta, gm, gradTheta);
+      if (gradF !== null && gm !== null)
+        for (let k = 0; k < gradF.length; k++) {
+          const gk = gradF[k]!,
+            mk = gm[k]!;
+          for (let i = 0; i < nx; i++) gk.fill(mk[i]! * dy, i * ny, (i + 1) * ny);
+        }
+      return J;
+    },
+  };
+}
+
+/** Options of {@link classDensities}. */
+export interface ClassDensitiesOptions {
+  /** Number of classes C (default max label + 1). */
+  readonly nClasses?: number;
+  /** `"cloud-in-cell"` (default), `"histogram"` or `"kde"` (Gaussian kernel, `kernelDensityEstimate`). */
+  readonly method?: "cloud-in-cell" | "histogram" | "kde";
+  /** KDE bandwidth (per dimension), default that of `kernelDensityEstimate` per class. */
+  readonly bandwidth?: number | readonly number[];
+}
+
+/**
+ * Class densities of labelled samples on a grid, for {@link trainDensity} with
+ * `classificationDensityLoss`: f_k = (1/M) Σ_{i: yᵢ = k} δ_{xᵢ} deposited on the grid, so each has the
+ * mass of its class's proportion and J is the empirical expected loss (up to the deposition error).
+ * @param x - samples, M·d values row-major (d = 1 or 2, as the grid)
+ * @param labels - M class indices in [0, C)
+ * @param grid - a 1-D or 2-D grid
+ * @param options - {@link ClassDensitiesOptions}
+ * @returns C arrays of cell averages
+ * @throws KineticError INVALID_ARGUMENT (bad labels, options or samples), SHAPE_MISMATCH
+ * @remarks Samples outside the grid are dropped (their mass is missing). Cloud-in-cell is second order
+ * in the cell size as a smoothing of the samples; the KDE adds its bandwidth's bias.
+ * @example
+ * ```ts
+ * import { createGrid2D, makeBlobs } from "@kinetic-nde/datasets";
+ * import { classDensities } from "@kinetic-nde/mean-field";
+ * const ds = makeBlobs({ nSamples: 400, centers: [[-1, 0], [1, 0]], clusterStd: 0.6, seed: 1 });
+ * const f0 = classDensities(ds.x, ds.labels!, createGrid2D([-4, 4], [-4, 4], 48)); // two densities, mass ½ each
+ * ```
+ */
+export function classDensities(
+  x: Float64Array,
+  labels: ArrayLike<number>,
+  grid: Grid1D | Grid2D,
+  options: ClassDensitiesOptions = {},
+): Float64Array[] {
+  requireOptions("options", options, ["nClasses", "method", "bandwidth"]);
+  const method = options.method ?? "cloud-in-cell";
+  if (method !== "cloud-in-cell" && method !== "histogram" && method !== "kde")
+    throw invalidArgument("options.method", '"cloud-in-cell", "histogram" or "kde"', method);
+  if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d"))
+    throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
+  const d = grid.kind === "1d" ? 1 : 2;
+  if (!(x instanceof Float64Array)) throw invalidArgument("x", "a Float64Array of M·d samples", x);
+  const M = labels.length;
+  if (x.length !== M * d) throw shapeMismatch("x", `labels.length · d = ${M * d} values`, x.length);
+  let maxLabel = -1;
+  for (let i = 0; i < M; i++) {
+    const y = labels[i]!;
+    if (!Number.isInteger(y) || y < 0) throw invalidArgument(`labels[${i}]`, "a class index (integer ≥ 0)", y);
+    if (y > maxLabel) maxLabel = y;
+  }
+  const C = options.nClasses ?? maxLabel + 1;
+  if (!Number.isInteger(C) || C < 1 || C > 1024) throw invalidArgument("options.nClasses", "an integer in [1, 1024]", C);
+  if (maxLabel >= C) throw invalidArgument("labels", `class indices below options.nClasses = ${C}`, maxLabel);
+  const out: Float64Array[] = [];
+  for (let k = 0; k < C; k++) {
+    let mk = 0;
+    for (let i = 0; i < M; i++) if (labels[i] === k) mk++;
+    const xk = new Float64Array(mk * d);
+    let q = 0;
+    for (let i = 0; i < M; i++) if (labels[i] === k) for (let p = 0; p < d; p++) xk[q++] = x[i * d + p]!;
+    if (mk === 0) {
+      out.push(new Float64Array(grid.kind === "1d" ? grid.n : grid.nx * grid.ny));
+      continue;
+    }
+    const weights = new Float64Array(mk).fill(1 / M);
+    out.push(
+      method === "histogram"
+        ? depositHistogram(xk, grid, { weights })
+        : method === "cloud-in-cell"
+          ? depositCloudInCell(xk, grid, { weights })
+          : kernelDensityEstimate(xk, grid, { weights, ...(options.bandwidth === undefined ? {} : { bandwidth: options.bandwidth }) }),
+    );
+  }
+  return out;
 }
 
 /**
@@ -236,7 +507,8 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
 export function densityModel(result: DensityTrainResult, nClasses?: number): TrainedModel {
   if (typeof result !== "object" || result === null || result.head === undefined)
     throw invalidArgument("result", "a result of trainDensity", result);
-  if (nClasses === undefined) return { params: result.params, scheme: "rk4" };
+  const aug = result.augment ? { augment: result.augment } : {};
+  if (nClasses === undefined) return { params: result.params, scheme: "rk4", ...aug };
   const d = result.params.d;
   if (result.head.length !== nClasses * d + nClasses)
     throw new KineticError(
@@ -248,5 +520,6 @@ export function densityModel(result: DensityTrainResult, nClasses?: number): Tra
     scheme: "rk4",
     readout: { nOut: nClasses, weights: result.head.slice(0, nClasses * d), bias: result.head.slice(nClasses * d) },
     loss: { kind: "softmax", nClasses },
+    ...aug,
   };
 }

@@ -71,6 +71,6 @@ export const CATALOGUE_ENTRIES: readonly CatalogueEntry[] = [
     id: "mean-field-training",
     title: "Training at the density level",
     summary:
-      "Training as optimal control of the Vlasov equation: a ResNet is trained on two class densities (1-D Gaussians, cross-entropy of a softmax read-out) with exact discrete-adjoint gradients, and the same network is trained on M particles from the same initialisation. The adjoint gradient is checked against central finite differences at the start; the losses and parameters of the two trainings agree to the grid error (n vs n/2 cells) plus the sampling error (k/√M and the spread of two particle runs).",
+      "Training as optimal control of the Vlasov equation: a ResNet is trained on two class densities (1-D Gaussians, cross-entropy of a softmax read-out) with exact discrete-adjoint gradients, and the same network is trained on M particles from the same initialisation; the same comparison is made in 2-D on two Gaussian blobs. The adjoint gradient is checked against central finite differences at the start; the losses and parameters of the two trainings agree to the grid error (n vs n/2 cells) plus the sampling error (k/√M and the spread of two particle runs).",
   },
 ];

@@ -1,10 +1,10 @@
 /**
  * mean-field-training — the same ResNet trained on the class densities (the optimal-control problem of
- * the 1-D Vlasov equation, exact discrete-adjoint gradients) and on M particles; they agree to the grid
- * and sampling error.
+ * the Vlasov equation, exact discrete-adjoint gradients) and on M particles, in 1-D and on 2-D blobs;
+ * they agree to the grid and sampling error.
  */
 import { createNetwork, createRng, initNetwork, type NetworkParams, predict, train } from "@kinetic-nde/core";
-import { cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
+import { cellCenters, createGrid1D, createGrid2D, type Grid1D } from "@kinetic-nde/datasets";
 import { classificationDensityLoss, trainDensity, vlasovGradient } from "@kinetic-nde/mean-field";
 import * as z from "zod";
 import { makeBoundCheck } from "../checks.js";
@@ -24,6 +24,13 @@ const schema = z
     epochs: z.number().int().min(1).max(500).default(40).describe("epochs of both trainings"),
     optimizer: z.enum(["gd", "adam", "lbfgs"]).default("gd").describe("optimiser of both trainings"),
     learningRate: z.number().positive().max(10).default(0.2).describe("learning rate"),
+    cells2d: z
+      .number()
+      .int()
+      .min(16)
+      .max(160)
+      .default(64)
+      .describe("cells per side of the 2-D grid (blobs case; the coarse grid has half)"),
   })
   .strict();
 
@@ -76,14 +83,163 @@ function particleLoss(params: NetworkParams, head: ArrayLike<number>, x: Float64
 const thetaOf = (p: NetworkParams, head: ArrayLike<number>) => [...p.W, ...p.b, ...Array.from(head)];
 const dist = (a: number[], b: number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
 
+/** Mean, standard deviation and final states of the per-sample cross-entropy in 2-D (rk4 layers; read-out A 2×2 row-major, then c). */
+function particleLoss2D(params: NetworkParams, head: ArrayLike<number>, x: Float64Array, labels: Int32Array) {
+  const out = predict({ params, scheme: "rk4" }, x).outputs;
+  const M = labels.length;
+  let s1 = 0,
+    s2 = 0;
+  for (let i = 0; i < M; i++) {
+    const u = out[2 * i]!,
+      v = out[2 * i + 1]!;
+    const a = head[0]! * u + head[1]! * v + head[4]!,
+      b = head[2]! * u + head[3]! * v + head[5]!;
+    const mx = Math.max(a, b);
+    const l = mx + Math.log(Math.exp(a - mx) + Math.exp(b - mx)) - (labels[i] === 0 ? a : b);
+    s1 += l;
+    s2 += l * l;
+  }
+  const mean = s1 / M;
+  return { mean, sd: Math.sqrt(Math.max(0, s2 / M - mean * mean)), out };
+}
+
+/**
+ * The 2-D case: blobs N((∓m, ∓m/2), sd² I) of mass ½ each, the same σ, depth, horizon and optimiser
+ * as the 1-D case; density training on n² and (n/2)² cells against particle training on two samples.
+ */
+function blobs2D(config: z.output<typeof schema>, seed: number, opts: Record<string, unknown>) {
+  const { sigma, layers: L, T, separation: m, std: sd, particles: M } = config;
+  const c = [
+    [-m, -m / 2],
+    [m, m / 2],
+  ] as const;
+  const blob = (k: number) => (x: number, y: number) =>
+    (0.5 * Math.exp(-((x - c[k]![0]) ** 2 + (y - c[k]![1]) ** 2) / (2 * sd * sd))) / (2 * Math.PI * sd * sd);
+  const f0 = [blob(0), blob(1)];
+  const reach = sigma === "tanh" || sigma === "sigmoid" ? T : 2 * T + 2;
+  const hx = m + 5 * sd + reach,
+    hy = m / 2 + 5 * sd + reach;
+  const network = initNetwork({ sigma, d: 2, nLayers: L, T, init: "random", scale: 1, seed });
+  const head0 = [0.5, 0, -0.5, 0, 0, 0];
+  const n = config.cells2d,
+    nh = Math.max(8, Math.round(n / 2));
+  const ny = (k: number) => Math.max(8, Math.round((k * hy) / hx));
+  const run = (k: number) =>
+    trainDensity(
+      {
+        network,
+        f0,
+        grid: createGrid2D([-hx, hx], [-hy, hy], k, ny(k)),
+        loss: classificationDensityLoss({ nClasses: 2, dimension: 2, initialTheta: head0 }),
+      },
+      opts,
+    );
+  const dens = run(n);
+  const dens2 = run(nh);
+  const readout = { nOut: 2, weights: Float64Array.of(0.5, 0, -0.5, 0), bias: Float64Array.of(0, 0) };
+  const runs = [0, 1].map((k) => {
+    const rng = createRng(seed, 20 + k);
+    const x = new Float64Array(2 * M);
+    const labels = new Int32Array(M);
+    for (let i = 0; i < M; i++) {
+      const q = i % 2;
+      labels[i] = q;
+      x[2 * i] = c[q]![0] + sd * rng.normal();
+      x[2 * i + 1] = c[q]![1] + sd * rng.normal();
+    }
+    const r = train({ x, labels, loss: { kind: "softmax", nClasses: 2 }, network, readout }, { ...opts, scheme: "rk4" });
+    return { r, x, labels, head: [...r.readout!.weights, ...r.readout!.bias] };
+  });
+  const [p, q] = runs as [(typeof runs)[0], (typeof runs)[0]];
+  const fin = particleLoss2D(p.r.params, p.head, p.x, p.labels);
+  const gridJ = 2 * Math.abs(dens.stats.finalLoss - dens2.stats.finalLoss);
+  // eight RK4 steps per layer against one: the particles' time-stepping error (the density level
+  // transports with each layer's exact flow, to the grid error)
+  const refine = (w: NetworkParams) =>
+    createNetwork({
+      sigma,
+      d: 2,
+      W: Array.from({ length: 8 * L }, (_, i) => Array.from(w.W.subarray(4 * Math.floor(i / 8), 4 * Math.floor(i / 8) + 4))),
+      b: Array.from({ length: 8 * L }, (_, i) => Array.from(w.b.subarray(2 * Math.floor(i / 8), 2 * Math.floor(i / 8) + 2))),
+      T,
+    });
+  const timeJ = 2 * Math.abs(fin.mean - particleLoss2D(refine(p.r.params), p.head, p.x, p.labels).mean);
+  const runJ = 2 * Math.abs(fin.mean - particleLoss2D(q.r.params, q.head, q.x, q.labels).mean);
+  const tolJ = gridJ + timeJ + runJ + (4 * fin.sd) / Math.sqrt(M);
+  const dJ = Math.abs(fin.mean - dens.stats.finalLoss);
+  const td = thetaOf(dens.params, dens.head);
+  const tp = thetaOf(p.r.params, p.head),
+    tq = thetaOf(q.r.params, q.head);
+  const spread = dist(tp, tq);
+  const dTheta = dist(
+    td,
+    tp.map((v, i) => 0.5 * (v + tq[i]!)),
+  );
+  const tolTheta = 2 * spread + 2 * dist(thetaOf(dens2.params, dens2.head), td);
+  // figure data: loss curves, up to 300 particles per class at T, class means at T
+  const E = Math.max(dens.history.loss.length, p.r.history.loss.length);
+  const pad = (h: Float64Array) => Float64Array.from({ length: E }, (_, i) => (i < h.length ? h[i]! : Number.NaN));
+  const points = [0, 1].map((k) => {
+    const xs: number[] = [],
+      ys: number[] = [];
+    for (let i = k; i < M && xs.length < 300; i += 2) {
+      xs.push(fin.out[2 * i]!);
+      ys.push(fin.out[2 * i + 1]!);
+    }
+    return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
+  });
+  const g = createGrid2D([-hx, hx], [-hy, hy], n, ny(n));
+  const mx: number[] = [],
+    my: number[] = [];
+  for (const f of dens.f) {
+    let w = 0,
+      sx = 0,
+      sy = 0;
+    for (let i = 0; i < g.nx; i++)
+      for (let j = 0; j < g.ny; j++) {
+        const v = f[i * g.ny + j]!;
+        w += v;
+        sx += v * (g.xMin + (i + 0.5) * g.dx);
+        sy += v * (g.yMin + (j + 0.5) * g.dy);
+      }
+    mx.push(sx / w);
+    my.push(sy / w);
+  }
+  for (let k = 0; k < 2; k++) {
+    let sx = 0,
+      sy = 0,
+      cnt = 0;
+    for (let i = k; i < M; i += 2, cnt++) {
+      sx += fin.out[2 * i]!;
+      sy += fin.out[2 * i + 1]!;
+    }
+    mx.push(sx / cnt);
+    my.push(sy / cnt);
+  }
+  return {
+    dens,
+    statusParticles: p.r.status === "success" && q.r.status === "success" ? "success" : p.r.status !== "success" ? p.r.status : q.r.status,
+    fin,
+    tolJ,
+    dJ,
+    dTheta,
+    tolTheta,
+    epoch: Float64Array.from({ length: E }, (_, i) => i + 1),
+    lossDensity: pad(dens.history.loss),
+    lossParticles: pad(p.r.history.loss),
+    points,
+    means: { x: Float64Array.from(mx), y: Float64Array.from(my) },
+  };
+}
+
 /** The mean-field-training experiment. */
 export const meanFieldTraining = defineExperiment({
   id: "mean-field-training",
   title: "Training at the density level",
   summary:
-    "Training as optimal control of the Vlasov equation: a ResNet is trained on two class densities (1-D Gaussians, cross-entropy of a softmax read-out) with exact discrete-adjoint gradients, and the same network is trained on M particles from the same initialisation. The adjoint gradient is checked against central finite differences at the start; the losses and parameters of the two trainings agree to the grid error (n vs n/2 cells) plus the sampling error (k/√M and the spread of two particle runs).",
+    "Training as optimal control of the Vlasov equation: a ResNet is trained on two class densities (1-D Gaussians, cross-entropy of a softmax read-out) with exact discrete-adjoint gradients, and the same network is trained on M particles from the same initialisation; the same comparison is made in 2-D on two Gaussian blobs. The adjoint gradient is checked against central finite differences at the start; the losses and parameters of the two trainings agree to the grid error (n vs n/2 cells) plus the sampling error (k/√M and the spread of two particle runs).",
   schema,
-  quick: { cells: 200, particles: 4000, epochs: 25 },
+  quick: { cells: 200, particles: 4000, epochs: 25, cells2d: 32 },
   controls: [
     { key: "sigma", label: "activation σ", kind: "select", options: ["tanh", "sigmoid", "softplus", "identity"] },
     { key: "layers", label: "layers L", kind: "range", min: 1, max: 6, step: 1 },
@@ -93,7 +249,7 @@ export const meanFieldTraining = defineExperiment({
   ],
   async run(config, ctx) {
     const { sigma, layers, T, separation: m, std: sd, cells, particles: M } = config;
-    const st = stages(ctx, [1, 3, 6, 2]);
+    const st = stages(ctx, [1, 3, 6, 2, 4]);
     // The grid error of the n-cell result is at most |J_n − J_{n/2}| for a scheme of order ≥ 1 (it is
     // |J_n − J_{n/2}| / (2^p − 1)); the tolerances below take twice that.
     const half = Math.max(25, Math.round(cells / 2));
@@ -190,6 +346,8 @@ export const meanFieldTraining = defineExperiment({
     // freedom, below 4 with probability > 99.9 %), plus the grid effect.
     const tolTheta = 2 * spread + 2 * gridTheta;
 
+    await st.stage(`2-D blobs: density training on ${config.cells2d}² and ${Math.round(config.cells2d / 2)}² cells, particles`);
+    const b2 = blobs2D(config, ctx.seed, opts);
     // Series: loss curves, the trained field of every layer, class densities at 0 and T.
     const E = Math.max(dens.history.loss.length, p.r.history.loss.length);
     const epoch = Float64Array.from({ length: E }, (_, i) => i + 1);
@@ -231,6 +389,22 @@ export const meanFieldTraining = defineExperiment({
           { x: "x" },
           "class densities at t = 0 and at T (density-trained network), and particle histograms at T (particle-trained)",
         ),
+        history2d: table(
+          { epoch: b2.epoch, density: b2.lossDensity, particles: b2.lossParticles },
+          { epoch: "epoch" },
+          "2-D blobs: training loss per epoch, density level (n² cells) and particles (M samples)",
+        ),
+        particles2d_0: table(
+          b2.points[0]!,
+          { x: "x₁", y: "x₂" },
+          "2-D blobs: particles of class 0 at T (particle-trained network; at most 300)",
+        ),
+        particles2d_1: table(
+          b2.points[1]!,
+          { x: "x₁", y: "x₂" },
+          "2-D blobs: particles of class 1 at T (particle-trained network; at most 300)",
+        ),
+        means2d: table(b2.means, { x: "x₁", y: "x₂" }, "2-D blobs: class means at T, density level (rows 0, 1) and particles (rows 2, 3)"),
       },
       summary: {
         status_density: dens.status,
@@ -244,6 +418,12 @@ export const meanFieldTraining = defineExperiment({
         parameter_spread_particles: r6(spread),
         parameter_tolerance: r6(tolTheta),
         fd_gradient_error: fdErr,
+        status_density_2d: b2.dens.status,
+        loss_final_density_2d: r6(b2.dens.stats.finalLoss),
+        loss_final_particles_2d: r6(b2.fin.mean),
+        loss_tolerance_2d: r6(b2.tolJ),
+        parameter_distance_2d: r6(b2.dTheta),
+        parameter_tolerance_2d: r6(b2.tolTheta),
       },
       checks: [
         makeBoundCheck(
@@ -275,6 +455,26 @@ export const meanFieldTraining = defineExperiment({
           "|θ_density − mean of two particle runs| ≤ 2 (their distance + |θ_n − θ_m|), m = n/2 cells",
           dTheta,
           tolTheta,
+        ),
+        makeBoundCheck(
+          "trained-2d",
+          "2-D blobs: both trainings end in success and lower the loss: J_final / J_initial (density level)",
+          b2.dens.status === "success" && b2.statusParticles === "success"
+            ? b2.dens.stats.finalLoss / b2.dens.stats.initialLoss
+            : Number.NaN,
+          0.9,
+        ),
+        makeBoundCheck(
+          "loss-agreement-2d",
+          "2-D blobs: |J_particles − J_density| at the trained parameters ≤ 2|J_n − J_m| + 2|J_rk4 − J_rk4×8| + 2|J_run1 − J_run2| + 4 sd/√M (n², m² = (n/2)² cells)",
+          b2.dJ,
+          b2.tolJ,
+        ),
+        makeBoundCheck(
+          "parameter-agreement-2d",
+          "2-D blobs: |θ_density − mean of two particle runs| ≤ 2 (their distance + |θ_n − θ_m|)",
+          b2.dTheta,
+          b2.tolTheta,
         ),
       ],
       figures: [
@@ -323,6 +523,25 @@ export const meanFieldTraining = defineExperiment({
             { kind: "step", series: "densities", x: "x", y: "particles_class1", label: "class 1 at T (particles)", color: PALETTE[3]! },
           ],
           caption: "The trained flow pulls the classes apart; the particle histograms follow the transported densities.",
+        },
+        {
+          id: "blobs-2d",
+          title: `2-D blobs at T: particles and class means (density ${config.cells2d}², particles M = ${M})`,
+          xLabel: "x₁",
+          yLabel: "x₂",
+          layers: [
+            { kind: "scatter", series: "particles2d_0", x: "x", y: "y", label: "class 0, particles", color: "#9ec5e8" },
+            { kind: "scatter", series: "particles2d_1", x: "x", y: "y", label: "class 1, particles", color: "#f3b995" },
+            {
+              kind: "scatter",
+              series: "means2d",
+              x: "x",
+              y: "y",
+              label: "class means: density (0, 1), particles (2, 3)",
+              color: PALETTE[2]!,
+            },
+          ],
+          caption: `Final losses ${r6(b2.dens.stats.finalLoss)} (density) and ${r6(b2.fin.mean)} (particles), tolerance ${r6(b2.tolJ)}; parameter distance ${r6(b2.dTheta)} (tolerance ${r6(b2.tolTheta)}).`,
         },
       ],
     };
