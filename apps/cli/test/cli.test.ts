@@ -294,6 +294,40 @@ describe("train, fit, dataset", () => {
     expect(s["status"]).toBe("success");
     expect(s["test_accuracy"]).toBeGreaterThan(0.9); // Bayes accuracy of N(∓1, 0.5²): Φ(2) ≈ 0.977
     expect((readJson(join(dir, "t", "model.json")) as { scheme?: string }).scheme).toBe("rk4");
+    // 2-D data on a 2-D grid, and 1-D data carried in 2-D (augment 1)
+    const m = run(
+      [
+        "train",
+        "--dataset",
+        "moons",
+        "--param",
+        "nSamples=300",
+        "--param",
+        "noise=0.1",
+        "--level",
+        "density",
+        "--cells2d",
+        "40",
+        "--layers",
+        "4",
+        "--epochs",
+        "40",
+        "--out",
+        "m",
+        "--no-png",
+      ],
+      dir,
+    );
+    expect(m.code, m.stderr).toBe(0);
+    const sm = readJson(join(dir, "m", "summary.json")).summary as Record<string, number | string>;
+    expect([sm["status"], sm["state_dimension"], sm["cells"]]).toEqual(["success", 2, 1600]);
+    expect(sm["test_accuracy"]).toBeGreaterThan(0.8); // a linear separator of the moons reaches ≈ 0.85
+    const a = run([...args, "--augment", "1", "--cells2d", "21", "--layers", "3", "--epochs", "40", "--out", "a", "--no-png"], dir);
+    expect(a.code, a.stderr).toBe(0);
+    const sa = readJson(join(dir, "a", "summary.json")).summary as Record<string, number | string>;
+    expect([sa["status"], sa["state_dimension"]]).toEqual(["success", 2]);
+    expect(sa["test_accuracy"]).toBeGreaterThan(0.9);
+    expect(readJson(join(dir, "a", "model.json"))).toMatchObject({ augment: 1, d: 2 });
     const h = run(["train", "--help"]);
     expect(h.stdout).toContain("--level <name>");
     expect(h.stdout).toMatch(/particles \(default/);
@@ -303,7 +337,7 @@ describe("train, fit, dataset", () => {
     const dir = tmp();
     const cases: [string[], string][] = [
       [["--level", "bogus"], "--level"],
-      [["--dataset", "moons", "--level", "density"], "--level"],
+      [["--dataset", "moons", "--level", "density", "--cells2d", "4"], "--cells2d"],
       [["--dataset", "two-gaussians-1d", "--level", "density", "--batch-size", "10"], "--batch-size"],
     ];
     for (const [args, flag] of cases) {
@@ -329,12 +363,13 @@ describe("train, fit, dataset", () => {
     expect((readJson(join(dir, "f", "summary.json")).summary as Record<string, number>)["train_mse"]).toBeGreaterThan(0.05);
     const h = run(["train", "--help"]);
     expect(h.stdout).toContain("--augment <k>");
-    expect(h.stdout).toMatch(/non-monotone target \(default 0\)/);
+    expect(h.stdout).toMatch(/--augment <k>[\s\S]*?non-monotone target[\s\S]*?\(default 0\)/);
     for (const bad of [
       ["--augment", "-1"],
       ["--augment", "1.5"],
       ["--augment", "65"],
-      ["--dataset", "two-gaussians-1d", "--level", "density", "--augment", "1"],
+      ["--dataset", "two-gaussians-1d", "--level", "density", "--augment", "2"],
+      ["--dataset", "moons", "--level", "density", "--augment", "1"],
     ]) {
       const r = run(["train", ...bad, "--epochs", "1", "--out", "t"], dir);
       expect(r.code, r.stderr).toBe(2);

@@ -71,12 +71,13 @@ export function registerTrain(program: Command): void {
     .option("--scheme <name>", "euler | heun | rk4 (particles level)")
     .option(
       "--level <name>",
-      "particles (default: train on the samples) | density (train on the class densities, transported by the 1-D Vlasov equation; 1-D classification data only, no --batch-size)",
+      "particles (default: train on the samples) | density (train on the class densities, transported by the Vlasov equation; classification with 1-D or 2-D data, no --batch-size)",
     )
-    .option("--cells <n>", "density level: grid cells (default 400)")
+    .option("--cells <n>", "density level, 1-D data: grid cells (default 400)")
+    .option("--cells2d <n>", "density level, 2-D grids (2-D data, or --augment 1): cells per dimension (default 64)")
     .option(
       "--augment <k>",
-      "augmented width (particles level): pad each sample with k zero coordinates, so the network's state has d + k coordinates and the mse loss reads the first d; k ≥ 1 lets a 1-D input fit a non-monotone target (default 0)",
+      "augmented width: pad each sample with k zero coordinates, so the network's state has d + k coordinates and the mse loss reads the first d; k ≥ 1 lets a 1-D input fit a non-monotone target; density level: 1-D data with k = 1 is carried in 2-D as f(x₁)·δ(x₂) (default 0)",
     )
     .option("--seed <n>", "seed of data generation, initialisation, split and batches (independent named streams)", parseSeed, 1)
     .option("--out <dir>", "output directory (default ./out/train-<dataset>)")
@@ -89,6 +90,7 @@ Examples:
   $ kinetic-nde train --dataset moons --param nSamples=400 --param noise=0.1 --epochs 500
   $ kinetic-nde train --dataset two-gaussians-1d --layers 5 --sigma relu
   $ kinetic-nde train --dataset two-gaussians-1d --level density --layers 3 --optimizer lbfgs --epochs 50
+  $ kinetic-nde train --dataset moons --level density --cells2d 48 --layers 4 --epochs 60
   $ kinetic-nde train --dataset data.csv --label species --optimizer lbfgs
   $ kinetic-nde train --dataset regression-1d --param fn=quadratic --param xRange=[-1,1] --augment 1 --layers 20 --learning-rate 0.03 --epochs 600
 ${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).`,
@@ -111,6 +113,7 @@ ${OUTPUT_HELP} The trained model is model.json (loadModel in @kinetic-nde/core).
         scheme: "scheme",
         level: "level",
         cells: "cells",
+        cells2d: "cells2d",
         augment: "augment",
       });
       if (flags.param !== undefined) {

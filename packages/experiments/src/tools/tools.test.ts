@@ -286,7 +286,7 @@ describe("fit and train", () => {
     const model = JSON.parse(r.artifacts!["model.json"]!) as { scheme: string; readout: { nOut: number } };
     expect(model.scheme).toBe("rk4");
     expect(model.readout.nOut).toBe(2);
-    await expectCode(runTool("train", { dataset: "moons", level: "density" }), "INVALID_ARGUMENT", "`level`");
+    await expectCode(runTool("train", { dataset: "regression-1d", level: "density", epochs: 1 }), "INVALID_ARGUMENT", "`level`");
     await expectCode(runTool("train", { ...cfg, batchSize: 10 }), "INVALID_ARGUMENT", "`batchSize`");
     await expectCode(runTool("train", { ...cfg, loss: "logistic" }), "INVALID_ARGUMENT", "`loss`");
   });
@@ -310,7 +310,7 @@ describe("fit and train", () => {
     expect(model).toMatchObject({ schemaVersion: 2, augment: 1, d: 2 });
     await expectCode(runTool("train", { ...cfg, augment: -1 }), "INVALID_ARGUMENT", "augment");
     await expectCode(
-      runTool("train", { dataset: "two-gaussians-1d", level: "density", augment: 1, epochs: 1 }),
+      runTool("train", { dataset: "two-gaussians-1d", level: "density", augment: 2, epochs: 1 }),
       "INVALID_ARGUMENT",
       "`augment`",
     );

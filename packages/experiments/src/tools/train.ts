@@ -15,8 +15,15 @@ import {
   type TrainingHistory,
 } from "@kinetic-nde/core";
 import { invalidArgument, requireFits } from "@kinetic-nde/core/validate";
-import { createGrid1D, type Grid1D, makeDataset, trainTestSplit, type Dataset } from "@kinetic-nde/datasets";
-import { classificationDensityLoss, densityModel, kernelDensityEstimate, silvermanBandwidth, trainDensity } from "@kinetic-nde/mean-field";
+import { createGrid1D, createGrid2D, type Dataset, type Grid1D, type Grid2D, makeDataset, trainTestSplit } from "@kinetic-nde/datasets";
+import {
+  classDensities as classDensities2D,
+  classificationDensityLoss,
+  densityModel,
+  kernelDensityEstimate,
+  silvermanBandwidth,
+  trainDensity,
+} from "@kinetic-nde/mean-field";
 import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
@@ -54,9 +61,18 @@ export const trainFields = {
     .enum(["particles", "density"])
     .default("particles")
     .describe(
-      "training level: particles (the samples) or density (class densities on a grid transported by the 1-D Vlasov equation; 1-D classification only)",
+      "training level: particles (the samples) or density (class densities on a grid transported by the Vlasov equation; classification with 1-D or 2-D data, or 1-D data carried in 2-D with augment 1)",
     ),
-  cells: z.number().int().min(20).max(20_000).default(400).describe("density level: grid cells"),
+  cells: z.number().int().min(20).max(20_000).default(400).describe("density level, 1-D data: grid cells"),
+  cells2d: z
+    .number()
+    .int()
+    .min(8)
+    .max(512)
+    .default(64)
+    .describe(
+      "density level, 2-D grids (2-D data, or augment 1): cells per dimension (made odd with augment 1, so a row is centred at x₂ = 0)",
+    ),
   augment: z
     .number()
     .int()
@@ -64,7 +80,7 @@ export const trainFields = {
     .max(64)
     .default(0)
     .describe(
-      "augmentation k (particles level): each sample is padded with k zero coordinates, the network's state has d + k coordinates and the mse loss reads the first d (a 1-D flow is monotone; with k ≥ 1 non-monotone targets can be fitted)",
+      "augmentation k: each sample is padded with k zero coordinates, the network's state has d + k coordinates and the mse loss reads the first d (a 1-D flow is monotone; with k ≥ 1 non-monotone targets can be fitted); density level: 0, or 1 for 1-D data (each class density carried as f(x₁)·δ(x₂))",
     ),
 };
 
@@ -113,6 +129,45 @@ export function densityGrid(x: Float64Array, T: number, cells: number): Grid1D {
   }
   const pad = 4 * silvermanBandwidth(x) + T;
   return createGrid1D(lo - pad, hi + pad, cells);
+}
+
+/** Half-width of the range of the samples' coordinate p (of d), widened by 4 bandwidths and T. */
+function paddedRange(x: Float64Array, d: number, p: number, T: number): [number, number] {
+  const v = new Float64Array(x.length / d);
+  for (let i = 0; i < v.length; i++) v[i] = x[i * d + p]!;
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const u of v) {
+    lo = Math.min(lo, u);
+    hi = Math.max(hi, u);
+  }
+  const pad = 4 * silvermanBandwidth(v) + T;
+  return [lo - pad, hi + pad];
+}
+
+/**
+ * The grid and class densities of the density level: 1-D data on `cells` cells (kernel density
+ * estimates); 2-D data on `cells2d`² cells (`classDensities` of mean-field, kernel density estimates);
+ * 1-D data with augment 1 on `cells` × `cells2d` cells (made odd) with x₂ ∈ [-T - 1, T + 1] (the second
+ * coordinate starts at 0 and |σ| ≤ 1 moves it at most T), the 1-D densities carried as f(x₁)·δ(x₂).
+ */
+function densitySetup(
+  tr: Dataset,
+  nClasses: number,
+  cfg: { T: number; cells: number; cells2d: number; augment: number },
+): { grid: Grid1D | Grid2D; f0: Float64Array[] } {
+  if (tr.d === 1 && cfg.augment === 0) {
+    const grid = densityGrid(tr.x, cfg.T, cfg.cells);
+    return { grid, f0: classDensities(tr.x, tr.labels!, nClasses, grid) };
+  }
+  if (tr.d === 1) {
+    const g1 = densityGrid(tr.x, cfg.T, cfg.cells);
+    const ny = cfg.cells2d % 2 === 1 ? cfg.cells2d : cfg.cells2d + 1;
+    const grid = createGrid2D([g1.xMin, g1.xMax], [-cfg.T - 1, cfg.T + 1], g1.n, ny);
+    return { grid, f0: classDensities(tr.x, tr.labels!, nClasses, g1) };
+  }
+  const grid = createGrid2D(paddedRange(tr.x, 2, 0, cfg.T), paddedRange(tr.x, 2, 1, cfg.T), cfg.cells2d);
+  return { grid, f0: classDensities2D(tr.x, tr.labels!, grid, { nClasses, method: "kde" }) };
 }
 
 interface Trained {
@@ -182,8 +237,12 @@ export const trainTool = defineExperiment({
         : cfg.loss === "softmax" || (cfg.loss === "auto" && nClasses > 2)
           ? { kind: "softmax", nClasses }
           : { kind: "logistic" };
-    if (cfg.augment > 0 && cfg.level === "density")
-      throw invalidArgument("augment", '0 with level "density" (the density level transports 1-D densities)', cfg.augment);
+    if (cfg.level === "density" && cfg.augment > 0 && (cfg.augment !== 1 || tr.d !== 1))
+      throw invalidArgument(
+        "augment",
+        '0, or 1 for 1-D data, with level "density" (the density level transports 1-D and 2-D densities)',
+        cfg.augment,
+      );
     const network = initNetwork({
       sigma: cfg.sigma,
       d: tr.d + cfg.augment,
@@ -205,18 +264,18 @@ export const trainTool = defineExperiment({
     let r: Trained;
     let densityStats: Record<string, number> = {};
     if (cfg.level === "density") {
-      if (tr.d !== 1) throw invalidArgument("level", `"particles" for a ${tr.d}-D data set ("density" is 1-D)`, cfg.level);
+      if (tr.d > 2) throw invalidArgument("level", `"particles" for a ${tr.d}-D data set ("density" takes 1-D and 2-D data)`, cfg.level);
       if (!classification)
         throw invalidArgument("level", '"particles" for a regression data set ("density" trains classifiers)', cfg.level);
       if (cfg.batchSize !== undefined)
         throw invalidArgument("batchSize", 'absent with level "density" (the loss is an integral)', cfg.batchSize);
       if (loss.kind !== "softmax" && cfg.loss !== "auto")
         throw invalidArgument("loss", '"auto" or "softmax" with level "density" (cross-entropy of a softmax read-out)', cfg.loss);
-      const grid = densityGrid(tr.x, cfg.T, cfg.cells);
-      const f0 = classDensities(tr.x, tr.labels!, nClasses, grid);
-      const dloss = classificationDensityLoss({ nClasses, dimension: 1 });
+      const setup = densitySetup(tr, nClasses, cfg);
+      const { grid, f0 } = setup;
+      const dloss = classificationDensityLoss({ nClasses, dimension: tr.d + cfg.augment });
       const rd = trainDensity(
-        { network, f0, grid, loss: dloss, lambda: cfg.lambda },
+        { network, f0, grid, loss: dloss, lambda: cfg.lambda, augment: cfg.augment },
         {
           optimizer: cfg.optimizer,
           learningRate: cfg.learningRate,
@@ -227,7 +286,7 @@ export const trainTool = defineExperiment({
       );
       const model = densityModel(rd, nClasses);
       r = { ...rd, readout: model.readout!, scheme: "rk4" };
-      densityStats = { cells: grid.n, solver_steps: rd.stats.steps };
+      densityStats = { cells: grid.kind === "1d" ? grid.n : grid.nx * grid.ny, solver_steps: rd.stats.steps };
     } else {
       const rp = train(
         {
