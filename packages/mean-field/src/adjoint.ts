@@ -19,8 +19,16 @@ import {
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
 
-/** Options of {@link vlasovGradient}: the solver options (without `saveAt`) plus the loss parameters and memory budget. */
+/** Options of {@link vlasovGradient}: the solver options plus the loss parameters and memory budget. */
 export interface VlasovGradientOptions extends Omit<VlasovOptions, "saveAt"> {
+  /**
+   * Save times t_s carrying the loss (array, non-decreasing, or a count of evenly spaced times; core's
+   * `resolveTimeline` rule: times within 16 ulps of t0, T or a layer boundary snap onto it). When given,
+   * J = Σ_s J_s(f(t_s)) with J_s = `objective.evaluate(f(t_s), …, { index: s, t: t_s })`, and the final
+   * densities carry no loss unless T is a save time. The steps land on the save times, as in
+   * `solveVlasov` with the same `saveAt`. Default: none (J on the final densities).
+   */
+  readonly saveAt?: ArrayLike<number> | number;
   /** θ_head of the objective, default `objective.initialTheta` (empty when `nParams` is 0). */
   readonly theta?: Float64Array;
   /** Bytes for the stored trajectory, default core's DEFAULT_MEMORY_BUDGET; beyond it, checkpointing. */
@@ -29,8 +37,12 @@ export interface VlasovGradientOptions extends Omit<VlasovOptions, "saveAt"> {
 
 /** Result of {@link vlasovGradient}. */
 export interface VlasovGradientResult {
-  /** J at the final densities. */
+  /** J: at the final densities, or Σ_s J_s over the save times. */
   readonly loss: number;
+  /** J_s of each save time (index of `saveAt`; empty without `saveAt`). */
+  readonly lossTerms: Float64Array;
+  /** The save times as resolved (empty without `saveAt`). */
+  readonly times: Float64Array;
   /** ∂J/∂W (L·d·d, layout of NetworkParams.W). */
   readonly gradW: Float64Array;
   /** ∂J/∂b (L·d). */
@@ -56,14 +68,16 @@ interface Step {
 }
 
 /**
- * Gradient of J(f(T); θ_head) with respect to the network's W, b and θ_head, by the exact discrete
+ * Gradient of J(f(T); θ_head) — or of J = Σ_s J_s(f(t_s); θ_head) over save times — with respect to the
+ * network's W, b and θ_head, by the exact discrete
  * adjoint of the finite-volume Vlasov solver in 1-D and 2-D (upwind or MUSCL with any limiter, Euler /
  * SSP-RK2 / SSP-RK3, every boundary).
  *
  * @param problem - as for `solveVlasov` (d = 1 or 2)
- * @param objective - the loss on the final densities
- * @param options - solver options (no saveAt), `theta`, `memoryBudget`
- * @returns `{ loss, gradW, gradB, gradTheta, f, status, stats }`; gradW in the layout of
+ * @param objective - the loss on the final densities, or each term J_s when `saveAt` is given (its
+ *   `evaluate` then receives `{ index, t }` of the save time)
+ * @param options - solver options, `saveAt` (the save times carrying the loss), `theta`, `memoryBudget`
+ * @returns `{ loss, lossTerms, times, gradW, gradB, gradTheta, f, status, stats }`; gradW in the layout of
  *   `NetworkParams.W` (L·d·d, each layer's W row-major), gradB L·d
  * @throws KineticError INVALID_ARGUMENT (bad options, objective or theta), UNSUPPORTED (d > 2),
  *   TOO_LARGE (trajectory beyond the memory budget even with checkpointing), UNSTABLE (a fixed dt
@@ -83,6 +97,8 @@ interface Step {
  * transpose of each stage is one fused gather sweep per direction (fluxes, limiter and face
  * velocities together). The first-order upwind + Euler forward runs the WebAssembly kernel, the
  * adjoint plain TypeScript, so that ratio is larger (README, bench/adjoint.bench.ts).
+ * Save times: the backward sweep adds ∂J_s/∂f to the adjoint when it passes the state at t_s (the
+ * terms are evaluated there, on the stored or recomputed state, so nothing per save time is kept).
  * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed
  * (the same gradient, bit for bit).
  * @example
@@ -108,6 +124,9 @@ interface Step {
  * const target = new Float64Array(64 * 64).fill(0.01);
  * const r2 = vlasovGradient({ params: net, grid: g2, f0: (x: number, y: number) => Math.exp(-x * x - y * y) }, l2DensityLoss(target));
  * console.log(r2.gradW.length, r2.gradB.length); // 4, 2
+ * // losses at t = 0.5 and T = 1: J = J(f(0.5)) + J(f(1)), each term told its time
+ * const r3 = vlasovGradient({ params, grid, f0: (x: number) => Math.exp(-x * x) }, l2, { scheme: "upwind", saveAt: [0.5, 1] });
+ * console.log(r3.lossTerms, r3.loss); // two terms and their sum
  * ```
  */
 export function vlasovGradient(
@@ -119,8 +138,6 @@ export function vlasovGradient(
     throw invalidArgument("objective", "a DensityObjective", objective);
   if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
   const { theta: thetaOpt, memoryBudget: budgetOpt, ...rest } = options;
-  if ((rest as VlasovOptions).saveAt !== undefined)
-    throw invalidArgument("options.saveAt", "not an option of vlasovGradient", (rest as VlasovOptions).saveAt);
   const prep = prepareVlasov(problem, rest, []);
   const { params, g, tl, opt } = prep;
   const budget = budgetOpt === undefined ? DEFAULT_MEMORY_BUDGET : requirePositive("memoryBudget", budgetOpt);
@@ -140,6 +157,11 @@ export function vlasovGradient(
   const steps: Step[] = [];
   let status: SolveStatus = "success";
   let t = tl.t0;
+  const hasSaves = rest.saveAt !== undefined;
+  const nSave = tl.saveAt.length;
+  // save indices [from, to) reached at each state index (state s: after s steps)
+  const savesAt = new Map<number, readonly [number, number]>();
+  if (tl.initialSaves > 0) savesAt.set(0, [0, tl.initialSaves]);
   for (const seg of tl.segments) {
     // the rates the work estimate computed (the same numbers), else the layer's coefficients
     const rate = prep.rates.get(seg.layer) ?? geo.setLayer(seg.layer);
@@ -166,6 +188,7 @@ export function vlasovGradient(
       steps.push({ layer: seg.layer, h: s < m - 1 ? h : hLast });
     }
     if (status !== "success") break;
+    if (seg.saveTo > seg.saveFrom) savesAt.set(steps.length, [seg.saveFrom, seg.saveTo]);
     t = seg.t1;
   }
   const N = steps.length;
@@ -254,10 +277,48 @@ export function vlasovGradient(
     recomputedSteps: rec,
     peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes,
   });
-  if (!finite) return { loss: Number.NaN, gradW, gradB, gradTheta, f: fT, status: "non-finite", stats: stats(0, 0) };
+  const lossTerms = new Float64Array(nSave);
+  const times = tl.saveAt;
+  const failed = (loss: number): VlasovGradientResult => ({
+    loss,
+    lossTerms,
+    times,
+    gradW,
+    gradB,
+    gradTheta,
+    f: fT,
+    status: "non-finite",
+    stats: stats(0, 0),
+  });
+  if (!finite) return failed(Number.NaN);
   const lam = fT.map(() => new Float64Array(n));
-  const loss = objective.evaluate(fT, g, theta, lam, gradTheta);
-  if (!Number.isFinite(loss)) return { loss, gradW, gradB, gradTheta, f: fT, status: "non-finite", stats: stats(0, 0) };
+  // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
+  const gF = hasSaves ? fT.map(() => new Float64Array(n)) : [];
+  const gT = new Float64Array(objective.nParams);
+  const seed = (s: number, f: readonly Float64Array[]) => {
+    const r = savesAt.get(s);
+    if (r === undefined) return;
+    for (let i = r[0]; i < r[1]; i++) {
+      gT.fill(0);
+      for (const a of gF) a.fill(0);
+      lossTerms[i] = objective.evaluate(f, g, theta, gF, gT, { index: i, t: times[i]! });
+      for (let q = 0; q < nd; q++) {
+        const l = lam[q]!,
+          d = gF[q]!;
+        for (let j = 0; j < n; j++) l[j] += d[j]!;
+      }
+      for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+    }
+  };
+  let loss: number;
+  if (hasSaves) {
+    // every term is evaluated at its state during the backward sweep; those at T now
+    seed(N, fT);
+    loss = Number.NaN;
+  } else {
+    loss = objective.evaluate(fT, g, theta, lam, gradTheta);
+    if (!Number.isFinite(loss)) return failed(loss);
+  }
   if (opt.threshold !== Infinity && status === "success") {
     let m0 = 0,
       m1 = 0;
@@ -348,6 +409,7 @@ export function vlasovGradient(
         lam[q] = lU;
         lU = l;
       }
+      if (hasSaves) seed(s, seg[s - s0]!);
     }
   }
   if (gradLayer >= 0) {
@@ -356,8 +418,13 @@ export function vlasovGradient(
   }
   // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
   const allFinite = (a: Float64Array) => a.every(Number.isFinite);
-  if (!(allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
-  return { loss, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
+  if (hasSaves) {
+    // the terms in time order; a save time past a max-steps stop was never reached and counts 0
+    loss = 0;
+    for (const v of lossTerms) loss += v;
+  }
+  if (!(Number.isFinite(loss) && allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
+  return { loss, lossTerms, times, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
 }
 
 /**
