@@ -1,7 +1,9 @@
 import { createNetwork } from "@kinetic-nde/core";
+import { setWasmKernelsEnabled } from "@kinetic-nde/core/wasm";
 import { createGrid1D, createGrid2D, type Grid1D, type Grid2D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
 import { type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
+import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
 import type { DensityObjective } from "./objective.js";
 import { solveVlasov, type VlasovProblem } from "./vlasov.js";
 
@@ -63,7 +65,7 @@ function check(
       const grid = s.grid as Grid1D | Grid2D;
       let J = 0;
       s.saved.forEach((f, i) => {
-        J += obj.evaluate(f as Float64Array[], grid, Float64Array.of(th), null, null, { index: i, t: s.times[i]! });
+        J += obj.evaluate(f as unknown as Float64Array[], grid, Float64Array.of(th), null, null, { index: i, t: s.times[i]! });
       });
       return J;
     };
@@ -106,7 +108,7 @@ describe("vlasovGradient with losses at save times (1-D)", () => {
       // each term as the forward solve's saved state gives it
       const s = solveVlasov(problem(W0, b0), opts);
       s.saved.forEach((f, i) => {
-        const Js = obj.evaluate(f as Float64Array[], grid, Float64Array.of(0.7), null, null, { index: i, t: s.times[i]! });
+        const Js = obj.evaluate(f as unknown as Float64Array[], grid, Float64Array.of(0.7), null, null, { index: i, t: s.times[i]! });
         expect(r.lossTerms[i]).toBeCloseTo(Js, 12);
       });
       expect(r.loss).toBe(r.lossTerms.reduce((a, v) => a + v, 0));
@@ -180,4 +182,38 @@ describe("vlasovGradient with losses at save times (2-D)", () => {
       expect(Array.from(b.gradW)).toEqual(Array.from(a.gradW));
       expect(Array.from(b.gradB)).toEqual(Array.from(a.gradB));
     });
+});
+
+describe("vlasovGradient (1-D upwind + Euler): the WebAssembly kernel and the TypeScript path", () => {
+  it.skipIf(!upwindWasmAvailable())("give bit-identical gradients, with and without save times and checkpointing", () => {
+    // odd and even interior counts (the kernel does cells in pairs), every boundary
+    for (const n of [40, 41, 4, 5])
+      for (const boundary of ["zero-flux", "outflow", "periodic"] as const)
+        for (const extra of [{}, { saveAt: [0.25, 0.5, 1] }, { memoryBudget: 20 * 3 * n * 8 }] as VlasovGradientOptions[]) {
+          const grid = createGrid1D(-4, 4, n);
+          const xs = Float64Array.from({ length: n }, (_, i) => grid.xMin + (i + 0.5) * grid.dx);
+          const obj = timedObjective(
+            xs.map((x) => (1 + 0.3 * Math.sin(x)) * grid.dx),
+            xs.map((x) => x * grid.dx),
+          );
+          const params = createNetwork({ sigma: "tanh", d: 1, W: [0.8, -0.6, 0.4], b: [0.3, -0.2, 0.5], T: 1 });
+          const f0 = [(x: number) => Math.exp(-((x - 0.5) ** 2)), (x: number) => 0.5 * Math.exp(-((x + 1) ** 2) / 2)];
+          const o: VlasovGradientOptions = { scheme: "upwind", timeStepper: "euler", boundary, ...extra };
+          const a = vlasovGradient({ params, grid, f0 }, obj, o);
+          setWasmKernelsEnabled(false);
+          let b: ReturnType<typeof vlasovGradient>;
+          try {
+            b = vlasovGradient({ params, grid, f0 }, obj, o);
+          } finally {
+            setWasmKernelsEnabled(true);
+          }
+          const label = `n = ${n} ${boundary} ${JSON.stringify(extra)}`;
+          expect(a.status, label).toBe("success");
+          expect(Array.from(a.gradW), label).toEqual(Array.from(b.gradW));
+          expect(Array.from(a.gradB), label).toEqual(Array.from(b.gradB));
+          expect(Array.from(a.gradTheta), label).toEqual(Array.from(b.gradTheta));
+          expect(a.loss, label).toBe(b.loss);
+          expect(Array.from(a.f[0]!), label).toEqual(Array.from(b.f[0]!));
+        }
+  });
 });

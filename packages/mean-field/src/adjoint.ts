@@ -16,6 +16,7 @@ import {
   networkFaceCoefficients2DInto,
   stridedSlopes,
 } from "./fluxes.js";
+import { openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
 
@@ -149,7 +150,10 @@ export function vlasovGradient(
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
   const limit = muscl ? 0.5 : 1;
-  const geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary) : geometry2D(params, g, opt.boundary);
+  // 1-D upwind + Euler: the forward steps and the interior of their transposes in the WebAssembly kernel
+  // (bit-identical to the TypeScript path), the states, coefficients and adjoints in its memory
+  const fast = !muscl && opt.stepper === "euler" && g.kind === "1d" ? openUpwindAdjointArena(g.n, nd + 1) : null;
+  const geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary, fast) : geometry2D(params, g, opt.boundary);
   const n = geo.cells;
   const dirs = geo.dirs;
 
@@ -235,7 +239,11 @@ export function vlasovGradient(
     coeffs(st.layer);
     const h = st.h;
     fwdStages += stages;
-    if (opt.stepper === "euler") stage(u, out, h, 0, u);
+    if (fast !== null) {
+      fast.src.set(u);
+      fast.step(h / dirs[0]!.h, periodic);
+      out.set(fast.dst);
+    } else if (opt.stepper === "euler") stage(u, out, h, 0, u);
     else if (opt.stepper === "ssp-rk2") {
       stage(u, A, h, 0, u);
       stage(A, out, h, 0.5, u);
@@ -291,7 +299,7 @@ export function vlasovGradient(
     stats: stats(0, 0),
   });
   if (!finite) return failed(Number.NaN);
-  const lam = fT.map(() => new Float64Array(n));
+  const lam = fast !== null ? fast.lam.slice(0, nd) : fT.map(() => new Float64Array(n));
   // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
   const gF = hasSaves ? fT.map(() => new Float64Array(n)) : [];
   const gT = new Float64Array(objective.nParams);
@@ -355,7 +363,7 @@ export function vlasovGradient(
       stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
     }
   };
-  let lU = new Float64Array(n);
+  let lU = fast !== null ? fast.lam[nd]! : new Float64Array(n);
   const lA = new Float64Array(n),
     lB = new Float64Array(n);
   let gradLayer = -1;
@@ -387,7 +395,16 @@ export function vlasovGradient(
         const U = seg[s - s0]![q]!;
         const l = lam[q]!;
         // λ_U (into lU, which then becomes λ; the old λ array becomes the next lU)
-        if (opt.stepper === "euler") {
+        if (fast !== null) {
+          // the kernel overwrites the interior cells it does, TypeScript the rest (as stageVjpAlong)
+          bwdStages++;
+          fast.src.set(U);
+          const c2 = h / dirs[0]!.h;
+          const done = fast.transpose(l, lU, c2);
+          lU[0] = 0;
+          lU.fill(0, 1 + done);
+          stageVjpAlong(dirs[0]!, fast.src, null, l, c2, 1, lU, periodic, lim, done);
+        } else if (opt.stepper === "euler") {
           lU.fill(0);
           stageVjp(U, l, h, 0, lU);
         } else if (opt.stepper === "ssp-rk2") {
@@ -475,6 +492,7 @@ function direction(
   h: number,
   ap: Float64Array,
   am: Float64Array,
+  gv: Float64Array = new Float64Array(ap.length),
 ): Direction {
   return {
     len,
@@ -486,7 +504,7 @@ function direction(
     h,
     ap,
     am,
-    gv: new Float64Array(ap.length),
+    gv,
   };
 }
 
@@ -505,11 +523,12 @@ function foldPeriodic(D: Direction): void {
   }
 }
 
-function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary): Geometry {
+function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary, arena: UpwindAdjointArena | null): Geometry {
   const n = g.n;
-  const c = createFaceCoefficients1D(n);
+  const c = arena === null ? createFaceCoefficients1D(n) : { ap: arena.ap, am: arena.am, rate: 0 };
   const periodic = boundary === "periodic";
-  const D = direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am);
+  const D =
+    arena === null ? direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am) : direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am, arena.gv);
   return {
     cells: n,
     dirs: [D],
@@ -617,7 +636,8 @@ function sweepOrder(D: Direction, interior: number) {
  * adjoint gs_i = ½(gF_{i+1/2}·ap − gF_{i−1/2}·am) of each cell is pulled back through the limiter at
  * once ({@link slopeVjpAt}). One function for 1-D, both 2-D directions, upwind and MUSCL: cells 1..len−2
  * (whose faces are interior) in one fused gather loop nest ({@link sweepOrder}), the two end cells of
- * each line with the boundary faces apart.
+ * each line with the boundary faces apart. `skip`: interior cells 1..skip already done (1-D only; the
+ * WebAssembly kernel's share), their lamSrc written.
  */
 function stageVjpAlong(
   D: Direction,
@@ -629,12 +649,13 @@ function stageVjpAlong(
   lamSrc: Float64Array,
   periodic: boolean,
   lim: number,
+  skip = 0,
 ): void {
   const { len, stride, faceStride, ap, am, gv } = D;
-  const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2);
+  const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2 - skip);
   for (let a = 0; a < nO; a++) {
-    let i = stride + a * oC,
-      fl = faceStride + a * oF;
+    let i = stride * (1 + skip) + a * oC,
+      fl = faceStride * (1 + skip) + a * oF;
     for (let b = 0; b < nI; b++, i += iC, fl += iF) {
       const im = i - stride,
         ip = i + stride,
