@@ -16,6 +16,7 @@ import {
   networkFaceCoefficients2DInto,
   stridedSlopes,
 } from "./fluxes.js";
+import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
 import { openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
@@ -150,12 +151,13 @@ export function vlasovGradient(
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
   const limit = muscl ? 0.5 : 1;
-  // 1-D upwind + Euler: the forward steps and the interior of their transposes in the WebAssembly kernel
-  // (bit-identical to the TypeScript path), the states, coefficients and adjoints in its memory
-  const fast = !muscl && opt.stepper === "euler" && g.kind === "1d" ? openUpwindAdjointArena(g.n, nd + 1) : null;
-  const geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary, fast) : geometry2D(params, g, opt.boundary);
+  // 1-D upwind + Euler: the forward steps and the interior of their transposes run in the WebAssembly
+  // kernel (bit-identical to the TypeScript path), with the trajectory, coefficients and adjoints in its
+  // memory (the arena is opened once the checkpoint interval is known)
+  const wantFast = !muscl && opt.stepper === "euler" && g.kind === "1d" && upwindWasmAvailable();
+  const plainGeo = () => (g.kind === "1d" ? geometry1D(params, g, opt.boundary, null) : geometry2D(params, g, opt.boundary));
+  let geo = plainGeo();
   const n = geo.cells;
-  const dirs = geo.dirs;
 
   // the step sequence, fixed by the forward rule
   const steps: Step[] = [];
@@ -207,6 +209,12 @@ export function vlasovGradient(
       `too large: the trajectory needs ${need(k)} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
     );
 
+  // state slots: checkpoints, the recomputed segment (k > 1), two for the forward sweep
+  const nCheck = Math.max(1, Math.ceil(N / k));
+  const slotsSeg = k > 1 ? k : 0;
+  const fast = wantFast ? openUpwindAdjointArena(n, nd + 1, (nCheck + slotsSeg + 2) * nd) : null;
+  if (fast !== null) geo = geometry1D(params, g as Grid1D, opt.boundary, fast);
+  const dirs = geo.dirs;
   const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
   const A = new Float64Array(n),
     B = new Float64Array(n);
@@ -239,11 +247,8 @@ export function vlasovGradient(
     coeffs(st.layer);
     const h = st.h;
     fwdStages += stages;
-    if (fast !== null) {
-      fast.src.set(u);
-      fast.step(h / dirs[0]!.h, periodic);
-      out.set(fast.dst);
-    } else if (opt.stepper === "euler") stage(u, out, h, 0, u);
+    if (fast !== null) fast.step(u, out, h / dirs[0]!.h, periodic);
+    else if (opt.stepper === "euler") stage(u, out, h, 0, u);
     else if (opt.stepper === "ssp-rk2") {
       stage(u, A, h, 0, u);
       stage(A, out, h, 0.5, u);
@@ -253,25 +258,26 @@ export function vlasovGradient(
       stage(B, out, h, 1 / 3, u);
     }
   };
-  // forward: checkpoints every k steps (all densities concatenated)
-  // one buffer for the checkpoints, one for the recomputed segment (k > 1), two for the forward sweep
-  const nCheck = Math.max(1, Math.ceil(N / k));
-  const store = new Float64Array(nCheck * nd * n);
-  const view = (buf: Float64Array, slot: number) =>
-    Array.from({ length: nd }, (_, q) => buf.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n));
-  const checkpoints: Float64Array[][] = [];
-  let u = prep.fs.map((f) => f.slice());
-  let spare = u.map(() => new Float64Array(n));
+  // forward: checkpoints every k steps (all densities concatenated), written by the step that reaches
+  // them; the other states alternate between the two forward slots
+  const store = new Float64Array(fast === null ? (nCheck + slotsSeg + 2) * nd * n : 0);
+  const view = (slot: number): Float64Array[] =>
+    Array.from({ length: nd }, (_, q) =>
+      fast !== null ? fast.slot(slot * nd + q) : store.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n),
+    );
+  const fwd = [view(nCheck + slotsSeg), view(nCheck + slotsSeg + 1)];
+  const checkpoints: Float64Array[][] = [view(0)];
+  let u = checkpoints[0]!;
+  for (let q = 0; q < nd; q++) u[q]!.set(prep.fs[q]!);
   for (let s = 0; s < N; s++) {
-    if (s % k === 0) {
-      const cp = view(store, checkpoints.length);
-      for (let q = 0; q < nd; q++) cp[q]!.set(u[q]!);
-      checkpoints.push(cp);
-    }
-    for (let q = 0; q < nd; q++) advance(u[q]!, spare[q]!, steps[s]!);
-    [u, spare] = [spare, u];
+    const keep = (s + 1) % k === 0 && s + 1 < N;
+    const next = keep ? view(checkpoints.length) : u === fwd[0] ? fwd[1]! : fwd[0]!;
+    for (let q = 0; q < nd; q++) advance(u[q]!, next[q]!, steps[s]!);
+    if (keep) checkpoints.push(next);
+    u = next;
   }
-  const fT = u;
+  // the final densities, copied out of the trajectory (or the kernel memory) for the result
+  const fT = u.map((f) => f.slice());
   let finite = true;
   for (const f of fT) for (const v of f) if (!Number.isFinite(v)) finite = false;
   const gradW = new Float64Array(params.W.length),
@@ -367,14 +373,14 @@ export function vlasovGradient(
   const lA = new Float64Array(n),
     lB = new Float64Array(n);
   let gradLayer = -1;
-  const segStore = k > 1 ? new Float64Array(k * nd * n) : store;
+
   for (let ci = checkpoints.length - 1; ci >= 0; ci--) {
     const s0 = ci * k,
       s1 = Math.min(N, s0 + k);
     // states at s0..s1-1 (recomputed from the checkpoint when k > 1)
     const seg: Float64Array[][] = [checkpoints[ci]!];
     for (let s = s0 + 1; s < s1; s++) {
-      const o = view(segStore, s - s0);
+      const o = view(nCheck + s - s0);
       const prev = seg[seg.length - 1]!;
       for (let q = 0; q < nd; q++) advance(prev[q]!, o[q]!, steps[s - 1]!);
       seg.push(o);
@@ -398,12 +404,11 @@ export function vlasovGradient(
         if (fast !== null) {
           // the kernel overwrites the interior cells it does, TypeScript the rest (as stageVjpAlong)
           bwdStages++;
-          fast.src.set(U);
           const c2 = h / dirs[0]!.h;
-          const done = fast.transpose(l, lU, c2);
+          const done = fast.transpose(U, l, lU, c2);
           lU[0] = 0;
           lU.fill(0, 1 + done);
-          stageVjpAlong(dirs[0]!, fast.src, null, l, c2, 1, lU, periodic, lim, done);
+          stageVjpAlong(dirs[0]!, U, null, l, c2, 1, lU, periodic, lim, done);
         } else if (opt.stepper === "euler") {
           lU.fill(0);
           stageVjp(U, l, h, 0, lU);

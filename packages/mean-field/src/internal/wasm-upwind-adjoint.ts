@@ -64,35 +64,37 @@ const ADJOINT = defineKernelModule<AdjointKernels>({ memoryPages: 1, functions: 
 
 /**
  * Views into the memory of an instance of its own for one 1-D upwind-Euler gradient: face coefficients
- * `ap`, `am` and their adjoints `gv` (n + 1 faces), the forward step's `src` and `dst` (n cells, with the
- * ghost and padding cells `up1` needs), `lam`: `count` adjoint arrays of n cells.
+ * `ap`, `am` and their adjoints `gv` (n + 1 faces), `lam`: adjoint arrays of n cells, and state slots of
+ * n cells, each with the ghost and padding cells the forward kernel needs around it (so that the
+ * trajectory is stepped and transposed where it is stored, without copies).
  */
 export interface UpwindAdjointArena {
   readonly ap: Float64Array;
   readonly am: Float64Array;
   readonly gv: Float64Array;
-  readonly src: Float64Array;
-  readonly dst: Float64Array;
   readonly lam: Float64Array[];
-  /** One forward Euler step src → dst with c2 = h/Δx (bit-identical to `advectionStage1D`). */
-  step(c2: number, periodic: boolean): void;
+  /** State slot i (n cells), 0 ≤ i < slots. */
+  slot(i: number): Float64Array;
+  /** One forward Euler step src → dst (state slots) with c2 = h/Δx, bit-identical to `advectionStage1D`. */
+  step(src: Float64Array, dst: Float64Array, c2: number, periodic: boolean): void;
   /**
-   * The interior part of the transposed step (cells 1 … 2·pairs, see ad1), `u` = `src`.
+   * The interior part of the transposed step at the state `u` (a state slot; see ad1).
    * @returns the number of interior cells done (2·pairs)
    */
-  transpose(lamDst: Float64Array, lamSrc: Float64Array, c2: number): number;
+  transpose(u: Float64Array, lamDst: Float64Array, lamSrc: Float64Array, c2: number): number;
 }
 
 /**
- * Open an arena for a 1-D gradient of n cells with `count` adjoint arrays, or null (kernels switched off
- * or unavailable, n < 4, or too large).
+ * Open an arena for a 1-D gradient of n cells with `count` adjoint arrays and `slots` state slots, or
+ * null (kernels switched off or unavailable, n < 4, or beyond 2 GiB).
  */
-export function openUpwindAdjointArena(n: number, count: number): UpwindAdjointArena | null {
+export function openUpwindAdjointArena(n: number, count: number, slots: number): UpwindAdjointArena | null {
   if (!wasmKernelsEnabled() || n < 4) return null;
   const align = (b: number): number => (b + 15) & ~15;
-  // doubles per region: lost (2), ap, am, gv (n + 1 + 8 padding), src, dst (2 leading slots, ghost at 1;
-  // 8 padding after), the adjoints
-  const sizes = [2, n + 9, n + 9, n + 9, n + 10, n + 10, ...Array.from({ length: count }, () => n)];
+  // doubles per region: lost (2), ap, am, gv (n + 1 + 8 padding), the adjoints, the state slots (each:
+  // 2 leading cells, the ghost at 1; n cells; 8 padding cells)
+  const stride = n + 10;
+  const sizes = [2, n + 9, n + 9, n + 9, ...Array.from({ length: count }, () => n), slots * stride];
   const offsets: number[] = [];
   let bytes = 0;
   for (const s of sizes) {
@@ -101,30 +103,27 @@ export function openUpwindAdjointArena(n: number, count: number): UpwindAdjointA
   }
   if (bytes > 2 ** 31) return null;
   const k = ADJOINT.newInstance();
+  // a fresh memory: every padding cell the vector loops read is 0 (finite) until written
   if (k === null || !ensureMemory(k.mem, bytes)) return null;
   const view = (r: number, from: number, len: number): Float64Array => new Float64Array(k.mem.buffer, offsets[r]! + 8 * from, len);
-  // everything the vector loops may read is finite (zero) until written
-  new Float64Array(k.mem.buffer, 0, bytes / 8).fill(0);
   const ap = view(1, 0, n + 1),
     am = view(2, 0, n + 1),
-    gv = view(3, 0, n + 1),
-    src = view(4, 2, n),
-    dst = view(5, 2, n);
-  const lam = Array.from({ length: count }, (_, q) => view(6 + q, 0, n));
+    gv = view(3, 0, n + 1);
+  const lam = Array.from({ length: count }, (_, q) => view(4 + q, 0, n));
+  const states = 4 + count;
   const lost = offsets[0]!;
   const pairs = (n - 2) >> 1;
   return {
     ap,
     am,
     gv,
-    src,
-    dst,
     lam,
-    step(c2, periodic) {
+    slot: (i) => view(states, i * stride + 2, n),
+    step(src, dst, c2, periodic) {
       k.up1(ap.byteOffset, am.byteOffset, src.byteOffset, dst.byteOffset, n, c2, 1, periodic ? 1 : 0, lost);
     },
-    transpose(lamDst, lamSrc, c2) {
-      k.ad1(ap.byteOffset, am.byteOffset, src.byteOffset, lamDst.byteOffset, lamSrc.byteOffset, gv.byteOffset, pairs, c2);
+    transpose(u, lamDst, lamSrc, c2) {
+      k.ad1(ap.byteOffset, am.byteOffset, u.byteOffset, lamDst.byteOffset, lamSrc.byteOffset, gv.byteOffset, pairs, c2);
       return 2 * pairs;
     },
   };

@@ -1,0 +1,11 @@
+import { createNetwork } from "@kinetic-nde/core";
+import { createGrid1D } from "@kinetic-nde/datasets";
+import { type DensityObjective, vlasovGradient } from "../src/index.js";
+const L = 20;
+const l2: DensityObjective = { nParams: 0, evaluate(f, _g, _t, gradF) { let J = 0; f[0]!.forEach((v, i) => { J += 0.5 * v * v; if (gradF) gradF[0]![i] = v; }); return J; } };
+const W = Array.from({ length: L }, (_, k) => -0.5 + 0.05 * k);
+const b = Array.from({ length: L }, (_, k) => 0.2 * Math.sin(k));
+const params = createNetwork({ sigma: "tanh", d: 1, W, b, T: 2 });
+const problem = { params, grid: createGrid1D(-6, 6, 2000), f0: (x: number) => Math.exp(-x * x) };
+const o = { scheme: "upwind", timeStepper: "euler" } as const;
+for (let r = 0; r < 300; r++) vlasovGradient(problem, l2, o);
