@@ -513,6 +513,30 @@ function direction(
   };
 }
 
+/** Largest total size of the face coefficients kept per layer by {@link layerCache}. */
+const LAYER_CACHE_BYTES = 64 * 2 ** 20;
+
+/**
+ * `setLayer` with the face coefficients of each layer kept after their first computation (while they
+ * take at most LAYER_CACHE_BYTES): a later switch to the layer copies them back — the same numbers, at
+ * the cost of a copy instead of an activation per face (each layer is set up to three times: step rule,
+ * forward sweep, backward sweep).
+ */
+function layerCache(arrays: Float64Array[], compute: (k: number) => number): (k: number) => number {
+  const kept = new Map<number, { readonly rate: number; readonly copies: Float64Array[] }>();
+  const bytes = arrays.reduce((a, x) => a + x.byteLength, 0);
+  return (k) => {
+    const hit = kept.get(k);
+    if (hit !== undefined) {
+      for (let i = 0; i < arrays.length; i++) arrays[i]!.set(hit.copies[i]!);
+      return hit.rate;
+    }
+    const rate = compute(k);
+    if ((kept.size + 1) * bytes <= LAYER_CACHE_BYTES) kept.set(k, { rate, copies: arrays.map((x) => x.slice()) });
+    return rate;
+  };
+}
+
 /**
  * The transpose of the periodic rule (the last face is a copy of the first): the last face's adjoint
  * moves to the first. The zero-flux and outflow rules need nothing: a part they removed is 0 in the
@@ -537,7 +561,7 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
   return {
     cells: n,
     dirs: [D],
-    setLayer: (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate,
+    setLayer: layerCache([c.ap, c.am], (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate),
     stage(src, slopes, a, base, h, dst) {
       advectionStage1D(c, src, slopes === null ? null : slopes[0]!, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
     },
@@ -577,7 +601,7 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
   return {
     cells: nx * ny,
     dirs: [Dx, Dy],
-    setLayer: (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate,
+    setLayer: layerCache([c.axp, c.axm, c.ayp, c.aym], (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate),
     stage(src, slopes, a, base, h, dst) {
       const sx = slopes === null ? null : slopes[0]!,
         sy = slopes === null ? null : slopes[1]!;
