@@ -214,239 +214,243 @@ export function vlasovGradient(
   const slotsSeg = k > 1 ? k : 0;
   const fast = wantFast ? openUpwindAdjointArena(n, nd + 1, (nCheck + slotsSeg + 2) * nd) : null;
   if (fast !== null) geo = geometry1D(params, g as Grid1D, opt.boundary, fast);
-  const dirs = geo.dirs;
-  const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
-  const A = new Float64Array(n),
-    B = new Float64Array(n);
-  let curLayer = -1;
-  const coeffs = (kk: number) => {
-    if (kk !== curLayer) {
-      curLayer = kk;
-      geo.setLayer(kk);
-    }
-  };
-  // limited slopes, one array per direction: scratch, and those of U and A (computed once per step by
-  // the recomputed stages, reused by their VJPs)
-  const slopeSet = () => (muscl ? dirs.map(() => new Float64Array(n)) : null);
-  const sl = slopeSet(),
-    slU = slopeSet(),
-    slA = slopeSet();
-  const slopesOf = (src: Float64Array, out: Float64Array[]) => {
-    for (let d = 0; d < dirs.length; d++) {
-      const D = dirs[d]!;
-      stridedSlopes(src, out[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
-    }
-  };
-  // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h ∇·F(src))
-  const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
-    if (slopes !== null) slopesOf(src, slopes);
-    geo.stage(src, slopes, a, base, h, dst);
-  };
-  let fwdStages = 0;
-  const advance = (u: Float64Array, out: Float64Array, st: Step) => {
-    coeffs(st.layer);
-    const h = st.h;
-    fwdStages += stages;
-    if (fast !== null) fast.step(u, out, h / dirs[0]!.h, periodic);
-    else if (opt.stepper === "euler") stage(u, out, h, 0, u);
-    else if (opt.stepper === "ssp-rk2") {
-      stage(u, A, h, 0, u);
-      stage(A, out, h, 0.5, u);
-    } else {
-      stage(u, A, h, 0, u);
-      stage(A, B, h, 0.75, u);
-      stage(B, out, h, 1 / 3, u);
-    }
-  };
-  // forward: checkpoints every k steps (all densities concatenated), written by the step that reaches
-  // them; the other states alternate between the two forward slots
-  const store = new Float64Array(fast === null ? (nCheck + slotsSeg + 2) * nd * n : 0);
-  const view = (slot: number): Float64Array[] =>
-    Array.from({ length: nd }, (_, q) =>
-      fast !== null ? fast.slot(slot * nd + q) : store.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n),
-    );
-  const fwd = [view(nCheck + slotsSeg), view(nCheck + slotsSeg + 1)];
-  const checkpoints: Float64Array[][] = [view(0)];
-  let u = checkpoints[0]!;
-  for (let q = 0; q < nd; q++) u[q]!.set(prep.fs[q]!);
-  for (let s = 0; s < N; s++) {
-    const keep = (s + 1) % k === 0 && s + 1 < N;
-    const next = keep ? view(checkpoints.length) : u === fwd[0] ? fwd[1]! : fwd[0]!;
-    for (let q = 0; q < nd; q++) advance(u[q]!, next[q]!, steps[s]!);
-    if (keep) checkpoints.push(next);
-    u = next;
-  }
-  // the final densities, copied out of the trajectory (or the kernel memory) for the result
-  const fT = u.map((f) => f.slice());
-  let finite = true;
-  for (const f of fT) for (const v of f) if (!Number.isFinite(v)) finite = false;
-  const gradW = new Float64Array(params.W.length),
-    gradB = new Float64Array(params.b.length),
-    gradTheta = new Float64Array(objective.nParams);
-  const stats = (bwd: number, rec: number) => ({
-    steps: N,
-    forwardStageEvals: fwdStages,
-    backwardStageEvals: bwd,
-    checkpoints: checkpoints.length,
-    recomputedSteps: rec,
-    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes,
-  });
-  const lossTerms = new Float64Array(nSave);
-  const times = tl.saveAt;
-  const failed = (loss: number): VlasovGradientResult => ({
-    loss,
-    lossTerms,
-    times,
-    gradW,
-    gradB,
-    gradTheta,
-    f: fT,
-    status: "non-finite",
-    stats: stats(0, 0),
-  });
-  if (!finite) return failed(Number.NaN);
-  const lam = fast !== null ? fast.lam.slice(0, nd) : fT.map(() => new Float64Array(n));
-  // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
-  const gF = hasSaves ? fT.map(() => new Float64Array(n)) : [];
-  const gT = new Float64Array(objective.nParams);
-  const seed = (s: number, f: readonly Float64Array[]) => {
-    const r = savesAt.get(s);
-    if (r === undefined) return;
-    for (let i = r[0]; i < r[1]; i++) {
-      gT.fill(0);
-      for (const a of gF) a.fill(0);
-      lossTerms[i] = objective.evaluate(f, g, theta, gF, gT, { index: i, t: times[i]! });
-      for (let q = 0; q < nd; q++) {
-        const l = lam[q]!,
-          d = gF[q]!;
-        for (let j = 0; j < n; j++) l[j] += d[j]!;
+  try {
+    const dirs = geo.dirs;
+    const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
+    const A = new Float64Array(n),
+      B = new Float64Array(n);
+    let curLayer = -1;
+    const coeffs = (kk: number) => {
+      if (kk !== curLayer) {
+        curLayer = kk;
+        geo.setLayer(kk);
       }
-      for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
-    }
-  };
-  let loss: number;
-  if (hasSaves) {
-    // every term is evaluated at its state during the backward sweep; those at T now
-    seed(N, fT);
-    loss = Number.NaN;
-  } else {
-    loss = objective.evaluate(fT, g, theta, lam, gradTheta);
-    if (!Number.isFinite(loss)) return failed(loss);
-  }
-  if (opt.threshold !== Infinity && status === "success") {
-    let m0 = 0,
-      m1 = 0;
-    for (const f of prep.fs) for (const v of f) m0 += v;
-    for (const f of fT) for (const v of f) m1 += v;
-    if (m0 - m1 > opt.threshold * m0) status = "mass-lost";
-  }
-
-  // backward sweep
-  const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
-  let bwdStages = 0,
-    recomputed = 0;
-  /**
-   * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-velocity adjoints;
-   * `slopes`: the limited slopes of src, already computed (MUSCL), or null to compute them here.
-   */
-  const stageVjp = (
-    src: Float64Array,
-    lamDst: Float64Array,
-    h: number,
-    a: number,
-    lamSrc: Float64Array,
-    slopes: Float64Array[] | null = null,
-  ) => {
-    bwdStages++;
-    const w = 1 - a;
-    let s: Float64Array[] | null = null;
-    if (muscl) {
-      s = slopes ?? sl!;
-      if (slopes === null) slopesOf(src, s);
-    }
-    for (let d = 0; d < dirs.length; d++) {
-      const D = dirs[d]!;
-      stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
-    }
-  };
-  let lU = fast !== null ? fast.lam[nd]! : new Float64Array(n);
-  const lA = new Float64Array(n),
-    lB = new Float64Array(n);
-  let gradLayer = -1;
-
-  for (let ci = checkpoints.length - 1; ci >= 0; ci--) {
-    const s0 = ci * k,
-      s1 = Math.min(N, s0 + k);
-    // states at s0..s1-1 (recomputed from the checkpoint when k > 1)
-    const seg: Float64Array[][] = [checkpoints[ci]!];
-    for (let s = s0 + 1; s < s1; s++) {
-      const o = view(nCheck + s - s0);
-      const prev = seg[seg.length - 1]!;
-      for (let q = 0; q < nd; q++) advance(prev[q]!, o[q]!, steps[s - 1]!);
-      seg.push(o);
-      recomputed++;
-    }
-    for (let s = s1 - 1; s >= s0; s--) {
-      const st = steps[s]!;
-      if (st.layer !== gradLayer) {
-        if (gradLayer >= 0) {
-          coeffs(gradLayer); // a recomputed segment may have moved on to another layer
-          geo.flush(gradLayer, gradW, gradB);
-        }
-        gradLayer = st.layer;
+    };
+    // limited slopes, one array per direction: scratch, and those of U and A (computed once per step by
+    // the recomputed stages, reused by their VJPs)
+    const slopeSet = () => (muscl ? dirs.map(() => new Float64Array(n)) : null);
+    const sl = slopeSet(),
+      slU = slopeSet(),
+      slA = slopeSet();
+    const slopesOf = (src: Float64Array, out: Float64Array[]) => {
+      for (let d = 0; d < dirs.length; d++) {
+        const D = dirs[d]!;
+        stridedSlopes(src, out[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
       }
+    };
+    // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h ∇·F(src))
+    const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
+      if (slopes !== null) slopesOf(src, slopes);
+      geo.stage(src, slopes, a, base, h, dst);
+    };
+    let fwdStages = 0;
+    const advance = (u: Float64Array, out: Float64Array, st: Step) => {
       coeffs(st.layer);
       const h = st.h;
-      for (let q = 0; q < nd; q++) {
-        const U = seg[s - s0]![q]!;
-        const l = lam[q]!;
-        // λ_U (into lU, which then becomes λ; the old λ array becomes the next lU)
-        if (fast !== null) {
-          // the kernel overwrites the interior cells it does, TypeScript the rest (as stageVjpAlong)
-          bwdStages++;
-          const c2 = h / dirs[0]!.h;
-          const done = fast.transpose(U, l, lU, c2);
-          lU[0] = 0;
-          lU.fill(0, 1 + done);
-          stageVjpAlong(dirs[0]!, U, null, l, c2, 1, lU, periodic, lim, done);
-        } else if (opt.stepper === "euler") {
-          lU.fill(0);
-          stageVjp(U, l, h, 0, lU);
-        } else if (opt.stepper === "ssp-rk2") {
-          stage(U, A, h, 0, U, slU);
-          lA.fill(0);
-          stageVjp(A, l, h, 0.5, lA);
-          for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
-          stageVjp(U, lA, h, 0, lU, slU);
-        } else {
-          stage(U, A, h, 0, U, slU);
-          stage(A, B, h, 0.75, U, slA);
-          lB.fill(0);
-          stageVjp(B, l, h, 1 / 3, lB);
-          for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
-          lA.fill(0);
-          stageVjp(A, lB, h, 0.75, lA, slA);
-          stageVjp(U, lA, h, 0, lU, slU);
-        }
-        lam[q] = lU;
-        lU = l;
+      fwdStages += stages;
+      if (fast !== null) fast.step(u, out, h / dirs[0]!.h, periodic);
+      else if (opt.stepper === "euler") stage(u, out, h, 0, u);
+      else if (opt.stepper === "ssp-rk2") {
+        stage(u, A, h, 0, u);
+        stage(A, out, h, 0.5, u);
+      } else {
+        stage(u, A, h, 0, u);
+        stage(A, B, h, 0.75, u);
+        stage(B, out, h, 1 / 3, u);
       }
-      if (hasSaves) seed(s, seg[s - s0]!);
+    };
+    // forward: checkpoints every k steps (all densities concatenated), written by the step that reaches
+    // them; the other states alternate between the two forward slots
+    const store = new Float64Array(fast === null ? (nCheck + slotsSeg + 2) * nd * n : 0);
+    const view = (slot: number): Float64Array[] =>
+      Array.from({ length: nd }, (_, q) =>
+        fast !== null ? fast.slot(slot * nd + q) : store.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n),
+      );
+    const fwd = [view(nCheck + slotsSeg), view(nCheck + slotsSeg + 1)];
+    const checkpoints: Float64Array[][] = [view(0)];
+    let u = checkpoints[0]!;
+    for (let q = 0; q < nd; q++) u[q]!.set(prep.fs[q]!);
+    for (let s = 0; s < N; s++) {
+      const keep = (s + 1) % k === 0 && s + 1 < N;
+      const next = keep ? view(checkpoints.length) : u === fwd[0] ? fwd[1]! : fwd[0]!;
+      for (let q = 0; q < nd; q++) advance(u[q]!, next[q]!, steps[s]!);
+      if (keep) checkpoints.push(next);
+      u = next;
     }
+    // the final densities, copied out of the trajectory (or the kernel memory) for the result
+    const fT = u.map((f) => f.slice());
+    let finite = true;
+    for (const f of fT) for (const v of f) if (!Number.isFinite(v)) finite = false;
+    const gradW = new Float64Array(params.W.length),
+      gradB = new Float64Array(params.b.length),
+      gradTheta = new Float64Array(objective.nParams);
+    const stats = (bwd: number, rec: number) => ({
+      steps: N,
+      forwardStageEvals: fwdStages,
+      backwardStageEvals: bwd,
+      checkpoints: checkpoints.length,
+      recomputedSteps: rec,
+      peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes,
+    });
+    const lossTerms = new Float64Array(nSave);
+    const times = tl.saveAt;
+    const failed = (loss: number): VlasovGradientResult => ({
+      loss,
+      lossTerms,
+      times,
+      gradW,
+      gradB,
+      gradTheta,
+      f: fT,
+      status: "non-finite",
+      stats: stats(0, 0),
+    });
+    if (!finite) return failed(Number.NaN);
+    const lam = fast !== null ? fast.lam.slice(0, nd) : fT.map(() => new Float64Array(n));
+    // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
+    const gF = hasSaves ? fT.map(() => new Float64Array(n)) : [];
+    const gT = new Float64Array(objective.nParams);
+    const seed = (s: number, f: readonly Float64Array[]) => {
+      const r = savesAt.get(s);
+      if (r === undefined) return;
+      for (let i = r[0]; i < r[1]; i++) {
+        gT.fill(0);
+        for (const a of gF) a.fill(0);
+        lossTerms[i] = objective.evaluate(f, g, theta, gF, gT, { index: i, t: times[i]! });
+        for (let q = 0; q < nd; q++) {
+          const l = lam[q]!,
+            d = gF[q]!;
+          for (let j = 0; j < n; j++) l[j] += d[j]!;
+        }
+        for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+      }
+    };
+    let loss: number;
+    if (hasSaves) {
+      // every term is evaluated at its state during the backward sweep; those at T now
+      seed(N, fT);
+      loss = Number.NaN;
+    } else {
+      loss = objective.evaluate(fT, g, theta, lam, gradTheta);
+      if (!Number.isFinite(loss)) return failed(loss);
+    }
+    if (opt.threshold !== Infinity && status === "success") {
+      let m0 = 0,
+        m1 = 0;
+      for (const f of prep.fs) for (const v of f) m0 += v;
+      for (const f of fT) for (const v of f) m1 += v;
+      if (m0 - m1 > opt.threshold * m0) status = "mass-lost";
+    }
+
+    // backward sweep
+    const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
+    let bwdStages = 0,
+      recomputed = 0;
+    /**
+     * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-velocity adjoints;
+     * `slopes`: the limited slopes of src, already computed (MUSCL), or null to compute them here.
+     */
+    const stageVjp = (
+      src: Float64Array,
+      lamDst: Float64Array,
+      h: number,
+      a: number,
+      lamSrc: Float64Array,
+      slopes: Float64Array[] | null = null,
+    ) => {
+      bwdStages++;
+      const w = 1 - a;
+      let s: Float64Array[] | null = null;
+      if (muscl) {
+        s = slopes ?? sl!;
+        if (slopes === null) slopesOf(src, s);
+      }
+      for (let d = 0; d < dirs.length; d++) {
+        const D = dirs[d]!;
+        stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
+      }
+    };
+    let lU = fast !== null ? fast.lam[nd]! : new Float64Array(n);
+    const lA = new Float64Array(n),
+      lB = new Float64Array(n);
+    let gradLayer = -1;
+
+    for (let ci = checkpoints.length - 1; ci >= 0; ci--) {
+      const s0 = ci * k,
+        s1 = Math.min(N, s0 + k);
+      // states at s0..s1-1 (recomputed from the checkpoint when k > 1)
+      const seg: Float64Array[][] = [checkpoints[ci]!];
+      for (let s = s0 + 1; s < s1; s++) {
+        const o = view(nCheck + s - s0);
+        const prev = seg[seg.length - 1]!;
+        for (let q = 0; q < nd; q++) advance(prev[q]!, o[q]!, steps[s - 1]!);
+        seg.push(o);
+        recomputed++;
+      }
+      for (let s = s1 - 1; s >= s0; s--) {
+        const st = steps[s]!;
+        if (st.layer !== gradLayer) {
+          if (gradLayer >= 0) {
+            coeffs(gradLayer); // a recomputed segment may have moved on to another layer
+            geo.flush(gradLayer, gradW, gradB);
+          }
+          gradLayer = st.layer;
+        }
+        coeffs(st.layer);
+        const h = st.h;
+        for (let q = 0; q < nd; q++) {
+          const U = seg[s - s0]![q]!;
+          const l = lam[q]!;
+          // λ_U (into lU, which then becomes λ; the old λ array becomes the next lU)
+          if (fast !== null) {
+            // the kernel overwrites the interior cells it does, TypeScript the rest (as stageVjpAlong)
+            bwdStages++;
+            const c2 = h / dirs[0]!.h;
+            const done = fast.transpose(U, l, lU, c2);
+            lU[0] = 0;
+            lU.fill(0, 1 + done);
+            stageVjpAlong(dirs[0]!, U, null, l, c2, 1, lU, periodic, lim, done);
+          } else if (opt.stepper === "euler") {
+            lU.fill(0);
+            stageVjp(U, l, h, 0, lU);
+          } else if (opt.stepper === "ssp-rk2") {
+            stage(U, A, h, 0, U, slU);
+            lA.fill(0);
+            stageVjp(A, l, h, 0.5, lA);
+            for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
+            stageVjp(U, lA, h, 0, lU, slU);
+          } else {
+            stage(U, A, h, 0, U, slU);
+            stage(A, B, h, 0.75, U, slA);
+            lB.fill(0);
+            stageVjp(B, l, h, 1 / 3, lB);
+            for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
+            lA.fill(0);
+            stageVjp(A, lB, h, 0.75, lA, slA);
+            stageVjp(U, lA, h, 0, lU, slU);
+          }
+          lam[q] = lU;
+          lU = l;
+        }
+        if (hasSaves) seed(s, seg[s - s0]!);
+      }
+    }
+    if (gradLayer >= 0) {
+      coeffs(gradLayer);
+      geo.flush(gradLayer, gradW, gradB);
+    }
+    // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
+    const allFinite = (a: Float64Array) => a.every(Number.isFinite);
+    if (hasSaves) {
+      // the terms in time order; a save time past a max-steps stop was never reached and counts 0
+      loss = 0;
+      for (const v of lossTerms) loss += v;
+    }
+    if (!(Number.isFinite(loss) && allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
+    return { loss, lossTerms, times, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
+  } finally {
+    fast?.close();
   }
-  if (gradLayer >= 0) {
-    coeffs(gradLayer);
-    geo.flush(gradLayer, gradW, gradB);
-  }
-  // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
-  const allFinite = (a: Float64Array) => a.every(Number.isFinite);
-  if (hasSaves) {
-    // the terms in time order; a save time past a max-steps stop was never reached and counts 0
-    loss = 0;
-    for (const v of lossTerms) loss += v;
-  }
-  if (!(Number.isFinite(loss) && allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
-  return { loss, lossTerms, times, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
 }
 
 /**
@@ -556,8 +560,7 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
   const n = g.n;
   const c = arena === null ? createFaceCoefficients1D(n) : { ap: arena.ap, am: arena.am, rate: 0 };
   const periodic = boundary === "periodic";
-  const D =
-    arena === null ? direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am) : direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am, arena.gv);
+  const D = arena === null ? direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am) : direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am, arena.gv);
   return {
     cells: n,
     dirs: [D],

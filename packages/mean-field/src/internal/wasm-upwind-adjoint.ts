@@ -82,7 +82,15 @@ export interface UpwindAdjointArena {
    * @returns the number of interior cells done (2·pairs)
    */
   transpose(u: Float64Array, lamDst: Float64Array, lamSrc: Float64Array, c2: number): number;
+  /** Release the arena (its views must not be used afterwards). */
+  close(): void;
 }
+
+/** The instance kept between gradients whose arenas fit in SHARED_BYTES (its memory is reused). */
+let shared: AdjointKernels | null = null;
+let sharedBusy = false;
+/** Largest kernel memory kept between gradients (64 MiB: ~4000 states of 2000 cells); larger ones get their own. */
+const SHARED_BYTES = 64 * 2 ** 20;
 
 /**
  * Open an arena for a 1-D gradient of n cells with `count` adjoint arrays and `slots` state slots, or
@@ -102,8 +110,9 @@ export function openUpwindAdjointArena(n: number, count: number, slots: number):
     bytes = align(bytes + 8 * s);
   }
   if (bytes > 2 ** 31) return null;
-  const k = ADJOINT.newInstance();
-  // a fresh memory: every padding cell the vector loops read is 0 (finite) until written
+  const own = sharedBusy || bytes > SHARED_BYTES;
+  if (!own && shared === null) shared = ADJOINT.newInstance();
+  const k = own ? ADJOINT.newInstance() : shared;
   if (k === null || !ensureMemory(k.mem, bytes)) return null;
   const view = (r: number, from: number, len: number): Float64Array => new Float64Array(k.mem.buffer, offsets[r]! + 8 * from, len);
   const ap = view(1, 0, n + 1),
@@ -113,6 +122,18 @@ export function openUpwindAdjointArena(n: number, count: number, slots: number):
   const states = 4 + count;
   const lost = offsets[0]!;
   const pairs = (n - 2) >> 1;
+  // a reused memory holds the last gradient's numbers: the accumulators start at 0, and the padding the
+  // vector loops read (ghost slots, cells past n − 1, faces past n) is made finite
+  gv.fill(0);
+  for (const l of lam) l.fill(0);
+  view(1, n + 1, 8).fill(0);
+  view(2, n + 1, 8).fill(0);
+  for (let i = 0; i < slots; i++) {
+    view(states, i * stride, 2).fill(0);
+    view(states, i * stride + 2 + n, 8).fill(0);
+  }
+  if (!own) sharedBusy = true;
+  let open = true;
   return {
     ap,
     am,
@@ -125,6 +146,10 @@ export function openUpwindAdjointArena(n: number, count: number, slots: number):
     transpose(u, lamDst, lamSrc, c2) {
       k.ad1(ap.byteOffset, am.byteOffset, u.byteOffset, lamDst.byteOffset, lamSrc.byteOffset, gv.byteOffset, pairs, c2);
       return 2 * pairs;
+    },
+    close() {
+      if (open && !own) sharedBusy = false;
+      open = false;
     },
   };
 }
