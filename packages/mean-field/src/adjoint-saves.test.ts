@@ -217,3 +217,55 @@ describe("vlasovGradient (1-D upwind + Euler): the WebAssembly kernel and the Ty
         }
   });
 });
+
+describe("vlasovGradient (2-D upwind + Euler): the WebAssembly kernel and the TypeScript path", () => {
+  it.skipIf(!upwindWasmAvailable())("give bit-identical gradients, with and without save times and checkpointing", () => {
+    // odd and even line lengths and interior block sizes, every boundary
+    for (const [nx, ny] of [
+      [12, 10],
+      [9, 7],
+      [4, 5],
+    ] as const)
+      for (const boundary of ["zero-flux", "outflow", "periodic"] as const)
+        for (const extra of [{}, { saveAt: [0.05, 0.1, 0.2] }, { memoryBudget: 8 * 3 * nx * ny * 8 }] as VlasovGradientOptions[]) {
+          const grid = createGrid2D([-3, 3], [-2.5, 2.5], nx, ny);
+          const w = new Float64Array(nx * ny).map((_, c) => 1 + 0.1 * Math.sin(c)),
+            p = new Float64Array(nx * ny).map((_, c) => Math.cos(0.3 * c));
+          const obj = timedObjective(w, p);
+          const params = createNetwork({
+            sigma: "tanh",
+            d: 2,
+            W: [
+              [-0.5, 0.3, -0.2, -0.6],
+              [0.4, -0.35, 0.25, 0.45],
+            ],
+            b: [
+              [0.31, -0.23],
+              [-0.17, 0.29],
+            ],
+            T: 0.2,
+          });
+          const f0 = [
+            (x: number, y: number) => Math.exp(-((x - 0.4) ** 2) - 1.5 * (y + 0.3) ** 2),
+            (x: number, y: number) => 0.5 * Math.exp(-((x + 0.8) ** 2 + (y - 0.5) ** 2) / 1.5),
+          ];
+          const o: VlasovGradientOptions = { scheme: "upwind", timeStepper: "euler", boundary, dt: 0.01, ...extra };
+          const a = vlasovGradient({ params, grid, f0 }, obj, o);
+          setWasmKernelsEnabled(false);
+          let b: ReturnType<typeof vlasovGradient>;
+          try {
+            b = vlasovGradient({ params, grid, f0 }, obj, o);
+          } finally {
+            setWasmKernelsEnabled(true);
+          }
+          const label = `${nx}×${ny} ${boundary} ${JSON.stringify(extra)}`;
+          expect(a.status, label).toBe("success");
+          expect(a.stats.steps, label).toBeGreaterThan(4);
+          expect(Array.from(a.gradW), label).toEqual(Array.from(b.gradW));
+          expect(Array.from(a.gradB), label).toEqual(Array.from(b.gradB));
+          expect(Array.from(a.gradTheta), label).toEqual(Array.from(b.gradTheta));
+          expect(a.loss, label).toBe(b.loss);
+          expect(Array.from(a.f[1]!), label).toEqual(Array.from(b.f[1]!));
+        }
+  });
+});

@@ -151,10 +151,10 @@ export function vlasovGradient(
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
   const limit = muscl ? 0.5 : 1;
-  // 1-D upwind + Euler: the forward steps and the interior of their transposes run in the WebAssembly
+  // upwind + Euler: the forward steps and the interior of their transposes run in the WebAssembly
   // kernel (bit-identical to the TypeScript path), with the trajectory, coefficients and adjoints in its
   // memory (the arena is opened once the checkpoint interval is known)
-  const wantFast = !muscl && opt.stepper === "euler" && g.kind === "1d" && upwindWasmAvailable();
+  const wantFast = !muscl && opt.stepper === "euler" && upwindWasmAvailable();
   const plainGeo = () => (g.kind === "1d" ? geometry1D(params, g, opt.boundary, null) : geometry2D(params, g, opt.boundary));
   let geo = plainGeo();
   const n = geo.cells;
@@ -212,8 +212,8 @@ export function vlasovGradient(
   // state slots: checkpoints, the recomputed segment (k > 1), two for the forward sweep
   const nCheck = Math.max(1, Math.ceil(N / k));
   const slotsSeg = k > 1 ? k : 0;
-  const fast = wantFast ? openUpwindAdjointArena(n, nd + 1, (nCheck + slotsSeg + 2) * nd) : null;
-  if (fast !== null) geo = geometry1D(params, g as Grid1D, opt.boundary, fast);
+  const fast = wantFast ? openUpwindAdjointArena(g.kind === "1d" ? [g.n] : [g.nx, g.ny], nd + 1, (nCheck + slotsSeg + 2) * nd) : null;
+  if (fast !== null) geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary, fast) : geometry2D(params, g, opt.boundary, fast);
   try {
     const dirs = geo.dirs;
     const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
@@ -248,7 +248,7 @@ export function vlasovGradient(
       coeffs(st.layer);
       const h = st.h;
       fwdStages += stages;
-      if (fast !== null) fast.step(u, out, h / dirs[0]!.h, periodic);
+      if (fast !== null) fast.step(u, out, h / dirs[0]!.h, dirs.length > 1 ? h / dirs[1]!.h : 0, periodic);
       else if (opt.stepper === "euler") stage(u, out, h, 0, u);
       else if (opt.stepper === "ssp-rk2") {
         stage(u, A, h, 0, u);
@@ -405,11 +405,14 @@ export function vlasovGradient(
           if (fast !== null) {
             // the kernel overwrites the interior cells it does, TypeScript the rest (as stageVjpAlong)
             bwdStages++;
-            const c2 = h / dirs[0]!.h;
-            const done = fast.transpose(U, l, lU, c2);
-            lU[0] = 0;
-            lU.fill(0, 1 + done);
-            stageVjpAlong(dirs[0]!, U, null, l, c2, 1, lU, periodic, lim, done);
+            lU.fill(0);
+            for (let d = 0; d < dirs.length; d++) {
+              const D = dirs[d]!;
+              const c2 = h / D.h,
+                w = d === 0 ? 1 : 0;
+              fast.transpose(D, U, l, lU, c2, w);
+              stageVjpAlong(D, U, null, l, c2, w, lU, periodic, lim, D.len - 2);
+            }
           } else if (opt.stepper === "euler") {
             lU.fill(0);
             stageVjp(U, l, h, 0, lU);
@@ -558,9 +561,9 @@ function foldPeriodic(D: Direction): void {
 
 function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary, arena: UpwindAdjointArena | null): Geometry {
   const n = g.n;
-  const c = arena === null ? createFaceCoefficients1D(n) : { ap: arena.ap, am: arena.am, rate: 0 };
+  const c = arena === null ? createFaceCoefficients1D(n) : { ap: arena.faces[0]!, am: arena.faces[1]!, rate: 0 };
   const periodic = boundary === "periodic";
-  const D = arena === null ? direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am) : direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am, arena.gv);
+  const D = direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am, arena?.faces[2]);
   return {
     cells: n,
     dirs: [D],
@@ -592,14 +595,15 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
   };
 }
 
-function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundary): Geometry {
+function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundary, arena: UpwindAdjointArena | null = null): Geometry {
   const { nx, ny, dx, dy, xMin, yMin } = g;
-  const c = createFaceCoefficients2D(g);
+  const f = arena?.faces;
+  const c = f === undefined ? createFaceCoefficients2D(g) : { axp: f[0]!, axm: f[1]!, ayp: f[3]!, aym: f[4]!, rate: 0 };
   const periodic = boundary === "periodic";
   const rowL = new Float64Array(ny),
     rowR = new Float64Array(ny);
-  const Dx = direction(nx, ny, ny, 1, ny, 1, dx, c.axp, c.axm);
-  const Dy = direction(ny, 1, nx, ny, 1, ny + 1, dy, c.ayp, c.aym);
+  const Dx = direction(nx, ny, ny, 1, ny, 1, dx, c.axp, c.axm, f?.[2]);
+  const Dy = direction(ny, 1, nx, ny, 1, ny + 1, dy, c.ayp, c.aym, f?.[5]);
   const { dsigma } = params.sigma;
   return {
     cells: nx * ny,

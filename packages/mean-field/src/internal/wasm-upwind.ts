@@ -144,7 +144,7 @@ export function up1(U = 2): WasmFunction {
  * boundary flux of step s, Δx Σ_i (Fy_{i,ny} - Fy_{i,0}) + Δy Σ_j (Fx_{nx,j} - Fx_{0,j}), summed as in
  * `advectionStage2D`.
  */
-function up2(): WasmFunction {
+export function up2(): WasmFunction {
   const signature = {
     params: {
       axp: "i32",
