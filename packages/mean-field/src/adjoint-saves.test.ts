@@ -128,9 +128,16 @@ describe("vlasovGradient with losses at save times (1-D)", () => {
   });
   it("saveAt = [T] is the final-time loss; a non-finite term gives status non-finite", () => {
     const o: VlasovGradientOptions = { scheme: "upwind", dt: 0.02 };
-    const plain = timedObjective(xs.map(() => grid.dx), xs.map((x) => x * grid.dx));
+    const plain = timedObjective(
+      xs.map(() => grid.dx),
+      xs.map((x) => x * grid.dx),
+    );
     const a = vlasovGradient(problem(W0, b0), plain, o);
-    const b = vlasovGradient(problem(W0, b0), { ...plain, evaluate: (f, g, th, gF, gT) => plain.evaluate(f, g, th, gF, gT) }, { ...o, saveAt: [1] });
+    const b = vlasovGradient(
+      problem(W0, b0),
+      { ...plain, evaluate: (f, g, th, gF, gT) => plain.evaluate(f, g, th, gF, gT) },
+      { ...o, saveAt: [1] },
+    );
     expect(b.loss).toBe(a.loss);
     for (let i = 0; i < 3; i++) expect(b.gradW[i]).toBeCloseTo(a.gradW[i]!, 14);
     const bad: DensityObjective = { nParams: 0, evaluate: (_f, _g, _t, _gF, _gT, at) => (at?.index === 1 ? Number.NaN : 1) };

@@ -97,8 +97,11 @@ interface Step {
  * Cost: one forward solve plus one backward sweep that recomputes the intermediate stages of each step
  * and their limited slopes once (the slopes serve the recomputed stage and its transpose). The
  * transpose of each stage is one fused gather sweep per direction (fluxes, limiter and face
- * velocities together). The first-order upwind + Euler forward runs the WebAssembly kernel, the
- * adjoint plain TypeScript, so that ratio is larger (README, bench/adjoint.bench.ts).
+ * velocities together). First-order upwind + Euler (1-D and 2-D) steps and transposes the trajectory
+ * in a WebAssembly SIMD kernel, in the kernel's memory (the end cells and boundary faces in TypeScript);
+ * it performs the operations of the TypeScript path, so the gradients are bit-identical to those with
+ * `setWasmKernelsEnabled(false)` (README, bench/adjoint.bench.ts). Each layer's face coefficients are
+ * kept after their first computation (up to 64 MiB).
  * Save times: the backward sweep adds ∂J_s/∂f to the adjoint when it passes the state at t_s (the
  * terms are evaluated there, on the stored or recomputed state, so nothing per save time is kept).
  * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed
