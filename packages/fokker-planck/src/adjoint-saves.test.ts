@@ -1,8 +1,10 @@
-import { createScalarNetwork } from "@kinetic-nde/core";
-import { createGrid1D } from "@kinetic-nde/datasets";
+import { createNetwork, createScalarNetwork } from "@kinetic-nde/core";
+import { createGrid1D, createGrid2D } from "@kinetic-nde/datasets";
 import type { DensityObjective } from "@kinetic-nde/mean-field";
 import { describe, expect, it } from "vitest";
 import { type FokkerPlanckGradientOptions, fokkerPlanckGradient } from "./adjoint.js";
+import { type FokkerPlanckGradientOptions2D, fokkerPlanckGradient2D } from "./adjoint-2d.js";
+import { solveFokkerPlanck2D } from "./solve-2d.js";
 import { solveFokkerPlanck } from "./solve-1d.js";
 
 const grid = createGrid1D(-4, 4, 40);
@@ -106,5 +108,77 @@ describe("fokkerPlanckGradient with losses at save times", () => {
     const bad: DensityObjective = { nParams: 0, evaluate: (_f, _g, _t, _gF, _gT, at) => (at?.index === 1 ? Number.NaN : 1) };
     expect(fokkerPlanckGradient(problem(W0, b0, K0), bad, { dt: 0.05, saveAt: [0.2, 0.6, 1] }).status).toBe("non-finite");
     expect(() => fokkerPlanckGradient(problem(W0, b0, K0), objective, { saveAt: [0.6, 0.2] })).toThrow(/saveAt/);
+  });
+});
+
+describe("fokkerPlanckGradient2D with losses at save times", () => {
+  const nx = 12,
+    ny = 10;
+  const g2 = createGrid2D([-3, 3], [-2.5, 2.5], nx, ny);
+  const area = g2.dx * g2.dy;
+  // J_s = (1 + s + t_s)·(Σ w f² + θ² Σ c f)·ΔxΔy
+  const obj2: DensityObjective = {
+    nParams: 1,
+    initialTheta: Float64Array.of(0.7),
+    evaluate(f, _g, theta, gradF, gradTheta, at) {
+      const k = at === undefined ? 1 : 1 + at.index + at.t;
+      const th = theta[0]!;
+      let J = 0,
+        m = 0;
+      for (let q = 0; q < nx * ny; q++) {
+        const w = 1 + 0.3 * Math.sin(q),
+          c = Math.cos(0.4 * q);
+        const v = f[0]![q]!;
+        J += w * v * v * area;
+        m += c * v * area;
+        if (gradF) gradF[0]![q] = k * (2 * w * v * area + th * th * c * area);
+      }
+      if (gradTheta) gradTheta[0] = k * 2 * th * m;
+      return k * (J + th * th * m);
+    },
+  };
+  const W2 = [-0.9, 0.4, -0.3, -1.2, 0.7, -0.5, 0.6, 0.8],
+    B2 = [0.29, -0.19, -0.38, 0.22];
+  const prob = (W: number[], b: number[]) => ({
+    network: createNetwork({ sigma: "tanh", d: 2, W, b, T: 1, noise: { kind: "constant", K: Float64Array.of(0.7, 0, 0, 0.5) } }),
+    grid: g2,
+    f0: (x: number, y: number) => Math.exp(-((x - 0.4) ** 2) - 0.7 * (y + 0.3) ** 2),
+  });
+  it("central differences (W, b, θ), with and without checkpointing (bit-identical)", () => {
+    // T = 1, two layers (boundary 0.5): inside a layer, the boundary, a repeat, T
+    const saveAt = [0.2, 0.5, 0.5, 0.73, 1];
+    const opts: FokkerPlanckGradientOptions2D = { dt: 0.05, saveAt };
+    const r = fokkerPlanckGradient2D(prob(W2, B2), obj2, opts);
+    expect(r.status).toBe("success");
+    const c = fokkerPlanckGradient2D(prob(W2, B2), obj2, { ...opts, memoryBudget: 50_000 });
+    expect(c.stats.recomputedSteps).toBeGreaterThan(0);
+    expect(Array.from(c.gradW)).toEqual(Array.from(r.gradW));
+    expect(Array.from(c.gradTheta)).toEqual(Array.from(r.gradTheta));
+    const g = [...r.gradW, ...r.gradB, ...r.gradTheta];
+    const eps = 1e-5;
+    let num = 0,
+      den = 0;
+    for (let q = 0; q < 13; q++) {
+      const at = (e: number) => {
+        const W = W2.slice(),
+          b = B2.slice();
+        let th = 0.7;
+        if (q < 8) W[q]! += e;
+        else if (q < 12) b[q - 8]! += e;
+        else th += e;
+        const s = solveFokkerPlanck2D(prob(W, b), { dt: 0.05, saveAt });
+        let J = 0;
+        s.saved.forEach((f, i) => {
+          J += obj2.evaluate([f], g2, Float64Array.of(th), null, null, { index: i, t: s.times[i]! });
+        });
+        return J;
+      };
+      const fd = (at(eps) - at(-eps)) / (2 * eps);
+      num += (g[q]! - fd) ** 2;
+      den += fd ** 2;
+    }
+    expect(den).toBeGreaterThan(0);
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-6);
+    expect(r.loss).toBe(r.lossTerms.reduce((a, v) => a + v, 0));
   });
 });
