@@ -122,7 +122,7 @@ describe("fokkerPlanckGradient2D: trajectory, statuses and errors", () => {
     expect(fokkerPlanckGradient2D(problem, objective, { dt: 0.05, boundary: "absorbing", massLossTolerance: 1e-9 }).status).toBe(
       "mass-lost",
     );
-    expect(() => fokkerPlanckGradient2D(problem, objective, { saveAt: 2 } as never)).toThrow(/saveAt/);
+    expect(() => fokkerPlanckGradient2D(problem, objective, { saveAt: [5] })).toThrow(/saveAt/);
     expect(() => fokkerPlanckGradient2D(problem, objective, { bogus: 1 } as never)).toThrow(/bogus/);
     expect(() => fokkerPlanckGradient2D(problem, objective, { theta: new Float64Array(0) })).toThrow(/theta/);
     expectKineticError(() => fokkerPlanckGradient2D(problem, objective, { dt: 0.05, memoryBudget: 1000 }), "TOO_LARGE");

@@ -26,8 +26,14 @@ import {
   type SweepLines,
 } from "./solve-2d.js";
 
-/** Options of {@link fokkerPlanckGradient2D}: the 2-D solver options (without `saveAt`) plus θ_head and the memory budget. */
+/** Options of {@link fokkerPlanckGradient2D}: the 2-D solver options plus θ_head and the memory budget. */
 export interface FokkerPlanckGradientOptions2D extends Omit<FokkerPlanckOptions2D, "saveAt"> {
+  /**
+   * Save times t_s carrying the loss (core's `resolveTimeline` rule): J = Σ_s J_s(f(t_s)) with
+   * J_s = `objective.evaluate([f(t_s)], …, { index: s, t: t_s })`; f(T) carries no loss unless T is a
+   * save time. Default: none (J on f(T)).
+   */
+  readonly saveAt?: ArrayLike<number> | number;
   /** θ_head of the objective, default `objective.initialTheta` (empty when `nParams` is 0). */
   readonly theta?: Float64Array;
   /** Bytes for the stored trajectory, default core's DEFAULT_MEMORY_BUDGET (1 GiB); beyond it, checkpointing. */
@@ -36,8 +42,12 @@ export interface FokkerPlanckGradientOptions2D extends Omit<FokkerPlanckOptions2
 
 /** Result of {@link fokkerPlanckGradient2D}. */
 export interface FokkerPlanckGradientResult2D {
-  /** J at the final density. */
+  /** J: at the final density, or Σ_s J_s over the save times. */
   readonly loss: number;
+  /** J_s of each save time (index of `saveAt`; empty without `saveAt`). */
+  readonly lossTerms: Float64Array;
+  /** The save times as resolved (empty without `saveAt`). */
+  readonly times: Float64Array;
   /** ∂J/∂W (L·4 values, layout of NetworkParams.W: W[4k + 2i + j] is entry (i, j) of layer k). */
   readonly gradW: Float64Array;
   /** ∂J/∂b (L·2 values). */
@@ -82,10 +92,11 @@ interface Sweeps {
  * (implicit Chang–Cooper sweeps in x then y; every boundary).
  *
  * @param problem - as for `solveFokkerPlanck2D`
- * @param objective - the loss on the final density (mean-field's DensityObjective; one density, 2-D grid)
- * @param options - solver options (no `saveAt`), `theta`, `memoryBudget`
- * @returns `{ loss, gradW, gradB, gradTheta, gradK, gradDScale, f, status, stats }`
- * @throws KineticError INVALID_ARGUMENT (bad problem, options, objective or theta, `saveAt` given),
+ * @param objective - the loss on the final density (mean-field's DensityObjective; one density, 2-D
+ *   grid), or each term J_s when `saveAt` is given (its `evaluate` then receives `{ index, t }`)
+ * @param options - solver options, `saveAt` (the save times carrying the loss), `theta`, `memoryBudget`
+ * @returns `{ loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale, f, status, stats }`
+ * @throws KineticError INVALID_ARGUMENT (bad problem, options, objective or theta, bad `saveAt`),
  *   TOO_LARGE (more than `maxSteps` steps, or a trajectory beyond `memoryBudget` even with
  *   checkpointing), SHAPE_MISMATCH (network.d ≠ 2), UNSUPPORTED (non-diagonal noise)
  * @remarks
@@ -123,8 +134,6 @@ export function fokkerPlanckGradient2D(
     throw invalidArgument("objective", "a DensityObjective", objective);
   if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
   const { theta: thetaOpt, memoryBudget: budgetOpt, ...rest } = options;
-  if ((rest as FokkerPlanckOptions2D).saveAt !== undefined)
-    throw invalidArgument("options.saveAt", "not an option of fokkerPlanckGradient2D", (rest as FokkerPlanckOptions2D).saveAt);
   const prep = prepareFokkerPlanck2D(problem, rest);
   const { network, grid, Dx, Dy, bx, by, tl, dt, massTol } = prep;
   const budget = budgetOpt === undefined ? DEFAULT_MEMORY_BUDGET : requirePositive("memoryBudget", budgetOpt);
@@ -136,10 +145,15 @@ export function fokkerPlanckGradient2D(
 
   const steps: Step[] = [];
   let t = 0;
+  const hasSaves = rest.saveAt !== undefined;
+  // save indices [from, to) reached at each state index (state s: after s steps)
+  const savesAt = new Map<number, readonly [number, number]>();
+  if (tl.initialSaves > 0) savesAt.set(0, [0, tl.initialSaves]);
   for (const seg of tl.segments) {
     const span = seg.t1 - t;
     const m = subSteps(span, dt);
     for (let s = 0; s < m; s++) steps.push({ layer: seg.layer, h: span / m });
+    if (seg.saveTo > seg.saveFrom) savesAt.set(steps.length, [seg.saveFrom, seg.saveTo]);
     t = seg.t1;
   }
   const N = steps.length;
@@ -254,8 +268,12 @@ export function fokkerPlanckGradient2D(
     recomputedSteps: recomputed,
     peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes + fixedBytes + cache.size * coefPerLayer * 8,
   });
+  const times = tl.saveAt;
+  const lossTerms = new Float64Array(times.length);
   const fail = (loss: number) => ({
     loss,
+    lossTerms,
+    times,
     gradW,
     gradB,
     gradTheta,
@@ -267,8 +285,29 @@ export function fokkerPlanckGradient2D(
   });
   if (!Number.isFinite(massFinal)) return fail(Number.NaN);
   const lam = new Float64Array(size);
-  const loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
-  if (!Number.isFinite(loss)) return fail(loss);
+  // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
+  const gF = new Float64Array(hasSaves ? size : 0);
+  const gT = new Float64Array(objective.nParams);
+  const seed = (s: number, f: Float64Array): void => {
+    const r = savesAt.get(s);
+    if (r === undefined) return;
+    for (let i = r[0]; i < r[1]; i++) {
+      gF.fill(0);
+      gT.fill(0);
+      lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
+      for (let j = 0; j < size; j++) lam[j] += gF[j]!;
+      for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+    }
+  };
+  let loss: number;
+  if (hasSaves) {
+    // every term is evaluated at its state during the backward sweep; those at T now
+    seed(N, fT);
+    loss = Number.NaN;
+  } else {
+    loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
+    if (!Number.isFinite(loss)) return fail(loss);
+  }
   let status: SolveStatus = "success";
   if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
 
@@ -361,6 +400,7 @@ export function fokkerPlanckGradient2D(
       // x: μ_x = M_x⁻ᵀ μ_y per row, faces of row j see r_x f*
       sweepX(bwd.x, lam);
       accumulateAcross(lam, fStar, st.h / (dx * dx), nx, ny, gaXT, gbXT, gPrev, muPrev);
+      if (hasSaves) seed(q, seg[q - s0]!);
     }
   }
   flush(gradLayer);
@@ -368,10 +408,14 @@ export function fokkerPlanckGradient2D(
     gradK[0] = (2 * gradDScale[0]!) / noise.K[0]!; // D_xx = K₀₀²/2: ∂J/∂K₀₀ = 2 s_x / K₀₀
     gradK[1] = (2 * gradDScale[1]!) / noise.K[3]!;
   }
-  let finite = true;
+  if (hasSaves) {
+    loss = 0;
+    for (const v of lossTerms) loss += v;
+  }
+  let finite = Number.isFinite(loss);
   for (const arr of [gradW, gradB, gradTheta, gradDScale]) for (const v of arr) finite &&= Number.isFinite(v);
   if (!finite) status = "non-finite";
-  return { loss, gradW, gradB, gradTheta, gradK, gradDScale, f: fT, status, stats: stats(recomputed) };
+  return { loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale, f: fT, status, stats: stats(recomputed) };
 }
 
 /** Factorise M (or Mᵀ) of every line of `sw` (coefficients already assembled) into its `low`, `cp`, `inv`. */

@@ -198,7 +198,7 @@ describe("fokkerPlanckGradient: trajectory, statuses and errors", () => {
 
   it("bad inputs give clear errors", () => {
     expect(() => fokkerPlanckGradient(problem, objective, { theta: new Float64Array(3) })).toThrow(/theta/);
-    expect(() => fokkerPlanckGradient(problem, objective, { saveAt: 3 } as never)).toThrow(/saveAt/);
+    expect(() => fokkerPlanckGradient(problem, objective, { saveAt: [5] })).toThrow(/saveAt/);
     expect(() => fokkerPlanckGradient(problem, objective, { bogus: 1 } as never)).toThrow(/bogus/);
     expect(() => fokkerPlanckGradient(problem, null as never)).toThrow(/objective/);
     expectKineticError(() => fokkerPlanckGradient(problem, objective, { dt: 0.05, memoryBudget: 100 }), "TOO_LARGE");

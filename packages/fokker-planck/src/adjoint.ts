@@ -28,8 +28,15 @@ import {
   prepareFokkerPlanck,
 } from "./solve-1d.js";
 
-/** Options of {@link fokkerPlanckGradient}: the solver options (without `saveAt`) plus θ_head and the memory budget. */
+/** Options of {@link fokkerPlanckGradient}: the solver options plus θ_head and the memory budget. */
 export interface FokkerPlanckGradientOptions extends Omit<FokkerPlanckOptions, "saveAt"> {
+  /**
+   * Save times t_s carrying the loss (array, non-decreasing, or a count of evenly spaced times; core's
+   * `resolveTimeline` rule). When given, J = Σ_s J_s(f(t_s)) with J_s = `objective.evaluate([f(t_s)], …,
+   * { index: s, t: t_s })`, and the final density carries no loss unless T is a save time. The steps land
+   * on the save times, as in `solveFokkerPlanck` with the same `saveAt`. Default: none (J on f(T)).
+   */
+  readonly saveAt?: ArrayLike<number> | number;
   /** θ_head of the objective, default `objective.initialTheta` (empty when `nParams` is 0). */
   readonly theta?: Float64Array;
   /** Bytes for the stored trajectory, default core's DEFAULT_MEMORY_BUDGET (1 GiB); beyond it, checkpointing. */
@@ -38,8 +45,12 @@ export interface FokkerPlanckGradientOptions extends Omit<FokkerPlanckOptions, "
 
 /** Result of {@link fokkerPlanckGradient}. */
 export interface FokkerPlanckGradientResult {
-  /** J at the final density. */
+  /** J: at the final density, or Σ_s J_s over the save times. */
   readonly loss: number;
+  /** J_s of each save time (index of `saveAt`; empty without `saveAt`). */
+  readonly lossTerms: Float64Array;
+  /** The save times as resolved (empty without `saveAt`). */
+  readonly times: Float64Array;
   /** ∂J/∂W (one value per layer, layout of NetworkParams.W for d = 1). */
   readonly gradW: Float64Array;
   /** ∂J/∂b (one value per layer). */
@@ -141,15 +152,16 @@ function applyExplicitTranspose(c: ChangCooperCoefficients, n: number, r: number
 }
 
 /**
- * Gradient of J(f(T); θ_head) with respect to every layer's w_k, b_k, the noise K (or a scale of D) and
+ * Gradient of J(f(T); θ_head) — or of J = Σ_s J_s(f(t_s); θ_head) over save times — with respect to every layer's w_k, b_k, the noise K (or a scale of D) and
  * θ_head, by the exact discrete adjoint of the 1-D Fokker–Planck solver (Chang–Cooper fluxes with
  * constant or variable D; implicit Euler, Crank–Nicolson or explicit Euler; every boundary).
  *
  * @param problem - as for `solveFokkerPlanck`
- * @param objective - the loss on the final density (mean-field's DensityObjective; one density)
- * @param options - solver options (no `saveAt`), `theta`, `memoryBudget`
- * @returns `{ loss, gradW, gradB, gradTheta, gradK, gradDScale, f, status, stats }`
- * @throws KineticError INVALID_ARGUMENT (bad problem, options, objective or theta, `saveAt` given),
+ * @param objective - the loss on the final density (mean-field's DensityObjective; one density), or each
+ *   term J_s when `saveAt` is given (its `evaluate` then receives `{ index, t }` of the save time)
+ * @param options - solver options, `saveAt` (the save times carrying the loss), `theta`, `memoryBudget`
+ * @returns `{ loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale, f, status, stats }`
+ * @throws KineticError INVALID_ARGUMENT (bad problem, options, objective or theta, bad `saveAt`),
  *   TOO_LARGE (more than `maxSteps` steps, or a trajectory beyond `memoryBudget` even with
  *   checkpointing), UNSTABLE (explicit Euler above its bound), SHAPE_MISMATCH (network.d ≠ 1)
  * @remarks
@@ -180,6 +192,9 @@ function applyExplicitTranspose(c: ChangCooperCoefficients, n: number, r: number
  * };
  * const r = fokkerPlanckGradient({ network, grid, f0: (x) => Math.exp(-x * x) }, l2, { dt: 0.05 });
  * console.log(r.loss, r.gradW, r.gradB, r.gradK);
+ * // the same loss at t = 0.5 and at T: J = J(f(0.5)) + J(f(1))
+ * const r2 = fokkerPlanckGradient({ network, grid, f0: (x) => Math.exp(-x * x) }, l2, { dt: 0.05, saveAt: [0.5, 1] });
+ * console.log(r2.lossTerms, r2.loss);
  * ```
  */
 export function fokkerPlanckGradient(
@@ -191,8 +206,6 @@ export function fokkerPlanckGradient(
     throw invalidArgument("objective", "a DensityObjective", objective);
   if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
   const { theta: thetaOpt, memoryBudget: budgetOpt, ...rest } = options;
-  if ((rest as FokkerPlanckOptions).saveAt !== undefined)
-    throw invalidArgument("options.saveAt", "not an option of fokkerPlanckGradient", (rest as FokkerPlanckOptions).saveAt);
   const prep = prepareFokkerPlanck(problem, rest);
   const { network, grid, D, method, left, right, tl, massTol, dt } = prep;
   const budget = budgetOpt === undefined ? DEFAULT_MEMORY_BUDGET : requirePositive("memoryBudget", budgetOpt);
@@ -206,10 +219,15 @@ export function fokkerPlanckGradient(
   // the step sequence, fixed by the forward rule
   const steps: Step[] = [];
   let t = 0;
+  const hasSaves = rest.saveAt !== undefined;
+  // save indices [from, to) reached at each state index (state s: after s steps)
+  const savesAt = new Map<number, readonly [number, number]>();
+  if (tl.initialSaves > 0) savesAt.set(0, [0, tl.initialSaves]);
   for (const seg of tl.segments) {
     const span = seg.t1 - t;
     const m = subSteps(span, dt);
     for (let s = 0; s < m; s++) steps.push({ layer: seg.layer, h: span / m });
+    if (seg.saveTo > seg.saveFrom) savesAt.set(steps.length, [seg.saveFrom, seg.saveTo]);
     t = seg.t1;
   }
   const N = steps.length;
@@ -301,8 +319,12 @@ export function fokkerPlanckGradient(
     peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k + 1 : 0)) * stateBytes + (cacheCoefs ? coefBytes : 0),
     factorizations,
   });
+  const times = tl.saveAt;
+  const lossTerms = new Float64Array(times.length);
   const fail = (loss: number) => ({
     loss,
+    lossTerms,
+    times,
     gradW,
     gradB,
     gradTheta,
@@ -314,8 +336,29 @@ export function fokkerPlanckGradient(
   });
   if (!Number.isFinite(massFinal)) return fail(Number.NaN);
   let lam = new Float64Array(n);
-  const loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
-  if (!Number.isFinite(loss)) return fail(loss);
+  // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
+  const gF = new Float64Array(hasSaves ? n : 0);
+  const gT = new Float64Array(objective.nParams);
+  const seed = (s: number, f: Float64Array): void => {
+    const r = savesAt.get(s);
+    if (r === undefined) return;
+    for (let i = r[0]; i < r[1]; i++) {
+      gF.fill(0);
+      gT.fill(0);
+      lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
+      for (let j = 0; j < n; j++) lam[j] += gF[j]!;
+      for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+    }
+  };
+  let loss: number;
+  if (hasSaves) {
+    // every term is evaluated at its state during the backward sweep; those at T now
+    seed(N, fT);
+    loss = Number.NaN;
+  } else {
+    loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
+    if (!Number.isFinite(loss)) return fail(loss);
+  }
   let status: SolveStatus = "success";
   if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
 
@@ -383,6 +426,7 @@ export function fokkerPlanckGradient(
         lam = spare;
         spare = t;
       }
+      if (hasSaves) seed(s, fn);
     }
   }
   flush(gradLayer);
@@ -391,12 +435,16 @@ export function fokkerPlanckGradient(
     gradK[0] = (2 * gradScale) / K; // D = K²/2: ∂D/∂K = K = 2D/K, ∂J/∂D = gradScale/D
   }
   // a non-finite seed ∂J/∂f or an overflow in the sweep is not reported as a success
-  let finite = Number.isFinite(gradScale);
+  if (hasSaves) {
+    loss = 0;
+    for (const v of lossTerms) loss += v;
+  }
+  let finite = Number.isFinite(gradScale) && Number.isFinite(loss);
   for (const v of gradW) finite &&= Number.isFinite(v);
   for (const v of gradB) finite &&= Number.isFinite(v);
   for (const v of gradTheta) finite &&= Number.isFinite(v);
   if (!finite) status = "non-finite";
-  return { loss, gradW, gradB, gradTheta, gradK, gradDScale: gradScale, f: fT, status, stats: stats(recomputed) };
+  return { loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale: gradScale, f: fT, status, stats: stats(recomputed) };
 }
 
 /** Turn the bands of a tridiagonal M into those of Mᵀ in place: Mᵀ_{i,i-1} = M_{i-1,i}, Mᵀ_{i,i+1} = M_{i+1,i}. @internal */

@@ -16,11 +16,21 @@ import {
   networkFaceCoefficients2DInto,
   stridedSlopes,
 } from "./fluxes.js";
+import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
+import { openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
 
-/** Options of {@link vlasovGradient}: the solver options (without `saveAt`) plus the loss parameters and memory budget. */
+/** Options of {@link vlasovGradient}: the solver options plus the loss parameters and memory budget. */
 export interface VlasovGradientOptions extends Omit<VlasovOptions, "saveAt"> {
+  /**
+   * Save times t_s carrying the loss (array, non-decreasing, or a count of evenly spaced times; core's
+   * `resolveTimeline` rule: times within 16 ulps of t0, T or a layer boundary snap onto it). When given,
+   * J = Σ_s J_s(f(t_s)) with J_s = `objective.evaluate(f(t_s), …, { index: s, t: t_s })`, and the final
+   * densities carry no loss unless T is a save time. The steps land on the save times, as in
+   * `solveVlasov` with the same `saveAt`. Default: none (J on the final densities).
+   */
+  readonly saveAt?: ArrayLike<number> | number;
   /** θ_head of the objective, default `objective.initialTheta` (empty when `nParams` is 0). */
   readonly theta?: Float64Array;
   /** Bytes for the stored trajectory, default core's DEFAULT_MEMORY_BUDGET; beyond it, checkpointing. */
@@ -29,8 +39,12 @@ export interface VlasovGradientOptions extends Omit<VlasovOptions, "saveAt"> {
 
 /** Result of {@link vlasovGradient}. */
 export interface VlasovGradientResult {
-  /** J at the final densities. */
+  /** J: at the final densities, or Σ_s J_s over the save times. */
   readonly loss: number;
+  /** J_s of each save time (index of `saveAt`; empty without `saveAt`). */
+  readonly lossTerms: Float64Array;
+  /** The save times as resolved (empty without `saveAt`). */
+  readonly times: Float64Array;
   /** ∂J/∂W (L·d·d, layout of NetworkParams.W). */
   readonly gradW: Float64Array;
   /** ∂J/∂b (L·d). */
@@ -56,14 +70,16 @@ interface Step {
 }
 
 /**
- * Gradient of J(f(T); θ_head) with respect to the network's W, b and θ_head, by the exact discrete
+ * Gradient of J(f(T); θ_head) — or of J = Σ_s J_s(f(t_s); θ_head) over save times — with respect to the
+ * network's W, b and θ_head, by the exact discrete
  * adjoint of the finite-volume Vlasov solver in 1-D and 2-D (upwind or MUSCL with any limiter, Euler /
  * SSP-RK2 / SSP-RK3, every boundary).
  *
  * @param problem - as for `solveVlasov` (d = 1 or 2)
- * @param objective - the loss on the final densities
- * @param options - solver options (no saveAt), `theta`, `memoryBudget`
- * @returns `{ loss, gradW, gradB, gradTheta, f, status, stats }`; gradW in the layout of
+ * @param objective - the loss on the final densities, or each term J_s when `saveAt` is given (its
+ *   `evaluate` then receives `{ index, t }` of the save time)
+ * @param options - solver options, `saveAt` (the save times carrying the loss), `theta`, `memoryBudget`
+ * @returns `{ loss, lossTerms, times, gradW, gradB, gradTheta, f, status, stats }`; gradW in the layout of
  *   `NetworkParams.W` (L·d·d, each layer's W row-major), gradB L·d
  * @throws KineticError INVALID_ARGUMENT (bad options, objective or theta), UNSUPPORTED (d > 2),
  *   TOO_LARGE (trajectory beyond the memory budget even with checkpointing), UNSTABLE (a fixed dt
@@ -81,8 +97,13 @@ interface Step {
  * Cost: one forward solve plus one backward sweep that recomputes the intermediate stages of each step
  * and their limited slopes once (the slopes serve the recomputed stage and its transpose). The
  * transpose of each stage is one fused gather sweep per direction (fluxes, limiter and face
- * velocities together). The first-order upwind + Euler forward runs the WebAssembly kernel, the
- * adjoint plain TypeScript, so that ratio is larger (README, bench/adjoint.bench.ts).
+ * velocities together). First-order upwind + Euler (1-D and 2-D) steps and transposes the trajectory
+ * in a WebAssembly SIMD kernel, in the kernel's memory (the end cells and boundary faces in TypeScript);
+ * it performs the operations of the TypeScript path, so the gradients are bit-identical to those with
+ * `setWasmKernelsEnabled(false)` (README, bench/adjoint.bench.ts). Each layer's face coefficients are
+ * kept after their first computation (up to 64 MiB).
+ * Save times: the backward sweep adds ∂J_s/∂f to the adjoint when it passes the state at t_s (the
+ * terms are evaluated there, on the stored or recomputed state, so nothing per save time is kept).
  * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed
  * (the same gradient, bit for bit).
  * @example
@@ -108,6 +129,9 @@ interface Step {
  * const target = new Float64Array(64 * 64).fill(0.01);
  * const r2 = vlasovGradient({ params: net, grid: g2, f0: (x: number, y: number) => Math.exp(-x * x - y * y) }, l2DensityLoss(target));
  * console.log(r2.gradW.length, r2.gradB.length); // 4, 2
+ * // losses at t = 0.5 and T = 1: J = J(f(0.5)) + J(f(1)), each term told its time
+ * const r3 = vlasovGradient({ params, grid, f0: (x: number) => Math.exp(-x * x) }, l2, { scheme: "upwind", saveAt: [0.5, 1] });
+ * console.log(r3.lossTerms, r3.loss); // two terms and their sum
  * ```
  */
 export function vlasovGradient(
@@ -119,8 +143,6 @@ export function vlasovGradient(
     throw invalidArgument("objective", "a DensityObjective", objective);
   if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
   const { theta: thetaOpt, memoryBudget: budgetOpt, ...rest } = options;
-  if ((rest as VlasovOptions).saveAt !== undefined)
-    throw invalidArgument("options.saveAt", "not an option of vlasovGradient", (rest as VlasovOptions).saveAt);
   const prep = prepareVlasov(problem, rest, []);
   const { params, g, tl, opt } = prep;
   const budget = budgetOpt === undefined ? DEFAULT_MEMORY_BUDGET : requirePositive("memoryBudget", budgetOpt);
@@ -132,14 +154,23 @@ export function vlasovGradient(
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
   const limit = muscl ? 0.5 : 1;
-  const geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary) : geometry2D(params, g, opt.boundary);
+  // upwind + Euler: the forward steps and the interior of their transposes run in the WebAssembly
+  // kernel (bit-identical to the TypeScript path), with the trajectory, coefficients and adjoints in its
+  // memory (the arena is opened once the checkpoint interval is known)
+  const wantFast = !muscl && opt.stepper === "euler" && upwindWasmAvailable();
+  const plainGeo = () => (g.kind === "1d" ? geometry1D(params, g, opt.boundary, null) : geometry2D(params, g, opt.boundary));
+  let geo = plainGeo();
   const n = geo.cells;
-  const dirs = geo.dirs;
 
   // the step sequence, fixed by the forward rule
   const steps: Step[] = [];
   let status: SolveStatus = "success";
   let t = tl.t0;
+  const hasSaves = rest.saveAt !== undefined;
+  const nSave = tl.saveAt.length;
+  // save indices [from, to) reached at each state index (state s: after s steps)
+  const savesAt = new Map<number, readonly [number, number]>();
+  if (tl.initialSaves > 0) savesAt.set(0, [0, tl.initialSaves]);
   for (const seg of tl.segments) {
     // the rates the work estimate computed (the same numbers), else the layer's coefficients
     const rate = prep.rates.get(seg.layer) ?? geo.setLayer(seg.layer);
@@ -166,6 +197,7 @@ export function vlasovGradient(
       steps.push({ layer: seg.layer, h: s < m - 1 ? h : hLast });
     }
     if (status !== "success") break;
+    if (seg.saveTo > seg.saveFrom) savesAt.set(steps.length, [seg.saveFrom, seg.saveTo]);
     t = seg.t1;
   }
   const N = steps.length;
@@ -180,184 +212,251 @@ export function vlasovGradient(
       `too large: the trajectory needs ${need(k)} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
     );
 
-  const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
-  const A = new Float64Array(n),
-    B = new Float64Array(n);
-  let curLayer = -1;
-  const coeffs = (kk: number) => {
-    if (kk !== curLayer) {
-      curLayer = kk;
-      geo.setLayer(kk);
-    }
-  };
-  // limited slopes, one array per direction: scratch, and those of U and A (computed once per step by
-  // the recomputed stages, reused by their VJPs)
-  const slopeSet = () => (muscl ? dirs.map(() => new Float64Array(n)) : null);
-  const sl = slopeSet(),
-    slU = slopeSet(),
-    slA = slopeSet();
-  const slopesOf = (src: Float64Array, out: Float64Array[]) => {
-    for (let d = 0; d < dirs.length; d++) {
-      const D = dirs[d]!;
-      stridedSlopes(src, out[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
-    }
-  };
-  // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h ∇·F(src))
-  const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
-    if (slopes !== null) slopesOf(src, slopes);
-    geo.stage(src, slopes, a, base, h, dst);
-  };
-  let fwdStages = 0;
-  const advance = (u: Float64Array, out: Float64Array, st: Step) => {
-    coeffs(st.layer);
-    const h = st.h;
-    fwdStages += stages;
-    if (opt.stepper === "euler") stage(u, out, h, 0, u);
-    else if (opt.stepper === "ssp-rk2") {
-      stage(u, A, h, 0, u);
-      stage(A, out, h, 0.5, u);
-    } else {
-      stage(u, A, h, 0, u);
-      stage(A, B, h, 0.75, u);
-      stage(B, out, h, 1 / 3, u);
-    }
-  };
-  // forward: checkpoints every k steps (all densities concatenated)
-  // one buffer for the checkpoints, one for the recomputed segment (k > 1), two for the forward sweep
+  // state slots: checkpoints, the recomputed segment (k > 1), two for the forward sweep
   const nCheck = Math.max(1, Math.ceil(N / k));
-  const store = new Float64Array(nCheck * nd * n);
-  const view = (buf: Float64Array, slot: number) =>
-    Array.from({ length: nd }, (_, q) => buf.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n));
-  const checkpoints: Float64Array[][] = [];
-  let u = prep.fs.map((f) => f.slice());
-  let spare = u.map(() => new Float64Array(n));
-  for (let s = 0; s < N; s++) {
-    if (s % k === 0) {
-      const cp = view(store, checkpoints.length);
-      for (let q = 0; q < nd; q++) cp[q]!.set(u[q]!);
-      checkpoints.push(cp);
-    }
-    for (let q = 0; q < nd; q++) advance(u[q]!, spare[q]!, steps[s]!);
-    [u, spare] = [spare, u];
-  }
-  const fT = u;
-  let finite = true;
-  for (const f of fT) for (const v of f) if (!Number.isFinite(v)) finite = false;
-  const gradW = new Float64Array(params.W.length),
-    gradB = new Float64Array(params.b.length),
-    gradTheta = new Float64Array(objective.nParams);
-  const stats = (bwd: number, rec: number) => ({
-    steps: N,
-    forwardStageEvals: fwdStages,
-    backwardStageEvals: bwd,
-    checkpoints: checkpoints.length,
-    recomputedSteps: rec,
-    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes,
-  });
-  if (!finite) return { loss: Number.NaN, gradW, gradB, gradTheta, f: fT, status: "non-finite", stats: stats(0, 0) };
-  const lam = fT.map(() => new Float64Array(n));
-  const loss = objective.evaluate(fT, g, theta, lam, gradTheta);
-  if (!Number.isFinite(loss)) return { loss, gradW, gradB, gradTheta, f: fT, status: "non-finite", stats: stats(0, 0) };
-  if (opt.threshold !== Infinity && status === "success") {
-    let m0 = 0,
-      m1 = 0;
-    for (const f of prep.fs) for (const v of f) m0 += v;
-    for (const f of fT) for (const v of f) m1 += v;
-    if (m0 - m1 > opt.threshold * m0) status = "mass-lost";
-  }
-
-  // backward sweep
-  const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
-  let bwdStages = 0,
-    recomputed = 0;
-  /**
-   * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-velocity adjoints;
-   * `slopes`: the limited slopes of src, already computed (MUSCL), or null to compute them here.
-   */
-  const stageVjp = (
-    src: Float64Array,
-    lamDst: Float64Array,
-    h: number,
-    a: number,
-    lamSrc: Float64Array,
-    slopes: Float64Array[] | null = null,
-  ) => {
-    bwdStages++;
-    const w = 1 - a;
-    let s: Float64Array[] | null = null;
-    if (muscl) {
-      s = slopes ?? sl!;
-      if (slopes === null) slopesOf(src, s);
-    }
-    for (let d = 0; d < dirs.length; d++) {
-      const D = dirs[d]!;
-      stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
-    }
-  };
-  let lU = new Float64Array(n);
-  const lA = new Float64Array(n),
-    lB = new Float64Array(n);
-  let gradLayer = -1;
-  const segStore = k > 1 ? new Float64Array(k * nd * n) : store;
-  for (let ci = checkpoints.length - 1; ci >= 0; ci--) {
-    const s0 = ci * k,
-      s1 = Math.min(N, s0 + k);
-    // states at s0..s1-1 (recomputed from the checkpoint when k > 1)
-    const seg: Float64Array[][] = [checkpoints[ci]!];
-    for (let s = s0 + 1; s < s1; s++) {
-      const o = view(segStore, s - s0);
-      const prev = seg[seg.length - 1]!;
-      for (let q = 0; q < nd; q++) advance(prev[q]!, o[q]!, steps[s - 1]!);
-      seg.push(o);
-      recomputed++;
-    }
-    for (let s = s1 - 1; s >= s0; s--) {
-      const st = steps[s]!;
-      if (st.layer !== gradLayer) {
-        if (gradLayer >= 0) {
-          coeffs(gradLayer); // a recomputed segment may have moved on to another layer
-          geo.flush(gradLayer, gradW, gradB);
-        }
-        gradLayer = st.layer;
+  const slotsSeg = k > 1 ? k : 0;
+  const fast = wantFast ? openUpwindAdjointArena(g.kind === "1d" ? [g.n] : [g.nx, g.ny], nd + 1, (nCheck + slotsSeg + 2) * nd) : null;
+  if (fast !== null) geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary, fast) : geometry2D(params, g, opt.boundary, fast);
+  try {
+    const dirs = geo.dirs;
+    const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
+    const A = new Float64Array(n),
+      B = new Float64Array(n);
+    let curLayer = -1;
+    const coeffs = (kk: number) => {
+      if (kk !== curLayer) {
+        curLayer = kk;
+        geo.setLayer(kk);
       }
+    };
+    // limited slopes, one array per direction: scratch, and those of U and A (computed once per step by
+    // the recomputed stages, reused by their VJPs)
+    const slopeSet = () => (muscl ? dirs.map(() => new Float64Array(n)) : null);
+    const sl = slopeSet(),
+      slU = slopeSet(),
+      slA = slopeSet();
+    const slopesOf = (src: Float64Array, out: Float64Array[]) => {
+      for (let d = 0; d < dirs.length; d++) {
+        const D = dirs[d]!;
+        stridedSlopes(src, out[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
+      }
+    };
+    // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h ∇·F(src))
+    const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
+      if (slopes !== null) slopesOf(src, slopes);
+      geo.stage(src, slopes, a, base, h, dst);
+    };
+    let fwdStages = 0;
+    const advance = (u: Float64Array, out: Float64Array, st: Step) => {
       coeffs(st.layer);
       const h = st.h;
-      for (let q = 0; q < nd; q++) {
-        const U = seg[s - s0]![q]!;
-        const l = lam[q]!;
-        // λ_U (into lU, which then becomes λ; the old λ array becomes the next lU)
-        if (opt.stepper === "euler") {
-          lU.fill(0);
-          stageVjp(U, l, h, 0, lU);
-        } else if (opt.stepper === "ssp-rk2") {
-          stage(U, A, h, 0, U, slU);
-          lA.fill(0);
-          stageVjp(A, l, h, 0.5, lA);
-          for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
-          stageVjp(U, lA, h, 0, lU, slU);
-        } else {
-          stage(U, A, h, 0, U, slU);
-          stage(A, B, h, 0.75, U, slA);
-          lB.fill(0);
-          stageVjp(B, l, h, 1 / 3, lB);
-          for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
-          lA.fill(0);
-          stageVjp(A, lB, h, 0.75, lA, slA);
-          stageVjp(U, lA, h, 0, lU, slU);
+      fwdStages += stages;
+      if (fast !== null) fast.step(u, out, h / dirs[0]!.h, dirs.length > 1 ? h / dirs[1]!.h : 0, periodic);
+      else if (opt.stepper === "euler") stage(u, out, h, 0, u);
+      else if (opt.stepper === "ssp-rk2") {
+        stage(u, A, h, 0, u);
+        stage(A, out, h, 0.5, u);
+      } else {
+        stage(u, A, h, 0, u);
+        stage(A, B, h, 0.75, u);
+        stage(B, out, h, 1 / 3, u);
+      }
+    };
+    // forward: checkpoints every k steps (all densities concatenated), written by the step that reaches
+    // them; the other states alternate between the two forward slots
+    const store = new Float64Array(fast === null ? (nCheck + slotsSeg + 2) * nd * n : 0);
+    const view = (slot: number): Float64Array[] =>
+      Array.from({ length: nd }, (_, q) =>
+        fast !== null ? fast.slot(slot * nd + q) : store.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n),
+      );
+    const fwd = [view(nCheck + slotsSeg), view(nCheck + slotsSeg + 1)];
+    const checkpoints: Float64Array[][] = [view(0)];
+    let u = checkpoints[0]!;
+    for (let q = 0; q < nd; q++) u[q]!.set(prep.fs[q]!);
+    for (let s = 0; s < N; s++) {
+      const keep = (s + 1) % k === 0 && s + 1 < N;
+      const next = keep ? view(checkpoints.length) : u === fwd[0] ? fwd[1]! : fwd[0]!;
+      for (let q = 0; q < nd; q++) advance(u[q]!, next[q]!, steps[s]!);
+      if (keep) checkpoints.push(next);
+      u = next;
+    }
+    // the final densities, copied out of the trajectory (or the kernel memory) for the result
+    const fT = u.map((f) => f.slice());
+    let finite = true;
+    for (const f of fT) for (const v of f) if (!Number.isFinite(v)) finite = false;
+    const gradW = new Float64Array(params.W.length),
+      gradB = new Float64Array(params.b.length),
+      gradTheta = new Float64Array(objective.nParams);
+    const stats = (bwd: number, rec: number) => ({
+      steps: N,
+      forwardStageEvals: fwdStages,
+      backwardStageEvals: bwd,
+      checkpoints: checkpoints.length,
+      recomputedSteps: rec,
+      peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes,
+    });
+    const lossTerms = new Float64Array(nSave);
+    const times = tl.saveAt;
+    const failed = (loss: number): VlasovGradientResult => ({
+      loss,
+      lossTerms,
+      times,
+      gradW,
+      gradB,
+      gradTheta,
+      f: fT,
+      status: "non-finite",
+      stats: stats(0, 0),
+    });
+    if (!finite) return failed(Number.NaN);
+    const lam = fast !== null ? fast.lam.slice(0, nd) : fT.map(() => new Float64Array(n));
+    // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
+    const gF = hasSaves ? fT.map(() => new Float64Array(n)) : [];
+    const gT = new Float64Array(objective.nParams);
+    const seed = (s: number, f: readonly Float64Array[]) => {
+      const r = savesAt.get(s);
+      if (r === undefined) return;
+      for (let i = r[0]; i < r[1]; i++) {
+        gT.fill(0);
+        for (const a of gF) a.fill(0);
+        lossTerms[i] = objective.evaluate(f, g, theta, gF, gT, { index: i, t: times[i]! });
+        for (let q = 0; q < nd; q++) {
+          const l = lam[q]!,
+            d = gF[q]!;
+          for (let j = 0; j < n; j++) l[j] += d[j]!;
         }
-        lam[q] = lU;
-        lU = l;
+        for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+      }
+    };
+    let loss: number;
+    if (hasSaves) {
+      // every term is evaluated at its state during the backward sweep; those at T now
+      seed(N, fT);
+      loss = Number.NaN;
+    } else {
+      loss = objective.evaluate(fT, g, theta, lam, gradTheta);
+      if (!Number.isFinite(loss)) return failed(loss);
+    }
+    if (opt.threshold !== Infinity && status === "success") {
+      let m0 = 0,
+        m1 = 0;
+      for (const f of prep.fs) for (const v of f) m0 += v;
+      for (const f of fT) for (const v of f) m1 += v;
+      if (m0 - m1 > opt.threshold * m0) status = "mass-lost";
+    }
+
+    // backward sweep
+    const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
+    let bwdStages = 0,
+      recomputed = 0;
+    /**
+     * lamSrc += (1-a)·(lamDst + VJP of -h ∇·F(src)), accumulating the face-velocity adjoints;
+     * `slopes`: the limited slopes of src, already computed (MUSCL), or null to compute them here.
+     */
+    const stageVjp = (
+      src: Float64Array,
+      lamDst: Float64Array,
+      h: number,
+      a: number,
+      lamSrc: Float64Array,
+      slopes: Float64Array[] | null = null,
+    ) => {
+      bwdStages++;
+      const w = 1 - a;
+      let s: Float64Array[] | null = null;
+      if (muscl) {
+        s = slopes ?? sl!;
+        if (slopes === null) slopesOf(src, s);
+      }
+      for (let d = 0; d < dirs.length; d++) {
+        const D = dirs[d]!;
+        stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
+      }
+    };
+    let lU = fast !== null ? fast.lam[nd]! : new Float64Array(n);
+    const lA = new Float64Array(n),
+      lB = new Float64Array(n);
+    let gradLayer = -1;
+
+    for (let ci = checkpoints.length - 1; ci >= 0; ci--) {
+      const s0 = ci * k,
+        s1 = Math.min(N, s0 + k);
+      // states at s0..s1-1 (recomputed from the checkpoint when k > 1)
+      const seg: Float64Array[][] = [checkpoints[ci]!];
+      for (let s = s0 + 1; s < s1; s++) {
+        const o = view(nCheck + s - s0);
+        const prev = seg[seg.length - 1]!;
+        for (let q = 0; q < nd; q++) advance(prev[q]!, o[q]!, steps[s - 1]!);
+        seg.push(o);
+        recomputed++;
+      }
+      for (let s = s1 - 1; s >= s0; s--) {
+        const st = steps[s]!;
+        if (st.layer !== gradLayer) {
+          if (gradLayer >= 0) {
+            coeffs(gradLayer); // a recomputed segment may have moved on to another layer
+            geo.flush(gradLayer, gradW, gradB);
+          }
+          gradLayer = st.layer;
+        }
+        coeffs(st.layer);
+        const h = st.h;
+        for (let q = 0; q < nd; q++) {
+          const U = seg[s - s0]![q]!;
+          const l = lam[q]!;
+          // λ_U (into lU, which then becomes λ; the old λ array becomes the next lU)
+          if (fast !== null) {
+            // the kernel overwrites the interior cells it does, TypeScript the rest (as stageVjpAlong)
+            bwdStages++;
+            lU.fill(0);
+            for (let d = 0; d < dirs.length; d++) {
+              const D = dirs[d]!;
+              const c2 = h / D.h,
+                w = d === 0 ? 1 : 0;
+              fast.transpose(D, U, l, lU, c2, w);
+              stageVjpAlong(D, U, null, l, c2, w, lU, periodic, lim, D.len - 2);
+            }
+          } else if (opt.stepper === "euler") {
+            lU.fill(0);
+            stageVjp(U, l, h, 0, lU);
+          } else if (opt.stepper === "ssp-rk2") {
+            stage(U, A, h, 0, U, slU);
+            lA.fill(0);
+            stageVjp(A, l, h, 0.5, lA);
+            for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
+            stageVjp(U, lA, h, 0, lU, slU);
+          } else {
+            stage(U, A, h, 0, U, slU);
+            stage(A, B, h, 0.75, U, slA);
+            lB.fill(0);
+            stageVjp(B, l, h, 1 / 3, lB);
+            for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
+            lA.fill(0);
+            stageVjp(A, lB, h, 0.75, lA, slA);
+            stageVjp(U, lA, h, 0, lU, slU);
+          }
+          lam[q] = lU;
+          lU = l;
+        }
+        if (hasSaves) seed(s, seg[s - s0]!);
       }
     }
+    if (gradLayer >= 0) {
+      coeffs(gradLayer);
+      geo.flush(gradLayer, gradW, gradB);
+    }
+    // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
+    const allFinite = (a: Float64Array) => a.every(Number.isFinite);
+    if (hasSaves) {
+      // the terms in time order; a save time past a max-steps stop was never reached and counts 0
+      loss = 0;
+      for (const v of lossTerms) loss += v;
+    }
+    if (!(Number.isFinite(loss) && allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
+    return { loss, lossTerms, times, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
+  } finally {
+    fast?.close();
   }
-  if (gradLayer >= 0) {
-    coeffs(gradLayer);
-    geo.flush(gradLayer, gradW, gradB);
-  }
-  // a non-finite ∂J/∂f or ∂J/∂θ_head from the objective: never "success" with a NaN gradient
-  const allFinite = (a: Float64Array) => a.every(Number.isFinite);
-  if (!(allFinite(gradW) && allFinite(gradB) && allFinite(gradTheta))) status = "non-finite";
-  return { loss, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
 }
 
 /**
@@ -408,6 +507,7 @@ function direction(
   h: number,
   ap: Float64Array,
   am: Float64Array,
+  gv: Float64Array = new Float64Array(ap.length),
 ): Direction {
   return {
     len,
@@ -419,7 +519,31 @@ function direction(
     h,
     ap,
     am,
-    gv: new Float64Array(ap.length),
+    gv,
+  };
+}
+
+/** Largest total size of the face coefficients kept per layer by {@link layerCache}. */
+const LAYER_CACHE_BYTES = 64 * 2 ** 20;
+
+/**
+ * `setLayer` with the face coefficients of each layer kept after their first computation (while they
+ * take at most LAYER_CACHE_BYTES): a later switch to the layer copies them back — the same numbers, at
+ * the cost of a copy instead of an activation per face (each layer is set up to three times: step rule,
+ * forward sweep, backward sweep).
+ */
+function layerCache(arrays: Float64Array[], compute: (k: number) => number): (k: number) => number {
+  const kept = new Map<number, { readonly rate: number; readonly copies: Float64Array[] }>();
+  const bytes = arrays.reduce((a, x) => a + x.byteLength, 0);
+  return (k) => {
+    const hit = kept.get(k);
+    if (hit !== undefined) {
+      for (let i = 0; i < arrays.length; i++) arrays[i]!.set(hit.copies[i]!);
+      return hit.rate;
+    }
+    const rate = compute(k);
+    if ((kept.size + 1) * bytes <= LAYER_CACHE_BYTES) kept.set(k, { rate, copies: arrays.map((x) => x.slice()) });
+    return rate;
   };
 }
 
@@ -438,15 +562,15 @@ function foldPeriodic(D: Direction): void {
   }
 }
 
-function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary): Geometry {
+function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary, arena: UpwindAdjointArena | null): Geometry {
   const n = g.n;
-  const c = createFaceCoefficients1D(n);
+  const c = arena === null ? createFaceCoefficients1D(n) : { ap: arena.faces[0]!, am: arena.faces[1]!, rate: 0 };
   const periodic = boundary === "periodic";
-  const D = direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am);
+  const D = direction(n, 1, 1, 0, 1, 0, g.dx, c.ap, c.am, arena?.faces[2]);
   return {
     cells: n,
     dirs: [D],
-    setLayer: (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate,
+    setLayer: layerCache([c.ap, c.am], (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate),
     stage(src, slopes, a, base, h, dst) {
       advectionStage1D(c, src, slopes === null ? null : slopes[0]!, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
     },
@@ -474,19 +598,20 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
   };
 }
 
-function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundary): Geometry {
+function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundary, arena: UpwindAdjointArena | null = null): Geometry {
   const { nx, ny, dx, dy, xMin, yMin } = g;
-  const c = createFaceCoefficients2D(g);
+  const f = arena?.faces;
+  const c = f === undefined ? createFaceCoefficients2D(g) : { axp: f[0]!, axm: f[1]!, ayp: f[3]!, aym: f[4]!, rate: 0 };
   const periodic = boundary === "periodic";
   const rowL = new Float64Array(ny),
     rowR = new Float64Array(ny);
-  const Dx = direction(nx, ny, ny, 1, ny, 1, dx, c.axp, c.axm);
-  const Dy = direction(ny, 1, nx, ny, 1, ny + 1, dy, c.ayp, c.aym);
+  const Dx = direction(nx, ny, ny, 1, ny, 1, dx, c.axp, c.axm, f?.[2]);
+  const Dy = direction(ny, 1, nx, ny, 1, ny + 1, dy, c.ayp, c.aym, f?.[5]);
   const { dsigma } = params.sigma;
   return {
     cells: nx * ny,
     dirs: [Dx, Dy],
-    setLayer: (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate,
+    setLayer: layerCache([c.axp, c.axm, c.ayp, c.aym], (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate),
     stage(src, slopes, a, base, h, dst) {
       const sx = slopes === null ? null : slopes[0]!,
         sy = slopes === null ? null : slopes[1]!;
@@ -550,7 +675,8 @@ function sweepOrder(D: Direction, interior: number) {
  * adjoint gs_i = ½(gF_{i+1/2}·ap − gF_{i−1/2}·am) of each cell is pulled back through the limiter at
  * once ({@link slopeVjpAt}). One function for 1-D, both 2-D directions, upwind and MUSCL: cells 1..len−2
  * (whose faces are interior) in one fused gather loop nest ({@link sweepOrder}), the two end cells of
- * each line with the boundary faces apart.
+ * each line with the boundary faces apart. `skip`: interior cells 1..skip already done (1-D only; the
+ * WebAssembly kernel's share), their lamSrc written.
  */
 function stageVjpAlong(
   D: Direction,
@@ -562,12 +688,13 @@ function stageVjpAlong(
   lamSrc: Float64Array,
   periodic: boolean,
   lim: number,
+  skip = 0,
 ): void {
   const { len, stride, faceStride, ap, am, gv } = D;
-  const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2);
+  const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2 - skip);
   for (let a = 0; a < nO; a++) {
-    let i = stride + a * oC,
-      fl = faceStride + a * oF;
+    let i = stride * (1 + skip) + a * oC,
+      fl = faceStride * (1 + skip) + a * oF;
     for (let b = 0; b < nI; b++, i += iC, fl += iF) {
       const im = i - stride,
         ip = i + stride,

@@ -30,7 +30,7 @@ export * from "./wasserstein.js";
 export * from "./steady-states.js";
 export * from "./sensitivity.js";
 export * from "./sensitivity-2d.js";
-export type { DensityObjective } from "./objective.js";
+export type { DensityObjective, ObjectiveTime } from "./objective.js";
 export * from "./adjoint.js";
 export * from "./density-losses.js";
 export * from "./train-density.js";

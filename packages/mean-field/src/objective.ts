@@ -7,7 +7,21 @@
 import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
 
 /**
- * A differentiable loss J(f₁, …, f_m; θ_head) of the densities at the final time.
+ * Where a loss term is evaluated when the gradient has save times (`saveAt` of `vlasovGradient`,
+ * `fokkerPlanckGradient`): the index s of the save time in `saveAt` and the time t_s as resolved by
+ * core's `resolveTimeline`.
+ */
+export interface ObjectiveTime {
+  /** Index of the save time in the (resolved) `saveAt`. */
+  readonly index: number;
+  /** The save time t_s. */
+  readonly t: number;
+}
+
+/**
+ * A differentiable loss J(f₁, …, f_m; θ_head) of the densities at the final time — or, when the gradient
+ * is given save times t_0 ≤ … ≤ t_{S-1}, one term J_s of J = Σ_s J_s(f(t_s); θ_head), told which term by
+ * its `at` argument.
  *
  * Densities are cell averages on `grid` (in 2-D index `i * ny + j`, as `Grid2D`), one array per transported
  * density (class densities are transported together by the same field). θ_head are parameters the loss
@@ -42,6 +56,8 @@ export interface DensityObjective {
    * The loss J. When `gradF` is given, writes ∂J/∂f_m (same layout as `f[m]`, overwritten) — the
    * derivative with respect to the cell averages themselves, not a density in the L² sense. When
    * `gradTheta` is given, writes ∂J/∂θ_head (overwritten).
+   * `at`: absent for the loss on the final densities; with save times, the term being evaluated (the
+   * densities are those at `at.t`; an objective that ignores `at` puts the same loss on every save time).
    */
   evaluate(
     f: readonly Float64Array[],
@@ -49,5 +65,6 @@ export interface DensityObjective {
     theta: Float64Array,
     gradF: Float64Array[] | null,
     gradTheta: Float64Array | null,
+    at?: ObjectiveTime,
   ): number;
 }

@@ -36,7 +36,7 @@ const add32 = (a: number[], b: number[]): number[] => [...a, ...b, ...op.i32Add]
  * input in registers) measured 10 % slower: its shifted input costs a shuffle where the first step
  * loads it.
  */
-function up1(U = 2): WasmFunction {
+export function up1(U = 2): WasmFunction {
   const signature = {
     params: { ap: "i32", am: "i32", src: "i32", dst: "i32", n: "i32", c2: "f64", steps: "i32", periodic: "i32", lost: "i32" },
     locals: { s: "i32", o: "i32", end: "i32", t: "i32", f0: "f64", fn: "f64", c2v: "v128", prev: "v128" },
@@ -144,7 +144,7 @@ function up1(U = 2): WasmFunction {
  * boundary flux of step s, Δx Σ_i (Fy_{i,ny} - Fy_{i,0}) + Δy Σ_j (Fx_{nx,j} - Fx_{0,j}), summed as in
  * `advectionStage2D`.
  */
-function up2(): WasmFunction {
+export function up2(): WasmFunction {
   const signature = {
     params: {
       axp: "i32",
