@@ -19,7 +19,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: "sensitivity",
     title: "Sensitivity to weight and bias",
-    blurb: "f_w and f_b from the sensitivity equations against finite differences of the PDE; long times; 2-D Fokker–Planck and 2-D Vlasov.",
+    blurb:
+      "f_w and f_b from the sensitivity equations against finite differences of the PDE; long times; 2-D Fokker–Planck and 2-D Vlasov.",
   },
   {
     id: "mean-field-limit",
