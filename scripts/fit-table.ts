@@ -174,7 +174,7 @@ const horizonRows: Row[] = [];
     { layers: 2 },
   );
   for (const [name, tgt] of [
-    ["skewed (x + 1) e^{−(x+1)/0.8}", skew],
+    ["skewed (x + 1) exp(−(x + 1)/0.8)", skew],
     ["bimodal mixture", mixture],
   ] as const) {
     add("identity", `N(0, 0.5²) → ${name}`, narrow, tgt, g200);
