@@ -420,6 +420,20 @@ add("classificationDensityLoss null", () => mf.classificationDensityLoss(null as
 add("classificationDensityLoss wrong number of densities (at evaluation)", () =>
   mf.classificationDensityLoss({ nClasses: 2, dimension: 1 }).evaluate([tgt()], g1(), new Float64Array(4), null, null),
 );
+add("regressionDensityLoss null", () => mf.regressionDensityLoss(null as never));
+add("regressionDensityLoss dimension 0", () => mf.regressionDensityLoss({ dimension: 0 }));
+add("regressionDensityLoss projection wrong length", () => mf.regressionDensityLoss({ dimension: 2, projection: [1, 2, 3] }));
+add("regressionDensityLoss projection NaN", () => mf.regressionDensityLoss({ dimension: 1, projection: [NaN] }));
+add("regressionDensityLoss unknown key", () => mf.regressionDensityLoss({ dimension: 1, outputs: 1 } as never));
+add("regressionDensityLoss wrong number of densities (at evaluation)", () =>
+  mf.regressionDensityLoss({ dimension: 1 }).evaluate([tgt()], g1(), new Float64Array(0), null, null),
+);
+add("regressionDensities input outside the grid", () => mf.regressionDensities(Float64Array.of(0, 9), [1, 2], g1()));
+add("regressionDensities targets wrong length", () => mf.regressionDensities(Float64Array.of(0, 1), [1, 2, 3], g1()));
+add("regressionDensities targets Infinity", () => mf.regressionDensities(Float64Array.of(0, 1), [1, Infinity], g1()));
+add("regressionDensities x not Float64Array", () => mf.regressionDensities([0, 1] as never, [1, 2], g1()));
+add("regressionDensities x empty", () => mf.regressionDensities(new Float64Array(0), [], g1()));
+add("regressionDensities unknown method", () => mf.regressionDensities(Float64Array.of(0, 1), [1, 2], g1(), { method: "spline" as never }));
 const dp = () => ({ network: net1(), grid: g1(), f0: gauss, loss: mf.l2DensityLoss(tgt()) });
 add("trainDensity problem null", () => mf.trainDensity(null as never));
 add("trainDensity loss missing", () => mf.trainDensity({ ...dp(), loss: undefined } as never));

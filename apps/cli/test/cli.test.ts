@@ -333,6 +333,26 @@ describe("train, fit, dataset", () => {
     expect(h.stdout).toMatch(/particles \(default/);
   });
 
+  it("train --level density regresses 1-D data through the joint density of (x, y), also augmented", () => {
+    const dir = tmp();
+    const args = ["train", "--dataset", "regression-1d", "--param", "nSamples=200", "--param", "fn=tanh", "--param", "xRange=[-1,1]"];
+    const common = ["--level", "density", "--layers", "3", "--epochs", "60", "--learning-rate", "0.1", "--no-png"];
+    const r = run([...args, ...common, "--out", "r"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const s = readJson(join(dir, "r", "summary.json")).summary as Record<string, number | string>;
+    expect([s["level"], s["status"], s["state_dimension"]]).toEqual(["density", "success", 1]);
+    // the targets tanh(2x) on [-1, 1] have variance ≈ 0.5; a trained flow's error is a small fraction of it
+    expect(s["train_mse"]).toBeLessThan(0.05);
+    expect(readJson(join(dir, "r", "model.json"))).not.toHaveProperty("readout");
+    const a = run([...args, ...common, "--augment", "1", "--cells", "120", "--cells2d", "21", "--epochs", "10", "--out", "a"], dir);
+    expect(a.code, a.stderr).toBe(0);
+    const sa = readJson(join(dir, "a", "summary.json")).summary as Record<string, number | string>;
+    expect([sa["status"], sa["state_dimension"]]).toEqual(["success", 2]);
+    const bad = run([...args, "--level", "density", "--loss", "logistic", "--epochs", "1", "--out", "b"], dir);
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr).toContain("`--loss`");
+  });
+
   it("train --level: bad values and combinations are usage errors naming the flag", () => {
     const dir = tmp();
     const cases: [string[], string][] = [

@@ -46,8 +46,8 @@ export interface DensityTrainingProblem {
    */
   readonly grid: Grid1D | Grid2D;
   /**
-   * The loss on the densities at T (e.g. `classificationDensityLoss`, `w1DensityLoss`,
-   * `slicedW1DensityLoss`), on the grid of the transported densities (2-D with `augment: 1`).
+   * The loss on the densities at T (e.g. `classificationDensityLoss`, `regressionDensityLoss`,
+   * `w1DensityLoss`, `slicedW1DensityLoss`), on the grid of the transported densities (2-D with `augment: 1`).
    */
   readonly loss: DensityObjective;
   /** Tikhonov weight λ ≥ 0 of (λ/2) Σ_k |W^k|² + |b^k|² (default 0; the loss's own parameters are not penalised). */
@@ -411,14 +411,35 @@ export function marginalDensityLoss(objective: DensityObjective): DensityObjecti
   };
 }
 
+/**
+ * Deposition of samples for {@link classDensities} and {@link regressionDensities}: validates the method
+ * and the grid; returns d and `deposit(x, weights)` by the chosen method.
+ */
+function sampleDeposit(
+  grid: Grid1D | Grid2D,
+  options: RegressionDensitiesOptions,
+): { d: number; deposit: (x: Float64Array, weights: Float64Array) => Float64Array } {
+  const method = options.method ?? "cloud-in-cell";
+  if (method !== "cloud-in-cell" && method !== "histogram" && method !== "kde")
+    throw invalidArgument("options.method", '"cloud-in-cell", "histogram" or "kde"', method);
+  if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d"))
+    throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
+  const bw = options.bandwidth === undefined ? {} : { bandwidth: options.bandwidth };
+  return {
+    d: grid.kind === "1d" ? 1 : 2,
+    deposit: (x, weights) =>
+      method === "histogram"
+        ? depositHistogram(x, grid, { weights })
+        : method === "cloud-in-cell"
+          ? depositCloudInCell(x, grid, { weights })
+          : kernelDensityEstimate(x, grid, { weights, ...bw }),
+  };
+}
+
 /** Options of {@link classDensities}. */
-export interface ClassDensitiesOptions {
+export interface ClassDensitiesOptions extends RegressionDensitiesOptions {
   /** Number of classes C (default max label + 1). */
   readonly nClasses?: number;
-  /** `"cloud-in-cell"` (default), `"histogram"` or `"kde"` (Gaussian kernel, `kernelDensityEstimate`). */
-  readonly method?: "cloud-in-cell" | "histogram" | "kde";
-  /** KDE bandwidth (per dimension), default that of `kernelDensityEstimate` per class. */
-  readonly bandwidth?: number | readonly number[];
 }
 
 /**
@@ -448,12 +469,7 @@ export function classDensities(
   options: ClassDensitiesOptions = {},
 ): Float64Array[] {
   requireOptions("options", options, ["nClasses", "method", "bandwidth"]);
-  const method = options.method ?? "cloud-in-cell";
-  if (method !== "cloud-in-cell" && method !== "histogram" && method !== "kde")
-    throw invalidArgument("options.method", '"cloud-in-cell", "histogram" or "kde"', method);
-  if (typeof grid !== "object" || grid === null || (grid.kind !== "1d" && grid.kind !== "2d"))
-    throw invalidArgument("grid", "a Grid1D or Grid2D", grid);
-  const d = grid.kind === "1d" ? 1 : 2;
+  const { d, deposit } = sampleDeposit(grid, options);
   if (!(x instanceof Float64Array)) throw invalidArgument("x", "a Float64Array of M·d samples", x);
   const M = labels.length;
   if (x.length !== M * d) throw shapeMismatch("x", `labels.length · d = ${M * d} values`, x.length);
@@ -477,15 +493,86 @@ export function classDensities(
       out.push(new Float64Array(grid.kind === "1d" ? grid.n : grid.nx * grid.ny));
       continue;
     }
-    const weights = new Float64Array(mk).fill(1 / M);
-    out.push(
-      method === "histogram"
-        ? depositHistogram(xk, grid, { weights })
-        : method === "cloud-in-cell"
-          ? depositCloudInCell(xk, grid, { weights })
-          : kernelDensityEstimate(xk, grid, { weights, ...(options.bandwidth === undefined ? {} : { bandwidth: options.bandwidth }) }),
-    );
+    out.push(deposit(xk, new Float64Array(mk).fill(1 / M)));
   }
+  return out;
+}
+
+/** Options of {@link regressionDensities}. */
+export interface RegressionDensitiesOptions {
+  /** `"cloud-in-cell"` (default), `"histogram"` or `"kde"` (Gaussian kernel, `kernelDensityEstimate`). */
+  readonly method?: "cloud-in-cell" | "histogram" | "kde";
+  /** KDE bandwidth (per dimension), default that of `kernelDensityEstimate` (Silverman's rule on x). */
+  readonly bandwidth?: number | readonly number[];
+}
+
+/**
+ * The transported densities of regression through the joint density of (x, y), for {@link trainDensity}
+ * with `regressionDensityLoss`: the y-moments of the empirical joint density deposited on the grid of x,
+ * F₀ = (1/M) Σ δ_{xᵢ}, F_a^± = (1/M) Σ (y_{i,a})^± δ_{xᵢ} (positive and negative parts) and
+ * F₂ = (1/M) Σ |yᵢ|² δ_{xᵢ}, in the order F₀, F₁⁺, F₁⁻, …, F_m⁺, F_m⁻, F₂. J of `regressionDensityLoss`
+ * on them is then core's mse loss ½ mean |P xᵢ − yᵢ|² up to the deposition error (exactly, with
+ * `"histogram"`, at the cell centres).
+ * @param x - inputs, M·d values row-major (d = 1 or 2, as the grid)
+ * @param targets - targets, M·m values row-major (m = targets.length / M outputs, 1 or 2)
+ * @param grid - a 1-D or 2-D grid that contains every input
+ * @param options - {@link RegressionDensitiesOptions}
+ * @returns 2m + 2 arrays of cell averages
+ * @throws KineticError INVALID_ARGUMENT (a non-finite value, an input outside the grid — none is
+ *   dropped —, fewer than 2 samples with `"kde"`, bad options), SHAPE_MISMATCH (lengths)
+ * @example
+ * ```ts
+ * import { createGrid1D, makeRegression1D } from "@kinetic-nde/datasets";
+ * import { regressionDensities, regressionDensityLoss } from "@kinetic-nde/mean-field";
+ * const ds = makeRegression1D({ nSamples: 200, fn: "tanh", xRange: [-1, 1], noise: 0.05, seed: 1 });
+ * const grid = createGrid1D(-3, 3, 120);
+ * const f0 = regressionDensities(ds.x, ds.targets!, grid); // F₀, F₁⁺, F₁⁻, F₂
+ * const J = regressionDensityLoss({ dimension: 1 }).evaluate(f0, grid, new Float64Array(0), null, null);
+ * ```
+ */
+export function regressionDensities(
+  x: Float64Array,
+  targets: ArrayLike<number>,
+  grid: Grid1D | Grid2D,
+  options: RegressionDensitiesOptions = {},
+): Float64Array[] {
+  requireOptions("options", options, ["method", "bandwidth"]);
+  const { d, deposit: depositAt } = sampleDeposit(grid, options);
+  if (!(x instanceof Float64Array)) throw invalidArgument("x", "a Float64Array of M·d inputs", x);
+  if (x.length === 0 || x.length % d !== 0) throw shapeMismatch("x", `M·${d} values (M ≥ 1)`, x.length);
+  const M = x.length / d;
+  if (targets === null || typeof targets !== "object" || typeof targets.length !== "number")
+    throw invalidArgument("targets", "an array of M·m numbers", targets);
+  if (targets.length % M !== 0 || targets.length / M < 1 || targets.length / M > 2)
+    throw shapeMismatch("targets", `M·m values with M = ${M} inputs and m = 1 or 2 outputs`, targets.length);
+  if (options.method === "kde" && M < 2) throw invalidArgument("x", 'at least 2 samples with method "kde"', M);
+  const m = targets.length / M;
+  const lo = grid.kind === "1d" ? [grid.xMin] : [grid.xMin, grid.yMin];
+  const hi = grid.kind === "1d" ? [grid.xMax] : [grid.xMax, grid.yMax];
+  for (let i = 0; i < M; i++)
+    for (let p = 0; p < d; p++) {
+      const v = x[i * d + p]!;
+      if (!Number.isFinite(v)) throw invalidArgument(`x[${i * d + p}]`, "a finite number", v);
+      if (v < lo[p]! || v > hi[p]!)
+        throw invalidArgument(`x[${i * d + p}]`, `inside the grid [${lo[p]}, ${hi[p]}] (no sample is dropped: widen the grid)`, v);
+    }
+  for (let k = 0; k < targets.length; k++)
+    if (!Number.isFinite(targets[k]!)) throw invalidArgument(`targets[${k}]`, "a finite number", targets[k]);
+  const deposit = (weights: Float64Array): Float64Array => depositAt(x, weights);
+  const out: Float64Array[] = [deposit(new Float64Array(M).fill(1 / M))];
+  const sq = new Float64Array(M);
+  for (let a = 0; a < m; a++) {
+    const pos = new Float64Array(M),
+      neg = new Float64Array(M);
+    for (let i = 0; i < M; i++) {
+      const y = targets[i * m + a]!;
+      pos[i] = Math.max(y, 0) / M;
+      neg[i] = Math.max(-y, 0) / M;
+      sq[i] = sq[i]! + (y * y) / M;
+    }
+    out.push(deposit(pos), deposit(neg));
+  }
+  out.push(deposit(sq));
   return out;
 }
 

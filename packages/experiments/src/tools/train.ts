@@ -21,6 +21,9 @@ import {
   classificationDensityLoss,
   densityModel,
   kernelDensityEstimate,
+  marginalDensityLoss,
+  regressionDensities,
+  regressionDensityLoss,
   silvermanBandwidth,
   trainDensity,
 } from "@kinetic-nde/mean-field";
@@ -61,7 +64,7 @@ export const trainFields = {
     .enum(["particles", "density"])
     .default("particles")
     .describe(
-      "training level: particles (the samples) or density (class densities on a grid transported by the Vlasov equation; classification with 1-D or 2-D data, or 1-D data carried in 2-D with augment 1)",
+      "training level: particles (the samples) or density (densities on a grid transported by the Vlasov equation: class densities of 1-D or 2-D data, the joint density of (x, y) of 1-D regression data, or 1-D data carried in 2-D with augment 1)",
     ),
   cells: z.number().int().min(20).max(20_000).default(400).describe("density level, 1-D data: grid cells"),
   cells2d: z
@@ -170,6 +173,22 @@ function densitySetup(
   return { grid, f0: classDensities2D(tr.x, tr.labels!, grid, { nClasses, method: "kde" }) };
 }
 
+/**
+ * The grid and transported densities of regression at the density level (1-D data): the y-moments of
+ * the joint density of (x, y) (`regressionDensities` of mean-field, kernel density estimates) on `cells`
+ * cells; with augment 1 on `cells` × `cells2d` cells (made odd), carried as F(x₁)·δ(x₂).
+ */
+function regressionSetup(
+  tr: Dataset,
+  cfg: { T: number; cells: number; cells2d: number; augment: number },
+): { grid: Grid1D | Grid2D; f0: Float64Array[] } {
+  const g1 = densityGrid(tr.x, cfg.T, cfg.cells);
+  const f0 = regressionDensities(tr.x, tr.targets!, g1, { method: "kde" });
+  if (cfg.augment === 0) return { grid: g1, f0 };
+  const ny = cfg.cells2d % 2 === 1 ? cfg.cells2d : cfg.cells2d + 1;
+  return { grid: createGrid2D([g1.xMin, g1.xMax], [-cfg.T - 1, cfg.T + 1], g1.n, ny), f0 };
+}
+
 interface Trained {
   readonly params: NetworkParams;
   readonly readout?: Readout;
@@ -183,6 +202,8 @@ interface Trained {
  * The `train` tool: generates (or takes) a data set, splits it, trains a ResNet with exact adjoint
  * gradients and reports the training history and the train/test accuracy (classification) or mean
  * squared error (regression); the trained model is the artifact `model.json` (`loadModel` of core).
+ * With `level: "density"` and 1-D regression data, the y-moments of the joint density of (x, y) are
+ * transported and the network is trained on ½ E|x₁(T) − y|² (`regressionDensityLoss`).
  * With `level: "density"` (1-D classification data), the class densities of the training samples
  * (kernel density estimates on `cells` cells) are transported by the Vlasov equation and the network
  * and read-out are trained on the density-level cross-entropy with exact adjoint gradients
@@ -265,15 +286,26 @@ export const trainTool = defineExperiment({
     let densityStats: Record<string, number> = {};
     if (cfg.level === "density") {
       if (tr.d > 2) throw invalidArgument("level", `"particles" for a ${tr.d}-D data set ("density" takes 1-D and 2-D data)`, cfg.level);
-      if (!classification)
-        throw invalidArgument("level", '"particles" for a regression data set ("density" trains classifiers)', cfg.level);
+      if (!classification && (tr.d !== 1 || (cfg.loss !== "auto" && cfg.loss !== "mse")))
+        throw invalidArgument(
+          tr.d !== 1 ? "level" : "loss",
+          tr.d !== 1
+            ? `"particles" for a ${tr.d}-D regression data set ("density" regresses 1-D data through the joint density of (x, y))`
+            : '"auto" or "mse" for regression with level "density"',
+          tr.d !== 1 ? cfg.level : cfg.loss,
+        );
       if (cfg.batchSize !== undefined)
         throw invalidArgument("batchSize", 'absent with level "density" (the loss is an integral)', cfg.batchSize);
-      if (loss.kind !== "softmax" && cfg.loss !== "auto")
+      if (classification && loss.kind !== "softmax" && cfg.loss !== "auto")
         throw invalidArgument("loss", '"auto" or "softmax" with level "density" (cross-entropy of a softmax read-out)', cfg.loss);
-      const setup = densitySetup(tr, nClasses, cfg);
-      const { grid, f0 } = setup;
-      const dloss = classificationDensityLoss({ nClasses, dimension: tr.d + cfg.augment });
+      const { grid, f0 } = classification ? densitySetup(tr, nClasses, cfg) : regressionSetup(tr, cfg);
+      // Regression: ½|x₁(T) − y|² through the joint density of (x, y), read from the first coordinate.
+      const mse = regressionDensityLoss({ dimension: 1 });
+      const dloss = classification
+        ? classificationDensityLoss({ nClasses, dimension: tr.d + cfg.augment })
+        : cfg.augment === 1
+          ? marginalDensityLoss(mse)
+          : mse;
       const rd = trainDensity(
         { network, f0, grid, loss: dloss, lambda: cfg.lambda, augment: cfg.augment },
         {
@@ -284,8 +316,8 @@ export const trainTool = defineExperiment({
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         },
       );
-      const model = densityModel(rd, nClasses);
-      r = { ...rd, readout: model.readout!, scheme: "rk4" };
+      const model = densityModel(rd, classification ? nClasses : undefined);
+      r = { ...rd, ...(model.readout ? { readout: model.readout } : {}), scheme: "rk4" };
       densityStats = { cells: grid.kind === "1d" ? grid.n : grid.nx * grid.ny, solver_steps: rd.stats.steps };
     } else {
       const rp = train(
@@ -311,7 +343,7 @@ export const trainTool = defineExperiment({
       r = { ...rp, scheme: cfg.scheme };
     }
     await st.stage("evaluation");
-    const modelLoss: LossSpec = cfg.level === "density" ? { kind: "softmax", nClasses } : loss;
+    const modelLoss: LossSpec = cfg.level === "density" && classification ? { kind: "softmax", nClasses } : loss;
     const model = {
       params: r.params,
       ...(r.readout ? { readout: r.readout } : {}),
