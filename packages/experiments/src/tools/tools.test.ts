@@ -286,7 +286,13 @@ describe("fit and train", () => {
     const model = JSON.parse(r.artifacts!["model.json"]!) as { scheme: string; readout: { nOut: number } };
     expect(model.scheme).toBe("rk4");
     expect(model.readout.nOut).toBe(2);
-    await expectCode(runTool("train", { dataset: "regression-1d", level: "density", epochs: 1 }), "INVALID_ARGUMENT", "`level`");
+    // regression at the density level takes 1-D data (the joint density of (x, y)); 2-D regression names `level`
+    await expectCode(runTool("train", { dataset: "regression-2d", level: "density", epochs: 1 }), "INVALID_ARGUMENT", "`level`");
+    await expectCode(
+      runTool("train", { dataset: "regression-1d", level: "density", loss: "logistic", epochs: 1 }),
+      "INVALID_ARGUMENT",
+      "`loss`",
+    );
     await expectCode(runTool("train", { ...cfg, batchSize: 10 }), "INVALID_ARGUMENT", "`batchSize`");
     await expectCode(runTool("train", { ...cfg, loss: "logistic" }), "INVALID_ARGUMENT", "`loss`");
   });
