@@ -143,7 +143,7 @@ const horizonRows: Row[] = [];
     sigma: string,
     w: number[],
     b: number[],
-    D: number | ((x: number) => number),
+    D: number | ((x: number) => number) | number[],
   ): FitTarget => {
     const network = createScalarNetwork({ sigma, w, b, T: 1 });
     return { density: solveFokkerPlanck({ network, grid, f0: normalised(f0, grid), D }, { dt: 1 / 50 }).f, grid };
@@ -173,6 +173,27 @@ const horizonRows: Row[] = [];
     g160,
     { layers: 2 },
   );
+  add(
+    "layerwise",
+    "own f(T) from two bumps (2 tanh layers as above, D per layer = (0.3, 0.1))",
+    twoBumps,
+    own(twoBumps, g160, "tanh", [-1.2, 0.6], [0.5, -0.4], [0.3, 0.1]),
+    g160,
+    { layers: 2, diffusionPerLayer: true },
+  );
+  {
+    // D(x) = 0.05 + 0.3 φ(x + 1.5) + 0.05 φ(x) + 0.2 φ(x − 1.5), φ(u) = exp(−u²/(2·(4/3)²)): the bimodal basis at 3 centres
+    const phi = (u: number): number => Math.exp(-0.5 * (u / (8 / 6)) ** 2);
+    const D = (x: number): number => 0.05 + 0.3 * phi(x + 1.5) + 0.05 * phi(x) + 0.2 * phi(x - 1.5);
+    add(
+      "bimodal",
+      "own f(T) from two bumps (w = −0.8, b = 0.2, D(x) on 3 bumps at −1.5, 0, 1.5)",
+      twoBumps,
+      own(twoBumps, g160, "identity", [-0.8], [0.2], D),
+      g160,
+      { basisCentres: [-1.5, 0, 1.5] },
+    );
+  }
   for (const [name, tgt] of [
     ["skewed (x + 1) exp(−(x + 1)/0.8)", skew],
     ["bimodal mixture", mixture],
@@ -181,6 +202,8 @@ const horizonRows: Row[] = [];
     add("tanh", `N(0, 0.5²) → ${name}`, narrow, tgt, g200);
     add("layerwise", `N(0, 0.5²) → ${name} (3 tanh layers)`, narrow, tgt, g200, { layers: 3 });
     add("layerwise", `N(0, 0.5²) → ${name} (3 ReLU layers)`, narrow, tgt, g200, { layers: 3, activation: "relu" });
+    add("layerwise", `N(0, 0.5²) → ${name} (3 tanh layers, D per layer)`, narrow, tgt, g200, { layers: 3, diffusionPerLayer: true });
+    add("bimodal", `N(0, 0.5²) → ${name} (D(x) on 7 bumps)`, narrow, tgt, g200);
   }
   {
     // the petal lengths from the Gaussian of their own mean and standard deviation
@@ -196,6 +219,7 @@ const horizonRows: Row[] = [];
     add("layerwise", "N(mean, sd²) of the iris petal lengths → their histogram (3 tanh layers)", gauss, { samples: petal }, grid, {
       layers: 3,
     });
+    add("bimodal", "N(mean, sd²) of the iris petal lengths → their histogram (D(x) on 7 bumps)", gauss, { samples: petal }, grid);
   }
 }
 

@@ -261,6 +261,12 @@ add("solveFokkerPlanck dt 1e-12 (hang)", () => fp.solveFokkerPlanck({ network: f
 add("solveFokkerPlanck dt -1", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss }, { dt: -1 }));
 add("solveFokkerPlanck D negative", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss, D: -1 }));
 add("solveFokkerPlanck D 1e300", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss, D: 1e300 }));
+add(
+  "solveFokkerPlanck D per layer, wrong count",
+  () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss, D: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7] }),
+  "SHAPE_MISMATCH",
+);
+add("solveFokkerPlanck D per layer, NaN entry", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: gauss, D: [0.1, NaN] }));
 add("solveFokkerPlanck f0 shape", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: [1, 2, 3] }));
 add("solveFokkerPlanck f0 NaN", () => fp.solveFokkerPlanck({ network: fpNet(), grid: g1(), f0: () => NaN }));
 add("solveFokkerPlanck unknown method", () =>
@@ -459,6 +465,9 @@ add("trainDensity loss gradient NaN", () => mf.trainDensity({ ...dp(), loss: sq(
 const fpt = () => ({ network: net1(), K: 0.5, grid: g1(), f0: gauss, loss: mf.l2DensityLoss(tgt()) });
 add("trainFokkerPlanck problem null", () => fp.trainFokkerPlanck(null as never));
 add("trainFokkerPlanck loss missing", () => fp.trainFokkerPlanck({ ...fpt(), loss: undefined } as never));
+add("trainFokkerPlanck noisePerLayer, K of the wrong length", () =>
+  fp.trainFokkerPlanck({ ...fpt(), K: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5] } as never, { noisePerLayer: true }),
+);
 add("trainFokkerPlanck grid 2-D", () => fp.trainFokkerPlanck({ ...fpt(), grid: g2() } as never));
 add("trainFokkerPlanck network missing", () => fp.trainFokkerPlanck({ ...fpt(), network: undefined } as never));
 add("trainFokkerPlanck network d = 2", () => fp.trainFokkerPlanck({ ...fpt(), network: net2() }), "UNSUPPORTED");
@@ -527,6 +536,9 @@ add("fokkerPlanckGradient unknown method", () => fp.fokkerPlanckGradient(fpp(), 
 add("fokkerPlanckGradient saveAt beyond T", () => fp.fokkerPlanckGradient(fpp(), sq(), { saveAt: [0.5, 7] }));
 add("fokkerPlanckGradient unknown option", () => fp.fokkerPlanckGradient(fpp(), sq(), { steps: 3 } as never));
 add("fokkerPlanckGradient grid 2-D", () => fp.fokkerPlanckGradient({ ...fpp(), grid: g2() } as never, sq()));
+add("fokkerPlanckGradient dD not an array", () => fp.fokkerPlanckGradient(fpp(), sq(), { dD: (() => 1) as never }));
+add("fokkerPlanckGradient dD entry not a function", () => fp.fokkerPlanckGradient(fpp(), sq(), { dD: [0.5 as never] }));
+add("fokkerPlanckGradient dD NaN", () => fp.fokkerPlanckGradient(fpp(), sq(), { dD: [() => NaN] }));
 add("fokkerPlanckGradient objective value NaN", () => fp.fokkerPlanckGradient(fpp(), sq("nan-value")));
 add("fokkerPlanckGradient objective gradient NaN", () => fp.fokkerPlanckGradient(fpp(), sq("nan-grad")));
 const f2 = (x: number, y: number) => gauss(x) * gauss(y);
@@ -587,6 +599,10 @@ add("fitSteadyState unknown method", () => fp.fitSteadyState(fitT(), { method: "
 add("fitSteadyState restarts -1", () => fp.fitSteadyState(fitT(), { restarts: -1 }));
 add("fitSteadyState restarts 2.5", () => fp.fitSteadyState(fitT(), { restarts: 2.5 }));
 add("fitSteadyState restarts 1e12", () => fp.fitSteadyState(fitT(), { restarts: 1e12 }));
+add("fitFiniteHorizon diffusionPerLayer not boolean", () =>
+  fp.fitFiniteHorizon(gauss, fitT(), 1, { family: "layerwise", diffusionPerLayer: "yes" as never }),
+);
+add("fitFiniteHorizon basisCentres with tanh", () => fp.fitFiniteHorizon(gauss, fitT(), 1, { family: "tanh", basisCentres: [0, 1] }));
 add("fitFiniteHorizon restarts 1e12", () => fp.fitFiniteHorizon(gauss, fitT(), 1, { restarts: 1e12 }));
 add("fitSteadyState restarts NaN", () => fp.fitSteadyState(fitT(), { restarts: NaN }));
 add("fitSteadyState seed -1", () => fp.fitSteadyState(fitT(), { seed: -1 }));

@@ -18,7 +18,7 @@ interface FitJson {
   kappa?: number;
   coefficients?: number[];
   horizon?: number;
-  layers?: { w: number[]; b: number[] };
+  layers?: { w: number[]; b: number[]; D?: number[] };
 }
 
 const readFit = (dir: string, out: string): FitJson => JSON.parse(readFileSync(join(dir, out, "fit.json"), "utf8")) as FitJson;
@@ -32,6 +32,7 @@ describe("documented fit examples succeed with their defaults", () => {
       "kinetic-nde fit --target beta --alpha 2 --beta 5 --family beta",
       "kinetic-nde fit --target samples --file iris.csv --column petal-length --family bimodal --loss w1",
       "kinetic-nde fit --target samples --file iris.csv --column petal-length --horizon 1 --initial-mean 3.8 --initial-std 1.8 --family layerwise --layers 3",
+      "kinetic-nde fit --target samples --file iris.csv --column petal-length --horizon 1 --initial-mean 3.8 --initial-std 1.8 --family bimodal",
     ]) {
       expect(help.stdout).toContain(line);
       expect(readme).toContain(line);
@@ -87,5 +88,28 @@ describe("documented fit examples succeed with their defaults", () => {
     const act = run([...args, "--family", "layerwise", "--activation", "sine", "--out", "act"], dir);
     expect(act.code).not.toBe(0);
     expect(act.stderr).toMatch(/sine/);
+  });
+
+  it("finite horizon: the bimodal D(x) family and one D per layer, by gradients; the per-layer D are written", () => {
+    const dir = tmp();
+    const g = run(["dataset", "generate", "iris", "--out", "d"], dir);
+    expect(g.code, g.stderr).toBe(0);
+    const args = ["fit", "--target", "samples", "--file", "d/iris.csv", "--column", "petal-length", "--horizon", "1"];
+    const start = ["--initial-mean", "3.8", "--initial-std", "1.8"];
+    const bim = run([...args, ...start, "--family", "bimodal", "--out", "bim"], dir);
+    expect(bim.code, bim.stderr).toBe(0);
+    const b = readFit(dir, "bim");
+    expect(b).toMatchObject({ status: "success", method: "gradient", horizon: 1 });
+    expect(b.coefficients).toHaveLength(8); // d₀ and 7 bumps
+    expect(b.evaluations).toBeLessThanOrEqual(1500); // the finite-horizon default budget
+    const per = run([...args, ...start, "--family", "layerwise", "--layers", "2", "--diffusion-per-layer", "--out", "per"], dir);
+    expect(per.code, per.stderr).toBe(0);
+    const p = readFit(dir, "per");
+    expect(p.status).toBe("success");
+    expect(p.layers!.D).toHaveLength(2);
+    for (const D of p.layers!.D!) expect(D).toBeGreaterThan(0);
+    const bad = run([...args, "--family", "tanh", "--diffusion-per-layer", "--out", "bad"], dir);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--diffusion-per-layer.*layerwise/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KineticError } from "./errors.js";
-import { allClose, expectAllClose, expectKineticError, observedOrder } from "./testing.js";
+import { allClose, centralDifferenceError, expectAllClose, expectKineticError, observedOrder } from "./testing.js";
 
 describe("numerical test helpers", () => {
   it("allClose reports the worst element", () => {
@@ -43,5 +43,23 @@ describe("numerical test helpers", () => {
         ) - 2,
       ),
     ).toBeLessThan(1e-12);
+  });
+});
+
+describe("centralDifferenceError", () => {
+  // J(x, y) = x² y + sin y at (1, 2): ∇J = (2xy, x² + cos y) = (4, 1 + cos 2)
+  const base = [1, 2];
+  const J = (p: number, e: number) => {
+    const [x, y] = base.map((v, i) => (i === p ? v + e : v)) as [number, number];
+    return x * x * y + Math.sin(y);
+  };
+  it("is at round-off for the exact gradient and O(1) for a wrong one", () => {
+    expect(centralDifferenceError([4, 1 + Math.cos(2)], J)).toBeLessThan(1e-9);
+    // a 1 % error in one entry is seen as ≈ 1 % of the norm
+    const err = centralDifferenceError([4.04, 1 + Math.cos(2)], J);
+    expect(err).toBeGreaterThan(0.009);
+    expect(err).toBeLessThan(0.011);
+    // a larger step: truncation O(ε²) shows (J''' in y is -cos y)
+    expect(centralDifferenceError([4, 1 + Math.cos(2)], J, 1e-2)).toBeGreaterThan(1e-7);
   });
 });

@@ -1,5 +1,5 @@
 import { createNetwork } from "@kinetic-nde/core";
-import { expectKineticError } from "@kinetic-nde/core/testing";
+import { centralDifferenceError, expectKineticError } from "@kinetic-nde/core/testing";
 import { createGrid2D } from "@kinetic-nde/datasets";
 import type { DensityObjective } from "@kinetic-nde/mean-field";
 import { describe, expect, it } from "vitest";
@@ -72,15 +72,7 @@ function check(sigma: string, diff: Diff, opts: FokkerPlanckGradientOptions2D): 
     return objective.evaluate([f], grid, Float64Array.of(th), null, null);
   };
   // ε = 1e-5 on O(1) parameters: truncation ≈ 1e-10, round-off ≈ 1e-11 (relative)
-  const eps = 1e-5;
-  let num = 0;
-  let den = 0;
-  for (let p = 0; p < g.length; p++) {
-    const fd = (at(p, eps) - at(p, -eps)) / (2 * eps);
-    num += (g[p]! - fd) ** 2;
-    den += fd ** 2;
-  }
-  return Math.sqrt(num / den);
+  return centralDifferenceError(g, at);
 }
 
 const BOUNDARIES: readonly (Boundary | readonly [Boundary, Boundary])[] = ["zero-flux", "outflow", "absorbing", ["outflow", "absorbing"]];

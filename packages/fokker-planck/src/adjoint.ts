@@ -41,6 +41,11 @@ export interface FokkerPlanckGradientOptions extends Omit<FokkerPlanckOptions, "
   readonly theta?: Float64Array;
   /** Bytes for the stored trajectory, default core's DEFAULT_MEMORY_BUDGET (1 GiB); beyond it, checkpointing. */
   readonly memoryBudget?: number;
+  /**
+   * Derivatives x ↦ ∂D/∂q_j (x) of the diffusion with respect to its own parameters q_j (shared by every
+   * layer); `gradD[j]` is then ∂J/∂q_j. Default: none.
+   */
+  readonly dD?: readonly ((x: number) => number)[];
 }
 
 /** Result of {@link fokkerPlanckGradient}. */
@@ -67,6 +72,13 @@ export interface FokkerPlanckGradientResult {
    * constant D, ∂J/∂D = gradDScale / D.
    */
   readonly gradDScale: number;
+  /**
+   * ∂J/∂s_k at s_k = 1 for layer k's diffusion scaled to s_k·D^k(x) (one per layer; they sum to
+   * `gradDScale`): with D^k = (K^k)²/2, ∂J/∂K^k = 2 gradDScaleLayers[k] / K^k.
+   */
+  readonly gradDScaleLayers: Float64Array;
+  /** ∂J/∂q_j for the parameters of `options.dD` (empty without it). */
+  readonly gradD: Float64Array;
   /** Final density (cell averages). */
   readonly f: Float64Array;
   /**
@@ -152,18 +164,19 @@ function applyExplicitTranspose(c: ChangCooperCoefficients, n: number, r: number
 }
 
 /**
- * Gradient of J(f(T); θ_head) — or of J = Σ_s J_s(f(t_s); θ_head) over save times — with respect to every layer's w_k, b_k, the noise K (or a scale of D) and
- * θ_head, by the exact discrete adjoint of the 1-D Fokker–Planck solver (Chang–Cooper fluxes with
+ * Gradient of J(f(T); θ_head) — or of J = Σ_s J_s(f(t_s); θ_head) over save times — with respect to every layer's w_k, b_k, the noise K (or a scale of D, in all and per layer), the
+ * diffusion's own parameters (`dD`) and θ_head, by the exact discrete adjoint of the 1-D Fokker–Planck solver (Chang–Cooper fluxes with
  * constant or variable D; implicit Euler, Crank–Nicolson or explicit Euler; every boundary).
  *
  * @param problem - as for `solveFokkerPlanck`
  * @param objective - the loss on the final density (mean-field's DensityObjective; one density), or each
  *   term J_s when `saveAt` is given (its `evaluate` then receives `{ index, t }` of the save time)
- * @param options - solver options, `saveAt` (the save times carrying the loss), `theta`, `memoryBudget`
- * @returns `{ loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale, f, status, stats }`
+ * @param options - solver options, `saveAt` (the save times carrying the loss), `theta`, `memoryBudget`,
+ *   `dD` (∂D/∂q_j of the diffusion's parameters)
+ * @returns `{ loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale, gradDScaleLayers, gradD, f, status, stats }`
  * @throws KineticError INVALID_ARGUMENT (bad problem, options, objective or theta, bad `saveAt`),
  *   TOO_LARGE (more than `maxSteps` steps, or a trajectory beyond `memoryBudget` even with
- *   checkpointing), UNSTABLE (explicit Euler above its bound), SHAPE_MISMATCH (network.d ≠ 1)
+ *   checkpointing), UNSTABLE (explicit Euler above its bound), SHAPE_MISMATCH (network.d ≠ 1, a per-layer D of another length)
  * @remarks
  * What is differentiated is the discrete solve: the step sequence (segments of the layer timeline cut
  * into equal steps no longer than dt, with dt given or chosen by the solver's rule at the given
@@ -195,6 +208,13 @@ function applyExplicitTranspose(c: ChangCooperCoefficients, n: number, r: number
  * // the same loss at t = 0.5 and at T: J = J(f(0.5)) + J(f(1))
  * const r2 = fokkerPlanckGradient({ network, grid, f0: (x) => Math.exp(-x * x) }, l2, { dt: 0.05, saveAt: [0.5, 1] });
  * console.log(r2.lossTerms, r2.loss);
+ * // D(x) = q₀ + q₁ x² with ∂J/∂q by `dD`; one diffusion per layer with ∂J/∂(scale of D^k)
+ * const r3 = fokkerPlanckGradient({ network, grid, f0: (x) => Math.exp(-x * x), D: (x) => 0.2 + 0.1 * x * x }, l2, {
+ *   dt: 0.05,
+ *   dD: [() => 1, (x) => x * x],
+ * });
+ * const r4 = fokkerPlanckGradient({ network, grid, f0: (x) => Math.exp(-x * x), D: [0.3, 0.1] }, l2, { dt: 0.05 });
+ * console.log(r3.gradD, r4.gradDScaleLayers);
  * ```
  */
 export function fokkerPlanckGradient(
@@ -205,7 +225,12 @@ export function fokkerPlanckGradient(
   if (typeof objective !== "object" || objective === null || typeof objective.evaluate !== "function")
     throw invalidArgument("objective", "a DensityObjective", objective);
   if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
-  const { theta: thetaOpt, memoryBudget: budgetOpt, ...rest } = options;
+  const { theta: thetaOpt, memoryBudget: budgetOpt, dD: dDOpt, ...rest } = options;
+  const dD = dDOpt === undefined ? [] : dDOpt;
+  if (!Array.isArray(dD)) throw invalidArgument("options.dD", "an array of functions x => ∂D/∂q_j (x)", dD);
+  dD.forEach((fn, j) => {
+    if (typeof fn !== "function") throw invalidArgument(`options.dD[${j}]`, "a function x => ∂D/∂q_j (x)", fn);
+  });
   const prep = prepareFokkerPlanck(problem, rest);
   const { network, grid, D, method, left, right, tl, massTol, dt } = prep;
   const budget = budgetOpt === undefined ? DEFAULT_MEMORY_BUDGET : requirePositive("memoryBudget", budgetOpt);
@@ -264,7 +289,7 @@ export function fokkerPlanckGradient(
       let c = cache.get(layer);
       if (c === undefined) {
         c = cacheCoefs ? createCoefficients(n) : F.own;
-        layerCoefficients(network, layer, grid, D, left, right, c);
+        layerCoefficients(network, layer, grid, D[layer]!, left, right, c);
         if (cacheCoefs) cache.set(layer, c);
       }
       F.coef = c;
@@ -312,6 +337,8 @@ export function fokkerPlanckGradient(
   const gradTheta = new Float64Array(objective.nParams);
   const fromNoise = problem.D === undefined && network.noise?.kind === "constant";
   const gradK = new Float64Array(fromNoise ? 1 : 0);
+  const gradDScaleLayers = new Float64Array(network.nLayers);
+  const gradD = new Float64Array(dD.length);
   const stats = (recomputed: number) => ({
     steps: N,
     checkpoints: checkpoints.length,
@@ -321,7 +348,7 @@ export function fokkerPlanckGradient(
   });
   const times = tl.saveAt;
   const lossTerms = new Float64Array(times.length);
-  const fail = (loss: number) => ({
+  const result = (loss: number, gradDScale: number, status: SolveStatus, recomputed: number): FokkerPlanckGradientResult => ({
     loss,
     lossTerms,
     times,
@@ -329,11 +356,14 @@ export function fokkerPlanckGradient(
     gradB,
     gradTheta,
     gradK,
-    gradDScale: 0,
+    gradDScale,
+    gradDScaleLayers,
+    gradD,
     f: fT,
-    status: "non-finite" as const,
-    stats: stats(0),
+    status,
+    stats: stats(recomputed),
   });
+  const fail = (loss: number) => result(loss, 0, "non-finite", 0);
   if (!Number.isFinite(massFinal)) return fail(Number.NaN);
   let lam = new Float64Array(n);
   // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
@@ -371,10 +401,14 @@ export function fokkerPlanckGradient(
   const flush = (layer: number): void => {
     if (layer < 0) return;
     setLayer(bwd, layer);
-    const [gw, gbias, gs] = faceChain(bwd.coef, ga, gb, network.W[layer]!, network.b[layer]!, network.sigma, grid, D, left, right);
+    const w = network.W[layer]!;
+    const bias = network.b[layer]!;
+    const [gw, gbias, gs] = faceChain(bwd.coef, ga, gb, w, bias, network.sigma, grid, D[layer]!, left, right);
     gradW[layer] += gw;
     gradB[layer] += gbias;
     gradScale += gs;
+    gradDScaleLayers[layer] += gs;
+    if (dD.length > 0) faceChainDiffusion(bwd.coef, ga, gb, w, bias, network.sigma, grid, D[layer]!, left, right, dD, gradD);
     ga.fill(0);
     gb.fill(0);
   };
@@ -443,8 +477,9 @@ export function fokkerPlanckGradient(
   for (const v of gradW) finite &&= Number.isFinite(v);
   for (const v of gradB) finite &&= Number.isFinite(v);
   for (const v of gradTheta) finite &&= Number.isFinite(v);
+  for (const v of gradD) finite &&= Number.isFinite(v);
   if (!finite) status = "non-finite";
-  return { loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale: gradScale, f: fT, status, stats: stats(recomputed) };
+  return result(loss, gradScale, status, recomputed);
 }
 
 /** Turn the bands of a tridiagonal M into those of Mᵀ in place: Mᵀ_{i,i-1} = M_{i-1,i}, Mᵀ_{i,i+1} = M_{i+1,i}. @internal */
@@ -577,6 +612,74 @@ export function faceChain(
     Dl = Dr;
   }
   return [gw, gbias, gs];
+}
+
+/**
+ * Chain ∂J/∂α_f, ∂J/∂β_f of one line of faces to ∂J/∂q_j for D's parameters q_j, given ∂D/∂q_j = dD[j]
+ * (added into `out`). A face's weights are α_f = c_α B(-z_f), β_f = c_β B(z_f) with c_α, c_β the D of
+ * the cells beside it (twice it at an absorbing wall) and z_f = ∫ σ(w y + b)/D(y) dy between their
+ * centres (3-point Gauss–Legendre, as assembled), so a perturbation δD moves c_α, c_β by δD at the
+ * centres and z_f by -∫ σ δD / D². Outflow and zero-flux walls do not depend on D. @internal
+ */
+export function faceChainDiffusion(
+  c: ChangCooperCoefficients,
+  ga: Float64Array,
+  gb: Float64Array,
+  w: number,
+  b: number,
+  sigma: { readonly sigma: (z: number) => number },
+  grid: Grid1D,
+  D: Diffusion1D,
+  left: Boundary,
+  right: Boundary,
+  dD: readonly ((x: number) => number)[],
+  out: Float64Array,
+): void {
+  const { n, xMin, xMax, dx } = grid;
+  const { alpha, beta, z } = c;
+  const m = dD.length;
+  const Dat = (x: number) => (typeof D === "number" ? D : D(x));
+  const dir = (j: number, x: number): number => {
+    const v = dD[j]!(x);
+    if (!Number.isFinite(v)) throw invalidArgument(`options.dD[${j}]`, "finite at every point of the domain", { x, value: v });
+    return v;
+  };
+  const xq = new Float64Array(3);
+  const cq = new Float64Array(3);
+  /** Face f: c_α = kA D(xA), c_β = kB D(xB), z over [x0, x1]. */
+  const face = (f: number, kA: number, xA: number, kB: number, xB: number, x0: number, x1: number): void => {
+    const gaf = ga[f]!;
+    const gbf = gb[f]!;
+    if (gaf === 0 && gbf === 0) return;
+    const zf = z[f]!;
+    const DA = kA > 0 ? Dat(xA) : 0;
+    const DB = kB > 0 ? Dat(xB) : 0;
+    const bpm = kA > 0 ? bernPrime(-zf, alpha[f]! / (kA * DA)) : 0;
+    const bpp = kB > 0 ? bernPrime(zf, beta[f]! / (kB * DB)) : 0;
+    const gz = -gaf * kA * DA * bpm + gbf * kB * DB * bpp;
+    const mid = 0.5 * (x0 + x1);
+    const r = 0.5 * (x1 - x0);
+    // gz · ∂z/∂D(x_q) at the three nodes, and the weights' ∂/∂D at the two centres (shared by every j)
+    for (let q = 0; q < 3; q++) {
+      xq[q] = mid + r * GL3_NODES[q]!;
+      const Dq = Dat(xq[q]!);
+      cq[q] = (-gz * r * GL3_WEIGHTS[q]! * sigma.sigma(w * xq[q]! + b)) / (Dq * Dq);
+    }
+    const cA = kA > 0 ? (gaf * alpha[f]!) / DA : 0;
+    const cB = kB > 0 ? (gbf * beta[f]!) / DB : 0;
+    for (let j = 0; j < m; j++) {
+      let v = cq[0]! * dir(j, xq[0]!) + cq[1]! * dir(j, xq[1]!) + cq[2]! * dir(j, xq[2]!);
+      if (kA > 0) v += cA * dir(j, xA);
+      if (kB > 0) v += cB * dir(j, xB);
+      out[j] += v;
+    }
+  };
+  if (left === "absorbing") face(0, 0, 0, 2, xMin + 0.5 * dx, xMin, xMin + 0.5 * dx);
+  if (right === "absorbing") face(n, 2, xMin + (n - 0.5) * dx, 0, 0, xMax - 0.5 * dx, xMax);
+  for (let f = 1; f < n; f++) {
+    const x0 = xMin + (f - 0.5) * dx;
+    face(f, 1, x0, 1, x0 + dx, x0, x0 + dx);
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ interface Case {
   readonly name: string;
   readonly options: FitOptions;
   readonly f0: (x: number) => number;
-  /** θ = (w¹…w^L, b¹…b^L, log D or log κ) of the generating model. */
+  /** θ = (w¹…w^L, b¹…b^L, log D, log κ, log D^k of every layer or log of the bimodal coefficients) of the generating model. */
   readonly theta: readonly number[];
   /** Recovery tolerance on θ. */
   readonly tol: number;
@@ -39,6 +39,20 @@ const cases: Case[] = [
     theta: [-1, 0.5, 0.3, -0.3, Math.log(0.2)],
     tol: 1e-4,
   },
+  {
+    name: "layerwise tanh, 2 layers, one D^k per layer",
+    options: { family: "layerwise", layers: 2, diffusionPerLayer: true, grid },
+    f0,
+    theta: [-1.2, 0.6, 0.5, -0.4, Math.log(0.3), Math.log(0.1)],
+    tol: 1e-4,
+  },
+  {
+    name: "bimodal, D(x) = d₀ + Σ c_j bumps at -1.5, 0, 1.5",
+    options: { family: "bimodal", basisCentres: [-1.5, 0, 1.5], grid },
+    f0,
+    theta: [-0.8, 0.2, Math.log(0.05), Math.log(0.3), Math.log(0.05), Math.log(0.2)],
+    tol: 1e-4,
+  },
 ];
 
 /** The model's own discrete f(T) at θ, as a target on the fit grid. */
@@ -51,7 +65,8 @@ function thetaOf(fit: ReturnType<typeof fitFiniteHorizon>): number[] {
   const p = fit.params;
   const w = p.layers?.w ?? [p.w];
   const b = p.layers?.b ?? [p.b];
-  return [...w, ...b, Math.log(p.kappa ?? (p.D as number))];
+  const logD = p.coefficients ?? p.layers?.D ?? [p.kappa ?? (p.D as number)];
+  return [...w, ...b, ...logD.map(Math.log)];
 }
 
 describe("finite-horizon fit objective: the adjoint gradient equals central finite differences", () => {
@@ -144,7 +159,6 @@ describe("fitFiniteHorizon: bad input", () => {
   const target = { density: Float64Array.from({ length: grid.n }, (_, i) => f0(grid.xMin + (i + 0.5) * grid.dx)), grid };
   it("families without a finite-horizon gradient name options.family", () => {
     expectKineticError(() => fitFiniteHorizon(f0, target, 1, { family: "gaussian" }), "UNSUPPORTED", /options\.family.*"identity"/);
-    expectKineticError(() => fitFiniteHorizon(f0, target, 1, { family: "bimodal" }), "UNSUPPORTED", /options\.family.*one scale of D/);
     expectKineticError(() => fitFiniteHorizon(f0, target, 1, { family: "cubic" as never }), "INVALID_ARGUMENT", /options\.family/);
     expectKineticError(() => fitSteadyStateLayerwise(), "INVALID_ARGUMENT", /options\.family/);
   });
@@ -161,6 +175,22 @@ describe("fitFiniteHorizon: bad input", () => {
       /options\.steps/,
     );
     expectKineticError(() => fitFiniteHorizon(f0, target, 1, { w: -1 }), "INVALID_ARGUMENT", /options\.w/);
+    expectKineticError(
+      () => fitFiniteHorizon(f0, target, 1, { diffusionPerLayer: true }),
+      "INVALID_ARGUMENT",
+      /options\.diffusionPerLayer/,
+    );
+    expectKineticError(
+      () => fitFiniteHorizon(f0, target, 1, { family: "layerwise", diffusionPerLayer: 1 as never }),
+      "INVALID_ARGUMENT",
+      /options\.diffusionPerLayer/,
+    );
+    expectKineticError(() => fitFiniteHorizon(f0, target, 1, { basisCentres: [0] }), "INVALID_ARGUMENT", /options\.basisCentres/);
+    expectKineticError(
+      () => fitFiniteHorizon(f0, target, 1, { family: "bimodal", basisCentres: [0, Number.NaN] }),
+      "INVALID_ARGUMENT",
+      /options\.basisCentres/,
+    );
     expectKineticError(() => fitFiniteHorizon(f0, target, 1, { initial: { D: -1 } }), "INVALID_ARGUMENT", /options\.initial\.D/);
     expectKineticError(() => fitFiniteHorizon(f0, target, 1, { family: "beta" }), "INVALID_ARGUMENT", /options\.grid/);
     expectKineticError(() => fitFiniteHorizon(f0, target, 1, { method: "newton" as never }), "INVALID_ARGUMENT", /options\.method/);

@@ -54,9 +54,10 @@ export type FitTarget =
  *   β = (|w| + b)/(2κ).
  * - `"bimodal"`: σ = identity, D(x) = d₀ + Σ_j c_j exp(-(x - m_j)²/(2s²)) a positive combination of
  *   Gaussian bumps on `basisCentres` (w fixed); a bump of D where the target dips makes 1/D
- *   bimodal. Steady states only.
+ *   bimodal. At a finite horizon it fits (w, b, d₀, c_j).
  * - `"layerwise"` (finite horizon only): the time-dependent drift σ(w^k x + b^k) with one (w^k, b^k)
- *   per layer of [0, T] (`layers` equal layers, any `activation`, default tanh) and one constant D.
+ *   per layer of [0, T] (`layers` equal layers, any `activation`, default tanh) and one constant D,
+ *   or with `diffusionPerLayer` one D^k = (K^k)²/2 per layer.
  *
  * At a finite horizon w is free in sign and fitted in every family, and `"beta"` fits (w, b, κ).
  */
@@ -71,8 +72,8 @@ export type FitLoss = "kl" | "l2" | "w1";
 /** Options of {@link fitSteadyState} and {@link fitFiniteHorizon}. */
 export interface FitOptions {
   /**
-   * Model family (default `"tanh"`). Finite horizons: `"identity"`, `"tanh"`, `"beta"` or
-   * `"layerwise"`.
+   * Model family (default `"tanh"`). Finite horizons: `"identity"`, `"tanh"`, `"beta"`, `"bimodal"`
+   * or `"layerwise"`.
    */
   readonly family?: FitFamily;
   /** Loss (default `"kl"`). */
@@ -110,6 +111,11 @@ export interface FitOptions {
   readonly layers?: number;
   /** `"layerwise"` only: the activation σ of the drift σ(w^k x + b^k), any of core's (default `"tanh"`). */
   readonly activation?: string;
+  /**
+   * `"layerwise"` only: one constant diffusion D^k = (K^k)²/2 per layer (`true`) instead of one D over
+   * [0, T] (default `false`).
+   */
+  readonly diffusionPerLayer?: boolean;
   /** Aborts the fit, checked before every loss evaluation; the call then throws the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -128,6 +134,7 @@ const FIT_OPTION_KEYS = [
   "steps",
   "layers",
   "activation",
+  "diffusionPerLayer",
   "signal",
 ];
 
@@ -151,8 +158,11 @@ export interface FittedParameters {
   readonly kappa?: number;
   /** `"bimodal"`: [d₀, c_1, …] of D(x). */
   readonly coefficients?: readonly number[];
-  /** `"layerwise"`: w^k and b^k of every layer (layer k acts on [kT/L, (k+1)T/L)). */
-  readonly layers?: { readonly w: readonly number[]; readonly b: readonly number[] };
+  /**
+   * `"layerwise"`: w^k and b^k of every layer (layer k acts on [kT/L, (k+1)T/L)), and with
+   * `diffusionPerLayer` its D^k (then `D` is the first layer's).
+   */
+  readonly layers?: { readonly w: readonly number[]; readonly b: readonly number[]; readonly D?: readonly number[] };
 }
 
 /** Result of a fit. */
@@ -349,12 +359,7 @@ function buildModel(family: SteadyFamily, grid: Grid1D, g: Float64Array, options
       };
     }
     case "bimodal": {
-      const L = grid.xMax - grid.xMin;
-      const centres =
-        options.basisCentres !== undefined
-          ? Array.from(requireFiniteArray("options.basisCentres", options.basisCentres))
-          : [0, 1, 2, 3, 4, 5, 6].map((j) => grid.xMin + ((j + 0.5) / 7) * L);
-      const width = L / (2 * centres.length);
+      const { centres, width } = bimodalBasis(grid, options.basisCentres);
       const d0 = variance * aw;
       const coefIndex = [2, ...centres.map((_, j) => 3 + j)];
       return {
@@ -392,6 +397,16 @@ function buildModel(family: SteadyFamily, grid: Grid1D, g: Float64Array, options
       };
     }
   }
+}
+
+/** The bumps of the `"bimodal"` D(x): the given centres or 7 cell-centred points across the grid, width L / (2·count). */
+function bimodalBasis(grid: Grid1D, basisCentres: readonly number[] | undefined): { centres: number[]; width: number } {
+  const L = grid.xMax - grid.xMin;
+  const centres =
+    basisCentres !== undefined
+      ? Array.from(requireFiniteArray("options.basisCentres", basisCentres))
+      : [0, 1, 2, 3, 4, 5, 6].map((j) => grid.xMin + ((j + 0.5) / 7) * L);
+  return { centres, width: L / (2 * centres.length) };
 }
 
 function steadyOf(grid: Grid1D, p: FittedParameters, out: Float64Array): Float64Array {
@@ -574,14 +589,15 @@ function multiStart(
 }
 
 /** The families of {@link fitFiniteHorizon}. */
-const HORIZON_FAMILIES = ["identity", "tanh", "beta", "layerwise"] as const;
+const HORIZON_FAMILIES = ["identity", "tanh", "beta", "bimodal", "layerwise"] as const;
 
 /** Largest `layers` of the `"layerwise"` family. */
 const MAX_LAYERS = 1000;
 
 /**
- * The finite-horizon fit objective: θ = (w^1…w^L, b^1…b^L, log s) for the drift σ(w^k x + b^k) on
- * L equal layers of [0, T] and the diffusion D(x) = s·d(x) (d ≡ 1, or 1 - x² for `"beta"`), the
+ * The finite-horizon fit objective: θ = (w^1…w^L, b^1…b^L, log q) for the drift σ(w^k x + b^k) on
+ * L equal layers of [0, T] and the diffusion's parameters q (D(x) = s·d(x) with d ≡ 1, or 1 - x² for
+ * `"beta"`; one D^k per layer; or the bimodal d₀, c_j), the
  * loss between the target and f(T) of the implicit Euler Chang–Cooper solve, and its exact gradient
  * by the discrete adjoint. @internal
  */
@@ -616,12 +632,10 @@ export function finiteHorizonObjective(
   options = requireOptions<FitOptions>("options", options, FIT_OPTION_KEYS);
   requirePositive("T", T);
   const requested = options.family ?? "tanh";
-  if (requested === "gaussian" || requested === "bimodal")
+  if (requested === "gaussian")
     throw new KineticError(
       "UNSUPPORTED",
-      requested === "gaussian"
-        ? 'unsupported: `options.family` "gaussian" is the closed-form steady state; at a finite horizon use "identity" (the same Gaussian / OU drift, fitted numerically)'
-        : 'unsupported: `options.family` "bimodal" is for steady states: its D(x) has one coefficient per bump, and the finite-horizon adjoint differentiates one scale of D only; at a finite horizon use "identity", "tanh", "beta" or "layerwise"',
+      'unsupported: `options.family` "gaussian" is the closed-form steady state; at a finite horizon use "identity" (the same Gaussian / OU drift, fitted numerically)',
       { details: { argument: "options.family", value: requested } },
     );
   const family = requireOneOf("options.family", requested, HORIZON_FAMILIES);
@@ -630,10 +644,14 @@ export function finiteHorizonObjective(
     throw invalidArgument("options.layers", 'given only with family "layerwise"', options.layers);
   if (options.activation !== undefined && family !== "layerwise")
     throw invalidArgument("options.activation", 'given only with family "layerwise" (the other families fix σ)', options.activation);
+  if (options.diffusionPerLayer !== undefined && family !== "layerwise")
+    throw invalidArgument("options.diffusionPerLayer", 'given only with family "layerwise"', options.diffusionPerLayer);
+  if (options.diffusionPerLayer !== undefined && typeof options.diffusionPerLayer !== "boolean")
+    throw invalidArgument("options.diffusionPerLayer", "true or false", options.diffusionPerLayer);
   if (options.w !== undefined)
     throw invalidArgument("options.w", "absent at a finite horizon (w is fitted; give a starting value as `options.initial.w`)", options.w);
-  if (options.basisCentres !== undefined)
-    throw invalidArgument("options.basisCentres", 'absent at a finite horizon (steady-state "bimodal" only)', options.basisCentres);
+  if (options.basisCentres !== undefined && family !== "bimodal")
+    throw invalidArgument("options.basisCentres", 'given only with family "bimodal"', options.basisCentres);
   const L =
     family === "layerwise" ? (options.layers !== undefined ? requireInteger("options.layers", options.layers, 1, MAX_LAYERS) : 4) : 1;
   const sigma = family === "layerwise" ? (options.activation ?? "tanh") : family === "tanh" ? "tanh" : "identity";
@@ -657,27 +675,47 @@ export function finiteHorizonObjective(
       : init.D !== undefined
         ? requirePositive("options.initial.D", init.D)
         : 0.1;
-  const theta0 = [...new Array<number>(L).fill(w0), ...new Array<number>(L).fill(b0), Math.log(s0)];
-  const P = 2 * L + 1;
-  const shape = family === "beta" ? (x: number) => 1 - x * x : undefined;
-  const diffusion = (s: number): Diffusion1D => (shape === undefined ? s : (x: number) => s * shape(x));
+  // the diffusion's parameters, as logarithms after (w^1…w^L, b^1…b^L): one scale s (D = s or
+  // s(1 - x²)), one D^k per layer, or the bimodal D(x) = d₀ + Σ c_j exp(-(x - m_j)²/(2 width²))
+  const perLayer = family === "layerwise" && options.diffusionPerLayer === true;
+  const basis = family === "bimodal" ? bimodalBasis(grid, options.basisCentres) : undefined;
+  const bump = (j: number, x: number): number => {
+    const u = (x - basis!.centres[j]!) / basis!.width;
+    return Math.exp(-0.5 * u * u);
+  };
+  const dD = basis === undefined ? undefined : [() => 1, ...basis.centres.map((_, j) => (x: number) => bump(j, x))];
+  const logD0 =
+    basis !== undefined
+      ? [Math.log(s0), ...basis.centres.map(() => Math.log(0.1 * s0))]
+      : new Array<number>(perLayer ? L : 1).fill(Math.log(s0));
+  const theta0 = [...new Array<number>(L).fill(w0), ...new Array<number>(L).fill(b0), ...logD0];
+  const P = theta0.length;
   const decode = (theta: ArrayLike<number>): FittedParameters => {
-    const s = Math.exp(theta[2 * L]!);
     const w = Array.from({ length: L }, (_, k) => theta[k]!);
     const b = Array.from({ length: L }, (_, k) => theta[L + k]!);
+    const logs = Array.from({ length: P - 2 * L }, (_, j) => Math.exp(theta[2 * L + j]!));
+    if (basis !== undefined) {
+      const D = (x: number): number => {
+        let v = logs[0]!;
+        for (let j = 0; j < basis.centres.length; j++) v += logs[j + 1]! * bump(j, x);
+        return v;
+      };
+      return { sigma, w: w[0]!, b: b[0]!, D, coefficients: logs };
+    }
+    const s = logs[0]!;
     return {
       sigma,
       w: w[0]!,
       b: b[0]!,
-      D: diffusion(s),
+      D: family === "beta" ? (x: number) => s * (1 - x * x) : s,
       ...(family === "beta" ? { kappa: s } : {}),
-      ...(family === "layerwise" ? { layers: { w, b } } : {}),
+      ...(family === "layerwise" ? { layers: { w, b, ...(perLayer ? { D: logs } : {}) } } : {}),
     };
   };
   const problemOf = (theta: ArrayLike<number>) => {
     const p = decode(theta);
     const network = createScalarNetwork({ sigma, w: p.layers?.w ?? p.w, b: p.layers?.b ?? p.b, T });
-    return { network, grid, f0: fInit, D: p.D };
+    return { network, grid, f0: fInit, D: p.layers?.D ?? p.D };
   };
   const solveOptions = { dt: T / steps };
   const evolve = (theta: ArrayLike<number>): Float64Array => solveFokkerPlanck(problemOf(theta), solveOptions).f;
@@ -689,14 +727,18 @@ export function finiteHorizonObjective(
       return v;
     },
   };
+  const gradientOptions = dD === undefined ? solveOptions : { ...solveOptions, dD };
   const valueAndGradient = (theta: ArrayLike<number>, out: Float64Array): number => {
-    const r = fokkerPlanckGradient(problemOf(theta), objective, solveOptions);
+    const r = fokkerPlanckGradient(problemOf(theta), objective, gradientOptions);
     if (r.status === "non-finite") return Number.NaN;
     for (let k = 0; k < L; k++) {
       out[k] = r.gradW[k]!;
       out[L + k] = r.gradB[k]!;
     }
-    out[P - 1] = r.gradDScale; // ∂J/∂ log s = s ∂J/∂s = ∂J/∂(scale of D) at 1
+    // ∂J/∂ log q = q ∂J/∂q; for a scale s of D, q ∂J/∂q is ∂J/∂(scale of D) at 1
+    if (dD !== undefined) for (let j = 0; j < dD.length; j++) out[2 * L + j] = Math.exp(theta[2 * L + j]!) * r.gradD[j]!;
+    else if (perLayer) for (let k = 0; k < L; k++) out[2 * L + k] = r.gradDScaleLayers[k]!;
+    else out[2 * L] = r.gradDScale;
     return r.loss;
   };
   return {
@@ -718,27 +760,30 @@ export function finiteHorizonObjective(
  * @param f0 - initial density on the fit grid: n cell averages or a function
  * @param target - density function, `{ samples }`, or `{ density, grid }`
  * @param T - horizon > 0
- * @param options - `family` (`"tanh"` default, `"identity"`, `"beta"` or `"layerwise"` with
- *   `layers` and `activation`), `loss`, `grid` (required unless the target carries one, or `"beta"`),
+ * @param options - `family` (`"tanh"` default, `"identity"`, `"beta"`, `"bimodal"` with
+ *   `basisCentres`, or `"layerwise"` with `layers`, `activation` and `diffusionPerLayer`), `loss`, `grid` (required unless the target carries one, or `"beta"`),
  *   `initial` (w, b, and D or κ; every layer starts at the same w, b), `method` (default
  *   `"gradient"`), `restarts`, `seed`, `maxEvaluations` (default 1500), `steps` (implicit Euler
  *   steps, default 50), `signal`
  * @returns as {@link fitSteadyState}, `fitted` = f(T); `"layerwise"` reports every layer in
- *   `params.layers`
+ *   `params.layers` (with its D^k under `diffusionPerLayer`), `"bimodal"` [d₀, c_1, …] in
+ *   `params.coefficients`
  * @throws KineticError INVALID_ARGUMENT / SHAPE_MISMATCH (bad inputs, naming them); UNSUPPORTED for
- *   `family` `"gaussian"` (closed-form steady state: use `"identity"`) and `"bimodal"` (its
- *   several D(x) coefficients are not differentiated by the adjoint); NOT_FOUND for an unknown
+ *   `family` `"gaussian"` (closed-form steady state: use `"identity"`); NOT_FOUND for an unknown
  *   `activation`
- * @remarks Parameters θ = (w^1…w^L, b^1…b^L, log D) (log κ for `"beta"`, D(x) = κ(1 - x²)): w and b
- *   free in sign (spreading or aggregation), D, κ > 0 always. `"gradient"`: L-BFGS on the exact
+ * @remarks Parameters θ = (w^1…w^L, b^1…b^L, log D) (log κ for `"beta"`, D(x) = κ(1 - x²); log D^k of
+ *   every layer with `diffusionPerLayer`; log d₀, log c_j for `"bimodal"`): w and b free in sign
+ *   (spreading or aggregation), D, κ, d₀, c_j > 0 always. The diffusion's gradients come from the same
+ *   adjoint sweep (`fokkerPlanckGradient`'s `gradDScaleLayers`, and `gradD` with `dD` = the bumps). `"gradient"`: L-BFGS on the exact
  *   gradient of the discrete solve (one forward implicit Euler Chang–Cooper solve and one adjoint
  *   sweep, `fokkerPlanckGradient`) from the initial guess and `restarts` seeded perturbations
  *   (θ₀ + 0.5 N(0, 1)) sharing `maxEvaluations`; status `"success"` only when the best run's largest
  *   gradient entry fell below 1e-9 or its loss stopped changing (1e-10 relative over 10 steps),
  *   `"step-too-small"` when its line search stalled first, `"max-steps"` otherwise. `"nelder-mead"`: derivative-free simplex search with restarts. Each
  *   evaluation is O(n · steps). For σ = identity and Gaussian f0 only the first two moments are
- *   reachable (MODEL.md §6) and (w, b, D) is not identifiable; use a non-Gaussian f0 or σ = tanh. The
- *   adjoint carries one D over [0, T], so `"layerwise"` learns (w^k, b^k) per layer and one D.
+ *   reachable (MODEL.md §6) and (w, b, D) is not identifiable; use a non-Gaussian f0 or σ = tanh. One
+ *   f(T) constrains a few parameters only: with three layers or more, or many bumps, different θ
+ *   can reach the same loss (the fit is then a good f(T), not recovered parameters).
  * @example
  * ```ts
  * const grid = createGrid1D(-4, 4, 200);
@@ -750,6 +795,15 @@ export function finiteHorizonObjective(
  *   activation: "softplus",
  * });
  * deep.params.layers; // { w: [w¹, w², w³], b: [b¹, b², b³] }
+ * const noisy = fitFiniteHorizon((x) => (Math.abs(x) < 1 ? 0.5 : 0), { samples: [0.1, 0.4, 0.3, 0.8] }, 1, {
+ *   grid,
+ *   family: "layerwise",
+ *   layers: 2,
+ *   diffusionPerLayer: true,
+ * });
+ * noisy.params.layers?.D; // [D¹, D²]
+ * const bumps = fitFiniteHorizon((x) => (Math.abs(x) < 1 ? 0.5 : 0), { samples: [-1, -0.9, 0.9, 1.1] }, 1, { grid, family: "bimodal" });
+ * bumps.params.coefficients; // [d₀, c_1, …, c_7]
  * ```
  */
 export function fitFiniteHorizon(

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { KineticError, type NetworkParams, resolveTimeline, type SolveStatus } from "@kinetic-nde/core";
-import { invalidArgument, requireOneOf, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
+import { invalidArgument, requireOneOf, requireOptions, requirePositive, shapeMismatch } from "@kinetic-nde/core/validate";
 import type { Grid1D } from "@kinetic-nde/datasets";
 import { BOUNDARIES, type Boundary, changCooperCoefficients, type ChangCooperCoefficients, type Diffusion1D } from "./chang-cooper.js";
 import {
@@ -91,8 +91,11 @@ export interface FokkerPlanckProblem {
   readonly grid: Grid1D;
   /** Initial density: n cell averages ≥ 0, or a function x ↦ f0(x) (averaged per cell). */
   readonly f0: ArrayLike<number> | ((x: number) => number);
-  /** Diffusion D (constant > 0 or D(x) > 0). Default: K(x)²/2 from `network.noise`. */
-  readonly D?: Diffusion1D;
+  /**
+   * Diffusion D (constant > 0 or D(x) > 0), or one per layer (D^k on layer k's interval, array of
+   * `network.nLayers`; after `network.T` the last one continues). Default: K(x)²/2 from `network.noise`.
+   */
+  readonly D?: Diffusion1D | readonly Diffusion1D[];
   /** Final time (default `network.T`). */
   readonly T?: number;
 }
@@ -286,11 +289,26 @@ export function outflowRate(c: ChangCooperCoefficients, n: number, dx: number, f
   return (c.alpha[n]! * f[n - 1]! + c.beta[0]! * f[0]!) / dx;
 }
 
+/**
+ * The diffusion of every layer: one D for all (given, or K²/2 of the network's noise), or an array of
+ * one D^k per layer (validated entry by entry, naming `D[k]`). @internal
+ */
+export function resolveLayerDiffusion(D: unknown, network: NetworkParams): readonly Diffusion1D[] {
+  if (Array.isArray(D)) {
+    if (D.length !== network.nLayers)
+      throw shapeMismatch("D", `one diffusion per layer (network.nLayers = ${network.nLayers})`, `${D.length} entries`);
+    return D.map((v, k) => validateDiffusion(v, `D[${k}]`));
+  }
+  const one = D !== undefined ? validateDiffusion(D) : diffusionFromNetwork(network);
+  return new Array<Diffusion1D>(network.nLayers).fill(one);
+}
+
 /** The validated inputs of a 1-D solve and its step length rule. @internal */
 export interface PreparedFokkerPlanck {
   readonly network: NetworkParams;
   readonly grid: Grid1D;
-  readonly D: Diffusion1D;
+  /** The diffusion of each layer (one entry per layer; the same object when D is one diffusion). */
+  readonly D: readonly Diffusion1D[];
   readonly T: number;
   readonly method: FokkerPlanckMethod;
   readonly left: Boundary;
@@ -311,7 +329,7 @@ export function prepareFokkerPlanck(problem: FokkerPlanckProblem, options: Fokke
   if (typeof problem !== "object" || problem === null) throw invalidArgument("problem", "an object", problem);
   const network = requireNetwork1D(problem.network);
   const grid = requireGrid1D(problem.grid);
-  const D = problem.D !== undefined ? validateDiffusion(problem.D) : diffusionFromNetwork(network);
+  const D = resolveLayerDiffusion(problem.D, network);
   const T = problem.T !== undefined ? requirePositive("T", problem.T) : network.T;
   options = requireOptions<FokkerPlanckOptions>("options", options, FP_OPTION_KEYS, { massTolerance: "massLossTolerance" });
   const method = requireOneOf("method", options.method ?? "implicit-euler", [
@@ -332,7 +350,7 @@ export function prepareFokkerPlanck(problem: FokkerPlanckProblem, options: Fokke
     const coef: ChangCooperCoefficients = { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
     let worst = 0;
     for (const k of new Set(tl.segments.map((seg) => seg.layer))) {
-      layerCoefficients(network, k, grid, D, left, right, coef);
+      layerCoefficients(network, k, grid, D[k]!, left, right, coef);
       worst = Math.max(worst, maxOutgoing(coef, n));
     }
     const bound = worst > 0 ? (dx * dx) / worst : Infinity;
@@ -361,7 +379,8 @@ export function prepareFokkerPlanck(problem: FokkerPlanckProblem, options: Fokke
  * ∂_t f + ∂_x(σ(w(t)x + b(t)) f) = ∂_xx(D(x) f), f(0) = f0, on the grid's interval.
  *
  * @param problem - `{ network, grid, f0, D?, T? }`; network with d = 1, layer k active on
- *   [kΔt, (k+1)Δt); D constant or D(x) (default K(x)²/2 from the network's noise model);
+ *   [kΔt, (k+1)Δt); D constant or D(x), or an array of one D^k per layer (default K(x)²/2 from the
+ *   network's noise model);
  *   f0 as n cell averages (1/length units) or a density function
  * @param options - `method` (default implicit Euler), `dt`, `boundary` (default zero-flux),
  *   `saveAt`, `safety`, `massLossTolerance` (default Infinity), `maxSteps` (default 1e7)
@@ -371,7 +390,7 @@ export function prepareFokkerPlanck(problem: FokkerPlanckProblem, options: Fokke
  *   `"non-finite"`
  * @throws KineticError INVALID_ARGUMENT (bad grid, f0, D, dt, T, saveAt, boundary, method, unknown
  *   option), TOO_LARGE (more than `maxSteps` time steps, or nSave·n values beyond the memory budget),
- *   SHAPE_MISMATCH (network.d ≠ 1, f0 length), UNSTABLE (explicit Euler with dt above its
+ *   SHAPE_MISMATCH (network.d ≠ 1, f0 length, a per-layer D of another length), UNSTABLE (explicit Euler with dt above its
  *   positivity/stability bound Δx² / max_i(α_{i+1/2}+β_{i-1/2}); the message gives the bound)
  * @remarks
  * Space: Chang–Cooper fluxes, second order for smooth solutions; the discrete steady state (zero
@@ -431,7 +450,7 @@ export function solveFokkerPlanck(problem: FokkerPlanckProblem, options: FokkerP
     const h = span / nSub;
     const k = seg.layer;
     if (k !== curLayer) {
-      layerCoefficients(network, k, grid, D, left, right, coef);
+      layerCoefficients(network, k, grid, D[k]!, left, right, coef);
       assemblies++;
       outMax = maxOutgoing(coef, n);
       curLayer = k;

@@ -181,6 +181,46 @@ describe("trainFokkerPlanck", () => {
     expect(Math.hypot(rf.params.W[0]! + 0.8, rf.params.W[1]! - 0.5, rf.params.b[0]! - 0.3, rf.params.b[1]! + 0.2)).toBeLessThan(tol);
   });
 
+  it("with noisePerLayer it learns one K^k per layer: exact gradient in every log K^k, and the K^k of the target recovered", () => {
+    const g = createGrid1D(-4, 4, 160);
+    const dt = 0.02;
+    const truth = createScalarNetwork({ sigma: "tanh", w: [-0.8, 0.5], b: [0.3, -0.2], T: 1 });
+    const Ktrue = [0.3, 0.8];
+    const none: DensityObjective = {
+      nParams: 0,
+      evaluate: (_f, _g, _t, gradF) => {
+        if (gradF) gradF[0]!.fill(0);
+        return 0;
+      },
+    };
+    const target = fokkerPlanckGradient({ network: truth, grid: g, f0: mixture, D: Ktrue.map((k) => 0.5 * k * k) }, none, { dt }).f;
+    const loss = l2DensityLoss(target);
+    // the gradient of the objective in θ = [W | b | log K¹, log K² ] against central differences
+    const t = fokkerPlanckTraining({ network: truth, K: [0.5, 0.6], f0: mixture, grid: g, loss }, { dt, noisePerLayer: true });
+    expect(t.theta0.length).toBe(6);
+    expect(Array.from(t.theta0.subarray(4))).toEqual([Math.log(0.5), Math.log(0.6)]);
+    const { exact, fd } = gradientCheck(t);
+    for (let q = 0; q < exact.length; q++) {
+      expect(Math.abs(exact[q]!)).toBeGreaterThan(1e-6);
+      expect(Math.abs(fd[q]! - exact[q]!)).toBeLessThanOrEqual(1e-6 * Math.abs(exact[q]!));
+    }
+    // from one K for both layers, L-BFGS separates them again (J = 0 exactly at the truth)
+    const start = createScalarNetwork({ sigma: "tanh", w: [-0.5, 0.8], b: [0.1, 0], T: 1, K: 0.5 });
+    const r = trainFokkerPlanck(
+      { network: start, f0: mixture, grid: g, loss },
+      { dt, optimizer: "lbfgs", epochs: 300, gradTolerance: 1e-13, noisePerLayer: true },
+    );
+    expect(r.status).toBe("success");
+    expect(r.KLayers).toHaveLength(2);
+    expect(Math.abs(r.KLayers![0]! - 0.3)).toBeLessThan(1e-6);
+    expect(Math.abs(r.KLayers![1]! - 0.8)).toBeLessThan(1e-6);
+    expect(r.K).toBe(r.KLayers![0]);
+    expect(r.params.noise).toBeUndefined();
+    // the trained densities are the solver's with D^k = (K^k)²/2
+    const again = solveFokkerPlanck({ network: r.params, grid: g, f0: mixture, D: Array.from(r.KLayers!, (k) => 0.5 * k * k) }, { dt }).f;
+    for (let i = 0; i < g.n; i++) expect(Math.abs(again[i]! - r.f[0]![i]!)).toBeLessThan(1e-12);
+  });
+
   it("its density is the law of the Euler–Maruyama particles of the trained network (W1 within sampling + discretisation)", () => {
     const g = createGrid1D(-5, 5, 200);
     const f0 = (x: number) => 0.5 * bump(-1, 0.4)(x) + 0.5 * bump(1, 0.4)(x);
@@ -243,6 +283,16 @@ describe("trainFokkerPlanck", () => {
     expectKineticError(() => trainFokkerPlanck({ ...ok, K: -1 }), "INVALID_ARGUMENT", "problem.K");
     expectKineticError(() => trainFokkerPlanck({ ...ok, K: 1e-3 }, { minNoise: 0.01 }), "INVALID_ARGUMENT", "problem.K");
     expectKineticError(() => trainFokkerPlanck({ ...ok, lambda: -1 }), "INVALID_ARGUMENT", "problem.lambda");
+    // one K per layer: a boolean, learned, and an array of nLayers positive values
+    expectKineticError(() => trainFokkerPlanck(ok, { noisePerLayer: 1 as never }), "INVALID_ARGUMENT", "options.noisePerLayer");
+    expectKineticError(
+      () => trainFokkerPlanck(ok, { noisePerLayer: true, learnNoise: false }),
+      "INVALID_ARGUMENT",
+      "options.noisePerLayer",
+    );
+    expectKineticError(() => trainFokkerPlanck({ ...ok, K: [0.5, 0.5] }, { noisePerLayer: true }), "INVALID_ARGUMENT", "problem.K");
+    expectKineticError(() => trainFokkerPlanck({ ...ok, K: [0.5, -1, 0.5] }, { noisePerLayer: true }), "INVALID_ARGUMENT", "problem.K[1]");
+    expectKineticError(() => trainFokkerPlanck({ ...ok, K: [0.5, 0.5, 0.5] }), "INVALID_ARGUMENT", "problem.K");
     expectKineticError(() => trainFokkerPlanck({ ...ok, f0: [] }), "INVALID_ARGUMENT", "problem.f0");
     expectKineticError(() => trainFokkerPlanck({ ...ok, loss: {} as DensityObjective }), "INVALID_ARGUMENT", "problem.loss");
     expectKineticError(
@@ -382,6 +432,7 @@ describe("trainFokkerPlanck2D", () => {
     const ok = { network, f0, grid, loss: l2DensityLoss(new Float64Array(64)) };
     expectKineticError(() => trainFokkerPlanck2D({ ...ok, K: [0.5, -1] }), "INVALID_ARGUMENT", "problem.K[1]");
     expectKineticError(() => trainFokkerPlanck2D({ ...ok, K: [0.5] as never }), "INVALID_ARGUMENT", "problem.K");
+    expectKineticError(() => trainFokkerPlanck2D(ok, { noisePerLayer: true }), "INVALID_ARGUMENT", "options.noisePerLayer");
     expectKineticError(() => trainFokkerPlanck2D({ ...ok, grid: createGrid1D(-1, 1, 8) as never }), "INVALID_ARGUMENT", "problem.grid");
     expectKineticError(
       () => trainFokkerPlanck2D({ ...ok, network: createScalarNetwork({ sigma: "tanh", w: -1, b: 0, T: 1, K: 0.5 }) }),

@@ -39,8 +39,12 @@ export interface FokkerPlanckTrainingProblem {
    * seeded by `options.seed`). The noise is the network's constant noise K unless `K` is given.
    */
   readonly network: NetworkParams | NetworkInit;
-  /** Initial noise level K > 0 (constant, D = K²/2); default the network's constant noise. Needed with a `NetworkInit`. */
-  readonly K?: number;
+  /**
+   * Initial noise level K > 0 (constant, D = K²/2), or with `options.noisePerLayer` one per layer (an
+   * array of `nLayers`; a number starts every layer there); default the network's constant noise.
+   * Needed with a `NetworkInit`.
+   */
+  readonly K?: number | readonly number[];
   /** The initial density, or one density per class, transported together by the same field and noise. */
   readonly f0: FokkerPlanckInitialDensity | readonly FokkerPlanckInitialDensity[];
   /** The 1-D grid of the densities. */
@@ -87,6 +91,12 @@ export interface NoiseTrainingOptions {
    * weights and the grid cannot resolve a diffusion that small.
    */
   readonly minNoise?: number;
+  /**
+   * 1-D only: learn one noise level K^k per layer (D^k = (K^k)²/2 on layer k's interval) instead of one
+   * K for all layers (default false). The result's `KLayers` holds them and `params` carries no noise
+   * model then (core's noise models are constant in time): solve with `D: KLayers.map((k) => k * k / 2)`.
+   */
+  readonly noisePerLayer?: boolean;
 }
 
 /**
@@ -109,8 +119,10 @@ export interface FokkerPlanckTrainOptions2D
 export interface FokkerPlanckTrainResult {
   /** Trained network parameters, with the learned (or fixed) noise as their noise model. */
   readonly params: NetworkParams;
-  /** The noise level K of `params` (NaN when the noise is fixed and not a constant). */
+  /** The noise level K of `params` (NaN when the noise is fixed and not a constant; the first layer's with `noisePerLayer`). */
   readonly K: number;
+  /** With `noisePerLayer`: the learned K^k of every layer. */
+  readonly KLayers?: Float64Array;
   /** Trained parameters θ_head of the loss (e.g. a classification read-out), length `loss.nParams`. */
   readonly head: Float64Array;
   /** Per-epoch history (loss, gradient norm, learning rate). */
@@ -149,7 +161,7 @@ export interface FokkerPlanckTrainResult2D extends Omit<FokkerPlanckTrainResult,
 }
 
 const LOOP_KEYS = ["optimizer", "learningRate", "schedule", "epochs", "seed", "gradTolerance", "onProgress", "signal"] as const;
-const NOISE_KEYS = ["learnNoise", "minNoise"] as const;
+const NOISE_KEYS = ["learnNoise", "minNoise", "noisePerLayer"] as const;
 
 function isNetworkParams(n: unknown): n is NetworkParams {
   return (
@@ -187,6 +199,7 @@ interface Dimension<F, G> {
     objective: DensityObjective,
     options: Record<string, unknown>,
     theta: Float64Array,
+    layerK: Float64Array | null,
   ) => {
     loss: number;
     gradW: Float64Array;
@@ -202,6 +215,7 @@ interface Dimension<F, G> {
     grid: G,
     f0: F,
     options: Record<string, unknown>,
+    layerK: Float64Array | null,
   ) => { f: Float64Array; status: SolveStatus; steps: number };
   readonly cells: (grid: G) => number;
 }
@@ -211,10 +225,16 @@ const DIM1: Dimension<FokkerPlanckInitialDensity, Grid1D> = {
   name: "trainFokkerPlanck",
   gridKind: "1d",
   solverKeys: ["method", "dt", "boundary", "safety", "massLossTolerance", "maxSteps", "memoryBudget"],
-  gradient: (network, grid, f0, objective, options, theta) =>
-    fokkerPlanckGradient({ network, grid, f0 }, objective, { ...(options as FokkerPlanckSolverOptions), theta }),
-  forward: (network, grid, f0, options) => {
-    const s = solveFokkerPlanck({ network, grid, f0 }, options);
+  gradient: (network, grid, f0, objective, options, theta, layerK) => {
+    if (layerK === null)
+      return fokkerPlanckGradient({ network, grid, f0 }, objective, { ...(options as FokkerPlanckSolverOptions), theta });
+    // one D^k = (K^k)²/2 per layer: ∂J/∂K^k = 2 ∂J/∂(scale of D^k) / K^k
+    const D = Array.from(layerK, (k) => 0.5 * k * k);
+    const r = fokkerPlanckGradient({ network, grid, f0, D }, objective, { ...(options as FokkerPlanckSolverOptions), theta });
+    return { ...r, gradK: Float64Array.from(r.gradDScaleLayers, (g, k) => (2 * g) / layerK[k]!) };
+  },
+  forward: (network, grid, f0, options, layerK) => {
+    const s = solveFokkerPlanck({ network, grid, f0, ...(layerK !== null ? { D: Array.from(layerK, (k) => 0.5 * k * k) } : {}) }, options);
     return { f: s.f, status: s.status, steps: s.stats.steps };
   },
   cells: (grid) => grid.n,
@@ -242,13 +262,13 @@ const DIM2: Dimension<FokkerPlanckInitialDensity2D, Grid2D> = {
  * @param options - optimiser (`"adam"` default, `"gd"`, `"lbfgs"`), learning rate, schedule, epochs,
  *   seed, gradient tolerance, progress, signal; solver options of `fokkerPlanckGradient` (method, dt,
  *   boundary, safety, massLossTolerance, maxSteps, memoryBudget); `learnNoise` (default true),
- *   `minNoise` (default 1e-6)
- * @returns trained parameters (with the learned noise), K, θ_head, per-epoch history, status, the
- *   densities at T and counts
+ *   `minNoise` (default 1e-6), `noisePerLayer` (one K^k per layer, default false)
+ * @returns trained parameters (with the learned noise), K, `KLayers` (with `noisePerLayer`), θ_head,
+ *   per-epoch history, status, the densities at T and counts
  * @throws KineticError INVALID_ARGUMENT (bad or unknown options, a bad problem, no constant noise to
  *   learn, K below `minNoise`), UNSUPPORTED (d ≠ 1), TOO_LARGE / UNSTABLE (the solve at the initial
  *   parameters does not fit, or explicit Euler above its bound); the signal's reason when aborted
- * @remarks θ = [W | b | log K | θ_head] (log K only when the noise is learned): the noise is learned
+ * @remarks θ = [W | b | log K (or log K^1…log K^L with `noisePerLayer`) | θ_head] (log K only when the noise is learned): the noise is learned
  * through log K, with ∂J/∂log K = K ∂J/∂K from the adjoint, so K stays positive. Each evaluation is
  * one forward solve and one adjoint sweep per initial density (with several densities, one more
  * forward solve each to seed the sweeps, since the loss couples them); L-BFGS evaluates once per
@@ -277,7 +297,7 @@ const DIM2: Dimension<FokkerPlanckInitialDensity2D, Grid2D> = {
 export function trainFokkerPlanck(problem: FokkerPlanckTrainingProblem, options: FokkerPlanckTrainOptions = {}): FokkerPlanckTrainResult {
   const t = fokkerPlanckTraining(problem, options);
   const { K, ...rest } = t.finish(minimize(t.evaluate, t.theta0, t.loop));
-  return { ...rest, K: K[0]! };
+  return { ...rest, K: K[0]!, ...(options.noisePerLayer === true ? { KLayers: K } : {}) };
 }
 
 /**
@@ -340,10 +360,19 @@ export function fokkerPlanckTraining2D(
   return buildTraining(DIM2, problem, options as Record<string, unknown>);
 }
 
-/** The initial noise levels (d values, NaN: the network's own non-constant noise, kept fixed). */
-function initialNoise(d: 1 | 2, K: unknown, base: NetworkParams, learnNoise: boolean, minNoise: number): Float64Array {
-  const out = new Float64Array(d);
-  if (K !== undefined) {
+/**
+ * The initial noise levels (d values, or one per layer with `layers` > 0; NaN: the network's own
+ * non-constant noise, kept fixed).
+ */
+function initialNoise(d: 1 | 2, K: unknown, base: NetworkParams, learnNoise: boolean, minNoise: number, layers = 0): Float64Array {
+  const out = new Float64Array(layers > 0 ? layers : d);
+  if (layers > 0 && Array.isArray(K)) {
+    if (K.length !== layers) throw invalidArgument("problem.K", `one noise level per layer (${layers}) with options.noisePerLayer`, K);
+    K.forEach((v, k) => {
+      out[k] = requirePositive(`problem.K[${k}]`, v);
+    });
+  } else if (layers > 0 && K === undefined && base.noise?.kind === "constant") out.fill(Math.abs(base.noise.K[0]!));
+  else if (K !== undefined) {
     if (typeof K === "number") out.fill(requirePositive("problem.K", K));
     else if (d === 2 && Array.isArray(K) && K.length === 2) {
       out[0] = requirePositive("problem.K[0]", K[0]);
@@ -366,7 +395,7 @@ function initialNoise(d: 1 | 2, K: unknown, base: NetworkParams, learnNoise: boo
     );
   else return out.fill(Number.NaN);
   const name = K !== undefined ? "problem.K" : "problem.network.noise.K";
-  for (let j = 0; j < d; j++) {
+  for (let j = 0; j < out.length; j++) {
     if (!(out[j]! > 0) || !Number.isFinite(out[j]!)) throw invalidArgument(name, "a positive finite noise level", out[j]);
     if (out[j]! < minNoise) throw invalidArgument(name, `at least minNoise = ${minNoise}`, out[j]);
   }
@@ -415,7 +444,13 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
   const learnNoise = options.learnNoise ?? true;
   if (typeof learnNoise !== "boolean") throw invalidArgument("options.learnNoise", "a boolean", learnNoise);
   const minNoise = requirePositive("options.minNoise", options.minNoise ?? 1e-6);
-  const K0 = initialNoise(d, problem.K, base, learnNoise, minNoise);
+  const perLayer = options.noisePerLayer ?? false;
+  if (typeof perLayer !== "boolean") throw invalidArgument("options.noisePerLayer", "a boolean", perLayer);
+  if (perLayer && d !== 1)
+    throw invalidArgument("options.noisePerLayer", "absent in 2-D (trainFokkerPlanck2D learns K₀₀ and K₁₁ for all layers)", perLayer);
+  if (perLayer && !learnNoise)
+    throw invalidArgument("options.noisePerLayer", "given only when the noise is learned (learnNoise: true)", perLayer);
+  const K0 = initialNoise(d, problem.K, base, learnNoise, minNoise, perLayer ? base.nLayers : 0);
   const solver: Record<string, unknown> = {};
   const loop: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) {
@@ -431,7 +466,8 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
   const head0 = loss.initialTheta ?? new Float64Array(nHead);
   if (!(head0 instanceof Float64Array) || head0.length !== nHead)
     throw invalidArgument("problem.loss.initialTheta", `a Float64Array of length loss.nParams = ${nHead}`, head0);
-  const nNoise = learnNoise ? d : 0;
+  const nK = K0.length; // d, or one per layer
+  const nNoise = learnNoise ? nK : 0;
   const iHead = nWb + nNoise;
   const theta0 = new Float64Array(iHead + nHead);
   theta0.set(base.W, 0);
@@ -445,9 +481,13 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
   const fixedNoise = Number.isNaN(K0[0]!);
 
   /** The noise levels of θ (the fixed ones when the noise is not learned). */
-  const noiseOf = (theta: Float64Array): Float64Array => (learnNoise ? theta.slice(nWb, nWb + d).map(Math.exp) : K0.slice());
-  /** The network of θ with noise levels K (or the base network's own noise when it is fixed and not constant). */
+  const noiseOf = (theta: Float64Array): Float64Array => (learnNoise ? theta.slice(nWb, nWb + nK).map(Math.exp) : K0.slice());
+  /**
+   * The network of θ with noise levels K (or the base network's own noise when it is fixed and not
+   * constant; no noise model with one K per layer, which the solves receive as D).
+   */
   const networkOf = (theta: Float64Array, K: Float64Array): NetworkParams => {
+    if (perLayer) return createNetwork({ sigma: base.sigma, d, W: theta.subarray(0, nW), b: theta.subarray(nW, nWb), dt: base.dt });
     const Km = new Float64Array(d * d);
     for (let j = 0; j < d; j++) Km[j * d + j] = K[j]!;
     return createNetwork({
@@ -484,17 +524,18 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
     let J: number;
     let gW: Float64Array;
     let gB: Float64Array;
-    const gK = new Float64Array(d);
+    const gK = new Float64Array(nK);
     let gHead: Float64Array;
     try {
       const network = networkOf(theta, K);
+      const layerK = perLayer ? K : null;
       if (C === 1) {
-        const r = dim.gradient(network, grid, f0s[0]!, loss, solver, head);
+        const r = dim.gradient(network, grid, f0s[0]!, loss, solver, head, layerK);
         last = { status: r.status, f: [r.f], steps: r.stats.steps, checkpoints: r.stats.checkpoints };
         J = r.loss;
         gW = r.gradW;
         gB = r.gradB;
-        if (r.gradK.length === d) gK.set(r.gradK);
+        if (r.gradK.length === nK) gK.set(r.gradK);
         gHead = r.gradTheta;
       } else {
         // the loss couples the densities: solve them all, then seed one adjoint sweep per density
@@ -502,7 +543,7 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
         let status: SolveStatus = "success";
         let steps = 0;
         for (const f0 of f0s) {
-          const s = dim.forward(network, grid, f0, forwardOptions);
+          const s = dim.forward(network, grid, f0, forwardOptions, layerK);
           fs.push(s.f);
           steps = s.steps;
           if (s.status !== "success") status = s.status;
@@ -530,7 +571,7 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
                 return loss.evaluate(all, g, head, seeds, null);
               },
             };
-            const r = dim.gradient(network, grid, f0s[c]!, slot, solver, emptyTheta);
+            const r = dim.gradient(network, grid, f0s[c]!, slot, solver, emptyTheta, layerK);
             if (r.status !== "success") {
               last = { status: r.status, f: fs, steps, checkpoints: r.stats.checkpoints };
               started = true;
@@ -538,7 +579,7 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
             }
             for (let q = 0; q < nW; q++) gW[q] += r.gradW[q]!;
             for (let q = 0; q < nWb - nW; q++) gB[q] += r.gradB[q]!;
-            if (r.gradK.length === d) for (let j = 0; j < d; j++) gK[j] += r.gradK[j]!;
+            if (r.gradK.length === nK) for (let j = 0; j < nK; j++) gK[j] += r.gradK[j]!;
             checkpoints = r.stats.checkpoints;
           }
           last = { status, f: fs, steps, checkpoints };

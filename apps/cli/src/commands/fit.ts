@@ -107,17 +107,18 @@ export function registerFit(program: Command): void {
     .option("--beta <b>", "beta target β")
     .option("--file <path>", "samples target: CSV/JSON data set")
     .option("--column <name>", "samples target: column")
-    .option("--family <name>", "gaussian | identity | tanh | beta | bimodal (steady state) | layerwise (with --horizon)")
+    .option("--family <name>", "gaussian (steady state) | identity | tanh | beta | bimodal | layerwise (with --horizon)")
     .option("--loss <name>", "kl | l2 | w1")
     .option("--cells <n>", "grid cells")
     .option("--method <name>", "gradient (L-BFGS on the exact gradient, default) | nelder-mead")
-    .option("--max-evaluations <n>", "optimiser budget (loss evaluations)")
+    .option("--max-evaluations <n>", "optimiser budget in loss evaluations (default 20000; 1500 with --horizon)")
     .option("--horizon <T>", "fit f(T) at this finite horizon from a Gaussian initial density instead of the steady state")
     .option("--initial-mean <m>", "--horizon: mean of the Gaussian initial density (default 0)")
     .option("--initial-std <s>", "--horizon: standard deviation of the Gaussian initial density (default 1)")
     .option("--steps <n>", "--horizon: implicit Euler steps over [0, T] (default 50)")
     .option("--layers <n>", "layerwise family: layers, each with its own (w, b) (default 4)")
     .option("--activation <name>", "layerwise family: activation (default tanh)")
+    .option("--diffusion-per-layer", "layerwise family: one diffusion D per layer instead of one over [0, T]")
     .option("--out <dir>", "output directory (default ./out/fit-<target>)")
     .option("--force", "overwrite a non-empty output directory")
     .option("--no-png", "SVG figures only")
@@ -129,6 +130,7 @@ Examples:
   $ kinetic-nde fit --target beta --alpha 2 --beta 5 --family beta
   $ kinetic-nde fit --target samples --file iris.csv --column petal-length --family bimodal --loss w1
   $ kinetic-nde fit --target samples --file iris.csv --column petal-length --horizon 1 --initial-mean 3.8 --initial-std 1.8 --family layerwise --layers 3
+  $ kinetic-nde fit --target samples --file iris.csv --column petal-length --horizon 1 --initial-mean 3.8 --initial-std 1.8 --family bimodal
 ${OUTPUT_HELP} Fitted parameters are also in fit.json.`,
     )
     .action(async (flags: Record<string, unknown> & OutputFlags & CsvFlags & { config?: string }) => {
@@ -154,6 +156,7 @@ ${OUTPUT_HELP} Fitted parameters are also in fit.json.`,
           steps: "steps",
           layers: "layers",
           activation: "activation",
+          diffusionPerLayer: "diffusionPerLayer",
         }),
       );
       const out = outDirFor(flags, "fit", cfg.target.kind);

@@ -77,7 +77,7 @@ export const fitDistribution = defineExperiment({
   id: "fit-distribution",
   title: "Fitting distributions with Fokker–Planck steady states",
   summary:
-    "Training becomes fitting distributions: choose (w, b, D) — or a state-dependent D(x) — so that the stationary density of the stochastic ResNet's Fokker–Planck equation matches a target. Gaussian targets have a closed form (b = -wμ, D = s²|w|); tanh-type (sech-power) and Beta-type (D(x) = κ(1 - x²)) targets are fitted by L-BFGS on the exact gradient of the discrete steady state (or by Nelder–Mead) and must recover the parameters that generated them; a histogram of real data (iris) is fitted by a constant-D tanh model and by a bimodal D(x). At a finite horizon the density f(T) reached from a two-bump start is fitted by L-BFGS on the exact adjoint gradient of the solve, and must recover the tanh model that produced it.",
+    "Training becomes fitting distributions: choose (w, b, D) — or a state-dependent D(x) — so that the stationary density of the stochastic ResNet's Fokker–Planck equation matches a target. Gaussian targets have a closed form (b = -wμ, D = s²|w|); tanh-type (sech-power) and Beta-type (D(x) = κ(1 - x²)) targets are fitted by L-BFGS on the exact gradient of the discrete steady state (or by Nelder–Mead) and must recover the parameters that generated them; a histogram of real data (iris) is fitted by a constant-D tanh model and by a bimodal D(x). At a finite horizon the density f(T) reached from a two-bump start is fitted by L-BFGS on the exact adjoint gradient of the solve, and must recover the tanh model that produced it; and a Gaussian is split into two bumps by a fitted D(x), which no constant D with a linear drift can do.",
   schema,
   quick: { cells: 300, maxEvaluations: 1500 },
   controls: [
@@ -90,7 +90,7 @@ export const fitDistribution = defineExperiment({
     { key: "method", label: "optimiser", kind: "select", options: ["gradient", "nelder-mead"] },
   ],
   async run(config, ctx) {
-    const st = stages(ctx, 5);
+    const st = stages(ctx, 6);
     const checks: Check[] = [];
     const fits: Fit[] = [];
     const base = { loss: config.loss, method: config.method, maxEvaluations: config.maxEvaluations, seed: ctx.seed } as const;
@@ -179,6 +179,56 @@ export const fitDistribution = defineExperiment({
       fits.push({ key: "horizon-tanh", label: `f(${T}) of the tanh model from two bumps`, res, extra: { initial: init } });
     }
 
+    await st.stage("finite horizon: a Gaussian split in two by D(x)");
+    {
+      // from N(0, 0.5²) to two bumps at ±1.2: a linear drift with constant D keeps a Gaussian Gaussian
+      // (MODEL.md §6), a state-dependent D(x) (the bimodal family) can push the mass apart
+      const T = 1;
+      const grid = createGrid1D(-4, 4, 200) as Grid1D;
+      const f0 = (x: number): number => Math.exp(-(x * x) / 0.5);
+      const mixture = (x: number): number => Math.exp(-((x - 1.2) ** 2) / 0.18) + Math.exp(-((x + 1.2) ** 2) / 0.18);
+      const flat = fitFiniteHorizon(f0, mixture, T, { ...base, family: "identity", grid });
+      const bumps = fitFiniteHorizon(f0, mixture, T, { ...base, family: "bimodal", grid });
+      checks.push(
+        makeTrueCheck(
+          "horizon-bimodal-loss",
+          `finite horizon T = ${T}, N(0, 0.5²) → two bumps: D(x) reaches a lower ${bumps.lossName} than constant D (${r6(bumps.loss)} vs ${r6(flat.loss)})`,
+          bumps.loss < flat.loss,
+        ),
+      );
+      // the fitted f(T) has a dip between two maxima: its value at the centre below half the smaller peak
+      const f = bumps.fitted;
+      const mid = Math.floor(f.length / 2);
+      let left = 0,
+        right = 0;
+      for (let i = 0; i < mid; i++) left = Math.max(left, f[i]!);
+      for (let i = mid; i < f.length; i++) right = Math.max(right, f[i]!);
+      const centre = 0.5 * (f[mid - 1]! + f[mid]!);
+      checks.push(
+        makeBoundCheck(
+          "horizon-bimodal-dip",
+          `finite horizon, D(x) fit: the fitted f(T) is bimodal (centre / smaller peak)`,
+          centre / Math.min(left, right),
+          0.5,
+        ),
+      );
+      const init = cellAverages1D(f0, grid);
+      const mass = init.reduce((a, v) => a + v, 0) * grid.dx;
+      for (let i = 0; i < init.length; i++) init[i]! /= mass;
+      fits.push({
+        key: "horizon-identity",
+        label: `f(${T}) from N(0, 0.5²), linear drift, constant D`,
+        res: flat,
+        extra: { initial: init },
+      });
+      fits.push({
+        key: "horizon-bimodal",
+        label: `f(${T}) from N(0, 0.5²), linear drift, D(x) with bumps`,
+        res: bumps,
+        extra: { initial: init },
+      });
+    }
+
     await st.stage(`iris ${config.feature} and ${config.bimodalFeature}: histogram fits`);
     {
       const gridFor = (samples: Float64Array) => {
@@ -236,7 +286,7 @@ export const fitDistribution = defineExperiment({
       Object.assign(summary, paramsSummary(f.key, f.res));
     }
     const figures: FigureSpec[] = fits
-      .filter((f) => f.key !== "data2-bimodal")
+      .filter((f) => f.key !== "data2-bimodal" && f.key !== "horizon-identity")
       .map((f) => ({
         id: `fit-${f.key}`,
         title:
@@ -262,13 +312,28 @@ export const fitDistribution = defineExperiment({
             x: "x",
             y: "fitted",
             label:
-              f.key === "horizon-tanh"
-                ? `f(T), fitted (${f.res.family})`
-                : `steady state (${f.res.family}${f.key === "data2-tanh" ? ", constant D" : ""})`,
+              f.key === "horizon-bimodal"
+                ? "f(T), fitted: D(x) with bumps"
+                : f.key === "horizon-tanh"
+                  ? `f(T), fitted (${f.res.family})`
+                  : `steady state (${f.res.family}${f.key === "data2-tanh" ? ", constant D" : ""})`,
             color: PALETTE[0]!,
           },
           ...(f.extra?.["initial"] !== undefined
             ? [{ kind: "line" as const, series: f.key, x: "x", y: "initial", label: "initial f0", color: PALETTE[2]!, dashed: true }]
+            : []),
+          ...(f.key === "horizon-bimodal"
+            ? [
+                {
+                  kind: "line" as const,
+                  series: "horizon-identity",
+                  x: "x",
+                  y: "fitted",
+                  label: "f(T), fitted: constant D",
+                  color: PALETTE[1]!,
+                  dashed: true,
+                },
+              ]
             : []),
           ...(f.key === "data2-tanh"
             ? [

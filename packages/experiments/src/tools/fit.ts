@@ -48,7 +48,13 @@ export const fitFields = {
     .describe(
       "optimiser: L-BFGS on the exact gradient (of the steady state, or by the adjoint of the solve at a finite horizon), or derivative-free Nelder–Mead",
     ),
-  maxEvaluations: z.number().int().min(10).max(1_000_000).default(20000).describe("loss evaluation budget"),
+  maxEvaluations: z
+    .number()
+    .int()
+    .min(10)
+    .max(1_000_000)
+    .optional()
+    .describe("loss evaluation budget (default 20000 for a steady state, 1500 at a finite horizon, where one evaluation is a solve)"),
   restarts: z
     .number()
     .int()
@@ -67,6 +73,10 @@ export const fitFields = {
   steps: z.number().int().min(1).max(100_000).default(50).describe("finite horizon: implicit Euler steps over [0, T]"),
   layers: z.number().int().min(1).max(1000).default(4).describe("layerwise family: layers, each with its own (w, b)"),
   activation: z.string().max(100).default("tanh").describe("layerwise family: activation of the drift σ(w x + b)"),
+  diffusionPerLayer: z
+    .boolean()
+    .default(false)
+    .describe("layerwise family: one diffusion D^k = (K^k)²/2 per layer instead of one D over [0, T]"),
 };
 
 /** Config schema of the tool (zod; defaults and limits; unknown keys are errors). */
@@ -162,8 +172,8 @@ function normalised(f: Float64Array, dx: number): Float64Array {
  * The `fit` tool: the Fokker–Planck steady state of a family (gaussian, identity, tanh, beta,
  * bimodal) that best matches a target density or samples in KL, L2 or W1 (L-BFGS on the exact
  * steady-state gradient with seeded restarts by default, or Nelder–Mead). With `horizon` T it fits
- * f(T) from a Gaussian initial density instead (`fitFiniteHorizon`: identity, tanh, beta or the
- * layer-wise family, gradient by the adjoint of the solve).
+ * f(T) from a Gaussian initial density instead (`fitFiniteHorizon`: identity, tanh, beta, bimodal or
+ * the layer-wise family, optionally with one D per layer; gradient by the adjoint of the solve).
  * Returns the fitted parameters in the summary and the target and fitted densities.
  * @remarks Memory: about 16 doubles per grid cell (refused beyond 1 GiB naming `grid.n`).
  */
@@ -194,6 +204,8 @@ export const fitTool = defineExperiment({
         'a steady-state family (gaussian, identity, tanh, beta, bimodal) without `horizon`; "layerwise" needs a finite horizon',
         family,
       );
+    if (cfg.diffusionPerLayer && (family !== "layerwise" || T === undefined))
+      throw invalidArgument("config.diffusionPerLayer", 'given only with family "layerwise" and a `horizon`', cfg.diffusionPerLayer);
     const grid =
       T !== undefined && cfg.grid === undefined && family !== "beta"
         ? withInitial(targetGrid, cfg.initialMean, cfg.initialStd)
@@ -205,7 +217,7 @@ export const fitTool = defineExperiment({
       loss: cfg.loss,
       grid,
       method: cfg.method,
-      maxEvaluations: cfg.maxEvaluations,
+      ...(cfg.maxEvaluations !== undefined ? { maxEvaluations: cfg.maxEvaluations } : {}),
       restarts: cfg.restarts,
       seed: ctx.seed,
       ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
@@ -216,7 +228,9 @@ export const fitTool = defineExperiment({
         : fitFiniteHorizon(f0, target, T, {
             ...common,
             steps: cfg.steps,
-            ...(family === "layerwise" ? { layers: cfg.layers, activation: cfg.activation } : {}),
+            ...(family === "layerwise"
+              ? { layers: cfg.layers, activation: cfg.activation, ...(cfg.diffusionPerLayer ? { diffusionPerLayer: true } : {}) }
+              : {}),
           });
     await st.stage("outputs");
     const p = r.params;
@@ -274,9 +288,14 @@ export const fitTool = defineExperiment({
     };
     if (p.layers !== undefined)
       series["layers"] = table(
-        { layer: Float64Array.from(p.layers.w, (_, k) => k), w: Float64Array.from(p.layers.w), b: Float64Array.from(p.layers.b) },
+        {
+          layer: Float64Array.from(p.layers.w, (_, k) => k),
+          w: Float64Array.from(p.layers.w),
+          b: Float64Array.from(p.layers.b),
+          ...(p.layers.D !== undefined ? { D: Float64Array.from(p.layers.D) } : {}),
+        },
         undefined,
-        "fitted (w, b) of every layer",
+        p.layers.D !== undefined ? "fitted (w, b, D) of every layer" : "fitted (w, b) of every layer",
       );
     if (p.coefficients !== undefined)
       series["coefficients"] = table(
@@ -292,7 +311,15 @@ export const fitTool = defineExperiment({
       ...(typeof p.D === "number" ? { D: p.D, K: Math.sqrt(2 * p.D) } : {}),
       ...(p.kappa !== undefined ? { kappa: p.kappa } : {}),
       ...(p.coefficients !== undefined ? { coefficients: Array.from(p.coefficients) } : {}),
-      ...(p.layers !== undefined ? { layers: { w: Array.from(p.layers.w), b: Array.from(p.layers.b) } } : {}),
+      ...(p.layers !== undefined
+        ? {
+            layers: {
+              w: Array.from(p.layers.w),
+              b: Array.from(p.layers.b),
+              ...(p.layers.D !== undefined ? { D: Array.from(p.layers.D) } : {}),
+            },
+          }
+        : {}),
       ...(T !== undefined ? { horizon: T, initial: { mean: cfg.initialMean, std: cfg.initialStd }, steps: cfg.steps } : {}),
       loss: r.lossName,
       value: r.loss,
