@@ -5,6 +5,8 @@
  */
 import { createNetwork, isKineticError, type NetworkParams, registerActivation } from "../../packages/core/src/index.js";
 import { createWebGpuBackend, type WebGpuBackend, type WebGpuBackendOptions } from "../../packages/core/src/webgpu/index.js";
+import { createGrid1D, createGrid2D } from "../../packages/datasets/src/index.js";
+import { solveVlasovWebGpu } from "../../packages/mean-field/src/vlasov-webgpu.js";
 
 export interface NetJson {
   readonly sigma: string;
@@ -98,6 +100,22 @@ const api = {
     return caught(async () => {
       const r = await (await backend(opts)).fokkerPlanckExplicit(new Float64Array(f), coefficients as never, options as never);
       return { ...r, f: Array.from(r.f) };
+    });
+  },
+  /** `solveVlasovWebGpu` on a network, a grid `{ xMin, xMax, n }` or `{ x: [a, b], y: [c, d], nx, ny }`, cell averages f0. */
+  vlasov(
+    net: NetJson,
+    grid: { xMin?: number; xMax?: number; n?: number; x?: number[]; y?: number[]; nx?: number; ny?: number },
+    f0: number[],
+    options: object,
+  ) {
+    return caught(async () => {
+      const g =
+        grid.n !== undefined
+          ? createGrid1D(grid.xMin!, grid.xMax!, grid.n)
+          : createGrid2D(grid.x as [number, number], grid.y as [number, number], grid.nx!, grid.ny!);
+      const r = await solveVlasovWebGpu(await backend(), { params: network(net), grid: g, f0: new Float64Array(f0) }, options);
+      return { ...r, f: Array.from(r.f), saved: r.saved.map((s) => Array.from(s)), times: Array.from(r.times), grid: null };
     });
   },
   /** Calls with inputs JSON cannot carry (typed arrays with NaN, user activations, raw options). */

@@ -377,6 +377,239 @@ describe("WebGPU explicit Fokker–Planck (Chang–Cooper) on the software adapt
   });
 });
 
+/**
+ * 2-D problem for the unsplit explicit Chang–Cooper step: each grid line's coefficients from
+ * `changCooperCoefficients` with the velocity and D along it (x-lines: tanh(W₀₀x + W₀₁y_j + b₀), D_x;
+ * y-lines: tanh(W₁₀x_i + W₁₁y + b₁), D_y), in the GPU layout.
+ */
+function fp2Problem(W: readonly number[], b: readonly number[], D: readonly [number, number], boundary: FpBoundary) {
+  const grid = createGrid2D([-3, 3], [-2.5, 2.5], 48, 32);
+  const { nx, ny, dx, dy } = grid;
+  const gx = createGrid1D(grid.xMin, grid.xMax, nx);
+  const gy = createGrid1D(grid.yMin, grid.yMax, ny);
+  const alphaX = new Float64Array((nx + 1) * ny);
+  const betaX = new Float64Array((nx + 1) * ny);
+  const alphaY = new Float64Array(nx * (ny + 1));
+  const betaY = new Float64Array(nx * (ny + 1));
+  for (let j = 0; j < ny; j++) {
+    const y = grid.yMin + (j + 0.5) * dy;
+    const cc = changCooperCoefficients(gx, (x) => Math.tanh(W[0]! * x + W[1]! * y + b[0]!), D[0], boundary, boundary);
+    for (let i = 0; i <= nx; i++) {
+      alphaX[i * ny + j] = cc.alpha[i]!;
+      betaX[i * ny + j] = cc.beta[i]!;
+    }
+  }
+  for (let i = 0; i < nx; i++) {
+    const x = grid.xMin + (i + 0.5) * dx;
+    const cc = changCooperCoefficients(gy, (y) => Math.tanh(W[2]! * x + W[3]! * y + b[1]!), D[1], boundary, boundary);
+    alphaY.set(cc.alpha, i * (ny + 1));
+    betaY.set(cc.beta, i * (ny + 1));
+  }
+  const f0 = Float64Array.from({ length: nx * ny }, (_, k) => {
+    const x = grid.xMin + (Math.floor(k / ny) + 0.5) * dx;
+    const y = grid.yMin + ((k % ny) + 0.5) * dy;
+    return Math.exp(-((x - 1.8) ** 2 + (y + 1.5) ** 2) / 0.3) + (Math.abs(x + 1) < 0.7 && Math.abs(y) < 0.9 ? 0.4 : 0);
+  });
+  let rate = 0;
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++)
+      rate = Math.max(
+        rate,
+        (alphaX[(i + 1) * ny + j]! + betaX[i * ny + j]!) / (dx * dx) +
+          (alphaY[i * (ny + 1) + j + 1]! + betaY[i * (ny + 1) + j]!) / (dy * dy),
+      );
+  return { grid, coefficients: { nx, ny, alphaX, betaX, alphaY, betaY }, f0, bound: 1 / rate };
+}
+
+/** The coefficients of {@link fp2Problem} as JSON for the page. */
+function fp2Json(c: ReturnType<typeof fp2Problem>["coefficients"]) {
+  const { nx, ny, alphaX, betaX, alphaY, betaY } = c;
+  return { nx, ny, alphaX: Array.from(alphaX), betaX: Array.from(betaX), alphaY: Array.from(alphaY), betaY: Array.from(betaY) };
+}
+
+/** The f64 reference: `steps` unsplit explicit steps in flux form, and the mass that left through the walls. */
+function fp2Reference(
+  grid: Grid2D,
+  c: ReturnType<typeof fp2Problem>["coefficients"],
+  f0: Float64Array,
+  dt: number,
+  steps: number,
+): { f: Float64Array; massLost: number } {
+  const { nx, ny, dx, dy } = grid;
+  const rx = dt / (dx * dx);
+  const ry = dt / (dy * dy);
+  let y = Float64Array.from(f0);
+  let z = new Float64Array(nx * ny);
+  let massLost = 0;
+  const at = (i: number, j: number) => (i < 0 || i >= nx || j < 0 || j >= ny ? 0 : y[i * ny + j]!);
+  for (let s = 0; s < steps; s++) {
+    for (let j = 0; j < ny; j++) massLost += dt * (c.alphaX[nx * ny + j]! * at(nx - 1, j) + c.betaX[j]! * at(0, j)) * (dy / dx);
+    for (let i = 0; i < nx; i++)
+      massLost += dt * (c.alphaY[i * (ny + 1) + ny]! * at(i, ny - 1) + c.betaY[i * (ny + 1)]! * at(i, 0)) * (dx / dy);
+    for (let i = 0; i < nx; i++)
+      for (let j = 0; j < ny; j++) {
+        const fx = (f: number) => c.alphaX[f * ny + j]! * at(f - 1, j) - c.betaX[f * ny + j]! * at(f, j);
+        const fy = (f: number) => c.alphaY[i * (ny + 1) + f]! * at(i, f - 1) - c.betaY[i * (ny + 1) + f]! * at(i, f);
+        z[i * ny + j] = at(i, j) - rx * (fx(i + 1) - fx(i)) - ry * (fy(j + 1) - fy(j));
+      }
+    [y, z] = [z, y];
+  }
+  return { f: y, massLost };
+}
+
+describe("WebGPU explicit Fokker–Planck in 2-D (unsplit Chang–Cooper) on the software adapter", () => {
+  const cases = [
+    { W: [-1, 0.4, -0.3, -0.8], b: [0.3, -0.2], D: [0.1, 0.05], boundary: "zero-flux" },
+    { W: [0.2, 0, 0.5, -0.1], b: [0.8, 0.6], D: [0.02, 0.04], boundary: "outflow" },
+    { W: [-0.5, 0.3, 0.2, -0.5], b: [0, 0.1], D: [0.3, 0.2], boundary: "absorbing" },
+  ] as const;
+  for (const { W, b, D, boundary } of cases) {
+    test(`W = [${W}], b = [${b}], D = [${D}], ${boundary}: L1 within C·(steps+1)·u·‖f0‖₁ of the f64 steps, mass and outflow`, async (ctx) => {
+      const g = page(ctx);
+      const { grid, coefficients: c, f0, bound } = fp2Problem(W, b, D, boundary);
+      const steps = 150;
+      const dt = 0.9 * bound;
+      const vol = grid.dx * grid.dy;
+      const ref = fp2Reference(grid, c, f0, dt, steps);
+      const json = fp2Json(c);
+      const r = await g.call("fp", Array.from(f0), json, { steps, dt, dx: grid.dx, dy: grid.dy });
+      if ("error" in r) throw new Error(r.message);
+      expect(r.status).toBe("success");
+      expect(r.stats.cfl).toBeCloseTo(0.9, 6);
+      const mass0 = sum(f0, vol);
+      const tol = C * (steps + 1) * U;
+      const err = l1(r.f, ref.f, vol);
+      if (VERBOSE) console.log(`FP 2-D ${boundary}: L1/(steps·u·‖f0‖₁) = ${(err / (tol / C) / mass0).toFixed(3)}`);
+      expect(err).toBeLessThanOrEqual(tol * mass0);
+      expect(Math.min(...r.f)).toBeGreaterThanOrEqual(-tol * maxAbs(f0));
+      expect(Math.abs(r.mass - sum(ref.f, vol))).toBeLessThanOrEqual(tol * mass0);
+      expect(Math.abs(r.massLost - ref.massLost)).toBeLessThanOrEqual(tol * mass0);
+      expect(Math.abs(r.initialMass - r.mass - r.massLost)).toBeLessThanOrEqual(tol * mass0);
+      if (boundary === "zero-flux") expect(r.massLost).toBe(0);
+      else expect(r.massLost).toBeGreaterThan(1e-3 * mass0);
+      // the test can fail: the f64 steps with α and β exchanged along x (the x-drift reversed) lie far outside the bound
+      const swapped = fp2Reference(grid, { ...c, alphaX: c.betaX, betaX: c.alphaX }, f0, dt, steps);
+      expect(l1(swapped.f, ref.f, vol)).toBeGreaterThan(10 * tol * mass0);
+    });
+  }
+
+  test("a separable drift: the product of the 1-D discrete steady states is a fixed point (to f32 rounding)", async (ctx) => {
+    const g = page(ctx);
+    // W diagonal: every x-line has the same coefficients, every y-line too; zero-flux walls
+    const { grid, coefficients: c, bound } = fp2Problem([-1.2, 0, 0, -0.7], [0.4, -0.3], [0.15, 0.1], "zero-flux");
+    const { nx, ny } = grid;
+    // zero flux through every face: α_f g_{f-1} = β_f g_f along each direction
+    const gx = [1];
+    for (let i = 1; i < nx; i++) gx.push((gx[i - 1]! * c.alphaX[i * ny]!) / c.betaX[i * ny]!);
+    const gy = [1];
+    for (let j = 1; j < ny; j++) gy.push((gy[j - 1]! * c.alphaY[j]!) / c.betaY[j]!);
+    const vol = grid.dx * grid.dy;
+    let m = 0;
+    for (const a of gx) for (const bb of gy) m += a * bb * vol;
+    const steady = Float64Array.from({ length: nx * ny }, (_, k) => (gx[Math.floor(k / ny)]! * gy[k % ny]!) / m);
+    const steps = 200;
+    const json = fp2Json(c);
+    const r = await g.call("fp", Array.from(steady), json, { steps, dt: 0.9 * bound, dx: grid.dx, dy: grid.dy });
+    if ("error" in r) throw new Error(r.message);
+    const tol = C * (steps + 1) * U;
+    expect(l1(r.f, steady, vol)).toBeLessThanOrEqual(tol);
+    // and it attracts: from the lumps, the L1 distance to it shrinks
+    const { f0 } = fp2Problem([-1.2, 0, 0, -0.7], [0.4, -0.3], [0.15, 0.1], "zero-flux");
+    const start = f0.map((v) => v / sum(f0, vol));
+    const later = await g.call("fp", Array.from(start), json, { steps: 2000, dt: 0.9 * bound, dx: grid.dx, dy: grid.dy });
+    if ("error" in later) throw new Error(later.message);
+    expect(l1(later.f, steady, vol)).toBeLessThan(0.5 * l1(start, steady, vol));
+  });
+
+  test("2-D Fokker–Planck does not depend on workgroup size or dispatch split (bit-identical)", async (ctx) => {
+    const g = page(ctx);
+    const { grid, coefficients: c, f0, bound } = fp2Problem([-0.5, 0.3, 0.2, -0.5], [0, 0.1], [0.3, 0.2], "outflow");
+    const json = fp2Json(c);
+    const o = { steps: 40, dt: 0.8 * bound, dx: grid.dx, dy: grid.dy };
+    const a = await g.call("fp", Array.from(f0), json, o);
+    const bb = await g.call("fp", Array.from(f0), json, o, { workgroupSize: 8, particlesPerDispatch: 37 });
+    if ("error" in a || "error" in bb) throw new Error("2-D Fokker–Planck failed");
+    expect(bb.f).toEqual(a.f);
+    expect(bb.massLost).toBe(a.massLost);
+  });
+});
+
+describe("solveVlasovWebGpu: solveVlasov layer by layer on the software adapter", () => {
+  // three layers of a 1-D tanh network, two of a 2-D one; save times inside layers and on a boundary
+  const net1 = { sigma: "tanh", d: 1, W: [-1.2, 0.6, 0.9], b: [0.4, -0.3, 0.2], dt: 0.5 };
+  const net2 = { sigma: "tanh", d: 2, W: [-1, 0.6, -0.6, -0.8, 0.5, -1, 1, 0.3], b: [0.2, -0.1, -0.3, 0.2], dt: 0.5 };
+  const cases = [
+    { name: "1-D upwind, zero-flux", net: net1, options: { scheme: "upwind", boundary: "zero-flux", saveAt: [0.3, 0.5, 1.2] } },
+    {
+      name: "1-D MUSCL (van Leer, SSP-RK3), outflow",
+      // a drift to the right that carries the bumps through the right wall
+      net: { ...net1, W: [0.8, 0.5, 0.9], b: [0.9, 0.8, 1], dt: 1 },
+      options: { scheme: "muscl", limiter: "van-leer", timeStepper: "ssp-rk3", boundary: "outflow", saveAt: [0.75, 2] },
+    },
+    { name: "2-D upwind, periodic", net: net2, options: { scheme: "upwind", boundary: "periodic", saveAt: [0.5] } },
+    {
+      name: "2-D MUSCL (MC, SSP-RK2), zero-flux",
+      net: net2,
+      options: { scheme: "muscl", limiter: "mc", timeStepper: "ssp-rk2", boundary: "zero-flux", saveAt: [0.2, 0.9] },
+    },
+  ] as const;
+  for (const { name, net, options } of cases) {
+    test(`${name}: the same steps and save times; f and every snapshot within C·(stages·steps + calls)·u·‖f0‖₁ of solveVlasov`, async (ctx) => {
+      const g = page(ctx);
+      const two = net.d === 2;
+      const grid = two ? createGrid2D([-3, 3], [-3, 3], 40, 36) : createGrid1D(-4, 4, 240);
+      const params = createNetwork({ ...net, W: net.W, b: net.b });
+      const f0 = two
+        ? Float64Array.from({ length: 40 * 36 }, (_, k) => {
+            const G = grid as Grid2D;
+            const x = G.xMin + (Math.floor(k / G.ny) + 0.5) * G.dx;
+            const y = G.yMin + ((k % G.ny) + 0.5) * G.dy;
+            return Math.exp(-((x - 1) ** 2 + (y + 0.5) ** 2) / 0.4) + (Math.abs(x + 1) < 0.8 && Math.abs(y - 1) < 0.6 ? 0.5 : 0);
+          })
+        : Float64Array.from({ length: 240 }, (_, j) => {
+            const x = -4 + (j + 0.5) * (8 / 240);
+            return Math.exp(-(((x - 1.5) / 0.5) ** 2)) + (Math.abs(x + 1) < 0.7 ? 0.4 : 0);
+          });
+      const cpu = solveVlasov({ params, grid, f0 }, options);
+      const gridJson = two ? { x: [-3, 3], y: [-3, 3], nx: 40, ny: 36 } : { xMin: -4, xMax: 4, n: 240 };
+      const r = await g.call("vlasov", net, gridJson, Array.from(f0), options);
+      if ("error" in r) throw new Error(r.message);
+      expect(r.status).toBe("success");
+      expect(r.precision).toBe("f32");
+      expect(r.stats.steps).toBe(cpu.stats.steps);
+      expect(r.times).toEqual(Array.from(cpu.times));
+      const vol = two ? (grid as Grid2D).dx * (grid as Grid2D).dy : (grid as Grid1D).dx;
+      const stages = "timeStepper" in options ? STAGES[options.timeStepper] : 1;
+      const tol = C * (stages * r.stats.steps + r.calls) * U * sum(f0, vol);
+      const err = l1(r.f, cpu.f, vol);
+      if (VERBOSE) console.log(`solveVlasovWebGpu ${name}: ${r.calls} calls, L1/(… u ‖f0‖₁) = ${((C * err) / tol).toFixed(3)}`);
+      expect(err).toBeLessThanOrEqual(tol);
+      for (let s = 0; s < cpu.saved.length; s++) expect(l1(r.saved[s]!, cpu.saved[s]!, vol)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(r.stats.massLost - cpu.stats.massLost)).toBeLessThanOrEqual(tol);
+      if (options.boundary === "outflow") expect(r.stats.massLost).toBeGreaterThan(1e-3 * sum(f0, vol));
+      // the test can fail: the layers out of order (the last layer's field first) lie far outside it
+      const shuffled = solveVlasov(
+        { params: createNetwork({ ...net, W: [...net.W].reverse(), b: [...net.b].reverse() }), grid, f0 },
+        options,
+      );
+      expect(l1(shuffled.f, cpu.f, vol)).toBeGreaterThan(10 * tol);
+    });
+  }
+
+  test("upwind with an SSP Runge–Kutta stepper is refused naming timeStepper; max-steps stops early", async (ctx) => {
+    const g = page(ctx);
+    const grid = { xMin: -4, xMax: 4, n: 60 };
+    const f0 = Array.from({ length: 60 }, (_, j) => Math.exp(-(((j - 30) / 8) ** 2)));
+    const bad = await g.call("vlasov", net1, grid, f0, { scheme: "upwind", timeStepper: "ssp-rk2" });
+    expect(bad).toMatchObject({ error: "UNSUPPORTED" });
+    expect((bad as { message: string }).message).toContain("timeStepper");
+    const cut = await g.call("vlasov", net1, grid, f0, { scheme: "upwind", maxSteps: 5 });
+    if ("error" in cut) throw new Error(cut.message);
+    expect(cut.status).toBe("max-steps");
+    expect(cut.stats.steps).toBe(5);
+  });
+});
+
 describe("WebGPU grid kernels: bad input", () => {
   const face1 = { ap: [0, 1, 0], am: [0, 0, 0] };
   const bad: [string, () => Promise<unknown>, string, string][] = [
@@ -449,6 +682,55 @@ describe("WebGPU grid kernels: bad input", () => {
     ],
     ["FP empty f", () => gpu!.call("fp", [], { alpha: [0], beta: [0] }, { steps: 1, dt: 0.1, dx: 1 }), "INVALID_ARGUMENT", "f"],
     ["FP no coefficients", () => gpu!.call("fp", [1], null as never, { steps: 1, dt: 0.1, dx: 1 }), "INVALID_ARGUMENT", "coefficients"],
+    [
+      "FP 2-D without dy",
+      () =>
+        gpu!.call("fp", [1], { nx: 1, ny: 1, alphaX: [0, 0], betaX: [0, 0], alphaY: [0, 0], betaY: [0, 0] }, { steps: 1, dt: 0.1, dx: 1 }),
+      "INVALID_ARGUMENT",
+      "options.dy",
+    ],
+    [
+      "FP 1-D with dy",
+      () => gpu!.call("fp", [1, 1], { alpha: [0, 1, 0], beta: [0, 1, 0] }, { steps: 1, dt: 0.1, dx: 1, dy: 1 }),
+      "INVALID_ARGUMENT",
+      "options.dy",
+    ],
+    [
+      "FP 2-D alphaY length",
+      () =>
+        gpu!.call(
+          "fp",
+          [1],
+          { nx: 1, ny: 1, alphaX: [0, 0], betaX: [0, 0], alphaY: [0], betaY: [0, 0] },
+          { steps: 1, dt: 0.1, dx: 1, dy: 1 },
+        ),
+      "SHAPE_MISMATCH",
+      "coefficients.alphaY",
+    ],
+    [
+      "FP 2-D f length",
+      () =>
+        gpu!.call(
+          "fp",
+          [1, 1],
+          { nx: 1, ny: 1, alphaX: [0, 0], betaX: [0, 0], alphaY: [0, 0], betaY: [0, 0] },
+          { steps: 1, dt: 0.1, dx: 1, dy: 1 },
+        ),
+      "SHAPE_MISMATCH",
+      "f",
+    ],
+    [
+      "FP 2-D CFL above 1",
+      () =>
+        gpu!.call(
+          "fp",
+          [1, 1],
+          { nx: 2, ny: 1, alphaX: [0, 1, 0], betaX: [0, 1, 0], alphaY: [0, 0.5, 0, 0.5], betaY: [0.5, 0, 0.5, 0] },
+          { steps: 1, dt: 0.9, dx: 1, dy: 1 },
+        ),
+      "UNSTABLE",
+      "options.dt",
+    ],
   ];
   for (const [name, f, code, field] of bad) {
     test(`bad input: ${name} → ${code} naming ${field}`, async (ctx) => {

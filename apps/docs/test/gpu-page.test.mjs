@@ -1,5 +1,5 @@
 /**
- * Browser test of the GPU switch of the live `simulate` page (built site, `.vitepress/dist`).
+ * Browser test of the GPU switch of the live `simulate` and `solve-vlasov` pages (built site, `.vitepress/dist`).
  *
  * Chromium with WebGPU on its software adapter (SwiftShader, served from 127.0.0.1, a secure context):
  *   - the page shows "Use the GPU (WebGPU, f32)" (off by default) and the adapter's name, and the first
@@ -10,6 +10,9 @@
  *     bit-identical (f32 arithmetic really ran); switching off returns to the f64 path;
  *   - with noise (K = 0.5) the GPU's Euler–Maruyama (Philox normals) agrees with the CPU run in law:
  *     mean and variance at T within 6 standard errors.
+ * The `solve-vlasov` page steps its grid on the GPU with the switch on (`solveVlasovWebGpu`): the same steps,
+ * and every saved density within 16·(4·steps)·u·‖f0‖₁ in L1 of the f64 run (stages ≤ 3, one more
+ * rounding per kernel call, calls ≤ steps).
  * Chromium with `--disable-gpu` (no adapter): no switch, a note that the CPU computes, the f64 path.
  * Run: `node test/gpu-page.test.mjs`; exits non-zero on failure, the last line is `N passed, M failed`.
  */
@@ -21,7 +24,7 @@ const U = 2 ** -24;
 const { test, finish } = reporter();
 
 /** Opens the page and waits for its first run; console errors are collected. */
-async function open(site) {
+async function open(site, path = PAGE) {
   const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const problems = [];
@@ -29,7 +32,7 @@ async function open(site) {
     if (m.type() === "error") problems.push(`console error: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(site.origin + PAGE, { waitUntil: "load" });
+  await page.goto(site.origin + path, { waitUntil: "load" });
   const state = await waitForExperiment(page);
   assert(state === "done", `the first run ended in state ${state}`);
   return { page, problems };
@@ -162,6 +165,36 @@ try {
     assert(dm > 0, "the noisy GPU run equals the CPU run bit for bit");
     console.log(`      |Δmean| ${dm.toExponential(2)} (≤ ${meanTol.toExponential(2)}), |Δvariance| ${dv.toExponential(2)} (≤ ${varTol.toExponential(2)})`);
     assert(problems.length === 0, problems.join("\n"));
+  });
+
+  await test("the solve-vlasov page steps its grid on the GPU: same steps, every saved density within the f32 bound of the f64 run", async () => {
+    const v = await open(gpuSite, "/experiments/solve-vlasov");
+    await v.page.locator(".kn-gpu").waitFor({ state: "visible", timeout: 30_000 });
+    const cpuV = await resultJson(v.page);
+    assert(cpuV.summary?.status === "success", `the CPU run's status is ${cpuV.summary?.status}`);
+    const runs = await runsOf(v.page);
+    await v.page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).check();
+    const path = await nextRun(v.page, runs);
+    assert(path.includes(`Computed with: WebGPU on ${adapter} (f32)`), `the page does not say the GPU ran: ${path}`);
+    const gpuV = await resultJson(v.page);
+    assert(gpuV.summary?.status === "success", `the GPU run's status is ${gpuV.summary?.status}`);
+    assert(gpuV.summary.steps === cpuV.summary.steps, `steps: GPU ${gpuV.summary.steps}, CPU ${cpuV.summary.steps}`);
+    const xs = column(cpuV, "history", "x");
+    const dx = xs[1] - xs[0];
+    const mass = cpuV.summary.mass_initial;
+    const tol = 16 * 4 * cpuV.summary.steps * U * mass;
+    let largest = 0;
+    for (const key of Object.keys(cpuV.series.history.data).filter((k) => k.startsWith("f_"))) {
+      const a = column(cpuV, "history", key);
+      const b = column(gpuV, "history", key);
+      let l1 = 0;
+      for (let i = 0; i < a.length; i++) l1 += Math.abs(a[i] - b[i]) * dx;
+      largest = Math.max(largest, l1);
+      assert(l1 <= tol, `${key}: L1 ${l1} > ${tol}`);
+    }
+    assert(largest > 0, "the GPU densities equal the f64 ones bit for bit: f32 arithmetic did not run");
+    console.log(`      largest L1 |CPU − GPU| of the saved densities: ${largest.toExponential(2)} (bound ${tol.toExponential(2)})`);
+    assert(v.problems.length === 0, v.problems.join("\n"));
   });
 } finally {
   await gpuSite.close();

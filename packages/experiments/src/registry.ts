@@ -7,7 +7,7 @@ import { requireInteger } from "@kinetic-nde/core/validate";
 import { CATALOGUE_ENTRIES } from "./catalogue/entries.js";
 import { CATALOGUE } from "./catalogue/index.js";
 import { parseConfig, toJsonSchema } from "./config.js";
-import type { ExperimentDefinition, ExperimentResult, ParticleSolver, Progress } from "./types.js";
+import type { ExperimentDefinition, ExperimentResult, GridSolver, ParticleSolver, Progress } from "./types.js";
 
 /**
  * Every experiment of the catalogue, in catalogue order.
@@ -64,6 +64,8 @@ export interface RunExperimentOptions {
   readonly signal?: AbortSignal;
   /** Particle solver to use instead of core's single-thread one (e.g. a Node worker pool). */
   readonly particleSolver?: ParticleSolver;
+  /** Grid solver to use instead of mean-field's `solveVlasov` (e.g. `solveVlasovWebGpu` on a GPU). */
+  readonly gridSolver?: GridSolver;
 }
 
 /**
@@ -145,6 +147,7 @@ export async function runDefinition(
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.particleSolver !== undefined ? { particleSolver: options.particleSolver } : {}),
+    ...(options.gridSolver !== undefined ? { gridSolver: options.gridSolver } : {}),
   });
 }
 

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { NetworkParams, OdeOptions, OdeResult, SdeOptions, SdeResult } from "@kinetic-nde/core";
+import type { VlasovOptions, VlasovProblem, VlasovResult } from "@kinetic-nde/mean-field";
 import type * as z from "zod";
 
 /** A column-oriented table of numbers: every column has the same length. */
@@ -106,6 +107,19 @@ export interface RunContext {
    * worker pool (`createWorkerPool` of `@kinetic-nde/core/node`); it must give the same numbers.
    */
   readonly particleSolver?: ParticleSolver;
+  /**
+   * Grid solver to use instead of mean-field's `solveVlasov`, e.g. `solveVlasovWebGpu` on a WebGPU
+   * backend (f32; the result then says `precision: "f32"`).
+   */
+  readonly gridSolver?: GridSolver;
+}
+
+/** The grid solves a run may hand to another implementation (the signature of mean-field's `solveVlasov`, one density). */
+export interface GridSolver {
+  solveVlasov(
+    problem: VlasovProblem,
+    options?: VlasovOptions,
+  ): Promise<VlasovResult<Float64Array> & { readonly precision?: string }> | VlasovResult<Float64Array>;
 }
 
 /** The particle solves a run may hand to another implementation (same signatures as core's). */

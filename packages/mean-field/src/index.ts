@@ -24,6 +24,7 @@ export {
   type VlasovResult,
   type VlasovStats,
 } from "./vlasov.js";
+export { solveVlasovWebGpu, type VlasovWebGpuBackend, type VlasovWebGpuResult } from "./vlasov-webgpu.js";
 export * from "./exact.js";
 export * from "./particle-grid.js";
 export * from "./wasserstein.js";

@@ -487,7 +487,6 @@ function runIn(arena: UpwindArena | null, { params, g1, g2, fs, borrowed, tl, op
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
   const { fast, chunk } = fastPlan(opt, size);
-  const limit = muscl ? 0.5 : 1;
   let c1d: FaceCoefficients1D | null = null,
     c2d: FaceCoefficients2D | null = null;
   let u: Float64Array[], s1: Float64Array[];
@@ -567,6 +566,7 @@ function runIn(arena: UpwindArena | null, { params, g1, g2, fs, borrowed, tl, op
   let status: SolveStatus = "success";
   let t = tl.t0;
   let layer = -1;
+  let rate = 0;
   /** After each step (lost = mass lost by it): the status that ends the solve, or null to go on. */
   const afterStep = (lost: number): SolveStatus | null => {
     // cheap finiteness probe: three samples of each density and the step's outflow
@@ -585,29 +585,9 @@ function runIn(arena: UpwindArena | null, { params, g1, g2, fs, borrowed, tl, op
     const k = seg.layer;
     if (k !== layer) {
       layer = k;
-      if (g1) networkFaceCoefficients1DInto(params, k, g1, opt.boundary, c1d!);
-      else networkFaceCoefficients2DInto(params, k, g2!, opt.boundary, c2d!);
+      rate = layerFaces(params, k, g1 ?? g2!, opt.boundary, c1d, c2d);
     }
-    const rate = g1 ? c1d!.rate : c2d!.rate;
-    const span = stop - t;
-    let h: number;
-    if (opt.dt !== null) {
-      h = opt.dt;
-      const c = Math.min(h, span) * rate;
-      if (c > limit * (1 + 1e-12)) {
-        throw new KineticError(
-          "UNSTABLE",
-          `CFL violation: dt = ${opt.dt} gives CFL number ${c.toPrecision(4)} > ${limit} for the ${opt.scheme} scheme in layer ${k} (max outflow rate ${rate.toPrecision(4)}); use dt ≤ ${(limit / rate).toPrecision(4)} or the cfl option`,
-          { details: { dt: opt.dt, cfl: c, limit, layer: k } },
-        );
-      }
-    } else {
-      h = rate > 0 ? opt.cfl! / rate : span;
-    }
-    if (!(h < span)) h = span; // also catches h = Infinity from a denormal rate
-    let n = Math.ceil(span / h - 1e-9);
-    if (n < 1) n = 1;
-    const hLast = span - (n - 1) * h;
+    const { h, n, hLast } = segmentSteps(opt, rate, stop - t, k);
     if (fast) {
       // n - 1 steps of h, then hLast, in calls of at most `chunk` equal steps (per-step accounting as below)
       for (let s = 0; s < n; ) {
@@ -721,6 +701,47 @@ function runIn(arena: UpwindArena | null, { params, g1, g2, fs, borrowed, tl, op
     status,
     stats: { steps, maxCfl, massLost, rhsEvals, massInitial: mass0 },
   };
+}
+
+/** The face coefficients of layer k written into `c1` (1-D grid) or `c2` (2-D grid); returns their outflow rate. @internal */
+export function layerFaces(
+  params: NetworkParams,
+  k: number,
+  g: Grid1D | Grid2D,
+  boundary: Boundary,
+  c1: FaceCoefficients1D | null,
+  c2: FaceCoefficients2D | null,
+): number {
+  return g.kind === "1d"
+    ? networkFaceCoefficients1DInto(params, k, g, boundary, c1!).rate
+    : networkFaceCoefficients2DInto(params, k, g, boundary, c2!).rate;
+}
+
+/**
+ * The steps of one stretch of constant field (`span` long, layer `layer`, outflow rate `rate`): n − 1
+ * steps of h and a last one of hLast, h from the CFL rule or the fixed dt (a dt beyond the scheme's
+ * CFL limit is refused, UNSTABLE). @internal
+ */
+export function segmentSteps(opt: Resolved, rate: number, span: number, layer: number): { h: number; n: number; hLast: number } {
+  const limit = opt.scheme === "muscl" ? 0.5 : 1;
+  let h: number;
+  if (opt.dt !== null) {
+    h = opt.dt;
+    const c = Math.min(h, span) * rate;
+    if (c > limit * (1 + 1e-12)) {
+      throw new KineticError(
+        "UNSTABLE",
+        `CFL violation: dt = ${opt.dt} gives CFL number ${c.toPrecision(4)} > ${limit} for the ${opt.scheme} scheme in layer ${layer} (max outflow rate ${rate.toPrecision(4)}); use dt ≤ ${(limit / rate).toPrecision(4)} or the cfl option`,
+        { details: { dt: opt.dt, cfl: c, limit, layer } },
+      );
+    }
+  } else {
+    h = rate > 0 ? opt.cfl! / rate : span;
+  }
+  if (!(h < span)) h = span; // also catches h = Infinity from a denormal rate
+  let n = Math.ceil(span / h - 1e-9);
+  if (n < 1) n = 1;
+  return { h, n, hLast: span - (n - 1) * h };
 }
 
 /** Set to 0 the values of `f` that are negative only by round-off ({@link zeroRoundoffNegatives}); returns `f`. */

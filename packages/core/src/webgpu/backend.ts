@@ -26,6 +26,7 @@ import {
 } from "./gpu-types.js";
 import {
   fokkerPlanckKernel,
+  fokkerPlanckKernel2D,
   type GpuActivationKind,
   type GpuLimiter,
   type GpuOdeMethod,
@@ -296,13 +297,17 @@ export interface WebGpuBackend {
   /**
    * Explicit Euler steps of the 1-D Fokker–Planck equation ∂ₜf + ∂ₓ(a f) = ∂ₓₓ(D f) with given
    * Chang–Cooper coefficients: f_i ← f_i + Δt/Δx² (α_i f_{i-1} - (α_{i+1} + β_i) f_i + β_{i+1} f_{i+1});
-   * the f32 twin of the `"explicit-euler"` method of `solveFokkerPlanck` within one layer.
-   * @param f - n cell averages; not modified
+   * the f32 twin of the `"explicit-euler"` method of `solveFokkerPlanck` within one layer. In 2-D
+   * (coefficients `{ nx, ny, alphaX, betaX, alphaY, betaY }`, options with `dy`) the unsplit step
+   * f ← f + Δt/Δx² (x-part) + Δt/Δy² (y-part) with the Chang–Cooper coefficients of every grid line.
+   * @param f - n cell averages (2-D: nx·ny with index i·ny + j); not modified
    * @param coefficients - `{ alpha, beta }`, n + 1 non-negative values each, the walls baked in (as
-   *   `changCooperCoefficients` of `@kinetic-nde/fokker-planck` returns them)
-   * @param options - steps, dt, dx
-   * @returns the cell averages after the steps, status, stats (steps, CFL number Δt·max_i(α_{i+1} + β_i)/Δx²),
-   *   the initial and final mass Σ f·Δx, the mass that left through the walls, precision and adapter
+   *   `changCooperCoefficients` of `@kinetic-nde/fokker-planck` returns them); 2-D: see
+   *   {@link GpuChangCooperCoefficients2D}
+   * @param options - steps, dt, dx (and dy in 2-D)
+   * @returns the cell averages after the steps, status, stats (steps, CFL number Δt·max_i(α_{i+1} + β_i)/Δx²,
+   *   in 2-D the largest sum of both directions' rates), the initial and final mass Σ f·Δx (·Δy), the
+   *   mass that left through the walls, precision and adapter
    * @throws KineticError UNSTABLE (CFL number above 1, the positivity bound), INVALID_ARGUMENT,
    *   SHAPE_MISMATCH, TOO_LARGE, SOLVER_FAILED
    * @remarks f32 arithmetic. Under the bound each step is a non-negative matrix with column sums ≤ 1
@@ -310,7 +315,7 @@ export interface WebGpuBackend {
    */
   fokkerPlanckExplicit(
     f: Float64Array,
-    coefficients: GpuChangCooperCoefficients,
+    coefficients: GpuChangCooperCoefficients | GpuChangCooperCoefficients2D,
     options: GpuFokkerPlanckOptions,
   ): Promise<GpuFokkerPlanckResult>;
   /** Release the buffers and pipelines (and the device when the backend opened it). */
@@ -325,6 +330,21 @@ export interface GpuChangCooperCoefficients {
   readonly beta: ArrayLike<number>;
 }
 
+/**
+ * Chang–Cooper flux weights of every line of a 2-D grid of nx × ny cells (each line's coefficients as
+ * `changCooperCoefficients` of `@kinetic-nde/fokker-planck` returns them for the velocity and D along it).
+ * x-face i (between cells i − 1 and i) of row j at index i·ny + j, i = 0..nx ((nx + 1)·ny values);
+ * y-face j of column i at index i·(ny + 1) + j, j = 0..ny (nx·(ny + 1) values).
+ */
+export interface GpuChangCooperCoefficients2D {
+  readonly nx: number;
+  readonly ny: number;
+  readonly alphaX: ArrayLike<number>;
+  readonly betaX: ArrayLike<number>;
+  readonly alphaY: ArrayLike<number>;
+  readonly betaY: ArrayLike<number>;
+}
+
 /** Options of {@link WebGpuBackend.fokkerPlanckExplicit}. */
 export interface GpuFokkerPlanckOptions {
   /** Number of steps, integer ≥ 1. */
@@ -333,6 +353,8 @@ export interface GpuFokkerPlanckOptions {
   readonly dt: number;
   /** Cell width Δx > 0. */
   readonly dx: number;
+  /** Cell height Δy > 0 (2-D only, required there). */
+  readonly dy?: number;
 }
 
 /** Result of {@link WebGpuBackend.fokkerPlanckExplicit}. */
@@ -366,7 +388,7 @@ const ODE_OPTION_KEYS = ["method", "stepsPerLayer", "tEnd"] as const;
 const SDE_OPTION_KEYS = ["stepsPerLayer", "tEnd", "seed", "firstParticle"] as const;
 const ADVECT_OPTION_KEYS = ["steps", "lambda", "periodic", "cellVolume"] as const;
 const MUSCL_OPTION_KEYS = [...ADVECT_OPTION_KEYS, "limiter", "timeStepper"] as const;
-const FP_OPTION_KEYS = ["steps", "dt", "dx"] as const;
+const FP_OPTION_KEYS = ["steps", "dt", "dx", "dy"] as const;
 const LIMITERS: readonly GpuLimiter[] = ["minmod", "mc", "van-leer"];
 const TIME_STEPPERS: readonly GpuTimeStepper[] = ["euler", "ssp-rk2", "ssp-rk3"];
 /** Stage dispatches encoded per submission of the grid steps (whole steps, at least one). */
@@ -794,12 +816,16 @@ class Backend implements WebGpuBackend {
 
   async fokkerPlanckExplicit(
     f: Float64Array,
-    coefficients: GpuChangCooperCoefficients,
+    coefficients: GpuChangCooperCoefficients | GpuChangCooperCoefficients2D,
     options: GpuFokkerPlanckOptions,
   ): Promise<GpuFokkerPlanckResult> {
     this.requireOpen();
     if (typeof coefficients !== "object" || coefficients === null) {
-      throw invalidArgument("coefficients", "Chang–Cooper coefficients { alpha, beta } (n + 1 values each)", coefficients);
+      throw invalidArgument(
+        "coefficients",
+        "Chang–Cooper coefficients { alpha, beta } (n + 1 values each) or { nx, ny, alphaX, betaX, alphaY, betaY }",
+        coefficients,
+      );
     }
     const o = requireOptions<GpuFokkerPlanckOptions>("options", options, FP_OPTION_KEYS);
     const steps = requireInteger("options.steps", o.steps, 1, 2 ** 31);
@@ -807,47 +833,93 @@ class Backend implements WebGpuBackend {
     const dx = requirePositive("options.dx", o.dx);
     if (!(f instanceof Float64Array) || f.length === 0) throw invalidArgument("f", "a non-empty Float64Array of cell averages", f);
     requireF32("f", f);
+    const two = "alphaX" in coefficients;
+    if (!two && o.dy !== undefined) throw invalidArgument("options.dy", "absent for 1-D coefficients { alpha, beta }", o.dy);
+    const dy = two ? requirePositive("options.dy", o.dy) : 1;
+    let nx: number;
+    let ny = 1;
+    let arrays: Float32Array[];
+    let cfl = 0;
+    const rx = dt / (dx * dx);
+    const ry = two ? dt / (dy * dy) : 0;
+    if (two) {
+      const c = coefficients as GpuChangCooperCoefficients2D;
+      nx = requireInteger("coefficients.nx", c.nx, 1, 2 ** 24);
+      ny = requireInteger("coefficients.ny", c.ny, 1, 2 ** 24);
+      if (f.length !== nx * ny) throw shapeMismatch("f", `nx·ny = ${nx * ny} values`, f.length);
+      arrays = [
+        faceArray("coefficients.alphaX", c.alphaX, (nx + 1) * ny, 1),
+        faceArray("coefficients.betaX", c.betaX, (nx + 1) * ny, 1),
+        faceArray("coefficients.alphaY", c.alphaY, nx * (ny + 1), 1),
+        faceArray("coefficients.betaY", c.betaY, nx * (ny + 1), 1),
+      ];
+      const [ax, bx, ay, by] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
+      for (let i = 0; i < nx; i++)
+        for (let j = 0; j < ny; j++) {
+          const outX = ax[(i + 1) * ny + j]! + bx[i * ny + j]!;
+          const outY = ay[i * (ny + 1) + j + 1]! + by[i * (ny + 1) + j]!;
+          cfl = Math.max(cfl, rx * outX + ry * outY);
+        }
+    } else {
+      const c = coefficients as GpuChangCooperCoefficients;
+      nx = f.length;
+      arrays = [faceArray("coefficients.alpha", c.alpha, nx + 1, 1), faceArray("coefficients.beta", c.beta, nx + 1, 1)];
+      const [alpha, beta] = arrays as [Float32Array, Float32Array];
+      for (let i = 0; i < nx; i++) cfl = Math.max(cfl, rx * (alpha[i + 1]! + beta[i]!));
+    }
     const n = f.length;
-    const alpha = faceArray("coefficients.alpha", coefficients.alpha, n + 1, 1);
-    const beta = faceArray("coefficients.beta", coefficients.beta, n + 1, 1);
-    const r = dt / (dx * dx);
-    let out = 0;
-    for (let i = 0; i < n; i++) out = Math.max(out, alpha[i + 1]! + beta[i]!);
-    const cfl = r * out;
-    if (!(Math.fround(r) < Infinity)) throw invalidArgument("options.dt", `Δt/Δx² representable in f32 (Δx = ${dx})`, dt);
+    if (!(Math.fround(rx) < Infinity)) throw invalidArgument("options.dt", `Δt/Δx² representable in f32 (Δx = ${dx})`, dt);
+    if (!(Math.fround(ry) < Infinity)) throw invalidArgument("options.dt", `Δt/Δy² representable in f32 (Δy = ${dy})`, dt);
     if (!(cfl <= 1)) {
+      const rate = two ? "max over cells of Δt(α_{i+1} + β_i)/Δx² + Δt(α_{j+1} + β_j)/Δy²" : "Δt·max_i(α_{i+1} + β_i)/Δx²";
       throw new KineticError(
         "UNSTABLE",
-        `unstable: explicit Euler needs Δt·max_i(α_{i+1} + β_i)/Δx² ≤ 1 (positivity and stability); got ${cfl.toPrecision(4)}: take options.dt at most ${(dt / cfl).toPrecision(4)}`,
+        `unstable: explicit Euler needs ${rate} ≤ 1 (positivity and stability); got ${cfl.toPrecision(4)}: take options.dt at most ${(dt / cfl).toPrecision(4)}`,
         { details: { cfl } },
       );
     }
     requireFits("f", n, 4 * 2, Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize));
-    const pipe = this.pipeline("fp", () => fokkerPlanckKernel(this.wg));
+    const pipe = two ? this.pipeline("fp2", () => fokkerPlanckKernel2D(this.wg)) : this.pipeline("fp", () => fokkerPlanckKernel(this.wg));
     const dev = this.device;
     dev.pushErrorScope("validation");
     dev.pushErrorScope("out-of-memory");
     const f32 = Float32Array.from(f);
-    const coeff = [this.upload(alpha), this.upload(beta)];
+    const coeff = arrays.map((a) => this.upload(a));
     const acc = this.upload(new Float32Array(2));
+    // 2-D: the wall sums only when a wall lets mass out (zero-flux walls have zero weights there)
+    let open = false;
+    if (two) {
+      const [ax, bx, ay, by] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array];
+      for (let j = 0; j < ny && !open; j++) open = ax[nx * ny + j]! > 0 || bx[j]! > 0;
+      for (let i = 0; i < nx && !open; i++) open = ay[i * (ny + 1) + ny]! > 0 || by[i * (ny + 1)]! > 0;
+    }
     try {
       const uniform = (_kind: number, part: Dispatch): ArrayBuffer => {
+        if (two) {
+          const data = new ArrayBuffer(48);
+          new Uint32Array(data, 0, 4).set([part.first, part.end, nx, ny]);
+          new Float32Array(data, 16, 4).set([rx, ry, dy / dx, dx / dy]);
+          new Uint32Array(data, 32, 4).set([open ? 1 : 0, 0, 0, 0]);
+          return data;
+        }
         const data = new ArrayBuffer(32);
         new Uint32Array(data, 0, 4).set([part.first, part.end, n, 0]);
-        new Float32Array(data, 16, 1)[0] = r;
+        new Float32Array(data, 16, 1)[0] = rx;
         return data;
       };
-      const y = await this.gridSteps(pipe, f32, [uniform], (src, _base, dst) => [coeff[0]!, coeff[1]!, src, dst, acc], EULER_PLAN, steps);
+      const y = await this.gridSteps(pipe, f32, [uniform], (src, _base, dst) => [...coeff, src, dst, acc], EULER_PLAN, steps);
       const [sum] = await this.readF64(acc, 1);
       await this.checkErrors();
-      const massLost = (sum! * dt) / dx;
-      const mass = compensatedSum(y) * dx;
+      // 1-D: Σ (α_n f + β_0 f)·Δt/Δx; 2-D: the kernel already weighted the walls by Δy/Δx, Δx/Δy
+      const massLost = two ? sum! * dt : (sum! * dt) / dx;
+      const volume = two ? dx * dy : dx;
+      const mass = compensatedSum(y) * volume;
       const finite = Number.isFinite(mass) && Number.isFinite(massLost) && y.every(Number.isFinite);
       return {
         f: y,
         status: finite ? "success" : "non-finite",
         stats: { steps, cfl },
-        initialMass: compensatedSum(f32) * dx,
+        initialMass: compensatedSum(f32) * volume,
         mass,
         massLost,
         precision: "f32",

@@ -12,6 +12,7 @@ export {
   type GpuAdvectOptions,
   type GpuAdvectResult,
   type GpuChangCooperCoefficients,
+  type GpuChangCooperCoefficients2D,
   type GpuFaceCoefficients,
   type GpuFokkerPlanckOptions,
   type GpuFokkerPlanckResult,

@@ -468,3 +468,62 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }
 `;
 }
+
+/**
+ * One explicit Euler step of the 2-D Chang–Cooper Fokker–Planck operator (unsplit), one invocation
+ * per cell k = i·ny + j: dst = f − rx (Jx_{i+1} − Jx_i) − ry (Jy_{j+1} − Jy_j), with the face fluxes
+ * Jx_i = αx_i f_{i−1,j} − βx_i f_{i,j} (x-face i of row j at index i·ny + j, i = 0..nx) and
+ * Jy_j = αy_j f_{i,j−1} − βy_j f_{i,j} (y-face j of column i at i·(ny + 1) + j, j = 0..ny), none beyond
+ * the ends. In flux form as the 1-D kernel, so the f32 steps conserve mass up to unbiased rounding.
+ * When `open` is set, cell 0 adds the outflow through the four walls of `src`,
+ * wx Σ_j (αx_{nx} f_{nx−1,j} + βx_0 f_{0,j}) + wy Σ_i (αy_{ny} f_{i,ny−1} + βy_0 f_{i,0}) with
+ * wx = Δy/Δx, wy = Δx/Δy, to a compensated running sum in `acc`.
+ * Bindings: 0 params, 1 αx, 2 βx, 3 αy, 4 βy, 5 src, 6 dst, 7 acc.
+ */
+export function fokkerPlanckKernel2D(wg: number): string {
+  return `struct Params { first: u32, end: u32, nx: u32, ny: u32, rx: f32, ry: f32, wx: f32, wy: f32, open: u32, pad0: u32, pad1: u32, pad2: u32 };
+const WG: u32 = ${wg}u;
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> ax: array<f32>;
+@group(0) @binding(2) var<storage, read> bx: array<f32>;
+@group(0) @binding(3) var<storage, read> ay: array<f32>;
+@group(0) @binding(4) var<storage, read> by: array<f32>;
+@group(0) @binding(5) var<storage, read> src: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(7) var<storage, read_write> acc: array<f32, 2>;
+
+fn kahan(q: f32) {
+  let y = q - acc[1];
+  let t = acc[0] + y;
+  acc[1] = (t - acc[0]) - y;
+  acc[0] = t;
+}
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let k = p.first + (wid.y * nwg.x + wid.x) * WG + lid;
+  if (k >= p.end) { return; }
+  let nx = p.nx;
+  let ny = p.ny;
+  let i = k / ny;
+  let j = k - i * ny;
+  let fk = src[k];
+  // x-faces i and i + 1 of row j; y-faces j and j + 1 of column i (each flux computed alike by both neighbours)
+  let fl = i * ny + j;
+  let jxl = select(ax[fl] * src[max(k, ny) - ny], 0.0, i == 0u) - bx[fl] * fk;
+  let jxr = ax[fl + ny] * fk - select(bx[fl + ny] * src[min(k + ny, nx * ny - 1u)], 0.0, i + 1u == nx);
+  let fb = i * (ny + 1u) + j;
+  let jyl = select(ay[fb] * src[max(k, 1u) - 1u], 0.0, j == 0u) - by[fb] * fk;
+  let jyr = ay[fb + 1u] * fk - select(by[fb + 1u] * src[min(k + 1u, nx * ny - 1u)], 0.0, j + 1u == ny);
+  dst[k] = fk - p.rx * (jxr - jxl) - p.ry * (jyr - jyl);
+  if (k == 0u && p.open != 0u) {
+    for (var r: u32 = 0u; r < ny; r++) {
+      kahan(p.wx * (ax[nx * ny + r] * src[(nx - 1u) * ny + r] + bx[r] * src[r]));
+    }
+    for (var c: u32 = 0u; c < nx; c++) {
+      kahan(p.wy * (ay[c * (ny + 1u) + ny] * src[c * ny + ny - 1u] + by[c * (ny + 1u)] * src[c * ny]));
+    }
+  }
+}
+`;
+}

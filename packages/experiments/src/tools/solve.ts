@@ -154,7 +154,7 @@ export const solveVlasovTool = defineExperiment({
     checkSizes(cfg, grid.n);
     const times = outputTimes(params.T, cfg.nSave);
     await st.stage(`solving on ${grid.n} cells`);
-    const r = solveVlasov(
+    const r = await (ctx.gridSolver ?? { solveVlasov }).solveVlasov(
       { params, f0, grid },
       {
         scheme: cfg.scheme,
@@ -173,7 +173,7 @@ export const solveVlasovTool = defineExperiment({
       times,
       [f0avg, ...r.saved],
       `Vlasov, σ = ${cfg.sigma}`,
-      `${method}, ${grid.n} cells, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}.`,
+      `${method}, ${grid.n} cells, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}${"precision" in r && r.precision === "f32" ? ", f32 on the GPU" : ""}.`,
     );
     st.done();
     return {

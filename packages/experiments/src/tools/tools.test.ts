@@ -1,5 +1,6 @@
 import { createNamedRng, createRng, deriveSeed, isKineticError, solveSde, createScalarNetwork } from "@kinetic-nde/core";
 import { expectAllClose } from "@kinetic-nde/core/testing";
+import { solveVlasov } from "@kinetic-nde/mean-field";
 import { describe, expect, it } from "vitest";
 import { toPlainJson } from "../serialize.js";
 import { getTool, listTools, resolveToolConfig, runTool, toolConfigSchemas, TOOLS } from "../tools.js";
@@ -176,6 +177,23 @@ describe("solve-vlasov and solve-fokker-planck", () => {
     expect(Math.abs((r.summary["mass_final"] as number) - (r.summary["mass_initial"] as number))).toBeLessThan(1e-12);
     expect(r.fields!["density"]!.values.length).toBeGreaterThan(0);
     expect(msgs.some((m) => m.startsWith("solving"))).toBe(true);
+  });
+
+  it("vlasov hands its solve to a given grid solver (as the docs site's GPU does) with the problem and options it would solve", async () => {
+    const seen: unknown[] = [];
+    const gridSolver = {
+      solveVlasov: async (problem: Parameters<typeof solveVlasov>[0], options?: Parameters<typeof solveVlasov>[1]) => {
+        seen.push(options);
+        return { ...solveVlasov(problem, options), precision: "f32" };
+      },
+    };
+    const cfg = { sigma: "tanh", w: -1, b: 0.5, T: 2, nSave: 5 };
+    const a = await runTool("solve-vlasov", cfg, { seed: 1 });
+    const b = await runTool("solve-vlasov", cfg, { seed: 1, gridSolver });
+    expect(seen).toHaveLength(1);
+    expect(b.series["history"]).toEqual(a.series["history"]);
+    expect(b.figures[0]!.caption).toContain("f32 on the GPU");
+    expect(a.figures[0]!.caption).not.toContain("GPU");
   });
 
   it("vlasov refuses a grid and snapshot count beyond 1 GiB, naming nSave or cells", async () => {

@@ -15,14 +15,14 @@
  * - `{ type: "export", requestId, format: "json" | "csv", key?, result? }` → `{ type: "export", requestId, text }`
  * - `{ type: "gpu-probe", id }` → `{ type: "gpu", id, available, adapter, note }`: whether the tool `id` can
  *   run on the GPU here (WebGPU adapter found) and the adapter's name. A `run` with `gpu: true` then moves
- *   the particles on that adapter in f32; its `result` carries `gpu: { adapter }` only when the GPU did
+ *   the particles (`simulate`) or steps the grid (`solve-vlasov`) on that adapter in f32; its `result` carries `gpu: { adapter }` only when the GPU did
  *   the solves, and `gpuNote` when it was asked for but the CPU computed instead (and why).
  */
 import * as experimentsModule from "@kinetic-nde/experiments";
-import type { ExperimentDefinition, ExperimentResult, ParticleSolver } from "@kinetic-nde/experiments";
+import type { ExperimentDefinition, ExperimentResult, GridSolver, ParticleSolver } from "@kinetic-nde/experiments";
 import { wasmKernelsAvailable } from "@kinetic-nde/core/wasm";
 import { createWebGpuBackend, type WebGpuBackend } from "@kinetic-nde/core/webgpu";
-import { adapterName, GPU_TOOLS, gpuParticleSolver } from "./gpuSolver";
+import { adapterName, GPU_TOOLS, gpuGridSolver, gpuParticleSolver } from "./gpuSolver";
 
 // Read the registry through a plain record: the catalogue may still be incomplete, and a missing
 // export must become "not available" on the page rather than a failed build.
@@ -45,6 +45,7 @@ type RunFn = (
     onProgress?: (p: { fraction: number; message: string }) => void;
     signal?: AbortSignal;
     particleSolver?: ParticleSolver;
+    gridSolver?: GridSolver;
   },
 ) => Promise<ExperimentResult>;
 type ResolveFn = (id: string, overrides: Record<string, unknown>, quick: boolean) => Record<string, unknown>;
@@ -204,13 +205,14 @@ async function run(
     const runner = isTool(id) ? runTool : runExperiment;
     if (wantGpu && !GPU_TOOLS.has(id)) gpuNote = "this page has no GPU path; computed on the CPU";
     if (wantGpu && GPU_TOOLS.has(id) && runTool !== undefined) {
-      // The GPU moves the particles; anything it cannot do (or any failure) falls back to the CPU run.
+      // The GPU moves the particles or steps the grid; anything it cannot do (or any failure) falls back to the CPU run.
       try {
         gpuBackend ??= createWebGpuBackend();
         const backend = await gpuBackend;
         const solver = gpuParticleSolver(backend);
-        const r = await runTool(id, overrides, { seed, quick, onProgress, signal, particleSolver: solver });
-        if (solver.used()) {
+        const grid = gpuGridSolver(backend);
+        const r = await runTool(id, overrides, { seed, quick, onProgress, signal, particleSolver: solver, gridSolver: grid });
+        if (solver.used() || grid.used()) {
           result = r;
           gpu = { adapter: adapterName(backend.adapter) };
         } else gpuNote = "the GPU was not used; computed on the CPU";

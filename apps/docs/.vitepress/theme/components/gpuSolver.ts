@@ -6,10 +6,11 @@
  */
 import type { NetworkParams, OdeOptions, OdeResult, SdeOptions, SdeResult, SolveStatus } from "@kinetic-nde/core";
 import type { GpuAdapterSummary, GpuOdeMethod, WebGpuBackend } from "@kinetic-nde/core/webgpu";
-import type { ParticleSolver } from "@kinetic-nde/experiments";
+import type { GridSolver, ParticleSolver } from "@kinetic-nde/experiments";
+import { solveVlasovWebGpu } from "@kinetic-nde/mean-field";
 
-/** Tools of the live pages that can run on the GPU. */
-export const GPU_TOOLS: ReadonlySet<string> = new Set(["simulate"]);
+/** Tools of the live pages that can run on the GPU: particles (`simulate`) and the Vlasov grid (`solve-vlasov`). */
+export const GPU_TOOLS: ReadonlySet<string> = new Set(["simulate", "solve-vlasov"]);
 
 const GPU_ODE_METHODS: readonly string[] = ["euler", "heun", "rk4"] satisfies readonly GpuOdeMethod[];
 
@@ -113,6 +114,25 @@ export function gpuParticleSolver(gpu: WebGpuBackend): ParticleSolver & { used()
         stats: { ...stats },
         failedParticle: g.failedParticle,
       };
+    },
+  };
+}
+
+/**
+ * A `GridSolver` (the shape `runTool` accepts) that steps the Vlasov grid on `gpu` (mean-field's
+ * `solveVlasovWebGpu`, f32). Upwind with SSP-RK stages throws (the GPU's upwind kernel is forward
+ * Euler), and the worker then computes on the CPU.
+ * @param gpu - an open WebGPU backend
+ * @returns the solver; `used()` is true once a solve ran on the GPU
+ */
+export function gpuGridSolver(gpu: WebGpuBackend): GridSolver & { used(): boolean } {
+  let used = false;
+  return {
+    used: () => used,
+    async solveVlasov(problem, options) {
+      const r = await solveVlasovWebGpu(gpu, problem, options);
+      used = true;
+      return r;
     },
   };
 }
