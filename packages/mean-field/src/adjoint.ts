@@ -19,7 +19,7 @@ import {
 import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
 import { openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
 import type { DensityObjective } from "./objective.js";
-import { type VlasovOptions, type VlasovProblem, prepareVlasov } from "./vlasov.js";
+import { type VlasovOptions, type VlasovProblem, prepareVlasov, segmentSteps } from "./vlasov.js";
 
 /** Options of {@link vlasovGradient}: the solver options plus the loss parameters and memory budget. */
 export interface VlasovGradientOptions extends Omit<VlasovOptions, "saveAt"> {
@@ -153,7 +153,6 @@ export function vlasovGradient(
   const nd = prep.fs.length;
   const periodic = opt.boundary === "periodic";
   const muscl = opt.scheme === "muscl";
-  const limit = muscl ? 0.5 : 1;
   // upwind + Euler: the forward steps and the interior of their transposes run in the WebAssembly
   // kernel (bit-identical to the TypeScript path), with the trajectory, coefficients and adjoints in its
   // memory (the arena is opened once the checkpoint interval is known)
@@ -174,21 +173,7 @@ export function vlasovGradient(
   for (const seg of tl.segments) {
     // the rates the work estimate computed (the same numbers), else the layer's coefficients
     const rate = prep.rates.get(seg.layer) ?? geo.setLayer(seg.layer);
-    const span = seg.t1 - t;
-    let h: number;
-    if (opt.dt !== null) {
-      h = opt.dt;
-      const cf = Math.min(h, span) * rate;
-      if (cf > limit * (1 + 1e-12))
-        throw new KineticError(
-          "UNSTABLE",
-          `CFL violation: dt = ${opt.dt} gives CFL number ${cf.toPrecision(4)} > ${limit} in layer ${seg.layer}`,
-        );
-    } else h = rate > 0 ? opt.cfl! / rate : span;
-    if (!(h < span)) h = span;
-    let m = Math.ceil(span / h - 1e-9);
-    if (m < 1) m = 1;
-    const hLast = span - (m - 1) * h;
+    const { h, n: m, hLast } = segmentSteps(opt, rate, seg.t1 - t, seg.layer);
     for (let s = 0; s < m; s++) {
       if (steps.length >= opt.maxSteps) {
         status = "max-steps";
