@@ -6,6 +6,7 @@
 import { createNetwork, isKineticError, type NetworkParams, registerActivation } from "../../packages/core/src/index.js";
 import { createWebGpuBackend, type WebGpuBackend, type WebGpuBackendOptions } from "../../packages/core/src/webgpu/index.js";
 import { createGrid1D, createGrid2D } from "../../packages/datasets/src/index.js";
+import { solveFokkerPlanckWebGpu } from "../../packages/fokker-planck/src/solve-1d-webgpu.js";
 import { solveVlasovWebGpu } from "../../packages/mean-field/src/vlasov-webgpu.js";
 
 export interface NetJson {
@@ -116,6 +117,14 @@ const api = {
           : createGrid2D(grid.x as [number, number], grid.y as [number, number], grid.nx!, grid.ny!);
       const r = await solveVlasovWebGpu(await backend(), { params: network(net), grid: g, f0: new Float64Array(f0) }, options);
       return { ...r, f: Array.from(r.f), saved: r.saved.map((s) => Array.from(s)), times: Array.from(r.times), grid: null };
+    });
+  },
+  /** `solveFokkerPlanckWebGpu` on a 1-D network, a grid `{ xMin, xMax, n }`, cell averages f0 and D (a number or one per layer). */
+  fokkerPlanck(net: NetJson, grid: { xMin: number; xMax: number; n: number }, f0: number[], D: number | number[], options: object) {
+    return caught(async () => {
+      const g = createGrid1D(grid.xMin, grid.xMax, grid.n);
+      const r = await solveFokkerPlanckWebGpu(await backend(), { network: network(net), grid: g, f0: new Float64Array(f0), D }, options);
+      return { ...r, f: Array.from(r.f), saved: r.saved.map((v) => Array.from(v)), grid: null };
     });
   },
   /** Calls with inputs JSON cannot carry (typed arrays with NaN, user activations, raw options). */

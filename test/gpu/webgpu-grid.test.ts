@@ -610,6 +610,57 @@ describe("solveVlasovWebGpu: solveVlasov layer by layer on the software adapter"
   });
 });
 
+describe("solveFokkerPlanckWebGpu: explicit-Euler solveFokkerPlanck layer by layer on the software adapter", () => {
+  const net = { sigma: "tanh", d: 1, W: [-1.2, 0.7, -0.5], b: [0.4, -0.6, 0.2], dt: 0.4 };
+  const grid = { xMin: -4, xMax: 4, n: 160 };
+  const g1 = createGrid1D(grid.xMin, grid.xMax, grid.n);
+  const f0 = Float64Array.from({ length: grid.n }, (_, j) => {
+    const x = g1.xMin + (j + 0.5) * g1.dx;
+    return Math.exp(-(((x - 1.5) / 0.5) ** 2)) + (Math.abs(x + 1.2) < 0.6 ? 0.4 : 0);
+  });
+  const cases = [
+    { name: "one D, zero-flux", D: 0.08, options: { boundary: "zero-flux", saveAt: [0.3, 0.8] } },
+    { name: "one D per layer, outflow", D: [0.02, 0.15, 0.05], options: { boundary: "outflow", saveAt: [0.4, 1] } },
+    { name: "absorbing walls, safety 0.5", D: 0.2, options: { boundary: "absorbing", safety: 0.5 } },
+  ] as const;
+  for (const { name, D, options } of cases) {
+    test(`${name}: the same steps and save times; f and every snapshot within C·(steps + calls)·u·‖f0‖₁, mass lost`, async (ctx) => {
+      const g = page(ctx);
+      const params = createNetwork({ ...net, W: net.W, b: net.b });
+      const Ds = typeof D === "number" ? D : [...D];
+      const cpu = solveFokkerPlanck({ network: params, grid: g1, f0, D: Ds }, { ...options, method: "explicit-euler" });
+      const r = await g.call("fokkerPlanck", net, grid, Array.from(f0), Ds, options);
+      if ("error" in r) throw new Error(r.message);
+      expect(r.status).toBe("success");
+      expect(r.precision).toBe("f32");
+      expect(r.stats.steps).toBe(cpu.stats.steps);
+      expect(r.times).toEqual(cpu.times);
+      const tol = C * (r.stats.steps + r.calls) * U * sum(f0, g1.dx);
+      const err = l1(r.f, cpu.f, g1.dx);
+      if (VERBOSE) console.log(`solveFokkerPlanckWebGpu ${name}: ${r.calls} calls, L1/(… u ‖f0‖₁) = ${((C * err) / tol).toFixed(3)}`);
+      expect(err).toBeLessThanOrEqual(tol);
+      for (let s = 0; s < cpu.saved.length; s++) expect(l1(r.saved[s]!, cpu.saved[s]!, g1.dx)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(r.stats.massLost - cpu.stats.massLost)).toBeLessThanOrEqual(tol);
+      if (options.boundary === "absorbing") expect(r.stats.massLost).toBeGreaterThan(1e-4 * sum(f0, g1.dx));
+      if (options.boundary === "zero-flux") expect(r.stats.massLost).toBe(0);
+      // the test can fail: the layers in reverse order lie far outside the bound
+      const rev = createNetwork({ ...net, W: [...net.W].reverse(), b: [...net.b].reverse() });
+      const other = solveFokkerPlanck(
+        { network: rev, grid: g1, f0, D: typeof Ds === "number" ? Ds : [...Ds].reverse() },
+        { ...options, method: "explicit-euler" },
+      );
+      expect(l1(other.f, cpu.f, g1.dx)).toBeGreaterThan(10 * tol);
+    });
+  }
+
+  test("an implicit method is refused naming method", async (ctx) => {
+    const g = page(ctx);
+    const r = await g.call("fokkerPlanck", net, grid, Array.from(f0), 0.1, { method: "crank-nicolson" });
+    expect(r).toMatchObject({ error: "UNSUPPORTED" });
+    expect((r as { message: string }).message).toContain("method");
+  });
+});
+
 describe("WebGPU grid kernels: bad input", () => {
   const face1 = { ap: [0, 1, 0], am: [0, 0, 0] };
   const bad: [string, () => Promise<unknown>, string, string][] = [

@@ -39,6 +39,7 @@ export {
   type FokkerPlanckResult,
   type FokkerPlanckStats,
 } from "./solve-1d.js";
+export { type FokkerPlanckWebGpuBackend, type FokkerPlanckWebGpuResult, solveFokkerPlanckWebGpu } from "./solve-1d-webgpu.js";
 export {
   solveSteadyState,
   stationaryDensity,
