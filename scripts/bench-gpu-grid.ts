@@ -6,11 +6,16 @@
  *   `advectionStage2D` in the stages of `solveVlasov`.
  * - FP1: 1-D Fokker–Planck, drift tanh(0.5 - x), D = 0.18, zero flux on [-5, 5], n cells, explicit Euler
  *   at 0.9 of the stability bound for `steps` steps; f64 reference: `solveFokkerPlanck` (explicit-euler).
+ * - FP2: 2-D Fokker–Planck, drift tanh(W x + b) with W = [[-1, 0.5], [-0.5, -1]], b = (0.2, -0.1),
+ *   D = 0.1 in both directions, zero flux on [-4, 4]², n² cells, the unsplit explicit Chang–Cooper step
+ *   at 0.9 of its stability bound for `steps` steps; f64 reference: the same unsplit steps in flux form
+ *   (`fp2Reference` of the WebGPU suite) on the same coefficients.
  */
 import { createNetwork } from "../packages/core/src/index.js";
-import { createGrid1D, type Grid1D } from "../packages/datasets/src/index.js";
+import { createGrid1D, createGrid2D, type Grid1D, type Grid2D } from "../packages/datasets/src/index.js";
 import { type ChangCooperCoefficients, changCooperCoefficients, solveFokkerPlanck } from "../packages/fokker-planck/src/index.js";
 import { advectionStage2D, stridedSlopes } from "../packages/mean-field/src/fluxes.js";
+import { type Fp2Coefficients, fp2Coefficients, fp2Reference } from "../test/gpu/fokker-planck-2d.js";
 import { type W6, w6Problem } from "./bench-gpu-w6.js";
 
 /** W6 with MUSCL at half the W6 step: `steps` steps, the last of them shortened. */
@@ -75,4 +80,29 @@ export function fp1F64(p: Fp1): Float64Array {
   const r = solveFokkerPlanck({ network, grid: p.grid, f0: p.f0, D: 0.18, T }, { method: "explicit-euler", dt: p.dt });
   if (r.stats.steps !== p.steps) throw new Error(`FP1 reference took ${r.stats.steps} steps, not ${p.steps}`);
   return r.f;
+}
+
+export interface Fp2 {
+  readonly grid: Grid2D;
+  readonly coefficients: Fp2Coefficients;
+  readonly f0: Float64Array;
+  readonly steps: number;
+  readonly dt: number;
+}
+
+/** FP2 on n² cells for `steps` explicit steps: a Gaussian off the centre and a box. */
+export function fp2Problem(n: number, steps: number): Fp2 {
+  const grid = createGrid2D([-4, 4], [-4, 4], n, n);
+  const { coefficients, rate } = fp2Coefficients(grid, [-1, 0.5, -0.5, -1], [0.2, -0.1], [0.1, 0.1], "zero-flux");
+  const f0 = Float64Array.from({ length: n * n }, (_, k) => {
+    const x = grid.xMin + (Math.floor(k / n) + 0.5) * grid.dx;
+    const y = grid.yMin + ((k % n) + 0.5) * grid.dy;
+    return Math.exp(-((x - 1.5) ** 2 + (y + 1) ** 2) / 0.5) / (0.5 * Math.PI) + (Math.abs(x + 1.5) < 1 && Math.abs(y - 1) < 1 ? 0.25 : 0);
+  });
+  return { grid, coefficients, f0, steps, dt: 0.9 / rate };
+}
+
+/** The f64 steps of FP2 (the same unsplit scheme on the same coefficients). */
+export function fp2F64(p: Fp2): Float64Array {
+  return fp2Reference(p.grid, p.coefficients, p.f0, p.dt, p.steps).f;
 }

@@ -4,8 +4,8 @@
  */
 import { createNetwork, type NetworkParams } from "../packages/core/src/index.js";
 import { createWebGpuBackend, type WebGpuBackend } from "../packages/core/src/webgpu/index.js";
-import { fp1Problem, w6MusclProblem } from "./bench-gpu-grid.js";
-import { w6Problem } from "./bench-gpu-w6.js";
+import { fp1Problem, fp2Problem, w6MusclProblem } from "./bench-gpu-grid.js";
+import { w5Problem, w6Problem } from "./bench-gpu-w6.js";
 
 let backend: WebGpuBackend | undefined;
 
@@ -65,68 +65,93 @@ function moments(x: Float64Array, d: number): { mean: number[]; var: number[] } 
   return { mean, var: v };
 }
 
+/** The median time of `repeats` runs of `go` after one warm-up run (which compiles the pipeline), and the last result. */
+async function timed<R>(go: () => Promise<R>, repeats: number): Promise<{ seconds: number; res: R }> {
+  let res = await go();
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    res = await go();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[Math.floor(times.length / 2)]!, res };
+}
+
+/**
+ * The steps of a transport workload in two calls (the full steps, then the shortened last one), after
+ * one warm-up: the median time of `repeats` runs and the final density.
+ */
+async function twoCalls(
+  w: {
+    readonly f0: Float64Array;
+    readonly steps: number;
+    readonly lambda: number | [number, number];
+    readonly lambdaLast: number | [number, number];
+  },
+  repeats: number,
+  advect: (f: Float64Array, o: { steps: number; lambda: number | [number, number] }) => Promise<{ readonly f: Float64Array }>,
+): Promise<{ seconds: number; f: Float64Array }> {
+  const go = async () => {
+    const a = await advect(w.f0, { steps: w.steps - 1, lambda: w.lambda });
+    return advect(a.f, { steps: 1, lambda: w.lambdaLast });
+  };
+  await go();
+  const times: number[] = [];
+  let f = w.f0;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    f = (await go()).f;
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[Math.floor(times.length / 2)]!, f };
+}
+
 const api = {
   async adapter() {
     backend ??= await createWebGpuBackend();
     return backend.adapter;
   },
-  /** W6: 2-D upwind on an n×n grid; returns the time of all steps (two calls: full steps, then the shortened last one). */
+  /** W5: 1-D upwind on n cells (two calls: the full steps, then the shortened last one). */
+  async runW5(n: number, repeats: number) {
+    backend ??= await createWebGpuBackend();
+    const w = w5Problem(n);
+    const t = await twoCalls(w, repeats, (f, o) => backend!.advectUpwind(f, w.coefficients, o));
+    return { workload: "W5", cells: n, steps: w.steps, seconds: t.seconds, rate: (n * w.steps) / t.seconds, ...w.checksums(t.f) };
+  },
+  /** W6: 2-D upwind on an n×n grid; returns the time of all steps (two calls as W5). */
   async runW6(n: number, repeats: number) {
     backend ??= await createWebGpuBackend();
     const w = w6Problem(n);
-    const go = async () => {
-      const a = await backend!.advectUpwind(w.f0, w.coefficients, { steps: w.steps - 1, lambda: w.lambda });
-      return backend!.advectUpwind(a.f, w.coefficients, { steps: 1, lambda: w.lambdaLast });
-    };
-    await go();
-    const times: number[] = [];
-    let f = w.f0;
-    for (let r = 0; r < repeats; r++) {
-      const t0 = performance.now();
-      f = (await go()).f;
-      times.push((performance.now() - t0) / 1000);
-    }
-    times.sort((a, b) => a - b);
-    const seconds = times[Math.floor(times.length / 2)]!;
-    return { workload: "W6", cells: n * n, steps: w.steps, seconds, rate: (n * n * w.steps) / seconds, ...w.checksums(f) };
+    const t = await twoCalls(w, repeats, (f, o) => backend!.advectUpwind(f, w.coefficients, o));
+    return { workload: "W6", cells: n * n, steps: w.steps, seconds: t.seconds, rate: (n * n * w.steps) / t.seconds, ...w.checksums(t.f) };
   },
   /** W6m: W6 with MUSCL (van Leer, SSP-RK3) at half the step; two calls as W6. Returns f for the f64 comparison. */
   async runW6Muscl(n: number, repeats: number) {
     backend ??= await createWebGpuBackend();
     const w = w6MusclProblem(n);
-    const o = { limiter: "van-leer", timeStepper: "ssp-rk3", cellVolume: w.grid.dx * w.grid.dy } as const;
-    const go = async () => {
-      const a = await backend!.advectMuscl(w.f0, w.coefficients, { steps: w.steps - 1, lambda: w.lambda, ...o });
-      return backend!.advectMuscl(a.f, w.coefficients, { steps: 1, lambda: w.lambdaLast, ...o });
-    };
-    await go();
-    const times: number[] = [];
-    let f = w.f0;
-    for (let r = 0; r < repeats; r++) {
-      const t0 = performance.now();
-      f = (await go()).f;
-      times.push((performance.now() - t0) / 1000);
-    }
-    times.sort((a, b) => a - b);
-    const seconds = times[Math.floor(times.length / 2)]!;
-    return { cells: n * n, steps: w.steps, seconds, rate: (n * n * w.steps) / seconds, f: Array.from(f) };
+    const m = { limiter: "van-leer", timeStepper: "ssp-rk3", cellVolume: w.grid.dx * w.grid.dy } as const;
+    const t = await twoCalls(w, repeats, (f, o) => backend!.advectMuscl(f, w.coefficients, { ...o, ...m }));
+    return { cells: n * n, steps: w.steps, seconds: t.seconds, rate: (n * n * w.steps) / t.seconds, f: Array.from(t.f) };
   },
   /** FP1: explicit Chang–Cooper steps on n cells, in one call. */
   async runFp1(n: number, steps: number, repeats: number) {
     backend ??= await createWebGpuBackend();
     const p = fp1Problem(n, steps);
-    const go = () => backend!.fokkerPlanckExplicit(p.f0, p.coefficients, { steps, dt: p.dt, dx: p.grid.dx });
-    await go();
-    const times: number[] = [];
-    let res = await go();
-    for (let r = 0; r < repeats; r++) {
-      const t0 = performance.now();
-      res = await go();
-      times.push((performance.now() - t0) / 1000);
-    }
-    times.sort((a, b) => a - b);
-    const seconds = times[Math.floor(times.length / 2)]!;
+    const { seconds, res } = await timed(
+      () => backend!.fokkerPlanckExplicit(p.f0, p.coefficients, { steps, dt: p.dt, dx: p.grid.dx }),
+      repeats,
+    );
     return { cells: n, steps, seconds, rate: (n * steps) / seconds, f: Array.from(res.f), mass: res.mass };
+  },
+  /** FP2: unsplit explicit 2-D Chang–Cooper steps on n² cells, in one call. */
+  async runFp2(n: number, steps: number, repeats: number) {
+    backend ??= await createWebGpuBackend();
+    const p = fp2Problem(n, steps);
+    const o = { steps, dt: p.dt, dx: p.grid.dx, dy: p.grid.dy };
+    const { seconds, res } = await timed(() => backend!.fokkerPlanckExplicit(p.f0, p.coefficients, o), repeats);
+    return { cells: n * n, steps, seconds, rate: (n * n * steps) / seconds, f: Array.from(res.f), mass: res.mass, cfl: res.stats.cfl };
   },
   async run(wl: string, M: number, repeats: number) {
     backend ??= await createWebGpuBackend();

@@ -1,24 +1,24 @@
 /**
  * GPU rows of the benchmark: workloads W1 (ResNet forward pass, d = 1), W2 (d = 2), W3
- * (Euler–Maruyama) and W6 (2-D upwind transport, 512², cell-updates/s) of bench/WORKLOADS.md, W6m (W6
- * with MUSCL, van Leer, SSP-RK3) and FP1 (1-D explicit Chang–Cooper Fokker–Planck, 4096 cells, 2000
- * steps; see bench-gpu-grid.ts) on the WebGPU backend (f32), run in Chromium on whatever
+ * (Euler–Maruyama), W5 (1-D upwind transport, 10 000 cells) and W6 (2-D upwind transport, 512², cell-updates/s) of bench/WORKLOADS.md, W6m (W6
+ * with MUSCL, van Leer, SSP-RK3), FP1 (1-D explicit Chang–Cooper Fokker–Planck, 4096 cells, 2000
+ * steps) and FP2 (the unsplit 2-D explicit step, 512² cells, 200 steps; see bench-gpu-grid.ts) on the WebGPU backend (f32), run in Chromium on whatever
  * adapter it offers, next to the f64 CPU result of the same workload (relative difference of the mean
  * and variance). Times include the upload of x0 and the read-back of x (end to end), the median of
  * `--repeats` runs after one warm-up run.
  *
  * Usage: node --conditions=source --import tsx scripts/bench-gpu.ts [--size-scale S] [--repeats R]
- *   [--only W1,W3] [--adapter swiftshader|default] (--size-scale scales M and the FP1 cells, and the side of the W6
- *   grids by its square root)
+ *   [--only W1,W3] [--adapter swiftshader|default] (--size-scale scales M and the W5 and FP1 cells, and the side of the W6
+ *   and FP2 grids by its square root)
  * `--adapter swiftshader` (the default) forces Chromium's software adapter, the one CI machines have:
  * its rates are CPU emulation, not GPU performance. `--adapter default` lets Chromium pick the GPU.
  */
 import { createNetwork, forwardResnet, solveSde } from "../packages/core/src/index.js";
-import { advectionStage2D } from "../packages/mean-field/src/fluxes.js";
+import { advectionStage1D, advectionStage2D } from "../packages/mean-field/src/fluxes.js";
 import { CHROMIUM_ARGS, openGpuPage } from "../test/gpu/browser.js";
 import type { BenchPageApi } from "./bench-gpu-page.js";
-import { fp1F64, fp1Problem, w6MusclF64, w6MusclProblem } from "./bench-gpu-grid.js";
-import { w6Problem } from "./bench-gpu-w6.js";
+import { fp1F64, fp1Problem, fp2F64, fp2Problem, w6MusclF64, w6MusclProblem } from "./bench-gpu-grid.js";
+import { w5Problem, w6Problem } from "./bench-gpu-w6.js";
 
 /** Σ|a - b|·vol. */
 function l1(a: ArrayLike<number>, b: ArrayLike<number>, vol: number): number {
@@ -34,7 +34,7 @@ function opt(name: string): string | undefined {
 }
 const sizeScale = Number(opt("--size-scale") ?? "1");
 const repeats = Math.max(1, Number(opt("--repeats") ?? "3") | 0);
-const only = (opt("--only") ?? "W1,W2,W3,W6,W6M,FP1").split(",").map((s) => s.trim().toUpperCase());
+const only = (opt("--only") ?? "W1,W2,W3,W5,W6,W6M,FP1,FP2").split(",").map((s) => s.trim().toUpperCase());
 const adapterFlag = opt("--adapter") ?? "swiftshader";
 if (!(sizeScale > 0) || !["swiftshader", "default"].includes(adapterFlag)) {
   console.error("invalid arguments: --size-scale must be positive and --adapter one of swiftshader, default");
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     );
     if (adapter.architecture === "swiftshader") console.log("# software adapter (SwiftShader): CPU emulation, not GPU performance");
     console.log(
-      "| workload | M (W6: cells) | steps | seconds | rate (particle-steps/s; W6: cell-updates/s) | checksums (f32) | rel. diff. of mean vs f64 | rel. diff. of var vs f64 (W6: abs. diff. of mass) |",
+      "| workload | M (W5, W6: cells) | steps | seconds | rate (particle-steps/s; W5, W6: cell-updates/s) | checksums (f32) | rel. diff. of mean vs f64 | rel. diff. of var vs f64 (W5, W6: abs. diff. of mass) |",
     );
     console.log("|---|---|---|---|---|---|---|---|");
     for (const wl of only) {
@@ -123,6 +123,23 @@ async function main(): Promise<void> {
       const rel = (a: number[], b: number[]) => Math.max(...a.map((v, j) => Math.abs(v - b[j]!) / Math.max(Math.abs(b[j]!), 1e-300)));
       console.log(
         `| ${wl}-webgpu-f32 | ${M} | ${r.steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | ${r.mean.map((v) => v.toPrecision(7)).join(", ")} | ${rel(r.mean, cpu.mean).toExponential(1)} | ${rel(r.var, cpu.var).toExponential(1)} |`,
+      );
+    }
+    if (only.includes("W5")) {
+      const n = Math.max(8, Math.round(10_000 * sizeScale));
+      const r = await call("runW5", n, repeats);
+      // f64 reference: the same steps with advectionStage1D
+      const w = w5Problem(n);
+      let src = Float64Array.from(w.f0);
+      let dst = new Float64Array(n);
+      for (let k = 0; k < w.steps; k++) {
+        advectionStage1D(w.coefficients, src, null, false, 0, src, 1, k === w.steps - 1 ? w.lambdaLast : w.lambda, dst);
+        [src, dst] = [dst, src];
+      }
+      const cpu = w.checksums(src);
+      const relMean = Math.abs(r.mean[0]! - cpu.mean[0]!) / Math.abs(cpu.mean[0]!);
+      console.log(
+        `| W5-webgpu-f32 (cell-updates/s) | ${n} | ${r.steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | mass ${r.mass.toPrecision(8)}, mean ${r.mean[0]!.toPrecision(6)} | ${relMean.toExponential(1)} | mass ${Math.abs(r.mass - cpu.mass).toExponential(1)} |`,
       );
     }
     if (only.includes("W6")) {
@@ -168,6 +185,19 @@ async function main(): Promise<void> {
       for (const v of cpu) cpuMass += v * p.grid.dx;
       console.log(
         `| FP1-webgpu-f32 explicit Chang–Cooper (cell-steps/s) | ${n} | ${steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | mass ${r.mass.toPrecision(8)} | — | mass ${Math.abs(r.mass - cpuMass).toExponential(1)}, L1 ${l1(r.f, cpu, p.grid.dx).toExponential(1)} |`,
+      );
+    }
+    if (only.includes("FP2")) {
+      const n = Math.max(8, Math.round(512 * Math.sqrt(sizeScale)));
+      const steps = 200;
+      const r = await call("runFp2", n, steps, repeats);
+      const p = fp2Problem(n, steps);
+      const cpu = fp2F64(p);
+      const vol = p.grid.dx * p.grid.dy;
+      let cpuMass = 0;
+      for (const v of cpu) cpuMass += v * vol;
+      console.log(
+        `| FP2-webgpu-f32 explicit Chang–Cooper 2-D unsplit (cell-steps/s) | ${n}² | ${steps} | ${r.seconds.toFixed(4)} | ${r.rate.toExponential(2)} | mass ${r.mass.toPrecision(8)}, CFL ${r.cfl.toFixed(3)} | — | mass ${Math.abs(r.mass - cpuMass).toExponential(1)}, L1 ${l1(r.f, cpu, vol).toExponential(1)} |`,
       );
     }
     if (only.includes("W3"))

@@ -7,6 +7,7 @@ import { createNetwork, isKineticError, type NetworkParams, registerActivation }
 import { createWebGpuBackend, type WebGpuBackend, type WebGpuBackendOptions } from "../../packages/core/src/webgpu/index.js";
 import { createGrid1D, createGrid2D } from "../../packages/datasets/src/index.js";
 import { solveFokkerPlanckWebGpu } from "../../packages/fokker-planck/src/solve-1d-webgpu.js";
+import { solveFokkerPlanck2DWebGpu } from "../../packages/fokker-planck/src/solve-2d-webgpu.js";
 import { solveVlasovWebGpu } from "../../packages/mean-field/src/vlasov-webgpu.js";
 
 export interface NetJson {
@@ -124,6 +125,20 @@ const api = {
     return caught(async () => {
       const g = createGrid1D(grid.xMin, grid.xMax, grid.n);
       const r = await solveFokkerPlanckWebGpu(await backend(), { network: network(net), grid: g, f0: new Float64Array(f0), D }, options);
+      return { ...r, f: Array.from(r.f), saved: r.saved.map((v) => Array.from(v)), grid: null };
+    });
+  },
+  /** `solveFokkerPlanck2DWebGpu` on a 2-D network, a grid `{ x: [a, b], y: [c, d], nx, ny }`, cell averages f0 and D = [D_x, D_y]. */
+  fokkerPlanck2D(
+    net: NetJson,
+    grid: { x: [number, number]; y: [number, number]; nx: number; ny: number },
+    f0: number[],
+    D: [number, number],
+    options: object,
+  ) {
+    return caught(async () => {
+      const g = createGrid2D(grid.x, grid.y, grid.nx, grid.ny);
+      const r = await solveFokkerPlanck2DWebGpu(await backend(), { network: network(net), grid: g, f0: new Float64Array(f0), D }, options);
       return { ...r, f: Array.from(r.f), saved: r.saved.map((v) => Array.from(v)), grid: null };
     });
   },

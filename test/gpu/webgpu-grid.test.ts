@@ -22,6 +22,10 @@
  *   or stepper fails).
  * The f64 reference repeats the stages of `solveVlasov` with `stridedSlopes` and `advectionStage1D/2D`,
  * and is itself checked against `solveVlasov` (to 1e-12) for every stepper.
+ * - The drivers (`solveVlasovWebGpu`, `solveFokkerPlanckWebGpu`, `solveFokkerPlanck2DWebGpu`) round f to
+ *   f32 once more per kernel call, so their bounds count calls: C·(steps + calls)·u·‖f0‖₁ for the explicit
+ *   Fokker–Planck solves. The 2-D driver has no f64 twin among the solvers (`solveFokkerPlanck2D` splits
+ *   implicitly); `fp2Solve` below writes the same unsplit scheme out, step sequence included.
  */
 import { createNetwork } from "@kinetic-nde/core";
 import { createGrid1D, createGrid2D, type Grid1D, type Grid2D } from "@kinetic-nde/datasets";
@@ -42,6 +46,7 @@ import {
 } from "@kinetic-nde/mean-field/fluxes";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type GpuPage, openGpuPage } from "./browser.js";
+import { fp2Coefficients, fp2Json, fp2Reference } from "./fokker-planck-2d.js";
 
 const U = 2 ** -24;
 const C = 16;
@@ -385,76 +390,13 @@ describe("WebGPU explicit Fokker–Planck (Chang–Cooper) on the software adapt
 function fp2Problem(W: readonly number[], b: readonly number[], D: readonly [number, number], boundary: FpBoundary) {
   const grid = createGrid2D([-3, 3], [-2.5, 2.5], 48, 32);
   const { nx, ny, dx, dy } = grid;
-  const gx = createGrid1D(grid.xMin, grid.xMax, nx);
-  const gy = createGrid1D(grid.yMin, grid.yMax, ny);
-  const alphaX = new Float64Array((nx + 1) * ny);
-  const betaX = new Float64Array((nx + 1) * ny);
-  const alphaY = new Float64Array(nx * (ny + 1));
-  const betaY = new Float64Array(nx * (ny + 1));
-  for (let j = 0; j < ny; j++) {
-    const y = grid.yMin + (j + 0.5) * dy;
-    const cc = changCooperCoefficients(gx, (x) => Math.tanh(W[0]! * x + W[1]! * y + b[0]!), D[0], boundary, boundary);
-    for (let i = 0; i <= nx; i++) {
-      alphaX[i * ny + j] = cc.alpha[i]!;
-      betaX[i * ny + j] = cc.beta[i]!;
-    }
-  }
-  for (let i = 0; i < nx; i++) {
-    const x = grid.xMin + (i + 0.5) * dx;
-    const cc = changCooperCoefficients(gy, (y) => Math.tanh(W[2]! * x + W[3]! * y + b[1]!), D[1], boundary, boundary);
-    alphaY.set(cc.alpha, i * (ny + 1));
-    betaY.set(cc.beta, i * (ny + 1));
-  }
+  const { coefficients, rate } = fp2Coefficients(grid, W, b, D, boundary);
   const f0 = Float64Array.from({ length: nx * ny }, (_, k) => {
     const x = grid.xMin + (Math.floor(k / ny) + 0.5) * dx;
     const y = grid.yMin + ((k % ny) + 0.5) * dy;
     return Math.exp(-((x - 1.8) ** 2 + (y + 1.5) ** 2) / 0.3) + (Math.abs(x + 1) < 0.7 && Math.abs(y) < 0.9 ? 0.4 : 0);
   });
-  let rate = 0;
-  for (let i = 0; i < nx; i++)
-    for (let j = 0; j < ny; j++)
-      rate = Math.max(
-        rate,
-        (alphaX[(i + 1) * ny + j]! + betaX[i * ny + j]!) / (dx * dx) +
-          (alphaY[i * (ny + 1) + j + 1]! + betaY[i * (ny + 1) + j]!) / (dy * dy),
-      );
-  return { grid, coefficients: { nx, ny, alphaX, betaX, alphaY, betaY }, f0, bound: 1 / rate };
-}
-
-/** The coefficients of {@link fp2Problem} as JSON for the page. */
-function fp2Json(c: ReturnType<typeof fp2Problem>["coefficients"]) {
-  const { nx, ny, alphaX, betaX, alphaY, betaY } = c;
-  return { nx, ny, alphaX: Array.from(alphaX), betaX: Array.from(betaX), alphaY: Array.from(alphaY), betaY: Array.from(betaY) };
-}
-
-/** The f64 reference: `steps` unsplit explicit steps in flux form, and the mass that left through the walls. */
-function fp2Reference(
-  grid: Grid2D,
-  c: ReturnType<typeof fp2Problem>["coefficients"],
-  f0: Float64Array,
-  dt: number,
-  steps: number,
-): { f: Float64Array; massLost: number } {
-  const { nx, ny, dx, dy } = grid;
-  const rx = dt / (dx * dx);
-  const ry = dt / (dy * dy);
-  let y = Float64Array.from(f0);
-  let z = new Float64Array(nx * ny);
-  let massLost = 0;
-  const at = (i: number, j: number) => (i < 0 || i >= nx || j < 0 || j >= ny ? 0 : y[i * ny + j]!);
-  for (let s = 0; s < steps; s++) {
-    for (let j = 0; j < ny; j++) massLost += dt * (c.alphaX[nx * ny + j]! * at(nx - 1, j) + c.betaX[j]! * at(0, j)) * (dy / dx);
-    for (let i = 0; i < nx; i++)
-      massLost += dt * (c.alphaY[i * (ny + 1) + ny]! * at(i, ny - 1) + c.betaY[i * (ny + 1)]! * at(i, 0)) * (dx / dy);
-    for (let i = 0; i < nx; i++)
-      for (let j = 0; j < ny; j++) {
-        const fx = (f: number) => c.alphaX[f * ny + j]! * at(f - 1, j) - c.betaX[f * ny + j]! * at(f, j);
-        const fy = (f: number) => c.alphaY[i * (ny + 1) + f]! * at(i, f - 1) - c.betaY[i * (ny + 1) + f]! * at(i, f);
-        z[i * ny + j] = at(i, j) - rx * (fx(i + 1) - fx(i)) - ry * (fy(j + 1) - fy(j));
-      }
-    [y, z] = [z, y];
-  }
-  return { f: y, massLost };
+  return { grid, coefficients, f0, bound: 1 / rate };
 }
 
 describe("WebGPU explicit Fokker–Planck in 2-D (unsplit Chang–Cooper) on the software adapter", () => {
@@ -658,6 +600,142 @@ describe("solveFokkerPlanckWebGpu: explicit-Euler solveFokkerPlanck layer by lay
     const r = await g.call("fokkerPlanck", net, grid, Array.from(f0), 0.1, { method: "crank-nicolson" });
     expect(r).toMatchObject({ error: "UNSUPPORTED" });
     expect((r as { message: string }).message).toContain("method");
+  });
+});
+
+/**
+ * The f64 twin of `solveFokkerPlanck2DWebGpu`, written out here: per-layer coefficients by
+ * {@link fp2Coefficients}, dt = safety / (the largest outgoing rate over the layers) unless given, the
+ * stretches between layer boundaries and save times, each cut into ⌈span/dt⌉ equal steps of
+ * {@link fp2Reference}. `extraStep` adds one step to the last stretch (a deliberately wrong step count).
+ */
+function fp2Solve(
+  net: { W: readonly number[]; b: readonly number[]; dt: number },
+  grid: Grid2D,
+  f0: Float64Array,
+  D: readonly [number, number],
+  boundary: FpBoundary | readonly [FpBoundary, FpBoundary],
+  saveAt: readonly number[],
+  step: { dt: number } | { safety: number },
+  extraStep = false,
+) {
+  const layers = net.W.length / 4;
+  const coefs = Array.from({ length: layers }, (_, k) =>
+    fp2Coefficients(grid, net.W.slice(4 * k, 4 * k + 4), net.b.slice(2 * k, 2 * k + 2), D, boundary),
+  );
+  const bound = 1 / Math.max(...coefs.map((c) => c.rate));
+  const dt = "dt" in step ? step.dt : step.safety * bound;
+  const T = layers * net.dt;
+  const stops = [...new Set([...Array.from({ length: layers }, (_, k) => (k + 1) * net.dt), ...saveAt.filter((t) => t > 0)])].sort(
+    (a, b) => a - b,
+  );
+  let f = Float64Array.from(f0);
+  const saved: Float64Array[] = saveAt.filter((t) => t === 0).map(() => f.slice());
+  let t = 0;
+  let steps = 0;
+  let massLost = 0;
+  for (const [q, stop] of stops.entries()) {
+    const n = Math.max(1, Math.ceil((stop - t) / dt - 1e-9));
+    const k = Math.min(layers - 1, Math.floor(t / net.dt + 1e-9));
+    const r = fp2Reference(grid, coefs[k]!.coefficients, f, (stop - t) / n, n + (extraStep && q === stops.length - 1 ? 1 : 0));
+    f = r.f;
+    massLost += r.massLost;
+    steps += n;
+    for (const s of saveAt) if (s === stop) saved.push(f.slice());
+    t = stop;
+  }
+  return { f, saved, steps, calls: stops.length, massLost, bound, T };
+}
+
+describe("solveFokkerPlanck2DWebGpu: unsplit explicit Euler layer by layer on the software adapter", () => {
+  // three layers of a 2-D tanh network (non-separable drift), save times inside layers and on a boundary
+  const net = {
+    sigma: "tanh",
+    d: 2,
+    W: [-1, 0.4, -0.3, -0.8, 0.3, -0.6, 0.5, -0.4, -0.7, 0.2, 0.1, 0.6],
+    b: [0.3, -0.2, -0.4, 0.1, 0.2, 0.5],
+    dt: 0.25,
+  };
+  const grid = createGrid2D([-3, 3], [-2.5, 2.5], 40, 32);
+  const gridJson = { x: [-3, 3] as [number, number], y: [-2.5, 2.5] as [number, number], nx: 40, ny: 32 };
+  const { nx, ny, dx, dy } = grid;
+  const vol = dx * dy;
+  const f0 = Float64Array.from({ length: nx * ny }, (_, k) => {
+    const x = grid.xMin + (Math.floor(k / ny) + 0.5) * dx;
+    const y = grid.yMin + ((k % ny) + 0.5) * dy;
+    return Math.exp(-((x - 1.5) ** 2 + (y + 1.2) ** 2) / 0.3) + (Math.abs(x + 1) < 0.7 && Math.abs(y) < 0.9 ? 0.4 : 0);
+  });
+  const cases = [
+    { name: "zero-flux, dt from the bound", D: [0.2, 0.1], boundary: "zero-flux", saveAt: [0, 0.3, 0.6], step: { safety: 0.9 } },
+    { name: "outflow, a given dt", D: [0.05, 0.15], boundary: "outflow", saveAt: [0.5], step: { dt: 0.02 } },
+    {
+      name: "absorbing x-walls, zero-flux y-walls, safety 0.5",
+      D: [0.3, 0.2],
+      boundary: ["absorbing", "zero-flux"],
+      saveAt: [0.1],
+      step: { safety: 0.5 },
+    },
+  ] as const;
+  for (const { name, D, boundary, saveAt, step } of cases) {
+    test(`${name}: the same steps and save times; f and every snapshot within C·(steps + calls)·u·‖f0‖₁ of the f64 twin, mass lost`, async (ctx) => {
+      const g = page(ctx);
+      const ref = fp2Solve(net, grid, f0, D, boundary, saveAt, step);
+      const r = await g.call("fokkerPlanck2D", net, gridJson, Array.from(f0), [...D], { boundary, saveAt, ...step });
+      if ("error" in r) throw new Error(r.message);
+      expect(r.status).toBe("success");
+      expect(r.precision).toBe("f32");
+      expect(r.stats.steps).toBe(ref.steps);
+      expect(r.calls).toBe(ref.calls);
+      expect(r.times).toEqual([...saveAt]);
+      expect(r.stats.maxCfl).toBeLessThanOrEqual(1);
+      const mass0 = sum(f0, vol);
+      const tol = C * (ref.steps + ref.calls) * U * mass0;
+      const err = l1(r.f, ref.f, vol);
+      if (VERBOSE)
+        console.log(
+          `solveFokkerPlanck2DWebGpu ${name}: ${ref.steps} steps, ${ref.calls} calls, max CFL ${r.stats.maxCfl.toFixed(3)}, L1 ${err.toExponential(2)} = ${((C * err) / tol).toFixed(3)}·(steps + calls)·u·‖f0‖₁`,
+        );
+      expect(err).toBeLessThanOrEqual(tol);
+      expect(r.saved).toHaveLength(ref.saved.length);
+      for (let s = 0; s < ref.saved.length; s++) expect(l1(r.saved[s]!, ref.saved[s]!, vol)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(r.stats.massLost - ref.massLost)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(r.stats.massInitial - r.stats.massFinal - r.stats.massLost)).toBeLessThanOrEqual(tol);
+      expect(r.stats.minValue).toBeGreaterThanOrEqual(-tol);
+      if (boundary === "zero-flux") expect(r.stats.massLost).toBe(0);
+      else expect(r.stats.massLost).toBeGreaterThan(1e-4 * mass0);
+      // the test can fail: one step too many in the last stretch, or the layers in reverse order, lie far outside the bound
+      const extra = fp2Solve(net, grid, f0, D, boundary, saveAt, step, true);
+      const reversed = fp2Solve(
+        { ...net, W: [8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3].map((i) => net.W[i]!), b: [4, 5, 2, 3, 0, 1].map((i) => net.b[i]!) },
+        grid,
+        f0,
+        D,
+        boundary,
+        saveAt,
+        step,
+      );
+      if (VERBOSE)
+        console.log(
+          `  one extra step: L1 ${(l1(extra.f, ref.f, vol) / tol).toFixed(1)}× the bound; layers reversed: ${(l1(reversed.f, ref.f, vol) / tol).toFixed(1)}×`,
+        );
+      expect(l1(extra.f, ref.f, vol)).toBeGreaterThan(10 * tol);
+      expect(l1(reversed.f, ref.f, vol)).toBeGreaterThan(10 * tol);
+    });
+  }
+
+  test("a dt above the explicit bound is UNSTABLE naming dt (with the bound); an implicit method is UNSUPPORTED naming method", async (ctx) => {
+    const g = page(ctx);
+    const { bound } = fp2Solve(net, grid, f0, [0.2, 0.1], "zero-flux", [], { safety: 1 });
+    const unstable = await g.call("fokkerPlanck2D", net, gridJson, Array.from(f0), [0.2, 0.1], { dt: 1.01 * bound });
+    expect(unstable).toMatchObject({ error: "UNSTABLE" });
+    expect((unstable as { message: string }).message).toContain("`dt` <= ");
+    expect((unstable as { message: string }).message).toContain(bound.toPrecision(6));
+    const atBound = await g.call("fokkerPlanck2D", net, gridJson, Array.from(f0), [0.2, 0.1], { dt: 0.999 * bound });
+    if ("error" in atBound) throw new Error(atBound.message);
+    expect(atBound.status).toBe("success");
+    const implicit = await g.call("fokkerPlanck2D", net, gridJson, Array.from(f0), [0.2, 0.1], { method: "implicit-euler" });
+    expect(implicit).toMatchObject({ error: "UNSUPPORTED" });
+    expect((implicit as { message: string }).message).toContain("`method`");
   });
 });
 

@@ -234,6 +234,47 @@ describe("solve", () => {
     expect(existsSync(join(dir, "v", "figures", "heatmap.svg"))).toBe(true);
   });
 
+  it("vlasov-2d: conserves mass with zero-flux walls and writes the density heatmaps and marginals", () => {
+    const dir = tmp();
+    const r = run(
+      [
+        "solve",
+        "vlasov-2d",
+        "--sigma",
+        "tanh",
+        "--w",
+        "-1",
+        "--spin",
+        "1",
+        "--b",
+        "0.5",
+        "--T",
+        "1",
+        "--cells",
+        "48",
+        "--no-png",
+        "--quiet",
+        "--out",
+        "v",
+      ],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const s = readJson(join(dir, "v", "summary.json")).summary as Record<string, number>;
+    expect(s["status"]).toBe("success");
+    expect(s["cells"]).toBe(48);
+    expect(Math.abs(s["mass_final"]! - s["mass_initial"]!)).toBeLessThan(1e-12);
+    expect(existsSync(join(dir, "v", "data", "f_0.field.csv"))).toBe(true);
+    expect(existsSync(join(dir, "v", "data", "marginal_x.csv"))).toBe(true);
+    expect(existsSync(join(dir, "v", "figures", "density-4.svg"))).toBe(true);
+  });
+
+  it("vlasov-2d: a grid beyond 1 GiB is refused before any work (exit 4), naming --cells", () => {
+    const r = run(["solve", "vlasov-2d", "--cells", "5000", "--out", "x"], tmp());
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("`--cells` = 5000");
+  });
+
   it("fokker-planck: relaxes to the discrete steady state (Ornstein–Uhlenbeck)", () => {
     const dir = tmp();
     const r = run(

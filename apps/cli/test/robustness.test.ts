@@ -76,6 +76,7 @@ describe("--help shows every option's default, once", () => {
     ["reproduce"],
     ["simulate"],
     ["solve", "vlasov"],
+    ["solve", "vlasov-2d"],
     ["solve", "fokker-planck"],
     ["moments"],
     ["train"],

@@ -43,6 +43,7 @@ describe("commands run the tools of @kinetic-nde/experiments", () => {
     expect((JSON.parse(r.stdout) as { id: string }[]).map((t) => t.id)).toEqual([
       "simulate",
       "solve-vlasov",
+      "solve-vlasov-2d",
       "solve-fokker-planck",
       "moments",
       "fit",

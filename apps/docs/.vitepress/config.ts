@@ -72,6 +72,7 @@ const experimentSidebar: DefaultTheme.SidebarItem[] = [
     items: [
       { text: "Simulate particles", link: "/experiments/simulate" },
       { text: "Solve the Vlasov equation", link: "/experiments/solve-vlasov" },
+      { text: "Solve the Vlasov equation in 2-D", link: "/experiments/solve-vlasov-2d" },
       { text: "Solve the Fokker–Planck equation", link: "/experiments/solve-fokker-planck" },
       { text: "Moment hierarchy", link: "/experiments/moments" },
     ],

@@ -1,5 +1,6 @@
 /**
- * Browser test of the GPU switch of the live `simulate` and `solve-vlasov` pages (built site, `.vitepress/dist`).
+ * Browser test of the GPU switch of the live `simulate`, `solve-vlasov` and `solve-fokker-planck` pages
+ * (built site, `.vitepress/dist`).
  *
  * Chromium with WebGPU on its software adapter (SwiftShader, served from 127.0.0.1, a secure context):
  *   - the page shows "Use the GPU (WebGPU, f32)" (off by default) and the adapter's name, and the first
@@ -13,6 +14,12 @@
  * The `solve-vlasov` page steps its grid on the GPU with the switch on (`solveVlasovWebGpu`): the same steps,
  * and every saved density within 16·(4·steps)·u·‖f0‖₁ in L1 of the f64 run (stages ≤ 3, one more
  * rounding per kernel call, calls ≤ steps).
+ * The `solve-fokker-planck` page with explicit Euler steps its grid on the GPU (`solveFokkerPlanckWebGpu`): the
+ * same steps, every saved density within 16·(steps + calls)·u·‖f0‖₁ ≤ 32·steps·u·‖f0‖₁ in L1 of the f64 run;
+ * with implicit Euler the CPU computes, a note says so and the caption names the reason.
+ * The `solve-vlasov-2d` page steps its square grid on the GPU the same way: the same steps, and every saved
+ * density (the heatmap fields, block averages of the cells) within the solve-vlasov bound in L1; a 1024²
+ * MUSCL run (T = 0.5) then finishes on the GPU with the mass kept, and its time is printed.
  * Chromium with `--disable-gpu` (no adapter): no switch, a note that the CPU computes, the f64 path.
  * Run: `node test/gpu-page.test.mjs`; exits non-zero on failure, the last line is `N passed, M failed`.
  */
@@ -66,6 +73,29 @@ function column(result, table, key) {
   const col = result?.series?.[table]?.data?.[key];
   assert(Array.isArray(col) && col.length > 0, `the result has no column ${table}.${key}`);
   return col;
+}
+
+/**
+ * Every saved density of the GPU run (`history.f_<s>`, one per output time) within `tol` in L1 of the CPU
+ * run's, and not all bit-identical (f32 arithmetic really ran); prints the largest distance.
+ */
+function expectSavedWithin(cpu, gpu, tol) {
+  const xs = column(cpu, "history", "x");
+  const dx = xs[1] - xs[0];
+  const keys = Object.keys(cpu.series.history.data).filter((k) => k.startsWith("f_"));
+  assert(keys.length === cpu.config.nSave, `${keys.length} saved densities, nSave ${cpu.config.nSave}`);
+  let largest = 0;
+  for (const key of keys) {
+    const a = column(cpu, "history", key);
+    const b = column(gpu, "history", key);
+    assert(a.length === b.length, `${key}: ${a.length} CPU cells, ${b.length} GPU cells`);
+    let l1 = 0;
+    for (let i = 0; i < a.length; i++) l1 += Math.abs(a[i] - b[i]) * dx;
+    largest = Math.max(largest, l1);
+    assert(l1 <= tol, `${key}: L1 ${l1} > ${tol}`);
+  }
+  assert(largest > 0, "the GPU densities equal the f64 ones bit for bit: f32 arithmetic did not run");
+  console.log(`      largest L1 |CPU − GPU| of the saved densities: ${largest.toExponential(2)} (bound ${tol.toExponential(2)})`);
 }
 
 // 1. WebGPU on SwiftShader.
@@ -179,21 +209,92 @@ try {
     const gpuV = await resultJson(v.page);
     assert(gpuV.summary?.status === "success", `the GPU run's status is ${gpuV.summary?.status}`);
     assert(gpuV.summary.steps === cpuV.summary.steps, `steps: GPU ${gpuV.summary.steps}, CPU ${cpuV.summary.steps}`);
-    const xs = column(cpuV, "history", "x");
-    const dx = xs[1] - xs[0];
-    const mass = cpuV.summary.mass_initial;
-    const tol = 16 * 4 * cpuV.summary.steps * U * mass;
+    expectSavedWithin(cpuV, gpuV, 16 * 4 * cpuV.summary.steps * U * cpuV.summary.mass_initial);
+    assert(v.problems.length === 0, v.problems.join("\n"));
+  });
+
+  await test("the solve-fokker-planck page steps explicit Euler on the GPU (same steps, every saved density within the f32 bound) and keeps implicit Euler on the CPU, saying so", async () => {
+    const v = await open(gpuSite, "/experiments/solve-fokker-planck");
+    await v.page.locator(".kn-gpu").waitFor({ state: "visible", timeout: 30_000 });
+    let runs = await runsOf(v.page);
+    await v.page.locator('select[name="method"]').selectOption("explicit-euler");
+    let path = await nextRun(v.page, runs);
+    assert(/\(f64\)/.test(path), `the CPU run: ${path}`);
+    const cpuF = await resultJson(v.page);
+    assert(cpuF.config.method === "explicit-euler", `the CPU run's method is ${cpuF.config.method}`);
+    assert(cpuF.summary?.status === "success", `the CPU run's status is ${cpuF.summary?.status}`);
+    runs = await runsOf(v.page);
+    await v.page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).check();
+    path = await nextRun(v.page, runs);
+    assert(path.includes(`Computed with: WebGPU on ${adapter} (f32)`), `the page does not say the GPU ran: ${path}`);
+    const gpuF = await resultJson(v.page);
+    assert(JSON.stringify(gpuF.config) === JSON.stringify(cpuF.config), "the two runs did not use the same config");
+    assert(gpuF.summary?.status === "success", `the GPU run's status is ${gpuF.summary?.status}`);
+    assert(gpuF.summary.steps === cpuF.summary.steps, `steps: GPU ${gpuF.summary.steps}, CPU ${cpuF.summary.steps}`);
+    assert(gpuF.figures[0].caption.includes("f32 on the GPU"), `the caption does not say f32 on the GPU: ${gpuF.figures[0].caption}`);
+    // solveFokkerPlanckWebGpu: L1 within 16·(steps + calls)·u·‖f0‖₁, calls ≤ steps (each call takes ≥ 1 step).
+    expectSavedWithin(cpuF, gpuF, 16 * 2 * cpuF.summary.steps * U * cpuF.summary.mass_initial);
+    runs = await runsOf(v.page);
+    await v.page.locator('select[name="method"]').selectOption("implicit-euler");
+    path = await nextRun(v.page, runs);
+    assert(/\(f64\)/.test(path), `implicit Euler with the switch on: ${path}`);
+    const note = (await v.page.locator(".kn-gpu-note").allTextContents()).join(" ");
+    assert(note.includes("Not on the GPU"), `no note that the CPU computed: ${JSON.stringify(note)}`);
+    const impl = await resultJson(v.page);
+    const caption = impl.figures[0].caption;
+    assert(caption.includes("implicit-euler runs on the CPU (the GPU path has explicit Euler only)"), `the caption reads ${JSON.stringify(caption)}`);
+    assert(v.problems.length === 0, v.problems.join("\n"));
+  });
+
+  await test("the solve-vlasov-2d page steps its grid on the GPU: same steps, every saved density within the f32 bound; 1024² MUSCL runs there", async () => {
+    const v = await open(gpuSite, "/experiments/solve-vlasov-2d");
+    await v.page.locator(".kn-gpu").waitFor({ state: "visible", timeout: 30_000 });
+    const cpu2 = await resultJson(v.page);
+    assert(cpu2.summary?.status === "success", `the CPU run's status is ${cpu2.summary?.status}`);
+    let runs = await runsOf(v.page);
+    await v.page.getByRole("switch", { name: "Use the GPU (WebGPU, f32)" }).check();
+    let path = await nextRun(v.page, runs);
+    assert(path.includes(`Computed with: WebGPU on ${adapter} (f32)`), `the page does not say the GPU ran: ${path}`);
+    const gpu2 = await resultJson(v.page);
+    assert(JSON.stringify(gpu2.config) === JSON.stringify(cpu2.config), "the two runs did not use the same config");
+    assert(gpu2.summary?.status === "success", `the GPU run's status is ${gpu2.summary?.status}`);
+    assert(gpu2.summary.steps === cpu2.summary.steps, `steps: GPU ${gpu2.summary.steps}, CPU ${cpu2.summary.steps}`);
+    assert(gpu2.figures[0].caption.includes("f32 on the GPU"), `the caption does not say f32 on the GPU: ${gpu2.figures[0].caption}`);
+    // The fields are block averages of the cells: their L1 distance is at most that of the densities.
+    const tol = 16 * 4 * cpu2.summary.steps * U * cpu2.summary.mass_initial;
+    const keys = Object.keys(cpu2.fields ?? {}).filter((k) => k.startsWith("f_"));
+    assert(keys.length === cpu2.config.nSave, `${keys.length} saved densities, nSave ${cpu2.config.nSave}`);
     let largest = 0;
-    for (const key of Object.keys(cpuV.series.history.data).filter((k) => k.startsWith("f_"))) {
-      const a = column(cpuV, "history", key);
-      const b = column(gpuV, "history", key);
+    for (const key of keys) {
+      const a = cpu2.fields[key];
+      const b = gpu2.fields?.[key];
+      assert(b !== undefined && a.values.length === b.values.length, `${key}: the GPU field is missing or of another size`);
+      const area = (a.x[1] - a.x[0]) * (a.y[1] - a.y[0]);
       let l1 = 0;
-      for (let i = 0; i < a.length; i++) l1 += Math.abs(a[i] - b[i]) * dx;
+      for (let i = 0; i < a.values.length; i++) l1 += Math.abs(a.values[i] - b.values[i]) * area;
       largest = Math.max(largest, l1);
       assert(l1 <= tol, `${key}: L1 ${l1} > ${tol}`);
     }
     assert(largest > 0, "the GPU densities equal the f64 ones bit for bit: f32 arithmetic did not run");
-    console.log(`      largest L1 |CPU − GPU| of the saved densities: ${largest.toExponential(2)} (bound ${tol.toExponential(2)})`);
+    console.log(`      largest L1 |CPU − GPU| of the saved densities (${cpu2.summary.cells}², ${cpu2.summary.steps} steps): ${largest.toExponential(2)} (bound ${tol.toExponential(2)})`);
+    runs = await runsOf(v.page);
+    await v.page.locator('.kn-controls [name="T"]').fill("0.5");
+    await nextRun(v.page, runs);
+    assert((await v.page.locator('.kn-controls [name="scheme"]').inputValue()) === "muscl", "the default scheme is not MUSCL");
+    runs = await runsOf(v.page);
+    const t0 = Date.now();
+    await v.page.locator('.kn-controls [name="cells"]').fill("1024");
+    path = await nextRun(v.page, runs);
+    const wall = (Date.now() - t0) / 1000;
+    assert(path.includes(`Computed with: WebGPU on ${adapter} (f32)`), `the 1024² run did not use the GPU: ${path}`);
+    const big = await resultJson(v.page);
+    assert(big.config.cells === 1024 && big.config.T === 0.5, `the run used cells ${big.config.cells}, T ${big.config.T}`);
+    assert(big.summary?.status === "success", `the 1024² run's status is ${big.summary?.status}`);
+    const drift = Math.abs(big.summary.mass_final - big.summary.mass_initial);
+    const massTol = 16 * 4 * big.summary.steps * U * big.summary.mass_initial;
+    assert(drift <= massTol, `the 1024² run's mass moved by ${drift} > ${massTol}`);
+    assert(big.fields.f_0.x.length === 256 && big.fields.f_0.y.length === 256, "the 1024² heatmap is not averaged down to 256²");
+    console.log(`      1024² MUSCL to T = 0.5 on ${adapter}: ${big.summary.steps} steps in ${wall.toFixed(1)} s (change to figures)`);
     assert(v.problems.length === 0, v.problems.join("\n"));
   });
 } finally {

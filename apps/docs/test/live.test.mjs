@@ -46,6 +46,7 @@ const LIVE = [
   "convergence",
   "simulate",
   "solve-vlasov",
+  "solve-vlasov-2d",
   "solve-fokker-planck",
   "moments",
 ];
@@ -54,7 +55,14 @@ const LIVE = [
  * Control settings (`id key=value`) whose quick run takes minutes in one browser thread; the
  * package's own sweep (packages/experiments/test/sweep.test.ts) covers the experiments among them.
  */
-const TOO_HEAVY = ["mean-field-limit maxExp=6", "moments-linear particles=1000000", "steady-states cells=4000", "stochastic-resnet particles=1000000"];
+const TOO_HEAVY = [
+  "mean-field-limit maxExp=6",
+  "moments-linear particles=1000000",
+  "steady-states cells=4000",
+  "stochastic-resnet particles=1000000",
+  // 1024² cells in f64 on one browser thread (about a minute); gpu-page.test.mjs runs that size on the GPU.
+  "solve-vlasov-2d cells=1024",
+];
 
 /**
  * Settings at a control's minimum or maximum where a self-check still fails (`id key=value: checks`).

@@ -1,6 +1,6 @@
 /**
  * The tools: the computations behind the CLI commands `simulate`, `solve vlasov`,
- * `solve fokker-planck`, `moments`, `fit` and `train`, defined like the experiments (a validated
+ * `solve vlasov-2d`, `solve fokker-planck`, `moments`, `fit` and `train`, defined like the experiments (a validated
  * config, a pure `run(config, { seed, onProgress, signal })`, a result of series, fields, summary,
  * checks and figures), so the CLI and the docs site run the same code.
  * @packageDocumentation
@@ -11,7 +11,7 @@ import { runDefinition, type RunExperimentOptions } from "./registry.js";
 import { TOOL_LIST } from "./tools/index.js";
 import type { ExperimentDefinition, ExperimentResult } from "./types.js";
 
-export { fitTool, momentsTool, simulateTool, solveFokkerPlanckTool, solveVlasovTool, trainTool } from "./tools/index.js";
+export { fitTool, momentsTool, simulateTool, solveFokkerPlanckTool, solveVlasov2DTool, solveVlasovTool, trainTool } from "./tools/index.js";
 export {
   SIMULATE_MAX_PARTICLES,
   SIMULATE_ODE_METHODS,
@@ -20,6 +20,7 @@ export {
   type SimulateConfig,
 } from "./tools/simulate.js";
 export { solveFokkerPlanckSchema, solveVlasovSchema, type SolveFokkerPlanckConfig, type SolveVlasovConfig } from "./tools/solve.js";
+export { solveVlasov2DSchema, type SolveVlasov2DConfig } from "./tools/solve-2d.js";
 export { momentsSchema, type MomentsConfig } from "./tools/moments.js";
 export { DEFAULT_FIT_TARGET, fitFields, fitSchema, fitTargetFields, type FitConfig } from "./tools/fit.js";
 export { trainFields, trainSchema, type TrainConfig } from "./tools/train.js";
@@ -29,7 +30,7 @@ export { activationEnum, gridSchema, initialSchema } from "./tools/shared.js";
  * Every tool, in the order of the CLI commands.
  * @example
  * ```ts
- * TOOLS.map((t) => t.id); // ["simulate", "solve-vlasov", "solve-fokker-planck", "moments", "fit", "train"]
+ * TOOLS.map((t) => t.id); // ["simulate", "solve-vlasov", "solve-vlasov-2d", "solve-fokker-planck", "moments", "fit", "train"]
  * ```
  */
 export const TOOLS: readonly ExperimentDefinition[] = TOOL_LIST;

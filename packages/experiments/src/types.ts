@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { NetworkParams, OdeOptions, OdeResult, SdeOptions, SdeResult } from "@kinetic-nde/core";
+import type { FokkerPlanckOptions, FokkerPlanckProblem, FokkerPlanckResult } from "@kinetic-nde/fokker-planck";
 import type { VlasovOptions, VlasovProblem, VlasovResult } from "@kinetic-nde/mean-field";
 import type * as z from "zod";
 
@@ -108,18 +109,30 @@ export interface RunContext {
    */
   readonly particleSolver?: ParticleSolver;
   /**
-   * Grid solver to use instead of mean-field's `solveVlasov`, e.g. `solveVlasovWebGpu` on a WebGPU
-   * backend (f32; the result then says `precision: "f32"`).
+   * Grid solver to use instead of mean-field's `solveVlasov` (and, where it has one, fokker-planck's
+   * explicit-Euler `solveFokkerPlanck`), e.g. `solveVlasovWebGpu` / `solveFokkerPlanckWebGpu` on a
+   * WebGPU backend (f32; the result then says `precision: "f32"`).
    */
   readonly gridSolver?: GridSolver;
 }
 
-/** The grid solves a run may hand to another implementation (the signature of mean-field's `solveVlasov`, one density). */
+/**
+ * The grid solves a run may hand to another implementation (the signatures of mean-field's
+ * `solveVlasov`, one density, and of fokker-planck's `solveFokkerPlanck`).
+ */
 export interface GridSolver {
   solveVlasov(
     problem: VlasovProblem,
     options?: VlasovOptions,
   ): Promise<VlasovResult<Float64Array> & { readonly precision?: string }> | VlasovResult<Float64Array>;
+  /**
+   * The 1-D Fokker–Planck solve; optional. Tools hand it only `method: "explicit-euler"` solves (the
+   * method a GPU kernel has) and compute the others with `solveFokkerPlanck` on the CPU.
+   */
+  solveFokkerPlanck?(
+    problem: FokkerPlanckProblem,
+    options?: FokkerPlanckOptions,
+  ): Promise<FokkerPlanckResult & { readonly precision?: string }> | (FokkerPlanckResult & { readonly precision?: string });
 }
 
 /** The particle solves a run may hand to another implementation (same signatures as core's). */

@@ -17,7 +17,7 @@ import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kineti
 import type { Grid1D } from "@kinetic-nde/datasets";
 import type { DensityObjective } from "@kinetic-nde/mean-field";
 import type { Boundary, ChangCooperCoefficients, Diffusion1D } from "./chang-cooper.js";
-import { compensatedSum, GL3_NODES, GL3_WEIGHTS, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";
+import { compensatedSum, GL3_NODES, GL3_WEIGHTS, thomasEliminate, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";
 import { subSteps } from "./problem.js";
 import {
   applyExplicit,
@@ -446,13 +446,13 @@ export function fokkerPlanckGradient(
           factorizations++;
           bwd.h = st.h;
         }
-        thomasSolveInPlace(n, bwd.lower, bwd.cp, bwd.inv, lam);
       }
-      // μᵀ ∂Ã/∂(α, β) g on the state the operator acts on, g = r_i f^{n+1} + r_e f^n (linear in g)
+      // μᵀ ∂Ã/∂(α, β) g on the state the operator acts on, g = r_i f^{n+1} + r_e f^n (linear in g);
+      // implicit: fused with the back substitution of the solve
       const ri = (theta_i * st.h) / dx2;
       const re = (theta_e * st.h) / dx2;
-      if (ri > 0) accumulate(lam, fn1, ri, 1, n, 0, 1, ga, gb);
-      if (re > 0) accumulate(lam, fn, re, 1, n, 0, 1, ga, gb);
+      if (implicit) solveTransposedAccumulate(n, bwd.lower, bwd.cp, bwd.inv, lam, fn1, ri, re > 0 ? fn : null, re, ga, gb);
+      else if (re > 0) accumulate(lam, fn, re, 1, n, 0, 1, ga, gb);
       // λ^n = Pᵀ μ
       if (theta_e > 0) {
         applyExplicitTranspose(bwd.coef, n, re, lam, spare);
@@ -480,6 +480,46 @@ export function fokkerPlanckGradient(
   for (const v of gradD) finite &&= Number.isFinite(v);
   if (!finite) status = "non-finite";
   return result(loss, gradScale, status, recomputed);
+}
+
+/**
+ * μ ← M⁻ᵀ μ with a factorisation of Mᵀ from `thomasFactor` (the operations of `thomasSolveInPlace`),
+ * and with each μ_i, as the back substitution produces it, the face terms of {@link accumulate} for
+ * g1 (weight r1) and, when given, g0 (weight r0): one pass instead of three, the same numbers.
+ * @internal
+ */
+export function solveTransposedAccumulate(
+  n: number,
+  lw: Float64Array,
+  cp: Float64Array,
+  inv: Float64Array,
+  mu: Float64Array,
+  g1: Float64Array,
+  r1: number,
+  g0: Float64Array | null,
+  r0: number,
+  ga: Float64Array,
+  gb: Float64Array,
+): void {
+  thomasEliminate(n, lw, inv, mu);
+  // face n (right of the last cell), then faces i + 1 as μ_i becomes known, then face 0
+  let next = mu[n - 1]!;
+  ga[n] -= next * (r1 * g1[n - 1]!);
+  if (g0 !== null) ga[n] -= next * (r0 * g0[n - 1]!);
+  for (let i = n - 2; i >= 0; i--) {
+    const m = mu[i]! - cp[i]! * next;
+    mu[i] = m;
+    const d = next - m;
+    ga[i + 1] += d * (r1 * g1[i]!);
+    gb[i + 1] -= d * (r1 * g1[i + 1]!);
+    if (g0 !== null) {
+      ga[i + 1] += d * (r0 * g0[i]!);
+      gb[i + 1] -= d * (r0 * g0[i + 1]!);
+    }
+    next = m;
+  }
+  gb[0] -= next * (r1 * g1[0]!);
+  if (g0 !== null) gb[0] -= next * (r0 * g0[0]!);
 }
 
 /** Turn the bands of a tridiagonal M into those of Mᵀ in place: Mᵀ_{i,i-1} = M_{i-1,i}, Mᵀ_{i,i+1} = M_{i+1,i}. @internal */

@@ -64,6 +64,11 @@ export {
   type FokkerPlanckResult2D,
 } from "./solve-2d.js";
 export {
+  type FokkerPlanckWebGpuOptions2D,
+  type FokkerPlanckWebGpuResult2D,
+  solveFokkerPlanck2DWebGpu,
+} from "./solve-2d-webgpu.js";
+export {
   solveFokkerPlanck2DSensitivity,
   type FokkerPlanckSensitivityOptions2D,
   type FokkerPlanckSensitivityResult2D,

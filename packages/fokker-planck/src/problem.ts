@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { activationInfo, checkNetwork, KineticError, type NetworkParams, type SolveStatus, type TimelineSegment } from "@kinetic-nde/core";
-import { invalidArgument, requireFiniteArray, requireInteger, requireNonNegative } from "@kinetic-nde/core/validate";
+import { invalidArgument, requireFiniteArray, requireInteger, requireNonNegative, requirePositive } from "@kinetic-nde/core/validate";
 import { type Grid1D, cellAverages1D, requireGrid1D as requireGrid } from "@kinetic-nde/datasets";
 import type { Diffusion1D } from "./chang-cooper.js";
 
@@ -141,6 +141,14 @@ export function resolveMassLossTolerance(value: unknown): number {
   if (value === undefined) return Infinity;
   if (value === Infinity) return Infinity;
   return requireNonNegative("massLossTolerance", value);
+}
+
+/** The `safety` option of explicit Euler (the fraction of the stability bound it steps at): in (0, 1], default 0.9. @internal */
+export function resolveSafety(value: unknown): number {
+  if (value === undefined) return 0.9;
+  const safety = requirePositive("safety", value);
+  if (safety > 1) throw invalidArgument("safety", "in (0, 1]", safety);
+  return safety;
 }
 
 /**

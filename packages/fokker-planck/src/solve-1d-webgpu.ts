@@ -3,11 +3,9 @@
  * WebGPU device (f32), layer by layer.
  * @packageDocumentation
  */
-import { KineticError, type SolveStatus } from "@kinetic-nde/core";
 import type { GpuAdapterSummary, WebGpuBackend } from "@kinetic-nde/core/webgpu";
 import type { ChangCooperCoefficients } from "./chang-cooper.js";
-import { compensatedSum, minOf } from "./internal/numerics.js";
-import { createSaveRecorder, massLossStatus, subSteps } from "./problem.js";
+import { requireExplicitGpuSolve, stepLayersOnGpu } from "./internal/gpu-layers.js";
 import {
   type FokkerPlanckOptions,
   type FokkerPlanckProblem,
@@ -27,7 +25,7 @@ export interface FokkerPlanckWebGpuResult extends FokkerPlanckResult {
   readonly calls: number;
 }
 
-/** What {@link solveFokkerPlanckWebGpu} needs of a backend (core's `createWebGpuBackend` returns it). */
+/** What {@link solveFokkerPlanckWebGpu} and `solveFokkerPlanck2DWebGpu` need of a backend (core's `createWebGpuBackend` returns it). */
 export type FokkerPlanckWebGpuBackend = Pick<WebGpuBackend, "fokkerPlanckExplicit" | "adapter">;
 
 /**
@@ -61,77 +59,23 @@ export async function solveFokkerPlanckWebGpu(
   problem: FokkerPlanckProblem,
   options: FokkerPlanckOptions = {},
 ): Promise<FokkerPlanckWebGpuResult> {
-  if (typeof backend !== "object" || backend === null || typeof backend.fokkerPlanckExplicit !== "function")
-    throw new KineticError("INVALID_ARGUMENT", "invalid argument: `backend` must be a WebGPU backend (createWebGpuBackend)", {
-      details: { argument: "backend" },
-    });
-  if (typeof options === "object" && options !== null && options.method !== undefined && options.method !== "explicit-euler")
-    throw new KineticError(
-      "UNSUPPORTED",
-      `unsupported: \`method\` ${JSON.stringify(options.method)} on the GPU (its Fokker–Planck kernel is explicit Euler); use "explicit-euler" or solveFokkerPlanck`,
-      { details: { argument: "method", value: options.method } },
-    );
+  requireExplicitGpuSolve(backend, options, "solveFokkerPlanck");
   const prep = prepareFokkerPlanck(problem, { ...options, method: "explicit-euler" });
   const { network, grid, D, left, right, tl, massTol, f, dt } = prep;
   const { n, dx } = grid;
   const coef: ChangCooperCoefficients = { alpha: new Float64Array(n + 1), beta: new Float64Array(n + 1), z: new Float64Array(n + 1) };
-  const massInitial = compensatedSum(f) * dx;
-  const { saved, times, record } = createSaveRecorder(f, tl.saveAt);
-  record(0, tl.initialSaves);
-  let t = 0;
-  let steps = 0;
-  let assemblies = 0;
-  let calls = 0;
-  let maxCfl = 0;
-  let massLost = 0;
-  let status: SolveStatus = "success";
-  let layer = -1;
-  let outMax = 0;
-  for (const seg of tl.segments) {
-    const span = seg.t1 - t;
-    const nSub = subSteps(span, dt);
-    const h = span / nSub;
-    if (seg.layer !== layer) {
-      layer = seg.layer;
-      layerCoefficients(network, layer, grid, D[layer]!, left, right, coef);
-      outMax = maxOutgoing(coef, n);
-      assemblies++;
-    }
-    maxCfl = Math.max(maxCfl, (h * outMax) / (dx * dx));
-    const r = await backend.fokkerPlanckExplicit(f, coef, { steps: nSub, dt: h, dx });
-    calls++;
-    steps += nSub;
-    f.set(r.f);
-    massLost += r.massLost;
-    t = seg.t1;
-    if (r.status !== "success") {
-      status = r.status;
-      break;
-    }
-    record(seg.saveFrom, seg.saveTo);
-  }
-  const massFinal = compensatedSum(f) * dx;
-  status = massLossStatus(status, massLost, massTol, massInitial);
-  return {
+  const run = await stepLayersOnGpu(
+    tl,
+    dt,
     f,
-    saved,
-    times,
-    grid,
-    status,
-    stats: {
-      steps,
-      rejected: 0,
-      rhsEvals: steps,
-      assemblies,
-      factorizations: 0,
-      maxCfl,
-      massInitial,
-      massFinal,
-      massLost,
-      minValue: minOf(f),
+    dx,
+    massTol,
+    (layer) => {
+      layerCoefficients(network, layer, grid, D[layer]!, left, right, coef);
+      return maxOutgoing(coef, n) / (dx * dx);
     },
-    precision: "f32",
-    adapter: backend.adapter,
-    calls,
-  };
+    (fIn, steps, h) => backend.fokkerPlanckExplicit(fIn, coef, { steps, dt: h, dx }),
+  );
+  const { saved, times, status, calls, stats } = run;
+  return { f, saved, times, grid, status, stats: { ...stats, factorizations: 0 }, precision: "f32", adapter: backend.adapter, calls };
 }

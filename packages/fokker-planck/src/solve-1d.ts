@@ -28,6 +28,7 @@ import {
   requireStepBudget,
   resolveInitialDensity,
   resolveMassLossTolerance,
+  resolveSafety,
   subSteps,
   validateDiffusion,
 } from "./problem.js";
@@ -340,8 +341,7 @@ export function prepareFokkerPlanck(problem: FokkerPlanckProblem, options: Fokke
   const [left, right] = resolveBoundaries(options.boundary);
   const n = grid.n;
   const tl = resolveTimeline(network, options.saveAt, { tEnd: T, name: "saveAt", stateSize: n });
-  const safety = options.safety !== undefined ? requirePositive("safety", options.safety) : 0.9;
-  if (safety > 1) throw invalidArgument("safety", "in (0, 1]", safety);
+  const safety = resolveSafety(options.safety);
   const massTol = resolveMassLossTolerance(options.massLossTolerance);
   const f = resolveInitialDensity(grid, problem.f0);
   const dx = grid.dx;

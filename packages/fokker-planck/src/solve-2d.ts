@@ -222,13 +222,14 @@ export interface PreparedFokkerPlanck2D {
   readonly f: Float64Array;
 }
 
+/** Option keys of {@link solveFokkerPlanck2D} (unknown keys are an error; `massTolerance` is an alias). @internal */
+export const FP2_OPTION_KEYS: readonly string[] = ["dt", "boundary", "saveAt", "massLossTolerance", "maxSteps"];
+
 /** Validate a 2-D problem and its options as {@link solveFokkerPlanck2D} does (same errors, same order). @internal */
 export function prepareFokkerPlanck2D(problem: FokkerPlanckProblem2D, options: FokkerPlanckOptions2D): PreparedFokkerPlanck2D {
   const { network, grid, D, T } = resolveProblem2D(problem);
   const [Dx, Dy] = D;
-  options = requireOptions<FokkerPlanckOptions2D>("options", options, ["dt", "boundary", "saveAt", "massLossTolerance", "maxSteps"], {
-    massTolerance: "massLossTolerance",
-  });
+  options = requireOptions<FokkerPlanckOptions2D>("options", options, FP2_OPTION_KEYS, { massTolerance: "massLossTolerance" });
   const [bx, by] = resolveBoundaries(options.boundary);
   const { nx, ny } = grid;
   const N = nx * ny;

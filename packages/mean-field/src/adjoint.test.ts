@@ -1,7 +1,7 @@
 import { createNetwork } from "@kinetic-nde/core";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import { describe, expect, it } from "vitest";
-import { type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
+import { releaseGradientWorkspace, type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
 import type { DensityObjective } from "./objective.js";
 import { solveVlasov } from "./vlasov.js";
 
@@ -99,6 +99,43 @@ describe("vlasovGradient checkpointing and statuses", () => {
     expect(Array.from(b.gradW)).toEqual(Array.from(a.gradW));
     expect(Array.from(b.gradB)).toEqual(Array.from(a.gradB));
   });
+  it("kept intermediate stages and recomputed ones give bit-identical gradients", () => {
+    // 50 steps of 2 densities on 40 cells: a state is 640 bytes; the states take 51·640, the SSP-RK3
+    // stages 100·640 more; a budget of 40000 bytes stores every state but not the stages
+    const params = createNetwork({ sigma: "tanh", d: 1, W: W0, b: b0, T: 1 });
+    for (const timeStepper of ["ssp-rk2", "ssp-rk3"] as const)
+      for (const boundary of ["zero-flux", "periodic"] as const) {
+        const o: VlasovGradientOptions = { scheme: "muscl", limiter: "mc", timeStepper, boundary, dt: 0.02 };
+        const kept = vlasovGradient({ params, grid, f0 }, objective, o);
+        const recomputed = vlasovGradient({ params, grid, f0 }, objective, { ...o, memoryBudget: 40000 });
+        const inner = timeStepper === "ssp-rk2" ? 1 : 2;
+        expect(recomputed.stats.recomputedSteps).toBe(0);
+        expect(kept.stats.peakTrajectoryBytes).toBe((1 + inner) * recomputed.stats.peakTrajectoryBytes);
+        expect(Array.from(kept.gradW)).toEqual(Array.from(recomputed.gradW));
+        expect(Array.from(kept.gradB)).toEqual(Array.from(recomputed.gradB));
+        expect(Array.from(kept.f[0]!)).toEqual(Array.from(recomputed.f[0]!));
+      }
+  });
+  it("a gradient inside an objective (buffers in use) and after releaseGradientWorkspace gives the same numbers", () => {
+    const params = createNetwork({ sigma: "tanh", d: 1, W: W0, b: b0, T: 1 });
+    const o: VlasovGradientOptions = { scheme: "muscl", limiter: "van-leer", timeStepper: "ssp-rk3", dt: 0.02 };
+    const plain = vlasovGradient({ params, grid, f0 }, objective, o);
+    let nested: ReturnType<typeof vlasovGradient> | null = null;
+    const outer: DensityObjective = {
+      ...objective,
+      evaluate(f, g, theta, gradF, gradTheta) {
+        nested ??= vlasovGradient({ params, grid, f0 }, objective, o);
+        return objective.evaluate(f, g, theta, gradF, gradTheta);
+      },
+    };
+    const withNested = vlasovGradient({ params, grid, f0 }, outer, o);
+    releaseGradientWorkspace();
+    const after = vlasovGradient({ params, grid, f0 }, objective, o);
+    for (const r of [nested!, withNested, after]) {
+      expect(Array.from(r.gradW)).toEqual(Array.from(plain.gradW));
+      expect(Array.from(r.gradB)).toEqual(Array.from(plain.gradB));
+    }
+  });
   it("a non-finite loss gives status non-finite", () => {
     const params = createNetwork({ sigma: "tanh", d: 1, W: W0, b: b0, T: 1 });
     const bad: DensityObjective = { nParams: 0, evaluate: () => Number.NaN };
@@ -147,4 +184,58 @@ describe("vlasovGradient with van Leer on densities with far tails", () => {
     const fd = (at(1e-5) - at(-1e-5)) / 2e-5;
     expect(Math.abs(r.gradW[0]! - fd)).toBeLessThanOrEqual(1e-6 * Math.abs(fd));
   });
+});
+
+describe("vlasovGradient (1-D MUSCL) on the smallest grids", () => {
+  // 3 to 6 cells: the fused 1-D transpose's first and last interior cells are also the end cells' neighbours
+  for (const n of [3, 4, 5, 6])
+    for (const boundary of ["zero-flux", "outflow", "periodic"] as const)
+      it(`${n} cells, ${boundary}`, () => {
+        const g = createGrid1D(-3, 3, n);
+        const xc = Float64Array.from({ length: n }, (_, i) => g.xMin + (i + 0.5) * g.dx);
+        // J = Σ (1 + x_i/4) f_i² Δx
+        const J: DensityObjective = {
+          nParams: 0,
+          evaluate(f, _g, _t, gradF) {
+            let v = 0;
+            for (let i = 0; i < n; i++) {
+              const w = (1 + xc[i]! / 4) * g.dx;
+              v += w * f[0]![i]! ** 2;
+              if (gradF) gradF[0]![i] = 2 * w * f[0]![i]!;
+            }
+            return v;
+          },
+        };
+        // a bump that is not symmetric on the grid, so that the limited slopes are not all 0
+        const f = [(x: number) => Math.exp(-((x - 0.4) ** 2)) + 0.2 * Math.exp(-((x + 1.7) ** 2) * 3)];
+        for (const limiter of ["minmod", "mc", "van-leer"] as const) {
+          const opts: VlasovGradientOptions = { scheme: "muscl", limiter, timeStepper: "ssp-rk3", boundary, dt: 0.05 };
+          const at = (W: number[], b: number[]) => {
+            const p = createNetwork({ sigma: "tanh", d: 1, W, b, T: 1 });
+            return J.evaluate(solveVlasov({ params: p, grid: g, f0: f }, opts).f, g, new Float64Array(0), null, null);
+          };
+          const W = [0.9, -0.7],
+            b = [0.35, -0.25];
+          const r = vlasovGradient({ params: createNetwork({ sigma: "tanh", d: 1, W, b, T: 1 }), grid: g, f0: f }, J, opts);
+          expect(r.status).toBe("success");
+          const g0 = [...r.gradW, ...r.gradB];
+          const eps = 1e-5;
+          let num = 0,
+            den = 0;
+          for (let p = 0; p < 4; p++) {
+            const shifted = (e: number) => {
+              const W2 = W.slice(),
+                b2 = b.slice();
+              if (p < 2) W2[p]! += e;
+              else b2[p - 2]! += e;
+              return at(W2, b2);
+            };
+            const fd = (shifted(eps) - shifted(-eps)) / (2 * eps);
+            num += (g0[p]! - fd) ** 2;
+            den += fd ** 2;
+          }
+          expect(den, limiter).toBeGreaterThan(0);
+          expect(Math.sqrt(num / den), limiter).toBeLessThan(1e-6);
+        }
+      });
 });

@@ -17,7 +17,8 @@ import {
   stridedSlopes,
 } from "./fluxes.js";
 import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
-import { openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
+import { dropSharedAdjointInstance, openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
+import { borrowWorkspace, dropWorkspaces, RETAIN_BYTES, type Workspace } from "./internal/workspace.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov, segmentSteps } from "./vlasov.js";
 
@@ -94,18 +95,24 @@ interface Step {
  * differences differ in sign), the upwind split max(v, 0) / min(v, 0) and ReLU-type activations are
  * not differentiable everywhere; the branch the forward pass took is differentiated (a one-sided
  * derivative; at v = 0 exactly, the face counts as carrying no flux).
- * Cost: one forward solve plus one backward sweep that recomputes the intermediate stages of each step
- * and their limited slopes once (the slopes serve the recomputed stage and its transpose). The
- * transpose of each stage is one fused gather sweep per direction (fluxes, limiter and face
- * velocities together). First-order upwind + Euler (1-D and 2-D) steps and transposes the trajectory
+ * Cost: one forward solve plus one backward sweep that recomputes the limited slopes of each step's
+ * stages once (they serve the stage transposes), and the intermediate stages themselves unless they were
+ * kept (see Memory). The transpose of each stage is one fused gather sweep per direction (fluxes,
+ * limiter and face velocities together); in 1-D MUSCL the slopes are computed with the limiter's
+ * partial derivatives, so the transpose has no branch on the limiter. First-order upwind + Euler (1-D and 2-D) steps and transposes the trajectory
  * in a WebAssembly SIMD kernel, in the kernel's memory (the end cells and boundary faces in TypeScript);
  * it performs the operations of the TypeScript path, so the gradients are bit-identical to those with
  * `setWasmKernelsEnabled(false)` (README, bench/adjoint.bench.ts). Each layer's face coefficients are
  * kept after their first computation (up to 64 MiB).
  * Save times: the backward sweep adds ∂J_s/∂f to the adjoint when it passes the state at t_s (the
  * terms are evaluated there, on the stored or recomputed state, so nothing per save time is kept).
- * Memory: one state per step; beyond `memoryBudget`, every k-th state is stored and segments recomputed
- * (the same gradient, bit for bit).
+ * Memory: one state per step; MUSCL with SSP-RK2/RK3 also keeps each step's intermediate stages when
+ * they fit in `memoryBudget` and in 512 MiB (the backward sweep then does not recompute them);
+ * beyond `memoryBudget`, every k-th state is stored and segments recomputed (the same gradient, bit
+ * for bit, in every case; `stats.peakTrajectoryBytes` says what was held). The trajectory buffer, the
+ * per-layer face coefficients and the upwind kernel's memory are kept for the next call (memory new to
+ * the process costs a page fault per page on first touch, on every call of a training loop);
+ * {@link releaseGradientWorkspace} gives them back, and `trainDensity` does so when it ends.
  * @example
  * ```ts
  * import { createNetwork, createScalarNetwork } from "@kinetic-nde/core";
@@ -157,52 +164,68 @@ export function vlasovGradient(
   // kernel (bit-identical to the TypeScript path), with the trajectory, coefficients and adjoints in its
   // memory (the arena is opened once the checkpoint interval is known)
   const wantFast = !muscl && opt.stepper === "euler" && upwindWasmAvailable();
-  const plainGeo = () => (g.kind === "1d" ? geometry1D(params, g, opt.boundary, null) : geometry2D(params, g, opt.boundary));
-  let geo = plainGeo();
-  const n = geo.cells;
-
-  // the step sequence, fixed by the forward rule
-  const steps: Step[] = [];
-  let status: SolveStatus = "success";
-  let t = tl.t0;
-  const hasSaves = rest.saveAt !== undefined;
-  const nSave = tl.saveAt.length;
-  // save indices [from, to) reached at each state index (state s: after s steps)
-  const savesAt = new Map<number, readonly [number, number]>();
-  if (tl.initialSaves > 0) savesAt.set(0, [0, tl.initialSaves]);
-  for (const seg of tl.segments) {
-    // the rates the work estimate computed (the same numbers), else the layer's coefficients
-    const rate = prep.rates.get(seg.layer) ?? geo.setLayer(seg.layer);
-    const { h, n: m, hLast } = segmentSteps(opt, rate, seg.t1 - t, seg.layer);
-    for (let s = 0; s < m; s++) {
-      if (steps.length >= opt.maxSteps) {
-        status = "max-steps";
-        break;
-      }
-      steps.push({ layer: seg.layer, h: s < m - 1 ? h : hLast });
-    }
-    if (status !== "success") break;
-    if (seg.saveTo > seg.saveFrom) savesAt.set(steps.length, [seg.saveFrom, seg.saveTo]);
-    t = seg.t1;
-  }
-  const N = steps.length;
-  const stateBytes = 8 * nd * n;
-  // checkpoint interval k: ceil(N/k) + 1 checkpoints and k segment states must fit
-  let k = 1;
-  const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk : 0)) * stateBytes;
-  while (need(k) > budget && k < N) k *= 2;
-  if (need(k) > budget)
-    throw new KineticError(
-      "TOO_LARGE",
-      `too large: the trajectory needs ${need(k)} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
-    );
-
-  // state slots: checkpoints, the recomputed segment (k > 1), two for the forward sweep
-  const nCheck = Math.max(1, Math.ceil(N / k));
-  const slotsSeg = k > 1 ? k : 0;
-  const fast = wantFast ? openUpwindAdjointArena(g.kind === "1d" ? [g.n] : [g.nx, g.ny], nd + 1, (nCheck + slotsSeg + 2) * nd) : null;
-  if (fast !== null) geo = g.kind === "1d" ? geometry1D(params, g, opt.boundary, fast) : geometry2D(params, g, opt.boundary, fast);
+  // the per-layer face cache and (TypeScript path) the trajectory in buffers kept between calls
+  const layerDoubles = g.kind === "1d" ? 2 * (g.n + 1) : 2 * ((g.nx + 1) * g.ny + g.nx * (g.ny + 1));
+  const faceSpace = borrowWorkspace("faces", Math.min(params.nLayers, Math.floor(LAYER_CACHE_BYTES / (8 * layerDoubles))) * layerDoubles);
+  let trajectory: Workspace | null = null;
+  let fast: UpwindAdjointArena | null = null;
   try {
+    const plainGeo = () =>
+      g.kind === "1d" ? geometry1D(params, g, opt.boundary, null, faceSpace.data) : geometry2D(params, g, opt.boundary, faceSpace.data);
+    let geo = plainGeo();
+    const n = geo.cells;
+
+    // the step sequence, fixed by the forward rule
+    const steps: Step[] = [];
+    let status: SolveStatus = "success";
+    let t = tl.t0;
+    const hasSaves = rest.saveAt !== undefined;
+    const nSave = tl.saveAt.length;
+    // save indices [from, to) reached at each state index (state s: after s steps)
+    const savesAt = new Map<number, readonly [number, number]>();
+    if (tl.initialSaves > 0) savesAt.set(0, [0, tl.initialSaves]);
+    for (const seg of tl.segments) {
+      // the rates the work estimate computed (the same numbers), else the layer's coefficients
+      const rate = prep.rates.get(seg.layer) ?? geo.setLayer(seg.layer);
+      const { h, n: m, hLast } = segmentSteps(opt, rate, seg.t1 - t, seg.layer);
+      for (let s = 0; s < m; s++) {
+        if (steps.length >= opt.maxSteps) {
+          status = "max-steps";
+          break;
+        }
+        steps.push({ layer: seg.layer, h: s < m - 1 ? h : hLast });
+      }
+      if (status !== "success") break;
+      if (seg.saveTo > seg.saveFrom) savesAt.set(steps.length, [seg.saveFrom, seg.saveTo]);
+      t = seg.t1;
+    }
+    const N = steps.length;
+    const stateBytes = 8 * nd * n;
+    // checkpoint interval k: ceil(N/k) + 1 checkpoints and k segment states must fit
+    let k = 1;
+    const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk : 0)) * stateBytes;
+    while (need(k) > budget && k < N) k *= 2;
+    if (need(k) > budget)
+      throw new KineticError(
+        "TOO_LARGE",
+        `too large: the trajectory needs ${need(k)} bytes with checkpointing; \`memoryBudget\` is ${budget}`,
+      );
+
+    // MUSCL with SSP-RK stages: when every state is stored (k = 1) and the intermediate stages fit too,
+    // in the budget and in the buffer kept between calls (fresh memory would cost more page faults than
+    // the stages save), the forward sweep keeps them and the backward sweep recomputes only their slopes
+    const perStep = opt.stepper === "ssp-rk2" ? 1 : opt.stepper === "ssp-rk3" ? 2 : 0;
+    const withStages = need(1) + N * perStep * stateBytes;
+    const inner = muscl && k === 1 && withStages <= budget && withStages <= RETAIN_BYTES ? perStep : 0;
+    // state slots: checkpoints, the recomputed segment (k > 1), two for the forward sweep
+    const nCheck = Math.max(1, Math.ceil(N / k));
+    const slotsSeg = k > 1 ? k : 0;
+    fast = wantFast ? openUpwindAdjointArena(g.kind === "1d" ? [g.n] : [g.nx, g.ny], nd + 1, (nCheck + slotsSeg + 2) * nd) : null;
+    if (fast !== null)
+      geo =
+        g.kind === "1d"
+          ? geometry1D(params, g, opt.boundary, fast, faceSpace.data)
+          : geometry2D(params, g, opt.boundary, faceSpace.data, fast);
     const dirs = geo.dirs;
     const stages = opt.stepper === "euler" ? 1 : opt.stepper === "ssp-rk2" ? 2 : 3;
     const A = new Float64Array(n),
@@ -214,42 +237,56 @@ export function vlasovGradient(
         geo.setLayer(kk);
       }
     };
-    // limited slopes, one array per direction: scratch, and those of U and A (computed once per step by
-    // the recomputed stages, reused by their VJPs)
-    const slopeSet = () => (muscl ? dirs.map(() => new Float64Array(n)) : null);
-    const sl = slopeSet(),
-      slU = slopeSet(),
-      slA = slopeSet();
-    const slopesOf = (src: Float64Array, out: Float64Array[]) => {
+    const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
+    // limited slopes, one array per direction: for the forward sweep, scratch of the backward sweep, and
+    // those of U and A (computed once per step by the recomputed stages, reused by their VJPs). In 1-D
+    // the backward sets also keep the limiter's partial derivatives, for the fused 1-D transpose.
+    const slopeSet = (partials: boolean): SlopeSet | null =>
+      muscl
+        ? {
+            s: dirs.map(() => new Float64Array(n)),
+            p: partials && dirs.length === 1 ? { da: new Float64Array(n), db: new Float64Array(n) } : null,
+          }
+        : null;
+    const slF = slopeSet(false),
+      sl = slopeSet(true),
+      slU = slopeSet(true),
+      slA = slopeSet(true);
+    const slopesOf = (src: Float64Array, out: SlopeSet) => {
+      if (out.p !== null) return slopesWithPartials1D(src, out.s[0]!, out.p.da, out.p.db, lim, periodic);
       for (let d = 0; d < dirs.length; d++) {
         const D = dirs[d]!;
-        stridedSlopes(src, out[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
+        stridedSlopes(src, out.s[d]!, D.len, D.stride, D.lines, D.lineStride, opt.limiter, periodic);
       }
     };
     // one Euler-type stage as in solveVlasov: dst = a·base + (1-a)(src - h ∇·F(src))
-    const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = sl) => {
+    const stage = (src: Float64Array, dst: Float64Array, h: number, a: number, base: Float64Array, slopes = slF) => {
       if (slopes !== null) slopesOf(src, slopes);
-      geo.stage(src, slopes, a, base, h, dst);
+      geo.stage(src, slopes === null ? null : slopes.s, a, base, h, dst);
     };
     let fwdStages = 0;
-    const advance = (u: Float64Array, out: Float64Array, st: Step) => {
+    // `sa`, `sb`: where the intermediate stages go (kept for the backward sweep, or scratch)
+    const advance = (u: Float64Array, out: Float64Array, st: Step, sa: Float64Array = A, sb: Float64Array = B) => {
       coeffs(st.layer);
       const h = st.h;
       fwdStages += stages;
       if (fast !== null) fast.step(u, out, h / dirs[0]!.h, dirs.length > 1 ? h / dirs[1]!.h : 0, periodic);
       else if (opt.stepper === "euler") stage(u, out, h, 0, u);
       else if (opt.stepper === "ssp-rk2") {
-        stage(u, A, h, 0, u);
-        stage(A, out, h, 0.5, u);
+        stage(u, sa, h, 0, u);
+        stage(sa, out, h, 0.5, u);
       } else {
-        stage(u, A, h, 0, u);
-        stage(A, B, h, 0.75, u);
-        stage(B, out, h, 1 / 3, u);
+        stage(u, sa, h, 0, u);
+        stage(sa, sb, h, 0.75, u);
+        stage(sb, out, h, 1 / 3, u);
       }
     };
     // forward: checkpoints every k steps (all densities concatenated), written by the step that reaches
-    // them; the other states alternate between the two forward slots
-    const store = new Float64Array(fast === null ? (nCheck + slotsSeg + 2) * nd * n : 0);
+    // them; the other states alternate between the two forward slots; the intermediate stages of step s,
+    // when kept, at slots stageSlot + s·inner + j
+    const stageSlot = nCheck + slotsSeg + 2;
+    trajectory = borrowWorkspace("trajectory", fast === null ? (stageSlot + N * inner) * nd * n : 0);
+    const store = trajectory.data;
     const view = (slot: number): Float64Array[] =>
       Array.from({ length: nd }, (_, q) =>
         fast !== null ? fast.slot(slot * nd + q) : store.subarray((slot * nd + q) * n, (slot * nd + q + 1) * n),
@@ -261,7 +298,11 @@ export function vlasovGradient(
     for (let s = 0; s < N; s++) {
       const keep = (s + 1) % k === 0 && s + 1 < N;
       const next = keep ? view(checkpoints.length) : u === fwd[0] ? fwd[1]! : fwd[0]!;
-      for (let q = 0; q < nd; q++) advance(u[q]!, next[q]!, steps[s]!);
+      if (inner > 0) {
+        const sa = view(stageSlot + s * inner),
+          sb = inner > 1 ? view(stageSlot + s * inner + 1) : sa;
+        for (let q = 0; q < nd; q++) advance(u[q]!, next[q]!, steps[s]!, sa[q]!, sb[q]!);
+      } else for (let q = 0; q < nd; q++) advance(u[q]!, next[q]!, steps[s]!);
       if (keep) checkpoints.push(next);
       u = next;
     }
@@ -278,7 +319,7 @@ export function vlasovGradient(
       backwardStageEvals: bwd,
       checkpoints: checkpoints.length,
       recomputedSteps: rec,
-      peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes,
+      peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0) + N * inner) * stateBytes,
     });
     const lossTerms = new Float64Array(nSave);
     const times = tl.saveAt;
@@ -331,7 +372,6 @@ export function vlasovGradient(
     }
 
     // backward sweep
-    const lim = opt.limiter === "minmod" ? 0 : opt.limiter === "mc" ? 1 : 2;
     let bwdStages = 0,
       recomputed = 0;
     /**
@@ -344,18 +384,19 @@ export function vlasovGradient(
       h: number,
       a: number,
       lamSrc: Float64Array,
-      slopes: Float64Array[] | null = null,
+      slopes: SlopeSet | null = null,
     ) => {
       bwdStages++;
       const w = 1 - a;
-      let s: Float64Array[] | null = null;
+      let s: SlopeSet | null = null;
       if (muscl) {
         s = slopes ?? sl!;
         if (slopes === null) slopesOf(src, s);
       }
       for (let d = 0; d < dirs.length; d++) {
         const D = dirs[d]!;
-        stageVjpAlong(D, src, s === null ? null : s[d]!, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
+        const sd = s === null ? null : s.s[d]!;
+        stageVjpAlong(D, src, sd, s?.p ?? null, lamDst, (w * h) / D.h, d === 0 ? w : 0, lamSrc, periodic, lim);
       }
     };
     let lU = fast !== null ? fast.lam[nd]! : new Float64Array(n);
@@ -399,26 +440,34 @@ export function vlasovGradient(
               const c2 = h / D.h,
                 w = d === 0 ? 1 : 0;
               fast.transpose(D, U, l, lU, c2, w);
-              stageVjpAlong(D, U, null, l, c2, w, lU, periodic, lim, D.len - 2);
+              stageVjpAlong(D, U, null, null, l, c2, w, lU, periodic, lim, D.len - 2);
             }
           } else if (opt.stepper === "euler") {
             lU.fill(0);
             stageVjp(U, l, h, 0, lU);
-          } else if (opt.stepper === "ssp-rk2") {
-            stage(U, A, h, 0, U, slU);
-            lA.fill(0);
-            stageVjp(A, l, h, 0.5, lA);
-            for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
-            stageVjp(U, lA, h, 0, lU, slU);
           } else {
-            stage(U, A, h, 0, U, slU);
-            stage(A, B, h, 0.75, U, slA);
-            lB.fill(0);
-            stageVjp(B, l, h, 1 / 3, lB);
-            for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
-            lA.fill(0);
-            stageVjp(A, lB, h, 0.75, lA, slA);
-            stageVjp(U, lA, h, 0, lU, slU);
+            // the intermediate stages: kept by the forward sweep (only their slopes are recomputed), or
+            // recomputed
+            const kept = inner > 0 ? view(stageSlot + s * inner) : null;
+            const SA = kept !== null ? kept[q]! : A;
+            if (kept !== null) slopesOf(U, slU!);
+            else stage(U, SA, h, 0, U, slU);
+            if (opt.stepper === "ssp-rk2") {
+              lA.fill(0);
+              stageVjp(SA, l, h, 0.5, lA);
+              for (let i = 0; i < n; i++) lU[i] = 0.5 * l[i]!;
+              stageVjp(U, lA, h, 0, lU, slU);
+            } else {
+              const SB = kept !== null ? view(stageSlot + s * inner + 1)[q]! : B;
+              if (kept !== null) slopesOf(SA, slA!);
+              else stage(SA, SB, h, 0.75, U, slA);
+              lB.fill(0);
+              stageVjp(SB, l, h, 1 / 3, lB);
+              for (let i = 0; i < n; i++) lU[i] = (1 / 3) * l[i]! + 0.75 * lB[i]!;
+              lA.fill(0);
+              stageVjp(SA, lB, h, 0.75, lA, slA);
+              stageVjp(U, lA, h, 0, lU, slU);
+            }
           }
           lam[q] = lU;
           lU = l;
@@ -441,7 +490,33 @@ export function vlasovGradient(
     return { loss, lossTerms, times, gradW, gradB, gradTheta, f: fT, status, stats: stats(bwdStages, recomputed) };
   } finally {
     fast?.close();
+    trajectory?.release();
+    faceSpace.release();
   }
+}
+
+/**
+ * Drop the memory `vlasovGradient` keeps between calls: the buffers of its trajectory and of its
+ * per-layer face coefficients, and the WebAssembly memory of the upwind kernels (each up to 512 MiB).
+ * They are kept because memory new to the process costs a page fault per 4 KiB page on its first touch,
+ * which in a training loop would be paid by every gradient; call this when no more gradients follow.
+ * The next gradient allocates again.
+ * @returns nothing
+ * @example
+ * ```ts
+ * import { createScalarNetwork } from "@kinetic-nde/core";
+ * import { createGrid1D } from "@kinetic-nde/datasets";
+ * import { l2DensityLoss, releaseGradientWorkspace, vlasovGradient } from "@kinetic-nde/mean-field";
+ * const params = createScalarNetwork({ sigma: "tanh", w: -1, b: 0.5, T: 1 });
+ * const grid = createGrid1D(-4, 4, 200);
+ * const loss = l2DensityLoss(new Float64Array(200).fill(0.1));
+ * for (let i = 0; i < 3; i++) vlasovGradient({ params, grid, f0: (x: number) => Math.exp(-x * x) }, loss);
+ * releaseGradientWorkspace(); // training done: give the kept buffers back
+ * ```
+ */
+export function releaseGradientWorkspace(): void {
+  dropWorkspaces();
+  dropSharedAdjointInstance();
 }
 
 /**
@@ -512,22 +587,33 @@ function direction(
 const LAYER_CACHE_BYTES = 64 * 2 ** 20;
 
 /**
- * `setLayer` with the face coefficients of each layer kept after their first computation (while they
- * take at most LAYER_CACHE_BYTES): a later switch to the layer copies them back — the same numbers, at
- * the cost of a copy instead of an activation per face (each layer is set up to three times: step rule,
- * forward sweep, backward sweep).
+ * `setLayer` with the face coefficients of each layer kept after their first computation, in `space`
+ * (as many layers as fit; at most LAYER_CACHE_BYTES): a later switch to the layer copies them back —
+ * the same numbers, at the cost of a copy instead of an activation per face (each layer is set up to
+ * three times: step rule, forward sweep, backward sweep).
  */
-function layerCache(arrays: Float64Array[], compute: (k: number) => number): (k: number) => number {
-  const kept = new Map<number, { readonly rate: number; readonly copies: Float64Array[] }>();
-  const bytes = arrays.reduce((a, x) => a + x.byteLength, 0);
+function layerCache(arrays: Float64Array[], space: Float64Array, compute: (k: number) => number): (k: number) => number {
+  const kept = new Map<number, { readonly rate: number; readonly at: number }>();
+  const size = arrays.reduce((a, x) => a + x.length, 0);
   return (k) => {
     const hit = kept.get(k);
     if (hit !== undefined) {
-      for (let i = 0; i < arrays.length; i++) arrays[i]!.set(hit.copies[i]!);
+      let o = hit.at;
+      for (const x of arrays) {
+        x.set(space.subarray(o, o + x.length));
+        o += x.length;
+      }
       return hit.rate;
     }
     const rate = compute(k);
-    if ((kept.size + 1) * bytes <= LAYER_CACHE_BYTES) kept.set(k, { rate, copies: arrays.map((x) => x.slice()) });
+    let o = kept.size * size;
+    if (o + size <= space.length) {
+      kept.set(k, { rate, at: o });
+      for (const x of arrays) {
+        space.set(x, o);
+        o += x.length;
+      }
+    }
     return rate;
   };
 }
@@ -547,7 +633,13 @@ function foldPeriodic(D: Direction): void {
   }
 }
 
-function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundary, arena: UpwindAdjointArena | null): Geometry {
+function geometry1D(
+  params: NetworkParams,
+  g: Grid1D,
+  boundary: AdvectionBoundary,
+  arena: UpwindAdjointArena | null,
+  cache: Float64Array,
+): Geometry {
   const n = g.n;
   const c = arena === null ? createFaceCoefficients1D(n) : { ap: arena.faces[0]!, am: arena.faces[1]!, rate: 0 };
   const periodic = boundary === "periodic";
@@ -555,7 +647,7 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
   return {
     cells: n,
     dirs: [D],
-    setLayer: layerCache([c.ap, c.am], (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate),
+    setLayer: layerCache([c.ap, c.am], cache, (k) => networkFaceCoefficients1DInto(params, k, g, boundary, c).rate),
     stage(src, slopes, a, base, h, dst) {
       advectionStage1D(c, src, slopes === null ? null : slopes[0]!, periodic, a, base, 1 - a, ((1 - a) * h) / g.dx, dst);
     },
@@ -583,7 +675,13 @@ function geometry1D(params: NetworkParams, g: Grid1D, boundary: AdvectionBoundar
   };
 }
 
-function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundary, arena: UpwindAdjointArena | null = null): Geometry {
+function geometry2D(
+  params: NetworkParams,
+  g: Grid2D,
+  boundary: AdvectionBoundary,
+  cache: Float64Array,
+  arena: UpwindAdjointArena | null = null,
+): Geometry {
   const { nx, ny, dx, dy, xMin, yMin } = g;
   const f = arena?.faces;
   const c = f === undefined ? createFaceCoefficients2D(g) : { axp: f[0]!, axm: f[1]!, ayp: f[3]!, aym: f[4]!, rate: 0 };
@@ -596,7 +694,7 @@ function geometry2D(params: NetworkParams, g: Grid2D, boundary: AdvectionBoundar
   return {
     cells: nx * ny,
     dirs: [Dx, Dy],
-    setLayer: layerCache([c.axp, c.axm, c.ayp, c.aym], (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate),
+    setLayer: layerCache([c.axp, c.axm, c.ayp, c.aym], cache, (k) => networkFaceCoefficients2DInto(params, k, g, boundary, c).rate),
     stage(src, slopes, a, base, h, dst) {
       const sx = slopes === null ? null : slopes[0]!,
         sy = slopes === null ? null : slopes[1]!;
@@ -667,6 +765,7 @@ function stageVjpAlong(
   D: Direction,
   src: Float64Array,
   sl: Float64Array | null,
+  partials: LimiterPartials | null,
   lamDst: Float64Array,
   c2: number,
   w: number,
@@ -677,29 +776,31 @@ function stageVjpAlong(
 ): void {
   const { len, stride, faceStride, ap, am, gv } = D;
   const { nO, oC, oF, nI, iC, iF } = sweepOrder(D, len - 2 - skip);
-  for (let a = 0; a < nO; a++) {
-    let i = stride * (1 + skip) + a * oC,
-      fl = faceStride * (1 + skip) + a * oF;
-    for (let b = 0; b < nI; b++, i += iC, fl += iF) {
-      const im = i - stride,
-        ip = i + stride,
-        fr = fl + faceStride;
-      const l0 = lamDst[i]!;
-      const gl = c2 * (l0 - lamDst[im]!),
-        gr = c2 * (lamDst[ip]! - l0);
-      const pr = gr * ap[fr]!,
-        ml = gl * am[fl]!;
-      const u0 = src[i]!,
-        up = src[ip]!;
-      lamSrc[i] += w * l0 + pr + ml;
-      if (sl === null) {
-        gv[fr] += gr * (ap[fr]! > 0 ? u0 : up);
-      } else {
-        gv[fr] += gr * (ap[fr]! > 0 ? u0 + 0.5 * sl[i]! : up - 0.5 * sl[ip]!);
-        slopeVjpAt(src, lamSrc, i, im, ip, 0.5 * (pr - ml), lim);
+  if (sl !== null && partials !== null) musclInterior1D(src, sl, partials, lamDst, c2, w, lamSrc, ap, am, gv);
+  else
+    for (let a = 0; a < nO; a++) {
+      let i = stride * (1 + skip) + a * oC,
+        fl = faceStride * (1 + skip) + a * oF;
+      for (let b = 0; b < nI; b++, i += iC, fl += iF) {
+        const im = i - stride,
+          ip = i + stride,
+          fr = fl + faceStride;
+        const l0 = lamDst[i]!;
+        const gl = c2 * (l0 - lamDst[im]!),
+          gr = c2 * (lamDst[ip]! - l0);
+        const pr = gr * ap[fr]!,
+          ml = gl * am[fl]!;
+        const u0 = src[i]!,
+          up = src[ip]!;
+        lamSrc[i] += w * l0 + pr + ml;
+        if (sl === null) {
+          gv[fr] += gr * (ap[fr]! > 0 ? u0 : up);
+        } else {
+          gv[fr] += gr * (ap[fr]! > 0 ? u0 + 0.5 * sl[i]! : up - 0.5 * sl[ip]!);
+          slopeVjpAt(src, lamSrc, i, im, ip, 0.5 * (pr - ml), lim);
+        }
       }
     }
-  }
   const last = (len - 1) * stride;
   const half = sl === null ? 0 : 0.5;
   const s = (i: number) => (sl === null ? 0 : half * sl[i]!);
@@ -729,6 +830,144 @@ function stageVjpAlong(
       slopeVjpAt(src, lamSrc, o, e, o + stride, 0.5 * (g1 * ap[f1]! - g0 * am[f0]! - gN * am[fN]!), lim);
       slopeVjpAt(src, lamSrc, e, e - stride, o, 0.5 * (gN * ap[fN]! - gE * am[fE]! + g0 * ap[f0]!), lim);
     }
+  }
+}
+
+/**
+ * The interior of {@link stageVjpAlong} for 1-D MUSCL (cells 1..n−2 and faces 2..n−1), as a gather:
+ * with P_i = gs_i·∂φ/∂Δ⁻ and Q_i = gs_i·∂φ/∂Δ⁺ the slope adjoint of cell i split over its differences
+ * Δ⁻ = u_i − u_{i−1} and Δ⁺ = u_{i+1} − u_i, cell i receives P_i − Q_i − P_{i+1} + Q_{i−1} (the end
+ * cells' own slope terms are left to the caller, which adds them with {@link slopeVjpAt}). One pass with
+ * the next cell's terms carried in registers; the partials come from {@link slopesWithPartials1D}, so
+ * there is no branch on the limiter here. The same sums as the scattered form, in another order.
+ */
+function musclInterior1D(
+  u: Float64Array,
+  s: Float64Array,
+  partials: LimiterPartials,
+  lam: Float64Array,
+  c2: number,
+  w: number,
+  out: Float64Array,
+  ap: Float64Array,
+  am: Float64Array,
+  gv: Float64Array,
+): void {
+  const n = u.length;
+  if (n < 3) return;
+  const { da, db } = partials;
+  // cell 1: λ of cells 1, 2 (l0, lp), face adjoints gl (face 1) and gr (face 2), the flux terms pr, ml
+  // and P, Q; Qm: Q of the cell before (0 for the end cell, whose slope terms the caller adds)
+  let l0 = lam[1]!,
+    lp = lam[2]!;
+  const gl = c2 * (l0 - lam[0]!);
+  let gr = c2 * (lp - l0);
+  let pr = gr * ap[2]!,
+    ml = gl * am[1]!;
+  const gs = 0.5 * (pr - ml);
+  let P = gs * da[1]!,
+    Q = gs * db[1]!,
+    Qm = 0;
+  out[0] -= P;
+  const last = n - 2;
+  for (let i = 1; i < last; i++) {
+    // the terms of cell i + 1 (interior), then cell i is complete
+    const lpp = lam[i + 2]!;
+    const grn = c2 * (lpp - lp);
+    const prn = grn * ap[i + 2]!,
+      mln = gr * am[i + 1]!;
+    const gsn = 0.5 * (prn - mln);
+    const Pn = gsn * da[i + 1]!,
+      Qn = gsn * db[i + 1]!;
+    out[i] += w * l0 + pr + ml + P - Q - Pn + Qm;
+    gv[i + 1] += gr * (ap[i + 1]! > 0 ? u[i]! + 0.5 * s[i]! : u[i + 1]! - 0.5 * s[i + 1]!);
+    Qm = Q;
+    P = Pn;
+    Q = Qn;
+    pr = prn;
+    ml = mln;
+    gr = grn;
+    l0 = lp;
+    lp = lpp;
+  }
+  // the last interior cell, recomputed from the arrays with the loop's expressions (the same numbers):
+  // reading the carried values after the loop made V8 run the loop twice as slow
+  const i = last;
+  const grL = c2 * (lam[i + 1]! - lam[i]!),
+    glL = c2 * (lam[i]! - lam[i - 1]!);
+  const prL = grL * ap[i + 1]!,
+    mlL = glL * am[i]!;
+  const gsL = 0.5 * (prL - mlL);
+  const QL = gsL * db[i]!;
+  // Q of cell i − 1 (0 when it is the end cell)
+  const QmL = i > 1 ? 0.5 * (glL * ap[i]! - c2 * (lam[i - 1]! - lam[i - 2]!) * am[i - 1]!) * db[i - 1]! : 0;
+  out[i] += w * lam[i]! + prL + mlL + gsL * da[i]! - QL + QmL;
+  gv[i + 1] += grL * (ap[i + 1]! > 0 ? u[i]! + 0.5 * s[i]! : u[i + 1]! - 0.5 * s[i + 1]!);
+  out[i + 1] += QL;
+}
+
+/** The limiter's partial derivatives ∂φ/∂Δ⁻ (`da`) and ∂φ/∂Δ⁺ (`db`) of each cell's slope (1-D). */
+interface LimiterPartials {
+  readonly da: Float64Array;
+  readonly db: Float64Array;
+}
+
+/** Limited slopes (one array per direction) and, in 1-D backward sweeps, their limiter partials. */
+interface SlopeSet {
+  readonly s: Float64Array[];
+  readonly p: LimiterPartials | null;
+}
+
+/**
+ * 1-D limited slopes, bit-identical to `stridedSlopes` (the same expressions), with the partial
+ * derivatives of the branch taken, as {@link slopeVjpAt} differentiates it: minmod and MC the selected
+ * argument, van Leer 2(Δ⁺/(Δ⁻+Δ⁺))² and 2(Δ⁻/(Δ⁻+Δ⁺))² (ratios in (0, 1): no overflow in far tails);
+ * 0 where Δ⁻Δ⁺ ≤ 0 and in the end cells unless periodic. `lim`: 0 minmod, 1 MC, 2 van Leer.
+ */
+function slopesWithPartials1D(u: Float64Array, s: Float64Array, da: Float64Array, db: Float64Array, lim: number, periodic: boolean): void {
+  const n = u.length;
+  if (periodic) {
+    limitedWithPartials(u[0]! - u[n - 1]!, u[1]! - u[0]!, lim, s, da, db, 0);
+    limitedWithPartials(u[n - 1]! - u[n - 2]!, u[0]! - u[n - 1]!, lim, s, da, db, n - 1);
+  } else s[0] = s[n - 1] = da[0] = db[0] = da[n - 1] = db[n - 1] = 0;
+  // the interior with the two differences carried: one load per cell
+  let b = u[1]! - u[0]!;
+  for (let i = 1; i < n - 1; i++) {
+    const a = b;
+    b = u[i + 1]! - u[i]!;
+    if (a * b <= 0) s[i] = da[i] = db[i] = 0;
+    else if (lim === 2) {
+      s[i] = (2 * a * b) / (a + b);
+      const r = b / (a + b);
+      da[i] = 2 * r * r;
+      db[i] = 2 * (1 - r) * (1 - r);
+    } else limitedWithPartials(a, b, lim, s, da, db, i);
+  }
+}
+
+/** One cell of {@link slopesWithPartials1D}: s_i = φ(a, b) and its partials. */
+function limitedWithPartials(a: number, b: number, lim: number, s: Float64Array, da: Float64Array, db: Float64Array, i: number): void {
+  if (a * b <= 0) {
+    s[i] = da[i] = db[i] = 0;
+  } else if (lim === 0) {
+    const left = Math.abs(a) < Math.abs(b);
+    s[i] = left ? a : b;
+    da[i] = left ? 1 : 0;
+    db[i] = left ? 0 : 1;
+  } else if (lim === 1) {
+    const P = 2 * Math.abs(a),
+      Q = 2 * Math.abs(b),
+      R = 0.5 * Math.abs(a + b);
+    const m = Math.min(P, Q, R);
+    s[i] = a > 0 ? m : -m;
+    if (P <= Q && P <= R) (da[i] = 2), (db[i] = 0);
+    else if (Q <= R) (da[i] = 0), (db[i] = 2);
+    else da[i] = db[i] = 0.5;
+  } else {
+    s[i] = (2 * a * b) / (a + b);
+    const r = b / (a + b);
+    da[i] = 2 * r * r;
+    db[i] = 2 * (1 - r) * (1 - r);
   }
 }
 

@@ -20,7 +20,7 @@ import {
 } from "@kinetic-nde/core";
 import { invalidArgument, requireNonNegative, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
 import { createGrid1D, type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
-import { type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
+import { releaseGradientWorkspace, type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
 import { depositCloudInCell, depositHistogram, kernelDensityEstimate } from "./particle-grid.js";
 import { type InitialDensity1D, type InitialDensity2D, resolveInitialDensity1D, resolveInitialDensity2D } from "./initial.js";
 import type { DensityObjective } from "./objective.js";
@@ -296,7 +296,13 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
     }
     return J;
   };
-  const m = minimize(evaluate, theta0, loop as MinimizeOptions);
+  let m: ReturnType<typeof minimize>;
+  try {
+    m = minimize(evaluate, theta0, loop as MinimizeOptions);
+  } finally {
+    // the buffers the gradients kept for each other are not needed after training
+    releaseGradientWorkspace();
+  }
   // minimize ends with one evaluation at the returned θ: `last` describes that solve.
   const fin = last as unknown as { status: SolveStatus; f: Float64Array[]; steps: number; checkpoints: number };
   // Never "success" when the solve at the returned θ failed; when a step failed, the solver's reason.

@@ -1,5 +1,15 @@
-/** `kinetic-nde solve vlasov|fokker-planck` — the mean-field PDEs on a 1-D grid (the `solve-*` tools). */
-import { solveFokkerPlanckSchema, solveFokkerPlanckTool, solveVlasovSchema, solveVlasovTool } from "@kinetic-nde/experiments";
+/**
+ * `kinetic-nde solve vlasov|vlasov-2d|fokker-planck` — the mean-field PDEs on a 1-D grid, and the Vlasov
+ * equation of a d = 2 network on a square grid (the `solve-*` tools).
+ */
+import {
+  solveFokkerPlanckSchema,
+  solveFokkerPlanckTool,
+  solveVlasov2DSchema,
+  solveVlasov2DTool,
+  solveVlasovSchema,
+  solveVlasovTool,
+} from "@kinetic-nde/experiments";
 import type { Command } from "commander";
 import { buildConfig, fieldsFromFlags, noteFlagPath } from "../common.js";
 import { outDirFor, OUTPUT_HELP, type OutputFlags } from "../output.js";
@@ -9,6 +19,10 @@ import { runToolCommand, writeToolResult } from "./run-tool.js";
 /** Config of `solve vlasov` (the tool's schema). */
 export const vlasovSchema = solveVlasovSchema;
 COMMAND_SCHEMAS["solve-vlasov"] = vlasovSchema;
+
+/** Config of `solve vlasov-2d` (the tool's schema). */
+export const vlasov2DSchema = solveVlasov2DSchema;
+COMMAND_SCHEMAS["solve-vlasov-2d"] = vlasov2DSchema;
 
 /** Config of `solve fokker-planck` (the tool's schema). */
 export const fokkerPlanckSchema = solveFokkerPlanckSchema;
@@ -60,14 +74,17 @@ function addCommon(c: Command): Command {
     .option("--quiet", "no progress output");
 }
 
-/** Register `solve vlasov` and `solve fokker-planck`. */
+/** Register `solve vlasov`, `solve vlasov-2d` and `solve fokker-planck`. */
 export function registerSolve(program: Command): void {
-  const solve = program.command("solve").description("solve the Vlasov or Fokker–Planck equation of the mean-field limit (1-D)");
+  const solve = program
+    .command("solve")
+    .description("solve the Vlasov or Fokker–Planck equation of the mean-field limit (1-D; Vlasov also 2-D)");
   solve.addHelpText(
     "after",
     `
 Examples:
   $ kinetic-nde solve vlasov --sigma tanh --w -1 --b 0.5 --T 4
+  $ kinetic-nde solve vlasov-2d --sigma tanh --w -1 --spin 1 --b 0.5 --cells 256
   $ kinetic-nde solve fokker-planck --sigma identity --w -1 --b 0 --D 0.125 --T 5`,
   );
 
@@ -97,6 +114,68 @@ ${OUTPUT_HELP}`,
       );
       const out = outDirFor(flags, "solve", `vlasov-${cfg.sigma}`);
       const result = await runToolCommand(solveVlasovTool, cfg, { seed: 0, label: "solve vlasov", quiet: flags.quiet ?? false });
+      process.exitCode = writeToolResult(out, result, result.config, flags);
+    });
+
+  solve
+    .command("vlasov-2d")
+    .description("∂_t f + ∇·(σ(W x + b) f) = 0 for a d = 2 network on a cells × cells grid (upwind or MUSCL)")
+    .option("--config <file>", "JSON/YAML config file (flags override it)")
+    .option("--sigma <name>", "activation: identity, tanh, sigmoid, relu, leaky-relu, softplus")
+    .option("--w <w>", "a number w (W = [[w, -spin], [spin, w]]), or W row-major as a JSON list of 4 values (per layer)")
+    .option("--spin <s>", "rotation of W when --w is a number (0 when W is a list)")
+    .option("--b <b>", "a number (both components), or a JSON list of 2 values (per layer)")
+    .option("--T <T>", "final time")
+    .option("--layers <L>", "layers (constant W, b)")
+    .option("--mean-x <m>", "normal initial mean of x (default 0)")
+    .option("--std-x <s>", "normal initial standard deviation of x (default 1)")
+    .option("--mean-y <m>", "normal initial mean of y (default 0)")
+    .option("--std-y <s>", "normal initial standard deviation of y (default 1)")
+    .option("--cells <n>", "cells per side of the automatic grid")
+    .option("--n-save <n>", "number of output times")
+    .option("--scheme <name>", "upwind | muscl")
+    .option("--limiter <name>", "minmod | mc | van-leer")
+    .option("--time-stepper <name>", "euler | ssp-rk2 | ssp-rk3")
+    .option("--cfl <c>", "CFL number")
+    .option("--boundary <kind>", "boundary condition")
+    .option("--out <dir>", "output directory")
+    .option("--force", "overwrite a non-empty output directory")
+    .option("--no-png", "SVG figures only")
+    .option("--quiet", "no progress output")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ kinetic-nde solve vlasov-2d --sigma tanh --w -1 --spin 1 --b 0.5 --T 2 --cells 256
+  $ kinetic-nde solve vlasov-2d --w '[-1, 0.5, -0.5, -1]' --spin 0 --b '[0.2, 0]' --scheme upwind
+${OUTPUT_HELP}`,
+    )
+    .action(async (flags: Flags) => {
+      const cfg = buildConfig(
+        vlasov2DSchema,
+        flags.config,
+        fieldsFromFlags(flags, {
+          sigma: "sigma",
+          w: "w",
+          spin: "spin",
+          b: "b",
+          T: "T",
+          layers: "layers",
+          meanX: "initial.x.mean",
+          stdX: "initial.x.std",
+          meanY: "initial.y.mean",
+          stdY: "initial.y.std",
+          cells: "cells",
+          nSave: "nSave",
+          scheme: "scheme",
+          limiter: "limiter",
+          timeStepper: "timeStepper",
+          cfl: "cfl",
+          boundary: "boundary",
+        }),
+      );
+      const out = outDirFor(flags, "solve", `vlasov-2d-${cfg.sigma}`);
+      const result = await runToolCommand(solveVlasov2DTool, cfg, { seed: 0, label: "solve vlasov-2d", quiet: flags.quiet ?? false });
       process.exitCode = writeToolResult(out, result, result.config, flags);
     });
 

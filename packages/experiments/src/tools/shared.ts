@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import { BUILTIN_ACTIVATIONS, createNetwork, createScalarNetwork, type NetworkParams } from "@kinetic-nde/core";
-import { autoGrid1D } from "@kinetic-nde/mean-field";
-import { createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
+import { autoGrid1D, solveVlasov, type VlasovOptions, type VlasovProblem } from "@kinetic-nde/mean-field";
+import { createGrid1D, type Grid1D, massOf } from "@kinetic-nde/datasets";
 import * as z from "zod";
 import { normalPdf } from "../internal/grids.js";
+import type { RunContext } from "../types.js";
 
 /** Built-in activation names. */
 export const activationEnum = z.enum(BUILTIN_ACTIVATIONS);
@@ -112,4 +113,54 @@ export function gridFor(
 /** Output times: n evenly spaced times in [0, T]. */
 export function outputTimes(T: number, n: number): number[] {
   return Array.from({ length: n }, (_, s) => (T * s) / (n - 1));
+}
+
+/** Scheme fields of the Vlasov tools (`solve-vlasov`, `solve-vlasov-2d`). */
+export const vlasovSchemeFields = {
+  scheme: z.enum(["upwind", "muscl"]).default("muscl").describe("spatial scheme"),
+  limiter: z.enum(["minmod", "mc", "van-leer"]).default("van-leer").describe("MUSCL limiter"),
+  timeStepper: z.enum(["euler", "ssp-rk2", "ssp-rk3"]).optional().describe("time stepper (default: ssp-rk3 for MUSCL, euler for upwind)"),
+  cfl: z.number().positive().max(1).optional().describe("CFL number (default 0.9 upwind, 0.45 MUSCL)"),
+  boundary: z.enum(["zero-flux", "outflow", "periodic"]).default("zero-flux").describe("boundary condition"),
+};
+
+/** The resolved scheme fields of a Vlasov tool. */
+interface VlasovSchemeConfig {
+  readonly scheme: NonNullable<VlasovOptions["scheme"]>;
+  readonly limiter: NonNullable<VlasovOptions["limiter"]>;
+  readonly boundary: NonNullable<VlasovOptions["boundary"]>;
+  readonly timeStepper?: VlasovOptions["timeStepper"] | undefined;
+  readonly cfl?: number | undefined;
+}
+
+/**
+ * The Vlasov solve of a tool: on the run's `gridSolver` when it has one (the docs site's GPU), else
+ * mean-field's `solveVlasov`, saving at `saveAt`; with the summary's status, step count and mass
+ * balance, and the figure caption naming the method, the grid (`cells`, e.g. "400 cells"), the steps,
+ * the largest CFL number and ", f32 on the GPU" when it ran there.
+ * @example
+ * ```ts
+ * const { r, caption } = await solveVlasovFor(ctx, { params, f0, grid }, cfg, [1, 2], "400 cells");
+ * ```
+ */
+export async function solveVlasovFor(ctx: RunContext, problem: VlasovProblem, cfg: VlasovSchemeConfig, saveAt: number[], cells: string) {
+  const r = await (ctx.gridSolver ?? { solveVlasov }).solveVlasov(problem, {
+    scheme: cfg.scheme,
+    limiter: cfg.limiter,
+    boundary: cfg.boundary,
+    saveAt,
+    ...(cfg.timeStepper !== undefined ? { timeStepper: cfg.timeStepper } : {}),
+    ...(cfg.cfl !== undefined ? { cfl: cfg.cfl } : {}),
+  });
+  const method = `${r.method.scheme}${r.method.limiter ? ` (${r.method.limiter})` : ""} + ${r.method.timeStepper}`;
+  const where = "precision" in r && r.precision === "f32" ? ", f32 on the GPU" : "";
+  const summary = {
+    status: r.status,
+    steps: r.stats.steps,
+    max_cfl: r.stats.maxCfl,
+    mass_initial: r.stats.massInitial,
+    mass_final: massOf(r.grid, r.f),
+    mass_lost: r.stats.massLost,
+  };
+  return { r, summary, caption: `${method}, ${cells}, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}${where}.` };
 }

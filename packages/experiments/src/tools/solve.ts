@@ -4,9 +4,8 @@
  */
 import type { NetworkParams } from "@kinetic-nde/core";
 import { requireFits, DEFAULT_MEMORY_BUDGET } from "@kinetic-nde/core/validate";
-import { solveFokkerPlanck, solveSteadyState } from "@kinetic-nde/fokker-planck";
-import { solveVlasov } from "@kinetic-nde/mean-field";
-import { cellAverages1D, cellCenters, createGrid1D, massOf, type Grid1D } from "@kinetic-nde/datasets";
+import { type FokkerPlanckResult, solveFokkerPlanck, solveSteadyState } from "@kinetic-nde/fokker-planck";
+import { cellAverages1D, cellCenters, createGrid1D, type Grid1D } from "@kinetic-nde/datasets";
 import * as z from "zod";
 import { defineExperiment } from "../internal/define.js";
 import { CONTROLS } from "../internal/controls.js";
@@ -22,6 +21,8 @@ import {
   networkFrom,
   numOrList,
   outputTimes,
+  solveVlasovFor,
+  vlasovSchemeFields,
 } from "./shared.js";
 
 const net1d = {
@@ -40,11 +41,7 @@ const net1d = {
 export const solveVlasovSchema = z
   .object({
     ...net1d,
-    scheme: z.enum(["upwind", "muscl"]).default("muscl").describe("spatial scheme"),
-    limiter: z.enum(["minmod", "mc", "van-leer"]).default("van-leer").describe("MUSCL limiter"),
-    timeStepper: z.enum(["euler", "ssp-rk2", "ssp-rk3"]).optional().describe("time stepper (default: ssp-rk3 for MUSCL, euler for upwind)"),
-    cfl: z.number().positive().max(1).optional().describe("CFL number (default 0.9 upwind, 0.45 MUSCL)"),
-    boundary: z.enum(["zero-flux", "outflow", "periodic"]).default("zero-flux").describe("boundary condition"),
+    ...vlasovSchemeFields,
   })
   .strict();
 
@@ -154,27 +151,10 @@ export const solveVlasovTool = defineExperiment({
     checkSizes(cfg, grid.n);
     const times = outputTimes(params.T, cfg.nSave);
     await st.stage(`solving on ${grid.n} cells`);
-    const r = await (ctx.gridSolver ?? { solveVlasov }).solveVlasov(
-      { params, f0, grid },
-      {
-        scheme: cfg.scheme,
-        limiter: cfg.limiter,
-        boundary: cfg.boundary,
-        saveAt: times.slice(1),
-        ...(cfg.timeStepper !== undefined ? { timeStepper: cfg.timeStepper } : {}),
-        ...(cfg.cfl !== undefined ? { cfl: cfg.cfl } : {}),
-      },
-    );
+    const { r, summary, caption } = await solveVlasovFor(ctx, { params, f0, grid }, cfg, times.slice(1), `${grid.n} cells`);
     await st.stage("outputs");
     const f0avg = cellAverages1D(f0, grid);
-    const method = `${r.method.scheme}${r.method.limiter ? ` (${r.method.limiter})` : ""} + ${r.method.timeStepper}`;
-    const o = densityOutputs(
-      grid,
-      times,
-      [f0avg, ...r.saved],
-      `Vlasov, σ = ${cfg.sigma}`,
-      `${method}, ${grid.n} cells, ${r.stats.steps} steps, max CFL ${r.stats.maxCfl.toFixed(3)}${"precision" in r && r.precision === "f32" ? ", f32 on the GPU" : ""}.`,
-    );
+    const o = densityOutputs(grid, times, [f0avg, ...r.saved], `Vlasov, σ = ${cfg.sigma}`, caption);
     st.done();
     return {
       id: "solve-vlasov",
@@ -184,12 +164,7 @@ export const solveVlasovTool = defineExperiment({
       fields: o.fields,
       figures: o.figures,
       summary: {
-        status: r.status,
-        steps: r.stats.steps,
-        max_cfl: r.stats.maxCfl,
-        mass_initial: r.stats.massInitial,
-        mass_final: massOf(grid, r.f),
-        mass_lost: r.stats.massLost,
+        ...summary,
         cells: grid.n,
         x_min: grid.xMin,
         x_max: grid.xMax,
@@ -209,7 +184,9 @@ function widen(g: Grid1D, D: number, T: number): Grid1D {
 /**
  * The `solve-fokker-planck` tool: ∂_t f + ∂_x(σ(w x + b) f) = ∂_xx(D f) with Chang–Cooper fluxes
  * (implicit Euler, Crank–Nicolson or explicit Euler), plus the discrete steady state for constant
- * parameters and the L1 distance of f(T) to it.
+ * parameters and the L1 distance of f(T) to it. With `method: "explicit-euler"` the solve goes to the
+ * run's `gridSolver.solveFokkerPlanck` when it has one (the docs site's GPU); the other methods are
+ * computed on the CPU, and the caption says so when a grid solver was offered.
  * @remarks Memory as for `solve-vlasov`: refused beyond 1 GiB naming `cells`/`grid.n` or `nSave`.
  */
 export const solveFokkerPlanckTool = defineExperiment({
@@ -239,17 +216,25 @@ export const solveFokkerPlanckTool = defineExperiment({
     checkSizes(cfg, grid.n);
     const times = outputTimes(params.T, cfg.nSave);
     await st.stage(`solving on ${grid.n} cells`);
-    const r = solveFokkerPlanck(
-      { network: params, grid, f0, D: cfg.D },
-      { method: cfg.method, boundary: cfg.boundary, saveAt: times, ...(cfg.dt !== undefined ? { dt: cfg.dt } : {}) },
-    );
+    const problem = { network: params, grid, f0, D: cfg.D };
+    const options = { method: cfg.method, boundary: cfg.boundary, saveAt: times, ...(cfg.dt !== undefined ? { dt: cfg.dt } : {}) };
+    // The GPU's Fokker–Planck kernel is explicit Euler: the implicit methods stay on the CPU.
+    const other = cfg.method === "explicit-euler" ? ctx.gridSolver?.solveFokkerPlanck?.bind(ctx.gridSolver) : undefined;
+    const r: FokkerPlanckResult & { readonly precision?: string } =
+      other !== undefined ? await other(problem, options) : solveFokkerPlanck(problem, options);
     await st.stage("steady state");
+    const where =
+      r.precision === "f32"
+        ? ", f32 on the GPU"
+        : other === undefined && ctx.gridSolver?.solveFokkerPlanck !== undefined
+          ? `; ${cfg.method} runs on the CPU (the GPU path has explicit Euler only)`
+          : "";
     const o = densityOutputs(
       grid,
       times,
       [...r.saved],
       `Fokker–Planck, σ = ${cfg.sigma}, D = ${cfg.D}`,
-      `${cfg.method} with Chang–Cooper fluxes, ${grid.n} cells, ${r.stats.steps} steps.`,
+      `${cfg.method} with Chang–Cooper fluxes, ${grid.n} cells, ${r.stats.steps} steps${where}.`,
     );
     const summary: Record<string, number | string> = {
       status: r.status,

@@ -1,5 +1,6 @@
 import { createNamedRng, createRng, deriveSeed, isKineticError, solveSde, createScalarNetwork } from "@kinetic-nde/core";
 import { expectAllClose } from "@kinetic-nde/core/testing";
+import { solveFokkerPlanck } from "@kinetic-nde/fokker-planck";
 import { solveVlasov } from "@kinetic-nde/mean-field";
 import { describe, expect, it } from "vitest";
 import { toPlainJson } from "../serialize.js";
@@ -19,7 +20,15 @@ async function expectCode(p: Promise<unknown>, code: string, text?: string): Pro
 
 describe("tool registry", () => {
   it("lists every tool with a schema whose defaults parse, and JSON Schemas with defaults", () => {
-    expect(listTools().map((t) => t.id)).toEqual(["simulate", "solve-vlasov", "solve-fokker-planck", "moments", "fit", "train"]);
+    expect(listTools().map((t) => t.id)).toEqual([
+      "simulate",
+      "solve-vlasov",
+      "solve-vlasov-2d",
+      "solve-fokker-planck",
+      "moments",
+      "fit",
+      "train",
+    ]);
     const schemas = toolConfigSchemas();
     for (const t of TOOLS) {
       expect(() => t.schema.parse({})).not.toThrow();
@@ -194,6 +203,30 @@ describe("solve-vlasov and solve-fokker-planck", () => {
     expect(b.series["history"]).toEqual(a.series["history"]);
     expect(b.figures[0]!.caption).toContain("f32 on the GPU");
     expect(a.figures[0]!.caption).not.toContain("GPU");
+  });
+
+  it("fokker-planck hands its explicit-Euler solve to a grid solver's solveFokkerPlanck and keeps the implicit ones on the CPU, saying so", async () => {
+    const seen: unknown[] = [];
+    const gridSolver = {
+      solveVlasov,
+      solveFokkerPlanck: async (problem: Parameters<typeof solveFokkerPlanck>[0], options?: Parameters<typeof solveFokkerPlanck>[1]) => {
+        seen.push(options?.method);
+        return { ...solveFokkerPlanck(problem, options), precision: "f32" };
+      },
+    };
+    const cfg = { sigma: "tanh", w: -1, b: 0.5, T: 1, nSave: 5, cells: 120, method: "explicit-euler" };
+    const a = await runTool("solve-fokker-planck", cfg, { seed: 1 });
+    const b = await runTool("solve-fokker-planck", cfg, { seed: 1, gridSolver });
+    expect(seen).toEqual(["explicit-euler"]);
+    expect(b.series["history"]).toEqual(a.series["history"]);
+    expect(b.figures[0]!.caption).toContain("f32 on the GPU");
+    expect(a.figures[0]!.caption).not.toContain("GPU");
+    const c = await runTool("solve-fokker-planck", { ...cfg, method: "implicit-euler" }, { seed: 1, gridSolver });
+    expect(seen).toHaveLength(1);
+    expect(c.figures[0]!.caption).toContain("implicit-euler runs on the CPU (the GPU path has explicit Euler only)");
+    // A grid solver without solveFokkerPlanck (Vlasov only) changes nothing.
+    const d = await runTool("solve-fokker-planck", cfg, { seed: 1, gridSolver: { solveVlasov } });
+    expect(d.figures[0]!.caption).toBe(a.figures[0]!.caption);
   });
 
   it("vlasov refuses a grid and snapshot count beyond 1 GiB, naming nSave or cells", async () => {

@@ -80,12 +80,7 @@ export function thomasFactor(
  * @returns the plain sum of the solution (a cheap finiteness probe)
  */
 export function thomasSolveInPlace(n: number, lw: Float64Array, cp: Float64Array, inv: Float64Array, x: Float64Array): number {
-  let y = x[0]! * inv[0]!;
-  x[0] = y;
-  for (let i = 1; i < n; i++) {
-    y = x[i]! * inv[i]! - lw[i]! * y;
-    x[i] = y;
-  }
+  thomasEliminate(n, lw, inv, x);
   let nxt = x[n - 1]!;
   let s = nxt;
   for (let i = n - 2; i >= 0; i--) {
@@ -94,6 +89,19 @@ export function thomasSolveInPlace(n: number, lw: Float64Array, cp: Float64Array
     s += nxt;
   }
   return s;
+}
+
+/**
+ * The forward elimination of {@link thomasSolveInPlace}, in place (the back substitution is the
+ * caller's: the plain one there, one fused with the adjoint's face terms in adjoint.ts).
+ */
+export function thomasEliminate(n: number, lw: Float64Array, inv: Float64Array, x: Float64Array): void {
+  let y = x[0]! * inv[0]!;
+  x[0] = y;
+  for (let i = 1; i < n; i++) {
+    y = x[i]! * inv[i]! - lw[i]! * y;
+    x[i] = y;
+  }
 }
 
 /**

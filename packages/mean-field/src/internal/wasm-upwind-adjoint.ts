@@ -13,6 +13,7 @@
  */
 import { defineKernelModule, ensureMemory, kernelFunction, op, wasmKernelsEnabled, type WasmFunction } from "@kinetic-nde/core/wasm";
 import { type Kernels, up1, up2 } from "./wasm-upwind.js";
+import { RETAIN_BYTES } from "./workspace.js";
 
 /**
  * adj(ap, am, gv, u, ld, ls, lines, count, stride, cellLine, faceLine, c2, w): along one direction, for
@@ -186,11 +187,17 @@ export interface UpwindAdjointArena {
   close(): void;
 }
 
-/** The instance kept between gradients whose arenas fit in SHARED_BYTES (its memory is reused). */
+/**
+ * The instance kept between gradients whose arenas fit in RETAIN_BYTES (its memory is reused: memory
+ * new to the process costs a page fault per page on first touch; see internal/workspace.ts).
+ */
 let shared: AdjointKernels | null = null;
 let sharedBusy = false;
-/** Largest kernel memory kept between gradients (64 MiB); larger arenas get an instance of their own. */
-const SHARED_BYTES = 64 * 2 ** 20;
+
+/** Drop the kept instance (an arena open now stays valid; the instance is not kept after it). */
+export function dropSharedAdjointInstance(): void {
+  shared = null;
+}
 
 /**
  * Open an arena for a gradient on a 1-D grid of n cells or a 2-D grid of nx × ny cells, with `count`
@@ -221,7 +228,7 @@ export function openUpwindAdjointArena(
     bytes = align(bytes + 8 * s);
   }
   if (bytes > 2 ** 31) return null;
-  const own = sharedBusy || bytes > SHARED_BYTES;
+  const own = sharedBusy || bytes > RETAIN_BYTES;
   if (!own && shared === null) shared = ADJOINT.newInstance();
   const k = own ? ADJOINT.newInstance() : shared;
   if (k === null || !ensureMemory(k.mem, bytes)) return null;

@@ -15,7 +15,8 @@
  * - `{ type: "export", requestId, format: "json" | "csv", key?, result? }` → `{ type: "export", requestId, text }`
  * - `{ type: "gpu-probe", id }` → `{ type: "gpu", id, available, adapter, note }`: whether the tool `id` can
  *   run on the GPU here (WebGPU adapter found) and the adapter's name. A `run` with `gpu: true` then moves
- *   the particles (`simulate`) or steps the grid (`solve-vlasov`) on that adapter in f32; its `result` carries `gpu: { adapter }` only when the GPU did
+ *   the particles (`simulate`) or steps the grid (`solve-vlasov`, `solve-vlasov-2d`; `solve-fokker-planck` with explicit
+ *   Euler) on that adapter in f32; its `result` carries `gpu: { adapter }` only when the GPU did
  *   the solves, and `gpuNote` when it was asked for but the CPU computed instead (and why).
  */
 import * as experimentsModule from "@kinetic-nde/experiments";
@@ -212,10 +213,11 @@ async function run(
         const solver = gpuParticleSolver(backend);
         const grid = gpuGridSolver(backend);
         const r = await runTool(id, overrides, { seed, quick, onProgress, signal, particleSolver: solver, gridSolver: grid });
-        if (solver.used() || grid.used()) {
-          result = r;
-          gpu = { adapter: adapterName(backend.adapter) };
-        } else gpuNote = "the GPU was not used; computed on the CPU";
+        // A run that used neither (e.g. solve-fokker-planck with an implicit method) computed on the
+        // CPU already: keep it rather than compute it twice.
+        result = r;
+        if (solver.used() || grid.used()) gpu = { adapter: adapterName(backend.adapter) };
+        else gpuNote = "the GPU was not used; computed on the CPU";
       } catch (e) {
         if (signal.aborted) throw e;
         if (gpuBackend !== undefined) {

@@ -7,10 +7,15 @@
 import type { NetworkParams, OdeOptions, OdeResult, SdeOptions, SdeResult, SolveStatus } from "@kinetic-nde/core";
 import type { GpuAdapterSummary, GpuOdeMethod, WebGpuBackend } from "@kinetic-nde/core/webgpu";
 import type { GridSolver, ParticleSolver } from "@kinetic-nde/experiments";
+import { solveFokkerPlanckWebGpu } from "@kinetic-nde/fokker-planck";
 import { solveVlasovWebGpu } from "@kinetic-nde/mean-field";
 
-/** Tools of the live pages that can run on the GPU: particles (`simulate`) and the Vlasov grid (`solve-vlasov`). */
-export const GPU_TOOLS: ReadonlySet<string> = new Set(["simulate", "solve-vlasov"]);
+/**
+ * Tools of the live pages that can run on the GPU: particles (`simulate`), the Vlasov grid in 1-D
+ * (`solve-vlasov`) and 2-D (`solve-vlasov-2d`) and the explicit-Euler Fokker–Planck grid
+ * (`solve-fokker-planck`).
+ */
+export const GPU_TOOLS: ReadonlySet<string> = new Set(["simulate", "solve-vlasov", "solve-vlasov-2d", "solve-fokker-planck"]);
 
 const GPU_ODE_METHODS: readonly string[] = ["euler", "heun", "rk4"] satisfies readonly GpuOdeMethod[];
 
@@ -120,8 +125,9 @@ export function gpuParticleSolver(gpu: WebGpuBackend): ParticleSolver & { used()
 
 /**
  * A `GridSolver` (the shape `runTool` accepts) that steps the Vlasov grid on `gpu` (mean-field's
- * `solveVlasovWebGpu`, f32). Upwind with SSP-RK stages throws (the GPU's upwind kernel is forward
- * Euler), and the worker then computes on the CPU.
+ * `solveVlasovWebGpu`, f32) and the Fokker–Planck grid (fokker-planck's `solveFokkerPlanckWebGpu`, f32,
+ * explicit Euler: the tool keeps the implicit methods on the CPU). Upwind with SSP-RK stages throws
+ * (the GPU's upwind kernel is forward Euler), and the worker then computes on the CPU.
  * @param gpu - an open WebGPU backend
  * @returns the solver; `used()` is true once a solve ran on the GPU
  */
@@ -131,6 +137,11 @@ export function gpuGridSolver(gpu: WebGpuBackend): GridSolver & { used(): boolea
     used: () => used,
     async solveVlasov(problem, options) {
       const r = await solveVlasovWebGpu(gpu, problem, options);
+      used = true;
+      return r;
+    },
+    async solveFokkerPlanck(problem, options) {
+      const r = await solveFokkerPlanckWebGpu(gpu, problem, options);
       used = true;
       return r;
     },
