@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { expectKineticError } from "./testing.js";
 import { isKineticError, KineticError } from "./errors.js";
 import {
+  borrowWorkspace,
+  dropWorkspaces,
   formatBytes,
   formatValue,
   requireFits,
@@ -14,6 +16,7 @@ import {
   requireOneOf,
   requirePositive,
   shapeMismatch,
+  WORKSPACE_RETAIN_BYTES,
 } from "./validate.js";
 
 describe("validation helpers", () => {
@@ -95,5 +98,44 @@ describe("requireFits", () => {
   it("formats bytes", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(3 * 2 ** 29)).toBe("1.50 GiB");
+  });
+});
+
+describe("borrowWorkspace", () => {
+  it("lends the kept buffer again, gives fresh memory while it is lent, and drops it on request", () => {
+    const a = borrowWorkspace("test-purpose", 100);
+    a.data.fill(7);
+    // lent: a second borrow of the purpose gets other memory
+    const b = borrowWorkspace("test-purpose", 100);
+    expect(b.data.buffer).not.toBe(a.data.buffer);
+    b.release();
+    a.release();
+    a.release(); // a second release of the same loan does nothing
+    // free again: the same memory, not zeroed (the caller writes before it reads)
+    const c = borrowWorkspace("test-purpose", 50);
+    expect(c.data.buffer).toBe(a.data.buffer);
+    expect(c.data.length).toBe(50);
+    expect(c.data[0]).toBe(7);
+    c.release();
+    // larger than the kept buffer: a new one, kept from then on
+    const d = borrowWorkspace("test-purpose", 200);
+    expect(d.data.buffer).not.toBe(a.data.buffer);
+    d.release();
+    const e = borrowWorkspace("test-purpose", 150);
+    expect(e.data.buffer).toBe(d.data.buffer);
+    e.release();
+    dropWorkspaces();
+    const f = borrowWorkspace("test-purpose", 150);
+    expect(f.data.buffer).not.toBe(d.data.buffer);
+    f.release();
+    dropWorkspaces();
+  });
+  it("does not keep buffers beyond WORKSPACE_RETAIN_BYTES", () => {
+    const n = WORKSPACE_RETAIN_BYTES / 8 + 1;
+    const a = borrowWorkspace("test-large", n);
+    a.release();
+    const b = borrowWorkspace("test-large", n);
+    expect(b.data.buffer).not.toBe(a.data.buffer);
+    b.release();
   });
 });

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { KineticError, type SolveStatus } from "@kinetic-nde/core";
-import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
+import { borrowWorkspace, DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
 import { createGrid1D } from "@kinetic-nde/datasets";
 import type { DensityObjective } from "@kinetic-nde/mean-field";
 import { accumulate, faceChain, transposeBands } from "./adjoint.js";
@@ -167,7 +167,7 @@ export function fokkerPlanckGradient2D(
   const cacheCoefs = layersUsed * coefPerLayer * 8 <= (budget - fixedBytes) / 4;
   const trajBudget = budget - fixedBytes - (cacheCoefs ? layersUsed * coefPerLayer * 8 : 0);
   let k = 1;
-  const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk : 0)) * stateBytes;
+  const need = (kk: number) => (Math.ceil(N / kk) + 1 + (kk > 1 ? kk + 1 : 0)) * stateBytes;
   let least = need(1);
   while (need(k) > trajBudget && k < N) {
     k *= 2;
@@ -197,6 +197,8 @@ export function fokkerPlanckGradient2D(
   const W = network.W;
   const B = network.b;
   const cache = new Map<number, Float64Array>();
+  // the kept face weights, in a buffer kept between calls (set before the first solve below)
+  let cacheSpace: Float64Array = new Float64Array(0);
   const parts = (sw: Sweeps) => [sw.x.alpha, sw.x.beta, sw.x.z, sw.y.alpha, sw.y.beta, sw.y.z];
   const assemble = (sw: Sweeps, st: Step, transposed: boolean): void => {
     if (sw.layer === st.layer && sw.h === st.h) return;
@@ -215,7 +217,7 @@ export function fokkerPlanckGradient2D(
         assembleSweepLines(sw.x, s, W[4 * kk]!, W[4 * kk + 1]!, B[2 * kk]!, rx, diagTmp, upTmp);
         assembleSweepLines(sw.y, s, W[4 * kk + 3]!, W[4 * kk + 2]!, B[2 * kk + 1]!, ry, diagTmp, upTmp);
         if (cacheCoefs) {
-          const keep = new Float64Array(coefPerLayer);
+          const keep = cacheSpace.subarray(cache.size * coefPerLayer, (cache.size + 1) * coefPerLayer);
           let o = 0;
           for (const a of parts(sw)) {
             keep.set(a, o);
@@ -243,179 +245,200 @@ export function fokkerPlanckGradient2D(
     sweepY(fwd.y, out);
   };
 
-  const checkpoints: Float64Array[] = [];
-  let u = prep.f.slice();
-  for (let q = 0; q < N; q++) {
-    if (q % k === 0) checkpoints.push(u);
-    const o = new Float64Array(size);
-    advance(u, o, steps[q]!);
-    u = o;
-  }
-  const fT = u;
-  checkpoints.push(fT);
-  const massInitial = compensatedSum(prep.f) * dx * dy;
-  const massFinal = compensatedSum(fT) * dx * dy;
-  const gradW = new Float64Array(W.length);
-  const gradB = new Float64Array(B.length);
-  const gradTheta = new Float64Array(objective.nParams);
-  const noise = network.noise;
-  const fromNoise = problem.D === undefined && noise?.kind === "constant";
-  const gradK = new Float64Array(fromNoise ? 2 : 0);
-  const gradDScale = new Float64Array(2);
-  const stats = (recomputed: number) => ({
-    steps: N,
-    checkpoints: checkpoints.length,
-    recomputedSteps: recomputed,
-    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k : 0)) * stateBytes + fixedBytes + cache.size * coefPerLayer * 8,
-  });
-  const times = tl.saveAt;
-  const lossTerms = new Float64Array(times.length);
-  const fail = (loss: number) => ({
-    loss,
-    lossTerms,
-    times,
-    gradW,
-    gradB,
-    gradTheta,
-    gradK,
-    gradDScale,
-    f: fT,
-    status: "non-finite" as const,
-    stats: stats(0),
-  });
-  if (!Number.isFinite(massFinal)) return fail(Number.NaN);
-  const lam = new Float64Array(size);
-  // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
-  const gF = new Float64Array(hasSaves ? size : 0);
-  const gT = new Float64Array(objective.nParams);
-  const seed = (s: number, f: Float64Array): void => {
-    const r = savesAt.get(s);
-    if (r === undefined) return;
-    for (let i = r[0]; i < r[1]; i++) {
-      gF.fill(0);
-      gT.fill(0);
-      lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
-      for (let j = 0; j < size; j++) lam[j] += gF[j]!;
-      for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+  // the states 0, k, 2k, … below N and N, two rolling states (k > 1) and the k − 1 recomputed states
+  // of a segment, in a buffer kept between calls (memory new to the process costs a page fault per page)
+  const nStored = Math.ceil(N / k) + 1;
+  const ws = borrowWorkspace("fokker-planck-2d-trajectory", (nStored + (k > 1 ? k + 1 : 0)) * size);
+  const cws = borrowWorkspace("fokker-planck-2d-coefficients", cacheCoefs ? layersUsed * coefPerLayer : 0);
+  try {
+    cacheSpace = cws.data;
+    const slot = (i: number): Float64Array => ws.data.subarray(i * size, (i + 1) * size);
+    const checkpoints: Float64Array[] = [];
+    let u = slot(0);
+    u.set(prep.f);
+    for (let q = 0; q < N; q++) {
+      if (q % k === 0) checkpoints.push(u);
+      const o = (q + 1) % k === 0 || q + 1 === N ? slot(checkpoints.length) : slot(nStored + (q & 1));
+      advance(u, o, steps[q]!);
+      u = o;
     }
-  };
-  let loss: number;
-  if (hasSaves) {
-    // every term is evaluated at its state during the backward sweep; those at T now
-    seed(N, fT);
-    loss = Number.NaN;
-  } else {
-    loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
-    if (!Number.isFinite(loss)) return fail(loss);
-  }
-  let status: SolveStatus = "success";
-  if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
-
-  // ∂J/∂α, ∂J/∂β of every line of the current layer (line-major, n + 1 faces per line)
-  const gaX = new Float64Array(ny * (nx + 1));
-  const gbX = new Float64Array(ny * (nx + 1));
-  // the x lines are accumulated face-major (face i, row j at i·ny + j: contiguous in memory) and
-  // reordered line-major once per layer
-  const gaXT = new Float64Array((nx + 1) * ny);
-  const gbXT = new Float64Array((nx + 1) * ny);
-  const gPrev = new Float64Array(ny);
-  const muPrev = new Float64Array(ny);
-  const gaY = new Float64Array(nx * (ny + 1));
-  const gbY = new Float64Array(nx * (ny + 1));
-  const flush = (layer: number): void => {
-    if (layer < 0) return;
-    // the coefficients do not depend on h: any step length of the layer assembles them
-    if (bwd.layer !== layer) assemble(bwd, { layer, h: bwd.h }, true);
-    for (let f = 0; f <= nx; f++)
-      for (let j = 0; j < ny; j++) {
-        gaX[j * (nx + 1) + f] = gaXT[f * ny + j]!;
-        gbX[j * (nx + 1) + f] = gbXT[f * ny + j]!;
-      }
-    const sig = network.sigma;
-    const lineChain = (sw: SweepLines, ga: Float64Array, gb: Float64Array, own: number, other: number, bias: number, dir: 0 | 1): void => {
-      const n = sw.g.n;
-      for (let l = 0; l < sw.lines; l++) {
-        const v = sw.otherMin + (l + 0.5) * sw.dOther;
-        const o = l * (n + 1);
-        const c: ChangCooperCoefficients = {
-          alpha: sw.alpha.subarray(o, o + n + 1),
-          beta: sw.beta.subarray(o, o + n + 1),
-          z: sw.z.subarray(o, o + n + 1),
-        };
-        const [gOwn, gOff, gs] = faceChain(
-          c,
-          ga.subarray(o, o + n + 1),
-          gb.subarray(o, o + n + 1),
-          W[own]!,
-          W[other]! * v + B[bias]!,
-          sig,
-          sw.g,
-          sw.D,
-          sw.boundary,
-          sw.boundary,
-        );
-        gradW[own] += gOwn;
-        gradW[other] += gOff * v;
-        gradB[bias] += gOff;
-        gradDScale[dir] += gs;
+    checkpoints.push(u);
+    const fT = u.slice();
+    const massInitial = compensatedSum(prep.f) * dx * dy;
+    const massFinal = compensatedSum(fT) * dx * dy;
+    const gradW = new Float64Array(W.length);
+    const gradB = new Float64Array(B.length);
+    const gradTheta = new Float64Array(objective.nParams);
+    const noise = network.noise;
+    const fromNoise = problem.D === undefined && noise?.kind === "constant";
+    const gradK = new Float64Array(fromNoise ? 2 : 0);
+    const gradDScale = new Float64Array(2);
+    const stats = (recomputed: number) => ({
+      steps: N,
+      checkpoints: checkpoints.length,
+      recomputedSteps: recomputed,
+      peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k + 1 : 0)) * stateBytes + fixedBytes + cache.size * coefPerLayer * 8,
+    });
+    const times = tl.saveAt;
+    const lossTerms = new Float64Array(times.length);
+    const fail = (loss: number) => ({
+      loss,
+      lossTerms,
+      times,
+      gradW,
+      gradB,
+      gradTheta,
+      gradK,
+      gradDScale,
+      f: fT,
+      status: "non-finite" as const,
+      stats: stats(0),
+    });
+    if (!Number.isFinite(massFinal)) return fail(Number.NaN);
+    const lam = new Float64Array(size);
+    // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
+    const gF = new Float64Array(hasSaves ? size : 0);
+    const gT = new Float64Array(objective.nParams);
+    const seed = (s: number, f: Float64Array): void => {
+      const r = savesAt.get(s);
+      if (r === undefined) return;
+      for (let i = r[0]; i < r[1]; i++) {
+        gF.fill(0);
+        gT.fill(0);
+        lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
+        for (let j = 0; j < size; j++) lam[j] += gF[j]!;
+        for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
       }
     };
-    lineChain(bwd.x, gaX, gbX, 4 * layer, 4 * layer + 1, 2 * layer, 0);
-    lineChain(bwd.y, gaY, gbY, 4 * layer + 3, 4 * layer + 2, 2 * layer + 1, 1);
-    gaXT.fill(0);
-    gbXT.fill(0);
-    gaY.fill(0);
-    gbY.fill(0);
-  };
-  const fStar = new Float64Array(size);
-  let gradLayer = -1;
-  let recomputed = 0;
-  const nCk = checkpoints.length - 1;
-  for (let ci = nCk - 1; ci >= 0; ci--) {
-    const s0 = ci * k;
-    const s1 = Math.min(N, s0 + k);
-    const seg: Float64Array[] = [checkpoints[ci]!];
-    for (let q = s0 + 1; q < s1; q++) {
-      const o = new Float64Array(size);
-      advance(seg[seg.length - 1]!, o, steps[q - 1]!);
-      seg.push(o);
-      recomputed++;
+    let loss: number;
+    if (hasSaves) {
+      // every term is evaluated at its state during the backward sweep; those at T now
+      seed(N, fT);
+      loss = Number.NaN;
+    } else {
+      loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
+      if (!Number.isFinite(loss)) return fail(loss);
     }
-    seg.push(checkpoints[ci + 1]!);
-    for (let q = s1 - 1; q >= s0; q--) {
-      const st = steps[q]!;
-      if (st.layer !== gradLayer) {
-        flush(gradLayer);
-        gradLayer = st.layer;
+    let status: SolveStatus = "success";
+    if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
+
+    // ∂J/∂α, ∂J/∂β of every line of the current layer (line-major, n + 1 faces per line)
+    const gaX = new Float64Array(ny * (nx + 1));
+    const gbX = new Float64Array(ny * (nx + 1));
+    // the x lines are accumulated face-major (face i, row j at i·ny + j: contiguous in memory) and
+    // reordered line-major once per layer
+    const gaXT = new Float64Array((nx + 1) * ny);
+    const gbXT = new Float64Array((nx + 1) * ny);
+    const gPrev = new Float64Array(ny);
+    const muPrev = new Float64Array(ny);
+    const gaY = new Float64Array(nx * (ny + 1));
+    const gbY = new Float64Array(nx * (ny + 1));
+    const flush = (layer: number): void => {
+      if (layer < 0) return;
+      // the coefficients do not depend on h: any step length of the layer assembles them
+      if (bwd.layer !== layer) assemble(bwd, { layer, h: bwd.h }, true);
+      for (let f = 0; f <= nx; f++)
+        for (let j = 0; j < ny; j++) {
+          gaX[j * (nx + 1) + f] = gaXT[f * ny + j]!;
+          gbX[j * (nx + 1) + f] = gbXT[f * ny + j]!;
+        }
+      const sig = network.sigma;
+      const lineChain = (
+        sw: SweepLines,
+        ga: Float64Array,
+        gb: Float64Array,
+        own: number,
+        other: number,
+        bias: number,
+        dir: 0 | 1,
+      ): void => {
+        const n = sw.g.n;
+        for (let l = 0; l < sw.lines; l++) {
+          const v = sw.otherMin + (l + 0.5) * sw.dOther;
+          const o = l * (n + 1);
+          const c: ChangCooperCoefficients = {
+            alpha: sw.alpha.subarray(o, o + n + 1),
+            beta: sw.beta.subarray(o, o + n + 1),
+            z: sw.z.subarray(o, o + n + 1),
+          };
+          const [gOwn, gOff, gs] = faceChain(
+            c,
+            ga.subarray(o, o + n + 1),
+            gb.subarray(o, o + n + 1),
+            W[own]!,
+            W[other]! * v + B[bias]!,
+            sig,
+            sw.g,
+            sw.D,
+            sw.boundary,
+            sw.boundary,
+          );
+          gradW[own] += gOwn;
+          gradW[other] += gOff * v;
+          gradB[bias] += gOff;
+          gradDScale[dir] += gs;
+        }
+      };
+      lineChain(bwd.x, gaX, gbX, 4 * layer, 4 * layer + 1, 2 * layer, 0);
+      lineChain(bwd.y, gaY, gbY, 4 * layer + 3, 4 * layer + 2, 2 * layer + 1, 1);
+      gaXT.fill(0);
+      gbXT.fill(0);
+      gaY.fill(0);
+      gbY.fill(0);
+    };
+    const fStar = new Float64Array(size);
+    let gradLayer = -1;
+    let recomputed = 0;
+    const nCk = checkpoints.length - 1;
+    for (let ci = nCk - 1; ci >= 0; ci--) {
+      const s0 = ci * k;
+      const s1 = Math.min(N, s0 + k);
+      const seg: Float64Array[] = [checkpoints[ci]!];
+      for (let q = s0 + 1; q < s1; q++) {
+        const o = slot(nStored + 2 + (q - s0 - 1));
+        advance(seg[seg.length - 1]!, o, steps[q - 1]!);
+        seg.push(o);
+        recomputed++;
       }
-      // f* = M_x⁻¹ f^n (forward factors)
-      assemble(fwd, st, false);
-      fStar.set(seg[q - s0]!);
-      sweepX(fwd.x, fStar);
-      const fn1 = seg[q - s0 + 1]!;
-      assemble(bwd, st, true);
-      // y: μ_y = M_y⁻ᵀ λ per column, faces of column i see r_y f^{n+1}
-      sweepY(bwd.y, lam);
-      accumulate(lam, fn1, st.h / (dy * dy), nx, ny, ny, 1, gaY, gbY);
-      // x: μ_x = M_x⁻ᵀ μ_y per row, faces of row j see r_x f*
-      sweepX(bwd.x, lam);
-      accumulateAcross(lam, fStar, st.h / (dx * dx), nx, ny, gaXT, gbXT, gPrev, muPrev);
-      if (hasSaves) seed(q, seg[q - s0]!);
+      seg.push(checkpoints[ci + 1]!);
+      for (let q = s1 - 1; q >= s0; q--) {
+        const st = steps[q]!;
+        if (st.layer !== gradLayer) {
+          flush(gradLayer);
+          gradLayer = st.layer;
+        }
+        // f* = M_x⁻¹ f^n (forward factors)
+        assemble(fwd, st, false);
+        fStar.set(seg[q - s0]!);
+        sweepX(fwd.x, fStar);
+        const fn1 = seg[q - s0 + 1]!;
+        assemble(bwd, st, true);
+        // y: μ_y = M_y⁻ᵀ λ per column, faces of column i see r_y f^{n+1}
+        sweepY(bwd.y, lam);
+        accumulate(lam, fn1, st.h / (dy * dy), nx, ny, ny, 1, gaY, gbY);
+        // x: μ_x = M_x⁻ᵀ μ_y per row, faces of row j see r_x f*
+        sweepX(bwd.x, lam);
+        accumulateAcross(lam, fStar, st.h / (dx * dx), nx, ny, gaXT, gbXT, gPrev, muPrev);
+        if (hasSaves) seed(q, seg[q - s0]!);
+      }
     }
+    flush(gradLayer);
+    if (fromNoise && noise?.kind === "constant") {
+      gradK[0] = (2 * gradDScale[0]!) / noise.K[0]!; // D_xx = K₀₀²/2: ∂J/∂K₀₀ = 2 s_x / K₀₀
+      gradK[1] = (2 * gradDScale[1]!) / noise.K[3]!;
+    }
+    if (hasSaves) {
+      loss = 0;
+      for (const v of lossTerms) loss += v;
+    }
+    let finite = Number.isFinite(loss);
+    for (const arr of [gradW, gradB, gradTheta, gradDScale]) for (const v of arr) finite &&= Number.isFinite(v);
+    if (!finite) status = "non-finite";
+    return { loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale, f: fT, status, stats: stats(recomputed) };
+  } finally {
+    ws.release();
+    cws.release();
   }
-  flush(gradLayer);
-  if (fromNoise && noise?.kind === "constant") {
-    gradK[0] = (2 * gradDScale[0]!) / noise.K[0]!; // D_xx = K₀₀²/2: ∂J/∂K₀₀ = 2 s_x / K₀₀
-    gradK[1] = (2 * gradDScale[1]!) / noise.K[3]!;
-  }
-  if (hasSaves) {
-    loss = 0;
-    for (const v of lossTerms) loss += v;
-  }
-  let finite = Number.isFinite(loss);
-  for (const arr of [gradW, gradB, gradTheta, gradDScale]) for (const v of arr) finite &&= Number.isFinite(v);
-  if (!finite) status = "non-finite";
-  return { loss, lossTerms, times, gradW, gradB, gradTheta, gradK, gradDScale, f: fT, status, stats: stats(recomputed) };
 }
 
 /** Factorise M (or Mᵀ) of every line of `sw` (coefficients already assembled) into its `low`, `cp`, `inv`. */

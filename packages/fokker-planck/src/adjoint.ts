@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import { KineticError, type SolveStatus } from "@kinetic-nde/core";
-import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
+import { borrowWorkspace, DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
 import type { Grid1D } from "@kinetic-nde/datasets";
 import type { DensityObjective } from "@kinetic-nde/mean-field";
 import type { Boundary, ChangCooperCoefficients, Diffusion1D } from "./chang-cooper.js";
@@ -317,169 +317,175 @@ export function fokkerPlanckGradient(
   // forward: checkpoints every k steps, and the final state
   // (states 0, k, 2k, … below N, and N, in one buffer; the steps between run in two work buffers)
   const nStored = Math.ceil(N / k) + 1;
-  const store = new Float64Array(nStored * n);
-  const checkpoints: Float64Array[] = [store.subarray(0, n)];
-  checkpoints[0]!.set(prep.f);
-  const rolling = k > 1 ? [new Float64Array(n), new Float64Array(n)] : [];
-  let u = checkpoints[0]!;
-  for (let s = 0; s < N; s++) {
-    const keep = (s + 1) % k === 0 || s + 1 === N;
-    const o = keep ? store.subarray(checkpoints.length * n, (checkpoints.length + 1) * n) : rolling[s & 1]!;
-    advance(u, o, steps[s]!);
-    if (keep) checkpoints.push(o);
-    u = o;
-  }
-  const fT = u.slice();
-  const massInitial = compensatedSum(prep.f) * dx;
-  const massFinal = compensatedSum(fT) * dx;
-  const gradW = new Float64Array(network.W.length);
-  const gradB = new Float64Array(network.b.length);
-  const gradTheta = new Float64Array(objective.nParams);
-  const fromNoise = problem.D === undefined && network.noise?.kind === "constant";
-  const gradK = new Float64Array(fromNoise ? 1 : 0);
-  const gradDScaleLayers = new Float64Array(network.nLayers);
-  const gradD = new Float64Array(dD.length);
-  const stats = (recomputed: number) => ({
-    steps: N,
-    checkpoints: checkpoints.length,
-    recomputedSteps: recomputed,
-    peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k + 1 : 0)) * stateBytes + (cacheCoefs ? coefBytes : 0),
-    factorizations,
-  });
-  const times = tl.saveAt;
-  const lossTerms = new Float64Array(times.length);
-  const result = (loss: number, gradDScale: number, status: SolveStatus, recomputed: number): FokkerPlanckGradientResult => ({
-    loss,
-    lossTerms,
-    times,
-    gradW,
-    gradB,
-    gradTheta,
-    gradK,
-    gradDScale,
-    gradDScaleLayers,
-    gradD,
-    f: fT,
-    status,
-    stats: stats(recomputed),
-  });
-  const fail = (loss: number) => result(loss, 0, "non-finite", 0);
-  if (!Number.isFinite(massFinal)) return fail(Number.NaN);
-  let lam = new Float64Array(n);
-  // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
-  const gF = new Float64Array(hasSaves ? n : 0);
-  const gT = new Float64Array(objective.nParams);
-  const seed = (s: number, f: Float64Array): void => {
-    const r = savesAt.get(s);
-    if (r === undefined) return;
-    for (let i = r[0]; i < r[1]; i++) {
-      gF.fill(0);
-      gT.fill(0);
-      lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
-      for (let j = 0; j < n; j++) lam[j] += gF[j]!;
-      for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+  // in a buffer kept between calls (memory new to the process costs a page fault per page)
+  const ws = borrowWorkspace("fokker-planck-trajectory", nStored * n);
+  try {
+    const store = ws.data;
+    const checkpoints: Float64Array[] = [store.subarray(0, n)];
+    checkpoints[0]!.set(prep.f);
+    const rolling = k > 1 ? [new Float64Array(n), new Float64Array(n)] : [];
+    let u = checkpoints[0]!;
+    for (let s = 0; s < N; s++) {
+      const keep = (s + 1) % k === 0 || s + 1 === N;
+      const o = keep ? store.subarray(checkpoints.length * n, (checkpoints.length + 1) * n) : rolling[s & 1]!;
+      advance(u, o, steps[s]!);
+      if (keep) checkpoints.push(o);
+      u = o;
     }
-  };
-  let loss: number;
-  if (hasSaves) {
-    // every term is evaluated at its state during the backward sweep; those at T now
-    seed(N, fT);
-    loss = Number.NaN;
-  } else {
-    loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
-    if (!Number.isFinite(loss)) return fail(loss);
-  }
-  let status: SolveStatus = "success";
-  if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
+    const fT = u.slice();
+    const massInitial = compensatedSum(prep.f) * dx;
+    const massFinal = compensatedSum(fT) * dx;
+    const gradW = new Float64Array(network.W.length);
+    const gradB = new Float64Array(network.b.length);
+    const gradTheta = new Float64Array(objective.nParams);
+    const fromNoise = problem.D === undefined && network.noise?.kind === "constant";
+    const gradK = new Float64Array(fromNoise ? 1 : 0);
+    const gradDScaleLayers = new Float64Array(network.nLayers);
+    const gradD = new Float64Array(dD.length);
+    const stats = (recomputed: number) => ({
+      steps: N,
+      checkpoints: checkpoints.length,
+      recomputedSteps: recomputed,
+      peakTrajectoryBytes: (checkpoints.length + (k > 1 ? k + 1 : 0)) * stateBytes + (cacheCoefs ? coefBytes : 0),
+      factorizations,
+    });
+    const times = tl.saveAt;
+    const lossTerms = new Float64Array(times.length);
+    const result = (loss: number, gradDScale: number, status: SolveStatus, recomputed: number): FokkerPlanckGradientResult => ({
+      loss,
+      lossTerms,
+      times,
+      gradW,
+      gradB,
+      gradTheta,
+      gradK,
+      gradDScale,
+      gradDScaleLayers,
+      gradD,
+      f: fT,
+      status,
+      stats: stats(recomputed),
+    });
+    const fail = (loss: number) => result(loss, 0, "non-finite", 0);
+    if (!Number.isFinite(massFinal)) return fail(Number.NaN);
+    let lam = new Float64Array(n);
+    // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
+    const gF = new Float64Array(hasSaves ? n : 0);
+    const gT = new Float64Array(objective.nParams);
+    const seed = (s: number, f: Float64Array): void => {
+      const r = savesAt.get(s);
+      if (r === undefined) return;
+      for (let i = r[0]; i < r[1]; i++) {
+        gF.fill(0);
+        gT.fill(0);
+        lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
+        for (let j = 0; j < n; j++) lam[j] += gF[j]!;
+        for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+      }
+    };
+    let loss: number;
+    if (hasSaves) {
+      // every term is evaluated at its state during the backward sweep; those at T now
+      seed(N, fT);
+      loss = Number.NaN;
+    } else {
+      loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
+      if (!Number.isFinite(loss)) return fail(loss);
+    }
+    let status: SolveStatus = "success";
+    if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
 
-  // backward sweep: gα, gβ accumulate ∂J/∂α_f, ∂J/∂β_f of the current layer
-  const ga = new Float64Array(n + 1);
-  const gb = new Float64Array(n + 1);
-  // λ^n = Pᵀ μ is written into `spare`, and the two buffers swap
-  let spare = new Float64Array(n);
-  let gradScale = 0;
-  const flush = (layer: number): void => {
-    if (layer < 0) return;
-    setLayer(bwd, layer);
-    const w = network.W[layer]!;
-    const bias = network.b[layer]!;
-    const [gw, gbias, gs] = faceChain(bwd.coef, ga, gb, w, bias, network.sigma, grid, D[layer]!, left, right);
-    gradW[layer] += gw;
-    gradB[layer] += gbias;
-    gradScale += gs;
-    gradDScaleLayers[layer] += gs;
-    if (dD.length > 0) faceChainDiffusion(bwd.coef, ga, gb, w, bias, network.sigma, grid, D[layer]!, left, right, dD, gradD);
-    ga.fill(0);
-    gb.fill(0);
-  };
-  let gradLayer = -1;
-  let recomputed = 0;
-  const segBuf = new Float64Array(k > 1 ? (k - 1) * n : 0);
-  const nCk = checkpoints.length - 1; // the last one is f(T)
-  for (let ci = nCk - 1; ci >= 0; ci--) {
-    const s0 = ci * k;
-    const s1 = Math.min(N, s0 + k);
-    // states s0..s1 (s1 is the next checkpoint)
-    const seg: Float64Array[] = [checkpoints[ci]!];
-    for (let s = s0 + 1; s < s1; s++) {
-      const o = segBuf.subarray((s - s0 - 1) * n, (s - s0) * n);
-      advance(seg[seg.length - 1]!, o, steps[s - 1]!);
-      seg.push(o);
-      recomputed++;
-    }
-    seg.push(checkpoints[ci + 1]!);
-    for (let s = s1 - 1; s >= s0; s--) {
-      const st = steps[s]!;
-      if (st.layer !== gradLayer) {
-        flush(gradLayer);
-        gradLayer = st.layer;
+    // backward sweep: gα, gβ accumulate ∂J/∂α_f, ∂J/∂β_f of the current layer
+    const ga = new Float64Array(n + 1);
+    const gb = new Float64Array(n + 1);
+    // λ^n = Pᵀ μ is written into `spare`, and the two buffers swap
+    let spare = new Float64Array(n);
+    let gradScale = 0;
+    const flush = (layer: number): void => {
+      if (layer < 0) return;
+      setLayer(bwd, layer);
+      const w = network.W[layer]!;
+      const bias = network.b[layer]!;
+      const [gw, gbias, gs] = faceChain(bwd.coef, ga, gb, w, bias, network.sigma, grid, D[layer]!, left, right);
+      gradW[layer] += gw;
+      gradB[layer] += gbias;
+      gradScale += gs;
+      gradDScaleLayers[layer] += gs;
+      if (dD.length > 0) faceChainDiffusion(bwd.coef, ga, gb, w, bias, network.sigma, grid, D[layer]!, left, right, dD, gradD);
+      ga.fill(0);
+      gb.fill(0);
+    };
+    let gradLayer = -1;
+    let recomputed = 0;
+    const segBuf = new Float64Array(k > 1 ? (k - 1) * n : 0);
+    const nCk = checkpoints.length - 1; // the last one is f(T)
+    for (let ci = nCk - 1; ci >= 0; ci--) {
+      const s0 = ci * k;
+      const s1 = Math.min(N, s0 + k);
+      // states s0..s1 (s1 is the next checkpoint)
+      const seg: Float64Array[] = [checkpoints[ci]!];
+      for (let s = s0 + 1; s < s1; s++) {
+        const o = segBuf.subarray((s - s0 - 1) * n, (s - s0) * n);
+        advance(seg[seg.length - 1]!, o, steps[s - 1]!);
+        seg.push(o);
+        recomputed++;
       }
-      setLayer(bwd, st.layer);
-      const fn = seg[s - s0]!;
-      const fn1 = seg[s - s0 + 1]!;
-      // μ = M⁻ᵀ λ, in place
-      if (implicit) {
-        if (bwd.h !== st.h) {
-          fillImplicitMatrix(bwd.coef, n, (theta_i * st.h) / dx2, bwd.lower, bwd.diag, bwd.upper);
-          transposeBands(n, bwd.lower, bwd.upper);
-          thomasFactor(n, bwd.lower, bwd.diag, bwd.upper, bwd.cp, bwd.inv);
-          factorizations++;
-          bwd.h = st.h;
+      seg.push(checkpoints[ci + 1]!);
+      for (let s = s1 - 1; s >= s0; s--) {
+        const st = steps[s]!;
+        if (st.layer !== gradLayer) {
+          flush(gradLayer);
+          gradLayer = st.layer;
         }
+        setLayer(bwd, st.layer);
+        const fn = seg[s - s0]!;
+        const fn1 = seg[s - s0 + 1]!;
+        // μ = M⁻ᵀ λ, in place
+        if (implicit) {
+          if (bwd.h !== st.h) {
+            fillImplicitMatrix(bwd.coef, n, (theta_i * st.h) / dx2, bwd.lower, bwd.diag, bwd.upper);
+            transposeBands(n, bwd.lower, bwd.upper);
+            thomasFactor(n, bwd.lower, bwd.diag, bwd.upper, bwd.cp, bwd.inv);
+            factorizations++;
+            bwd.h = st.h;
+          }
+        }
+        // μᵀ ∂Ã/∂(α, β) g on the state the operator acts on, g = r_i f^{n+1} + r_e f^n (linear in g);
+        // implicit: fused with the back substitution of the solve
+        const ri = (theta_i * st.h) / dx2;
+        const re = (theta_e * st.h) / dx2;
+        if (implicit) solveTransposedAccumulate(n, bwd.lower, bwd.cp, bwd.inv, lam, fn1, ri, re > 0 ? fn : null, re, ga, gb);
+        else if (re > 0) accumulate(lam, fn, re, 1, n, 0, 1, ga, gb);
+        // λ^n = Pᵀ μ
+        if (theta_e > 0) {
+          applyExplicitTranspose(bwd.coef, n, re, lam, spare);
+          const t = lam;
+          lam = spare;
+          spare = t;
+        }
+        if (hasSaves) seed(s, fn);
       }
-      // μᵀ ∂Ã/∂(α, β) g on the state the operator acts on, g = r_i f^{n+1} + r_e f^n (linear in g);
-      // implicit: fused with the back substitution of the solve
-      const ri = (theta_i * st.h) / dx2;
-      const re = (theta_e * st.h) / dx2;
-      if (implicit) solveTransposedAccumulate(n, bwd.lower, bwd.cp, bwd.inv, lam, fn1, ri, re > 0 ? fn : null, re, ga, gb);
-      else if (re > 0) accumulate(lam, fn, re, 1, n, 0, 1, ga, gb);
-      // λ^n = Pᵀ μ
-      if (theta_e > 0) {
-        applyExplicitTranspose(bwd.coef, n, re, lam, spare);
-        const t = lam;
-        lam = spare;
-        spare = t;
-      }
-      if (hasSaves) seed(s, fn);
     }
+    flush(gradLayer);
+    if (fromNoise && network.noise?.kind === "constant") {
+      const K = network.noise.K[0]!;
+      gradK[0] = (2 * gradScale) / K; // D = K²/2: ∂D/∂K = K = 2D/K, ∂J/∂D = gradScale/D
+    }
+    // a non-finite seed ∂J/∂f or an overflow in the sweep is not reported as a success
+    if (hasSaves) {
+      loss = 0;
+      for (const v of lossTerms) loss += v;
+    }
+    let finite = Number.isFinite(gradScale) && Number.isFinite(loss);
+    for (const v of gradW) finite &&= Number.isFinite(v);
+    for (const v of gradB) finite &&= Number.isFinite(v);
+    for (const v of gradTheta) finite &&= Number.isFinite(v);
+    for (const v of gradD) finite &&= Number.isFinite(v);
+    if (!finite) status = "non-finite";
+    return result(loss, gradScale, status, recomputed);
+  } finally {
+    ws.release();
   }
-  flush(gradLayer);
-  if (fromNoise && network.noise?.kind === "constant") {
-    const K = network.noise.K[0]!;
-    gradK[0] = (2 * gradScale) / K; // D = K²/2: ∂D/∂K = K = 2D/K, ∂J/∂D = gradScale/D
-  }
-  // a non-finite seed ∂J/∂f or an overflow in the sweep is not reported as a success
-  if (hasSaves) {
-    loss = 0;
-    for (const v of lossTerms) loss += v;
-  }
-  let finite = Number.isFinite(gradScale) && Number.isFinite(loss);
-  for (const v of gradW) finite &&= Number.isFinite(v);
-  for (const v of gradB) finite &&= Number.isFinite(v);
-  for (const v of gradTheta) finite &&= Number.isFinite(v);
-  for (const v of gradD) finite &&= Number.isFinite(v);
-  if (!finite) status = "non-finite";
-  return result(loss, gradScale, status, recomputed);
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 } from "@kinetic-nde/core";
 import { invalidArgument, requireNonNegative, requireOptions, requirePositive } from "@kinetic-nde/core/validate";
 import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
-import type { DensityObjective } from "@kinetic-nde/mean-field";
+import { type DensityObjective, releaseGradientWorkspace } from "@kinetic-nde/mean-field";
 import { type FokkerPlanckGradientOptions, fokkerPlanckGradient } from "./adjoint.js";
 import { type FokkerPlanckGradientOptions2D, fokkerPlanckGradient2D } from "./adjoint-2d.js";
 import { type FokkerPlanckProblem, solveFokkerPlanck } from "./solve-1d.js";
@@ -296,7 +296,7 @@ const DIM2: Dimension<FokkerPlanckInitialDensity2D, Grid2D> = {
  */
 export function trainFokkerPlanck(problem: FokkerPlanckTrainingProblem, options: FokkerPlanckTrainOptions = {}): FokkerPlanckTrainResult {
   const t = fokkerPlanckTraining(problem, options);
-  const { K, ...rest } = t.finish(minimize(t.evaluate, t.theta0, t.loop));
+  const { K, ...rest } = t.finish(minimizeThenRelease(t.evaluate, t.theta0, t.loop));
   return { ...rest, K: K[0]!, ...(options.noisePerLayer === true ? { KLayers: K } : {}) };
 }
 
@@ -332,7 +332,7 @@ export function trainFokkerPlanck2D(
   options: FokkerPlanckTrainOptions2D = {},
 ): FokkerPlanckTrainResult2D {
   const t = fokkerPlanckTraining2D(problem, options);
-  return t.finish(minimize(t.evaluate, t.theta0, t.loop));
+  return t.finish(minimizeThenRelease(t.evaluate, t.theta0, t.loop));
 }
 
 /** The objective of {@link trainFokkerPlanck} / {@link trainFokkerPlanck2D} and how its result is assembled. @internal */
@@ -628,4 +628,13 @@ function buildTraining<F, G extends Grid1D | Grid2D>(
     };
   };
   return { theta0, evaluate, loop: loop as MinimizeOptions, finish };
+}
+
+/** core's `minimize`, then the buffers the gradients kept for each other given back (training is over). */
+function minimizeThenRelease(...args: Parameters<typeof minimize>): ReturnType<typeof minimize> {
+  try {
+    return minimize(...args);
+  } finally {
+    releaseGradientWorkspace();
+  }
 }

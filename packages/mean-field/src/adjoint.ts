@@ -5,7 +5,15 @@
  */
 import { KineticError, type NetworkParams, type SolveStatus } from "@kinetic-nde/core";
 import type { Grid1D, Grid2D } from "@kinetic-nde/datasets";
-import { DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
+import {
+  borrowWorkspace,
+  DEFAULT_MEMORY_BUDGET,
+  dropWorkspaces,
+  invalidArgument,
+  requirePositive,
+  WORKSPACE_RETAIN_BYTES,
+  type Workspace,
+} from "@kinetic-nde/core/validate";
 import {
   type AdvectionBoundary,
   advectionStage1D,
@@ -18,7 +26,6 @@ import {
 } from "./fluxes.js";
 import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
 import { dropSharedAdjointInstance, openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
-import { borrowWorkspace, dropWorkspaces, RETAIN_BYTES, type Workspace } from "./internal/workspace.js";
 import type { DensityObjective } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov, segmentSteps } from "./vlasov.js";
 
@@ -166,7 +173,10 @@ export function vlasovGradient(
   const wantFast = !muscl && opt.stepper === "euler" && upwindWasmAvailable();
   // the per-layer face cache and (TypeScript path) the trajectory in buffers kept between calls
   const layerDoubles = g.kind === "1d" ? 2 * (g.n + 1) : 2 * ((g.nx + 1) * g.ny + g.nx * (g.ny + 1));
-  const faceSpace = borrowWorkspace("faces", Math.min(params.nLayers, Math.floor(LAYER_CACHE_BYTES / (8 * layerDoubles))) * layerDoubles);
+  const faceSpace = borrowWorkspace(
+    "vlasov-faces",
+    Math.min(params.nLayers, Math.floor(LAYER_CACHE_BYTES / (8 * layerDoubles))) * layerDoubles,
+  );
   let trajectory: Workspace | null = null;
   let fast: UpwindAdjointArena | null = null;
   try {
@@ -216,7 +226,7 @@ export function vlasovGradient(
     // the stages save), the forward sweep keeps them and the backward sweep recomputes only their slopes
     const perStep = opt.stepper === "ssp-rk2" ? 1 : opt.stepper === "ssp-rk3" ? 2 : 0;
     const withStages = need(1) + N * perStep * stateBytes;
-    const inner = muscl && k === 1 && withStages <= budget && withStages <= RETAIN_BYTES ? perStep : 0;
+    const inner = muscl && k === 1 && withStages <= budget && withStages <= WORKSPACE_RETAIN_BYTES ? perStep : 0;
     // state slots: checkpoints, the recomputed segment (k > 1), two for the forward sweep
     const nCheck = Math.max(1, Math.ceil(N / k));
     const slotsSeg = k > 1 ? k : 0;
@@ -285,7 +295,7 @@ export function vlasovGradient(
     // them; the other states alternate between the two forward slots; the intermediate stages of step s,
     // when kept, at slots stageSlot + s·inner + j
     const stageSlot = nCheck + slotsSeg + 2;
-    trajectory = borrowWorkspace("trajectory", fast === null ? (stageSlot + N * inner) * nd * n : 0);
+    trajectory = borrowWorkspace("vlasov-trajectory", fast === null ? (stageSlot + N * inner) * nd * n : 0);
     const store = trajectory.data;
     const view = (slot: number): Float64Array[] =>
       Array.from({ length: nd }, (_, q) =>
@@ -496,8 +506,9 @@ export function vlasovGradient(
 }
 
 /**
- * Drop the memory `vlasovGradient` keeps between calls: the buffers of its trajectory and of its
- * per-layer face coefficients, and the WebAssembly memory of the upwind kernels (each up to 512 MiB).
+ * Drop the memory the density gradients keep between calls: the trajectory buffers of
+ * `vlasovGradient`, `fokkerPlanckGradient` and `fokkerPlanckGradient2D`, the per-layer face
+ * coefficients of `vlasovGradient` and the WebAssembly memory of its upwind kernels (each up to 512 MiB).
  * They are kept because memory new to the process costs a page fault per 4 KiB page on its first touch,
  * which in a training loop would be paid by every gradient; call this when no more gradients follow.
  * The next gradient allocates again.

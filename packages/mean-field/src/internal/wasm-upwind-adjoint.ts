@@ -12,8 +12,8 @@
  * @packageDocumentation
  */
 import { defineKernelModule, ensureMemory, kernelFunction, op, wasmKernelsEnabled, type WasmFunction } from "@kinetic-nde/core/wasm";
+import { WORKSPACE_RETAIN_BYTES } from "@kinetic-nde/core/validate";
 import { type Kernels, up1, up2 } from "./wasm-upwind.js";
-import { RETAIN_BYTES } from "./workspace.js";
 
 /**
  * adj(ap, am, gv, u, ld, ls, lines, count, stride, cellLine, faceLine, c2, w): along one direction, for
@@ -188,8 +188,8 @@ export interface UpwindAdjointArena {
 }
 
 /**
- * The instance kept between gradients whose arenas fit in RETAIN_BYTES (its memory is reused: memory
- * new to the process costs a page fault per page on first touch; see internal/workspace.ts).
+ * The instance kept between gradients whose arenas fit in WORKSPACE_RETAIN_BYTES (its memory is reused: memory
+ * new to the process costs a page fault per page on first touch; see core's `borrowWorkspace`).
  */
 let shared: AdjointKernels | null = null;
 let sharedBusy = false;
@@ -228,7 +228,7 @@ export function openUpwindAdjointArena(
     bytes = align(bytes + 8 * s);
   }
   if (bytes > 2 ** 31) return null;
-  const own = sharedBusy || bytes > RETAIN_BYTES;
+  const own = sharedBusy || bytes > WORKSPACE_RETAIN_BYTES;
   if (!own && shared === null) shared = ADJOINT.newInstance();
   const k = own ? ADJOINT.newInstance() : shared;
   if (k === null || !ensureMemory(k.mem, bytes)) return null;
