@@ -11,7 +11,7 @@
 import { KineticError, type SolveStatus } from "@kinetic-nde/core";
 import { borrowWorkspace, DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
 import { createGrid1D } from "@kinetic-nde/datasets";
-import type { DensityObjective } from "@kinetic-nde/mean-field";
+import { type DensityObjective, saveTimeLoss } from "@kinetic-nde/mean-field";
 import { accumulate, faceChain, transposeBands } from "./adjoint.js";
 import type { ChangCooperCoefficients } from "./chang-cooper.js";
 import { compensatedSum, thomasFactor, thomasSolveStrided } from "./internal/numerics.js";
@@ -296,29 +296,14 @@ export function fokkerPlanckGradient2D(
     });
     if (!Number.isFinite(massFinal)) return fail(Number.NaN);
     const lam = new Float64Array(size);
-    // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
-    const gF = new Float64Array(hasSaves ? size : 0);
-    const gT = new Float64Array(objective.nParams);
-    const seed = (s: number, f: Float64Array): void => {
-      const r = savesAt.get(s);
-      if (r === undefined) return;
-      for (let i = r[0]; i < r[1]; i++) {
-        gF.fill(0);
-        gT.fill(0);
-        lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
-        for (let j = 0; j < size; j++) lam[j] += gF[j]!;
-        for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
-      }
-    };
-    let loss: number;
-    if (hasSaves) {
-      // every term is evaluated at its state during the backward sweep; those at T now
-      seed(N, fT);
-      loss = Number.NaN;
-    } else {
-      loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
-      if (!Number.isFinite(loss)) return fail(loss);
-    }
+    // the loss: at T now (with save times, the terms at T), and the terms of the other save times as the
+    // backward sweep reaches their states
+    const terms = saveTimeLoss(objective, grid, theta, { savesAt, times, hasSaves, steps: N }, lossTerms, gradTheta, {
+      densities: 1,
+      cells: size,
+    });
+    let loss = terms.final([fT], [lam]);
+    if (!hasSaves && !Number.isFinite(loss)) return fail(loss);
     let status: SolveStatus = "success";
     if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
 
@@ -419,7 +404,7 @@ export function fokkerPlanckGradient2D(
         // x: μ_x = M_x⁻ᵀ μ_y per row, faces of row j see r_x f*
         sweepX(bwd.x, lam);
         accumulateAcross(lam, fStar, st.h / (dx * dx), nx, ny, gaXT, gbXT, gPrev, muPrev);
-        if (hasSaves) seed(q, seg[q - s0]!);
+        if (hasSaves) terms.seed(q, [seg[q - s0]!], [lam]);
       }
     }
     flush(gradLayer);

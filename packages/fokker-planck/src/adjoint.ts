@@ -15,7 +15,7 @@
 import { KineticError, type SolveStatus } from "@kinetic-nde/core";
 import { borrowWorkspace, DEFAULT_MEMORY_BUDGET, invalidArgument, requirePositive } from "@kinetic-nde/core/validate";
 import type { Grid1D } from "@kinetic-nde/datasets";
-import type { DensityObjective } from "@kinetic-nde/mean-field";
+import { type DensityObjective, saveTimeLoss } from "@kinetic-nde/mean-field";
 import type { Boundary, ChangCooperCoefficients, Diffusion1D } from "./chang-cooper.js";
 import { compensatedSum, GL3_NODES, GL3_WEIGHTS, thomasEliminate, thomasFactor, thomasSolveInPlace } from "./internal/numerics.js";
 import { subSteps } from "./problem.js";
@@ -369,29 +369,14 @@ export function fokkerPlanckGradient(
     const fail = (loss: number) => result(loss, 0, "non-finite", 0);
     if (!Number.isFinite(massFinal)) return fail(Number.NaN);
     let lam = new Float64Array(n);
-    // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
-    const gF = new Float64Array(hasSaves ? n : 0);
-    const gT = new Float64Array(objective.nParams);
-    const seed = (s: number, f: Float64Array): void => {
-      const r = savesAt.get(s);
-      if (r === undefined) return;
-      for (let i = r[0]; i < r[1]; i++) {
-        gF.fill(0);
-        gT.fill(0);
-        lossTerms[i] = objective.evaluate([f], grid, theta, [gF], gT, { index: i, t: times[i]! });
-        for (let j = 0; j < n; j++) lam[j] += gF[j]!;
-        for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
-      }
-    };
-    let loss: number;
-    if (hasSaves) {
-      // every term is evaluated at its state during the backward sweep; those at T now
-      seed(N, fT);
-      loss = Number.NaN;
-    } else {
-      loss = objective.evaluate([fT], grid, theta, [lam], gradTheta);
-      if (!Number.isFinite(loss)) return fail(loss);
-    }
+    // the loss: at T now (with save times, the terms at T), and the terms of the other save times as the
+    // backward sweep reaches their states
+    const terms = saveTimeLoss(objective, grid, theta, { savesAt, times, hasSaves, steps: N }, lossTerms, gradTheta, {
+      densities: 1,
+      cells: n,
+    });
+    let loss = terms.final([fT], [lam]);
+    if (!hasSaves && !Number.isFinite(loss)) return fail(loss);
     let status: SolveStatus = "success";
     if (massInitial - massFinal > massTol * Math.max(massInitial, Number.MIN_VALUE)) status = "mass-lost";
 
@@ -463,7 +448,7 @@ export function fokkerPlanckGradient(
           lam = spare;
           spare = t;
         }
-        if (hasSaves) seed(s, fn);
+        if (hasSaves) terms.seed(s, [fn], [lam]);
       }
     }
     flush(gradLayer);

@@ -26,7 +26,7 @@ import {
 } from "./fluxes.js";
 import { upwindWasmAvailable } from "./internal/wasm-upwind.js";
 import { dropSharedAdjointInstance, openUpwindAdjointArena, type UpwindAdjointArena } from "./internal/wasm-upwind-adjoint.js";
-import type { DensityObjective } from "./objective.js";
+import { type DensityObjective, saveTimeLoss } from "./objective.js";
 import { type VlasovOptions, type VlasovProblem, prepareVlasov, segmentSteps } from "./vlasov.js";
 
 /** Options of {@link vlasovGradient}: the solver options plus the loss parameters and memory budget. */
@@ -346,33 +346,14 @@ export function vlasovGradient(
     });
     if (!finite) return failed(Number.NaN);
     const lam = fast !== null ? fast.lam.slice(0, nd) : fT.map(() => new Float64Array(n));
-    // the loss terms of the save times at state s: J_s into lossTerms, ∂J_s/∂f added to λ, ∂J_s/∂θ to gradTheta
-    const gF = hasSaves ? fT.map(() => new Float64Array(n)) : [];
-    const gT = new Float64Array(objective.nParams);
-    const seed = (s: number, f: readonly Float64Array[]) => {
-      const r = savesAt.get(s);
-      if (r === undefined) return;
-      for (let i = r[0]; i < r[1]; i++) {
-        gT.fill(0);
-        for (const a of gF) a.fill(0);
-        lossTerms[i] = objective.evaluate(f, g, theta, gF, gT, { index: i, t: times[i]! });
-        for (let q = 0; q < nd; q++) {
-          const l = lam[q]!,
-            d = gF[q]!;
-          for (let j = 0; j < n; j++) l[j] += d[j]!;
-        }
-        for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
-      }
-    };
-    let loss: number;
-    if (hasSaves) {
-      // every term is evaluated at its state during the backward sweep; those at T now
-      seed(N, fT);
-      loss = Number.NaN;
-    } else {
-      loss = objective.evaluate(fT, g, theta, lam, gradTheta);
-      if (!Number.isFinite(loss)) return failed(loss);
-    }
+    // the loss: at T now (with save times, the terms at T), and the terms of the other save times as the
+    // backward sweep reaches their states
+    const terms = saveTimeLoss(objective, g, theta, { savesAt, times, hasSaves, steps: N }, lossTerms, gradTheta, {
+      densities: nd,
+      cells: n,
+    });
+    let loss = terms.final(fT, lam);
+    if (!hasSaves && !Number.isFinite(loss)) return failed(loss);
     if (opt.threshold !== Infinity && status === "success") {
       let m0 = 0,
         m1 = 0;
@@ -482,7 +463,7 @@ export function vlasovGradient(
           lam[q] = lU;
           lU = l;
         }
-        if (hasSaves) seed(s, seg[s - s0]!);
+        if (hasSaves) terms.seed(s, seg[s - s0]!, lam);
       }
     }
     if (gradLayer >= 0) {

@@ -68,3 +68,80 @@ export interface DensityObjective {
     at?: ObjectiveTime,
   ): number;
 }
+
+/** What {@link saveTimeLoss} returns: the seeding of the adjoint at save times and the loss at T. */
+export interface SaveTimeLoss {
+  /**
+   * At state index s of the backward sweep (the state f, one array per density): each save time reached
+   * there gets J_s into `lossTerms`, ∂J_s/∂f added to `lam`, ∂J_s/∂θ_head added to `gradTheta`.
+   */
+  seed(s: number, f: readonly Float64Array[], lam: readonly Float64Array[]): void;
+  /**
+   * The start of the backward sweep at the final state fT (state index `steps`): with save times, the
+   * terms at T (seeded as above; returns NaN, the loss being Σ lossTerms after the sweep); without,
+   * J(fT) with ∂J/∂f written into `lam` and ∂J/∂θ_head into `gradTheta`.
+   */
+  final(fT: readonly Float64Array[], lam: Float64Array[]): number;
+}
+
+/**
+ * The loss side of a discrete adjoint with save times, shared by `vlasovGradient`,
+ * `fokkerPlanckGradient` and `fokkerPlanckGradient2D`: nothing per save time is stored; each term is
+ * evaluated on the state the backward sweep holds at its step.
+ * @param objective - the loss (its `evaluate` told `{ index, t }` of each term)
+ * @param grid - the grid of the densities
+ * @param theta - θ_head
+ * @param saves - `savesAt` (state index → the range [from, to) of save indices reached there), the
+ *   resolved `times`, whether `saveAt` was given, and the number of steps
+ * @param lossTerms - J_s per save index (written)
+ * @param gradTheta - ∂J/∂θ_head (added to)
+ * @param shape - densities and cells per density
+ * @returns `{ seed, final }`
+ * @example
+ * ```ts
+ * const terms = saveTimeLoss(objective, grid, theta, { savesAt, times, hasSaves, steps: N }, lossTerms, gradTheta, { densities: 1, cells: n });
+ * const loss = terms.final([fT], [lam]);
+ * ```
+ * @internal
+ */
+export function saveTimeLoss(
+  objective: DensityObjective,
+  grid: Grid1D | Grid2D,
+  theta: Float64Array,
+  saves: {
+    readonly savesAt: ReadonlyMap<number, readonly [number, number]>;
+    readonly times: Float64Array;
+    readonly hasSaves: boolean;
+    readonly steps: number;
+  },
+  lossTerms: Float64Array,
+  gradTheta: Float64Array,
+  shape: { readonly densities: number; readonly cells: number },
+): SaveTimeLoss {
+  const { savesAt, times, hasSaves, steps } = saves;
+  const gF = Array.from({ length: hasSaves ? shape.densities : 0 }, () => new Float64Array(shape.cells));
+  const gT = new Float64Array(objective.nParams);
+  const seed = (s: number, f: readonly Float64Array[], lam: readonly Float64Array[]): void => {
+    const r = savesAt.get(s);
+    if (r === undefined) return;
+    for (let i = r[0]; i < r[1]; i++) {
+      gT.fill(0);
+      for (const a of gF) a.fill(0);
+      lossTerms[i] = objective.evaluate(f, grid, theta, gF, gT, { index: i, t: times[i]! });
+      for (let q = 0; q < gF.length; q++) {
+        const l = lam[q]!,
+          d = gF[q]!;
+        for (let j = 0; j < l.length; j++) l[j] += d[j]!;
+      }
+      for (let j = 0; j < gT.length; j++) gradTheta[j] += gT[j]!;
+    }
+  };
+  return {
+    seed,
+    final(fT, lam) {
+      if (!hasSaves) return objective.evaluate(fT, grid, theta, lam, gradTheta);
+      seed(steps, fT, lam);
+      return Number.NaN;
+    },
+  };
+}
