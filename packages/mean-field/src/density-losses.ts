@@ -110,6 +110,20 @@ export function l2DensityLoss(target: ArrayLike<number> | readonly ArrayLike<num
       }
       return J;
     },
+    residuals(f, grid) {
+      checkDensities(f, grid, null);
+      const w = Math.sqrt(cellMeasure(grid));
+      let size = 0;
+      for (const fm of f) size += fm.length;
+      const r = new Float64Array(size);
+      let o = 0;
+      for (let m = 0; m < f.length; m++) {
+        const fm = f[m]!,
+          g = targetFor(targets, m, grid, "target");
+        for (let i = 0; i < fm.length; i++) r[o++] = (fm[i]! - g[i]!) * w;
+      }
+      return r;
+    },
   };
 }
 

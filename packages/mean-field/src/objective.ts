@@ -67,6 +67,12 @@ export interface DensityObjective {
     gradTheta: Float64Array | null,
     at?: ObjectiveTime,
   ): number;
+  /**
+   * Optional least-squares form of a loss without parameters of its own: the residuals r with
+   * J = ½ Σ_k r_k² (a fresh array of a length fixed by the grid). Derivative-free training (ensemble
+   * Kalman inversion, `trainDensity` with `optimizer: "eki"`) needs it; `l2DensityLoss` has it.
+   */
+  residuals?(f: readonly Float64Array[], grid: Grid1D | Grid2D): Float64Array;
 }
 
 /** What {@link saveTimeLoss} returns: the seeding of the adjoint at save times and the loss at T. */

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import {
+  ensembleKalmanMinimize,
   initNetwork,
   isKineticError,
   KineticError,
@@ -18,9 +19,17 @@ import {
   type TrainingHistory,
   withWeights,
 } from "@kinetic-nde/core";
-import { invalidArgument, requireNonNegative, requireOptions, shapeMismatch } from "@kinetic-nde/core/validate";
+import {
+  invalidArgument,
+  requireInteger,
+  requireNonNegative,
+  requireOptions,
+  requirePositive,
+  shapeMismatch,
+} from "@kinetic-nde/core/validate";
 import { createGrid1D, type Grid1D, type Grid2D, requireGrid1D, requireGrid2D } from "@kinetic-nde/datasets";
 import { releaseGradientWorkspace, type VlasovGradientOptions, vlasovGradient } from "./adjoint.js";
+import { solveVlasov } from "./vlasov.js";
 import { depositCloudInCell, depositHistogram, kernelDensityEstimate } from "./particle-grid.js";
 import { type InitialDensity1D, type InitialDensity2D, resolveInitialDensity1D, resolveInitialDensity2D } from "./initial.js";
 import type { DensityObjective } from "./objective.js";
@@ -71,7 +80,17 @@ export type DensitySolverOptions = Omit<VlasovGradientOptions, "theta" | "n">;
  * Options of {@link trainDensity}: core's optimiser options (no mini-batches: the loss is an integral,
  * not a sum over samples) and the Vlasov solver's. Every field has a default.
  */
-export interface DensityTrainOptions extends Omit<MinimizeOptions, "batchSize" | "earlyStopping">, DensitySolverOptions {}
+export interface DensityTrainOptions extends Omit<MinimizeOptions, "batchSize" | "earlyStopping" | "optimizer">, DensitySolverOptions {
+  /**
+   * `"adam"` (default), `"gd"`, `"lbfgs"` or an optimiser spec (core's `minimize`, with the adjoint
+   * gradient), or `"eki"`: ensemble Kalman inversion (core's `ensembleKalmanMinimize`), derivative-free,
+   * from forward solves only; it needs a least-squares loss (a `DensityObjective` with `residuals`, such
+   * as `l2DensityLoss`) and runs `epochs` iterations (default 50) of `ensemble.size` solves each.
+   */
+  readonly optimizer?: MinimizeOptions["optimizer"] | "eki";
+  /** With `optimizer: "eki"`: ensemble size (default 100), initial spread around θ₀ (default 0.5), step size (default 1). */
+  readonly ensemble?: { readonly size?: number; readonly spread?: number; readonly stepSize?: number };
+}
 
 /** Result of {@link trainDensity}: the shape of core's `TrainResult`, plus the loss's parameters and the final densities. */
 export interface DensityTrainResult {
@@ -119,7 +138,7 @@ const SOLVER_KEYS = [
   "maxCellUpdates",
   "memoryBudget",
 ] as const;
-const LOOP_KEYS = ["optimizer", "learningRate", "schedule", "epochs", "seed", "gradTolerance", "onProgress", "signal"] as const;
+const LOOP_KEYS = ["optimizer", "learningRate", "schedule", "epochs", "seed", "gradTolerance", "onProgress", "signal", "ensemble"] as const;
 
 function isNetworkParams(n: unknown): n is NetworkParams {
   return (
@@ -132,7 +151,9 @@ function isNetworkParams(n: unknown): n is NetworkParams {
  * parameters), f solving the Vlasov equation ∂_t f + ∇·(σ(W(t)x + b(t)) f) = 0 from `f0` in 1-D or
  * 2-D, or 1-D data carried in 2-D (`augment: 1`).
  * @param problem - `{ network, f0, grid, loss, lambda?, augment? }`; d = 1 or 2 (the grid's dimension)
- * @param options - optimiser (`"adam"` default, `"gd"`, `"lbfgs"`), learning rate, schedule,
+ * @param options - optimiser (`"adam"` default, `"gd"`, `"lbfgs"`, or `"eki"`: ensemble Kalman
+ *   inversion from forward solves only, for least-squares losses such as `l2DensityLoss`, with
+ *   `ensemble: { size, spread, stepSize }`), learning rate, schedule,
  *   epochs, seed, gradient tolerance, progress, signal; solver options of `vlasovGradient` (scheme,
  *   limiter, time stepper, cfl or dt, boundary, massLossTolerance, maxSteps, maxCellUpdates, memoryBudget)
  * @returns trained parameters and θ_head, per-epoch history, status, the densities at T and counts
@@ -256,6 +277,15 @@ export function trainDensity(problem: DensityTrainingProblem, options: DensityTr
   theta0.set(head0, nWB);
   const grid = g;
 
+  if (options.optimizer === "eki") {
+    const { ensemble: _e, ...rest } = loop;
+    return trainDensityEki(
+      { params0, augment, grid, f0, loss, lambda, nW, nB },
+      solver as DensitySolverOptions,
+      rest as Omit<DensityTrainOptions, keyof DensitySolverOptions>,
+      options.ensemble,
+    );
+  }
   let started = false;
   let lastFailure: SolveStatus | null = null;
   // the failure (if any) of the latest solve and of the one before it
@@ -615,4 +645,119 @@ export function densityModel(result: DensityTrainResult, nClasses?: number): Tra
     loss: { kind: "softmax", nClasses },
     ...aug,
   };
+}
+
+/**
+ * {@link trainDensity} with `optimizer: "eki"`: ensemble Kalman inversion on the residuals of a
+ * least-squares loss (plus √λ·θ for the L2 penalty), each member one forward solve. A solve that fails
+ * (mass lost, too many steps, non-finite, a fixed dt beyond the CFL limit) ends the run with the last
+ * good parameters and the solver's status.
+ */
+function trainDensityEki(
+  p: {
+    readonly params0: NetworkParams;
+    readonly augment: number;
+    readonly grid: Grid1D | Grid2D;
+    readonly f0: Float64Array | Float64Array[];
+    readonly loss: DensityObjective;
+    readonly lambda: number;
+    readonly nW: number;
+    readonly nB: number;
+  },
+  solver: DensitySolverOptions,
+  loop: Omit<DensityTrainOptions, keyof DensitySolverOptions>,
+  ensemble: DensityTrainOptions["ensemble"],
+): DensityTrainResult {
+  const { params0, grid, f0, loss, lambda, nW, nB } = p;
+  const nWB = nW + nB;
+  if (typeof loss.residuals !== "function" || loss.nParams > 0)
+    throw new KineticError(
+      "UNSUPPORTED",
+      'unsupported: `optimizer` "eki" (ensemble Kalman inversion) needs a least-squares loss without parameters of its own (a DensityObjective with `residuals`, e.g. l2DensityLoss); use "adam", "gd" or "lbfgs" for this loss',
+    );
+  if (ensemble !== undefined) {
+    requireOptions("options.ensemble", ensemble, ["size", "spread", "stepSize"]);
+    if (ensemble.size !== undefined) requireInteger("options.ensemble.size", ensemble.size, 2, 100000);
+    if (ensemble.spread !== undefined) requireNonNegative("options.ensemble.spread", ensemble.spread);
+    if (ensemble.stepSize !== undefined) requirePositive("options.ensemble.stepSize", ensemble.stepSize);
+  }
+  for (const k of ["learningRate", "schedule", "gradTolerance"] as const)
+    if (loop[k] !== undefined)
+      throw invalidArgument(`options.${k}`, 'not given with optimizer "eki" (it has no learning rate or gradient)', loop[k]);
+  const { memoryBudget: _m, ...solveOptions } = solver;
+  const w = Math.sqrt(lambda);
+  let failure: SolveStatus | null = null;
+  const solve = (theta: Float64Array) => {
+    const params = withWeights(params0, theta.subarray(0, nW), theta.subarray(nW, nWB));
+    try {
+      return solveVlasov({ params, grid, f0 }, solveOptions);
+    } catch (e) {
+      // a solve that no longer fits (more CFL steps) or a fixed dt beyond the CFL limit is a failed member
+      if (!isKineticError(e) || (e.code !== "TOO_LARGE" && e.code !== "UNSTABLE")) throw e;
+      failure = e.code === "UNSTABLE" ? "unstable" : "max-steps";
+      return null;
+    }
+  };
+  const theta0 = new Float64Array(nWB);
+  theta0.set(params0.W, 0);
+  theta0.set(params0.b, nW);
+  // the first solve is the caller's problem: its errors are thrown as they are
+  const first = solveVlasov({ params: params0, grid, f0 }, solveOptions);
+  if (first.status !== "success") failure = first.status;
+  const onProgress = loop.onProgress;
+  const e = ensembleKalmanMinimize(
+    (theta) => {
+      if (failure !== null) return null;
+      const r = solve(theta);
+      if (r === null) return null;
+      if (r.status !== "success") {
+        failure = r.status;
+        return null;
+      }
+      const res = loss.residuals!(densitiesOf(r.f), grid);
+      if (lambda === 0) return res;
+      const out = new Float64Array(res.length + nWB);
+      out.set(res);
+      for (let q = 0; q < nWB; q++) out[res.length + q] = w * theta[q]!;
+      return out;
+    },
+    theta0,
+    {
+      iterations: loop.epochs ?? 50,
+      seed: loop.seed ?? 0,
+      ...(ensemble?.size !== undefined ? { ensembleSize: ensemble.size } : {}),
+      ...(ensemble?.spread !== undefined ? { spread: ensemble.spread } : {}),
+      ...(ensemble?.stepSize !== undefined ? { stepSize: ensemble.stepSize } : {}),
+      ...(onProgress !== undefined ? { onProgress: (q) => onProgress({ epoch: q.iteration, loss: q.loss, gradNorm: Number.NaN }) } : {}),
+      ...(loop.signal !== undefined ? { signal: loop.signal } : {}),
+    },
+  );
+  const params = withWeights(params0, e.theta.subarray(0, nW), e.theta.subarray(nW, nWB));
+  const fin = solveVlasov({ params, grid, f0 }, solveOptions);
+  const status: SolveStatus = fin.status !== "success" ? fin.status : (failure ?? e.status);
+  const n = e.history.loss.length;
+  return {
+    params,
+    augment: p.augment,
+    head: new Float64Array(0),
+    history: { loss: e.history.loss, gradNorm: new Float64Array(n).fill(Number.NaN), learningRate: new Float64Array(n).fill(Number.NaN) },
+    status,
+    f: densitiesOf(fin.f),
+    stats: {
+      epochs: n,
+      gradientEvaluations: 0,
+      lossEvaluations: e.stats.residualEvaluations,
+      initialLoss: e.stats.initialLoss,
+      finalLoss: e.stats.finalLoss,
+      bestEpoch: n,
+      stoppedBy: status === "success" ? "epochs" : "non-finite",
+      steps: fin.stats.steps,
+      checkpoints: 0,
+    },
+  };
+}
+
+/** The final densities of a solve as one array per density (`solveVlasov` returns a single one unwrapped). */
+function densitiesOf(f: Float64Array | readonly Float64Array[]): Float64Array[] {
+  return ArrayBuffer.isView(f) ? [f as Float64Array] : [...(f as readonly Float64Array[])];
 }

@@ -253,3 +253,175 @@ export function trainEki(problem: TrainingProblem, options: EkiOptions = {}): Ek
     stats: { iterations: hLoss.length, forwardRuns: runs, initialLoss, finalLoss },
   };
 }
+
+/**
+ * Options of {@link ensembleKalmanMinimize}: those of {@link trainEki} (ensemble size, iterations, spread,
+ * step size, seed, progress; the same defaults) without the scheme, plus an abort signal.
+ */
+export interface EnsembleKalmanOptions extends Omit<EkiOptions, "scheme"> {
+  /** Checked before every iteration: once aborted, the run throws the signal's reason (as `minimize`). */
+  readonly signal?: AbortSignal;
+}
+
+/** Result of {@link ensembleKalmanMinimize}. */
+export interface EnsembleKalmanResult {
+  /** The ensemble mean after the last iteration (a fresh array). */
+  readonly theta: Float64Array;
+  /** ½|r|² at the ensemble mean after each iteration, and the ensemble's spread. */
+  readonly history: { readonly loss: Float64Array; readonly spread: Float64Array };
+  /** `"success"`, or `"non-finite"` (a residual or the update overflowed; the last finite mean is returned). */
+  readonly status: SolveStatus;
+  readonly stats: {
+    readonly iterations: number;
+    readonly residualEvaluations: number;
+    readonly initialLoss: number;
+    readonly finalLoss: number;
+  };
+}
+
+/**
+ * Derivative-free minimisation of J(θ) = ½|r(θ)|² by ensemble Kalman inversion with data y = 0 and
+ * Γ = γI, γ = |r(θ₀)|²/N (the initial misfit is one noise unit per component, so the steps do not
+ * depend on the scale of r): each member moves by θ_j ← θ_j + C^{θr}(C^{rr} + Γ/h)^{-1}(−r(θ_j)),
+ * computed in ensemble space: with the deviations Θ′, R′ of the members from their means,
+ * K = R′R′ᵀ (J × J) and b_j = −R′ r(θ_j), Δθ_j = Θ′ᵀ (K + (Jγ/h) I)^{-1} b_j (Woodbury). Only residual evaluations, J per
+ * iteration (plus one at the mean for the reported loss): the counterpart of {@link trainEki} for any
+ * least-squares problem, e.g. density losses in mean-field's `trainDensity`.
+ * @param residual - r(θ) (a fresh or reused array of a fixed length), or null when the evaluation failed
+ *   (the run then stops with status `"non-finite"`)
+ * @param theta0 - the centre of the initial ensemble
+ * @param options - ensemble size, iterations, spread, step size, seed, progress, abort signal
+ * @returns `{ theta, history, status, stats }`
+ * @throws KineticError INVALID_ARGUMENT for a bad option, or a residual whose length changes
+ * @example
+ * ```ts
+ * import { ensembleKalmanMinimize } from "@kinetic-nde/core";
+ * // r(θ) = (θ₀ − 1, 2(θ₁ + 0.5)): minimum at (1, −0.5)
+ * const r = ensembleKalmanMinimize((t) => Float64Array.of(t[0]! - 1, 2 * (t[1]! + 0.5)), new Float64Array(2), { seed: 1 });
+ * console.log(r.theta, r.stats.finalLoss);
+ * ```
+ */
+export function ensembleKalmanMinimize(
+  residual: (theta: Float64Array) => Float64Array | null,
+  theta0: Float64Array,
+  options: EnsembleKalmanOptions = {},
+): EnsembleKalmanResult {
+  if (typeof residual !== "function") throw invalidArgument("residual", "a function", residual);
+  if (!(theta0 instanceof Float64Array)) throw invalidArgument("theta0", "a Float64Array", theta0);
+  if (typeof options !== "object" || options === null) throw invalidArgument("options", "an object", options);
+  const Jn = requireInteger("options.ensembleSize", options.ensembleSize ?? 100, 2, 100000);
+  const iters = requireInteger("options.iterations", options.iterations ?? 50, 1, 1e7);
+  const spread = requireNonNegative("options.spread", options.spread ?? 0.5);
+  const h = requirePositive("options.stepSize", options.stepSize ?? 1);
+  const seed = options.seed ?? 0;
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function")
+    throw invalidArgument("options.onProgress", "a function", options.onProgress);
+  const P = theta0.length;
+  let N = -1;
+  let evaluations = 0;
+  /** r(θ) copied into row `at` of `into` (or returned), null when it failed or is not finite. */
+  const evaluate = (theta: Float64Array): Float64Array | null => {
+    evaluations++;
+    const r = residual(theta);
+    if (r === null) return null;
+    if (N < 0) N = r.length;
+    else if (r.length !== N) throw invalidArgument("residual", `arrays of one length (${N})`, r.length);
+    for (const v of r) if (!Number.isFinite(v)) return null;
+    return r;
+  };
+  const half = (r: Float64Array) => {
+    let s = 0;
+    for (const v of r) s += v * v;
+    return 0.5 * s;
+  };
+  const rng = createRng(seed, 4);
+  const TH = new Float64Array(Jn * P);
+  for (let j = 0; j < Jn; j++) for (let q = 0; q < P; q++) TH[j * P + q] = theta0[q]! + spread * rng.normal();
+  const mean = new Float64Array(P);
+  const meanOf = () => {
+    mean.fill(0);
+    for (let j = 0; j < Jn; j++) for (let q = 0; q < P; q++) mean[q] += TH[j * P + q]! / Jn;
+    return mean;
+  };
+  const r0 = evaluate(theta0.slice());
+  const initialLoss = r0 === null ? Number.NaN : half(r0);
+  // Γ = γI with γ the initial mean squared residual: the initial misfit is one noise unit per
+  // component, so the update does not depend on the scale of r (and γ = 1 when r(θ₀) = 0)
+  const gamma = r0 !== null && initialLoss > 0 ? (2 * initialLoss) / r0.length : 1;
+  let best = theta0.slice();
+  let finalLoss = initialLoss;
+  let status: SolveStatus = r0 === null ? "non-finite" : "success";
+  const hLoss: number[] = [];
+  const hSpread: number[] = [];
+  let Rm = new Float64Array(0);
+  const K = new Float64Array(Jn * Jn);
+  const B = new Float64Array(Jn * Jn);
+  for (let it = 0; it < iters && status === "success"; it++) {
+    // as core's `minimize`: once aborted, the run throws the signal's reason
+    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error("aborted");
+    // residuals of the members, rows of Rm; then their deviations R′ (in place) and −R′ r_j
+    for (let j = 0; j < Jn; j++) {
+      const r = evaluate(TH.subarray(j * P, (j + 1) * P).slice());
+      if (r === null) {
+        status = "non-finite";
+        break;
+      }
+      if (Rm.length !== Jn * N) Rm = new Float64Array(Jn * N);
+      Rm.set(r, j * N);
+    }
+    if (status !== "success") break;
+    const rbar = new Float64Array(N);
+    for (let j = 0; j < Jn; j++) for (let a = 0; a < N; a++) rbar[a] += Rm[j * N + a]! / Jn;
+    // B[i, j] = −R′_i · r_j = −R′_i · (r̄ + R′_j);  K[i, j] = R′_i · R′_j
+    const dev = new Float64Array(Jn * N);
+    for (let j = 0; j < Jn; j++) for (let a = 0; a < N; a++) dev[j * N + a] = Rm[j * N + a]! - rbar[a]!;
+    for (let i = 0; i < Jn; i++) {
+      let base = 0;
+      for (let a = 0; a < N; a++) base += dev[i * N + a]! * rbar[a]!;
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let a = 0; a < N; a++) s += dev[i * N + a]! * dev[j * N + a]!;
+        K[i * Jn + j] = K[j * Jn + i] = s;
+      }
+      for (let j = 0; j < Jn; j++) B[i * Jn + j] = -base;
+    }
+    for (let i = 0; i < Jn; i++) for (let j = 0; j < Jn; j++) B[i * Jn + j] -= K[i * Jn + j]!;
+    const A = K.slice();
+    for (let i = 0; i < Jn; i++) A[i * Jn + i] += (Jn * gamma) / h;
+    if (!choleskySolve(A, Jn, B, Jn)) {
+      status = "non-finite";
+      break;
+    }
+    // Δθ_j = Σ_i Θ′_i c_ij (c = B after the solve)
+    const tm = meanOf().slice();
+    const next = TH.slice();
+    for (let j = 0; j < Jn; j++)
+      for (let i = 0; i < Jn; i++) {
+        const c = B[i * Jn + j]!;
+        if (c === 0) continue;
+        for (let q = 0; q < P; q++) next[j * P + q] += (TH[i * P + q]! - tm[q]!) * c;
+      }
+    TH.set(next);
+    const m = meanOf().slice();
+    const rm = evaluate(m);
+    if (rm === null) {
+      status = "non-finite";
+      break;
+    }
+    let sp = 0;
+    for (let j = 0; j < Jn; j++) for (let q = 0; q < P; q++) sp += (TH[j * P + q]! - m[q]!) ** 2;
+    sp = Math.sqrt(sp / Jn);
+    const L = half(rm);
+    best = m;
+    finalLoss = L;
+    hLoss.push(L);
+    hSpread.push(sp);
+    options.onProgress?.({ iteration: it + 1, loss: L, spread: sp });
+  }
+  return {
+    theta: best,
+    history: { loss: Float64Array.from(hLoss), spread: Float64Array.from(hSpread) },
+    status,
+    stats: { iterations: hLoss.length, residualEvaluations: evaluations, initialLoss, finalLoss },
+  };
+}

@@ -31,5 +31,12 @@ export {
   type MinimizeResult,
   type StopReason,
 } from "./minimize.js";
-export { trainEki, type EkiOptions, type EkiResult } from "./eki.js";
+export {
+  ensembleKalmanMinimize,
+  type EnsembleKalmanOptions,
+  type EnsembleKalmanResult,
+  trainEki,
+  type EkiOptions,
+  type EkiResult,
+} from "./eki.js";
 export { loadModel, MODEL_SCHEMA_VERSION, saveModel, type ModelJson } from "./serialize.js";
